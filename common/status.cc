@@ -47,7 +47,7 @@ absl::Status InvalidFieldsError(std::vector<FieldViolation> violations) {
 
 std::vector<FieldViolation> GetFieldViolations(const absl::Status& status) {
   std::vector<FieldViolation> out;
-  std::optional<absl::Cord> payload = status.GetPayload(kFieldViolationsUrl);
+  absl::optional<absl::Cord> payload = status.GetPayload(kFieldViolationsUrl);
   if (!payload) return out;
   for (absl::string_view line : absl::StrSplit(std::string(*payload), '\n', absl::SkipEmpty())) {
     std::pair<std::string, std::string> parts = absl::StrSplit(line, absl::MaxSplits('\t', 1));
@@ -62,7 +62,7 @@ absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {
 }
 
 std::optional<absl::Duration> GetRetryDelay(const absl::Status& status) {
-  std::optional<absl::Cord> payload = status.GetPayload(kRetryDelayUrl);
+  absl::optional<absl::Cord> payload = status.GetPayload(kRetryDelayUrl);
   int64_t ms = 0;
   if (!payload || !absl::SimpleAtoi(std::string(*payload), &ms)) return std::nullopt;
   return absl::Milliseconds(ms);

@@ -1,0 +1,196 @@
+#include "domain/report/ingest.h"
+
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/status.h"
+#include "openssl/evp.h"
+#include "s2/s2cell_id.h"
+#include "s2/s2latlng.h"
+
+namespace wijkwacht::report {
+namespace {
+
+// Returns "" when `s` is valid UTF-8 without control characters other than tab/newline/CR,
+// otherwise what is wrong.
+std::string CheckText(absl::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+        return absl::StrFormat("contains control character U+%04X at byte %d", c, i);
+      }
+      ++i;
+      continue;
+    }
+    int len = 0;
+    uint32_t cp = 0;
+    if (c >= 0xc2 && c <= 0xdf) {
+      len = 2;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      len = 3;
+      cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return absl::StrCat("is not valid UTF-8 (bad byte at ", i, ")");
+    }
+    if (i + len > s.size()) return absl::StrCat("is not valid UTF-8 (truncated at byte ", i, ")");
+    for (int k = 1; k < len; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return absl::StrCat("is not valid UTF-8 (bad byte at ", i + k, ")");
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and values above U+10FFFF.
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+      return absl::StrCat("is not valid UTF-8 (invalid code point at byte ", i, ")");
+    }
+    if (cp >= 0x80 && cp < 0xa0) {
+      return absl::StrFormat("contains control character U+%04X at byte %d", cp, i);
+    }
+    i += len;
+  }
+  return "";
+}
+
+void AppendField(std::string* out, absl::string_view s) {
+  absl::StrAppend(out, s.size(), ":", s, ";");
+}
+
+}  // namespace
+
+bool IsUuid(absl::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return false;
+    } else if (!absl::ascii_isxdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string ContentFingerprint(const ReportDraft& d) {
+  std::string canonical;
+  AppendField(&canonical, absl::AsciiStrToLower(d.id));
+  AppendField(&canonical, absl::StrCat(d.reporter_role));
+  AppendField(&canonical,
+              d.observed_time ? absl::StrCat(absl::ToUnixNanos(*d.observed_time)) : "-");
+  AppendField(&canonical, d.has_location ? absl::StrFormat("%.17g,%.17g", d.latitude, d.longitude)
+                                         : "-");
+  AppendField(&canonical, absl::StrFormat("%.17g", d.accuracy_meters));
+  AppendField(&canonical, d.category);
+  AppendField(&canonical, d.description);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(canonical.data(), canonical.size(), digest, &length, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<char*>(digest), length);
+}
+
+ReportIngest::ReportIngest(IngestOptions options) : options_(std::move(options)) {
+  if (options_.clock == nullptr) options_.clock = SystemClock();
+}
+
+absl::Status ReportIngest::Validate(const ReportDraft& d) const {
+  const IngestLimits& limits = options_.limits;
+  std::vector<FieldViolation> v;
+  if (d.id.empty()) {
+    v.push_back({"id", "is required: a client-generated UUID"});
+  } else if (!IsUuid(d.id)) {
+    v.push_back({"id", "must be a UUID in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"});
+  }
+  if (d.reporter_role == 0) {
+    v.push_back({"reporter_role", "is required (RESIDENT, ENTREPRENEUR or STAFF)"});
+  } else if (d.reporter_role < 1 || d.reporter_role > 3) {
+    v.push_back({"reporter_role", absl::StrCat("has unknown value ", d.reporter_role)});
+  }
+  if (!d.observed_time) {
+    v.push_back({"observed_time", "is required"});
+  } else {
+    const absl::Time now = options_.clock->Now();
+    if (*d.observed_time > now + limits.max_future) {
+      v.push_back({"observed_time", absl::StrCat("is more than ",
+                                                 absl::FormatDuration(limits.max_future),
+                                                 " in the future")});
+    } else if (*d.observed_time < now - limits.max_age) {
+      v.push_back({"observed_time", absl::StrCat("is older than the maximum age of ",
+                                                 absl::FormatDuration(limits.max_age))});
+    }
+  }
+  if (!d.has_location) {
+    v.push_back({"location", "is required"});
+  } else {
+    if (!std::isfinite(d.latitude) || d.latitude < -90 || d.latitude > 90) {
+      v.push_back({"location.latitude", "must be a number in [-90, 90]"});
+    }
+    if (!std::isfinite(d.longitude) || d.longitude < -180 || d.longitude > 180) {
+      v.push_back({"location.longitude", "must be a number in [-180, 180]"});
+    }
+  }
+  if (!std::isfinite(d.accuracy_meters) || d.accuracy_meters < 0 ||
+      d.accuracy_meters > limits.max_accuracy_meters) {
+    v.push_back({"accuracy_meters",
+                 absl::StrCat("must be a number in [0, ", limits.max_accuracy_meters, "]")});
+  }
+  if (d.category.empty()) {
+    v.push_back({"category", "is required: a code from ListCategories"});
+  } else {
+    const catalog::Category* category = options_.catalog->Find(d.category);
+    if (category == nullptr) {
+      v.push_back({"category", "is not a known category code (see ListCategories)"});
+    } else if (!category->active) {
+      v.push_back({"category", "is retired and no longer accepted"});
+    }
+  }
+  if (d.description.empty()) {
+    v.push_back({"description", "is required"});
+  } else if (d.description.size() > limits.max_description_bytes) {
+    v.push_back({"description", absl::StrCat("is ", d.description.size(), " bytes; at most ",
+                                             limits.max_description_bytes, " are allowed")});
+  } else if (std::string problem = CheckText(d.description); !problem.empty()) {
+    v.push_back({"description", problem});
+  }
+  if (!v.empty()) return InvalidFieldsError(std::move(v));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const {
+  WW_RETURN_IF_ERROR(Validate(d));
+  IngestDecision decision;
+  decision.id = absl::AsciiStrToLower(d.id);
+  decision.reporter_role = static_cast<ReporterRole>(d.reporter_role);
+  decision.observed_time = *d.observed_time;
+
+  absl::StatusOr<geo::AreaMatch> area = options_.areas->Locate(d.latitude, d.longitude);
+  if (absl::IsNotFound(area.status())) {
+    return InvalidFieldError("location",
+                             "lies outside every gemeente this service covers; the report "
+                             "cannot be accepted here");
+  }
+  if (!area.ok()) return area.status();
+  decision.area = *std::move(area);
+  for (const std::string* code : {&decision.area.gemeente_code, &decision.area.wijk_code,
+                                  &decision.area.buurt_code}) {
+    if (!code->empty()) decision.area_codes.push_back(*code);
+  }
+  for (const std::string& focus : decision.area.focus_areas) decision.area_codes.push_back(focus);
+
+  // Placeholder theme rule (see header): the category's theme hint, not model-scored.
+  decision.theme = options_.catalog->Find(d.category)->theme_hint;
+  decision.theme_confidence = 0;
+  decision.needs_review = false;
+
+  decision.s2_cell_id = S2CellId(S2LatLng::FromDegrees(d.latitude, d.longitude)).id();
+  decision.fingerprint = ContentFingerprint(d);
+  return decision;
+}
+
+}  // namespace wijkwacht::report

@@ -1,0 +1,96 @@
+// The report ingest decision: validation, area and theme classification, and the content
+// fingerprint that makes submits idempotent. Pure domain code (no gRPC, no RocksDB).
+//
+//   ReportIngest ingest(options);                 // catalog + area index + clock
+//   absl::StatusOr<IngestDecision> d = ingest.Decide(draft);
+//
+// Field paths in errors are relative to the report ("location.latitude"); callers prefix
+// them with where the report sits in their request ("report.").
+//
+// Theme: until a trained classifier is plugged in (see README, "Theme classification"), the
+// theme is the reporter-chosen category's theme hint, with theme_confidence 0 (= not scored
+// by a model).
+//
+// Thread safety: Decide() is const and may be called concurrently.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "domain/catalog/category_catalog.h"
+#include "domain/catalog/theme.h"
+#include "domain/geo/area_index.h"
+
+namespace wijkwacht::report {
+
+// Values of wijkwacht.v1.ReporterRole.
+enum class ReporterRole { kUnspecified = 0, kResident = 1, kEntrepreneur = 2, kStaff = 3 };
+
+// What a client sends, before validation. Raw values (e.g. an unknown enum number) are kept
+// so validation can name them.
+struct ReportDraft {
+  std::string id;
+  int reporter_role = 0;
+  std::optional<absl::Time> observed_time;  // nullopt: not set
+  bool has_location = false;
+  double latitude = 0;
+  double longitude = 0;
+  double accuracy_meters = 0;
+  std::string category;
+  std::string description;
+};
+
+struct IngestLimits {
+  absl::Duration max_age = absl::Hours(24 * 30);
+  absl::Duration max_future = absl::Minutes(5);
+  double max_accuracy_meters = 5000;
+  size_t max_description_bytes = 4000;
+};
+
+struct IngestDecision {
+  std::string id;  // normalised (lower case)
+  ReporterRole reporter_role = ReporterRole::kUnspecified;
+  absl::Time observed_time;
+  geo::AreaMatch area;
+  std::vector<std::string> area_codes;  // gemeente, wijk, buurt, focus areas (non-empty ones)
+  catalog::Theme theme = catalog::Theme::kUnspecified;
+  double theme_confidence = 0;
+  bool needs_review = false;
+  uint64_t s2_cell_id = 0;  // leaf cell of the location
+  std::string fingerprint;  // SHA-256 (32 raw bytes) of the client-supplied content
+};
+
+struct IngestOptions {
+  const catalog::CategoryCatalog* catalog = nullptr;  // required, not owned
+  const geo::AreaIndex* areas = nullptr;              // required, not owned
+  Clock* clock = nullptr;                             // nullptr = SystemClock()
+  IngestLimits limits;
+};
+
+class ReportIngest {
+ public:
+  explicit ReportIngest(IngestOptions options);
+
+  // Errors: INVALID_ARGUMENT naming every offending field (id, reporter_role, observed_time,
+  // location, location.latitude, location.longitude, accuracy_meters, category, description);
+  // a location outside every served gemeente is INVALID_ARGUMENT on "location".
+  [[nodiscard]] absl::StatusOr<IngestDecision> Decide(const ReportDraft& draft) const;
+
+  // Only the field checks (no area lookup); exposed for tests and batch pre-checks.
+  [[nodiscard]] absl::Status Validate(const ReportDraft& draft) const;
+
+ private:
+  IngestOptions options_;
+};
+
+// True for the RFC 4122 text form 8-4-4-4-12 hex digits (either case).
+[[nodiscard]] bool IsUuid(absl::string_view s);
+// SHA-256 over a canonical encoding of every client-supplied field (id normalised).
+[[nodiscard]] std::string ContentFingerprint(const ReportDraft& draft);
+
+}  // namespace wijkwacht::report

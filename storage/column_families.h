@@ -1,0 +1,50 @@
+// Every RocksDB column family of the store, declared once (the kvrocks habit): the enum is
+// what code uses, the table gives each its on-disk name and its key/value layout.
+#pragma once
+
+#include <array>
+#include <cstddef>
+
+namespace wijkwacht::storage {
+
+enum class ColumnFamily : int {
+  kDefault = 0,
+  kMeta,
+  kReports,
+  kIdempotency,
+  kReportsByArea,
+  kReportsByCell,
+  kChangeLog,
+};
+
+struct ColumnFamilySpec {
+  ColumnFamily id;
+  const char* name;    // on-disk name; never rename
+  const char* layout;  // key -> value, for readers of this table
+};
+
+inline constexpr std::array<ColumnFamilySpec, 7> kColumnFamilies = {{
+    {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
+    {ColumnFamily::kMeta, "meta", "name -> value: schema_version"},
+    {ColumnFamily::kReports, "reports",
+     "report id -> wijkwacht.internal.StoredReport"},
+    {ColumnFamily::kIdempotency, "idempotency",
+     "\"<kind>/<client id>\" -> SHA-256 content fingerprint of the first accepted request"},
+    {ColumnFamily::kReportsByArea, "reports_by_area",
+     "area code \\0 theme byte (0 = any) ~observed_micros(BE64) report id -> empty"},
+    {ColumnFamily::kReportsByCell, "reports_by_cell",
+     "S2 cell id at kIndexCellLevel (BE64) observed_micros(BE64) report id -> leaf cell id (BE64)"},
+    {ColumnFamily::kChangeLog, "change_log",
+     "sequence (BE64) -> wijkwacht.internal.ChangeEvent"},
+}};
+
+inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();
+
+constexpr const char* ColumnFamilyName(ColumnFamily cf) {
+  return kColumnFamilies[static_cast<std::size_t>(cf)].name;
+}
+
+// Layout version of everything above; stored in meta under "schema_version".
+inline constexpr int kSchemaVersion = 1;
+
+}  // namespace wijkwacht::storage

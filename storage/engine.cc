@@ -1,0 +1,353 @@
+#include "storage/engine.h"
+
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+#include "common/status.h"
+#include "storage/keys.h"
+#include "storage/rocks_status.h"
+#include "wijkwacht/internal/records.pb.h"
+
+namespace wijkwacht::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(ColumnFamily cf,
+                                                    const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.compression = rocksdb::kLZ4Compression;
+  options.bottommost_compression = rocksdb::kZSTD;
+  if (cf == ColumnFamily::kReports || cf == ColumnFamily::kChangeLog) {
+    options.write_buffer_size = 64u << 20;
+  }
+  return options;
+}
+
+class RocksWriteContext final : public WriteContext {
+ public:
+  RocksWriteContext(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
+                    rocksdb::WriteBatchWithIndex* batch, uint64_t* next_sequence, absl::Time now)
+      : db_(db), handles_(handles), batch_(batch), next_sequence_(next_sequence), now_(now) {}
+
+  absl::StatusOr<std::optional<std::string>> Get(ColumnFamily cf, absl::string_view key) override {
+    std::string value;
+    rocksdb::Status s = batch_->GetFromBatchAndDB(db_, rocksdb::ReadOptions(), Handle(cf),
+                                                  rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) return FromRocks(s);
+    return value;
+  }
+  void Put(ColumnFamily cf, absl::string_view key, absl::string_view value) override {
+    batch_->Put(Handle(cf), rocksdb::Slice(key.data(), key.size()),
+                rocksdb::Slice(value.data(), value.size()));
+  }
+  void Delete(ColumnFamily cf, absl::string_view key) override {
+    batch_->Delete(Handle(cf), rocksdb::Slice(key.data(), key.size()));
+  }
+  uint64_t AppendChange(internal::ChangeEvent& event) override {
+    uint64_t sequence = (*next_sequence_)++;
+    event.set_sequence(sequence);
+    *event.mutable_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now_));
+    Put(ColumnFamily::kChangeLog, SequenceKey(sequence), event.SerializeAsString());
+    return sequence;
+  }
+  absl::Time Now() const override { return now_; }
+
+ private:
+  rocksdb::ColumnFamilyHandle* Handle(ColumnFamily cf) const {
+    return handles_[static_cast<size_t>(cf)];
+  }
+  rocksdb::DB* db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
+  rocksdb::WriteBatchWithIndex* batch_;
+  uint64_t* next_sequence_;
+  absl::Time now_;
+};
+
+class RocksEngine final : public Engine {
+ public:
+  RocksEngine(EngineOptions options, std::unique_ptr<rocksdb::DB> db,
+              std::vector<rocksdb::ColumnFamilyHandle*> handles, uint64_t last_sequence)
+      : options_(std::move(options)),
+        clock_(options_.clock ? options_.clock : SystemClock()),
+        db_(std::move(db)),
+        handles_(std::move(handles)),
+        next_sequence_(last_sequence + 1),
+        last_durable_sequence_(last_sequence) {
+    writer_ = std::thread([this] { WriterLoop(); });
+  }
+
+  ~RocksEngine() override {
+    Shutdown();
+    for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close().PermitUncheckedError();
+  }
+
+  void Commit(WriteFn write, DoneFn done) override {
+    absl::Status refused;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) {
+        refused = absl::UnavailableError("storage is shutting down");
+      } else if (static_cast<int>(queue_.size()) >= options_.max_pending_writes) {
+        refused = WithRetryDelay(absl::ResourceExhaustedError("too many pending writes"),
+                                 absl::Milliseconds(100));
+      } else {
+        queue_.push_back(Pending{std::move(write), std::move(done)});
+      }
+    }
+    if (!refused.ok()) {
+      done(std::move(refused));
+      return;
+    }
+    cv_.notify_one();
+  }
+
+  absl::StatusOr<std::optional<std::string>> Get(ColumnFamily cf,
+                                                 absl::string_view key) const override {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(cf),
+                                 rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) return FromRocks(s);
+    return value;
+  }
+
+  absl::Status Scan(ColumnFamily cf, absl::string_view start, absl::string_view prefix,
+                    const ScanVisitor& visit) const override {
+    rocksdb::ReadOptions read_options;
+    std::string upper = PrefixSuccessor(prefix);
+    rocksdb::Slice upper_slice(upper);
+    if (!upper.empty()) read_options.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, Handle(cf)));
+    for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid(); it->Next()) {
+      absl::string_view key(it->key().data(), it->key().size());
+      if (key.substr(0, prefix.size()) != prefix) break;
+      if (!visit(key, absl::string_view(it->value().data(), it->value().size()))) break;
+    }
+    return FromRocks(it->status());
+  }
+
+  uint64_t LastSequence() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_durable_sequence_;
+  }
+
+  void AddCommitListener(CommitListener listener) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    listeners_.push_back(std::move(listener));
+  }
+
+  void Shutdown() override {
+    std::call_once(shutdown_once_, [this] {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        stopping_ = true;
+      }
+      cv_.notify_all();
+      writer_.join();
+    });
+  }
+
+ private:
+  struct Pending {
+    WriteFn write;
+    DoneFn done;
+  };
+
+  static std::string PrefixSuccessor(absl::string_view prefix) {
+    std::string s(prefix);
+    while (!s.empty()) {
+      if (static_cast<uint8_t>(s.back()) != 0xff) {
+        s.back() = static_cast<char>(static_cast<uint8_t>(s.back()) + 1);
+        return s;
+      }
+      s.pop_back();
+    }
+    return s;  // empty: no upper bound
+  }
+
+  rocksdb::ColumnFamilyHandle* Handle(ColumnFamily cf) const {
+    return handles_[static_cast<size_t>(cf)];
+  }
+
+  void WriterLoop() {
+    std::vector<Pending> group;
+    std::vector<absl::Status> results;
+    for (;;) {
+      group.clear();
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping and drained
+        while (!queue_.empty() && static_cast<int>(group.size()) < options_.max_group_size) {
+          group.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      CommitGroup(group, results);
+    }
+  }
+
+  void CommitGroup(std::vector<Pending>& group, std::vector<absl::Status>& results) {
+    rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+    RocksWriteContext context(db_.get(), handles_, &batch, &next_sequence_, clock_->Now());
+    results.assign(group.size(), absl::OkStatus());
+    const uint64_t group_first_sequence = next_sequence_;
+    for (size_t i = 0; i < group.size(); ++i) {
+      batch.SetSavePoint();
+      const uint64_t sequence_mark = next_sequence_;
+      results[i] = group[i].write(context);
+      if (!results[i].ok()) {
+        batch.RollbackToSavePoint().PermitUncheckedError();
+        next_sequence_ = sequence_mark;
+      }
+    }
+    if (batch.GetWriteBatch()->Count() > 0) {
+      rocksdb::WriteOptions write_options;
+      write_options.sync = options_.sync_writes;
+      absl::Status written = FromRocks(db_->Write(write_options, batch.GetWriteBatch()));
+      if (!written.ok()) {
+        next_sequence_ = group_first_sequence;
+        for (absl::Status& r : results) {
+          if (r.ok()) r = written;
+        }
+      }
+    }
+    uint64_t last = next_sequence_ - 1;
+    std::vector<CommitListener> listeners;
+    bool advanced = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (last != last_durable_sequence_) {
+        last_durable_sequence_ = last;
+        advanced = true;
+        listeners = listeners_;
+      }
+    }
+    for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
+    if (advanced) {
+      for (const CommitListener& listener : listeners) listener(last);
+    }
+  }
+
+  const EngineOptions options_;
+  Clock* const clock_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+
+  uint64_t next_sequence_;  // writer thread only
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  uint64_t last_durable_sequence_;
+  std::vector<CommitListener> listeners_;
+  std::thread writer_;
+  std::once_flag shutdown_once_;
+};
+
+absl::Status CheckOrWriteSchema(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+  std::string value;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), meta, "schema_version", &value);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    return FromRocks(db->Put(write_options, meta, "schema_version", absl::StrCat(kSchemaVersion)));
+  }
+  if (!s.ok()) return FromRocks(s);
+  int version = 0;
+  if (!absl::SimpleAtoi(value, &version) || version != kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data dir has schema version '", value, "', this build knows ", kSchemaVersion));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> ReadLastSequence(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), log));
+  it->SeekToLast();
+  if (!it->Valid()) {
+    if (!it->status().ok()) return FromRocks(it->status());
+    return 0;
+  }
+  std::optional<uint64_t> sequence =
+      ParseSequenceKey(absl::string_view(it->key().data(), it->key().size()));
+  if (!sequence) return absl::DataLossError("change log holds a malformed key");
+  return *sequence;
+}
+
+}  // namespace
+
+absl::Status Engine::CommitAndWait(WriteFn write) {
+  std::promise<absl::Status> promise;
+  std::future<absl::Status> future = promise.get_future();
+  Commit(std::move(write), [&promise](absl::Status s) { promise.set_value(std::move(s)); });
+  return future.get();
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
+  if (options.data_dir.empty()) return absl::InvalidArgumentError("data_dir: must be set");
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.keep_log_file_num = 5;
+  if (options.env != nullptr) db_options.env = options.env;
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const ColumnFamilySpec& spec : kColumnFamilies) {
+    descriptors.emplace_back(spec.name, ColumnFamilyOptionsFor(spec.id, cache));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.data_dir, descriptors, &handles, &raw);
+  if (!s.ok()) {
+    if (s.IsInvalidArgument()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot open data dir ", options.data_dir, ": ", s.ToString()));
+    }
+    return FromRocks(s);
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  auto close_handles = [&] {
+    for (rocksdb::ColumnFamilyHandle* h : handles) db->DestroyColumnFamilyHandle(h);
+  };
+  absl::Status schema =
+      CheckOrWriteSchema(db.get(), handles[static_cast<size_t>(ColumnFamily::kMeta)]);
+  if (!schema.ok()) {
+    close_handles();
+    return schema;
+  }
+  absl::StatusOr<uint64_t> last =
+      ReadLastSequence(db.get(), handles[static_cast<size_t>(ColumnFamily::kChangeLog)]);
+  if (!last.ok()) {
+    close_handles();
+    return last.status();
+  }
+  return std::unique_ptr<Engine>(
+      new RocksEngine(options, std::move(db), std::move(handles), *last));
+}
+
+}  // namespace wijkwacht::storage

@@ -1,0 +1,106 @@
+// Engine: the one owner of the RocksDB instance. Nothing outside storage/ sees RocksDB.
+//
+// Writes go through Commit(): each caller hands over a WriteFn that stages its changes into a
+// WriteContext. One writer thread collects the pending WriteFns into a group, runs them one
+// after another against a single batch, and commits the group with ONE synced WriteBatch
+// (WAL fsync) — group commit, so concurrent writers share an fsync. A WriteFn sees the
+// changes staged by earlier WriteFns of the same group (Get reads batch + DB), and a WriteFn
+// that fails has its staged changes rolled back without affecting the rest of the group.
+// `done` runs on the writer thread after the batch is durable (or failed): keep it short.
+//
+// The change log: WriteContext::AppendChange() gives each event the next monotonic sequence
+// (no gaps, in commit order) and writes it in the same batch. After a group is durable,
+// listeners registered with AddCommitListener() are told the new last sequence; streams are
+// cursors over this log.
+//
+// Thread safety: all public methods may be called from any thread. Errors: Open() returns
+// FAILED_PRECONDITION for a schema version it does not know, DATA_LOSS for corruption,
+// UNAVAILABLE for I/O errors. Commit() fails with UNAVAILABLE when the engine is shutting
+// down or the disk write fails, or with whatever the WriteFn returned.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/clock.h"
+#include "storage/column_families.h"
+
+namespace rocksdb {
+class Env;
+}
+
+namespace wijkwacht::internal {
+class ChangeEvent;
+}
+
+namespace wijkwacht::storage {
+
+struct EngineOptions {
+  std::string data_dir;
+  // Sync the WAL before acknowledging (tests of non-durable paths may turn it off).
+  bool sync_writes = true;
+  // At most this many WriteFns share one batch.
+  int max_group_size = 512;
+  // Pending writes beyond this are refused with RESOURCE_EXHAUSTED (back-pressure).
+  int max_pending_writes = 20000;
+  // Injected parts; nullptr = the real ones.
+  Clock* clock = nullptr;
+  rocksdb::Env* env = nullptr;
+  // RocksDB block cache size.
+  size_t block_cache_bytes = 128u << 20;
+};
+
+class WriteContext {
+ public:
+  virtual ~WriteContext() = default;
+  // The current value including changes staged earlier in this group; nullopt if absent.
+  [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> Get(ColumnFamily cf,
+                                                                      absl::string_view key) = 0;
+  virtual void Put(ColumnFamily cf, absl::string_view key, absl::string_view value) = 0;
+  virtual void Delete(ColumnFamily cf, absl::string_view key) = 0;
+  // Stamps `event` with the next sequence and time, and stages it in the change log.
+  virtual uint64_t AppendChange(internal::ChangeEvent& event) = 0;
+  // The time of this group's commit (one value for the whole group).
+  [[nodiscard]] virtual absl::Time Now() const = 0;
+};
+
+// Iteration callback: return false to stop.
+using ScanVisitor = std::function<bool(absl::string_view key, absl::string_view value)>;
+
+class Engine {
+ public:
+  using WriteFn = std::function<absl::Status(WriteContext&)>;
+  using DoneFn = std::function<void(absl::Status)>;
+  using CommitListener = std::function<void(uint64_t last_sequence)>;
+
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+  virtual ~Engine() = default;
+
+  // Queues `write`; `done` gets its status once the group is durable. Never blocks on I/O.
+  virtual void Commit(WriteFn write, DoneFn done) = 0;
+  // Commit() and wait.
+  [[nodiscard]] absl::Status CommitAndWait(WriteFn write);
+
+  [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> Get(
+      ColumnFamily cf, absl::string_view key) const = 0;
+  // Visits keys >= `start` in order while they begin with `prefix`, stopping when the
+  // visitor returns false.
+  [[nodiscard]] virtual absl::Status Scan(ColumnFamily cf, absl::string_view start,
+                                          absl::string_view prefix,
+                                          const ScanVisitor& visit) const = 0;
+
+  // Sequence of the newest durable change-log entry (0 when empty).
+  [[nodiscard]] virtual uint64_t LastSequence() const = 0;
+  virtual void AddCommitListener(CommitListener listener) = 0;
+
+  // Finishes queued writes, then stops the writer; later Commit() calls fail UNAVAILABLE.
+  virtual void Shutdown() = 0;
+};
+
+}  // namespace wijkwacht::storage

@@ -1,0 +1,65 @@
+#include "storage/keys.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace wijkwacht::storage {
+
+void AppendBigEndian64(std::string* out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+std::optional<uint64_t> ReadBigEndian64(absl::string_view in) {
+  if (in.size() < 8) return std::nullopt;
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+std::string SequenceKey(uint64_t sequence) {
+  std::string key;
+  AppendBigEndian64(&key, sequence);
+  return key;
+}
+
+std::optional<uint64_t> ParseSequenceKey(absl::string_view key) {
+  if (key.size() != 8) return std::nullopt;
+  return ReadBigEndian64(key);
+}
+
+uint64_t TimeToMicros(absl::Time t) {
+  int64_t micros = absl::ToUnixMicros(t);
+  return micros < 0 ? 0 : static_cast<uint64_t>(micros);
+}
+
+std::string AreaIndexPrefix(absl::string_view area_code, int theme) {
+  std::string key(area_code);
+  key.push_back('\0');
+  key.push_back(static_cast<char>(theme));
+  return key;
+}
+
+std::string AreaIndexKey(absl::string_view area_code, int theme, absl::Time observed,
+                         absl::string_view report_id) {
+  std::string key = AreaIndexPrefix(area_code, theme);
+  AppendBigEndian64(&key, ~TimeToMicros(observed));
+  absl::StrAppend(&key, report_id);
+  return key;
+}
+
+std::optional<AreaIndexEntry> ParseAreaIndexKey(absl::string_view key, size_t prefix_size) {
+  if (key.size() < prefix_size + 8) return std::nullopt;
+  std::optional<uint64_t> inverted = ReadBigEndian64(key.substr(prefix_size, 8));
+  if (!inverted) return std::nullopt;
+  return AreaIndexEntry{absl::FromUnixMicros(static_cast<int64_t>(~*inverted)),
+                        std::string(key.substr(prefix_size + 8))};
+}
+
+std::string CellIndexKey(uint64_t cell_id, absl::Time observed, absl::string_view report_id) {
+  std::string key;
+  AppendBigEndian64(&key, cell_id);
+  AppendBigEndian64(&key, TimeToMicros(observed));
+  absl::StrAppend(&key, report_id);
+  return key;
+}
+
+}  // namespace wijkwacht::storage

@@ -1,0 +1,45 @@
+// Key encodings of the column families (layouts in column_families.h). Big-endian integers
+// so that byte order is numeric order; times are microseconds since the Unix epoch.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace wijkwacht::storage {
+
+// S2 level of the reports_by_cell index: level 14 cells are ~0.3 km^2 (about 550 m wide at
+// Beverwijk's latitude), so a 150 m search radius touches at most a handful of cells.
+inline constexpr int kIndexCellLevel = 14;
+
+void AppendBigEndian64(std::string* out, uint64_t v);
+[[nodiscard]] std::optional<uint64_t> ReadBigEndian64(absl::string_view in);
+
+[[nodiscard]] std::string SequenceKey(uint64_t sequence);
+[[nodiscard]] std::optional<uint64_t> ParseSequenceKey(absl::string_view key);
+
+// Times before 1970 or after 2^63 µs are clamped; reports are validated long before.
+[[nodiscard]] uint64_t TimeToMicros(absl::Time t);
+
+// reports_by_area: newest first within (area, theme).
+[[nodiscard]] std::string AreaIndexPrefix(absl::string_view area_code, int theme);
+[[nodiscard]] std::string AreaIndexKey(absl::string_view area_code, int theme, absl::Time observed,
+                                       absl::string_view report_id);
+struct AreaIndexEntry {
+  absl::Time observed;
+  std::string report_id;
+};
+// Parses a key produced by AreaIndexKey with the given prefix.
+[[nodiscard]] std::optional<AreaIndexEntry> ParseAreaIndexKey(absl::string_view key,
+                                                              size_t prefix_size);
+
+// reports_by_cell: oldest first within a cell.
+[[nodiscard]] std::string CellIndexKey(uint64_t cell_id, absl::Time observed,
+                                       absl::string_view report_id);
+
+}  // namespace wijkwacht::storage

@@ -1,0 +1,56 @@
+#include "storage/keys.h"
+
+#include "gtest/gtest.h"
+#include "storage/report_store.h"
+
+namespace wijkwacht::storage {
+namespace {
+
+TEST(KeysTest, BigEndianOrderIsNumericOrder) {
+  EXPECT_LT(SequenceKey(1), SequenceKey(2));
+  EXPECT_LT(SequenceKey(255), SequenceKey(256));
+  EXPECT_LT(SequenceKey(0xffffffff), SequenceKey(0x100000000ull));
+  EXPECT_EQ(ParseSequenceKey(SequenceKey(123456789)), 123456789u);
+  EXPECT_FALSE(ParseSequenceKey("short").has_value());
+}
+
+TEST(KeysTest, AreaIndexSortsNewestFirstAndRoundTrips) {
+  absl::Time t1 = absl::FromUnixSeconds(1'700'000'000);
+  absl::Time t2 = t1 + absl::Microseconds(1);
+  std::string older = AreaIndexKey("BU03750003", 1, t1, "a");
+  std::string newer = AreaIndexKey("BU03750003", 1, t2, "a");
+  EXPECT_LT(newer, older);
+  std::string prefix = AreaIndexPrefix("BU03750003", 1);
+  ASSERT_EQ(older.substr(0, prefix.size()), prefix);
+  std::optional<AreaIndexEntry> e = ParseAreaIndexKey(older, prefix.size());
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->observed, t1);
+  EXPECT_EQ(e->report_id, "a");
+  EXPECT_FALSE(ParseAreaIndexKey("x", 1).has_value());
+}
+
+TEST(KeysTest, AreaPrefixesDoNotOverlap) {
+  // "WK0375" must not be a prefix of "WK037500" keys: the \0 separator sees to that.
+  std::string a = AreaIndexPrefix("WK0375", 0);
+  std::string b = AreaIndexKey("WK037500", 0, absl::UnixEpoch(), "id");
+  EXPECT_NE(b.substr(0, a.size()), a);
+}
+
+TEST(KeysTest, CellIndexOrdersByCellThenTime) {
+  absl::Time t = absl::FromUnixSeconds(1'700'000'000);
+  EXPECT_LT(CellIndexKey(5, t + absl::Seconds(9), "z"), CellIndexKey(6, t, "a"));
+  EXPECT_LT(CellIndexKey(5, t, "z"), CellIndexKey(5, t + absl::Seconds(1), "a"));
+}
+
+TEST(KeysTest, S2CellParentMatchesS2Definition) {
+  // Face 3's first leaf cell has the face cell (face bits | 1 << 60) as level-0 parent.
+  const uint64_t face3 = uint64_t{3} << 61;
+  EXPECT_EQ(S2CellParent(face3 | 1, 0), face3 | (uint64_t{1} << 60));
+  // A level-14 parent has its lowest set bit at 2*(30-14).
+  uint64_t p = S2CellParent(0x47c6b1e3a5f00001ull, 14);
+  EXPECT_EQ(p & (~p + 1), uint64_t{1} << 32);
+  EXPECT_EQ(S2CellParent(p, 14), p);
+}
+
+}  // namespace
+}  // namespace wijkwacht::storage

@@ -1,0 +1,228 @@
+#include "storage/report_store.h"
+
+#include <future>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "google/protobuf/util/time_util.h"
+#include "storage/keys.h"
+#include "wijkwacht/internal/records.pb.h"
+
+namespace wijkwacht::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr char kPageTokenVersion = '\x01';
+// Index entries examined per List call at most; a filtered page may come back short.
+constexpr int kMaxScannedPerPage = 5000;
+
+std::string IdempotencyKey(absl::string_view id) { return absl::StrCat("report/", id); }
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
+}
+
+// FNV-1a over the query's filters: a page token only works with the filters it came from.
+uint64_t FilterHash(const ReportQuery& q) {
+  std::string s = absl::StrCat(q.area_code, "\x1f", q.theme, "\x1f", q.status, "\x1f",
+                               q.start_time ? absl::ToUnixMicros(*q.start_time) : -1, "\x1f",
+                               q.end_time ? absl::ToUnixMicros(*q.end_time) : -1);
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string EncodePageToken(const ReportQuery& q, absl::string_view last_key) {
+  std::string raw(1, kPageTokenVersion);
+  AppendBigEndian64(&raw, FilterHash(q));
+  absl::StrAppend(&raw, last_key);
+  return absl::WebSafeBase64Escape(raw);
+}
+
+// Returns the index key to resume after.
+absl::StatusOr<std::string> DecodePageToken(const ReportQuery& q, absl::string_view prefix) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(q.page_token, &raw) || raw.size() < 9 ||
+      raw[0] != kPageTokenVersion) {
+    return InvalidFieldError("page_token", "is not a token returned by ListReports");
+  }
+  if (ReadBigEndian64(absl::string_view(raw).substr(1, 8)) != FilterHash(q)) {
+    return InvalidFieldError("page_token",
+                             "was issued for different filters; keep the filters unchanged "
+                             "while paging");
+  }
+  std::string last_key = raw.substr(9);
+  if (absl::string_view(last_key).substr(0, prefix.size()) != prefix) {
+    return InvalidFieldError("page_token", "is not a token returned by ListReports");
+  }
+  return last_key;
+}
+
+absl::StatusOr<internal::StoredReport> ParseStored(absl::string_view bytes) {
+  internal::StoredReport stored;
+  if (!stored.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError("stored report does not parse");
+  }
+  return stored;
+}
+
+class EngineReportStore final : public ReportStore {
+ public:
+  explicit EngineReportStore(Engine* engine) : engine_(engine) {}
+
+  void SubmitAsync(NewReport report, SubmitDone done) override {
+    auto input = std::make_shared<NewReport>(std::move(report));
+    auto outcome = std::make_shared<SubmitOutcome>();
+    engine_->Commit(
+        [input, outcome](WriteContext& ctx) { return Stage(*input, ctx, *outcome); },
+        [outcome, done = std::move(done)](absl::Status status) {
+          if (!status.ok()) return done(std::move(status));
+          done(std::move(*outcome));
+        });
+  }
+
+  absl::StatusOr<v1::Report> Get(absl::string_view id) const override {
+    WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes, engine_->Get(ColumnFamily::kReports, id));
+    if (!bytes) return absl::NotFoundError(absl::StrCat("reports/", id, " does not exist"));
+    WW_ASSIGN_OR_RETURN(internal::StoredReport stored, ParseStored(*bytes));
+    return std::move(*stored.mutable_report());
+  }
+
+  absl::StatusOr<ReportPage> List(const ReportQuery& q) const override {
+    if (q.page_size < 1 || q.page_size > kMaxPageSize) {
+      return InvalidFieldError("page_size", absl::StrCat("must be in [1, ", kMaxPageSize, "]"));
+    }
+    const std::string prefix =
+        AreaIndexPrefix(q.area_code.empty() ? kAllAreas : q.area_code, q.theme);
+    std::string start = prefix;
+    if (!q.page_token.empty()) {
+      WW_ASSIGN_OR_RETURN(start, DecodePageToken(q, prefix));
+      start.push_back('\0');  // the smallest key after the last one returned
+    } else if (q.end_time) {
+      AppendBigEndian64(&start, ~(TimeToMicros(*q.end_time) - 1));
+    }
+
+    ReportPage page;
+    absl::Status inner = absl::OkStatus();
+    int scanned = 0;
+    std::string last_key;
+    bool more = false;
+    absl::Status scan = engine_->Scan(
+        ColumnFamily::kReportsByArea, start, prefix,
+        [&](absl::string_view key, absl::string_view) {
+          if (static_cast<int>(page.reports.size()) >= q.page_size || scanned >= kMaxScannedPerPage) {
+            more = true;
+            return false;
+          }
+          std::optional<AreaIndexEntry> entry = ParseAreaIndexKey(key, prefix.size());
+          if (!entry) {
+            inner = absl::DataLossError("malformed reports_by_area key");
+            return false;
+          }
+          if (q.start_time && entry->observed < *q.start_time) return false;
+          ++scanned;
+          last_key = std::string(key);
+          absl::StatusOr<v1::Report> report = Get(entry->report_id);
+          if (!report.ok()) {
+            inner = report.status();
+            return false;
+          }
+          if (q.status != 0 && report->status() != q.status) return true;
+          page.reports.push_back(*std::move(report));
+          return true;
+        });
+    WW_RETURN_IF_ERROR(scan);
+    WW_RETURN_IF_ERROR(inner);
+    if (more) page.next_page_token = EncodePageToken(q, last_key);
+    return page;
+  }
+
+ private:
+  // Runs on the engine's writer thread.
+  static absl::Status Stage(const NewReport& input, WriteContext& ctx, SubmitOutcome& outcome) {
+    const std::string& id = input.report.id();
+    WW_ASSIGN_OR_RETURN(std::optional<std::string> fingerprint,
+                        ctx.Get(ColumnFamily::kIdempotency, IdempotencyKey(id)));
+    if (fingerprint) {
+      if (*fingerprint != input.fingerprint) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "report.id: reports/", id,
+            " already exists with different content; a retry must resend the same report, a "
+            "new report needs a new id"));
+      }
+      WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes, ctx.Get(ColumnFamily::kReports, id));
+      if (!bytes) return absl::DataLossError(absl::StrCat("idempotency record without report ", id));
+      WW_ASSIGN_OR_RETURN(internal::StoredReport stored, ParseStored(*bytes));
+      outcome.report = std::move(*stored.mutable_report());
+      outcome.replayed = true;
+      return absl::OkStatus();
+    }
+
+    internal::StoredReport stored;
+    v1::Report& report = *stored.mutable_report();
+    report = input.report;
+    report.set_status(v1::RECEIVED);
+    *report.mutable_create_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(ctx.Now()));
+    *report.mutable_update_time() = report.create_time();
+    const absl::Time observed = FromTimestamp(report.observed_time());
+
+    internal::ChangeEvent event;
+    internal::ReportCreated& created = *event.mutable_report_created();
+    created.set_report_id(id);
+    for (const std::string& code : input.area_codes) created.add_area_codes(code);
+    created.set_theme(report.theme());
+    created.set_category(report.category());
+    *created.mutable_observed_time() = report.observed_time();
+    created.set_s2_cell_id(input.s2_cell_id);
+    stored.set_create_sequence(ctx.AppendChange(event));
+    stored.set_content_fingerprint(input.fingerprint);
+
+    ctx.Put(ColumnFamily::kReports, id, stored.SerializeAsString());
+    ctx.Put(ColumnFamily::kIdempotency, IdempotencyKey(id), input.fingerprint);
+    auto index_area = [&](absl::string_view code) {
+      ctx.Put(ColumnFamily::kReportsByArea, AreaIndexKey(code, 0, observed, id), "");
+      if (report.theme() != 0) {
+        ctx.Put(ColumnFamily::kReportsByArea, AreaIndexKey(code, report.theme(), observed, id), "");
+      }
+    };
+    index_area(kAllAreas);
+    for (const std::string& code : input.area_codes) index_area(code);
+    std::string leaf;
+    AppendBigEndian64(&leaf, input.s2_cell_id);
+    ctx.Put(ColumnFamily::kReportsByCell,
+            CellIndexKey(S2CellParent(input.s2_cell_id, kIndexCellLevel), observed, id), leaf);
+
+    outcome.report = report;
+    outcome.replayed = false;
+    return absl::OkStatus();
+  }
+
+  Engine* const engine_;
+};
+
+}  // namespace
+
+absl::StatusOr<SubmitOutcome> ReportStore::Submit(NewReport report) {
+  std::promise<absl::StatusOr<SubmitOutcome>> promise;
+  auto future = promise.get_future();
+  SubmitAsync(std::move(report),
+              [&promise](absl::StatusOr<SubmitOutcome> r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+std::unique_ptr<ReportStore> NewReportStore(Engine* engine) {
+  return std::make_unique<EngineReportStore>(engine);
+}
+
+uint64_t S2CellParent(uint64_t cell_id, int level) {
+  const uint64_t lsb = uint64_t{1} << (2 * (30 - level));
+  return (cell_id & (~lsb + 1)) | lsb;
+}
+
+}  // namespace wijkwacht::storage

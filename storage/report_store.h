@@ -1,0 +1,88 @@
+// ReportStore: durable, idempotent storage of reports and their indexes.
+//
+// Submit writes, in ONE synced batch (see Engine): the report, its idempotency record, its
+// area+time and S2 cell+time index entries and a change-log event. It is idempotent on the
+// report id: the same id with the same content fingerprint returns the stored report
+// (replayed = true, nothing written); the same id with another fingerprint fails with
+// ALREADY_EXISTS. Two submits of one id racing each other are serialized by the engine's
+// single writer, so exactly one is stored.
+//
+// List reads the reports_by_area index (newest observed first) and never scans all reports.
+//
+// Thread safety: all methods may be called concurrently.
+// Errors: INVALID_ARGUMENT (page_token / page_size, field named), NOT_FOUND (Get),
+// ALREADY_EXISTS (Submit conflict), UNAVAILABLE / RESOURCE_EXHAUSTED (engine), DATA_LOSS.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "storage/engine.h"
+#include "wijkwacht/v1/report.pb.h"
+
+namespace wijkwacht::storage {
+
+// Area key under which every report is indexed, for unfiltered lists.
+inline constexpr char kAllAreas[] = "*";
+
+struct NewReport {
+  // Client fields (normalised) and derived fields (name, area, theme, ...). status,
+  // create_time and update_time are set by the store.
+  v1::Report report;
+  // SHA-256 of the client-supplied content (see report/ingest.h).
+  std::string fingerprint;
+  // Every area code the report lies in (gemeente, wijk, buurt, focus areas).
+  std::vector<std::string> area_codes;
+  // S2 leaf cell of report.location.
+  uint64_t s2_cell_id = 0;
+};
+
+struct SubmitOutcome {
+  v1::Report report;
+  bool replayed = false;
+};
+
+struct ReportQuery {
+  std::string area_code;  // empty = all areas
+  int theme = 0;          // 0 = any
+  int status = 0;         // 0 = any
+  std::optional<absl::Time> start_time;  // inclusive
+  std::optional<absl::Time> end_time;    // exclusive
+  int page_size = 50;                    // 1..kMaxPageSize (callers default it)
+  std::string page_token;
+};
+
+struct ReportPage {
+  std::vector<v1::Report> reports;
+  std::string next_page_token;
+};
+
+inline constexpr int kMaxPageSize = 1000;
+
+class ReportStore {
+ public:
+  using SubmitDone = std::function<void(absl::StatusOr<SubmitOutcome>)>;
+
+  virtual ~ReportStore() = default;
+  // `done` runs once the outcome is durable (on the storage writer thread; keep it short).
+  virtual void SubmitAsync(NewReport report, SubmitDone done) = 0;
+  [[nodiscard]] absl::StatusOr<SubmitOutcome> Submit(NewReport report);
+
+  [[nodiscard]] virtual absl::StatusOr<v1::Report> Get(absl::string_view id) const = 0;
+  [[nodiscard]] virtual absl::StatusOr<ReportPage> List(const ReportQuery& query) const = 0;
+};
+
+// A ReportStore over `engine` (not owned; must outlive the store).
+[[nodiscard]] std::unique_ptr<ReportStore> NewReportStore(Engine* engine);
+
+// Parent of S2 cell `cell_id` at `level` (S2CellId::parent, without linking S2 here).
+[[nodiscard]] uint64_t S2CellParent(uint64_t cell_id, int level);
+
+}  // namespace wijkwacht::storage
