@@ -31,7 +31,7 @@ inline constexpr std::array<ColumnFamilySpec, 7> kColumnFamilies = {{
     {ColumnFamily::kIdempotency, "idempotency",
      "\"<kind>/<client id>\" -> SHA-256 content fingerprint of the first accepted request"},
     {ColumnFamily::kReportsByArea, "reports_by_area",
-     "area code \\0 theme byte (0 = any) ~observed_micros(BE64) report id -> empty"},
+     "area code \\0 observed_micros(BE64) report id -> theme (1 byte)"},
     {ColumnFamily::kReportsByCell, "reports_by_cell",
      "S2 cell id at kIndexCellLevel (BE64) observed_micros(BE64) report id -> leaf cell id (BE64)"},
     {ColumnFamily::kChangeLog, "change_log",

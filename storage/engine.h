@@ -95,6 +95,11 @@ class Engine {
                                           absl::string_view prefix,
                                           const ScanVisitor& visit) const = 0;
 
+  // Visits keys <= `last` in descending order while they begin with `prefix`.
+  [[nodiscard]] virtual absl::Status ScanBackward(ColumnFamily cf, absl::string_view last,
+                                                  absl::string_view prefix,
+                                                  const ScanVisitor& visit) const = 0;
+
   // Sequence of the newest durable change-log entry (0 when empty).
   [[nodiscard]] virtual uint64_t LastSequence() const = 0;
   virtual void AddCommitListener(CommitListener listener) = 0;

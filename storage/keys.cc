@@ -31,26 +31,25 @@ uint64_t TimeToMicros(absl::Time t) {
   return micros < 0 ? 0 : static_cast<uint64_t>(micros);
 }
 
-std::string AreaIndexPrefix(absl::string_view area_code, int theme) {
+std::string AreaIndexPrefix(absl::string_view area_code) {
   std::string key(area_code);
   key.push_back('\0');
-  key.push_back(static_cast<char>(theme));
   return key;
 }
 
-std::string AreaIndexKey(absl::string_view area_code, int theme, absl::Time observed,
+std::string AreaIndexKey(absl::string_view area_code, absl::Time observed,
                          absl::string_view report_id) {
-  std::string key = AreaIndexPrefix(area_code, theme);
-  AppendBigEndian64(&key, ~TimeToMicros(observed));
+  std::string key = AreaIndexPrefix(area_code);
+  AppendBigEndian64(&key, TimeToMicros(observed));
   absl::StrAppend(&key, report_id);
   return key;
 }
 
 std::optional<AreaIndexEntry> ParseAreaIndexKey(absl::string_view key, size_t prefix_size) {
   if (key.size() < prefix_size + 8) return std::nullopt;
-  std::optional<uint64_t> inverted = ReadBigEndian64(key.substr(prefix_size, 8));
-  if (!inverted) return std::nullopt;
-  return AreaIndexEntry{absl::FromUnixMicros(static_cast<int64_t>(~*inverted)),
+  std::optional<uint64_t> micros = ReadBigEndian64(key.substr(prefix_size, 8));
+  if (!micros) return std::nullopt;
+  return AreaIndexEntry{absl::FromUnixMicros(static_cast<int64_t>(*micros)),
                         std::string(key.substr(prefix_size + 8))};
 }
 

@@ -26,9 +26,11 @@ void AppendBigEndian64(std::string* out, uint64_t v);
 // Times before 1970 or after 2^63 µs are clamped; reports are validated long before.
 [[nodiscard]] uint64_t TimeToMicros(absl::Time t);
 
-// reports_by_area: newest first within (area, theme).
-[[nodiscard]] std::string AreaIndexPrefix(absl::string_view area_code, int theme);
-[[nodiscard]] std::string AreaIndexKey(absl::string_view area_code, int theme, absl::Time observed,
+// reports_by_area: oldest first within an area (read backwards for newest first; ascending
+// keys keep memtable inserts cheap). The value is the report's theme (one byte), so a theme
+// filter needs no report read.
+[[nodiscard]] std::string AreaIndexPrefix(absl::string_view area_code);
+[[nodiscard]] std::string AreaIndexKey(absl::string_view area_code, absl::Time observed,
                                        absl::string_view report_id);
 struct AreaIndexEntry {
   absl::Time observed;

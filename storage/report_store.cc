@@ -98,14 +98,18 @@ class EngineReportStore final : public ReportStore {
     if (q.page_size < 1 || q.page_size > kMaxPageSize) {
       return InvalidFieldError("page_size", absl::StrCat("must be in [1, ", kMaxPageSize, "]"));
     }
-    const std::string prefix =
-        AreaIndexPrefix(q.area_code.empty() ? kAllAreas : q.area_code, q.theme);
+    const std::string prefix = AreaIndexPrefix(q.area_code.empty() ? kAllAreas : q.area_code);
+    // Newest first: walk the index backwards from the newest allowed key.
+    std::string last_returned;
     std::string start = prefix;
     if (!q.page_token.empty()) {
-      WW_ASSIGN_OR_RETURN(start, DecodePageToken(q, prefix));
-      start.push_back('\0');  // the smallest key after the last one returned
+      WW_ASSIGN_OR_RETURN(last_returned, DecodePageToken(q, prefix));
+      start = last_returned;
     } else if (q.end_time) {
-      AppendBigEndian64(&start, ~(TimeToMicros(*q.end_time) - 1));
+      AppendBigEndian64(&start, TimeToMicros(*q.end_time) - 1);
+      start.push_back('\xff');  // after every report id at that microsecond
+    } else {
+      start.append(9, '\xff');
     }
 
     ReportPage page;
@@ -113,9 +117,10 @@ class EngineReportStore final : public ReportStore {
     int scanned = 0;
     std::string last_key;
     bool more = false;
-    absl::Status scan = engine_->Scan(
+    absl::Status scan = engine_->ScanBackward(
         ColumnFamily::kReportsByArea, start, prefix,
-        [&](absl::string_view key, absl::string_view) {
+        [&](absl::string_view key, absl::string_view theme) {
+          if (key == last_returned) return true;  // the previous page ended here
           if (static_cast<int>(page.reports.size()) >= q.page_size || scanned >= kMaxScannedPerPage) {
             more = true;
             return false;
@@ -128,6 +133,9 @@ class EngineReportStore final : public ReportStore {
           if (q.start_time && entry->observed < *q.start_time) return false;
           ++scanned;
           last_key = std::string(key);
+          if (q.theme != 0 && (theme.size() != 1 || theme[0] != static_cast<char>(q.theme))) {
+            return true;
+          }
           absl::StatusOr<v1::Report> report = Get(entry->report_id);
           if (!report.ok()) {
             inner = report.status();
@@ -185,14 +193,11 @@ class EngineReportStore final : public ReportStore {
 
     ctx.Put(ColumnFamily::kReports, id, stored.SerializeAsString());
     ctx.Put(ColumnFamily::kIdempotency, IdempotencyKey(id), input.fingerprint);
-    auto index_area = [&](absl::string_view code) {
-      ctx.Put(ColumnFamily::kReportsByArea, AreaIndexKey(code, 0, observed, id), "");
-      if (report.theme() != 0) {
-        ctx.Put(ColumnFamily::kReportsByArea, AreaIndexKey(code, report.theme(), observed, id), "");
-      }
-    };
-    index_area(kAllAreas);
-    for (const std::string& code : input.area_codes) index_area(code);
+    const std::string theme(1, static_cast<char>(report.theme()));
+    ctx.Put(ColumnFamily::kReportsByArea, AreaIndexKey(kAllAreas, observed, id), theme);
+    for (const std::string& code : input.area_codes) {
+      ctx.Put(ColumnFamily::kReportsByArea, AreaIndexKey(code, observed, id), theme);
+    }
     std::string leaf;
     AppendBigEndian64(&leaf, input.s2_cell_id);
     ctx.Put(ColumnFamily::kReportsByCell,

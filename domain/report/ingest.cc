@@ -7,58 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/status.h"
+#include "common/text.h"
 #include "openssl/evp.h"
 #include "s2/s2cell_id.h"
 #include "s2/s2latlng.h"
 
 namespace wijkwacht::report {
 namespace {
-
-// Returns "" when `s` is valid UTF-8 without control characters other than tab/newline/CR,
-// otherwise what is wrong.
-std::string CheckText(absl::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-        return absl::StrFormat("contains control character U+%04X at byte %d", c, i);
-      }
-      ++i;
-      continue;
-    }
-    int len = 0;
-    uint32_t cp = 0;
-    if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return absl::StrCat("is not valid UTF-8 (bad byte at ", i, ")");
-    }
-    if (i + len > s.size()) return absl::StrCat("is not valid UTF-8 (truncated at byte ", i, ")");
-    for (int k = 1; k < len; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return absl::StrCat("is not valid UTF-8 (bad byte at ", i + k, ")");
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    // Overlong forms, surrogates and values above U+10FFFF.
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff)) {
-      return absl::StrCat("is not valid UTF-8 (invalid code point at byte ", i, ")");
-    }
-    if (cp >= 0x80 && cp < 0xa0) {
-      return absl::StrFormat("contains control character U+%04X at byte %d", cp, i);
-    }
-    i += len;
-  }
-  return "";
-}
 
 void AppendField(std::string* out, absl::string_view s) {
   absl::StrAppend(out, s.size(), ":", s, ";");
@@ -155,7 +110,7 @@ absl::Status ReportIngest::Validate(const ReportDraft& d) const {
   } else if (d.description.size() > limits.max_description_bytes) {
     v.push_back({"description", absl::StrCat("is ", d.description.size(), " bytes; at most ",
                                              limits.max_description_bytes, " are allowed")});
-  } else if (std::string problem = CheckText(d.description); !problem.empty()) {
+  } else if (std::string problem = TextProblem(d.description, /*allow_controls=*/false); !problem.empty()) {
     v.push_back({"description", problem});
   }
   if (!v.empty()) return InvalidFieldsError(std::move(v));

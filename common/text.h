@@ -1,0 +1,18 @@
+// Text checks for untrusted input.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace wijkwacht {
+
+// "" when `s` is valid UTF-8 (no overlong forms, surrogates or values above U+10FFFF) and,
+// unless `allow_controls`, holds no control characters other than tab, newline and carriage
+// return (C0, DEL and C1 are refused). Otherwise a short description of the first problem,
+// phrased to follow a field name: "is not valid UTF-8 (bad byte at 3)".
+[[nodiscard]] std::string TextProblem(absl::string_view s, bool allow_controls);
+
+}  // namespace wijkwacht

@@ -1,0 +1,187 @@
+#include "services/report_service.h"
+
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/grpc_status.h"
+#include "services/report_mapping.h"
+
+namespace wijkwacht::services {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr int kDefaultPageSize = 50;
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0) return InvalidFieldError("page_size", "must not be negative");
+  if (requested == 0) return kDefaultPageSize;
+  return std::min(requested, storage::kMaxPageSize);
+}
+
+absl::StatusOr<std::optional<absl::Time>> OptionalTime(const v1::ListReportsRequest& request,
+                                                       bool start) {
+  if (start ? !request.has_start_time() : !request.has_end_time()) return std::nullopt;
+  return TimeFromProto(start ? request.start_time() : request.end_time(),
+                       start ? "start_time" : "end_time");
+}
+
+absl::StatusOr<storage::ReportQuery> QueryFromRequest(const v1::ListReportsRequest& request) {
+  storage::ReportQuery q;
+  WW_ASSIGN_OR_RETURN(q.page_size, PageSize(request.page_size()));
+  q.page_token = request.page_token();
+  q.area_code = request.area_code();
+  if (!v1::Theme_IsValid(request.theme())) {
+    return InvalidFieldError("theme", absl::StrCat("has unknown value ", request.theme()));
+  }
+  q.theme = request.theme();
+  if (!v1::ReportStatus_IsValid(request.status())) {
+    return InvalidFieldError("status", absl::StrCat("has unknown value ", request.status()));
+  }
+  q.status = request.status();
+  WW_ASSIGN_OR_RETURN(q.start_time, OptionalTime(request, true));
+  WW_ASSIGN_OR_RETURN(q.end_time, OptionalTime(request, false));
+  if (q.start_time && q.end_time && *q.start_time >= *q.end_time) {
+    return InvalidFieldError("end_time", "must be after start_time");
+  }
+  return q;
+}
+
+v1::Category CategoryToProto(const catalog::Category& c) {
+  v1::Category out;
+  out.set_name(absl::StrCat("categories/", c.code));
+  out.set_code(c.code);
+  out.set_display_name(c.name);
+  out.set_description(c.description);
+  out.set_group(static_cast<v1::CategoryGroup>(c.group));
+  out.set_theme_hint(static_cast<v1::Theme>(c.theme_hint));
+  out.set_source(c.source);
+  for (const std::string& term : c.search_terms) out.add_search_terms(term);
+  return out;
+}
+
+// Category page tokens: web-safe base64 of "<group>:<offset>".
+std::string CategoryPageToken(int group, size_t offset) {
+  return absl::WebSafeBase64Escape(absl::StrCat(group, ":", offset));
+}
+
+absl::StatusOr<size_t> CategoryOffset(const std::string& token, int group) {
+  if (token.empty()) return 0;
+  std::string raw;
+  size_t colon;
+  int token_group = 0;
+  size_t offset = 0;
+  if (!absl::WebSafeBase64Unescape(token, &raw) || (colon = raw.find(':')) == std::string::npos ||
+      !absl::SimpleAtoi(raw.substr(0, colon), &token_group) ||
+      !absl::SimpleAtoi(raw.substr(colon + 1), &offset)) {
+    return InvalidFieldError("page_token", "is not a token returned by ListCategories");
+  }
+  if (token_group != group) {
+    return InvalidFieldError("page_token", "was issued for a different group filter");
+  }
+  return offset;
+}
+
+}  // namespace
+
+absl::StatusOr<storage::NewReport> ReportServiceImpl::Prepare(const v1::Report* report,
+                                                              bool has_report) const {
+  if (!has_report) return InvalidFieldError("report", "is required");
+  absl::StatusOr<report::ReportDraft> draft = DraftFromProto(*report);
+  if (!draft.ok()) return PrefixFieldPaths(draft.status(), "report");
+  absl::StatusOr<report::IngestDecision> decision = parts_.ingest->Decide(*draft);
+  if (!decision.ok()) return PrefixFieldPaths(decision.status(), "report");
+  return BuildNewReport(*report, *decision);
+}
+
+#define WW_SERVE_UNARY(Method, Request, Response, Handler)                                  \
+  grpc::ServerUnaryReactor* ReportServiceImpl::Method(grpc::CallbackServerContext* context,  \
+                                                      const grpc::ByteBuffer* request,       \
+                                                      grpc::ByteBuffer* response) {          \
+    return ServeUnary<Request, Response>(                                                    \
+        context, request, response,                                                          \
+        [this](const Request& req, Response* resp, UnaryDone done) {                         \
+          Handler(req, resp, std::move(done));                                               \
+        });                                                                                  \
+  }
+WW_SERVE_UNARY(SubmitReport, v1::SubmitReportRequest, v1::Report, Submit)
+WW_SERVE_UNARY(PreviewReport, v1::PreviewReportRequest, v1::PreviewReportResponse, Preview)
+WW_SERVE_UNARY(GetReport, v1::GetReportRequest, v1::Report, Get)
+WW_SERVE_UNARY(ListReports, v1::ListReportsRequest, v1::ListReportsResponse, List)
+WW_SERVE_UNARY(ListCategories, v1::ListCategoriesRequest, v1::ListCategoriesResponse, Categories)
+#undef WW_SERVE_UNARY
+
+void ReportServiceImpl::Submit(const v1::SubmitReportRequest& request, v1::Report* response,
+                               UnaryDone done) {
+  absl::StatusOr<storage::NewReport> prepared = Prepare(&request.report(), request.has_report());
+  if (!prepared.ok()) return done(prepared.status());
+  parts_.store->SubmitAsync(*std::move(prepared),
+                            [response, done = std::move(done)](
+                                absl::StatusOr<storage::SubmitOutcome> outcome) {
+                              if (outcome.ok()) *response = std::move(outcome->report);
+                              done(outcome.status());
+                            });
+}
+
+void ReportServiceImpl::Preview(const v1::PreviewReportRequest& request,
+                                v1::PreviewReportResponse* response, UnaryDone done) {
+  absl::StatusOr<storage::NewReport> prepared = Prepare(&request.report(), request.has_report());
+  if (!prepared.ok()) return done(prepared.status());
+  *response->mutable_report() = std::move(prepared->report);
+  // matching_incidents stays empty until reports are grouped into incidents.
+  done(absl::OkStatus());
+}
+
+void ReportServiceImpl::Get(const v1::GetReportRequest& request, v1::Report* response,
+                            UnaryDone done) {
+  absl::StatusOr<std::string> id = ParseReportName(request.name(), "name");
+  if (!id.ok()) return done(id.status());
+  absl::StatusOr<v1::Report> report = parts_.store->Get(*id);
+  if (report.ok()) *response = *std::move(report);
+  done(report.status());
+}
+
+void ReportServiceImpl::List(const v1::ListReportsRequest& request,
+                             v1::ListReportsResponse* response, UnaryDone done) {
+  absl::StatusOr<storage::ReportQuery> query = QueryFromRequest(request);
+  if (!query.ok()) return done(query.status());
+  parts_.workers->Schedule([this, response, done = std::move(done), query = *std::move(query)] {
+    absl::StatusOr<storage::ReportPage> page = parts_.store->List(query);
+    if (page.ok()) {
+      for (v1::Report& r : page->reports) *response->add_reports() = std::move(r);
+      response->set_next_page_token(page->next_page_token);
+    }
+    done(page.status());
+  });
+}
+
+void ReportServiceImpl::Categories(const v1::ListCategoriesRequest& request,
+                                   v1::ListCategoriesResponse* response, UnaryDone done) {
+  absl::StatusOr<int> page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return done(page_size.status());
+  if (!v1::CategoryGroup_IsValid(request.group())) {
+    return done(InvalidFieldError("group", absl::StrCat("has unknown value ", request.group())));
+  }
+  absl::StatusOr<size_t> offset = CategoryOffset(request.page_token(), request.group());
+  if (!offset.ok()) return done(offset.status());
+
+  // Offsets count the categories that pass the filter, in catalog order.
+  size_t seen = 0;
+  for (const catalog::Category& c : parts_.catalog->categories()) {
+    if (!c.active) continue;
+    if (request.group() != 0 && static_cast<int>(c.group) != request.group()) continue;
+    if (seen++ < *offset) continue;
+    if (response->categories_size() == *page_size) {
+      response->set_next_page_token(CategoryPageToken(request.group(), seen - 1));
+      break;
+    }
+    *response->add_categories() = CategoryToProto(c);
+  }
+  done(absl::OkStatus());
+}
+
+}  // namespace wijkwacht::services

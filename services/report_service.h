@@ -1,0 +1,73 @@
+// wijkwacht.v1.ReportService over the gRPC callback API.
+//
+// Handlers are thin: validate and map the request, call the domain (ReportIngest) and the
+// store, map the status with ToGrpcStatus. SubmitReport answers only after the store has made
+// the report durable (the reactor finishes from the storage writer's callback), so no gRPC
+// thread waits on fsync. ListReports runs its index scan on a worker pool.
+//
+// Thread safety: one instance serves all calls concurrently; the referenced parts must be
+// thread-safe and outlive the service.
+#pragma once
+
+#include "common/worker_pool.h"
+#include "domain/catalog/category_catalog.h"
+#include "domain/report/ingest.h"
+#include "services/unary_call.h"
+#include "storage/report_store.h"
+#include "wijkwacht/v1/report.grpc.pb.h"
+
+namespace wijkwacht::services {
+
+// Every method is a raw callback (see unary_call.h), so unparsable requests get a status
+// that names the field.
+using RawReportService = v1::ReportService::WithRawCallbackMethod_SubmitReport<
+    v1::ReportService::WithRawCallbackMethod_PreviewReport<
+        v1::ReportService::WithRawCallbackMethod_GetReport<
+            v1::ReportService::WithRawCallbackMethod_ListReports<
+                v1::ReportService::WithRawCallbackMethod_ListCategories<
+                    v1::ReportService::Service>>>>>;
+
+class ReportServiceImpl final : public RawReportService {
+ public:
+  struct Parts {
+    const report::ReportIngest* ingest = nullptr;
+    storage::ReportStore* store = nullptr;
+    const catalog::CategoryCatalog* catalog = nullptr;
+    WorkerPool* workers = nullptr;
+  };
+  explicit ReportServiceImpl(Parts parts) : parts_(parts) {}
+
+  grpc::ServerUnaryReactor* SubmitReport(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* PreviewReport(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListReports(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListCategories(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
+
+  // The typed handlers.
+  void Submit(const v1::SubmitReportRequest& request, v1::Report* response, UnaryDone done);
+  void Preview(const v1::PreviewReportRequest& request, v1::PreviewReportResponse* response,
+               UnaryDone done);
+  void Get(const v1::GetReportRequest& request, v1::Report* response, UnaryDone done);
+  void List(const v1::ListReportsRequest& request, v1::ListReportsResponse* response,
+            UnaryDone done);
+  void Categories(const v1::ListCategoriesRequest& request,
+                  v1::ListCategoriesResponse* response, UnaryDone done);
+
+ private:
+  // Validation and classification shared by Submit and Preview.
+  [[nodiscard]] absl::StatusOr<storage::NewReport> Prepare(const v1::Report* report,
+                                                           bool has_report) const;
+  Parts parts_;
+};
+
+}  // namespace wijkwacht::services

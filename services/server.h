@@ -1,0 +1,67 @@
+// WijkwachtServer: loads the areas and categories, opens the store and serves every v1
+// service over gRPC (callback API) with health checking and server reflection.
+//
+//   ServerOptions options;              // defaults: the embedded configuration
+//   options.listen = "127.0.0.1:0";     // port 0: pick a free port (see port())
+//   auto server = WijkwachtServer::Start(options);
+//   ...
+//   (*server)->Shutdown(absl::Seconds(5));  // in-flight calls finish, then the store closes
+//
+// Services whose issue has not landed yet (Map, Sync, Alert, Dispatch, Auth) are registered
+// with the generated base classes, so every one of their RPCs answers UNIMPLEMENTED.
+//
+// Thread safety: Shutdown() and Wait() may be called from any thread, once each.
+// Start() errors: whatever loading areas (NOT_FOUND / INVALID_ARGUMENT), categories or the
+// data dir (FAILED_PRECONDITION / UNAVAILABLE / DATA_LOSS) returned; UNAVAILABLE when the
+// listen address cannot be bound.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "domain/report/ingest.h"
+
+namespace wijkwacht::services {
+
+struct ServerOptions {
+  std::string listen = "localhost:50051";
+  std::string data_dir = "wijkwacht-data";
+  // GeoJSON files or directories (CBS wijk- en buurtkaart); see geo::AreaIndexOptions.
+  std::vector<std::string> area_paths;
+  std::string focus_areas_path;
+  std::string categories_dir;
+  report::IngestLimits limits;
+  int max_receive_message_bytes = 4 << 20;
+  // Clients may ping at most this often; faster pings get the connection closed.
+  absl::Duration keepalive_min_time = absl::Seconds(10);
+  // Server-side keepalive ping interval on idle connections.
+  absl::Duration keepalive_time = absl::Minutes(1);
+  int max_concurrent_streams = 1000;
+  int worker_threads = 2;
+  Clock* clock = nullptr;  // nullptr = SystemClock()
+};
+
+// The options of the embedded default, with data files under `data_root` (the shipped
+// data/ folder).
+[[nodiscard]] ServerOptions DefaultServerOptions(const std::string& data_root);
+
+class WijkwachtServer {
+ public:
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<WijkwachtServer>> Start(
+      const ServerOptions& options);
+  virtual ~WijkwachtServer() = default;
+
+  // The bound port (useful with port 0).
+  [[nodiscard]] virtual int port() const = 0;
+  // Stops accepting calls, lets in-flight calls finish for up to `grace` (then cancels them),
+  // then drains and closes the store. Idempotent.
+  virtual void Shutdown(absl::Duration grace) = 0;
+  // Blocks until Shutdown() has completed.
+  virtual void Wait() = 0;
+};
+
+}  // namespace wijkwacht::services

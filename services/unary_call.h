@@ -1,0 +1,68 @@
+// Serving a unary RPC from raw bytes, so that every failure reaches the client as a clear
+// status with the field named.
+//
+// gRPC's typed handlers reject a request that does not parse (e.g. invalid UTF-8 in a proto3
+// string field) before any application code runs, with a status naming no field. Services
+// therefore register their methods as raw callbacks and call ServeUnary(), which parses the
+// request itself, answers INVALID_ARGUMENT naming the offending field when it does not parse,
+// runs the typed handler, and maps its absl::Status with ToGrpcStatus.
+//
+//   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* ctx,
+//                                       const grpc::ByteBuffer* in, grpc::ByteBuffer* out) override {
+//     return ServeUnary<v1::GetReportRequest, v1::Report>(ctx, in, out,
+//         [this](const v1::GetReportRequest& request, v1::Report* response, UnaryDone done) {...});
+//   }
+//
+// The handler may call `done` from any thread, exactly once; `request` and `response` stay
+// valid until then.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/server_callback.h"
+#include "services/grpc_status.h"
+
+namespace wijkwacht::services {
+
+using UnaryDone = std::function<void(absl::Status)>;
+
+// Parses `bytes` into `message`. When they do not parse: INVALID_ARGUMENT naming the first
+// string field (dotted path, e.g. "report.description") that is not valid UTF-8, or, for
+// broken wire format, a message saying the request is not a valid `message` type.
+[[nodiscard]] absl::Status ParseRequest(const std::string& bytes, google::protobuf::Message* message);
+
+// The bytes of a ByteBuffer.
+[[nodiscard]] std::string ByteBufferToString(const grpc::ByteBuffer& buffer);
+// A ByteBuffer holding `message` serialized.
+[[nodiscard]] grpc::ByteBuffer SerializeToByteBuffer(const google::protobuf::Message& message);
+
+template <typename Request, typename Response, typename Handler>
+grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* raw_request,
+                                     grpc::ByteBuffer* raw_response, Handler&& handler) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  struct Call {
+    Request request;
+    Response response;
+  };
+  auto call = std::make_shared<Call>();
+  absl::Status parsed = ParseRequest(ByteBufferToString(*raw_request), &call->request);
+  if (!parsed.ok()) {
+    reactor->Finish(ToGrpcStatus(parsed));
+    return reactor;
+  }
+  handler(call->request, &call->response, [reactor, raw_response, call](absl::Status status) {
+    if (status.ok()) *raw_response = SerializeToByteBuffer(call->response);
+    reactor->Finish(ToGrpcStatus(status));
+  });
+  return reactor;
+}
+
+}  // namespace wijkwacht::services

@@ -1,0 +1,445 @@
+// wijkwacht_loadgen: closed-loop load against a local wijkwachtd.
+//
+// Keeps --in_flight unary RPCs outstanding over --channels separate TCP connections with the
+// gRPC callback API, first against grpc.health.v1.Health/Check (the cost of a bare RPC on
+// this server), then against ReportService.SubmitReport with realistic, unique Beverwijk
+// reports (a durable, fsynced write each). Prints QPS, exact latency percentiles and errors
+// by status code per phase and the ratio of the two throughputs.
+//
+// Bounded: each phase stops issuing after --warmup + --duration seconds, every RPC has a
+// --rpc_timeout deadline, and only the given --target is ever contacted (loopback unless
+// --allow_remote).
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/flags/flag.h"
+#include "absl/status/status.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
+#include "tools/loadgen/report_gen.h"
+#include "wijkwacht/v1/report.grpc.pb.h"
+
+ABSL_FLAG(std::string, target, "localhost:50051", "wijkwachtd address (host:port, loopback)");
+ABSL_FLAG(int, in_flight, 128, "RPCs kept outstanding at all times (1-10000)");
+ABSL_FLAG(int, channels, 4, "separate channels, each its own TCP connection (1-64)");
+ABSL_FLAG(int, duration, 10, "measured seconds per phase (1-3600)");
+ABSL_FLAG(int, warmup, 2, "unmeasured seconds before each phase (0-600)");
+ABSL_FLAG(std::string, mode, "both", "health | submit | both");
+ABSL_FLAG(std::optional<uint64_t>, seed, std::nullopt,
+          "seed for report contents (places, texts, categories, times); default random. "
+          "Report ids are always fresh so a rerun never collides with stored reports");
+ABSL_FLAG(bool, json, false, "print one JSON line with all figures on stdout (text goes to stderr)");
+ABSL_FLAG(absl::Duration, rpc_timeout, absl::Seconds(5), "deadline of every RPC");
+ABSL_FLAG(bool, allow_remote, false, "allow a --target that is not a loopback address");
+
+namespace wijkwacht::loadgen {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr char kHealthMethod[] = "/grpc.health.v1.Health/Check";
+// HealthCheckResponse{status: SERVING}: field 1, varint 1.
+constexpr char kServingResponse[] = "\x08\x01";
+// Pseudo status code for a Health/Check that answered OK but not SERVING.
+constexpr int kNotServing = -1;
+
+enum class Kind { kHealth, kSubmit };
+
+int64_t Nanos(SteadyClock::duration d) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
+
+std::string CodeName(int code) {
+  if (code == kNotServing) return "NOT_SERVING";
+  if (code >= 0 && code <= 16) return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+  return absl::StrCat("CODE_", code);
+}
+
+struct Sample {
+  int64_t end_ns;      // since phase start
+  int64_t latency_ns;
+  int code;            // grpc::StatusCode or kNotServing
+};
+
+struct PhaseResult {
+  std::string name;
+  std::string method;
+  double seconds = 0;
+  uint64_t ok = 0;
+  uint64_t errors = 0;
+  double qps = 0;  // OK completions per second in the measured window
+  LatencySummary latency;  // over all completions (OK and errors) in the window
+  std::map<std::string, uint64_t> errors_by_code;
+  std::map<std::string, std::string> first_error_message;
+  uint64_t issued_total = 0;  // including warmup and the drain after the window
+};
+
+uint64_t RandomU64() {
+  uint64_t v = 0;
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  if (urandom.read(reinterpret_cast<char*>(&v), sizeof(v))) return v;
+  std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+
+// One closed-loop phase: `in_flight` slots, each issuing its next RPC from the completion
+// callback of the previous one until the phase ends.
+class Phase {
+ public:
+  struct Options {
+    Kind kind;
+    int in_flight;
+    absl::Duration warmup;
+    absl::Duration duration;
+    absl::Duration rpc_timeout;
+    uint64_t content_seed;
+    uint64_t id_seed;
+  };
+
+  Phase(Options options, const std::vector<std::shared_ptr<grpc::Channel>>& channels,
+        std::shared_ptr<const ReportCorpus> corpus)
+      : options_(options) {
+    for (const auto& ch : channels) {
+      generic_stubs_.push_back(std::make_unique<grpc::GenericStub>(ch));
+      stubs_.push_back(v1::ReportService::NewStub(ch));
+    }
+    grpc::Slice empty("", 0);
+    health_request_ = grpc::ByteBuffer(&empty, 1);
+    for (int i = 0; i < options_.in_flight; ++i) {
+      auto slot = std::make_unique<Slot>();
+      slot->channel = static_cast<size_t>(i) % channels.size();
+      if (options_.kind == Kind::kSubmit) {
+        slot->generator.emplace(corpus, options_.content_seed + static_cast<uint64_t>(i),
+                                options_.id_seed + static_cast<uint64_t>(i));
+      }
+      slots_.push_back(std::move(slot));
+    }
+  }
+
+  // Runs the phase to completion (all RPCs finished) and returns the figures.
+  PhaseResult Run() {
+    start_ = SteadyClock::now();
+    measure_from_ = start_ + absl::ToChronoNanoseconds(options_.warmup);
+    stop_at_ = measure_from_ + absl::ToChronoNanoseconds(options_.duration);
+    active_ = static_cast<int>(slots_.size());
+    for (auto& slot : slots_) Issue(*slot);
+    {
+      // Every RPC has a deadline, so this wait ends at most rpc_timeout after stop_at_.
+      std::unique_lock<std::mutex> lock(mu_);
+      done_cv_.wait(lock, [this] { return active_ == 0; });
+    }
+    return Collect();
+  }
+
+ private:
+  struct Slot {
+    size_t channel = 0;
+    std::unique_ptr<grpc::ClientContext> context;
+    SteadyClock::time_point sent;
+    grpc::ByteBuffer health_response;
+    v1::SubmitReportRequest submit_request;
+    v1::Report submit_response;
+    std::optional<ReportGenerator> generator;
+    std::vector<Sample> samples;
+    std::map<int, std::string> first_error;  // code -> message
+    uint64_t issued = 0;
+  };
+
+  void Issue(Slot& slot) {
+    slot.context = std::make_unique<grpc::ClientContext>();
+    slot.context->set_deadline(absl::ToChronoTime(absl::Now() + options_.rpc_timeout));
+    ++slot.issued;
+    if (options_.kind == Kind::kHealth) {
+      slot.health_response.Clear();
+      slot.sent = SteadyClock::now();
+      generic_stubs_[slot.channel]->UnaryCall(
+          slot.context.get(), health_method_, grpc::StubOptions(), &health_request_,
+          &slot.health_response, [this, &slot](grpc::Status s) { Done(slot, s); });
+    } else {
+      slot.generator->Fill(absl::Now(), slot.submit_request.mutable_report());
+      slot.submit_response.Clear();
+      slot.sent = SteadyClock::now();
+      stubs_[slot.channel]->async()->SubmitReport(
+          slot.context.get(), &slot.submit_request, &slot.submit_response,
+          [this, &slot](grpc::Status s) { Done(slot, s); });
+    }
+  }
+
+  // Runs on a gRPC callback thread; a slot has at most one RPC outstanding, so its fields
+  // are only touched by one thread at a time.
+  void Done(Slot& slot, const grpc::Status& status) {
+    const auto now = SteadyClock::now();
+    int code = status.error_code();
+    if (status.ok() && options_.kind == Kind::kHealth && !IsServing(slot.health_response)) {
+      code = kNotServing;
+    }
+    if (code != grpc::StatusCode::OK && !slot.first_error.count(code)) {
+      slot.first_error[code] = code == kNotServing ? "health status is not SERVING"
+                                                   : status.error_message();
+    }
+    slot.samples.push_back({Nanos(now - start_), Nanos(now - slot.sent), code});
+    if (now < stop_at_) {
+      Issue(slot);
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (--active_ == 0) done_cv_.notify_all();
+  }
+
+  static bool IsServing(const grpc::ByteBuffer& response) {
+    std::vector<grpc::Slice> slices;
+    if (!response.Dump(&slices).ok()) return false;
+    std::string bytes;
+    for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    return bytes == absl::string_view(kServingResponse, 2);
+  }
+
+  PhaseResult Collect() {
+    PhaseResult r;
+    r.seconds = absl::ToDoubleSeconds(options_.duration);
+    const int64_t from = Nanos(measure_from_ - start_);
+    const int64_t to = Nanos(stop_at_ - start_);
+    std::vector<int64_t> latencies;
+    for (const auto& slot : slots_) {
+      r.issued_total += slot->issued;
+      for (const Sample& s : slot->samples) {
+        if (s.end_ns < from || s.end_ns > to) continue;
+        latencies.push_back(s.latency_ns);
+        if (s.code == grpc::StatusCode::OK) {
+          ++r.ok;
+        } else {
+          ++r.errors;
+          ++r.errors_by_code[CodeName(s.code)];
+        }
+      }
+      for (const auto& [code, message] : slot->first_error) {
+        r.first_error_message.try_emplace(CodeName(code), message);
+      }
+    }
+    r.qps = static_cast<double>(r.ok) / r.seconds;
+    r.latency = Summarize(latencies);
+    return r;
+  }
+
+  const Options options_;
+  std::vector<std::unique_ptr<grpc::GenericStub>> generic_stubs_;
+  std::vector<std::unique_ptr<v1::ReportService::Stub>> stubs_;
+  grpc::ByteBuffer health_request_;
+  // Outlives every call: the channel may keep a pointer to the method name (not a copy).
+  const std::string health_method_ = kHealthMethod;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  SteadyClock::time_point start_, measure_from_, stop_at_;
+  std::mutex mu_;
+  std::condition_variable done_cv_;
+  int active_ = 0;
+};
+
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& target, int n) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < n; ++i) {
+    grpc::ChannelArguments args;
+    // Own subchannel pool plus a distinct arg: each channel gets its own TCP connection.
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    args.SetInt("wijkwacht.loadgen.channel_index", i);
+    channels.push_back(
+        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+  }
+  return channels;
+}
+
+// All categories, following next_page_token.
+std::optional<std::vector<v1::Category>> FetchCategories(
+    const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout) {
+  auto stub = v1::ReportService::NewStub(channel);
+  std::vector<v1::Category> out;
+  v1::ListCategoriesRequest request;
+  request.set_page_size(1000);
+  for (int page = 0; page < 100; ++page) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    v1::ListCategoriesResponse response;
+    grpc::Status s = stub->ListCategories(&ctx, request, &response);
+    if (!s.ok()) {
+      std::cerr << "ListCategories failed: " << CodeName(s.error_code()) << ": "
+                << s.error_message() << "\n";
+      return std::nullopt;
+    }
+    for (auto& c : *response.mutable_categories()) out.push_back(std::move(c));
+    if (response.next_page_token().empty()) return out;
+    request.set_page_token(response.next_page_token());
+  }
+  std::cerr << "ListCategories: more than 100 pages, giving up\n";
+  return std::nullopt;
+}
+
+std::string Ms(int64_t ns) { return absl::StrFormat("%.3f", static_cast<double>(ns) / 1e6); }
+
+void PrintPhase(std::ostream& out, const PhaseResult& r) {
+  out << absl::StrFormat("%-7s %s\n", r.name, r.method);
+  out << absl::StrFormat("  window %.0fs: ok %d, errors %d, qps %.1f\n", r.seconds, r.ok,
+                         r.errors, r.qps);
+  if (r.latency.count > 0) {
+    out << "  latency ms: p50 " << Ms(r.latency.p50) << "  p90 " << Ms(r.latency.p90)
+        << "  p99 " << Ms(r.latency.p99) << "  max " << Ms(r.latency.max) << "  mean "
+        << Ms(static_cast<int64_t>(r.latency.mean)) << "\n";
+  } else {
+    out << "  latency: no completions in the window\n";
+  }
+  for (const auto& [code, n] : r.errors_by_code) {
+    out << "  error " << code << ": " << n;
+    auto it = r.first_error_message.find(code);
+    if (it != r.first_error_message.end()) out << " (first: \"" << it->second << "\")";
+    out << "\n";
+  }
+}
+
+nlohmann::json PhaseJson(const PhaseResult& r) {
+  nlohmann::json j;
+  j["method"] = r.method;
+  j["seconds"] = r.seconds;
+  j["ok"] = r.ok;
+  j["errors"] = r.errors;
+  j["qps"] = r.qps;
+  j["latency_ms"] = {{"count", r.latency.count},
+                     {"p50", r.latency.p50 / 1e6},
+                     {"p90", r.latency.p90 / 1e6},
+                     {"p99", r.latency.p99 / 1e6},
+                     {"max", r.latency.max / 1e6},
+                     {"mean", r.latency.mean / 1e6}};
+  j["errors_by_code"] = r.errors_by_code;
+  j["issued_total"] = r.issued_total;
+  return j;
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Closed-loop load generator for a local wijkwachtd.\n"
+      "  wijkwacht_loadgen [--target=localhost:50051] [--mode=both|health|submit]\n"
+      "                    [--in_flight=128] [--channels=4] [--warmup=2] [--duration=10]\n"
+      "                    [--seed=N] [--json]\n"
+      "SubmitReport stores real reports: point it at a throw-away --data_dir.");
+  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  if (rest.size() > 1) {
+    std::cerr << "unexpected argument: " << rest[1] << "\n";
+    return 64;
+  }
+  const std::string target = absl::GetFlag(FLAGS_target);
+  const int in_flight = absl::GetFlag(FLAGS_in_flight);
+  const int n_channels = absl::GetFlag(FLAGS_channels);
+  const int duration = absl::GetFlag(FLAGS_duration);
+  const int warmup = absl::GetFlag(FLAGS_warmup);
+  const std::string mode = absl::GetFlag(FLAGS_mode);
+  const absl::Duration rpc_timeout = absl::GetFlag(FLAGS_rpc_timeout);
+  const bool json = absl::GetFlag(FLAGS_json);
+
+  std::string bad;
+  if (in_flight < 1 || in_flight > 10000) bad = "--in_flight must be in [1, 10000]";
+  if (n_channels < 1 || n_channels > 64) bad = "--channels must be in [1, 64]";
+  if (duration < 1 || duration > 3600) bad = "--duration must be in [1, 3600] seconds";
+  if (warmup < 0 || warmup > 600) bad = "--warmup must be in [0, 600] seconds";
+  if (mode != "health" && mode != "submit" && mode != "both") {
+    bad = "--mode must be health, submit or both";
+  }
+  if (rpc_timeout <= absl::ZeroDuration() || rpc_timeout > absl::Minutes(1)) {
+    bad = "--rpc_timeout must be in (0, 1m]";
+  }
+  if (!IsLoopbackTarget(target) && !absl::GetFlag(FLAGS_allow_remote)) {
+    bad = absl::StrCat("--target ", target,
+                       " is not a loopback address; pass --allow_remote to load it anyway");
+  }
+  if (!bad.empty()) {
+    std::cerr << "wijkwacht_loadgen: " << bad << "\n";
+    return 64;
+  }
+  const uint64_t seed = absl::GetFlag(FLAGS_seed).value_or(RandomU64());
+  const uint64_t id_seed = RandomU64();
+  std::ostream& text = json ? std::cerr : std::cout;
+
+  auto channels = MakeChannels(target, n_channels);
+  for (size_t i = 0; i < channels.size(); ++i) {
+    if (!channels[i]->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(5)))) {
+      std::cerr << "wijkwacht_loadgen: cannot connect to " << target << " (channel " << i
+                << ")\n";
+      return 1;
+    }
+  }
+  text << absl::StrFormat(
+      "target %s, %d channels, %d in flight, warmup %ds, duration %ds, seed %d\n", target,
+      n_channels, in_flight, warmup, duration, seed);
+
+  std::shared_ptr<const ReportCorpus> corpus;
+  if (mode != "health") {
+    auto categories = FetchCategories(channels[0], rpc_timeout);
+    if (!categories) return 1;
+    if (categories->empty()) {
+      std::cerr << "wijkwacht_loadgen: the server lists no categories\n";
+      return 1;
+    }
+    text << "categories: " << categories->size() << " from ListCategories\n";
+    corpus = std::make_shared<const ReportCorpus>(*categories);
+  }
+
+  auto run = [&](Kind kind) {
+    Phase::Options o{.kind = kind,
+                     .in_flight = in_flight,
+                     .warmup = absl::Seconds(warmup),
+                     .duration = absl::Seconds(duration),
+                     .rpc_timeout = rpc_timeout,
+                     .content_seed = seed,
+                     .id_seed = id_seed};
+    PhaseResult r = Phase(o, channels, corpus).Run();
+    r.name = kind == Kind::kHealth ? "health" : "submit";
+    r.method = kind == Kind::kHealth ? "grpc.health.v1.Health/Check"
+                                     : "wijkwacht.v1.ReportService/SubmitReport";
+    PrintPhase(text, r);
+    return r;
+  };
+
+  nlohmann::json out;
+  out["target"] = target;
+  out["in_flight"] = in_flight;
+  out["channels"] = n_channels;
+  out["warmup_s"] = warmup;
+  out["duration_s"] = duration;
+  out["seed"] = seed;
+  out["mode"] = mode;
+  std::optional<PhaseResult> health, submit;
+  if (mode != "submit") health = run(Kind::kHealth);
+  if (mode != "health") submit = run(Kind::kSubmit);
+  if (health) out["health"] = PhaseJson(*health);
+  if (submit) out["submit"] = PhaseJson(*submit);
+  if (health && submit) {
+    const double ratio = health->qps > 0 ? submit->qps / health->qps : 0;
+    out["ratio_submit_health_qps"] = ratio;
+    // Fixed last line for scripts; two decimals unless that would round to zero.
+    const int decimals = ratio >= 0.01 || ratio == 0 ? 2 : 4;
+    text << absl::StrFormat("ratio submit/health qps: %.*f\n", decimals, ratio);
+  }
+  if (json) std::cout << out.dump() << std::endl;
+  const bool any_ok = (!health || health->ok > 0) && (!submit || submit->ok > 0);
+  return any_ok ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace wijkwacht::loadgen
+
+int main(int argc, char** argv) { return wijkwacht::loadgen::Main(argc, argv); }
