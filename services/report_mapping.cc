@@ -61,6 +61,7 @@ storage::NewReport BuildNewReport(const v1::Report& input, const report::IngestD
   out.fingerprint = decision.fingerprint;
   out.area_codes = decision.area_codes;
   out.s2_cell_id = decision.s2_cell_id;
+  out.reporter = decision.reporter;
   return out;
 }
 

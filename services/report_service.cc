@@ -88,11 +88,28 @@ absl::StatusOr<size_t> CategoryOffset(const std::string& token, int group) {
 
 }  // namespace
 
-absl::StatusOr<storage::NewReport> ReportServiceImpl::Prepare(const v1::Report* report,
+// The reporter role a token implies: staff report as STAFF.
+static v1::ReporterRole ReporterRoleOf(auth::Role role) {
+  switch (role) {
+    case auth::Role::kResident:
+      return v1::RESIDENT;
+    case auth::Role::kEntrepreneur:
+      return v1::ENTREPRENEUR;
+    default:
+      return v1::STAFF;
+  }
+}
+
+absl::StatusOr<storage::NewReport> ReportServiceImpl::Prepare(const Caller& caller,
+                                                              const v1::Report* report,
                                                               bool has_report) const {
   if (!has_report) return InvalidFieldError("report", "is required");
   absl::StatusOr<report::ReportDraft> draft = DraftFromProto(*report);
   if (!draft.ok()) return PrefixFieldPaths(draft.status(), "report");
+  if (caller.authenticated) {
+    draft->reporter_role = ReporterRoleOf(caller.role);
+    draft->reporter = caller.subject;
+  }
   absl::StatusOr<report::IngestDecision> decision = parts_.ingest->Decide(*draft);
   if (!decision.ok()) return PrefixFieldPaths(decision.status(), "report");
   return BuildNewReport(*report, *decision);
@@ -103,9 +120,9 @@ absl::StatusOr<storage::NewReport> ReportServiceImpl::Prepare(const v1::Report* 
                                                       const grpc::ByteBuffer* request,       \
                                                       grpc::ByteBuffer* response) {          \
     return ServeUnary<Request, Response>(                                                    \
-        context, request, response,                                                          \
-        [this](const Request& req, Response* resp, UnaryDone done) {                         \
-          Handler(req, resp, std::move(done));                                               \
+        *parts_.gate, "/wijkwacht.v1.ReportService/" #Method, context, request, response,    \
+        [this](const Caller& caller, const Request& req, Response* resp, UnaryDone done) {   \
+          Handler(caller, req, resp, std::move(done));                                       \
         });                                                                                  \
   }
 WW_SERVE_UNARY(SubmitReport, v1::SubmitReportRequest, v1::Report, Submit)
@@ -115,9 +132,10 @@ WW_SERVE_UNARY(ListReports, v1::ListReportsRequest, v1::ListReportsResponse, Lis
 WW_SERVE_UNARY(ListCategories, v1::ListCategoriesRequest, v1::ListCategoriesResponse, Categories)
 #undef WW_SERVE_UNARY
 
-void ReportServiceImpl::Submit(const v1::SubmitReportRequest& request, v1::Report* response,
-                               UnaryDone done) {
-  absl::StatusOr<storage::NewReport> prepared = Prepare(&request.report(), request.has_report());
+void ReportServiceImpl::Submit(const Caller& caller, const v1::SubmitReportRequest& request,
+                               v1::Report* response, UnaryDone done) {
+  absl::StatusOr<storage::NewReport> prepared =
+      Prepare(caller, &request.report(), request.has_report());
   if (!prepared.ok()) return done(prepared.status());
   parts_.store->SubmitAsync(*std::move(prepared),
                             [response, done = std::move(done)](
@@ -127,25 +145,30 @@ void ReportServiceImpl::Submit(const v1::SubmitReportRequest& request, v1::Repor
                             });
 }
 
-void ReportServiceImpl::Preview(const v1::PreviewReportRequest& request,
+void ReportServiceImpl::Preview(const Caller& caller, const v1::PreviewReportRequest& request,
                                 v1::PreviewReportResponse* response, UnaryDone done) {
-  absl::StatusOr<storage::NewReport> prepared = Prepare(&request.report(), request.has_report());
+  absl::StatusOr<storage::NewReport> prepared =
+      Prepare(caller, &request.report(), request.has_report());
   if (!prepared.ok()) return done(prepared.status());
   *response->mutable_report() = std::move(prepared->report);
   // matching_incidents stays empty until reports are grouped into incidents.
   done(absl::OkStatus());
 }
 
-void ReportServiceImpl::Get(const v1::GetReportRequest& request, v1::Report* response,
-                            UnaryDone done) {
+void ReportServiceImpl::Get(const Caller& caller, const v1::GetReportRequest& request,
+                            v1::Report* response, UnaryDone done) {
   absl::StatusOr<std::string> id = ParseReportName(request.name(), "name");
   if (!id.ok()) return done(id.status());
-  absl::StatusOr<v1::Report> report = parts_.store->Get(*id);
-  if (report.ok()) *response = *std::move(report);
-  done(report.status());
+  absl::StatusOr<internal::StoredReport> stored = parts_.store->GetStored(*id);
+  if (!stored.ok()) return done(stored.status());
+  if (!caller.IsStaff() && stored->reporter() != caller.subject) {
+    return done(absl::NotFoundError(absl::StrCat(request.name(), " does not exist")));
+  }
+  *response = std::move(*stored->mutable_report());
+  done(absl::OkStatus());
 }
 
-void ReportServiceImpl::List(const v1::ListReportsRequest& request,
+void ReportServiceImpl::List(const Caller& caller, const v1::ListReportsRequest& request,
                              v1::ListReportsResponse* response, UnaryDone done) {
   absl::StatusOr<storage::ReportQuery> query = QueryFromRequest(request);
   if (!query.ok()) return done(query.status());
@@ -159,7 +182,7 @@ void ReportServiceImpl::List(const v1::ListReportsRequest& request,
   });
 }
 
-void ReportServiceImpl::Categories(const v1::ListCategoriesRequest& request,
+void ReportServiceImpl::Categories(const Caller& caller, const v1::ListCategoriesRequest& request,
                                    v1::ListCategoriesResponse* response, UnaryDone done) {
   absl::StatusOr<int> page_size = PageSize(request.page_size());
   if (!page_size.ok()) return done(page_size.status());

@@ -34,6 +34,7 @@ class ReportServiceImpl final : public RawReportService {
     storage::ReportStore* store = nullptr;
     const catalog::CategoryCatalog* catalog = nullptr;
     WorkerPool* workers = nullptr;
+    const CallGate* gate = nullptr;
   };
   explicit ReportServiceImpl(Parts parts) : parts_(parts) {}
 
@@ -54,18 +55,22 @@ class ReportServiceImpl final : public RawReportService {
                                            grpc::ByteBuffer* response) override;
 
   // The typed handlers.
-  void Submit(const v1::SubmitReportRequest& request, v1::Report* response, UnaryDone done);
-  void Preview(const v1::PreviewReportRequest& request, v1::PreviewReportResponse* response,
-               UnaryDone done);
-  void Get(const v1::GetReportRequest& request, v1::Report* response, UnaryDone done);
-  void List(const v1::ListReportsRequest& request, v1::ListReportsResponse* response,
-            UnaryDone done);
-  void Categories(const v1::ListCategoriesRequest& request,
+  void Submit(const Caller& caller, const v1::SubmitReportRequest& request, v1::Report* response,
+              UnaryDone done);
+  void Preview(const Caller& caller, const v1::PreviewReportRequest& request,
+               v1::PreviewReportResponse* response, UnaryDone done);
+  void Get(const Caller& caller, const v1::GetReportRequest& request, v1::Report* response,
+           UnaryDone done);
+  void List(const Caller& caller, const v1::ListReportsRequest& request,
+            v1::ListReportsResponse* response, UnaryDone done);
+  void Categories(const Caller& caller, const v1::ListCategoriesRequest& request,
                   v1::ListCategoriesResponse* response, UnaryDone done);
 
  private:
-  // Validation and classification shared by Submit and Preview.
-  [[nodiscard]] absl::StatusOr<storage::NewReport> Prepare(const v1::Report* report,
+  // Validation and classification shared by Submit and Preview. With authentication on, the
+  // caller's token decides reporter_role and the reporter.
+  [[nodiscard]] absl::StatusOr<storage::NewReport> Prepare(const Caller& caller,
+                                                           const v1::Report* report,
                                                            bool has_report) const;
   Parts parts_;
 };

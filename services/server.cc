@@ -1,6 +1,8 @@
 #include "services/server.h"
 
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -11,14 +13,14 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "common/status.h"
+#include "services/auth_service.h"
+#include "services/call_gate.h"
 #include "services/report_service.h"
+#include "services/unimplemented_service.h"
+#include "storage/identity_store.h"
 #include "storage/engine.h"
 #include "storage/report_store.h"
-#include "wijkwacht/v1/alert.grpc.pb.h"
-#include "wijkwacht/v1/auth.grpc.pb.h"
-#include "wijkwacht/v1/dispatch.grpc.pb.h"
-#include "wijkwacht/v1/map.grpc.pb.h"
-#include "wijkwacht/v1/sync.grpc.pb.h"
 
 namespace wijkwacht::services {
 namespace {
@@ -46,6 +48,11 @@ class ServerImpl final : public WijkwachtServer {
     if (!engine.ok()) return engine.status();
     self->engine_ = *std::move(engine);
     self->report_store_ = storage::NewReportStore(self->engine_.get());
+    self->identities_ = std::make_unique<storage::IdentityStore>(self->engine_.get());
+    if (absl::Status s = self->SetUpAuth(options); !s.ok()) {
+      self->engine_->Shutdown();
+      return s;
+    }
 
     self->ingest_ = std::make_unique<report::ReportIngest>(
         report::IngestOptions{self->catalog_.get(), self->areas_.get(), options.clock,
@@ -53,12 +60,21 @@ class ServerImpl final : public WijkwachtServer {
     self->workers_ = std::make_unique<WorkerPool>(options.worker_threads);
     self->report_service_ = std::make_unique<ReportServiceImpl>(ReportServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->catalog_.get(),
-        self->workers_.get()});
+        self->workers_.get(), self->gate_.get()});
+    self->unimplemented_ = std::make_unique<UnimplementedService>(self->gate_.get());
+
+    absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+        ServerCredentialsFor(options);
+    if (!credentials.ok()) {
+      self->engine_->Shutdown();
+      return credentials.status();
+    }
+    self->tls_ = !options.tls_cert_file.empty();
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &self->port_);
+    builder.AddListeningPort(options.listen, *credentials, &self->port_);
     builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
     builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
@@ -70,11 +86,9 @@ class ServerImpl final : public WijkwachtServer {
     builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
     builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
     builder.RegisterService(self->report_service_.get());
-    builder.RegisterService(&self->map_service_);
-    builder.RegisterService(&self->sync_service_);
-    builder.RegisterService(&self->alert_service_);
-    builder.RegisterService(&self->dispatch_service_);
-    builder.RegisterService(&self->auth_service_);
+    if (self->auth_service_) builder.RegisterService(self->auth_service_.get());
+    // Everything else (RPCs not implemented yet) passes the gate, then gets UNIMPLEMENTED.
+    builder.RegisterCallbackGenericService(self->unimplemented_.get());
     self->server_ = builder.BuildAndStart();
     if (self->server_ == nullptr || self->port_ == 0) {
       self->engine_->Shutdown();
@@ -86,6 +100,7 @@ class ServerImpl final : public WijkwachtServer {
   ~ServerImpl() override { Shutdown(absl::ZeroDuration()); }
 
   int port() const override { return port_; }
+  bool tls() const override { return tls_; }
 
   void Shutdown(absl::Duration grace) override {
     std::call_once(shutdown_once_, [&] {
@@ -105,21 +120,128 @@ class ServerImpl final : public WijkwachtServer {
  private:
   ServerImpl() = default;
 
+  // Keys, token signer/verifier, password hashing, throttles, the gate and AuthService.
+  absl::Status SetUpAuth(const ServerOptions& options) {
+    auth::RateLimiter::Options device_limits;
+    device_limits.rate_per_second = options.device_writes_per_second;
+    device_limits.burst = options.device_write_burst;
+    device_limits.clock = options.clock;
+    device_writes_ = std::make_unique<auth::RateLimiter>(device_limits);
+    auth::RateLimiter::Options peer_limits = device_limits;
+    peer_limits.rate_per_second = options.peer_writes_per_second;
+    peer_limits.burst = options.peer_write_burst;
+    peer_writes_ = std::make_unique<auth::RateLimiter>(peer_limits);
+
+    CallGate::Options gate;
+    gate.device_writes = device_writes_.get();
+    gate.peer_writes = peer_writes_.get();
+    if (!options.auth_enabled) {
+      gate_ = std::make_unique<CallGate>(gate);
+      return absl::OkStatus();
+    }
+    auth::KeyRing::Options key_options;
+    key_options.clock = options.clock;
+    if (!options.signing_key_file.empty()) {
+      key_options.current_key_file = options.signing_key_file;
+    } else {
+      key_options.directory = options.signing_keys_dir.empty()
+                                  ? options.data_dir + "/keys"
+                                  : options.signing_keys_dir;
+    }
+    absl::StatusOr<std::unique_ptr<auth::KeyRing>> keys = auth::KeyRing::Open(key_options);
+    if (!keys.ok()) return keys.status();
+    keys_ = *std::move(keys);
+    signer_ = std::make_unique<auth::TokenSigner>(
+        auth::TokenSigner::Options{keys_.get(), options.clock, nullptr});
+    verifier_ = std::make_unique<auth::TokenVerifier>(auth::TokenVerifier::Options{
+        keys_.get(), options.token_issuer, options.token_audience, options.clock});
+    auth::PasswordHasher::Options password_options;
+    password_options.params.log2_n = options.scrypt_log2_n;
+    passwords_ = std::make_unique<auth::PasswordHasher>(password_options);
+    auth::LoginThrottle::Options throttle_options;
+    throttle_options.clock = options.clock;
+    throttle_ = std::make_unique<auth::LoginThrottle>(throttle_options);
+    if (!options.bootstrap_admin.empty()) {
+      absl::Status created = BootstrapAdmin(*identities_, *passwords_, options.bootstrap_admin,
+                                            options.bootstrap_admin_password, options.clock);
+      if (!created.ok()) return created;
+    }
+    gate.verifier = verifier_.get();
+    gate.identities = identities_.get();
+    gate_ = std::make_unique<CallGate>(gate);
+    AuthServiceImpl::Parts parts;
+    parts.gate = gate_.get();
+    parts.identities = identities_.get();
+    parts.keys = keys_.get();
+    parts.signer = signer_.get();
+    parts.passwords = passwords_.get();
+    parts.throttle = throttle_.get();
+    parts.clock = options.clock;
+    parts.issuer = options.token_issuer;
+    parts.audience = options.token_audience;
+    auth_service_ = std::make_unique<AuthServiceImpl>(std::move(parts));
+    return absl::OkStatus();
+  }
+
+  static absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view flag) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return InvalidFieldError(flag, absl::StrCat("cannot read ", path));
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+  }
+
+  static absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
+      const ServerOptions& options) {
+    if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
+      if (!options.tls_client_ca_file.empty()) {
+        return InvalidFieldError("tls_client_ca", "needs tls_cert and tls_key");
+      }
+      return grpc::InsecureServerCredentials();
+    }
+    if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+      return InvalidFieldError("tls_cert", "tls_cert and tls_key go together");
+    }
+    grpc::SslServerCredentialsOptions ssl;
+    grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+    WW_ASSIGN_OR_RETURN(pair.private_key, ReadPem(options.tls_key_file, "tls_key"));
+    WW_ASSIGN_OR_RETURN(pair.cert_chain, ReadPem(options.tls_cert_file, "tls_cert"));
+    ssl.pem_key_cert_pairs.push_back(std::move(pair));
+    using Mode = ServerOptions::ClientCertificates;
+    if (options.client_certificates != Mode::kNone) {
+      if (options.tls_client_ca_file.empty()) {
+        return InvalidFieldError("tls_client_ca", "is needed to verify client certificates");
+      }
+      WW_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(options.tls_client_ca_file, "tls_client_ca"));
+      ssl.client_certificate_request =
+          options.client_certificates == Mode::kRequire
+              ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+              : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+    }
+    return grpc::SslServerCredentials(ssl);
+  }
+
   std::unique_ptr<geo::AreaIndex> areas_;
   std::unique_ptr<catalog::CategoryCatalog> catalog_;
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<storage::ReportStore> report_store_;
   std::unique_ptr<report::ReportIngest> ingest_;
   std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<storage::IdentityStore> identities_;
+  std::unique_ptr<auth::RateLimiter> device_writes_;
+  std::unique_ptr<auth::RateLimiter> peer_writes_;
+  std::unique_ptr<auth::KeyRing> keys_;
+  std::unique_ptr<auth::TokenSigner> signer_;
+  std::unique_ptr<auth::TokenVerifier> verifier_;
+  std::unique_ptr<auth::PasswordHasher> passwords_;
+  std::unique_ptr<auth::LoginThrottle> throttle_;
+  std::unique_ptr<CallGate> gate_;
   std::unique_ptr<ReportServiceImpl> report_service_;
-  // Declared services: the generated bases answer UNIMPLEMENTED for every RPC.
-  v1::MapService::CallbackService map_service_;
-  v1::SyncService::CallbackService sync_service_;
-  v1::AlertService::CallbackService alert_service_;
-  v1::DispatchService::CallbackService dispatch_service_;
-  v1::AuthService::CallbackService auth_service_;
+  std::unique_ptr<AuthServiceImpl> auth_service_;  // null when authentication is off
+  std::unique_ptr<UnimplementedService> unimplemented_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  bool tls_ = false;
   std::once_flag shutdown_once_;
   absl::Notification stopped_;
 };

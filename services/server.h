@@ -43,6 +43,32 @@ struct ServerOptions {
   int max_concurrent_streams = 1000;
   int worker_threads = 2;
   Clock* clock = nullptr;  // nullptr = SystemClock()
+
+  // Authentication (see services/call_gate.h). Off only for local experiments.
+  bool auth_enabled = true;
+  // Signing keys: a directory (created 0700, keys 0600; default <data_dir>/keys) or an
+  // explicit PEM file (e.g. a mounted secret), which then wins.
+  std::string signing_keys_dir;
+  std::string signing_key_file;
+  std::string token_issuer = "wijkwacht";
+  std::string token_audience = "wijkwacht-api";
+  int scrypt_log2_n = 15;  // tests lower it
+  // The first admin account, created at start when no staff account exists.
+  std::string bootstrap_admin;
+  std::string bootstrap_admin_password;
+  // Write rate limits (SubmitReport, Push, PublishAlert, ...): per device and per peer.
+  double device_writes_per_second = 5;
+  double device_write_burst = 50;
+  double peer_writes_per_second = 500;
+  double peer_write_burst = 2000;
+
+  // TLS: with a certificate and key the port speaks TLS only. client_ca enables client
+  // certificates: kOptional verifies one when sent, kRequire refuses clients without one.
+  enum class ClientCertificates { kNone, kOptional, kRequire };
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  ClientCertificates client_certificates = ClientCertificates::kNone;
 };
 
 // The options of the embedded default, with data files under `data_root` (the shipped
@@ -57,6 +83,8 @@ class WijkwachtServer {
 
   // The bound port (useful with port 0).
   [[nodiscard]] virtual int port() const = 0;
+  // True when the port speaks TLS; false for plaintext.
+  [[nodiscard]] virtual bool tls() const = 0;
   // Stops accepting calls, lets in-flight calls finish for up to `grace` (then cancels them),
   // then drains and closes the store. Idempotent.
   virtual void Shutdown(absl::Duration grace) = 0;

@@ -3,14 +3,17 @@
 //
 // gRPC's typed handlers reject a request that does not parse (e.g. invalid UTF-8 in a proto3
 // string field) before any application code runs, with a status naming no field. Services
-// therefore register their methods as raw callbacks and call ServeUnary(), which parses the
-// request itself, answers INVALID_ARGUMENT naming the offending field when it does not parse,
-// runs the typed handler, and maps its absl::Status with ToGrpcStatus.
+// therefore register their methods as raw callbacks and call ServeUnary(), which first admits
+// the caller through the CallGate (authentication, role, rate limit), then parses the request
+// itself, answers INVALID_ARGUMENT naming the offending field when it does not parse, runs
+// the typed handler with the admitted Caller, and maps its absl::Status with ToGrpcStatus.
 //
 //   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* ctx,
 //                                       const grpc::ByteBuffer* in, grpc::ByteBuffer* out) override {
-//     return ServeUnary<v1::GetReportRequest, v1::Report>(ctx, in, out,
-//         [this](const v1::GetReportRequest& request, v1::Report* response, UnaryDone done) {...});
+//     return ServeUnary<v1::GetReportRequest, v1::Report>(
+//         gate_, "/wijkwacht.v1.ReportService/GetReport", ctx, in, out,
+//         [this](const Caller& caller, const v1::GetReportRequest& request, v1::Report* response,
+//                UnaryDone done) {...});
 //   }
 //
 // The handler may call `done` from any thread, exactly once; `request` and `response` stay
@@ -27,6 +30,7 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
+#include "services/call_gate.h"
 #include "services/grpc_status.h"
 
 namespace wijkwacht::services {
@@ -44,21 +48,30 @@ using UnaryDone = std::function<void(absl::Status)>;
 [[nodiscard]] grpc::ByteBuffer SerializeToByteBuffer(const google::protobuf::Message& message);
 
 template <typename Request, typename Response, typename Handler>
-grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* ServeUnary(const CallGate& gate, absl::string_view method,
+                                     grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* raw_request,
                                      grpc::ByteBuffer* raw_response, Handler&& handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<Caller> caller = gate.Admit(*context, method);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
   struct Call {
+    Caller caller;
     Request request;
     Response response;
   };
   auto call = std::make_shared<Call>();
+  call->caller = *std::move(caller);
   absl::Status parsed = ParseRequest(ByteBufferToString(*raw_request), &call->request);
   if (!parsed.ok()) {
     reactor->Finish(ToGrpcStatus(parsed));
     return reactor;
   }
-  handler(call->request, &call->response, [reactor, raw_response, call](absl::Status status) {
+  handler(call->caller, call->request, &call->response,
+          [reactor, raw_response, call](absl::Status status) {
     if (status.ok()) *raw_response = SerializeToByteBuffer(call->response);
     reactor->Finish(ToGrpcStatus(status));
   });

@@ -15,6 +15,8 @@ enum class ColumnFamily : int {
   kReportsByArea,
   kReportsByCell,
   kChangeLog,
+  kDevices,
+  kUsers,
 };
 
 struct ColumnFamilySpec {
@@ -23,7 +25,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 7> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 9> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: schema_version"},
     {ColumnFamily::kReports, "reports",
@@ -36,15 +38,26 @@ inline constexpr std::array<ColumnFamilySpec, 7> kColumnFamilies = {{
      "S2 cell id at kIndexCellLevel (BE64) observed_micros(BE64) report id -> leaf cell id (BE64)"},
     {ColumnFamily::kChangeLog, "change_log",
      "sequence (BE64) -> wijkwacht.internal.ChangeEvent"},
+    {ColumnFamily::kDevices, "devices", "device id -> wijkwacht.internal.DeviceRecord"},
+    {ColumnFamily::kUsers, "users", "username -> wijkwacht.internal.UserRecord"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();
+
+constexpr bool ColumnFamilyTableMatchesEnum() {
+  for (std::size_t i = 0; i < kColumnFamilies.size(); ++i) {
+    if (static_cast<std::size_t>(kColumnFamilies[i].id) != i) return false;
+  }
+  return true;
+}
+static_assert(ColumnFamilyTableMatchesEnum(), "kColumnFamilies must list the enum in order");
 
 constexpr const char* ColumnFamilyName(ColumnFamily cf) {
   return kColumnFamilies[static_cast<std::size_t>(cf)].name;
 }
 
-// Layout version of everything above; stored in meta under "schema_version".
+// Layout version of everything above; stored in meta under "schema_version". Adding a column
+// family is compatible (older data dirs gain it empty); changing a layout is not.
 inline constexpr int kSchemaVersion = 1;
 
 }  // namespace wijkwacht::storage

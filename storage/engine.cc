@@ -357,10 +357,11 @@ class RocksEngine final : public Engine {
         listeners = listeners_;
       }
     }
-    for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
+    // Readers first: a client that got its ack and then reads a stream finds the change.
     if (advanced) {
       for (const CommitListener& listener : listeners) listener(last);
     }
+    for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
   }
 
   const EngineOptions options_;

@@ -10,7 +10,8 @@
 //
 // The change log: WriteContext::AppendChange() gives each event the next monotonic sequence
 // (no gaps, in commit order) and writes it in the same batch. After a group is durable,
-// listeners registered with AddCommitListener() are told the new last sequence; streams are
+// listeners registered with AddCommitListener() are told the new last sequence (before the
+// group's `done` callbacks run, so an acknowledged change is already visible); streams are
 // cursors over this log.
 //
 // Thread safety: all public methods may be called from any thread. Errors: Open() returns

@@ -88,10 +88,14 @@ class EngineReportStore final : public ReportStore {
   }
 
   absl::StatusOr<v1::Report> Get(absl::string_view id) const override {
+    WW_ASSIGN_OR_RETURN(internal::StoredReport stored, GetStored(id));
+    return std::move(*stored.mutable_report());
+  }
+
+  absl::StatusOr<internal::StoredReport> GetStored(absl::string_view id) const override {
     WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes, engine_->Get(ColumnFamily::kReports, id));
     if (!bytes) return absl::NotFoundError(absl::StrCat("reports/", id, " does not exist"));
-    WW_ASSIGN_OR_RETURN(internal::StoredReport stored, ParseStored(*bytes));
-    return std::move(*stored.mutable_report());
+    return ParseStored(*bytes);
   }
 
   absl::StatusOr<ReportPage> List(const ReportQuery& q) const override {
@@ -190,6 +194,7 @@ class EngineReportStore final : public ReportStore {
     created.set_s2_cell_id(input.s2_cell_id);
     stored.set_create_sequence(ctx.AppendChange(event));
     stored.set_content_fingerprint(input.fingerprint);
+    stored.set_reporter(input.reporter);
 
     ctx.Put(ColumnFamily::kReports, id, stored.SerializeAsString());
     ctx.Put(ColumnFamily::kIdempotency, IdempotencyKey(id), input.fingerprint);

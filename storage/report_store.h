@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "storage/engine.h"
+#include "wijkwacht/internal/records.pb.h"
 #include "wijkwacht/v1/report.pb.h"
 
 namespace wijkwacht::storage {
@@ -42,6 +43,8 @@ struct NewReport {
   std::vector<std::string> area_codes;
   // S2 leaf cell of report.location.
   uint64_t s2_cell_id = 0;
+  // "devices/{id}" / "users/{name}" / "" (see internal::StoredReport.reporter).
+  std::string reporter;
 };
 
 struct SubmitOutcome {
@@ -76,6 +79,9 @@ class ReportStore {
   [[nodiscard]] absl::StatusOr<SubmitOutcome> Submit(NewReport report);
 
   [[nodiscard]] virtual absl::StatusOr<v1::Report> Get(absl::string_view id) const = 0;
+  // The report with its storage-only fields (reporter).
+  [[nodiscard]] virtual absl::StatusOr<internal::StoredReport> GetStored(
+      absl::string_view id) const = 0;
   [[nodiscard]] virtual absl::StatusOr<ReportPage> List(const ReportQuery& query) const = 0;
 };
 

@@ -2,6 +2,7 @@
 // every acknowledged report is present and that retrying the unacknowledged ones with the
 // same id creates no duplicates.
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -17,9 +18,25 @@ namespace {
 constexpr int kCycles = 4;
 constexpr int kClientThreads = 8;
 
-grpc::Status SubmitOnce(v1::ReportService::Stub& stub, const v1::Report& report, v1::Report* out,
-                        int timeout_ms) {
+// Rate limits are another test's business: this one pushes as hard as it can.
+const std::vector<std::string> kServerFlags = {
+    "--device_writes_per_second=1e9", "--device_write_burst=1e9",
+    "--peer_writes_per_second=1e9", "--peer_write_burst=1e9"};
+
+// A fresh device's access token from the server at `address`.
+std::string RegisterDevice(const std::shared_ptr<grpc::Channel>& channel) {
   grpc::ClientContext context;
+  v1::RegisterDeviceResponse response;
+  grpc::Status status =
+      v1::AuthService::NewStub(channel)->RegisterDevice(&context, {}, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response.access().access_token();
+}
+
+grpc::Status SubmitOnce(v1::ReportService::Stub& stub, const v1::Report& report, v1::Report* out,
+                        int timeout_ms, const std::string& token) {
+  grpc::ClientContext context;
+  WithToken(context, token);
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
   v1::SubmitReportRequest request;
   *request.mutable_report() = report;
@@ -28,20 +45,30 @@ grpc::Status SubmitOnce(v1::ReportService::Stub& stub, const v1::Report& report,
 
 TEST(CrashTest, AcknowledgedReportsSurviveKill9AndRetriesDoNotDuplicate) {
   TempDir dir;
+  TempDir secrets;
+  const std::string password_file = secrets.path() + "/admin-password";
+  std::ofstream(password_file) << kAdminPassword << "\n";
+  std::vector<std::string> flags = kServerFlags;
+  flags.push_back(absl::StrCat("--bootstrap_admin=", kAdminName));
+  flags.push_back("--bootstrap_admin_password_file=" + password_file);
   std::map<std::string, v1::Report> acked;    // id -> what the client sent
   std::map<std::string, v1::Report> pending;  // sent, outcome unknown
+  // Reports belong to the device that sent them; retries come from the same device, whose
+  // token stays valid across restarts (the signing keys live in the data dir).
+  std::string token;
   std::mt19937_64 seed_rng(7);
 
   for (int cycle = 0; cycle < kCycles; ++cycle) {
     ServerProcess server;
-    ASSERT_TRUE(server.Start(WIJKWACHTD_BINARY, dir.path())) << server.output();
+    ASSERT_TRUE(server.Start(WIJKWACHTD_BINARY, dir.path(), flags)) << server.output();
     auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
     auto stub = v1::ReportService::NewStub(channel);
+    if (token.empty()) token = RegisterDevice(channel);
 
     // Retry what the previous crash left unacknowledged: same id, same content.
     for (auto it = pending.begin(); it != pending.end();) {
       v1::Report out;
-      grpc::Status status = SubmitOnce(*stub, it->second, &out, 10000);
+      grpc::Status status = SubmitOnce(*stub, it->second, &out, 10000, token);
       ASSERT_TRUE(status.ok()) << status.error_message();
       acked.emplace(it->first, it->second);
       it = pending.erase(it);
@@ -61,7 +88,7 @@ TEST(CrashTest, AcknowledgedReportsSurviveKill9AndRetriesDoNotDuplicate) {
             pending.emplace(report.id(), report);
           }
           v1::Report out;
-          grpc::Status status = SubmitOnce(*stub, report, &out, 2000);
+          grpc::Status status = SubmitOnce(*stub, report, &out, 2000, token);
           std::lock_guard<std::mutex> lock(mu);
           if (status.ok()) {
             pending.erase(report.id());
@@ -81,18 +108,29 @@ TEST(CrashTest, AcknowledgedReportsSurviveKill9AndRetriesDoNotDuplicate) {
 
   // Final restart: retry the rest, then check the store against what the clients know.
   ServerProcess server;
-  ASSERT_TRUE(server.Start(WIJKWACHTD_BINARY, dir.path())) << server.output();
-  auto stub = v1::ReportService::NewStub(
-      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  ASSERT_TRUE(server.Start(WIJKWACHTD_BINARY, dir.path(), flags)) << server.output();
+  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+  auto stub = v1::ReportService::NewStub(channel);
+  std::string admin_token;
+  {
+    grpc::ClientContext context;
+    v1::LoginRequest login;
+    login.set_username(kAdminName);
+    login.set_password(kAdminPassword);
+    v1::TokenResponse response;
+    ASSERT_TRUE(v1::AuthService::NewStub(channel)->Login(&context, login, &response).ok());
+    admin_token = response.access_token();
+  }
   for (const auto& [id, report] : pending) {
     v1::Report out;
-    ASSERT_TRUE(SubmitOnce(*stub, report, &out, 10000).ok());
+    ASSERT_TRUE(SubmitOnce(*stub, report, &out, 10000, token).ok());
     acked.emplace(id, report);
   }
   ASSERT_GT(acked.size(), 100u) << "the load was too small to prove anything";
 
   for (const auto& [id, sent] : acked) {
     grpc::ClientContext context;
+    WithToken(context, token);
     v1::GetReportRequest request;
     request.set_name("reports/" + id);
     v1::Report got;
@@ -100,11 +138,13 @@ TEST(CrashTest, AcknowledgedReportsSurviveKill9AndRetriesDoNotDuplicate) {
     ASSERT_TRUE(status.ok()) << id << ": " << status.error_message();
     EXPECT_EQ(got.description(), sent.description());
   }
+  // Listing everything is for staff: use the bootstrap admin of the last start.
   std::multiset<std::string> listed;
   v1::ListReportsRequest request;
   request.set_page_size(1000);
   do {
     grpc::ClientContext context;
+    WithToken(context, admin_token);
     v1::ListReportsResponse response;
     ASSERT_TRUE(stub->ListReports(&context, request, &response).ok());
     for (const v1::Report& r : response.reports()) listed.insert(r.id());

@@ -17,6 +17,7 @@
 #include "grpcpp/grpcpp.h"
 #include "services/server.h"
 #include "storage/test_util.h"
+#include "wijkwacht/v1/auth.grpc.pb.h"
 #include "wijkwacht/v1/report.grpc.pb.h"
 
 namespace wijkwacht::testing {
@@ -59,13 +60,20 @@ inline std::vector<std::string> ViolatedFields(const grpc::Status& status) {
   return fields;
 }
 
+// Adds "authorization: Bearer <token>" to a call (no-op for an empty token).
+inline void WithToken(grpc::ClientContext& context, const std::string& token) {
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+}
+
 // Sends `request_bytes` as-is to the unary `method` ("/pkg.Service/Method"), as a client with
 // its own encoder (or a malicious one) would; returns the status and, if asked, the response.
 inline grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
                                  const std::string& method, const std::string& request_bytes,
-                                 std::string* response_bytes = nullptr) {
+                                 std::string* response_bytes = nullptr,
+                                 const std::string& token = "") {
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
+  WithToken(context, token);
   grpc::Slice slice(request_bytes);
   grpc::ByteBuffer request(&slice, 1), response;
   std::mutex mu;
@@ -95,25 +103,67 @@ inline grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
 
 inline std::string DataRoot() { return WIJKWACHT_DATA_DIR; }
 
-// A running server over a data dir that outlives restarts.
+inline constexpr char kAdminName[] = "beheerder";
+inline constexpr char kAdminPassword[] = "correct horse battery staple";
+
+// A running server over a data dir that outlives restarts, with authentication on, a
+// bootstrap admin, and a registered resident device.
 class ServerFixture {
  public:
   explicit ServerFixture(std::string data_dir) : data_dir_(std::move(data_dir)) {}
 
+  // Options the fixture starts with; tests may change them before Start().
+  services::ServerOptions& options() { return options_; }
+
   absl::Status Start() {
-    services::ServerOptions options = services::DefaultServerOptions(DataRoot());
-    options.listen = "127.0.0.1:0";
-    options.data_dir = data_dir_;
-    auto server = services::WijkwachtServer::Start(options);
+    options_.listen = "127.0.0.1:0";
+    options_.data_dir = data_dir_;
+    auto server = services::WijkwachtServer::Start(options_);
     if (!server.ok()) return server.status();
     server_ = *std::move(server);
     channel_ = grpc::CreateChannel(absl::StrFormat("127.0.0.1:%d", server_->port()),
                                    grpc::InsecureChannelCredentials());
     reports_ = v1::ReportService::NewStub(channel_);
+    auth_ = v1::AuthService::NewStub(channel_);
+    if (!options_.auth_enabled) return absl::OkStatus();
+    absl::StatusOr<std::string> resident = RegisterDevice();
+    if (!resident.ok()) return resident.status();
+    resident_token_ = *resident;
+    absl::StatusOr<std::string> admin = Login(kAdminName, kAdminPassword);
+    if (!admin.ok()) return admin.status();
+    admin_token_ = *admin;
     return absl::OkStatus();
   }
+
+  // A new resident device's access token.
+  absl::StatusOr<std::string> RegisterDevice(std::string* device = nullptr,
+                                             std::string* refresh_token = nullptr) {
+    grpc::ClientContext context;
+    v1::RegisterDeviceResponse response;
+    grpc::Status status = auth_->RegisterDevice(&context, v1::RegisterDeviceRequest(), &response);
+    if (!status.ok()) return absl::UnavailableError(status.error_message());
+    if (device != nullptr) *device = response.device();
+    if (refresh_token != nullptr) *refresh_token = response.refresh_token();
+    return response.access().access_token();
+  }
+
+  absl::StatusOr<std::string> Login(const std::string& username, const std::string& password) {
+    grpc::ClientContext context;
+    v1::LoginRequest request;
+    request.set_username(username);
+    request.set_password(password);
+    v1::TokenResponse response;
+    grpc::Status status = auth_->Login(&context, request, &response);
+    if (!status.ok()) return absl::UnauthenticatedError(status.error_message());
+    return response.access_token();
+  }
+
+  const std::string& resident_token() const { return resident_token_; }
+  const std::string& admin_token() const { return admin_token_; }
+  v1::AuthService::Stub& auth() { return *auth_; }
   void Stop() {
     reports_.reset();
+    auth_.reset();
     channel_.reset();
     if (server_) server_->Shutdown(absl::Seconds(5));
     server_.reset();
@@ -124,10 +174,22 @@ class ServerFixture {
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
 
  private:
+  static services::ServerOptions DefaultOptions() {
+    services::ServerOptions options = services::DefaultServerOptions(DataRoot());
+    options.scrypt_log2_n = 10;  // fast hashing for tests
+    options.bootstrap_admin = kAdminName;
+    options.bootstrap_admin_password = kAdminPassword;
+    return options;
+  }
+
   std::string data_dir_;
+  services::ServerOptions options_ = DefaultOptions();
   std::unique_ptr<services::WijkwachtServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ReportService::Stub> reports_;
+  std::unique_ptr<v1::AuthService::Stub> auth_;
+  std::string resident_token_;
+  std::string admin_token_;
 };
 
 }  // namespace wijkwacht::testing

@@ -1,6 +1,7 @@
 // wijkwachtd: the wijkwacht gRPC server. Flags are documented in deploy/README.md and by
 // `wijkwachtd --help`.
 #include <csignal>
+#include <fstream>
 #include <cstdio>
 #include <pthread.h>
 #include <string>
@@ -27,6 +28,27 @@ ABSL_FLAG(absl::Duration, keepalive_min_time, absl::Seconds(10),
           "clients pinging more often than this are disconnected");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "on SIGTERM/SIGINT, time in-flight calls get to finish");
+ABSL_FLAG(bool, auth, true,
+          "require access tokens (off only for local experiments: every caller is trusted)");
+ABSL_FLAG(std::string, signing_keys_dir, "",
+          "folder of the token signing keys (default <data_dir>/keys; created 0700)");
+ABSL_FLAG(std::string, signing_key_file, "",
+          "PEM Ed25519 private key that signs tokens (instead of --signing_keys_dir)");
+ABSL_FLAG(std::string, token_issuer, "wijkwacht", "iss of access tokens");
+ABSL_FLAG(std::string, token_audience, "wijkwacht-api", "aud of access tokens");
+ABSL_FLAG(std::string, bootstrap_admin, "",
+          "create this admin account at start when no staff account exists");
+ABSL_FLAG(std::string, bootstrap_admin_password_file, "",
+          "file holding the bootstrap admin's password (at least 12 bytes)");
+ABSL_FLAG(double, device_writes_per_second, 5, "write rate limit per device (refill rate)");
+ABSL_FLAG(double, device_write_burst, 50, "write rate limit per device (burst)");
+ABSL_FLAG(double, peer_writes_per_second, 500, "write rate limit per client address");
+ABSL_FLAG(double, peer_write_burst, 2000, "write burst per client address");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: turns TLS on (with --tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA that signs client certificates (mTLS)");
+ABSL_FLAG(std::string, tls_client_certs, "none",
+          "client certificates: none, optional (verified when sent) or require");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("wijkwacht gRPC server: incident reports for the safety map");
@@ -49,17 +71,60 @@ int main(int argc, char** argv) {
   options.limits.max_age = absl::GetFlag(FLAGS_max_report_age);
   options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.keepalive_min_time = absl::GetFlag(FLAGS_keepalive_min_time);
+  options.auth_enabled = absl::GetFlag(FLAGS_auth);
+  options.signing_keys_dir = absl::GetFlag(FLAGS_signing_keys_dir);
+  options.signing_key_file = absl::GetFlag(FLAGS_signing_key_file);
+  options.token_issuer = absl::GetFlag(FLAGS_token_issuer);
+  options.token_audience = absl::GetFlag(FLAGS_token_audience);
+  options.bootstrap_admin = absl::GetFlag(FLAGS_bootstrap_admin);
+  if (const std::string file = absl::GetFlag(FLAGS_bootstrap_admin_password_file); !file.empty()) {
+    std::ifstream in(file);
+    if (!std::getline(in, options.bootstrap_admin_password)) {
+      std::fprintf(stderr, "wijkwachtd: cannot read --bootstrap_admin_password_file %s\n",
+                   file.c_str());
+      return 2;
+    }
+  }
+  options.device_writes_per_second = absl::GetFlag(FLAGS_device_writes_per_second);
+  options.device_write_burst = absl::GetFlag(FLAGS_device_write_burst);
+  options.peer_writes_per_second = absl::GetFlag(FLAGS_peer_writes_per_second);
+  options.peer_write_burst = absl::GetFlag(FLAGS_peer_write_burst);
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  using Mode = wijkwacht::services::ServerOptions::ClientCertificates;
+  const std::string client_certs = absl::GetFlag(FLAGS_tls_client_certs);
+  if (client_certs == "none") {
+    options.client_certificates = Mode::kNone;
+  } else if (client_certs == "optional") {
+    options.client_certificates = Mode::kOptional;
+  } else if (client_certs == "require") {
+    options.client_certificates = Mode::kRequire;
+  } else {
+    std::fprintf(stderr, "wijkwachtd: --tls_client_certs must be none, optional or require\n");
+    return 2;
+  }
 
   auto server = wijkwacht::services::WijkwachtServer::Start(options);
   if (!server.ok()) {
     std::fprintf(stderr, "wijkwachtd: cannot start: %s\n", server.status().ToString().c_str());
     return 1;
   }
-  std::fprintf(stderr,
-               "wijkwachtd: serving on port %d (data: %s)\n"
-               "wijkwachtd: WARNING: PLAINTEXT gRPC, no TLS and no authentication; bind it to "
-               "localhost only\n",
-               (*server)->port(), options.data_dir.c_str());
+  std::fprintf(stderr, "wijkwachtd: serving on port %d (data: %s)\n", (*server)->port(),
+               options.data_dir.c_str());
+  if (!(*server)->tls()) {
+    std::fprintf(stderr,
+                 "wijkwachtd: WARNING: ****************************************************\n"
+                 "wijkwachtd: WARNING: PLAINTEXT gRPC (no TLS): tokens and reports travel\n"
+                 "wijkwachtd: WARNING: unencrypted. Bind to localhost only, or pass\n"
+                 "wijkwachtd: WARNING: --tls_cert and --tls_key.\n"
+                 "wijkwachtd: WARNING: ****************************************************\n");
+  }
+  if (!options.auth_enabled) {
+    std::fprintf(stderr,
+                 "wijkwachtd: WARNING: AUTHENTICATION IS OFF (--auth=false): every caller is "
+                 "trusted with every RPC\n");
+  }
   std::fflush(stderr);
 
   int signal_number = 0;

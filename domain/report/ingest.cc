@@ -36,6 +36,7 @@ bool IsUuid(absl::string_view s) {
 std::string ContentFingerprint(const ReportDraft& d) {
   std::string canonical;
   AppendField(&canonical, absl::AsciiStrToLower(d.id));
+  AppendField(&canonical, d.reporter);
   AppendField(&canonical, absl::StrCat(d.reporter_role));
   AppendField(&canonical,
               d.observed_time ? absl::StrCat(absl::ToUnixNanos(*d.observed_time)) : "-");
@@ -145,6 +146,7 @@ absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const 
 
   decision.s2_cell_id = S2CellId(S2LatLng::FromDegrees(d.latitude, d.longitude)).id();
   decision.fingerprint = ContentFingerprint(d);
+  decision.reporter = d.reporter;
   return decision;
 }
 

@@ -35,6 +35,9 @@ enum class ReporterRole { kUnspecified = 0, kResident = 1, kEntrepreneur = 2, kS
 // so validation can name them.
 struct ReportDraft {
   std::string id;
+  // Who sends it ("devices/{id}", "users/{name}"; "" without authentication). Part of the
+  // fingerprint: a report id belongs to its reporter.
+  std::string reporter;
   int reporter_role = 0;
   std::optional<absl::Time> observed_time;  // nullopt: not set
   bool has_location = false;
@@ -63,6 +66,7 @@ struct IngestDecision {
   bool needs_review = false;
   uint64_t s2_cell_id = 0;  // leaf cell of the location
   std::string fingerprint;  // SHA-256 (32 raw bytes) of the client-supplied content
+  std::string reporter;     // as in the draft
 };
 
 struct IngestOptions {

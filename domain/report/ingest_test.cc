@@ -213,6 +213,7 @@ TEST_F(IngestTest, FingerprintCoversEveryClientField) {
       [](ReportDraft& r) { r.category = "zakkenroller"; },
       [](ReportDraft& r) { r.description += "."; },
       [](ReportDraft& r) { r.id[0] = '4'; },
+      [](ReportDraft& r) { r.reporter = "devices/other"; },
   };
   for (size_t i = 0; i < changes.size(); ++i) {
     ReportDraft changed = Breestraat();

@@ -1,0 +1,86 @@
+// Who may call what: one row for every RPC of every wijkwacht.v1 service. The call gate
+// (call_gate.h) enforces it before any handler runs; an RPC without a row is denied.
+// services/access_policy_test.cc fails when a proto RPC has no row.
+//
+// Object-level rules live in the handlers (a resident reads only their own reports; only
+// dispatch and admin ever see who reported something; shopkeepers never see reporters).
+#pragma once
+
+#include <cstdint>
+
+#include "absl/strings/string_view.h"
+#include "auth/roles.h"
+
+namespace wijkwacht::services {
+
+constexpr uint32_t RoleBit(auth::Role role) { return uint32_t{1} << static_cast<int>(role); }
+
+inline constexpr uint32_t kResident = RoleBit(auth::Role::kResident);
+inline constexpr uint32_t kEntrepreneur = RoleBit(auth::Role::kEntrepreneur);
+inline constexpr uint32_t kDispatcher = RoleBit(auth::Role::kDispatcher);
+inline constexpr uint32_t kAnalyst = RoleBit(auth::Role::kAnalyst);
+inline constexpr uint32_t kAdmin = RoleBit(auth::Role::kAdmin);
+inline constexpr uint32_t kDevices = kResident | kEntrepreneur;
+inline constexpr uint32_t kStaff = kDispatcher | kAnalyst | kAdmin;
+inline constexpr uint32_t kEveryRole = kDevices | kStaff;
+
+struct RpcAccess {
+  absl::string_view method;  // "/wijkwacht.v1.ReportService/SubmitReport"
+  uint32_t roles;            // roles whose token admits the call
+  bool anonymous;            // callable without a token (a token, if sent, must be valid)
+  bool write;                // counts against the per-device and per-peer write rate limits
+};
+
+// clang-format off
+inline constexpr RpcAccess kRpcAccessTable[] = {
+    // ReportService
+    {"/wijkwacht.v1.ReportService/SubmitReport",        kDevices | kDispatcher | kAdmin, false, true},
+    {"/wijkwacht.v1.ReportService/PreviewReport",       kDevices | kDispatcher | kAdmin, false, false},
+    {"/wijkwacht.v1.ReportService/GetReport",           kEveryRole,                      false, false},
+    {"/wijkwacht.v1.ReportService/ListReports",         kStaff,                          false, false},
+    {"/wijkwacht.v1.ReportService/ListCategories",      kEveryRole,                      true,  false},
+    // MapService: the public map reads suppressed aggregates without a token.
+    {"/wijkwacht.v1.MapService/ListAreas",              kEveryRole,                      true,  false},
+    {"/wijkwacht.v1.MapService/GetAggregates",          kEveryRole,                      true,  false},
+    {"/wijkwacht.v1.MapService/StreamAggregates",       kEveryRole,                      true,  false},
+    {"/wijkwacht.v1.MapService/ImportIndicators",       kAnalyst | kAdmin,               false, true},
+    {"/wijkwacht.v1.MapService/ListEarlyWarnings",      kStaff,                          false, false},
+    {"/wijkwacht.v1.MapService/GetProgressReport",      kStaff,                          false, false},
+    // SyncService: the phones.
+    {"/wijkwacht.v1.SyncService/Push",                  kDevices,                        false, true},
+    {"/wijkwacht.v1.SyncService/Pull",                  kDevices,                        false, false},
+    {"/wijkwacht.v1.SyncService/Subscribe",             kDevices,                        false, false},
+    {"/wijkwacht.v1.SyncService/AmendReport",           kDevices,                        false, true},
+    {"/wijkwacht.v1.SyncService/ExportMyData",          kDevices,                        false, false},
+    // AlertService: verified shopkeepers and dispatch.
+    {"/wijkwacht.v1.AlertService/PublishAlert",         kEntrepreneur | kDispatcher,     false, true},
+    {"/wijkwacht.v1.AlertService/SubscribeAlerts",      kEntrepreneur | kDispatcher,     false, false},
+    {"/wijkwacht.v1.AlertService/AckAlert",             kEntrepreneur | kDispatcher,     false, false},
+    {"/wijkwacht.v1.AlertService/ResolveAlert",         kEntrepreneur | kDispatcher,     false, true},
+    {"/wijkwacht.v1.AlertService/RetractAlert",         kDispatcher | kAdmin,            false, true},
+    // DispatchService: the dispatch desk.
+    {"/wijkwacht.v1.DispatchService/WatchQueue",        kDispatcher | kAdmin,            false, false},
+    {"/wijkwacht.v1.DispatchService/GetIncident",       kDispatcher | kAdmin,            false, false},
+    {"/wijkwacht.v1.DispatchService/ListIncidents",     kDispatcher | kAdmin,            false, false},
+    {"/wijkwacht.v1.DispatchService/ClaimIncident",     kDispatcher | kAdmin,            false, false},
+    {"/wijkwacht.v1.DispatchService/AssignIncident",    kDispatcher | kAdmin,            false, false},
+    {"/wijkwacht.v1.DispatchService/TransitionIncident", kDispatcher | kAdmin,           false, false},
+    {"/wijkwacht.v1.DispatchService/MergeIncidents",    kDispatcher | kAdmin,            false, false},
+    {"/wijkwacht.v1.DispatchService/SplitReport",       kDispatcher | kAdmin,            false, false},
+    {"/wijkwacht.v1.DispatchService/ReclassifyIncident", kDispatcher | kAdmin,           false, false},
+    {"/wijkwacht.v1.DispatchService/SendFeedback",      kDispatcher | kAdmin,            false, false},
+    {"/wijkwacht.v1.DispatchService/GetAuditLog",       kAdmin,                          false, false},
+    // AuthService
+    {"/wijkwacht.v1.AuthService/RegisterDevice",        kEveryRole,                      true,  true},
+    {"/wijkwacht.v1.AuthService/Login",                 kEveryRole,                      true,  false},
+    {"/wijkwacht.v1.AuthService/RefreshToken",          kEveryRole,                      true,  false},
+    {"/wijkwacht.v1.AuthService/RevokeDevice",          kDevices | kAdmin,               false, false},
+    {"/wijkwacht.v1.AuthService/GetSigningKeys",        kEveryRole,                      true,  false},
+    {"/wijkwacht.v1.AuthService/VerifyEntrepreneur",    kAdmin,                          false, false},
+};
+// clang-format on
+
+// The row for `method`, or nullptr.
+[[nodiscard]] const RpcAccess* FindRpcAccess(absl::string_view method);
+
+}  // namespace wijkwacht::services

@@ -1,0 +1,247 @@
+#include "services/auth_service.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "auth/base64url.h"
+#include "auth/roles.h"
+#include "common/status.h"
+#include "google/protobuf/util/time_util.h"
+#include "openssl/crypto.h"
+#include "openssl/evp.h"
+
+namespace wijkwacht::services {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr absl::string_view kDevicePrefix = "devices/";
+constexpr size_t kSecretBytes = 32;
+constexpr size_t kDeviceIdBytes = 16;
+constexpr size_t kMinAdminPasswordBytes = 12;
+
+std::string Sha256(absl::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<char*>(digest), length);
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+
+// "devices/{id}" or "{id}" -> id; INVALID_ARGUMENT on `field` otherwise.
+absl::StatusOr<std::string> DeviceIdFromName(absl::string_view name, absl::string_view field) {
+  absl::ConsumePrefix(&name, kDevicePrefix);
+  if (name.size() != 2 * kDeviceIdBytes ||
+      !std::all_of(name.begin(), name.end(), [](char c) { return absl::ascii_isxdigit(c); })) {
+    return InvalidFieldError(field, "must be \"devices/{id}\" as returned by RegisterDevice");
+  }
+  return std::string(name);
+}
+
+absl::Status InvalidRefreshToken() {
+  return absl::UnauthenticatedError("refresh_token is not valid; register the device again");
+}
+
+}  // namespace
+
+AuthServiceImpl::AuthServiceImpl(Parts parts) : parts_(std::move(parts)) {
+  if (parts_.random == nullptr) parts_.random = auth::SystemRandom();
+  if (parts_.clock == nullptr) parts_.clock = SystemClock();
+  absl::StatusOr<std::string> dummy = parts_.passwords->Hash("no account has this password");
+  if (dummy.ok()) dummy_password_hash_ = *std::move(dummy);
+}
+
+#define WW_SERVE_AUTH(Method, Request, Response)                                            \
+  grpc::ServerUnaryReactor* AuthServiceImpl::Method(grpc::CallbackServerContext* context,   \
+                                                    const grpc::ByteBuffer* request,        \
+                                                    grpc::ByteBuffer* response) {           \
+    return ServeUnary<Request, Response>(                                                   \
+        *parts_.gate, "/wijkwacht.v1.AuthService/" #Method, context, request, response,     \
+        [this](const Caller& caller, const Request& req, Response* resp, UnaryDone done) {  \
+          done(Do##Method(caller, req, resp));                                              \
+        });                                                                                 \
+  }
+WW_SERVE_AUTH(RegisterDevice, v1::RegisterDeviceRequest, v1::RegisterDeviceResponse)
+WW_SERVE_AUTH(Login, v1::LoginRequest, v1::TokenResponse)
+WW_SERVE_AUTH(RefreshToken, v1::RefreshTokenRequest, v1::TokenResponse)
+WW_SERVE_AUTH(RevokeDevice, v1::RevokeDeviceRequest, v1::RevokeDeviceResponse)
+WW_SERVE_AUTH(GetSigningKeys, v1::GetSigningKeysRequest, v1::GetSigningKeysResponse)
+WW_SERVE_AUTH(VerifyEntrepreneur, v1::VerifyEntrepreneurRequest, v1::VerifyEntrepreneurResponse)
+#undef WW_SERVE_AUTH
+
+absl::Status AuthServiceImpl::IssueAccessToken(const std::string& subject, auth::Role role,
+                                               v1::TokenResponse* out) const {
+  auth::Claims claims;
+  claims.issuer = parts_.issuer;
+  claims.audience = parts_.audience;
+  claims.subject = subject;
+  claims.role = std::string(auth::RoleName(role));
+  claims.issued_at = parts_.clock->Now();
+  claims.expires_at = claims.issued_at + parts_.access_token_lifetime;
+  WW_ASSIGN_OR_RETURN(std::string token, parts_.signer->Issue(claims));
+  out->set_access_token(std::move(token));
+  *out->mutable_expire_time() = ToTimestamp(absl::FromUnixSeconds(absl::ToUnixSeconds(claims.expires_at)));
+  out->set_role(static_cast<v1::Role>(role));
+  return absl::OkStatus();
+}
+
+absl::Status AuthServiceImpl::DoRegisterDevice(const Caller&, const v1::RegisterDeviceRequest& request,
+                                               v1::RegisterDeviceResponse* response) {
+  if (request.platform().size() > 32) {
+    return InvalidFieldError("platform", "must be at most 32 bytes (e.g. \"android\", \"ios\")");
+  }
+  WW_ASSIGN_OR_RETURN(std::string id_bytes, parts_.random->Bytes(kDeviceIdBytes));
+  WW_ASSIGN_OR_RETURN(std::string secret, parts_.random->Bytes(kSecretBytes));
+  const std::string device_id = absl::BytesToHexString(id_bytes);
+
+  internal::DeviceRecord device;
+  device.set_device_id(device_id);
+  device.set_role(static_cast<int>(auth::Role::kResident));
+  device.set_refresh_secret_hash(Sha256(secret));
+  *device.mutable_create_time() = ToTimestamp(parts_.clock->Now());
+  device.set_platform(request.platform());
+  WW_RETURN_IF_ERROR(parts_.identities->CreateDevice(device));
+
+  response->set_device(absl::StrCat(kDevicePrefix, device_id));
+  response->set_refresh_token(absl::StrCat(device_id, ".", auth::Base64UrlEncode(secret)));
+  return IssueAccessToken(response->device(), auth::Role::kResident, response->mutable_access());
+}
+
+absl::Status AuthServiceImpl::DoLogin(const Caller&, const v1::LoginRequest& request,
+                                      v1::TokenResponse* response) {
+  if (request.username().empty()) return InvalidFieldError("username", "is required");
+  if (request.password().empty()) return InvalidFieldError("password", "is required");
+  if (request.password().size() > auth::kMaxPasswordBytes) {
+    return InvalidFieldError("password", "is too long");
+  }
+  WW_RETURN_IF_ERROR(parts_.throttle->Check(request.username()));
+  absl::StatusOr<internal::UserRecord> user = parts_.identities->GetUser(request.username());
+  if (!user.ok() && !absl::IsNotFound(user.status())) return user.status();
+  const std::string& stored = user.ok() ? user->password_hash() : dummy_password_hash_;
+  absl::Status verified = parts_.passwords->Verify(request.password(), stored);
+  if (!user.ok() || !verified.ok() || user->disabled()) {
+    parts_.throttle->RecordFailure(request.username());
+    return absl::UnauthenticatedError("invalid username or password");
+  }
+  parts_.throttle->RecordSuccess(request.username());
+  return IssueAccessToken(absl::StrCat("users/", user->username()),
+                          static_cast<auth::Role>(user->role()), response);
+}
+
+absl::Status AuthServiceImpl::DoRefreshToken(const Caller&, const v1::RefreshTokenRequest& request,
+                                             v1::TokenResponse* response) {
+  if (request.refresh_token().empty()) return InvalidFieldError("refresh_token", "is required");
+  std::pair<std::string, std::string> parts =
+      absl::StrSplit(request.refresh_token(), absl::MaxSplits('.', 1));
+  absl::StatusOr<std::string> secret = auth::Base64UrlDecode(parts.second);
+  if (!DeviceIdFromName(parts.first, "refresh_token").ok() || !secret.ok()) {
+    return InvalidRefreshToken();
+  }
+  absl::StatusOr<internal::DeviceRecord> device = parts_.identities->GetDevice(parts.first);
+  if (absl::IsNotFound(device.status())) return InvalidRefreshToken();
+  if (!device.ok()) return device.status();
+  const std::string hash = Sha256(*secret);
+  if (device->refresh_secret_hash().size() != hash.size() ||
+      CRYPTO_memcmp(hash.data(), device->refresh_secret_hash().data(), hash.size()) != 0 ||
+      device->revoked()) {
+    return InvalidRefreshToken();
+  }
+  response->set_refresh_token(request.refresh_token());
+  return IssueAccessToken(absl::StrCat(kDevicePrefix, device->device_id()),
+                          static_cast<auth::Role>(device->role()), response);
+}
+
+absl::Status AuthServiceImpl::DoRevokeDevice(const Caller& caller,
+                                             const v1::RevokeDeviceRequest& request,
+                                             v1::RevokeDeviceResponse*) {
+  WW_ASSIGN_OR_RETURN(std::string device_id, DeviceIdFromName(request.device(), "device"));
+  if (!caller.HasRole(auth::Role::kAdmin) && caller.DeviceId() != device_id) {
+    return absl::PermissionDeniedError("a device may only revoke itself");
+  }
+  if (request.erase()) {
+    return absl::UnimplementedError(
+        "erase: erasing a reporter's identity is not available yet; revoke without erase");
+  }
+  const absl::Time now = parts_.clock->Now();
+  return parts_.identities
+      ->UpdateDevice(device_id,
+                     [&](internal::DeviceRecord& d) {
+                       if (!d.revoked()) {
+                         d.set_revoked(true);
+                         *d.mutable_revoke_time() = ToTimestamp(now);
+                       }
+                       return absl::OkStatus();
+                     })
+      .status();
+}
+
+absl::Status AuthServiceImpl::DoGetSigningKeys(const Caller&, const v1::GetSigningKeysRequest&,
+                                               v1::GetSigningKeysResponse* response) {
+  for (const auth::PublicSigningKey& key : parts_.keys->PublicKeys()) {
+    v1::SigningKey* out = response->add_keys();
+    out->set_kid(key.kid);
+    out->set_kty(std::string(auth::PublicSigningKey::kKty));
+    out->set_crv(std::string(auth::PublicSigningKey::kCrv));
+    out->set_alg(std::string(auth::PublicSigningKey::kAlg));
+    out->set_x(key.x());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AuthServiceImpl::DoVerifyEntrepreneur(const Caller& caller,
+                                                   const v1::VerifyEntrepreneurRequest& request,
+                                                   v1::VerifyEntrepreneurResponse*) {
+  std::vector<FieldViolation> violations;
+  absl::StatusOr<std::string> device_id = DeviceIdFromName(request.device(), "device");
+  if (!device_id.ok()) violations.push_back({"device", "must be \"devices/{id}\""});
+  const std::string& kvk = request.kvk_number();
+  if (kvk.size() != 8 || !std::all_of(kvk.begin(), kvk.end(), absl::ascii_isdigit)) {
+    violations.push_back({"kvk_number", "must be the 8-digit KvK number"});
+  }
+  if (request.business_name().empty() || request.business_name().size() > 200) {
+    violations.push_back({"business_name", "is required, at most 200 bytes"});
+  }
+  if (!violations.empty()) return InvalidFieldsError(std::move(violations));
+  return parts_.identities
+      ->UpdateDevice(*device_id,
+                     [&](internal::DeviceRecord& d) {
+                       if (d.revoked()) {
+                         return absl::FailedPreconditionError("device is revoked");
+                       }
+                       d.set_role(static_cast<int>(auth::Role::kEntrepreneur));
+                       d.set_kvk_number(kvk);
+                       d.set_business_name(request.business_name());
+                       d.set_verified_by(caller.subject);
+                       return absl::OkStatus();
+                     })
+      .status();
+}
+
+absl::Status BootstrapAdmin(storage::IdentityStore& identities, const auth::PasswordHasher& passwords,
+                            const std::string& username, const std::string& password,
+                            Clock* clock) {
+  WW_ASSIGN_OR_RETURN(bool has_users, identities.HasUsers());
+  if (has_users) return absl::OkStatus();
+  if (username.empty()) return InvalidFieldError("bootstrap_admin", "must name the account");
+  if (password.size() < kMinAdminPasswordBytes) {
+    return InvalidFieldError("bootstrap_admin_password_file",
+                             "must hold a password of at least 12 bytes");
+  }
+  internal::UserRecord user;
+  user.set_username(username);
+  user.set_role(static_cast<int>(auth::Role::kAdmin));
+  WW_ASSIGN_OR_RETURN(std::string hash, passwords.Hash(password));
+  user.set_password_hash(std::move(hash));
+  *user.mutable_create_time() = ToTimestamp((clock ? clock : SystemClock())->Now());
+  return identities.CreateUser(user);
+}
+
+}  // namespace wijkwacht::services

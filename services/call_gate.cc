@@ -1,0 +1,88 @@
+#include "services/call_gate.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "services/access_policy.h"
+
+namespace wijkwacht::services {
+namespace {
+
+constexpr absl::string_view kDevicePrefix = "devices/";
+
+absl::Status Limit(auth::RateLimiter* limiter, absl::string_view key) {
+  if (limiter == nullptr || key.empty()) return absl::OkStatus();
+  return limiter->Acquire(key);
+}
+
+}  // namespace
+
+std::string Caller::DeviceId() const {
+  absl::string_view s = subject;
+  if (!absl::ConsumePrefix(&s, kDevicePrefix)) return "";
+  return std::string(s);
+}
+
+std::string PeerAddress(absl::string_view peer) {
+  // "ipv4:127.0.0.1:5000", "ipv6:[::1]:5000", "unix:/path".
+  if (absl::StartsWith(peer, "unix:")) return std::string(peer);
+  const size_t colon = peer.rfind(':');
+  const size_t scheme = peer.find(':');
+  if (colon == absl::string_view::npos || colon == scheme) return std::string(peer);
+  return std::string(peer.substr(0, colon));
+}
+
+absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
+                                       absl::string_view method) const {
+  Caller caller;
+  caller.peer = PeerAddress(context.peer());
+  const RpcAccess* access = FindRpcAccess(method);
+  if (access == nullptr) {
+    return absl::PermissionDeniedError(absl::StrCat(method, " is not open to any caller"));
+  }
+  if (options_.verifier == nullptr) {
+    caller.trusted = true;
+    return caller;
+  }
+
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) {
+    if (!access->anonymous) {
+      return absl::UnauthenticatedError(
+          "this call needs an access token: send \"authorization: Bearer <token>\"");
+    }
+  } else {
+    absl::string_view header(it->second.data(), it->second.size());
+    if (!absl::ConsumePrefix(&header, "Bearer ") && !absl::ConsumePrefix(&header, "bearer ")) {
+      return absl::UnauthenticatedError("authorization metadata must be \"Bearer <token>\"");
+    }
+    absl::StatusOr<auth::Claims> claims = options_.verifier->Verify(header);
+    if (!claims.ok()) return claims.status();
+    std::optional<auth::Role> role = auth::ParseRole(claims->role);
+    if (!role) return absl::UnauthenticatedError("token carries an unknown role");
+    caller.authenticated = true;
+    caller.role = *role;
+    caller.subject = claims->subject;
+    if (options_.identities != nullptr && absl::StartsWith(caller.subject, kDevicePrefix)) {
+      absl::StatusOr<internal::DeviceRecord> device =
+          options_.identities->GetDevice(caller.DeviceId());
+      if (absl::IsNotFound(device.status())) {
+        return absl::UnauthenticatedError("the token's device is not registered");
+      }
+      if (!device.ok()) return device.status();
+      if (device->revoked()) return absl::UnauthenticatedError("the token's device is revoked");
+    }
+    if ((access->roles & RoleBit(caller.role)) == 0) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("role ", auth::RoleName(caller.role), " may not call ", method));
+    }
+  }
+  if (access->write) {
+    if (absl::Status s = Limit(options_.device_writes, caller.DeviceId()); !s.ok()) return s;
+    if (absl::Status s = Limit(options_.peer_writes, caller.peer); !s.ok()) return s;
+  }
+  return caller;
+}
+
+}  // namespace wijkwacht::services

@@ -1,0 +1,64 @@
+// CallGate: authentication and authorization of every call, before any handler runs.
+//
+// Admit() looks the method up in the access table (access_policy.h; no row = denied), reads
+// the `authorization: Bearer <JWT>` metadata, verifies the token (auth::TokenVerifier: pinned
+// EdDSA, issuer, audience, expiry), checks that a device token's device is not revoked,
+// checks the role against the row, and for writes takes a token from the per-device and
+// per-peer rate limiters.
+//
+// With authentication disabled (no verifier) every call is admitted as a trusted caller; the
+// server says so loudly at start.
+//
+// Thread safety: Admit() may be called concurrently.
+// Errors: UNAUTHENTICATED (no token where one is needed, invalid/expired token, revoked
+// device), PERMISSION_DENIED (role not allowed, method not in the table), RESOURCE_EXHAUSTED
+// with a retry delay (rate limit).
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "auth/jwt.h"
+#include "auth/rate_limiter.h"
+#include "auth/roles.h"
+#include "grpcpp/server_context.h"
+#include "storage/identity_store.h"
+
+namespace wijkwacht::services {
+
+struct Caller {
+  bool authenticated = false;  // a valid token was presented
+  bool trusted = false;        // authentication is disabled: object-level checks pass
+  auth::Role role = auth::Role::kUnspecified;
+  std::string subject;  // "devices/{id}", "users/{name}" or ""
+  std::string peer;     // the client address without port
+
+  [[nodiscard]] bool HasRole(auth::Role r) const { return trusted || (authenticated && role == r); }
+  [[nodiscard]] bool IsStaff() const { return trusted || (authenticated && auth::IsStaffRole(role)); }
+  // The device id of a device caller, "" otherwise.
+  [[nodiscard]] std::string DeviceId() const;
+};
+
+class CallGate {
+ public:
+  struct Options {
+    const auth::TokenVerifier* verifier = nullptr;       // nullptr: authentication disabled
+    const storage::IdentityStore* identities = nullptr;  // revocation check; may be null
+    auth::RateLimiter* device_writes = nullptr;          // may be null (no limit)
+    auth::RateLimiter* peer_writes = nullptr;            // may be null (no limit)
+  };
+  explicit CallGate(Options options) : options_(options) {}
+
+  [[nodiscard]] absl::StatusOr<Caller> Admit(const grpc::ServerContextBase& context,
+                                             absl::string_view method) const;
+  [[nodiscard]] bool enabled() const { return options_.verifier != nullptr; }
+
+ private:
+  Options options_;
+};
+
+// The client address of `peer` ("ipv4:1.2.3.4:5678" -> "ipv4:1.2.3.4").
+[[nodiscard]] std::string PeerAddress(absl::string_view peer);
+
+}  // namespace wijkwacht::services

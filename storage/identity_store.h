@@ -1,0 +1,49 @@
+// IdentityStore: registered devices and staff accounts.
+//
+// Holds only what authentication needs: a device's role, the SHA-256 of its refresh secret
+// and its revocation state; a staff account's role and scrypt password hash. Hashing is the
+// caller's job (auth/); this store never sees a secret in clear.
+//
+// Updates are read-modify-write closures run on the engine's single writer, so concurrent
+// updates of one record serialize without lost writes, and each is one synced batch.
+//
+// Thread safety: all methods may be called concurrently.
+// Errors: NOT_FOUND (unknown device/user), ALREADY_EXISTS (Create* of an existing key), the
+// mutator's own status, UNAVAILABLE / RESOURCE_EXHAUSTED (engine).
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "storage/engine.h"
+#include "wijkwacht/internal/records.pb.h"
+
+namespace wijkwacht::storage {
+
+class IdentityStore {
+ public:
+  using DeviceMutator = std::function<absl::Status(internal::DeviceRecord&)>;
+  using UserMutator = std::function<absl::Status(internal::UserRecord&)>;
+
+  explicit IdentityStore(Engine* engine) : engine_(engine) {}
+
+  [[nodiscard]] absl::Status CreateDevice(const internal::DeviceRecord& device);
+  [[nodiscard]] absl::StatusOr<internal::DeviceRecord> GetDevice(absl::string_view device_id) const;
+  // Applies `mutate` to the stored record and writes the result; returns it.
+  [[nodiscard]] absl::StatusOr<internal::DeviceRecord> UpdateDevice(absl::string_view device_id,
+                                                                    DeviceMutator mutate);
+
+  [[nodiscard]] absl::Status CreateUser(const internal::UserRecord& user);
+  [[nodiscard]] absl::StatusOr<internal::UserRecord> GetUser(absl::string_view username) const;
+  [[nodiscard]] absl::StatusOr<internal::UserRecord> UpdateUser(absl::string_view username,
+                                                                UserMutator mutate);
+  // True if at least one staff account exists.
+  [[nodiscard]] absl::StatusOr<bool> HasUsers() const;
+
+ private:
+  Engine* const engine_;
+};
+
+}  // namespace wijkwacht::storage
