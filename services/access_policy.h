@@ -28,7 +28,7 @@ struct RpcAccess {
   absl::string_view method;  // "/wijkwacht.v1.ReportService/SubmitReport"
   uint32_t roles;            // roles whose token admits the call
   bool anonymous;            // callable without a token (a token, if sent, must be valid)
-  bool write;                // counts against the per-device and per-peer write rate limits
+  bool rate_limited;         // counts against the per-device and per-peer write rate limits
 };
 
 // clang-format off
@@ -72,7 +72,7 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.DispatchService/GetAuditLog",       kAdmin,                          false, false},
     // AuthService
     {"/wijkwacht.v1.AuthService/RegisterDevice",        kEveryRole,                      true,  true},
-    {"/wijkwacht.v1.AuthService/Login",                 kEveryRole,                      true,  false},
+    {"/wijkwacht.v1.AuthService/Login",                 kEveryRole,                      true,  true},
     {"/wijkwacht.v1.AuthService/RefreshToken",          kEveryRole,                      true,  false},
     {"/wijkwacht.v1.AuthService/RevokeDevice",          kDevices | kAdmin,               false, false},
     {"/wijkwacht.v1.AuthService/GetSigningKeys",        kEveryRole,                      true,  false},

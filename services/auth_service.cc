@@ -70,12 +70,31 @@ AuthServiceImpl::AuthServiceImpl(Parts parts) : parts_(std::move(parts)) {
         });                                                                                 \
   }
 WW_SERVE_AUTH(RegisterDevice, v1::RegisterDeviceRequest, v1::RegisterDeviceResponse)
-WW_SERVE_AUTH(Login, v1::LoginRequest, v1::TokenResponse)
 WW_SERVE_AUTH(RefreshToken, v1::RefreshTokenRequest, v1::TokenResponse)
 WW_SERVE_AUTH(RevokeDevice, v1::RevokeDeviceRequest, v1::RevokeDeviceResponse)
 WW_SERVE_AUTH(GetSigningKeys, v1::GetSigningKeysRequest, v1::GetSigningKeysResponse)
 WW_SERVE_AUTH(VerifyEntrepreneur, v1::VerifyEntrepreneurRequest, v1::VerifyEntrepreneurResponse)
 #undef WW_SERVE_AUTH
+
+grpc::ServerUnaryReactor* AuthServiceImpl::Login(grpc::CallbackServerContext* context,
+                                                 const grpc::ByteBuffer* request,
+                                                 grpc::ByteBuffer* response) {
+  return ServeUnary<v1::LoginRequest, v1::TokenResponse>(
+      *parts_.gate, "/wijkwacht.v1.AuthService/Login", context, request, response,
+      [this](const Caller& caller, const v1::LoginRequest& req, v1::TokenResponse* resp,
+             UnaryDone done) {
+        if (pending_logins_.fetch_add(1) >= parts_.max_pending_logins) {
+          pending_logins_.fetch_sub(1);
+          return done(WithRetryDelay(absl::ResourceExhaustedError("too many logins in progress"),
+                                     absl::Seconds(1)));
+        }
+        parts_.login_workers->Schedule([this, &caller, &req, resp, done = std::move(done)] {
+          absl::Status status = DoLogin(caller, req, resp);
+          pending_logins_.fetch_sub(1);
+          done(status);
+        });
+      });
+}
 
 absl::Status AuthServiceImpl::IssueAccessToken(const std::string& subject, auth::Role role,
                                                v1::TokenResponse* out) const {

@@ -15,6 +15,7 @@
 // Thread safety: one instance serves all calls concurrently.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,7 @@
 #include "auth/password.h"
 #include "auth/random.h"
 #include "common/clock.h"
+#include "common/worker_pool.h"
 #include "services/unary_call.h"
 #include "storage/identity_store.h"
 #include "wijkwacht/v1/auth.grpc.pb.h"
@@ -49,6 +51,10 @@ class AuthServiceImpl final : public RawAuthService {
     auth::LoginThrottle* throttle = nullptr;
     auth::RandomSource* random = nullptr;  // nullptr = SystemRandom()
     Clock* clock = nullptr;                // nullptr = SystemClock()
+    // Login's password hashing (scrypt, ~100 ms and 32 MiB each) runs here, never on a gRPC
+    // thread; at most `max_pending_logins` wait, more get RESOURCE_EXHAUSTED.
+    WorkerPool* login_workers = nullptr;
+    int max_pending_logins = 16;
     std::string issuer;
     std::string audience;
     absl::Duration access_token_lifetime = absl::Minutes(15);
@@ -99,7 +105,8 @@ class AuthServiceImpl final : public RawAuthService {
                                               v1::TokenResponse* out) const;
 
   Parts parts_;
-  std::string dummy_password_hash_;  // verified against for unknown usernames
+  std::string dummy_password_hash_;
+  std::atomic<int> pending_logins_{0};  // verified against for unknown usernames
 };
 
 // Creates the first staff account (an admin) when no account exists yet; a no-op otherwise.

@@ -78,7 +78,7 @@ absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
           absl::StrCat("role ", auth::RoleName(caller.role), " may not call ", method));
     }
   }
-  if (access->write) {
+  if (access->rate_limited) {
     if (absl::Status s = Limit(options_.device_writes, caller.DeviceId()); !s.ok()) return s;
     if (absl::Status s = Limit(options_.peer_writes, caller.peer); !s.ok()) return s;
   }

@@ -3,8 +3,8 @@
 // Admit() looks the method up in the access table (access_policy.h; no row = denied), reads
 // the `authorization: Bearer <JWT>` metadata, verifies the token (auth::TokenVerifier: pinned
 // EdDSA, issuer, audience, expiry), checks that a device token's device is not revoked,
-// checks the role against the row, and for writes takes a token from the per-device and
-// per-peer rate limiters.
+// checks the role against the row, and for rate-limited RPCs (writes, and Login) takes a
+// token from the per-device and per-peer rate limiters.
 //
 // With authentication disabled (no verifier) every call is admitted as a trusted caller; the
 // server says so loudly at start.
@@ -19,7 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "auth/jwt.h"
+#include "auth/token_cache.h"
 #include "auth/rate_limiter.h"
 #include "auth/roles.h"
 #include "grpcpp/server_context.h"
@@ -43,7 +43,7 @@ struct Caller {
 class CallGate {
  public:
   struct Options {
-    const auth::TokenVerifier* verifier = nullptr;       // nullptr: authentication disabled
+    const auth::CachingTokenVerifier* verifier = nullptr;  // nullptr: authentication disabled
     const storage::IdentityStore* identities = nullptr;  // revocation check; may be null
     auth::RateLimiter* device_writes = nullptr;          // may be null (no limit)
     auth::RateLimiter* peer_writes = nullptr;            // may be null (no limit)

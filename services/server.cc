@@ -110,6 +110,7 @@ class ServerImpl final : public WijkwachtServer {
       server_->Shutdown(std::chrono::system_clock::now() +
                         std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
       workers_.reset();  // runs queued list scans to completion
+      login_workers_.reset();
       engine_->Shutdown();
       stopped_.Notify();
     });
@@ -155,6 +156,8 @@ class ServerImpl final : public WijkwachtServer {
         auth::TokenSigner::Options{keys_.get(), options.clock, nullptr});
     verifier_ = std::make_unique<auth::TokenVerifier>(auth::TokenVerifier::Options{
         keys_.get(), options.token_issuer, options.token_audience, options.clock});
+    cached_verifier_ = std::make_unique<auth::CachingTokenVerifier>(
+        auth::CachingTokenVerifier::Options{verifier_.get(), options.clock});
     auth::PasswordHasher::Options password_options;
     password_options.params.log2_n = options.scrypt_log2_n;
     passwords_ = std::make_unique<auth::PasswordHasher>(password_options);
@@ -166,7 +169,7 @@ class ServerImpl final : public WijkwachtServer {
                                             options.bootstrap_admin_password, options.clock);
       if (!created.ok()) return created;
     }
-    gate.verifier = verifier_.get();
+    gate.verifier = cached_verifier_.get();
     gate.identities = identities_.get();
     gate_ = std::make_unique<CallGate>(gate);
     AuthServiceImpl::Parts parts;
@@ -176,6 +179,8 @@ class ServerImpl final : public WijkwachtServer {
     parts.signer = signer_.get();
     parts.passwords = passwords_.get();
     parts.throttle = throttle_.get();
+    login_workers_ = std::make_unique<WorkerPool>(1);
+    parts.login_workers = login_workers_.get();
     parts.clock = options.clock;
     parts.issuer = options.token_issuer;
     parts.audience = options.token_audience;
@@ -233,8 +238,10 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::TokenSigner> signer_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
+  std::unique_ptr<auth::CachingTokenVerifier> cached_verifier_;
   std::unique_ptr<auth::PasswordHasher> passwords_;
   std::unique_ptr<auth::LoginThrottle> throttle_;
+  std::unique_ptr<WorkerPool> login_workers_;
   std::unique_ptr<CallGate> gate_;
   std::unique_ptr<ReportServiceImpl> report_service_;
   std::unique_ptr<AuthServiceImpl> auth_service_;  // null when authentication is off
