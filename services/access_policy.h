@@ -77,6 +77,7 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.AuthService/RevokeDevice",          kDevices | kAdmin,               false, false},
     {"/wijkwacht.v1.AuthService/GetSigningKeys",        kEveryRole,                      true,  false},
     {"/wijkwacht.v1.AuthService/VerifyEntrepreneur",    kAdmin,                          false, false},
+    {"/wijkwacht.v1.AuthService/CreateAccount",         kAdmin,                          false, false},
 };
 // clang-format on
 

@@ -76,25 +76,34 @@ WW_SERVE_AUTH(GetSigningKeys, v1::GetSigningKeysRequest, v1::GetSigningKeysRespo
 WW_SERVE_AUTH(VerifyEntrepreneur, v1::VerifyEntrepreneurRequest, v1::VerifyEntrepreneurResponse)
 #undef WW_SERVE_AUTH
 
-grpc::ServerUnaryReactor* AuthServiceImpl::Login(grpc::CallbackServerContext* context,
-                                                 const grpc::ByteBuffer* request,
-                                                 grpc::ByteBuffer* response) {
-  return ServeUnary<v1::LoginRequest, v1::TokenResponse>(
-      *parts_.gate, "/wijkwacht.v1.AuthService/Login", context, request, response,
-      [this](const Caller& caller, const v1::LoginRequest& req, v1::TokenResponse* resp,
-             UnaryDone done) {
-        if (pending_logins_.fetch_add(1) >= parts_.max_pending_logins) {
-          pending_logins_.fetch_sub(1);
-          return done(WithRetryDelay(absl::ResourceExhaustedError("too many logins in progress"),
-                                     absl::Seconds(1)));
-        }
-        parts_.login_workers->Schedule([this, &caller, &req, resp, done = std::move(done)] {
-          absl::Status status = DoLogin(caller, req, resp);
-          pending_logins_.fetch_sub(1);
-          done(status);
-        });
-      });
+void AuthServiceImpl::RunHashing(std::function<absl::Status()> work, UnaryDone done) {
+  if (pending_logins_.fetch_add(1) >= parts_.max_pending_logins) {
+    pending_logins_.fetch_sub(1);
+    return done(WithRetryDelay(absl::ResourceExhaustedError("too many logins in progress"),
+                               absl::Seconds(1)));
+  }
+  parts_.login_workers->Schedule([this, work = std::move(work), done = std::move(done)] {
+    absl::Status status = work();
+    pending_logins_.fetch_sub(1);
+    done(status);
+  });
 }
+
+// Login and CreateAccount hash passwords: their handlers run on the login worker.
+#define WW_SERVE_AUTH_HASHING(Method, Request, Response)                                    \
+  grpc::ServerUnaryReactor* AuthServiceImpl::Method(grpc::CallbackServerContext* context,   \
+                                                    const grpc::ByteBuffer* request,        \
+                                                    grpc::ByteBuffer* response) {           \
+    return ServeUnary<Request, Response>(                                                   \
+        *parts_.gate, "/wijkwacht.v1.AuthService/" #Method, context, request, response,     \
+        [this](const Caller& caller, const Request& req, Response* resp, UnaryDone done) {  \
+          RunHashing([this, &caller, &req, resp] { return Do##Method(caller, req, resp); },  \
+                     std::move(done));                                                      \
+        });                                                                                 \
+  }
+WW_SERVE_AUTH_HASHING(Login, v1::LoginRequest, v1::TokenResponse)
+WW_SERVE_AUTH_HASHING(CreateAccount, v1::CreateAccountRequest, v1::Account)
+#undef WW_SERVE_AUTH_HASHING
 
 absl::Status AuthServiceImpl::IssueAccessToken(const std::string& subject, auth::Role role,
                                                v1::TokenResponse* out) const {
@@ -242,6 +251,43 @@ absl::Status AuthServiceImpl::DoVerifyEntrepreneur(const Caller& caller,
                        return absl::OkStatus();
                      })
       .status();
+}
+
+absl::Status AuthServiceImpl::DoCreateAccount(const Caller&, const v1::CreateAccountRequest& request,
+                                              v1::Account* response) {
+  std::vector<FieldViolation> violations;
+  const std::string& name = request.username();
+  if (name.size() < 3 || name.size() > 64 ||
+      !std::all_of(name.begin(), name.end(), [](char c) {
+        return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' || c == '_' || c == '-';
+      })) {
+    violations.push_back({"username", "must be 3-64 characters of [a-z0-9._-]"});
+  }
+  const auto role = static_cast<auth::Role>(request.role());
+  if (!auth::IsStaffRole(role)) {
+    violations.push_back({"role", "must be ROLE_DISPATCHER, ROLE_ANALYST or ROLE_ADMIN"});
+  }
+  if (request.password().size() < kMinAdminPasswordBytes ||
+      request.password().size() > auth::kMaxPasswordBytes) {
+    violations.push_back({"password", "must be 12-1024 bytes"});
+  }
+  if (!violations.empty()) return InvalidFieldsError(std::move(violations));
+  internal::UserRecord user;
+  user.set_username(name);
+  user.set_role(static_cast<int>(role));
+  WW_ASSIGN_OR_RETURN(std::string hash, parts_.passwords->Hash(request.password()));
+  user.set_password_hash(std::move(hash));
+  *user.mutable_create_time() = ToTimestamp(parts_.clock->Now());
+  absl::Status created = parts_.identities->CreateUser(user);
+  if (absl::IsAlreadyExists(created)) {
+    return absl::AlreadyExistsError(absl::StrCat("username: users/", name, " already exists"));
+  }
+  WW_RETURN_IF_ERROR(created);
+  response->set_name(absl::StrCat("users/", name));
+  response->set_username(name);
+  response->set_role(request.role());
+  *response->mutable_create_time() = user.create_time();
+  return absl::OkStatus();
 }
 
 absl::Status BootstrapAdmin(storage::IdentityStore& identities, const auth::PasswordHasher& passwords,

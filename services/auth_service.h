@@ -9,8 +9,8 @@
 //     throttled per username (back-off, then lock-out). An unknown username costs the same
 //     hashing work as a wrong password, so timing does not reveal which accounts exist.
 //
-// Object rules: RevokeDevice by the device itself or an admin; VerifyEntrepreneur by an
-// admin (the access table already limits the roles).
+// Object rules: RevokeDevice by the device itself or an admin; VerifyEntrepreneur and
+// CreateAccount by an admin (the access table already limits the roles).
 //
 // Thread safety: one instance serves all calls concurrently.
 #pragma once
@@ -38,7 +38,8 @@ using RawAuthService = v1::AuthService::WithRawCallbackMethod_RegisterDevice<
             v1::AuthService::WithRawCallbackMethod_RevokeDevice<
                 v1::AuthService::WithRawCallbackMethod_GetSigningKeys<
                     v1::AuthService::WithRawCallbackMethod_VerifyEntrepreneur<
-                        v1::AuthService::Service>>>>>>;
+                        v1::AuthService::WithRawCallbackMethod_CreateAccount<
+                            v1::AuthService::Service>>>>>>>;
 
 class AuthServiceImpl final : public RawAuthService {
  public:
@@ -51,8 +52,8 @@ class AuthServiceImpl final : public RawAuthService {
     auth::LoginThrottle* throttle = nullptr;
     auth::RandomSource* random = nullptr;  // nullptr = SystemRandom()
     Clock* clock = nullptr;                // nullptr = SystemClock()
-    // Login's password hashing (scrypt, ~100 ms and 32 MiB each) runs here, never on a gRPC
-    // thread; at most `max_pending_logins` wait, more get RESOURCE_EXHAUSTED.
+    // Password hashing (Login, CreateAccount: scrypt, ~100 ms and 32 MiB each) runs here,
+    // never on a gRPC thread; at most `max_pending_logins` wait, more get RESOURCE_EXHAUSTED.
     WorkerPool* login_workers = nullptr;
     int max_pending_logins = 16;
     std::string issuer;
@@ -79,6 +80,9 @@ class AuthServiceImpl final : public RawAuthService {
   grpc::ServerUnaryReactor* VerifyEntrepreneur(grpc::CallbackServerContext* context,
                                                const grpc::ByteBuffer* request,
                                                grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* CreateAccount(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
 
   // Typed handlers (each returns its status; ServeUnary maps it).
   [[nodiscard]] absl::Status DoRegisterDevice(const Caller& caller,
@@ -98,8 +102,13 @@ class AuthServiceImpl final : public RawAuthService {
   [[nodiscard]] absl::Status DoVerifyEntrepreneur(const Caller& caller,
                                                   const v1::VerifyEntrepreneurRequest& request,
                                                   v1::VerifyEntrepreneurResponse* response);
+  [[nodiscard]] absl::Status DoCreateAccount(const Caller& caller,
+                                             const v1::CreateAccountRequest& request,
+                                             v1::Account* response);
 
  private:
+  // Runs `work` on the login worker, or refuses when too many are waiting.
+  void RunHashing(std::function<absl::Status()> work, UnaryDone done);
   // A signed access token for `subject` with `role`, into `out`.
   [[nodiscard]] absl::Status IssueAccessToken(const std::string& subject, auth::Role role,
                                               v1::TokenResponse* out) const;

@@ -9,6 +9,7 @@ namespace wijkwacht::services {
 namespace {
 
 constexpr absl::string_view kDevicePrefix = "devices/";
+constexpr absl::string_view kUserPrefix = "users/";
 
 absl::Status Limit(auth::RateLimiter* limiter, absl::string_view key) {
   if (limiter == nullptr || key.empty()) return absl::OkStatus();
@@ -32,6 +33,30 @@ std::string PeerAddress(absl::string_view peer) {
   return std::string(peer.substr(0, colon));
 }
 
+absl::Status CallGate::CheckSubjectActive(absl::string_view subject) const {
+  if (options_.identities == nullptr) return absl::OkStatus();
+  absl::string_view name = subject;
+  if (absl::ConsumePrefix(&name, kDevicePrefix)) {
+    absl::StatusOr<internal::DeviceRecord> device = options_.identities->GetDevice(name);
+    if (absl::IsNotFound(device.status())) {
+      return absl::UnauthenticatedError("the token's device is not registered");
+    }
+    if (!device.ok()) return device.status();
+    if (device->revoked()) return absl::UnauthenticatedError("the token's device is revoked");
+    return absl::OkStatus();
+  }
+  if (absl::ConsumePrefix(&name, kUserPrefix)) {
+    absl::StatusOr<internal::UserRecord> user = options_.identities->GetUser(name);
+    if (absl::IsNotFound(user.status())) {
+      return absl::UnauthenticatedError("the token's account does not exist");
+    }
+    if (!user.ok()) return user.status();
+    if (user->disabled()) return absl::UnauthenticatedError("the token's account is disabled");
+    return absl::OkStatus();
+  }
+  return absl::UnauthenticatedError("the token's subject is neither a device nor an account");
+}
+
 absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
                                        absl::string_view method) const {
   Caller caller;
@@ -40,14 +65,11 @@ absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
   if (access == nullptr) {
     return absl::PermissionDeniedError(absl::StrCat(method, " is not open to any caller"));
   }
-  if (options_.verifier == nullptr) {
-    caller.trusted = true;
-    return caller;
-  }
-
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
-  if (it == metadata.end()) {
+  if (options_.verifier == nullptr) {
+    caller.trusted = true;  // authentication is off: no token is read
+  } else if (it == metadata.end()) {
     if (!access->anonymous) {
       return absl::UnauthenticatedError(
           "this call needs an access token: send \"authorization: Bearer <token>\"");
@@ -64,15 +86,7 @@ absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
     caller.authenticated = true;
     caller.role = *role;
     caller.subject = claims->subject;
-    if (options_.identities != nullptr && absl::StartsWith(caller.subject, kDevicePrefix)) {
-      absl::StatusOr<internal::DeviceRecord> device =
-          options_.identities->GetDevice(caller.DeviceId());
-      if (absl::IsNotFound(device.status())) {
-        return absl::UnauthenticatedError("the token's device is not registered");
-      }
-      if (!device.ok()) return device.status();
-      if (device->revoked()) return absl::UnauthenticatedError("the token's device is revoked");
-    }
+    if (absl::Status active = CheckSubjectActive(caller.subject); !active.ok()) return active;
     if ((access->roles & RoleBit(caller.role)) == 0) {
       return absl::PermissionDeniedError(
           absl::StrCat("role ", auth::RoleName(caller.role), " may not call ", method));

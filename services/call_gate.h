@@ -2,12 +2,13 @@
 //
 // Admit() looks the method up in the access table (access_policy.h; no row = denied), reads
 // the `authorization: Bearer <JWT>` metadata, verifies the token (auth::TokenVerifier: pinned
-// EdDSA, issuer, audience, expiry), checks that a device token's device is not revoked,
+// EdDSA, issuer, audience, expiry), checks that the token's device is not revoked (or its
+// staff account exists and is not disabled),
 // checks the role against the row, and for rate-limited RPCs (writes, and Login) takes a
 // token from the per-device and per-peer rate limiters.
 //
-// With authentication disabled (no verifier) every call is admitted as a trusted caller; the
-// server says so loudly at start.
+// With authentication disabled (no verifier) every call is admitted as a trusted caller (the
+// per-peer rate limit still applies); the server says so loudly at start.
 //
 // Thread safety: Admit() may be called concurrently.
 // Errors: UNAUTHENTICATED (no token where one is needed, invalid/expired token, revoked
@@ -55,6 +56,10 @@ class CallGate {
   [[nodiscard]] bool enabled() const { return options_.verifier != nullptr; }
 
  private:
+  // UNAUTHENTICATED unless the token's device exists and is not revoked, or its staff account
+  // exists and is not disabled.
+  [[nodiscard]] absl::Status CheckSubjectActive(absl::string_view subject) const;
+
   Options options_;
 };
 

@@ -103,15 +103,18 @@ class ServerImpl final : public WijkwachtServer {
   bool tls() const override { return tls_; }
 
   void Shutdown(absl::Duration grace) override {
+    // Also runs when Create() fails half-way, so every part may still be missing.
     std::call_once(shutdown_once_, [&] {
-      if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
-        health->Shutdown();  // health checks answer NOT_SERVING from now on
+      if (server_ != nullptr) {
+        if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
+          health->Shutdown();  // health checks answer NOT_SERVING from now on
+        }
+        server_->Shutdown(std::chrono::system_clock::now() +
+                          std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
       }
-      server_->Shutdown(std::chrono::system_clock::now() +
-                        std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
       workers_.reset();  // runs queued list scans to completion
       login_workers_.reset();
-      engine_->Shutdown();
+      if (engine_ != nullptr) engine_->Shutdown();
       stopped_.Notify();
     });
   }

@@ -1,19 +1,30 @@
 // wijkwacht: command-line client for wijkwachtd, for people and scripts.
 //
 //   wijkwacht submit --lat 52.487 --lon 4.6578 --category CODE --description "..."
-//   wijkwacht get reports/0f8c...        wijkwacht list --area BU03750003 --all
+//   wijkwacht get reports/0f8c...        wijkwacht list --area BU03750003 --all --token T
+//   wijkwacht login --username NAME      wijkwacht register
 //
 // Output is JSON (one object per line for lists) on stdout; errors go to stderr with the gRPC
 // code, the message and every google.rpc detail. Exit codes: 0 ok, 1 error, 2 the server said
 // INVALID_ARGUMENT, 64 bad command line.
 //
+// Access tokens: --token (default $WIJKWACHT_TOKEN) is sent as "authorization: Bearer ...".
+// submit/preview/get without a token register a throw-away anonymous device first; list and
+// the admin calls need a staff token (`wijkwacht login`). Passwords never come from a flag.
+//
 // Subcommands are rows of kCommands below: adding one is one function plus one row.
+#include <termios.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -32,19 +43,30 @@
 #include "absl/time/time.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "wijkwacht/v1/auth.grpc.pb.h"
 #include "wijkwacht/v1/report.grpc.pb.h"
 
 // Common.
 ABSL_FLAG(std::string, target, "localhost:50051", "wijkwachtd address (host:port)");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "deadline of each RPC");
 ABSL_FLAG(bool, pretty, false, "indent JSON output (not for list: that is JSON Lines)");
+ABSL_FLAG(std::string, token, "",
+          "access token (JWT) sent as `authorization: Bearer`; default $WIJKWACHT_TOKEN");
+// TLS (any of the file flags turns TLS on too).
+ABSL_FLAG(bool, tls, false, "connect with TLS (default: plaintext)");
+ABSL_FLAG(std::string, tls_ca, "", "PEM root certificates to trust; default the system's roots");
+ABSL_FLAG(std::string, tls_cert, "", "PEM client certificate chain for mTLS (with --tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "name to expect in the server certificate instead of the --target host");
 // submit / preview.
 ABSL_FLAG(std::optional<double>, lat, std::nullopt, "latitude, WGS84 degrees");
 ABSL_FLAG(std::optional<double>, lon, std::nullopt, "longitude, WGS84 degrees");
 ABSL_FLAG(std::string, category, "", "category code (see `wijkwacht categories`)");
 ABSL_FLAG(std::string, description, "", "what happened (Dutch free text, 1-4000 bytes)");
 ABSL_FLAG(std::string, id, "", "report UUID; generated (and printed to stderr) if empty");
-ABSL_FLAG(std::string, role, "resident", "resident | entrepreneur | staff");
+ABSL_FLAG(std::string, role, "resident",
+          "resident | entrepreneur | staff (with authentication the token's role wins)");
 ABSL_FLAG(std::string, observed_time, "", "RFC 3339 time of observation; default now");
 ABSL_FLAG(double, accuracy, 0, "location accuracy in metres; 0 = unknown");
 // list.
@@ -58,6 +80,16 @@ ABSL_FLAG(int, page_size, 0, "reports per page (server default 50, max 1000)");
 ABSL_FLAG(bool, all, false, "follow next_page_token to the last page");
 // categories.
 ABSL_FLAG(std::string, group, "", "person | group | vehicle | surroundings");
+// register / login / refresh / verify-entrepreneur / revoke.
+ABSL_FLAG(std::string, platform, "", "register: device platform, e.g. android, ios (optional)");
+ABSL_FLAG(std::string, username, "", "login: staff account name");
+ABSL_FLAG(std::string, password_file, "",
+          "login: file whose first line is the password; default: read it from stdin "
+          "(without echo on a terminal)");
+ABSL_FLAG(std::string, refresh_token, "", "refresh: the refresh token from `register`");
+ABSL_FLAG(std::string, device, "", "verify-entrepreneur, revoke: devices/ID");
+ABSL_FLAG(std::string, kvk, "", "verify-entrepreneur: 8-digit KvK number");
+ABSL_FLAG(std::string, business_name, "", "verify-entrepreneur: the shop's name");
 
 namespace wijkwacht::cli {
 namespace {
@@ -100,8 +132,9 @@ std::string CodeName(grpc::StatusCode code) {
   return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
 }
 
-// Prints `status` with every google.rpc detail to stderr; returns the exit code.
-int ReportRpcError(const grpc::Status& status) {
+// Prints `status` with every google.rpc detail to stderr, then `hint` (if any) or a general
+// one for the authentication codes; returns the exit code.
+int ReportRpcError(const grpc::Status& status, const std::string& hint = "") {
   std::cerr << "error: " << CodeName(status.error_code()) << ": " << status.error_message()
             << "\n";
   google::rpc::Status details;
@@ -136,22 +169,117 @@ int ReportRpcError(const grpc::Status& status) {
       }
     }
   }
+  if (!hint.empty()) {
+    std::cerr << hint << "\n";
+  } else if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    std::cerr << "not authenticated: pass a valid access token with --token (or "
+                 "WIJKWACHT_TOKEN).\n  Staff: `wijkwacht login --username NAME`; a device: "
+                 "`wijkwacht register`, later\n  `wijkwacht refresh --refresh_token T` "
+                 "(access tokens expire after 15 minutes).\n";
+  } else if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+    std::cerr << "permission denied: the token's role may not make this call (see the message "
+                 "above);\n  log in with an account that has the needed role.\n";
+  }
   return status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ? kExitInvalidArgument
                                                                    : kExitError;
 }
 
 // ---- RPC plumbing ------------------------------------------------------------------------
 
-std::unique_ptr<v1::ReportService::Stub> ReportStub() {
-  return v1::ReportService::NewStub(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials()));
+std::string ReadFile(const std::string& flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  if (!in || !(buffer << in.rdbuf())) {
+    throw UsageError{absl::StrCat("--", flag, ": cannot read ", path)};
+  }
+  return buffer.str();
 }
 
-// A context whose deadline is --timeout from now.
-std::unique_ptr<grpc::ClientContext> NewContext() {
+// The channel to --target: plaintext, or TLS when --tls or any TLS file flag is given.
+std::shared_ptr<grpc::Channel> Channel() {
+  static std::shared_ptr<grpc::Channel> channel;
+  if (channel) return channel;
+  const std::string ca = absl::GetFlag(FLAGS_tls_ca);
+  const std::string cert = absl::GetFlag(FLAGS_tls_cert);
+  const std::string key = absl::GetFlag(FLAGS_tls_key);
+  const std::string server_name = absl::GetFlag(FLAGS_tls_server_name);
+  const bool tls = absl::GetFlag(FLAGS_tls) || !ca.empty() || !cert.empty() || !key.empty() ||
+                   !server_name.empty();
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  grpc::ChannelArguments args;
+  if (tls) {
+    if (cert.empty() != key.empty()) {
+      throw UsageError{"--tls_cert and --tls_key go together (client certificate for mTLS)"};
+    }
+    grpc::SslCredentialsOptions ssl;
+    if (!ca.empty()) ssl.pem_root_certs = ReadFile("tls_ca", ca);  // empty: system roots
+    if (!cert.empty()) {
+      ssl.pem_cert_chain = ReadFile("tls_cert", cert);
+      ssl.pem_private_key = ReadFile("tls_key", key);
+    }
+    credentials = grpc::SslCredentials(ssl);
+    if (!server_name.empty()) args.SetSslTargetNameOverride(server_name);
+  }
+  channel = grpc::CreateCustomChannel(absl::GetFlag(FLAGS_target), credentials, args);
+  return channel;
+}
+
+std::unique_ptr<v1::ReportService::Stub> ReportStub() {
+  return v1::ReportService::NewStub(Channel());
+}
+
+std::unique_ptr<v1::AuthService::Stub> AuthStub() { return v1::AuthService::NewStub(Channel()); }
+
+// --token, else $WIJKWACHT_TOKEN, else "". (Read here, not as the flag default, so that
+// --help never prints a token.)
+std::string GivenToken() {
+  std::string token = absl::GetFlag(FLAGS_token);
+  if (token.empty()) {
+    if (const char* env = std::getenv("WIJKWACHT_TOKEN")) token = env;
+  }
+  return std::string(absl::StripAsciiWhitespace(token));
+}
+
+// A context whose deadline is --timeout from now, carrying `token` if not empty.
+std::unique_ptr<grpc::ClientContext> NewContext(const std::string& token = "") {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
+  if (!token.empty()) ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token));
   return ctx;
+}
+
+// The token for submit/preview/get: the given one, else a freshly registered anonymous
+// device's (printed to stderr so it can be reused). `anonymous` says which. An old server or
+// one started with --auth=false answers RegisterDevice with UNIMPLEMENTED: then no token.
+struct CallToken {
+  std::string token;
+  bool anonymous = false;
+};
+
+std::optional<CallToken> TokenOrAnonymousDevice(int* exit_code) {
+  CallToken out;
+  out.token = GivenToken();
+  if (!out.token.empty()) return out;
+  v1::RegisterDeviceRequest request;
+  request.set_platform("cli");
+  v1::RegisterDeviceResponse response;
+  auto ctx = NewContext();
+  grpc::Status s = AuthStub()->RegisterDevice(ctx.get(), request, &response);
+  if (s.error_code() == grpc::StatusCode::UNIMPLEMENTED) return out;  // no auth on the server
+  if (!s.ok()) {
+    std::cerr << "no --token: registering an anonymous device failed\n";
+    *exit_code = ReportRpcError(s);
+    return std::nullopt;
+  }
+  out.token = response.access().access_token();
+  out.anonymous = true;
+  std::cerr << "note: no --token given, so this call runs as a new anonymous device\n"
+            << "  device: " << response.device() << "\n"
+            << "  refresh token: " << response.refresh_token() << "\n"
+            << "  to act as this device again (e.g. to `get` what it submitted), pass --token\n"
+            << "  (or WIJKWACHT_TOKEN) with the accessToken printed by\n"
+            << "    wijkwacht refresh --refresh_token " << response.refresh_token() << "\n";
+  return out;
 }
 
 // ---- Parsing helpers ---------------------------------------------------------------------
@@ -245,8 +373,11 @@ int Submit(const Args& args) {
     // Retrying with the same id is safe: SubmitReport is idempotent on it.
     std::cerr << "id: " << request.report().id() << "\n";
   }
+  int exit_code = kExitError;
+  std::optional<CallToken> token = TokenOrAnonymousDevice(&exit_code);
+  if (!token) return exit_code;
   v1::Report response;
-  auto ctx = NewContext();
+  auto ctx = NewContext(token->token);
   grpc::Status s = ReportStub()->SubmitReport(ctx.get(), request, &response);
   if (!s.ok()) return ReportRpcError(s);
   PrintJson(response, absl::GetFlag(FLAGS_pretty));
@@ -258,8 +389,11 @@ int Preview(const Args& args) {
   v1::PreviewReportRequest request;
   *request.mutable_report() = ReportFromFlags();
   if (request.report().id().empty()) request.mutable_report()->set_id(NewUuidV4());
+  int exit_code = kExitError;
+  std::optional<CallToken> token = TokenOrAnonymousDevice(&exit_code);
+  if (!token) return exit_code;
   v1::PreviewReportResponse response;
-  auto ctx = NewContext();
+  auto ctx = NewContext(token->token);
   grpc::Status s = ReportStub()->PreviewReport(ctx.get(), request, &response);
   if (!s.ok()) return ReportRpcError(s);
   PrintJson(response, absl::GetFlag(FLAGS_pretty));
@@ -270,10 +404,20 @@ int Get(const Args& args) {
   ExpectArgs(args, 1, "one report id or name: wijkwacht get ID_OR_NAME");
   v1::GetReportRequest request;
   request.set_name(ReportName(args[0]));
+  int exit_code = kExitError;
+  std::optional<CallToken> token = TokenOrAnonymousDevice(&exit_code);
+  if (!token) return exit_code;
   v1::Report response;
-  auto ctx = NewContext();
+  auto ctx = NewContext(token->token);
   grpc::Status s = ReportStub()->GetReport(ctx.get(), request, &response);
-  if (!s.ok()) return ReportRpcError(s);
+  if (!s.ok()) {
+    return ReportRpcError(
+        s, token->anonymous && s.error_code() == grpc::StatusCode::NOT_FOUND
+               ? "a device sees only its own reports, and a new anonymous one has none: pass "
+                 "--token of\n  the device that submitted it, or a staff token (`wijkwacht "
+                 "login --username NAME`)"
+               : "");
+  }
   PrintJson(response, absl::GetFlag(FLAGS_pretty));
   return kExitOk;
 }
@@ -298,13 +442,29 @@ int List(const Args& args) {
   if (const std::string v = absl::GetFlag(FLAGS_until); !v.empty()) {
     *request.mutable_end_time() = ParseTime("until", v);
   }
+  // No token: tried anyway (a server with --auth=false answers), with a hint if refused.
+  const std::string token = GivenToken();
+  const std::string hint =
+      token.empty()
+          ? "list needs a staff token (dispatcher, analyst or admin) and none was given:\n"
+            "  TOKEN=$(wijkwacht login --username NAME | jq -r .accessToken)\n"
+            "  wijkwacht list --token \"$TOKEN\" ...   (or export WIJKWACHT_TOKEN)"
+          : "list needs a staff token (dispatcher, analyst or admin): get one with\n"
+            "  `wijkwacht login --username NAME` (device tokens cannot list reports)";
   auto stub = ReportStub();
   const bool all = absl::GetFlag(FLAGS_all);
   while (true) {
     v1::ListReportsResponse response;
-    auto ctx = NewContext();
+    auto ctx = NewContext(token);
     grpc::Status s = stub->ListReports(ctx.get(), request, &response);
-    if (!s.ok()) return ReportRpcError(s);
+    if (!s.ok()) {
+      const bool auth_error = s.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+                              s.error_code() == grpc::StatusCode::PERMISSION_DENIED;
+      return ReportRpcError(s, auth_error && (token.empty() || s.error_code() ==
+                                                   grpc::StatusCode::PERMISSION_DENIED)
+                                   ? hint
+                                   : "");
+    }
     for (const v1::Report& r : response.reports()) PrintJson(r, /*pretty=*/false);
     if (response.next_page_token().empty()) break;
     if (!all) {
@@ -327,7 +487,7 @@ int Categories(const Args& args) {
   auto stub = ReportStub();
   while (true) {
     v1::ListCategoriesResponse response;
-    auto ctx = NewContext();
+    auto ctx = NewContext();  // anonymous: a stale token would only get it refused
     grpc::Status s = stub->ListCategories(ctx.get(), request, &response);
     if (!s.ok()) return ReportRpcError(s);
     for (const v1::Category& c : response.categories()) {
@@ -337,6 +497,152 @@ int Categories(const Args& args) {
     if (response.next_page_token().empty()) break;
     request.set_page_token(response.next_page_token());
   }
+  return kExitOk;
+}
+
+// ---- Accounts and tokens -----------------------------------------------------------------
+
+std::string RequiredFlag(const std::string& name, const std::string& value, const char* what) {
+  if (value.empty()) throw UsageError{absl::StrCat("--", name, " is required (", what, ")")};
+  return value;
+}
+
+std::string DeviceName(const std::string& value) {
+  RequiredFlag("device", value, "devices/ID as printed by `wijkwacht register`");
+  return absl::StartsWith(value, "devices/") ? value : absl::StrCat("devices/", value);
+}
+
+// Terminal settings to restore if the user interrupts the password prompt.
+struct termios saved_terminal;
+
+void RestoreTerminalAndExit(int signal_number) {
+  tcsetattr(STDIN_FILENO, TCSANOW, &saved_terminal);
+  const char newline = '\n';
+  (void)!write(STDERR_FILENO, &newline, 1);
+  _exit(128 + signal_number);
+}
+
+// The password: first line of --password_file, else of stdin (prompted, without echo, when
+// stdin is a terminal). Never from a flag value: that would end up in shell history and ps.
+std::string ReadPassword(const std::string& username) {
+  std::string password;
+  if (const std::string file = absl::GetFlag(FLAGS_password_file); !file.empty()) {
+    std::ifstream in(file);
+    if (!in) throw UsageError{absl::StrCat("--password_file: cannot read ", file)};
+    std::getline(in, password);
+  } else if (isatty(STDIN_FILENO)) {
+    std::cerr << "password for " << username << ": " << std::flush;
+    struct termios no_echo;
+    const bool terminal = tcgetattr(STDIN_FILENO, &saved_terminal) == 0;
+    if (terminal) {
+      no_echo = saved_terminal;
+      no_echo.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      std::signal(SIGINT, RestoreTerminalAndExit);
+      std::signal(SIGTERM, RestoreTerminalAndExit);
+      tcsetattr(STDIN_FILENO, TCSAFLUSH, &no_echo);
+    }
+    std::getline(std::cin, password);
+    if (terminal) {
+      tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_terminal);
+      std::signal(SIGINT, SIG_DFL);
+      std::signal(SIGTERM, SIG_DFL);
+    }
+    std::cerr << "\n";
+  } else {
+    std::getline(std::cin, password);
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.empty()) {
+    throw UsageError{"empty password (give it with --password_file FILE or on stdin)"};
+  }
+  return password;
+}
+
+// For AuthService calls answered UNIMPLEMENTED.
+constexpr char kNoAuthServiceHint[] =
+    "the server has no AuthService: it runs with --auth=false (no tokens needed) or is older";
+
+int Register(const Args& args) {
+  ExpectArgs(args, 0, "");
+  v1::RegisterDeviceRequest request;
+  request.set_platform(absl::GetFlag(FLAGS_platform));
+  v1::RegisterDeviceResponse response;
+  auto ctx = NewContext();
+  grpc::Status s = AuthStub()->RegisterDevice(ctx.get(), request, &response);
+  if (s.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+    return ReportRpcError(s, kNoAuthServiceHint);
+  }
+  if (!s.ok()) return ReportRpcError(s);
+  PrintJson(response, absl::GetFlag(FLAGS_pretty));
+  return kExitOk;
+}
+
+int Login(const Args& args) {
+  ExpectArgs(args, 0, "");
+  v1::LoginRequest request;
+  request.set_username(
+      RequiredFlag("username", absl::GetFlag(FLAGS_username), "the staff account"));
+  request.set_password(ReadPassword(request.username()));
+  v1::TokenResponse response;
+  auto ctx = NewContext();
+  grpc::Status s = AuthStub()->Login(ctx.get(), request, &response);
+  request.mutable_password()->assign(request.password().size(), '\0');
+  if (s.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+    return ReportRpcError(s, kNoAuthServiceHint);
+  }
+  if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    return ReportRpcError(s, "check the username and password (repeated failures lock the "
+                             "account for a while)");
+  }
+  if (!s.ok()) return ReportRpcError(s);
+  PrintJson(response, absl::GetFlag(FLAGS_pretty));
+  return kExitOk;
+}
+
+int Refresh(const Args& args) {
+  ExpectArgs(args, 0, "");
+  v1::RefreshTokenRequest request;
+  request.set_refresh_token(RequiredFlag("refresh_token", absl::GetFlag(FLAGS_refresh_token),
+                                         "as printed by `wijkwacht register`"));
+  v1::TokenResponse response;
+  auto ctx = NewContext();
+  grpc::Status s = AuthStub()->RefreshToken(ctx.get(), request, &response);
+  if (s.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+    return ReportRpcError(s, kNoAuthServiceHint);
+  }
+  if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    return ReportRpcError(s, "the refresh token is unknown, malformed or its device revoked: "
+                             "`wijkwacht register` a new device");
+  }
+  if (!s.ok()) return ReportRpcError(s);
+  PrintJson(response, absl::GetFlag(FLAGS_pretty));
+  return kExitOk;
+}
+
+int VerifyEntrepreneur(const Args& args) {
+  ExpectArgs(args, 0, "");
+  v1::VerifyEntrepreneurRequest request;
+  request.set_device(DeviceName(absl::GetFlag(FLAGS_device)));
+  request.set_kvk_number(RequiredFlag("kvk", absl::GetFlag(FLAGS_kvk), "8-digit KvK number"));
+  request.set_business_name(
+      RequiredFlag("business_name", absl::GetFlag(FLAGS_business_name), "the shop's name"));
+  v1::VerifyEntrepreneurResponse response;
+  auto ctx = NewContext(GivenToken());
+  grpc::Status s = AuthStub()->VerifyEntrepreneur(ctx.get(), request, &response);
+  if (!s.ok()) return ReportRpcError(s);
+  PrintJson(response, absl::GetFlag(FLAGS_pretty));
+  return kExitOk;
+}
+
+int Revoke(const Args& args) {
+  ExpectArgs(args, 0, "");
+  v1::RevokeDeviceRequest request;
+  request.set_device(DeviceName(absl::GetFlag(FLAGS_device)));
+  v1::RevokeDeviceResponse response;
+  auto ctx = NewContext(GivenToken());
+  grpc::Status s = AuthStub()->RevokeDevice(ctx.get(), request, &response);
+  if (!s.ok()) return ReportRpcError(s);
+  PrintJson(response, absl::GetFlag(FLAGS_pretty));
   return kExitOk;
 }
 
@@ -357,22 +663,44 @@ constexpr char kReportFlags[] =
 const Command kCommands[] = {
     {"submit", kReportFlags,
      "Store a report; prints it as JSON. Without --id a UUID is generated and\n"
-     "          printed to stderr as `id: UUID` (resubmitting the same id is safe).",
+     "          printed to stderr as `id: UUID` (resubmitting the same id is safe).\n"
+     "          Without --token a throw-away anonymous device is registered first\n"
+     "          (its id and refresh token go to stderr).",
      Submit},
     {"preview", kReportFlags,
      "Validate and classify a report without storing it; prints the PreviewReport\n"
-     "          response (derived area, theme, matching open incidents) as JSON.",
+     "          response (derived area, theme, matching open incidents) as JSON.\n"
+     "          Without --token: as submit.",
      Preview},
-    {"get", "ID_OR_NAME", "Print one report (UUID or reports/UUID) as JSON.", Get},
+    {"get", "ID_OR_NAME",
+     "Print one report (UUID or reports/UUID) as JSON. A device token sees only\n"
+     "          the device's own reports, a staff token all. Without --token: as submit.",
+     Get},
     {"list",
      "[--area CODE] [--theme THEME] [--status STATUS] [--since RFC3339]\n"
      "          [--until RFC3339] [--page_size N] [--all]",
      "Print reports, newest observed first, one JSON object per line; --all\n"
-     "          follows next_page_token to the end.",
+     "          follows next_page_token to the end. Needs a staff token (see login).",
      List},
     {"categories", "[--group person|group|vehicle|surroundings]",
      "Print the published categories: code, group, theme hint, name (tab-separated).",
      Categories},
+    {"register", "[--platform NAME]",
+     "Register an anonymous device (RegisterDevice); prints device, refresh_token\n"
+     "          and access {access_token, expire_time, role} as JSON.",
+     Register},
+    {"login", "--username NAME [--password_file FILE]",
+     "Staff login; prints the access token response as JSON. The password is the\n"
+     "          first line of FILE, else read from stdin (no echo on a terminal).",
+     Login},
+    {"refresh", "--refresh_token TOKEN",
+     "Get a new access token for a registered device; prints it as JSON.", Refresh},
+    {"verify-entrepreneur", "--device devices/ID --kvk NUMBER --business_name NAME",
+     "Admin: mark a device as a verified shopkeeper (role ENTREPRENEUR).",
+     VerifyEntrepreneur},
+    {"revoke", "--device devices/ID",
+     "Revoke a device (admin, or the device's own token); its tokens stop working.",
+     Revoke},
     {"help", "", "Print this text.", Help},
 };
 
@@ -389,14 +717,24 @@ std::string UsageText() {
       "\ncommon flags:\n"
       "  --target HOST:PORT   server address (default localhost:50051, plaintext)\n"
       "  --timeout DURATION   deadline of each RPC (default 10s)\n"
-      "  --pretty             indent JSON output (submit, preview, get)\n"
-      "\nexit status: 0 ok, 1 RPC error, 2 the server rejected the input (INVALID_ARGUMENT;\n"
-      "every field violation is printed to stderr), 64 bad command line.\n"
+      "  --pretty             indent JSON output (submit, preview, get, tokens)\n"
+      "  --token JWT          access token, sent as `authorization: Bearer JWT`\n"
+      "                       (default $WIJKWACHT_TOKEN; tokens expire after 15 minutes)\n"
+      "  --tls                connect with TLS; also implied by any flag below\n"
+      "  --tls_ca FILE        PEM roots to trust (default: the system's roots)\n"
+      "  --tls_cert FILE --tls_key FILE   client certificate and key (mTLS)\n"
+      "  --tls_server_name NAME   expect NAME in the server certificate, not the host\n"
+      "\nexit status: 0 ok, 1 RPC error (UNAUTHENTICATED and PERMISSION_DENIED come with a\n"
+      "hint), 2 the server rejected the input (INVALID_ARGUMENT; every field violation is\n"
+      "printed to stderr), 64 bad command line.\n"
       "\nexamples:\n"
       "  wijkwacht categories --group person\n"
       "  wijkwacht submit --lat 52.4870 --lon 4.6578 --category CODE \\\n"
       "      --description \"Winkeldief gesignaleerd in de Breestraat, rende richting station\"\n"
-      "  wijkwacht list --area GM0375 --since 2024-05-01T00:00:00Z --all | jq .id\n");
+      "  export WIJKWACHT_TOKEN=$(wijkwacht login --username NAME | jq -r .accessToken)\n"
+      "  wijkwacht list --area GM0375 --since 2024-05-01T00:00:00Z --all | jq .id\n"
+      "  wijkwacht register | jq -r .refreshToken        # keep it; later:\n"
+      "  wijkwacht refresh --refresh_token T | jq -r .accessToken\n");
   return out;
 }
 

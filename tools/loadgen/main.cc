@@ -6,6 +6,12 @@
 // reports (a durable, fsynced write each). Prints QPS, exact latency percentiles and errors
 // by status code per phase and the ratio of the two throughputs.
 //
+// Authentication: before measuring, each channel registers its own anonymous device
+// (AuthService.RegisterDevice, no token needed) and every SubmitReport on that channel carries
+// the device's access token; a background thread renews tokens with RefreshToken before they
+// expire (they live 15 minutes). Health checks and ListCategories go without a token.
+// --token sends a given token instead, --no_auth none (a server started with --auth=false).
+//
 // Bounded: each phase stops issuing after --warmup + --duration seconds, every RPC has a
 // --rpc_timeout deadline, and only the given --target is ever contacted (loopback unless
 // --allow_remote).
@@ -21,6 +27,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <grpcpp/generic/generic_stub.h>
@@ -30,12 +37,15 @@
 #include "absl/status/status.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "tools/loadgen/report_gen.h"
+#include "wijkwacht/v1/auth.grpc.pb.h"
 #include "wijkwacht/v1/report.grpc.pb.h"
 
 ABSL_FLAG(std::string, target, "localhost:50051", "wijkwachtd address (host:port, loopback)");
@@ -50,6 +60,10 @@ ABSL_FLAG(std::optional<uint64_t>, seed, std::nullopt,
 ABSL_FLAG(bool, json, false, "print one JSON line with all figures on stdout (text goes to stderr)");
 ABSL_FLAG(absl::Duration, rpc_timeout, absl::Seconds(5), "deadline of every RPC");
 ABSL_FLAG(bool, allow_remote, false, "allow a --target that is not a loopback address");
+ABSL_FLAG(std::string, token, "",
+          "access token for every SubmitReport instead of registering one device per channel");
+ABSL_FLAG(bool, no_auth, false,
+          "send no token at all (for a server started with --auth=false)");
 
 namespace wijkwacht::loadgen {
 namespace {
@@ -101,6 +115,149 @@ uint64_t RandomU64() {
   return (static_cast<uint64_t>(rd()) << 32) ^ rd();
 }
 
+// The access token one channel's SubmitReports carry; renewed by a TokenRefresher.
+class ChannelToken {
+ public:
+  ChannelToken(std::string access_token, absl::Time expire_time, std::string refresh_token)
+      : header_(absl::StrCat("Bearer ", access_token)),
+        expire_time_(expire_time),
+        refresh_token_(std::move(refresh_token)) {}
+
+  // "Bearer <token>".
+  std::string Header() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return header_;
+  }
+  absl::Time ExpireTime() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return expire_time_;
+  }
+  void Set(const std::string& access_token, absl::Time expire_time) {
+    std::lock_guard<std::mutex> lock(mu_);
+    header_ = absl::StrCat("Bearer ", access_token);
+    expire_time_ = expire_time;
+  }
+  // Empty for a --token (it cannot be renewed).
+  const std::string& refresh_token() const { return refresh_token_; }
+
+ private:
+  mutable std::mutex mu_;
+  std::string header_;
+  absl::Time expire_time_;
+  const std::string refresh_token_;
+};
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+// Registers one anonymous device per channel (over that channel) and returns their tokens.
+std::optional<std::vector<std::shared_ptr<ChannelToken>>> RegisterDevices(
+    const std::vector<std::shared_ptr<grpc::Channel>>& channels, absl::Duration timeout) {
+  std::vector<std::shared_ptr<ChannelToken>> tokens;
+  for (size_t i = 0; i < channels.size(); ++i) {
+    auto stub = v1::AuthService::NewStub(channels[i]);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    v1::RegisterDeviceRequest request;
+    request.set_platform("loadgen");
+    v1::RegisterDeviceResponse response;
+    grpc::Status s = stub->RegisterDevice(&ctx, request, &response);
+    if (!s.ok()) {
+      std::cerr << "wijkwacht_loadgen: RegisterDevice failed (channel " << i
+                << "): " << CodeName(s.error_code()) << ": " << s.error_message() << "\n";
+      if (s.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+        std::cerr << "  the server has no AuthService: started with --auth=false? Then pass "
+                     "--no_auth.\n";
+      } else if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+        std::cerr << "  RegisterDevice counts against the per-address write limit: raise "
+                     "--peer_writes_per_second/--peer_write_burst on wijkwachtd.\n";
+      }
+      return std::nullopt;
+    }
+    tokens.push_back(std::make_shared<ChannelToken>(response.access().access_token(),
+                                                    FromTimestamp(response.access().expire_time()),
+                                                    response.refresh_token()));
+  }
+  return tokens;
+}
+
+// The "exp" of a JWT, if it has one that parses (the signature is the server's business).
+std::optional<absl::Time> JwtExpiry(const std::string& token) {
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  std::string payload;
+  if (parts.size() != 3 || !absl::WebSafeBase64Unescape(parts[1], &payload)) return std::nullopt;
+  nlohmann::json claims = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!claims.is_object() || !claims.contains("exp") || !claims["exp"].is_number()) {
+    return std::nullopt;
+  }
+  return absl::FromUnixSeconds(claims["exp"].get<int64_t>());
+}
+
+// Renews every channel's token with RefreshToken once it has less than kRenewBefore left, so a
+// token attached to an RPC (deadline at most 1 minute) is always valid for its whole life.
+class TokenRefresher {
+ public:
+  static constexpr absl::Duration kRenewBefore = absl::Minutes(3);
+
+  TokenRefresher(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
+                 std::vector<std::shared_ptr<ChannelToken>> tokens, absl::Duration timeout)
+      : tokens_(std::move(tokens)), timeout_(timeout) {
+    for (const auto& ch : channels) stubs_.push_back(v1::AuthService::NewStub(ch));
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~TokenRefresher() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  int refreshed() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return refreshed_;
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
+      lock.unlock();
+      for (size_t i = 0; i < tokens_.size(); ++i) Renew(i);
+      lock.lock();
+    }
+  }
+
+  void Renew(size_t i) {
+    ChannelToken& token = *tokens_[i];
+    if (token.refresh_token().empty() || token.ExpireTime() - absl::Now() > kRenewBefore) return;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+    v1::RefreshTokenRequest request;
+    request.set_refresh_token(token.refresh_token());
+    v1::TokenResponse response;
+    grpc::Status s = stubs_[i % stubs_.size()]->RefreshToken(&ctx, request, &response);
+    if (!s.ok()) {  // tried again next second; SubmitReport errors show if it never works
+      std::cerr << "wijkwacht_loadgen: RefreshToken failed (channel " << i
+                << "): " << CodeName(s.error_code()) << ": " << s.error_message() << "\n";
+      return;
+    }
+    token.Set(response.access_token(), FromTimestamp(response.expire_time()));
+    std::lock_guard<std::mutex> lock(mu_);
+    ++refreshed_;
+  }
+
+  std::vector<std::unique_ptr<v1::AuthService::Stub>> stubs_;
+  const std::vector<std::shared_ptr<ChannelToken>> tokens_;
+  const absl::Duration timeout_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  int refreshed_ = 0;
+  std::thread thread_;
+};
+
 // One closed-loop phase: `in_flight` slots, each issuing its next RPC from the completion
 // callback of the previous one until the phase ends.
 class Phase {
@@ -115,9 +272,11 @@ class Phase {
     uint64_t id_seed;
   };
 
+  // `tokens`: one per channel for SubmitReport, or empty (no authorization metadata).
   Phase(Options options, const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-        std::shared_ptr<const ReportCorpus> corpus)
-      : options_(options) {
+        std::shared_ptr<const ReportCorpus> corpus,
+        std::vector<std::shared_ptr<ChannelToken>> tokens)
+      : options_(options), tokens_(std::move(tokens)) {
     for (const auto& ch : channels) {
       generic_stubs_.push_back(std::make_unique<grpc::GenericStub>(ch));
       stubs_.push_back(v1::ReportService::NewStub(ch));
@@ -177,6 +336,9 @@ class Phase {
     } else {
       slot.generator->Fill(absl::Now(), slot.submit_request.mutable_report());
       slot.submit_response.Clear();
+      if (!tokens_.empty()) {
+        slot.context->AddMetadata("authorization", tokens_[slot.channel]->Header());
+      }
       slot.sent = SteadyClock::now();
       stubs_[slot.channel]->async()->SubmitReport(
           slot.context.get(), &slot.submit_request, &slot.submit_response,
@@ -241,6 +403,7 @@ class Phase {
   }
 
   const Options options_;
+  const std::vector<std::shared_ptr<ChannelToken>> tokens_;
   std::vector<std::unique_ptr<grpc::GenericStub>> generic_stubs_;
   std::vector<std::unique_ptr<v1::ReportService::Stub>> stubs_;
   grpc::ByteBuffer health_request_;
@@ -310,6 +473,16 @@ void PrintPhase(std::ostream& out, const PhaseResult& r) {
     if (it != r.first_error_message.end()) out << " (first: \"" << it->second << "\")";
     out << "\n";
   }
+  if (r.errors_by_code.count("RESOURCE_EXHAUSTED")) {
+    out << "  hint: write rate limits hit; for a throughput measurement start wijkwachtd with\n"
+           "  --device_writes_per_second=1e9 --device_write_burst=1e9 "
+           "--peer_writes_per_second=1e9 --peer_write_burst=1e9\n";
+  }
+  if (r.errors_by_code.count("UNAUTHENTICATED") || r.errors_by_code.count("PERMISSION_DENIED")) {
+    out << "  hint: the server refused the token (or its absence): --no_auth only works "
+           "against\n  wijkwachtd --auth=false; --token must be a device or dispatcher/admin "
+           "token that has not expired\n";
+  }
 }
 
 nlohmann::json PhaseJson(const PhaseResult& r) {
@@ -335,8 +508,10 @@ int Main(int argc, char** argv) {
       "Closed-loop load generator for a local wijkwachtd.\n"
       "  wijkwacht_loadgen [--target=localhost:50051] [--mode=both|health|submit]\n"
       "                    [--in_flight=128] [--channels=4] [--warmup=2] [--duration=10]\n"
-      "                    [--seed=N] [--json]\n"
-      "SubmitReport stores real reports: point it at a throw-away --data_dir.");
+      "                    [--seed=N] [--json] [--token=JWT | --no_auth]\n"
+      "SubmitReport stores real reports: point it at a throw-away --data_dir.\n"
+      "Each channel registers its own device and sends its token; the server's write rate\n"
+      "limits must be raised for a throughput measurement (see tools/loadgen/README.md).");
   std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
   if (rest.size() > 1) {
     std::cerr << "unexpected argument: " << rest[1] << "\n";
@@ -350,6 +525,8 @@ int Main(int argc, char** argv) {
   const std::string mode = absl::GetFlag(FLAGS_mode);
   const absl::Duration rpc_timeout = absl::GetFlag(FLAGS_rpc_timeout);
   const bool json = absl::GetFlag(FLAGS_json);
+  const std::string given_token = absl::GetFlag(FLAGS_token);
+  const bool no_auth = absl::GetFlag(FLAGS_no_auth);
 
   std::string bad;
   if (in_flight < 1 || in_flight > 10000) bad = "--in_flight must be in [1, 10000]";
@@ -365,6 +542,20 @@ int Main(int argc, char** argv) {
   if (!IsLoopbackTarget(target) && !absl::GetFlag(FLAGS_allow_remote)) {
     bad = absl::StrCat("--target ", target,
                        " is not a loopback address; pass --allow_remote to load it anyway");
+  }
+  if (no_auth && !given_token.empty()) bad = "--token and --no_auth exclude each other";
+  // A given token cannot be renewed: it must outlive the whole run.
+  const bool submits = mode != "health";
+  if (submits && !given_token.empty() && bad.empty()) {
+    const int phases = mode == "both" ? 2 : 1;
+    const absl::Time end = absl::Now() + phases * (absl::Seconds(warmup + duration) + rpc_timeout);
+    if (std::optional<absl::Time> exp = JwtExpiry(given_token); !exp) {
+      std::cerr << "wijkwacht_loadgen: warning: --token has no readable exp claim; it is sent "
+                   "as is\n";
+    } else if (*exp < end) {
+      bad = absl::StrCat("--token expires at ", absl::FormatTime(*exp),
+                         ", before this run ends; get a fresh one or shorten --duration");
+    }
   }
   if (!bad.empty()) {
     std::cerr << "wijkwacht_loadgen: " << bad << "\n";
@@ -398,6 +589,30 @@ int Main(int argc, char** argv) {
     corpus = std::make_shared<const ReportCorpus>(*categories);
   }
 
+  // Tokens for SubmitReport: one registered device per channel, a given token, or none.
+  std::vector<std::shared_ptr<ChannelToken>> tokens;
+  std::string auth_mode = "none";
+  if (submits && !no_auth) {
+    if (!given_token.empty()) {
+      auto token = std::make_shared<ChannelToken>(
+          given_token, JwtExpiry(given_token).value_or(absl::InfiniteFuture()), "");
+      tokens.assign(channels.size(), token);
+      auth_mode = "token";
+      text << "auth: the --token on every SubmitReport\n";
+    } else {
+      auto registered = RegisterDevices(channels, rpc_timeout);
+      if (!registered) return 1;
+      tokens = *std::move(registered);
+      auth_mode = "devices";
+      text << "auth: " << tokens.size()
+           << " anonymous devices registered (one per channel), tokens renewed before expiry\n";
+    }
+  } else if (submits) {
+    text << "auth: none (--no_auth)\n";
+  }
+  std::optional<TokenRefresher> refresher;
+  if (auth_mode == "devices") refresher.emplace(channels, tokens, rpc_timeout);
+
   auto run = [&](Kind kind) {
     Phase::Options o{.kind = kind,
                      .in_flight = in_flight,
@@ -406,7 +621,10 @@ int Main(int argc, char** argv) {
                      .rpc_timeout = rpc_timeout,
                      .content_seed = seed,
                      .id_seed = id_seed};
-    PhaseResult r = Phase(o, channels, corpus).Run();
+    PhaseResult r =
+        Phase(o, channels, corpus,
+              kind == Kind::kSubmit ? tokens : std::vector<std::shared_ptr<ChannelToken>>())
+            .Run();
     r.name = kind == Kind::kHealth ? "health" : "submit";
     r.method = kind == Kind::kHealth ? "grpc.health.v1.Health/Check"
                                      : "wijkwacht.v1.ReportService/SubmitReport";
@@ -422,9 +640,12 @@ int Main(int argc, char** argv) {
   out["duration_s"] = duration;
   out["seed"] = seed;
   out["mode"] = mode;
+  out["auth"] = auth_mode;  // "devices" | "token" | "none"
   std::optional<PhaseResult> health, submit;
   if (mode != "submit") health = run(Kind::kHealth);
   if (mode != "health") submit = run(Kind::kSubmit);
+  if (refresher) out["token_refreshes"] = refresher->refreshed();
+  refresher.reset();
   if (health) out["health"] = PhaseJson(*health);
   if (submit) out["submit"] = PhaseJson(*submit);
   if (health && submit) {

@@ -1,0 +1,523 @@
+// Integration: the authorization matrix. One real server with authentication on; every RPC of
+// every wijkwacht.v1 service (enumerated from the descriptor pool, so a new RPC is covered
+// without touching this file) is called with an empty request by every identity: no token,
+// a real token of each role, and a set of bad tokens. The outcome must match the one access
+// table (services/access_policy.h):
+//   - a bad token (expired, foreign key, alg none, wrong audience/issuer, tampered, revoked
+//     device, not a JWT) gets UNAUTHENTICATED on every RPC, anonymous ones included;
+//   - no token gets UNAUTHENTICATED on every RPC that is not anonymous;
+//   - a valid token whose role is not in the row gets PERMISSION_DENIED;
+//   - everything else is admitted: any code but those two (OK, INVALID_ARGUMENT, NOT_FOUND,
+//     UNIMPLEMENTED, ...).
+// On failure the whole matrix is printed, with every wrong cell marked.
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "auth/base64url.h"
+#include "auth/ed25519.h"
+#include "auth/jwt.h"
+#include "auth/key_ring.h"
+#include "auth/roles.h"
+#include "common/clock.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "absl/strings/ascii.h"
+#include "gtest/gtest.h"
+#include "services/access_policy.h"
+#include "tests/test_support.h"
+#include "wijkwacht/v1/alert.grpc.pb.h"
+#include "wijkwacht/v1/auth.grpc.pb.h"
+#include "wijkwacht/v1/dispatch.grpc.pb.h"
+#include "wijkwacht/v1/map.grpc.pb.h"
+#include "wijkwacht/v1/report.grpc.pb.h"
+#include "wijkwacht/v1/sync.grpc.pb.h"
+
+namespace wijkwacht::testing {
+namespace {
+
+using services::FindRpcAccess;
+using services::RoleBit;
+using services::RpcAccess;
+
+constexpr auto kCallDeadline = std::chrono::seconds(5);
+constexpr char kIssuer[] = "wijkwacht";
+constexpr char kAudience[] = "wijkwacht-api";
+
+struct ApiMethod {
+  std::string path;  // "/wijkwacht.v1.ReportService/SubmitReport"
+  std::string short_name;  // "ReportService/SubmitReport"
+  bool client_streaming = false;
+  bool server_streaming = false;
+};
+
+// Every RPC of every service in the API files (all proto/wijkwacht/v1/*.proto, from the
+// build), in file order.
+std::vector<ApiMethod> ApiMethods() {
+  // Reference one message per file so that the linker keeps (and registers) each of them.
+  (void)v1::ListReportsRequest::descriptor();
+  (void)v1::ListAreasRequest::descriptor();
+  (void)v1::PushRequest::descriptor();
+  (void)v1::PublishAlertRequest::descriptor();
+  (void)v1::ClaimIncidentRequest::descriptor();
+  (void)v1::LoginRequest::descriptor();
+  (void)v1::LatLng::descriptor();
+  std::vector<ApiMethod> methods;
+  for (absl::string_view name : absl::StrSplit(WIJKWACHT_API_PROTOS, ',', absl::SkipEmpty())) {
+    const google::protobuf::FileDescriptor* file =
+        google::protobuf::DescriptorPool::generated_pool()->FindFileByName(std::string(name));
+    EXPECT_NE(file, nullptr) << name << " is not linked into the test; reference a message of it";
+    if (file == nullptr) continue;
+    for (int s = 0; s < file->service_count(); ++s) {
+      const google::protobuf::ServiceDescriptor* service = file->service(s);
+      for (int m = 0; m < service->method_count(); ++m) {
+        const google::protobuf::MethodDescriptor* method = service->method(m);
+        ApiMethod api;
+        api.path = absl::StrCat("/", service->full_name(), "/", method->name());
+        api.short_name = absl::StrCat(service->name(), "/", method->name());
+        api.client_streaming = method->client_streaming();
+        api.server_streaming = method->server_streaming();
+        methods.push_back(std::move(api));
+      }
+    }
+  }
+  return methods;
+}
+
+// One empty message to a unary RPC over the generic stub, with a deadline.
+grpc::Status CallUnary(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                       const std::string& token) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  WithToken(context, token);
+  context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+  grpc::Slice empty("");
+  grpc::ByteBuffer request(&empty, 1), response;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status result;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status status) {
+                   std::lock_guard<std::mutex> lock(mu);
+                   result = std::move(status);
+                   done = true;
+                   cv.notify_one();
+                 });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done; });
+  return result;
+}
+
+// One empty message to a streaming RPC (any shape: on the wire every call is a stream),
+// then half-close, read until the stream ends (cancelling after the first message so that an
+// endless subscription does not run into the deadline), and return the final status.
+class StreamingCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  StreamingCall(grpc::GenericStub& stub, const std::string& method, const std::string& token) {
+    WithToken(context_, token);
+    context_.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+    grpc::Slice empty("");
+    request_ = grpc::ByteBuffer(&empty, 1);
+    stub.PrepareBidiStreamingCall(&context_, method, grpc::StubOptions(), this);
+    StartWriteLast(&request_, grpc::WriteOptions());
+    StartRead(&response_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (ok) context_.TryCancel();  // admitted: a message came; the status says CANCELLED
+  }
+  void OnDone(const grpc::Status& status) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    status_ = status;
+    done_ = true;
+    cv_.notify_one();
+  }
+
+  grpc::Status Await() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return done_; });
+    return status_;
+  }
+
+ private:
+  grpc::ClientContext context_;
+  grpc::ByteBuffer request_, response_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  grpc::Status status_;
+};
+
+grpc::Status CallStreaming(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& method, const std::string& token) {
+  grpc::GenericStub stub(channel);
+  StreamingCall call(stub, method, token);
+  return call.Await();
+}
+
+// Who calls: no token, a valid token of a role, or a bad token.
+struct Identity {
+  std::string label;                // column header
+  std::string token;                // "" = no authorization metadata
+  std::optional<auth::Role> role;   // set for valid tokens
+  bool bad = false;                 // a token the server must refuse
+};
+
+enum class Outcome { kAdmitted, kUnauthenticated, kPermissionDenied };
+
+Outcome Expected(const RpcAccess* row, const Identity& who) {
+  if (row == nullptr) return Outcome::kPermissionDenied;  // the gate denies unknown methods
+  if (who.bad) return Outcome::kUnauthenticated;
+  if (!who.role) return row->anonymous ? Outcome::kAdmitted : Outcome::kUnauthenticated;
+  return (row->roles & RoleBit(*who.role)) != 0 ? Outcome::kAdmitted
+                                                 : Outcome::kPermissionDenied;
+}
+
+bool Matches(Outcome expected, grpc::StatusCode code) {
+  switch (expected) {
+    case Outcome::kUnauthenticated:
+      return code == grpc::StatusCode::UNAUTHENTICATED;
+    case Outcome::kPermissionDenied:
+      return code == grpc::StatusCode::PERMISSION_DENIED;
+    case Outcome::kAdmitted:
+      return code != grpc::StatusCode::UNAUTHENTICATED &&
+             code != grpc::StatusCode::PERMISSION_DENIED;
+  }
+  return false;
+}
+
+std::string CodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK: return "OK";
+    case grpc::StatusCode::CANCELLED: return "CANCEL";
+    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT: return "INVAL";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLN";
+    case grpc::StatusCode::NOT_FOUND: return "NOTFND";
+    case grpc::StatusCode::ALREADY_EXISTS: return "EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED: return "DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "EXHAUST";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "FPRECON";
+    case grpc::StatusCode::ABORTED: return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE: return "RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPL";
+    case grpc::StatusCode::INTERNAL: return "INTERN";
+    case grpc::StatusCode::UNAVAILABLE: return "UNAVAIL";
+    case grpc::StatusCode::DATA_LOSS: return "DATALOSS";
+    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTH";
+    default: return absl::StrCat("code", static_cast<int>(code));
+  }
+}
+
+std::string OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kAdmitted: return "admitted";
+    case Outcome::kUnauthenticated: return "UNAUTHENTICATED";
+    case Outcome::kPermissionDenied: return "PERMISSION_DENIED";
+  }
+  return "?";
+}
+
+std::string Segment(absl::string_view token, int index) {
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  return index < static_cast<int>(parts.size()) ? parts[index] : "";
+}
+
+class AuthMatrixTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    keys_dir_ = new TempDir();
+    server_ = new ServerFixture(dir_->path());
+
+    // The server signs with a key file we also hold, so that we can mint staff tokens.
+    key_file_ = keys_dir_->path() + "/signing.pem";
+    absl::StatusOr<auth::Ed25519KeyPair> key = auth::Ed25519KeyPair::Generate();
+    ASSERT_TRUE(key.ok()) << key.status();
+    ASSERT_TRUE(key->SaveToFile(key_file_).ok());
+
+    services::ServerOptions& options = server_->options();
+    options.signing_key_file = key_file_;
+    options.token_issuer = kIssuer;
+    options.token_audience = kAudience;
+    // Every identity calls every write RPC; the limits have their own test.
+    options.device_writes_per_second = 1e6;
+    options.device_write_burst = 1e6;
+    options.peer_writes_per_second = 1e6;
+    options.peer_write_burst = 1e6;
+    absl::Status started = server_->Start();
+    ASSERT_TRUE(started.ok()) << started;
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete keys_dir_;
+    delete dir_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr);
+    ASSERT_NE(server_->channel(), nullptr) << "the server did not start";
+  }
+
+  // A token for `subject`/`role` signed by `keys`, with the given claims overrides.
+  static std::string Mint(const auth::KeyRing& keys, const std::string& subject, auth::Role role,
+                          Clock* clock = nullptr, const std::string& issuer = kIssuer,
+                          const std::string& audience = kAudience) {
+    auth::TokenSigner signer(auth::TokenSigner::Options{&keys, clock, nullptr});
+    auth::Claims claims;
+    claims.issuer = issuer;
+    claims.audience = audience;
+    claims.subject = subject;
+    claims.role = std::string(auth::RoleName(role));
+    claims.issued_at = (clock != nullptr ? clock : SystemClock())->Now();
+    claims.expires_at = claims.issued_at + absl::Minutes(10);
+    absl::StatusOr<std::string> token = signer.Issue(claims);
+    EXPECT_TRUE(token.ok()) << token.status();
+    return token.ok() ? *token : "";
+  }
+
+  // Every identity of the matrix, with real tokens from the running server.
+  static std::vector<Identity> Identities() {
+    std::vector<Identity> ids;
+    ids.push_back({"anon", "", std::nullopt, false});
+
+    // RESIDENT: a registered device.
+    std::string resident_device;
+    absl::StatusOr<std::string> resident = server_->RegisterDevice(&resident_device);
+    EXPECT_TRUE(resident.ok()) << resident.status();
+    ids.push_back({"RESIDENT", resident.value_or(""), auth::Role::kResident, false});
+
+    // ENTREPRENEUR: a device verified by the admin, then refreshed to carry the new role.
+    std::string shop_device, shop_refresh;
+    absl::StatusOr<std::string> shop = server_->RegisterDevice(&shop_device, &shop_refresh);
+    EXPECT_TRUE(shop.ok()) << shop.status();
+    {
+      grpc::ClientContext context;
+      WithToken(context, server_->admin_token());
+      v1::VerifyEntrepreneurRequest request;
+      request.set_device(shop_device);
+      request.set_kvk_number("34567890");
+      request.set_business_name("Bakkerij De Breestraat");
+      v1::VerifyEntrepreneurResponse response;
+      grpc::Status status = server_->auth().VerifyEntrepreneur(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+    }
+    std::string entrepreneur;
+    {
+      grpc::ClientContext context;
+      v1::RefreshTokenRequest request;
+      request.set_refresh_token(shop_refresh);
+      v1::TokenResponse response;
+      grpc::Status status = server_->auth().RefreshToken(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+      EXPECT_EQ(response.role(), v1::ROLE_ENTREPRENEUR);
+      entrepreneur = response.access_token();
+    }
+    ids.push_back({"ENTREPR", entrepreneur, auth::Role::kEntrepreneur, false});
+
+    // DISPATCHER and ANALYST: real accounts created by the admin, then logged in.
+    for (const auto& [label, role] : {std::pair<const char*, auth::Role>{"DISPATCH", auth::Role::kDispatcher},
+                                      {"ANALYST", auth::Role::kAnalyst}}) {
+      const std::string username = absl::AsciiStrToLower(std::string("test-") + label);
+      grpc::ClientContext context;
+      WithToken(context, server_->admin_token());
+      v1::CreateAccountRequest request;
+      request.set_username(username);
+      request.set_role(static_cast<v1::Role>(role));
+      request.set_password("a long enough password");
+      v1::Account account;
+      grpc::Status status = server_->auth().CreateAccount(&context, request, &account);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      absl::StatusOr<std::string> token = server_->Login(username, "a long enough password");
+      EXPECT_TRUE(token.ok()) << token.status();
+      ids.push_back({label, token.value_or(""), role, false});
+    }
+    // The server's own signing key, for the forged tokens below.
+    absl::StatusOr<std::unique_ptr<auth::KeyRing>> ring = auth::KeyRing::Open({
+        .current_key_file = key_file_,
+    });
+    EXPECT_TRUE(ring.ok()) << ring.status();
+    if (!ring.ok()) return ids;
+
+    // ADMIN: the bootstrap admin's login.
+    ids.push_back({"ADMIN", server_->admin_token(), auth::Role::kAdmin, false});
+
+    // Bad tokens.
+    FakeClock an_hour_ago(absl::Now() - absl::Hours(1) - absl::Minutes(5));
+    {
+      auth::TokenSigner signer(auth::TokenSigner::Options{ring->get(), &an_hour_ago, nullptr});
+      auth::Claims claims;
+      claims.issuer = kIssuer;
+      claims.audience = kAudience;
+      claims.subject = "users/" + std::string(kAdminName);
+      claims.role = "ADMIN";
+      claims.issued_at = an_hour_ago.Now();
+      claims.expires_at = absl::Now() - absl::Hours(1);
+      absl::StatusOr<std::string> expired = signer.Issue(claims);
+      EXPECT_TRUE(expired.ok()) << expired.status();
+      ids.push_back({"expired", expired.value_or(""), std::nullopt, true});
+    }
+    {
+      absl::StatusOr<std::unique_ptr<auth::KeyRing>> foreign = auth::KeyRing::Open({});
+      EXPECT_TRUE(foreign.ok()) << foreign.status();
+      if (foreign.ok()) {
+        ids.push_back({"foreignkey", Mint(**foreign, "users/" + std::string(kAdminName),
+                                          auth::Role::kAdmin),
+                       std::nullopt, true});
+      }
+    }
+    const std::string admin_payload = Segment(Mint(**ring, "users/x", auth::Role::kAdmin), 1);
+    ids.push_back({"alg-none",
+                   absl::StrCat(auth::Base64UrlEncode(R"({"alg":"none","typ":"JWT"})"), ".",
+                                admin_payload, "."),
+                   std::nullopt, true});
+    ids.push_back({"wrong-aud",
+                   Mint(**ring, "users/x", auth::Role::kAdmin, nullptr, kIssuer, "other-api"),
+                   std::nullopt, true});
+    ids.push_back({"wrong-iss",
+                   Mint(**ring, "users/x", auth::Role::kAdmin, nullptr, "not-wijkwacht"),
+                   std::nullopt, true});
+    {
+      // The resident's token with role ADMIN in the payload, signature kept.
+      const std::string token = resident.value_or("");
+      absl::StatusOr<std::string> payload = auth::Base64UrlDecode(Segment(token, 1));
+      EXPECT_TRUE(payload.ok()) << payload.status();
+      std::string forged = absl::StrReplaceAll(payload.value_or(""),
+                                               {{R"("role":"RESIDENT")", R"("role":"ADMIN")"}});
+      EXPECT_NE(forged, payload.value_or("")) << "the resident token has no RESIDENT role claim";
+      ids.push_back({"tampered",
+                     absl::StrCat(Segment(token, 0), ".", auth::Base64UrlEncode(forged), ".",
+                                  Segment(token, 2)),
+                     std::nullopt, true});
+    }
+    {
+      // A device that revoked itself: its still unexpired token must not work anywhere.
+      std::string device;
+      absl::StatusOr<std::string> token = server_->RegisterDevice(&device);
+      EXPECT_TRUE(token.ok()) << token.status();
+      grpc::ClientContext context;
+      WithToken(context, token.value_or(""));
+      v1::RevokeDeviceRequest request;
+      request.set_device(device);
+      v1::RevokeDeviceResponse response;
+      grpc::Status status = server_->auth().RevokeDevice(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+      ids.push_back({"revoked", token.value_or(""), std::nullopt, true});
+    }
+    ids.push_back({"not-a-jwt", "not-a-jwt", std::nullopt, true});
+    return ids;
+  }
+
+  static TempDir* dir_;
+  static TempDir* keys_dir_;
+  static ServerFixture* server_;
+  static std::string key_file_;
+};
+
+TempDir* AuthMatrixTest::dir_ = nullptr;
+TempDir* AuthMatrixTest::keys_dir_ = nullptr;
+ServerFixture* AuthMatrixTest::server_ = nullptr;
+std::string AuthMatrixTest::key_file_;
+
+TEST_F(AuthMatrixTest, EveryRpcOfTheApiHasAnAccessRow) {
+  const std::vector<ApiMethod> methods = ApiMethods();
+  EXPECT_GE(methods.size(), 38u);
+  std::set<std::string> paths;
+  for (const ApiMethod& m : methods) {
+    paths.insert(m.path);
+    EXPECT_NE(FindRpcAccess(m.path), nullptr)
+        << m.path << " has no row in kRpcAccessTable: it is denied to every caller";
+  }
+  for (const RpcAccess& row : services::kRpcAccessTable) {
+    EXPECT_TRUE(paths.count(std::string(row.method))) << "row for unknown RPC " << row.method;
+  }
+}
+
+TEST_F(AuthMatrixTest, EveryRpcTimesEveryIdentityMatchesTheAccessTable) {
+  const std::vector<ApiMethod> methods = ApiMethods();
+  const std::vector<Identity> identities = Identities();
+  ASSERT_GE(methods.size(), 38u);
+  for (const Identity& who : identities) {
+    ASSERT_TRUE(!who.token.empty() || (!who.role && !who.bad))
+        << who.label << ": could not obtain the token";
+  }
+
+  struct Cell {
+    grpc::StatusCode code;
+    std::string message;
+    Outcome expected;
+    bool ok;
+  };
+  std::vector<std::vector<Cell>> matrix;
+  int admitted = 0, unauthenticated = 0, denied = 0, wrong = 0;
+  std::vector<std::string> failures;
+  for (const ApiMethod& m : methods) {
+    const RpcAccess* row = FindRpcAccess(m.path);
+    EXPECT_NE(row, nullptr) << m.path << " has no row in kRpcAccessTable";
+    std::vector<Cell>& cells = matrix.emplace_back();
+    for (const Identity& who : identities) {
+      grpc::Status status = (m.client_streaming || m.server_streaming)
+                                ? CallStreaming(server_->channel(), m.path, who.token)
+                                : CallUnary(server_->channel(), m.path, who.token);
+      const Outcome expected = Expected(row, who);
+      const bool ok = Matches(expected, status.error_code());
+      cells.push_back({status.error_code(), status.error_message(), expected, ok});
+      switch (expected) {
+        case Outcome::kAdmitted: ++admitted; break;
+        case Outcome::kUnauthenticated: ++unauthenticated; break;
+        case Outcome::kPermissionDenied: ++denied; break;
+      }
+      if (!ok) {
+        ++wrong;
+        failures.push_back(absl::StrFormat("  %s as %s: expected %s, got %s \"%s\"", m.short_name,
+                                           who.label, OutcomeName(expected),
+                                           CodeName(status.error_code()),
+                                           status.error_message()));
+      }
+    }
+  }
+
+  const int cells = static_cast<int>(methods.size() * identities.size());
+  const std::string summary = absl::StrFormat(
+      "%d RPCs x %d identities = %d cells: %d admitted, %d denied (%d UNAUTHENTICATED, %d "
+      "PERMISSION_DENIED); %d wrong",
+      methods.size(), identities.size(), cells, admitted, unauthenticated + denied,
+      unauthenticated, denied, wrong);
+  std::cout << "[ matrix   ] " << summary << "\n";
+  ::testing::Test::RecordProperty("matrix", summary);
+
+  if (wrong > 0) {
+    // The whole matrix: the observed code per cell; "!" marks a cell that contradicts the
+    // access table.
+    std::string table = absl::StrFormat("%-36s", "RPC \\ identity");
+    for (const Identity& who : identities) absl::StrAppendFormat(&table, " %-10s", who.label);
+    table += "\n";
+    for (size_t i = 0; i < methods.size(); ++i) {
+      absl::StrAppendFormat(&table, "%-36s", methods[i].short_name);
+      for (const Cell& cell : matrix[i]) {
+        absl::StrAppendFormat(&table, " %-10s",
+                              absl::StrCat(CodeName(cell.code), cell.ok ? "" : "!"));
+      }
+      table += "\n";
+    }
+    ADD_FAILURE() << summary << "\n"
+                  << table << "wrong cells:\n"
+                  << absl::StrJoin(failures, "\n");
+  }
+}
+
+}  // namespace
+}  // namespace wijkwacht::testing
