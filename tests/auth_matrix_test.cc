@@ -35,6 +35,7 @@
 #include "absl/strings/ascii.h"
 #include "gtest/gtest.h"
 #include "services/access_policy.h"
+#include "services/api_methods.h"
 #include "tests/test_support.h"
 #include "wijkwacht/v1/alert.grpc.pb.h"
 #include "wijkwacht/v1/auth.grpc.pb.h"
@@ -54,69 +55,13 @@ constexpr auto kCallDeadline = std::chrono::seconds(5);
 constexpr char kIssuer[] = "wijkwacht";
 constexpr char kAudience[] = "wijkwacht-api";
 
-struct ApiMethod {
-  std::string path;  // "/wijkwacht.v1.ReportService/SubmitReport"
-  std::string short_name;  // "ReportService/SubmitReport"
-  bool client_streaming = false;
-  bool server_streaming = false;
-};
+using services::ApiMethod;
 
-// Every RPC of every service in the API files (all proto/wijkwacht/v1/*.proto, from the
-// build), in file order.
-std::vector<ApiMethod> ApiMethods() {
-  // Reference one message per file so that the linker keeps (and registers) each of them.
-  (void)v1::ListReportsRequest::descriptor();
-  (void)v1::ListAreasRequest::descriptor();
-  (void)v1::PushRequest::descriptor();
-  (void)v1::PublishAlertRequest::descriptor();
-  (void)v1::ClaimIncidentRequest::descriptor();
-  (void)v1::LoginRequest::descriptor();
-  (void)v1::LatLng::descriptor();
-  std::vector<ApiMethod> methods;
-  for (absl::string_view name : absl::StrSplit(WIJKWACHT_API_PROTOS, ',', absl::SkipEmpty())) {
-    const google::protobuf::FileDescriptor* file =
-        google::protobuf::DescriptorPool::generated_pool()->FindFileByName(std::string(name));
-    EXPECT_NE(file, nullptr) << name << " is not linked into the test; reference a message of it";
-    if (file == nullptr) continue;
-    for (int s = 0; s < file->service_count(); ++s) {
-      const google::protobuf::ServiceDescriptor* service = file->service(s);
-      for (int m = 0; m < service->method_count(); ++m) {
-        const google::protobuf::MethodDescriptor* method = service->method(m);
-        ApiMethod api;
-        api.path = absl::StrCat("/", service->full_name(), "/", method->name());
-        api.short_name = absl::StrCat(service->name(), "/", method->name());
-        api.client_streaming = method->client_streaming();
-        api.server_streaming = method->server_streaming();
-        methods.push_back(std::move(api));
-      }
-    }
-  }
+std::vector<ApiMethod> AllApiMethods() {
+  std::vector<std::string> missing;
+  std::vector<ApiMethod> methods = services::ApiMethods(&missing);
+  EXPECT_TRUE(missing.empty()) << "API proto files not linked into the test";
   return methods;
-}
-
-// One empty message to a unary RPC over the generic stub, with a deadline.
-grpc::Status CallUnary(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-                       const std::string& token) {
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  WithToken(context, token);
-  context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
-  grpc::Slice empty("");
-  grpc::ByteBuffer request(&empty, 1), response;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  grpc::Status result;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
-                 [&](grpc::Status status) {
-                   std::lock_guard<std::mutex> lock(mu);
-                   result = std::move(status);
-                   done = true;
-                   cv.notify_one();
-                 });
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return done; });
-  return result;
 }
 
 // One empty message to a streaming RPC (any shape: on the wire every call is a stream),
@@ -433,7 +378,7 @@ ServerFixture* AuthMatrixTest::server_ = nullptr;
 std::string AuthMatrixTest::key_file_;
 
 TEST_F(AuthMatrixTest, EveryRpcOfTheApiHasAnAccessRow) {
-  const std::vector<ApiMethod> methods = ApiMethods();
+  const std::vector<ApiMethod> methods = AllApiMethods();
   EXPECT_GE(methods.size(), 38u);
   std::set<std::string> paths;
   for (const ApiMethod& m : methods) {
@@ -447,7 +392,7 @@ TEST_F(AuthMatrixTest, EveryRpcOfTheApiHasAnAccessRow) {
 }
 
 TEST_F(AuthMatrixTest, EveryRpcTimesEveryIdentityMatchesTheAccessTable) {
-  const std::vector<ApiMethod> methods = ApiMethods();
+  const std::vector<ApiMethod> methods = AllApiMethods();
   const std::vector<Identity> identities = Identities();
   ASSERT_GE(methods.size(), 38u);
   for (const Identity& who : identities) {
@@ -471,7 +416,7 @@ TEST_F(AuthMatrixTest, EveryRpcTimesEveryIdentityMatchesTheAccessTable) {
     for (const Identity& who : identities) {
       grpc::Status status = (m.client_streaming || m.server_streaming)
                                 ? CallStreaming(server_->channel(), m.path, who.token)
-                                : CallUnary(server_->channel(), m.path, who.token);
+                                : RawUnaryCall(server_->channel(), m.path, "", nullptr, who.token);
       const Outcome expected = Expected(row, who);
       const bool ok = Matches(expected, status.error_code());
       cells.push_back({status.error_code(), status.error_message(), expected, ok});

@@ -67,6 +67,7 @@ inline void WithToken(grpc::ClientContext& context, const std::string& token) {
 
 // Sends `request_bytes` as-is to the unary `method` ("/pkg.Service/Method"), as a client with
 // its own encoder (or a malicious one) would; returns the status and, if asked, the response.
+// The call has a 10-second deadline.
 inline grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
                                  const std::string& method, const std::string& request_bytes,
                                  std::string* response_bytes = nullptr,
@@ -74,6 +75,7 @@ inline grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
   WithToken(context, token);
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   grpc::Slice slice(request_bytes);
   grpc::ByteBuffer request(&slice, 1), response;
   std::mutex mu;
