@@ -54,9 +54,17 @@ class ServerImpl final : public WijkwachtServer {
       return s;
     }
 
-    self->ingest_ = std::make_unique<report::ReportIngest>(
-        report::IngestOptions{self->catalog_.get(), self->areas_.get(), options.clock,
-                              options.limits});
+    if (!options.theme_model_path.empty()) {
+      classify::ClassifierOptions classifier_options;
+      classifier_options.review_threshold = options.review_threshold;
+      absl::StatusOr<std::unique_ptr<classify::ThemeClassifier>> classifier =
+          classify::ThemeClassifier::Load(options.theme_model_path, classifier_options);
+      if (!classifier.ok()) return classifier.status();
+      self->classifier_ = *std::move(classifier);
+    }
+    self->ingest_ = std::make_unique<report::ReportIngest>(report::IngestOptions{
+        self->catalog_.get(), self->areas_.get(), self->classifier_.get(), options.clock,
+        options.limits});
     self->workers_ = std::make_unique<WorkerPool>(options.worker_threads);
     self->report_service_ = std::make_unique<ReportServiceImpl>(ReportServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->catalog_.get(),
@@ -231,6 +239,7 @@ class ServerImpl final : public WijkwachtServer {
 
   std::unique_ptr<geo::AreaIndex> areas_;
   std::unique_ptr<catalog::CategoryCatalog> catalog_;
+  std::unique_ptr<classify::ThemeClassifier> classifier_;
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<storage::ReportStore> report_store_;
   std::unique_ptr<report::ReportIngest> ingest_;

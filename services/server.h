@@ -34,6 +34,10 @@ struct ServerOptions {
   std::vector<std::string> area_paths;
   std::string focus_areas_path;
   std::string categories_dir;
+  // The theme classifier (fastText model with "<model>.calibration.json" beside it); empty:
+  // themes come from the category's theme hint, unscored.
+  std::string theme_model_path;
+  double review_threshold = 0.6;
   report::IngestLimits limits;
   int max_receive_message_bytes = 4 << 20;
   // Clients may ping at most this often; faster pings get the connection closed.

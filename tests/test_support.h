@@ -179,6 +179,7 @@ class ServerFixture {
   static services::ServerOptions DefaultOptions() {
     services::ServerOptions options = services::DefaultServerOptions(DataRoot());
     options.scrypt_log2_n = 10;  // fast hashing for tests
+    options.theme_model_path = WIJKWACHT_THEME_MODEL;
     options.bootstrap_admin = kAdminName;
     options.bootstrap_admin_password = kAdminPassword;
     return options;

@@ -33,6 +33,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/flags/flag.h"
+#include "domain/classify/theme_classifier.h"
 #include "absl/status/status.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -90,6 +91,14 @@ ABSL_FLAG(std::string, refresh_token, "", "refresh: the refresh token from `regi
 ABSL_FLAG(std::string, device, "", "verify-entrepreneur, revoke: devices/ID");
 ABSL_FLAG(std::string, kvk, "", "verify-entrepreneur: 8-digit KvK number");
 ABSL_FLAG(std::string, business_name, "", "verify-entrepreneur: the shop's name");
+ABSL_FLAG(std::string, train_file, WIJKWACHT_CORPUS_DIR "/train.txt",
+          "train: labelled training examples (fastText format, data/corpus/README.md)");
+ABSL_FLAG(std::string, calibration, WIJKWACHT_CORPUS_DIR "/calibration.txt",
+          "train: labelled examples that fit the confidence temperature only");
+ABSL_FLAG(std::string, corrections, "", "train: extra labelled examples (dispatch corrections)");
+ABSL_FLAG(std::string, heldout, WIJKWACHT_CORPUS_DIR "/heldout.txt",
+          "train: labelled test set to evaluate the new model on (never trained on)");
+ABSL_FLAG(std::string, out, "", "train: model file to write (and <out>.calibration.json)");
 
 namespace wijkwacht::cli {
 namespace {
@@ -646,6 +655,26 @@ int Revoke(const Args& args) {
   return kExitOk;
 }
 
+// Trains the theme classifier offline (no server needed), with the shipped corpus as default.
+int Train(const Args& args) {
+  ExpectArgs(args, 0, "");
+  classify::TrainOptions options;
+  options.train_path = absl::GetFlag(FLAGS_train_file);
+  options.corrections_path = absl::GetFlag(FLAGS_corrections);
+  options.calibration_path = absl::GetFlag(FLAGS_calibration);
+  options.output_path = absl::GetFlag(FLAGS_out);
+  if (options.output_path.empty()) {
+    std::cerr << "train: --out MODEL is required\n";
+    return kExitUsage;
+  }
+  absl::Status status = classify::TrainAndReport(options, absl::GetFlag(FLAGS_heldout), std::cout);
+  if (!status.ok()) {
+    std::cerr << "train: " << status << "\n";
+    return 1;
+  }
+  return kExitOk;
+}
+
 int Help(const Args& args);
 
 struct Command {
@@ -701,6 +730,11 @@ const Command kCommands[] = {
     {"revoke", "--device devices/ID",
      "Revoke a device (admin, or the device's own token); its tokens stop working.",
      Revoke},
+    {"train", "--out MODEL [--train_file FILE] [--calibration FILE] [--corrections FILE] [--heldout FILE]",
+     "Train the theme classifier reproducibly (fixed seed, one thread) from the corpus\n"
+     "          (default data/corpus) plus dispatch corrections; prints its evaluation.\n"
+     "          Start wijkwachtd with --theme_model MODEL to use it.",
+     Train},
     {"help", "", "Print this text.", Help},
 };
 

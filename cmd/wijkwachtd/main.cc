@@ -21,6 +21,10 @@ ABSL_FLAG(std::string, focus_areas, WIJKWACHT_DEFAULT_DATA "/areas/focus_areas.g
           "GeoJSON of the focus areas (empty = none)");
 ABSL_FLAG(std::string, categories, WIJKWACHT_DEFAULT_DATA "/categories",
           "folder with the category tables");
+ABSL_FLAG(std::string, theme_model, WIJKWACHT_DEFAULT_THEME_MODEL,
+          "fastText theme model (its .calibration.json beside it); empty = category hint only");
+ABSL_FLAG(double, review_threshold, 0.6,
+          "reports whose theme confidence is below this are flagged for human review");
 ABSL_FLAG(absl::Duration, max_report_age, absl::Hours(24 * 30),
           "oldest observed_time accepted, e.g. 720h");
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "largest request message accepted");
@@ -69,6 +73,8 @@ int main(int argc, char** argv) {
   options.focus_areas_path = absl::GetFlag(FLAGS_focus_areas);
   options.categories_dir = absl::GetFlag(FLAGS_categories);
   options.limits.max_age = absl::GetFlag(FLAGS_max_report_age);
+  options.theme_model_path = absl::GetFlag(FLAGS_theme_model);
+  options.review_threshold = absl::GetFlag(FLAGS_review_threshold);
   options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.keepalive_min_time = absl::GetFlag(FLAGS_keepalive_min_time);
   options.auth_enabled = absl::GetFlag(FLAGS_auth);

@@ -1,5 +1,6 @@
 #include "domain/classify/fasttext_model.h"
 
+#include <algorithm>
 #include <cstring>
 #include <exception>
 #include <sstream>
@@ -133,7 +134,8 @@ absl::Status ValidateModelBytes(absl::string_view bytes) {
   }
   if (model != kModelSupervised) return Bad(r, "not a supervised (classification) model");
   if (dim <= 0 || dim > 4096 || loss < 1 || loss > 4 || bucket < 0 || word_ngrams < 1 ||
-      word_ngrams > 64 || minn < 0 || maxn < 0 || maxn > 64) {
+      word_ngrams > 64 || minn < 0 || maxn < 0 || maxn > 64 ||
+      (bucket == 0 && (maxn > 0 || word_ngrams > 1))) {  // fastText would divide by zero
     return Bad(r, "implausible hyperparameters");
   }
   // Dictionary::load.
@@ -193,6 +195,7 @@ absl::StatusOr<std::unique_ptr<FastTextModel>> FastTextModel::FromBytes(std::str
     std::istringstream in(std::move(bytes));
     if (!model->checkModel(in)) return absl::InvalidArgumentError("not a fastText model");
     model->loadModel(in);
+    model->BuildWordCache();
     return model;
   } catch (const std::bad_alloc&) {
     return absl::ResourceExhaustedError("out of memory loading the fastText model");
@@ -203,8 +206,88 @@ absl::StatusOr<std::unique_ptr<FastTextModel>> FastTextModel::FromBytes(std::str
   }
 }
 
+void FastTextModel::BuildWordCache() {
+  if (dict_->isPruned() || args_->maxn <= 0) return;  // HiddenForLine uses getLine then
+  const int32_t nwords = dict_->nwords();
+  const int dim = args_->dim;
+  word_sums_.assign(static_cast<size_t>(nwords) * dim, 0.0f);
+  word_counts_.assign(nwords, 0);
+  fasttext::Vector sum(dim);
+  for (int32_t w = 0; w < nwords; ++w) {
+    sum.zero();
+    const std::vector<int32_t>& rows = dict_->getSubwords(w);
+    for (int32_t row : rows) input_->addRowToVector(sum, row);
+    std::copy(sum.data(), sum.data() + dim, word_sums_.begin() + static_cast<size_t>(w) * dim);
+    word_counts_[w] = static_cast<int32_t>(rows.size());
+  }
+}
+
+void FastTextModel::HiddenForLine(const std::string& line, fasttext::Vector& hidden) const {
+  if (!HasWordCache()) {
+    std::vector<int32_t> ids;
+    InputIds(line, ids);
+    Hidden(ids, hidden);
+    return;
+  }
+  // Mirrors Dictionary::getLine (supervised) + addWordNgrams + pushHash for an unpruned
+  // dictionary: tokens split on spaces, then the end-of-sentence token.
+  const int dim = args_->dim;
+  const int32_t nwords = dict_->nwords();
+  const int64_t buckets = args_->bucket;
+  hidden.zero();
+  float* h = hidden.data();
+  int64_t count = 0;
+  std::vector<int32_t> hashes;  // int32_t, as fastText stores them (sign matters below)
+  std::vector<int32_t> ngrams;
+  std::string token;
+  auto add_token = [&](const std::string& t) {
+    const uint32_t hash = dict_->hash(t);
+    const int32_t wid = dict_->getId(t, hash);
+    // Labels are not input (getLine skips them); ModelInput never produces one.
+    if (wid >= nwords || (wid < 0 && t.rfind(args_->label, 0) == 0)) return;
+    if (wid >= 0) {
+      const float* sum = word_sums_.data() + static_cast<size_t>(wid) * dim;
+      for (int j = 0; j < dim; ++j) h[j] += sum[j];
+      count += word_counts_[wid];
+    } else if (t != fasttext::Dictionary::EOS) {
+      ngrams.clear();
+      dict_->computeSubwords(fasttext::Dictionary::BOW + t + fasttext::Dictionary::EOW, ngrams);
+      for (int32_t row : ngrams) input_->addRowToVector(hidden, row);
+      count += static_cast<int64_t>(ngrams.size());
+    }
+    hashes.push_back(static_cast<int32_t>(hash));
+  };
+  // Dictionary::readWord's separators (a newline would end the line there; callers have none).
+  auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == '\0' || c == '\n';
+  };
+  size_t start = 0;
+  while (start < line.size()) {
+    size_t end = start;
+    while (end < line.size() && !is_space(line[end])) ++end;
+    if (end > start) {
+      token.assign(line, start, end - start);
+      add_token(token);
+    }
+    start = end + 1;
+  }
+  add_token(fasttext::Dictionary::EOS);
+  // Word n-grams (Dictionary::addWordNgrams); unpruned pushHash: row nwords + id.
+  const int32_t n = args_->wordNgrams;
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    uint64_t hh = static_cast<uint64_t>(static_cast<int64_t>(hashes[i]));
+    for (size_t j = i + 1; j < hashes.size() && j < i + n; ++j) {
+      hh = hh * 116049371 + static_cast<uint64_t>(static_cast<int64_t>(hashes[j]));
+      const auto id = static_cast<int32_t>(hh % static_cast<uint64_t>(buckets));
+      input_->addRowToVector(hidden, nwords + id);
+      ++count;
+    }
+  }
+  if (count > 0) hidden.mul(1.0f / static_cast<float>(count));
+}
+
 void FastTextModel::InputIds(const std::string& line, std::vector<int32_t>& ids) const {
-  std::istringstream in(line);
+  std::istringstream in(line + "\n");  // the newline is fastText's end-of-sentence token
   std::vector<int32_t> labels;
   dict_->getLine(in, ids, labels);
 }

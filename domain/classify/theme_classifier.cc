@@ -155,10 +155,8 @@ absl::StatusOr<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Load(
 absl::StatusOr<std::array<double, kNumThemes>> ThemeClassifier::Logits(
     const std::string& input) const {
   try {
-    std::vector<int32_t> ids;
-    model_->InputIds(input + "\n", ids);
     fasttext::Vector hidden(dimension_);
-    model_->Hidden(ids, hidden);
+    model_->HiddenForLine(input, hidden);
     std::array<double, kNumThemes> logits{};
     for (size_t i = 0; i < kNumThemes; ++i) logits[i] = model_->Score(hidden, output_row_[i]);
     return logits;
@@ -198,10 +196,8 @@ std::vector<float> ThemeClassifier::SentenceVector(absl::string_view text) const
   std::string normalised = NormaliseForModel(text);
   if (normalised.empty()) return out;
   try {
-    std::vector<int32_t> ids;
-    model_->InputIds(normalised + "\n", ids);
     fasttext::Vector hidden(dimension_);
-    model_->Hidden(ids, hidden);
+    model_->HiddenForLine(normalised, hidden);
     double norm = 0;
     for (int i = 0; i < dimension_; ++i) norm += double{hidden[i]} * hidden[i];
     norm = std::sqrt(norm);

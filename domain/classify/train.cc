@@ -1,4 +1,5 @@
 // Train: fastText supervised training, optional quantisation, temperature fit.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -51,6 +52,7 @@ class TempFile {
     if (fd < 0) {
       return absl::ErrnoToStatus(errno, absl::StrCat(pattern, ": cannot create a temporary file"));
     }
+    fchmod(fd, 0644);  // a model is not a secret; mkstemp creates 0600
     close(fd);
     path_ = pattern;
     return absl::OkStatus();

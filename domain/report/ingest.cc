@@ -139,10 +139,18 @@ absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const 
   }
   for (const std::string& focus : decision.area.focus_areas) decision.area_codes.push_back(focus);
 
-  // Placeholder theme rule (see header): the category's theme hint, not model-scored.
-  decision.theme = options_.catalog->Find(d.category)->theme_hint;
-  decision.theme_confidence = 0;
-  decision.needs_review = false;
+  if (options_.classifier != nullptr) {
+    WW_ASSIGN_OR_RETURN(classify::ThemePrediction prediction,
+                        options_.classifier->Predict(d.description, d.category, d.reporter_role));
+    decision.theme = prediction.theme;
+    decision.theme_confidence = prediction.confidence;
+    decision.needs_review = prediction.needs_review;
+  } else {
+    // No model: the category's theme hint, not model-scored.
+    decision.theme = options_.catalog->Find(d.category)->theme_hint;
+    decision.theme_confidence = 0;
+    decision.needs_review = false;
+  }
 
   decision.s2_cell_id = S2CellId(S2LatLng::FromDegrees(d.latitude, d.longitude)).id();
   decision.fingerprint = ContentFingerprint(d);

@@ -7,9 +7,10 @@
 // Field paths in errors are relative to the report ("location.latitude"); callers prefix
 // them with where the report sits in their request ("report.").
 //
-// Theme: until a trained classifier is plugged in (see README, "Theme classification"), the
-// theme is the reporter-chosen category's theme hint, with theme_confidence 0 (= not scored
-// by a model).
+// Theme: the fastText theme classifier (domain/classify) on the description, category and
+// role, with its calibrated confidence; below the classifier's review threshold the report is
+// flagged needs_review. Without a classifier (IngestOptions::classifier == nullptr) the
+// theme is the category's theme hint with confidence 0 (= not scored by a model).
 //
 // Thread safety: Decide() is const and may be called concurrently.
 #pragma once
@@ -24,6 +25,7 @@
 #include "common/clock.h"
 #include "domain/catalog/category_catalog.h"
 #include "domain/catalog/theme.h"
+#include "domain/classify/theme_classifier.h"
 #include "domain/geo/area_index.h"
 
 namespace wijkwacht::report {
@@ -72,6 +74,7 @@ struct IngestDecision {
 struct IngestOptions {
   const catalog::CategoryCatalog* catalog = nullptr;  // required, not owned
   const geo::AreaIndex* areas = nullptr;              // required, not owned
+  const classify::ThemeClassifier* classifier = nullptr;  // optional, not owned
   Clock* clock = nullptr;                             // nullptr = SystemClock()
   IngestLimits limits;
 };

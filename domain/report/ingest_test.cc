@@ -26,7 +26,7 @@ class IngestTest : public ::testing::Test {
     areas_ = areas->release();
   }
 
-  IngestTest() : clock_(kNow), ingest_(IngestOptions{catalog_, areas_, &clock_, {}}) {}
+  IngestTest() : clock_(kNow), ingest_(IngestOptions{catalog_, areas_, nullptr, &clock_, {}}) {}
 
   static ReportDraft Breestraat() {
     ReportDraft d;
@@ -119,7 +119,7 @@ TEST_F(IngestTest, ObservedTimeRules) {
 TEST_F(IngestTest, MaxAgeIsConfigurable) {
   IngestLimits limits;
   limits.max_age = absl::Hours(1);
-  ReportIngest strict(IngestOptions{catalog_, areas_, &clock_, limits});
+  ReportIngest strict(IngestOptions{catalog_, areas_, nullptr, &clock_, limits});
   ReportDraft d = Breestraat();
   d.observed_time = kNow - absl::Hours(2);
   EXPECT_FALSE(strict.Decide(d).ok());

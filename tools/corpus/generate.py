@@ -27,6 +27,7 @@ import re
 import sys
 import zlib
 
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import topics as T  # noqa: E402
 
@@ -148,17 +149,26 @@ NEIGHBOURS = {
 }
 
 
+# Dutch spelling confusions: (written, misspelled).
+PHONETIC = [("ij", "ei"), ("ei", "ij"), ("ij", "y"), ("cht", "gt"), ("ch", "g"), ("g", "ch"),
+            ("au", "ou"), ("ou", "au"), ("ie", "i"), ("oe", "ou"), ("ui", "uy"), ("aa", "a"),
+            ("ee", "e"), ("oo", "o"), ("uu", "u"), ("a", "aa"), ("o", "oo"), ("e", "ee"),
+            ("v", "f"), ("z", "s"), ("c", "k"), ("x", "ks"), ("th", "t")]
+
+
 def typo(word, rng):
     """One plausible misspelling of `word` (keyboard slips and Dutch spelling confusions)."""
     lower = word.lower()
-    if "ij" in lower and rng.random() < 0.5:
-        return word.replace("ij", "ei", 1)
-    if "ei" in lower and rng.random() < 0.5:
-        return word.replace("ei", "ij", 1)
     if lower.endswith("dt") and rng.random() < 0.7:
         return word[:-2] + rng.choice(["d", "t"])
-    if len(word) > 4 and lower.endswith("d") and rng.random() < 0.3:
+    if len(word) > 4 and lower.endswith("d") and rng.random() < 0.2:
         return word[:-1] + "t"
+    if rng.random() < 0.4:
+        options = [(a, b) for a, b in PHONETIC if a in word[1:]]
+        if options:
+            a, b = rng.choice(options)
+            i = word.index(a, 1)
+            return word[:i] + b + word[i + len(a):]
     i = rng.randrange(1, len(word) - 1)
     kind = rng.randrange(4)
     if kind == 0:  # swap
@@ -177,7 +187,7 @@ def add_typos(text, rng, rate):
     out = []
     for token in text.split(" "):
         core = token.strip(".,!?:;()'\"")
-        if len(core) >= 5 and core.isalpha() and rng.random() < rate:
+        if len(core) >= 4 and core.isalpha() and rng.random() < rate:
             token = token.replace(core, typo(core, rng), 1)
         out.append(token)
     return " ".join(out)
@@ -190,8 +200,15 @@ def slangify(text, rng):
     return text
 
 
+def synonymise(text, rng):
+    for pattern, replacements, p in T.SYNONYMS:
+        text = re.sub(pattern, lambda m: rng.choice(replacements) if rng.random() < p else m.group(0), text)
+    return text
+
+
 def render(register, text, rng):
-    """Applies the register's framing and noise to an expanded template."""
+    """Applies synonyms, then the register's framing and noise, to an expanded template."""
+    text = synonymise(text, rng)
     if register == "w":  # WhatsApp-style
         text = slangify(text, rng)
         if rng.random() < 0.65:
@@ -202,7 +219,8 @@ def render(register, text, rng):
             text = rng.choice(T.W_PREFIX) + text
         if rng.random() < 0.35:
             text = text + rng.choice(T.W_SUFFIX)
-        return add_typos(text, rng, 0.07)
+        # Some people type sloppily: one in five WhatsApp-style texts is full of typos.
+        return add_typos(text, rng, 0.35 if rng.random() < 0.2 else 0.10)
     if register == "f":  # formal letter
         text = capitalise(text)
         if rng.random() < 0.6:
@@ -212,13 +230,17 @@ def render(register, text, rng):
         if rng.random() < 0.6:
             text = text + " " + rng.choice(T.F_SUFFIX)
         return add_typos(text, rng, 0.01)
+    if register == "k":  # a few words
+        if rng.random() < 0.5:
+            text = text.lower() if rng.random() < 0.5 else capitalise(text)
+        return add_typos(text, rng, 0.10)
     # "n": neutral app text
     text = capitalise(text)
     if rng.random() < 0.2:
         text = rng.choice(T.N_PREFIX) + text
     if rng.random() < 0.25:
         text = text + " " + rng.choice(T.N_SUFFIX)
-    return add_typos(text, rng, 0.03)
+    return add_typos(text, rng, 0.05)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Template syntax: {slot} is filled from SLOTS (or the topic's own "slots"), [a|b|
 alternative, [a|] makes "a" optional. Each template has a register:
     "w"  WhatsApp style: slang and abbreviations, lower case, more typos;
     "n"  neutral app text;
-    "f"  formal letter: greeting, context and closing added.
+    "f"  formal letter: greeting, context and closing added;
+    "k"  very short (a few words, no framing), as typed after picking a category.
 
 Labels follow the rules in data/corpus/README.md ("Ambiguous cases"). Topics whose name starts
 with "hard-" are the ambiguous cases; heldout_hard.txt holds their held-out examples.
@@ -106,6 +107,46 @@ SLANG = [
     (r"\bmisschien\b", ["mss", "miss"], 0.5),
     (r"\btrouwens\b", ["trw"], 0.5),
     (r"\bvoor\b", ["vr"], 0.05),
+]
+
+# Synonyms, applied to every register: one template yields varied vocabulary, so the model
+# learns that "hangjeugd", "tieners" and "pubers" mean the same as "jongeren". Vocabulary is
+# shared between the splits (as in real reports); phrasings (templates) are not.
+SYNONYMS = [
+    (r"\bjongeren\b", ["jongeren", "tieners", "pubers", "jongelui", "hangjongeren", "jeugd"], 0.5),
+    (r"\bJongeren\b", ["Jongeren", "Tieners", "Pubers", "Jongelui", "Hangjongeren"], 0.4),
+    (r"\bjongens\b", ["jongens", "jochies", "knullen", "gasten"], 0.3),
+    (r"\btieners\b", ["tieners", "pubers", "jongeren", "hangjeugd"], 0.4),
+    (r"\bscholieren\b", ["scholieren", "leerlingen", "schoolkinderen"], 0.4),
+    (r"\bgedeald\b", ["gedeald", "drugs verkocht", "gehandeld"], 0.5),
+    (r"\bdrugs\b", ["drugs", "verdovende middelen", "coke", "harddrugs", "drugs en wiet"], 0.4),
+    (r"\bwiet\b", ["wiet", "hasj", "weed", "cannabis"], 0.4),
+    (r"\bhennepkwekerij\b", ["hennepkwekerij", "wietplantage", "wietkwekerij", "kwekerij"], 0.5),
+    (r"\bwietplantage\b", ["wietplantage", "hennepkwekerij", "hennepplantage", "kwekerij"], 0.5),
+    (r"\bwoning\b", ["woning", "huis", "pand", "bovenwoning", "benedenwoning"], 0.3),
+    (r"\bgestolen\b", ["gestolen", "weggenomen", "ontvreemd", "gejat", "gepikt"], 0.4),
+    (r"\bwinkel\b", ["winkel", "zaak", "shop"], 0.3),
+    (r"\bkapot\b", ["kapot", "stuk", "defect", "beschadigd"], 0.4),
+    (r"\bbedreigd\b", ["bedreigd", "geintimideerd", "lastiggevallen"], 0.3),
+    (r"\bvernield\b", ["vernield", "gesloopt", "kapotgemaakt"], 0.4),
+    (r"\boverlast\b", ["overlast", "last", "hinder"], 0.3),
+    (r"\bgevaarlijk\b", ["gevaarlijk", "levensgevaarlijk", "onveilig", "riskant"], 0.4),
+    (r"\bpersoneel\b", ["personeel", "medewerkers", "de caissieres"], 0.3),
+    (r"\bklanten\b", ["klanten", "winkelend publiek", "bezoekers"], 0.3),
+    (r"\bmannen\b", ["mannen", "kerels", "figuren", "types"], 0.3),
+    (r"\bafval\b", ["afval", "vuil", "troep", "rommel"], 0.3),
+    (r"\blantaarnpaal\b", ["lantaarnpaal", "straatlantaarn", "lantaarn", "straatlamp", "lichtmast"], 0.5),
+    (r"\bvechtpartij\b", ["vechtpartij", "knokpartij", "gevecht", "matpartij"], 0.5),
+    (r"\bscooters\b", ["scooters", "brommers", "snorfietsen", "fatbikes"], 0.4),
+    (r"\bscooter\b", ["scooter", "brommer", "snorfiets", "fatbike"], 0.4),
+    (r"\bingebroken\b", ["ingebroken", "een inbraak geweest"], 0.2),
+    (r"\binbraak\b", ["inbraak", "inbraakpoging", "braak"], 0.3),
+    (r"\bdief\b", ["dief", "winkeldief", "dader"], 0.4),
+    (r"\bovervallen\b", ["overvallen", "beroofd"], 0.3),
+    (r"\bcontant\b", ["contant", "cash", "met briefjes van 500"], 0.4),
+    (r"\bcontainer\b", ["container", "afvalcontainer", "vuilcontainer", "kliko"], 0.3),
+    (r"\bstoep\b", ["stoep", "trottoir", "voetpad"], 0.4),
+    (r"\bgas\b", ["gas", "aardgas"], 0.2),
 ]
 
 W_PREFIX = ["hoi ", "hallo, ", "ff melden: ", "yo ", "goeienavond, ", "help ", "hee ", "melding: ",
@@ -790,3 +831,580 @@ TOPICS = [
         ("w", "stoeprand afgebrokkeld bij de oversteek {loc}, mijn moeder met rollator is gevallen"),
     ]),
 ]
+
+# ---------------------------------------------------------------------------------------------
+# More phrasings per topic: short app reports ("k" is written like "n" but is one line of a
+# few words) and other wordings, so each sub-topic has varied vocabulary in every split.
+
+EXTRA_TEMPLATES = {
+    "woninginbraak": [
+        ("n", "Inbraak in woning {loc}."),
+        ("w", "ingebroken {loc} achterdeur open"),
+        ("n", "Onze woning is leeggeroofd terwijl wij op vakantie waren, {straat} {nr}."),
+        ("w", "ze hebben het slot van de voordeur eruit getrokken bij {wie}, alles doorzocht"),
+    ],
+    "verdachte-persoon-woning": [
+        ("n", "Verdachte man bij de woningen {loc}."),
+        ("w", "iemand rammelt aan deuren {loc}"),
+        ("f", "{tijd_cap} stond er een onbekende man langdurig in de tuin van mijn buren, die op vakantie zijn. Hij scheen met een lampje door de ramen en liep weg toen ik het licht aandeed."),
+        ("w", "2 mannen bellen overal aan en vragen naar iemand die hier niet woont, lijkt op verkennen voor inbraak"),
+    ],
+    "auto-inbraak": [
+        ("n", "Auto opengebroken {loc}."),
+        ("w", "weer glas op straat, autoruit ingeslagen {loc}"),
+        ("f", "Bij mijn geparkeerde auto in {buurt} is de zijruit vernield en zijn [mijn tas|mijn zonnebril en papieren|de laadkabel] weggenomen. Meerdere auto's in de straat hebben dezelfde schade."),
+    ],
+    "fietsdiefstal": [
+        ("n", "Fietsdiefstal {loc}."),
+        ("w", "fiets gejat {loc}"),
+        ("f", "Mijn [elektrische fiets|kinderfiets|racefiets] is weggenomen uit de afgesloten fietsenberging van ons complex aan de {straat}. De deur van de berging is geforceerd."),
+    ],
+    "vandalisme": [
+        ("n", "Vernieling {loc}."),
+        ("w", "alle ruiten van de abri ingegooid {loc}"),
+        ("f", "Afgelopen weekend zijn in {buurt} meerdere lantaarnpalen en verkeersborden opzettelijk beschadigd. Ook is er met verf op de gevels gespoten."),
+        ("n", "Nieuwe boompjes in de straat zijn doormidden gebroken {loc}."),
+    ],
+    "geluidsoverlast": [
+        ("n", "Geluidsoverlast buren {loc}."),
+        ("w", "muziek keihard bij de buren, elke avond weer"),
+        ("f", "Onze bovenburen veroorzaken al maanden overlast door harde muziek, ruzies en gestamp tot in de vroege uurtjes. Wij slapen slecht en de kinderen ook."),
+    ],
+    "afval-dumpen": [
+        ("n", "Afval gedumpt {loc}."),
+        ("w", "grofvuil op de stoep {loc} al weken"),
+        ("f", "Iemand heeft in de nacht een aanhangwagen vol tuinafval en oude tegels in de berm aan de {straat} gestort."),
+    ],
+    "burenruzie": [
+        ("n", "Conflict met de buren {loc}."),
+        ("w", "buurman dreigt mij in elkaar te slaan om een schutting"),
+        ("f", "De ruzie met onze buren escaleert. Gisteren heeft de buurman mijn man geduwd en gedreigd met geweld. Wij durven onze kinderen niet meer alleen buiten te laten spelen."),
+    ],
+    "verward-dronken": [
+        ("n", "Verward persoon {loc}."),
+        ("w", "dronken gast valt mensen lastig {loc}"),
+        ("f", "Er loopt {tijd} een man in zijn ondergoed door {buurt}. Hij schreeuwt onsamenhangend en lijkt niet te weten waar hij is."),
+    ],
+    "intimidatie": [
+        ("n", "Straatintimidatie {loc}."),
+        ("w", "man achtervolgt vrouwen bij {plek_station}, roept ze na"),
+        ("f", "Ik ben {tijd} op straat {loc} door een onbekende man uitgescholden en bedreigd. Hij kwam dreigend op mij af en zei dat hij mij zou opwachten."),
+    ],
+    "loslopende-honden": [
+        ("n", "Loslopende hond {loc}."),
+        ("w", "hond van de buren bijt bijna mijn kat dood, loopt altijd los"),
+        ("f", "Een eigenaar in {buurt} laat twee grote honden zonder lijn uit. Ze hebben al meerdere keren andere honden aangevallen en wandelaars bang gemaakt."),
+    ],
+    "hardrijden": [
+        ("n", "Te hard rijden in de woonwijk {loc}."),
+        ("w", "racen door de straat weer {loc}"),
+        ("f", "Op de {straat} wordt 's avonds geregeld met hoge snelheid geracet, vooral door auto's met aangepaste uitlaten. Het is een kwestie van tijd voordat er een ongeluk gebeurt."),
+    ],
+    "verdacht-voertuig": [
+        ("n", "Verdacht voertuig {loc}."),
+        ("w", "zelfde busje staat elke nacht met draaiende motor bij de flats {loc}"),
+        ("f", "Wij zien al een week een donkere bestelbus door {buurt} rijden die stopt bij woningen waar niemand thuis is. De inzittenden noteren iets."),
+    ],
+    "overige-buurt": [
+        ("n", "Wildplassen {loc}."),
+        ("w", "hondenpoep overal op de stoep {loc}"),
+        ("n", "Foutparkeerders op de stoep {loc}, er kan geen kinderwagen meer langs."),
+    ],
+    "hangjongeren": [
+        ("n", "Hangjongeren {loc}."),
+        ("w", "hangjeugd weer bij {plek_jeugd}"),
+        ("n", "Jongerenoverlast bij {plek_jeugd}: schreeuwen, rommel, harde muziek."),
+        ("w", "gasten van een jaar of 16 zitten elke avond op de trap van de flat {loc}, pissen in het portiek"),
+    ],
+    "scooters-intimidatie": [
+        ("n", "Jongeren op scooters {loc}."),
+        ("w", "scooterjongens weer in het park {loc}"),
+        ("f", "Dagelijks rijden tieners op opgevoerde brommers en fatbikes over het schoolplein en de stoepen in {buurt}. Zij roepen en dreigen naar bewoners die er iets van zeggen."),
+    ],
+    "vechtpartij": [
+        ("n", "Vechtpartij jongeren {loc}."),
+        ("w", "jongens slaan elkaar in elkaar bij {plek_jeugd}"),
+        ("f", "Na een voetbalwedstrijd ontstond een massale vechtpartij tussen jongeren op het {plein}. Er werd met flessen gegooid."),
+    ],
+    "lachgas": [
+        ("n", "Lachgas {loc}."),
+        ("w", "lachgastank en ballonnen achtergelaten bij {plek_jeugd}"),
+        ("f", "Bij de parkeerplaats {loc} zitten 's avonds jongeren in auto's lachgas te gebruiken. Daarna rijden zij met hoge snelheid weg."),
+    ],
+    "drugs-alcohol-jongeren": [
+        ("n", "Blowende jongeren {loc}."),
+        ("w", "kinderen zitten wiet te roken bij de speeltuin {loc}"),
+        ("f", "Op het schoolplein van de basisschool in {buurt} worden 's avonds door tieners drank en drugs gebruikt. 's Ochtends liggen er lege flesjes en zakjes."),
+    ],
+    "vuurwerk-naar-mensen": [
+        ("n", "Vuurwerk naar mensen gegooid {loc}."),
+        ("w", "ze gooien vuurwerk naar katten en honden {loc}"),
+        ("f", "Een groep jongeren heeft {tijd} zwaar vuurwerk naar voorbijgangers en een ambulance gegooid {loc}. Een oudere dame is daarbij gevallen."),
+    ],
+    "pesten-bedreigen": [
+        ("n", "Kinderen worden bedreigd door jongeren {loc}."),
+        ("w", "mijn dochter wordt gepest en geslagen door meiden uit de buurt"),
+        ("f", "Een groep jongeren uit {buurt} intimideert al weken kinderen op weg naar school. Zij eisen geld en dreigen met een mes."),
+    ],
+    "stenen-gooien": [
+        ("n", "Jongeren gooien stenen {loc}."),
+        ("w", "kids gooien met stenen naar de bus {loc}"),
+    ],
+    "hennepteelt": [
+        ("n", "Vermoedelijke hennepkwekerij {loc}."),
+        ("w", "wietplantage bij de buren volgens mij, stinkt de hele dag"),
+        ("f", "In de woning aan de {straat} zijn de ramen al maanden afgeschermd, de bewoners zijn nooit te zien en er is een constant zoemend geluid hoorbaar. Ook ruikt het sterk naar hennep."),
+    ],
+    "drugshandel": [
+        ("n", "Drugshandel {loc}."),
+        ("w", "dealers bij {plek_sub} weer"),
+        ("f", "Bij {plek_sub} vindt volgens mij handel in verdovende middelen plaats. Dezelfde personen ontmoeten daar de hele dag mensen, wisselen iets uit en gaan ieder een andere kant op."),
+        ("w", "je kan hier {loc} gewoon coke bestellen via snapchat, wordt binnen 10 minuten gebracht"),
+    ],
+    "korte-bezoekjes": [
+        ("n", "Veel korte bezoekjes aan woning {loc}."),
+        ("w", "de hele dag loop bij nr {nr}, mensen 2 min binnen en weer weg"),
+        ("f", "Aan het adres {straat} {nr} stoppen dagelijks tientallen auto's en scooters voor enkele minuten. Er wordt iets aangereikt door de brievenbus of aan de deur."),
+    ],
+    "drugsafval": [
+        ("n", "Drugsafval gedumpt {loc}."),
+        ("w", "vaten met chemische troep in het bos bij {buurt}"),
+        ("f", "Bij het fietspad {loc} staan sinds vannacht enkele blauwe vaten en jerrycans. Er hangt een sterke chemische geur; ik vermoed dumping van drugsafval."),
+    ],
+    "dekmantel": [
+        ("n", "Verdacht bedrijf {loc}, mogelijk een dekmantel."),
+        ("w", "winkel {loc} zonder klanten maar wel 3 nieuwe auto's voor de deur"),
+        ("f", "Sinds kort zit er aan de {straat} een zaak die vrijwel nooit open is, maar waar wel regelmatig grote sommen contant geld naar binnen worden gebracht."),
+    ],
+    "mensenhandel-prostitutie": [
+        ("n", "Vermoeden van mensenhandel {loc}."),
+        ("w", "illegale prostitutie in het appartement boven de winkels {loc}"),
+        ("f", "In een woning aan de {straat} wonen jonge vrouwen die door een man worden weggebracht en opgehaald. Zij spreken geen Nederlands en lijken bang."),
+    ],
+    "overbewoning": [
+        ("n", "Overbewoning {loc}."),
+        ("w", "te veel mensen in 1 huis {loc}, elke week nieuwe gezichten"),
+        ("f", "In de eengezinswoning naast ons verblijven naar schatting vijftien arbeidsmigranten. Er staan stapelbedden in de woonkamer en de tuin ligt vol afval."),
+    ],
+    "motorclub": [
+        ("n", "Motorclub {loc}."),
+        ("w", "clubhuis van die motorbende {loc_ind}, elke vrijdag feest en intimidatie"),
+        ("f", "Sinds enige tijd is er {loc_ind} een clubhuis van een motorclub gevestigd. Leden in colors rijden in groepen door de wijk en spreken bewoners intimiderend aan."),
+    ],
+    "afpersing": [
+        ("n", "Afpersing van een ondernemer {loc}."),
+        ("w", "ondernemer wordt gechanteerd door een groep mannen {loc}"),
+        ("f", "Ik word als winkelier in de {straat} al maanden onder druk gezet door personen die eisen dat ik geld betaal voor 'bescherming'. Ik durf geen aangifte te doen."),
+    ],
+    "witwassen": [
+        ("n", "Vermoeden van witwassen {loc}."),
+        ("w", "alles contant, dure autos, geen baan, {loc}"),
+    ],
+    "woonfraude": [
+        ("n", "Illegale onderhuur {loc}."),
+        ("w", "huurwoning {loc} wordt per kamer verhuurd via een app"),
+    ],
+    "verdachte-loods": [
+        ("n", "Verdachte activiteiten bij een loods {loc_ind}."),
+        ("w", "rare drukte 's nachts bij bedrijfshal {loc_ind}"),
+    ],
+    "winkeldiefstal": [
+        ("n", "Winkeldiefstal {loc}."),
+        ("w", "dief bij {winkel} nu"),
+        ("f", "In onze [drogisterij|supermarkt|kledingzaak] aan de {straat} is vandaag opnieuw een man betrapt op diefstal van [verzorgingsproducten|kleding|vlees]. Hij is richting het station gevlucht."),
+        ("w", "vrouw met grote tas stopt spullen in haar jas bij {winkel}, personeel ziet het niet"),
+    ],
+    "overval": [
+        ("n", "Overval {loc}."),
+        ("w", "net overvallen in de zaak {loc}, man met mes"),
+        ("f", "Onze [avondwinkel|juwelierszaak|snackbar] aan de {straat} is {tijd} overvallen door twee gemaskerde mannen. Het personeel is ongedeerd maar erg geschrokken."),
+    ],
+    "zakkenrollers": [
+        ("n", "Zakkenroller {loc}."),
+        ("w", "portemonnee gerold op de markt"),
+        ("f", "Tijdens het boodschappen doen in {plek_winkel} is mijn portemonnee uit mijn jaszak gestolen. Ik heb het niet gemerkt tot ik bij de kassa stond."),
+    ],
+    "betaalfraude": [
+        ("n", "Betaalfraude in de winkel {loc}."),
+        ("w", "vals geld aan de kassa {loc}"),
+        ("f", "Bij onze zaak aan de {straat} is {tijd} met een gestolen bankpas een grote aankoop gedaan. De bank heeft ons laten weten dat de pas als vermist was opgegeven."),
+    ],
+    "bedrijfsinbraak": [
+        ("n", "Inbraak bedrijfspand {loc}."),
+        ("w", "ingebroken in de winkel {loc}, rolluik kapot"),
+        ("f", "In de nacht is er ingebroken bij [onze kapsalon|onze bakkerij|ons kantoorpand] aan de {straat}. De achterdeur is opengebroken en de kassa en een laptop zijn meegenomen."),
+    ],
+    "brandgevaar": [
+        ("n", "Brandgevaarlijke situatie {loc}."),
+        ("w", "allemaal gasflessen opgeslagen achter de snackbar {loc}"),
+        ("f", "In de kelder van het winkelpand aan de {straat} worden grote hoeveelheden karton en verf opgeslagen naast de cv-ketel. Dit lijkt mij brandgevaarlijk."),
+    ],
+    "nooduitgang": [
+        ("n", "Geblokkeerde nooduitgang {loc}."),
+        ("w", "nooduitgang dicht bij {winkel}"),
+        ("f", "Bij de supermarkt aan de {straat} zijn de nooduitgangen regelmatig afgesloten met een slot en versperd met pallets."),
+    ],
+    "gasgeur": [
+        ("n", "Gaslucht {loc}."),
+        ("w", "ruikt naar gas bij de winkels {loc}"),
+        ("f", "In de winkelstraat bij de {straat} hangt sinds vanochtend een duidelijke gaslucht. Ondernemers maken zich zorgen."),
+    ],
+    "onveilig-gebouw": [
+        ("n", "Onveilig gebouw {loc}."),
+        ("w", "gevel brokkelt af bij de winkel {loc}"),
+        ("f", "Aan het pand op de hoek van de {straat} hangt een losgeraakt reclamebord dat bij harde wind op de stoep kan vallen."),
+    ],
+    "verkeer-winkelgebied": [
+        ("n", "Gevaarlijke verkeerssituatie bij de winkels {loc}."),
+        ("w", "bestelbussen rijden door het voetgangersgebied {loc}"),
+        ("f", "Bij het winkelcentrum {loc} laden en lossen vrachtwagens op het trottoir, waardoor klanten met kinderwagens en rollators de weg op moeten."),
+    ],
+    "drukte-markt-evenement": [
+        ("n", "Gevaarlijke drukte bij het evenement {loc}."),
+        ("w", "markt is veel te vol, ambulance kan er niet door"),
+        ("f", "Tijdens de intocht van Sinterklaas op het {plein} stonden bezoekers zo dicht op elkaar dat er kinderen onder de dranghekken door werden gedrukt."),
+    ],
+    "agressie-personeel": [
+        ("n", "Agressie tegen personeel in de winkel {loc}."),
+        ("w", "klant slaat medewerker bij {winkel}"),
+    ],
+    "gaten-in-de-weg": [
+        ("n", "Gat in de weg {loc}."),
+        ("w", "stoeptegels los {loc}"),
+        ("f", "De bestrating voor de woningen aan de {straat} is verzakt, waardoor er na regen grote plassen staan."),
+    ],
+    "straatverlichting": [
+        ("n", "Lantaarnpaal kapot {loc}."),
+        ("w", "straatlamp uit {loc}"),
+        ("f", "Meerdere lantaarnpalen op het fietspad langs de {straat} branden niet meer sinds de werkzaamheden van vorige maand."),
+    ],
+    "huisdier-kwijt": [
+        ("n", "{huisdier} vermist in {buurt}."),
+        ("w", "wie heeft onze {huisdier} gezien, weg sinds zondag"),
+        ("f", "Wij hebben een zwarte kat gevonden die al een paar dagen bij ons in de tuin aan de {straat} zit. Hij heeft geen chip."),
+    ],
+    "vragen": [
+        ("n", "Vraag over het ophalen van afval."),
+        ("w", "waar kan ik een nieuwe afvalpas halen"),
+        ("n", "Hoe kan ik een melding die ik eerder heb gedaan aanpassen?"),
+    ],
+    "testberichten": [
+        ("n", "testing"),
+        ("w", "hallo test"),
+    ],
+    "bomen-groen": [
+        ("n", "Boom kapot {loc}."),
+        ("w", "gras niet gemaaid {loc}"),
+        ("f", "De struiken langs het fietspad bij de {straat} groeien zo ver over het pad dat fietsers moeten uitwijken. Graag snoeien."),
+    ],
+    "containers": [
+        ("n", "Container vol {loc}."),
+        ("w", "papierbak {loc} zit propvol"),
+    ],
+    "dieren-ongedierte": [
+        ("n", "Ratten {loc}."),
+        ("w", "wespennest bij de speeltuin {loc}"),
+    ],
+    "verkeerslicht-borden": [
+        ("n", "Verkeerslicht defect {loc}."),
+        ("w", "stoplicht kapot {loc}"),
+    ],
+    "speeltoestel-meubilair": [
+        ("n", "Speeltoestel kapot {loc}."),
+        ("w", "bankje kapot in het park {loc}"),
+    ],
+    "gladheid-water": [
+        ("n", "Gladheid {loc}."),
+        ("w", "riool stinkt {loc}"),
+    ],
+}
+
+# Observations in other voices: handhaving/BOA notes, shopkeepers, elderly residents, parents.
+MORE_TEMPLATES = {
+    "woninginbraak": [
+        ("n", "Constatering: woning {loc} met opengebroken achterdeur aangetroffen, bewoners niet thuis. Politie ingelicht."),
+        ("w", "ik kom thuis en mn laptop en sieraden zijn weg, raam stond open geforceerd"),
+        ("f", "Mijn moeder van 84 heeft ontdekt dat er bij haar is ingebroken terwijl zij sliep. De inbrekers zijn binnengekomen via de keukendeur."),
+    ],
+    "verdachte-persoon-woning": [
+        ("n", "Tijdens surveillance man aangetroffen die in achtertuinen {loc} klom; hij kon niet zeggen wat hij daar deed."),
+        ("w", "vreemde vent staat al een half uur naar ons huis te kijken {loc}"),
+    ],
+    "auto-inbraak": [
+        ("n", "Meerdere auto's met ingeslagen zijruiten aangetroffen {loc} tijdens de ochtendronde."),
+        ("w", "alweer iemand die in onze auto heeft gezeten, dashboard open gebroken"),
+    ],
+    "fietsdiefstal": [
+        ("n", "Bij de fietsenstalling {loc} zijn dit weekend meerdere e-bikes weggehaald."),
+        ("w", "3e fiets dit jaar gestolen bij {plek_station}, ik ben er klaar mee"),
+        ("w", "mijn fiets is weg!! stond op slot voor de deur"),
+        ("n", "Mijn fiets is gestolen uit het fietsenrek {loc}."),
+        ("w", "iemand heeft de fiets van mijn zoon gejat bij school"),
+        ("f", "Vorige week is mijn fiets, die met twee sloten vaststond bij {plek_station}, gestolen. De sloten lagen doorgeknipt op de grond."),
+    ],
+    "vandalisme": [
+        ("n", "Geconstateerd: vernielde speeltoestellen en beklad hekwerk {loc}."),
+        ("w", "iemand heeft alle spiegels van de auto's in de straat eraf getrapt"),
+    ],
+    "geluidsoverlast": [
+        ("n", "Geluidsoverlast door een feest in een woning {loc}, tot 4 uur 's nachts."),
+        ("w", "bovenburen slaan elke nacht deuren en stampen, ik word gek"),
+    ],
+    "afval-dumpen": [
+        ("n", "Illegale afvaldumping {loc}: matrassen, dozen en een bankstel naast de containers."),
+        ("w", "mensen zetten hun vuilniszakken gewoon naast de bak ipv erin {loc}"),
+    ],
+    "burenruzie": [
+        ("n", "Melding van bewoners over een escalerend conflict tussen buren {loc}; er zou met een mes zijn gedreigd."),
+        ("w", "buurvrouw scheldt mijn kinderen uit en gooit water over ze heen"),
+    ],
+    "verward-dronken": [
+        ("n", "Persoon in verwarde toestand aangetroffen {loc}, gesprek niet mogelijk, hulp ingeschakeld."),
+        ("w", "man ligt dronken in de bosjes {loc}, weet niet of hij oké is"),
+    ],
+    "intimidatie": [
+        ("w", "elke keer als ik langs het bankje loop roepen die mannen dingen naar me, ik durf niet meer"),
+        ("f", "Mijn dochter wordt op weg naar haar werk door een oudere man aangesproken en gevolgd tot aan haar voordeur."),
+    ],
+    "loslopende-honden": [
+        ("n", "Grote hond zonder riem viel {tijd} een kind aan {loc}."),
+        ("w", "weer die loslopende pitbull in het park, eigenaar lacht je uit"),
+    ],
+    "hardrijden": [
+        ("n", "Snelheidsovertredingen in de woonstraat {loc}, vooral 's avonds."),
+        ("w", "ze gebruiken onze straat als racebaan"),
+    ],
+    "verdacht-voertuig": [
+        ("n", "Onbekend busje rijdt stapvoets door de wijk {loc} en de inzittenden fotograferen woningen."),
+    ],
+    "overige-buurt": [
+        ("w", "iemand poept elke nacht in ons portiek {loc}, vies en het stinkt"),
+    ],
+    "hangjongeren": [
+        ("n", "Tijdens de avondronde een groep van circa {n2} jongeren aangesproken bij {plek_jeugd}; veel afval en harde muziek."),
+        ("w", "die pubers bij het bankje {loc} weer, tot 1 uur schreeuwen en blowen"),
+        ("f", "Als moeder maak ik mij zorgen over de groep tieners die elke dag na school bij {plek_jeugd} rondhangt. Kleinere kinderen durven er niet meer te spelen."),
+    ],
+    "scooters-intimidatie": [
+        ("n", "Jongeren op fatbikes rijden in groepen door het winkelgebied en het park {loc} en hinderen voetgangers."),
+        ("w", "brommerjongens scheuren door het fietstunneltje {loc} en roepen naar meisjes"),
+    ],
+    "vechtpartij": [
+        ("n", "Opstootje tussen twee groepen scholieren {loc}, één jongen gewond."),
+        ("w", "meiden aan het vechten bij de bushalte, iedereen staat te filmen"),
+    ],
+    "lachgas": [
+        ("n", "Veel lachgasballonnen en cilinders aangetroffen op het parkeerterrein {loc}, vermoedelijk van jongeren."),
+        ("w", "tieners in een auto met lachgas bij de skatebaan, ze rijden daarna weg"),
+    ],
+    "drugs-alcohol-jongeren": [
+        ("n", "Minderjarigen met alcohol aangetroffen bij {plek_jeugd}; drank ingenomen."),
+        ("w", "kinderen van 14 staan te blowen achter de gymzaal"),
+    ],
+    "vuurwerk-naar-mensen": [
+        ("n", "Tieners gooiden {tijd} knalvuurwerk naar voorbijgangers {loc}."),
+        ("w", "jochies schieten vuurpijlen op de flat {loc}"),
+    ],
+    "pesten-bedreigen": [
+        ("n", "Ouders melden dat hun zoon van 11 door oudere jongens {loc} wordt bedreigd en beroofd van zijn telefoon."),
+        ("w", "groepje kinderen pest de oude buurman al weken, bellen aan en rennen weg en schelden"),
+    ],
+    "stenen-gooien": [
+        ("n", "Tieners bekogelen de ramen van het buurthuis met stenen {loc}."),
+    ],
+    "hennepteelt": [
+        ("n", "Tijdens controle sterke hennepgeur waargenomen bij woning {loc}, ramen afgeplakt."),
+        ("w", "buurman heeft op zolder een wietkwekerij volgens mij, lampen branden de hele nacht en het stinkt"),
+    ],
+    "drugshandel": [
+        ("n", "Waargenomen: herhaaldelijke overdrachten tussen een scooterrijder en voetgangers {loc}, vermoedelijk drugs."),
+        ("w", "elke avond staat er een auto bij {plek_sub} waar mensen even instappen en weer uitstappen"),
+    ],
+    "korte-bezoekjes": [
+        ("n", "Opvallend veel loop naar één adres {loc}, bezoekers blijven telkens een paar minuten."),
+    ],
+    "drugsafval": [
+        ("n", "Gedumpte vaten en jerrycans met sterke chemische lucht aangetroffen {loc}; brandweer ingelicht."),
+        ("w", "zakken met rare witte troep en vaten gedumpt in de berm {loc}"),
+    ],
+    "dekmantel": [
+        ("n", "Belwinkel {loc} heeft geen klanten maar wel steeds andere eigenaren; mogelijk witwassen."),
+        ("w", "nagelstudio {loc} is altijd dicht maar er gaan elke avond mensen met tassen naar binnen"),
+    ],
+    "mensenhandel-prostitutie": [
+        ("n", "Signalen van uitbuiting: arbeiders {loc_ind} werken 12 uur per dag en slapen op het bedrijfsterrein."),
+        ("w", "meisje van 16 wordt steeds door oudere mannen in een dure auto opgehaald bij school"),
+    ],
+    "overbewoning": [
+        ("n", "Controle: in een woning {loc} verblijven circa {n2} personen, matrassen in elke kamer."),
+        ("w", "huisjesmelker {loc} stopt 10 man in een huis van 3 kamers"),
+    ],
+    "motorclub": [
+        ("n", "Groep leden van een motorclub in colors bij een bedrijfspand {loc_ind}, bewoners voelen zich geintimideerd."),
+    ],
+    "afpersing": [
+        ("n", "Ondernemer {loc} meldt dat hij wordt afgeperst: hij moet maandelijks betalen of zijn zaak wordt vernield."),
+        ("w", "ze zeggen dat mijn winkel in de fik gaat als ik niet betaal"),
+    ],
+    "witwassen": [
+        ("n", "Buurtbewoner zonder werk koopt contant een nieuwe auto en een woning {loc}."),
+    ],
+    "woonfraude": [
+        ("n", "Woning {loc} wordt verhuurd aan toeristen en arbeiders terwijl de huurder in het buitenland woont."),
+    ],
+    "verdachte-loods": [
+        ("n", "Bedrijfshal {loc_ind} met geblindeerde ramen, 's nachts af en aan rijdende busjes en geen bedrijfsnaam."),
+    ],
+    "winkeldiefstal": [
+        ("n", "Winkelmedewerker meldt diefstal uit {winkel} {loc}: dader heeft [cosmetica|vlees|elektronica] in een tas gestopt en is weggerend."),
+        ("w", "alweer gejat in mijn winkel, camera's hebben het, wie komt er"),
+        ("f", "Wij als winkeliers in de {straat} hebben steeds vaker te maken met diefstal. Er wordt gestolen met geprepareerde tassen en de daders zijn brutaal tegen ons personeel."),
+    ],
+    "overval": [
+        ("n", "Gewapende overval op {winkel} {loc}, daders gevlucht op een scooter."),
+        ("w", "we zijn net overvallen in de winkel, ze hadden een pistool"),
+    ],
+    "zakkenrollers": [
+        ("n", "Zakkenrollerij in de drukte van {plek_winkel}: meerdere bezoekers missen hun portemonnee."),
+        ("w", "tasjesdief op de weekmarkt, heeft mijn portemonnee gepakt"),
+    ],
+    "betaalfraude": [
+        ("n", "Winkelier {loc} meldt een klant die met een vervalst betaalbewijs wilde afrekenen."),
+        ("w", "iemand betaalt met valse tientjes bij de bakker"),
+    ],
+    "bedrijfsinbraak": [
+        ("n", "Inbraak in winkelpand {loc}: rolluik geforceerd, kassa en voorraad weg."),
+        ("w", "ramkraak op de telefoonwinkel {loc}, hele pui eruit"),
+    ],
+    "brandgevaar": [
+        ("n", "Tijdens controle brandgevaarlijke opslag aangetroffen in het winkelpand {loc}: gasflessen naast de meterkast."),
+        ("w", "vluchtweg van de flat {loc} staat vol met scooters en accu's, als er brand komt kan niemand eruit"),
+    ],
+    "nooduitgang": [
+        ("n", "Nooduitgang van {horeca} {loc} tijdens openingstijd afgesloten aangetroffen."),
+    ],
+    "gasgeur": [
+        ("n", "Sterke gaslucht in de winkelstraat {loc}; ondernemers hebben hun zaak verlaten."),
+        ("w", "het ruikt echt heel sterk naar gas in het trappenhuis {loc}"),
+    ],
+    "onveilig-gebouw": [
+        ("n", "Bouwvallig pand {loc}: gevelstenen liggen los en het dak lekt."),
+        ("w", "balkon hangt los bij de flat {loc}, kan zo naar beneden vallen"),
+    ],
+    "verkeer-winkelgebied": [
+        ("n", "Bevoorradingsverkeer in de winkelstraat {loc} buiten de venstertijden; voetgangers moeten uitwijken."),
+        ("w", "auto's rijden gewoon door de winkelstraat tussen de mensen door"),
+    ],
+    "drukte-markt-evenement": [
+        ("n", "Te veel bezoekers op de markt {loc}: doorgangen geblokkeerd, geen ruimte voor hulpdiensten."),
+        ("w", "braderie is levensgevaarlijk druk, mensen worden tegen de kramen gedrukt"),
+    ],
+    "agressie-personeel": [
+        ("n", "Medewerker van {winkel} {loc} bedreigd door een klant die werd aangesproken op zijn gedrag."),
+    ],
+    "gaten-in-de-weg": [
+        ("n", "Wegdek {loc} ligt open na werkzaamheden en is niet goed dichtgemaakt."),
+        ("w", "diepe kuil in het fietspad {loc}, mijn band is lek"),
+    ],
+    "straatverlichting": [
+        ("n", "Straatlantaarn {loc} knippert de hele nacht."),
+        ("w", "hele straat donker, alle lampen uit {loc}"),
+    ],
+    "huisdier-kwijt": [
+        ("n", "Weggelopen hond gevonden {loc}, we zoeken de eigenaar."),
+    ],
+    "vragen": [
+        ("n", "Ik wil graag weten wanneer de nieuwe speeltuin {loc} klaar is."),
+        ("w", "kan iemand me vertellen waar ik mijn oude kast kwijt kan"),
+    ],
+    "bomen-groen": [
+        ("n", "Boomwortels drukken de tegels omhoog {loc}."),
+        ("w", "takken hangen over het fietspad {loc}, je moet bukken"),
+    ],
+    "containers": [
+        ("n", "Kliko niet geleegd {loc}."),
+        ("w", "glasbak al een week vol {loc}"),
+    ],
+    "dieren-ongedierte": [
+        ("n", "Ratten bij de containers {loc}."),
+        ("w", "dode duif ligt al dagen op de stoep {loc}"),
+    ],
+    "verkeerslicht-borden": [
+        ("n", "Verkeersbord {loc} is gedraaid en wijst de verkeerde kant op."),
+    ],
+    "speeltoestel-meubilair": [
+        ("n", "Wip in de speeltuin {loc} is gebroken."),
+    ],
+    "gladheid-water": [
+        ("n", "Wateroverlast op straat {loc} na elke regenbui."),
+    ],
+}
+
+# Very short reports (two to five words, as typed in an app with the category already picked),
+# so that short texts are not mostly OTHER (seed items) and "short" does not mean "OTHER".
+SHORT_TEMPLATES = {
+    "woninginbraak": ["inbraak {straat}", "ingebroken bij ons", "inbraak woning, deur geforceerd"],
+    "verdachte-persoon-woning": ["verdachte man bij de huizen", "iemand loert in tuinen", "vreemde man bij voordeuren"],
+    "auto-inbraak": ["auto opengebroken", "autoruit ingeslagen {straat}", "inbraak in mijn auto"],
+    "fietsdiefstal": ["fiets gestolen", "mijn fiets is gestolen", "e-bike weg, slot doorgeknipt", "fiets gejat bij station"],
+    "vandalisme": ["bushokje vernield", "alles kapotgemaakt in de speeltuin", "ruit ingegooid"],
+    "geluidsoverlast": ["harde muziek buren", "geluidsoverlast {straat}", "buren feest tot 4 uur"],
+    "afval-dumpen": ["afval gedumpt", "grofvuil naast container", "matras gedumpt {straat}"],
+    "burenruzie": ["ruzie met de buren", "buurman bedreigt ons", "burenruzie"],
+    "verward-dronken": ["dronken man op straat", "verwarde vrouw {straat}", "zwerver in portiek"],
+    "intimidatie": ["man valt vrouwen lastig", "nagefloten en bedreigd", "straatintimidatie {straat}"],
+    "loslopende-honden": ["loslopende hond", "hond beet mijn kind", "agressieve hond los"],
+    "hardrijden": ["te hard gereden", "racen in woonwijk", "auto's scheuren door straat"],
+    "verdacht-voertuig": ["verdacht busje", "auto rijdt rondjes", "verdachte auto met inzittenden"],
+    "overige-buurt": ["hondenpoep overal", "wildplassers", "foutparkeerders stoep"],
+    "hangjongeren": ["hangjongeren", "hangjongeren {plek_jeugd}", "jongeren hangen in portiek", "hangjeugd weer"],
+    "scooters-intimidatie": ["scooterjongens", "jongeren op scooters", "fatbikes op de stoep"],
+    "vechtpartij": ["vechtpartij jongeren", "jongens vechten", "knokpartij bij school"],
+    "lachgas": ["lachgas", "lachgasballonnen", "lachgas in auto jongeren"],
+    "drugs-alcohol-jongeren": ["jongeren blowen", "kinderen drinken alcohol", "tieners roken wiet"],
+    "vuurwerk-naar-mensen": ["vuurwerk naar mensen", "jongeren gooien vuurwerk", "cobra naar hond gegooid"],
+    "pesten-bedreigen": ["mijn zoon wordt gepest", "kinderen bedreigd", "jongeren pesten buurman"],
+    "stenen-gooien": ["jongeren gooien stenen", "stenen naar de bus"],
+    "hennepteelt": ["wietlucht", "hennepkwekerij", "wietplantage bij buren", "ramen afgeplakt, ruikt naar wiet"],
+    "drugshandel": ["drugshandel", "dealer bij bushalte", "er wordt gedeald"],
+    "korte-bezoekjes": ["veel aanloop bij nr {nr}", "korte bezoekjes", "steeds mensen aan de deur"],
+    "drugsafval": ["vaten gedumpt", "drugsafval", "jerrycans met chemische lucht"],
+    "dekmantel": ["dekmantel", "winkel zonder klanten", "witwaspraktijk"],
+    "mensenhandel-prostitutie": ["illegale prostitutie", "mensenhandel", "uitbuiting arbeiders"],
+    "overbewoning": ["overbewoning", "te veel bewoners", "huisjesmelker"],
+    "motorclub": ["motorclub", "motorbende clubhuis", "outlaw bikers"],
+    "afpersing": ["afpersing", "beschermingsgeld geeist", "ondernemer afgeperst"],
+    "witwassen": ["witwassen", "alles contant betaald"],
+    "woonfraude": ["woonfraude", "illegale onderhuur"],
+    "verdachte-loods": ["verdachte loods", "rare loods bedrijventerrein"],
+    "winkeldiefstal": ["winkeldief", "winkeldiefstal", "dief in de winkel", "winkeldief gepakt"],
+    "overval": ["overval", "overval op winkel", "gewapende overval"],
+    "zakkenrollers": ["zakkenroller", "portemonnee gerold", "tasjesdief markt"],
+    "betaalfraude": ["vals geld", "betaalfraude", "nep betaalverzoek"],
+    "bedrijfsinbraak": ["ramkraak", "inbraak winkel", "bedrijfsinbraak"],
+    "brandgevaar": ["brandgevaar", "brandgevaarlijk", "rook uit meterkast"],
+    "nooduitgang": ["nooduitgang geblokkeerd", "nooduitgang op slot", "vluchtroute versperd"],
+    "gasgeur": ["gaslucht", "ruik gas", "gaslek"],
+    "onveilig-gebouw": ["onveilig gebouw", "gevel valt naar beneden", "balkon los"],
+    "verkeer-winkelgebied": ["vrachtwagen in winkelstraat", "auto's in voetgangersgebied", "laden en lossen gevaarlijk"],
+    "drukte-markt-evenement": ["te druk op de markt", "gedrang bij evenement", "veel te druk bazaar"],
+    "agressie-personeel": ["klant bedreigt personeel", "agressie in winkel"],
+    "gaten-in-de-weg": ["gat in de weg", "losse tegels", "kuil in fietspad"],
+    "straatverlichting": ["lantaarnpaal kapot", "straatlamp stuk", "licht doet het niet"],
+    "huisdier-kwijt": ["kat vermist", "hond gevonden", "poes kwijt"],
+    "vragen": ["vraag", "wanneer ophalen grofvuil?", "hoe werkt dit"],
+    "bomen-groen": ["boom omgevallen", "takken op straat", "gras maaien"],
+    "containers": ["container vol", "kliko kapot", "glasbak vol"],
+    "dieren-ongedierte": ["ratten", "dode kat op straat", "wespennest"],
+    "verkeerslicht-borden": ["stoplicht kapot", "verkeersbord om"],
+    "speeltoestel-meubilair": ["schommel kapot", "bankje stuk"],
+    "gladheid-water": ["glad", "riool verstopt"],
+}
+
+for _t in TOPICS:
+    _t["templates"] = (_t["templates"] + EXTRA_TEMPLATES.pop(_t["name"], [])
+                       + MORE_TEMPLATES.pop(_t["name"], [])
+                       + [("k", t) for t in SHORT_TEMPLATES.pop(_t["name"], [])])
+assert not MORE_TEMPLATES, "MORE_TEMPLATES names unknown topics: %s" % sorted(MORE_TEMPLATES)
+assert not SHORT_TEMPLATES, "SHORT_TEMPLATES names unknown topics: %s" % sorted(SHORT_TEMPLATES)
+assert not EXTRA_TEMPLATES, "EXTRA_TEMPLATES names unknown topics: %s" % sorted(EXTRA_TEMPLATES)
