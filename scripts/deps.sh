@@ -6,7 +6,7 @@ set -euo pipefail
 WIJKWACHT_PACKAGES=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libabsl-dev libssl-dev libs2-dev nlohmann-json3-dev
+  librocksdb-dev libabsl-dev libssl-dev libs2-dev nlohmann-json3-dev libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 
