@@ -57,6 +57,15 @@ bool RateLimiter::Full(double tokens, absl::Time last, absl::Time now) const {
   return tokens + absl::ToDoubleSeconds(now - last) * options_.rate_per_second >= options_.burst;
 }
 
+void RateLimiter::Release(absl::string_view key, double cost) {
+  if (!valid_ || !(cost > 0)) return;
+  Shard& shard = ShardFor(key);
+  absl::MutexLock lock(&shard.mu);
+  auto it = shard.buckets.find(key);
+  if (it == shard.buckets.end()) return;
+  it->second.tokens = std::min(options_.burst, it->second.tokens + cost);
+}
+
 absl::Status RateLimiter::Acquire(absl::string_view key, double cost) {
   if (!valid_) return absl::InvalidArgumentError("rate limiter: invalid options");
   if (!(cost > 0) || cost > options_.burst) {

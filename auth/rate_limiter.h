@@ -47,6 +47,9 @@ class RateLimiter {
   ~RateLimiter();
 
   [[nodiscard]] absl::Status Acquire(absl::string_view key, double cost = 1.0);
+  // Gives back `cost` tokens taken by a successful Acquire whose request was refused
+  // elsewhere (capped at the burst; a no-op for a key no longer tracked).
+  void Release(absl::string_view key, double cost = 1.0);
 
   // Number of buckets currently held (never above max_keys).
   [[nodiscard]] size_t TrackedKeys() const;

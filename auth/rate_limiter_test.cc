@@ -120,3 +120,26 @@ TEST_F(RateLimiterTest, ConcurrentAcquiresNeverExceedBurst) {
 
 }  // namespace
 }  // namespace wijkwacht::auth
+
+namespace wijkwacht::auth {
+namespace {
+
+TEST(RateLimiterReleaseTest, ReleaseGivesBackTokensUpToTheBurst) {
+  FakeClock clock(absl::FromUnixSeconds(1'700'000'000));
+  RateLimiter limiter({/*rate_per_second=*/1, /*burst=*/2, /*max_keys=*/100, &clock});
+  ASSERT_TRUE(limiter.Acquire("d").ok());
+  ASSERT_TRUE(limiter.Acquire("d").ok());
+  EXPECT_FALSE(limiter.Acquire("d").ok());
+  limiter.Release("d");
+  EXPECT_TRUE(limiter.Acquire("d").ok());
+  limiter.Release("d");
+  limiter.Release("d");
+  limiter.Release("d");  // capped at the burst of 2
+  EXPECT_TRUE(limiter.Acquire("d").ok());
+  EXPECT_TRUE(limiter.Acquire("d").ok());
+  EXPECT_FALSE(limiter.Acquire("d").ok());
+  limiter.Release("unknown");  // no-op
+}
+
+}  // namespace
+}  // namespace wijkwacht::auth

@@ -93,8 +93,15 @@ absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
     }
   }
   if (access->rate_limited) {
-    if (absl::Status s = Limit(options_.device_writes, caller.DeviceId()); !s.ok()) return s;
-    if (absl::Status s = Limit(options_.peer_writes, caller.peer); !s.ok()) return s;
+    const std::string device = caller.DeviceId();
+    if (absl::Status s = Limit(options_.device_writes, device); !s.ok()) return s;
+    if (absl::Status s = Limit(options_.peer_writes, caller.peer); !s.ok()) {
+      // Refused by the peer limit: the device's token was not used after all.
+      if (options_.device_writes != nullptr && !device.empty()) {
+        options_.device_writes->Release(device);
+      }
+      return s;
+    }
   }
   return caller;
 }
