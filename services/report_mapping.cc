@@ -62,6 +62,23 @@ storage::NewReport BuildNewReport(const v1::Report& input, const report::IngestD
   out.area_codes = decision.area_codes;
   out.s2_cell_id = decision.s2_cell_id;
   out.reporter = decision.reporter;
+  out.dedup = report::DedupFeatures(decision);
+  return out;
+}
+
+v1::IncidentMatch IncidentMatchToProto(const storage::ScoredIncident& match) {
+  v1::IncidentMatch out;
+  const dedup::IncidentFeatures& incident = match.incident;
+  out.set_incident(absl::StrCat("incidents/", incident.id));
+  out.set_score(match.score.score);
+  out.set_distance_meters(match.score.distance_meters);
+  out.set_theme(static_cast<v1::Theme>(incident.theme));
+  out.set_category(incident.category);
+  *out.mutable_first_observed_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+      absl::ToUnixNanos(incident.first_observed));
+  *out.mutable_last_observed_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+      absl::ToUnixNanos(incident.last_observed));
+  out.set_report_count(incident.report_count);
   return out;
 }
 

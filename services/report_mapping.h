@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "domain/report/ingest.h"
+#include "storage/incident_store.h"
 #include "storage/report_store.h"
 #include "wijkwacht/v1/report.pb.h"
 
@@ -17,6 +18,9 @@ namespace wijkwacht::services {
 // What the store writes: the client's fields, normalised, plus the derived fields.
 [[nodiscard]] storage::NewReport BuildNewReport(const v1::Report& input,
                                                 const report::IngestDecision& decision);
+
+// An open incident PreviewReport offers, with its match score.
+[[nodiscard]] v1::IncidentMatch IncidentMatchToProto(const storage::ScoredIncident& match);
 
 // The time of a Timestamp within the valid range (years 1-9999, nanos in [0, 1e9)), else
 // INVALID_ARGUMENT on `field`.

@@ -16,6 +16,10 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 constexpr int kDefaultPageSize = 50;
+// PreviewReport shows at most this many incidents, from this score on: a little below the
+// joining threshold, so the reporter can still pick one the server would not join on its own.
+constexpr size_t kMaxPreviewMatches = 5;
+constexpr double kMinPreviewScore = 0.45;
 
 absl::StatusOr<int> PageSize(int requested) {
   if (requested < 0) return InvalidFieldError("page_size", "must not be negative");
@@ -151,8 +155,17 @@ void ReportServiceImpl::Preview(const Caller& caller, const v1::PreviewReportReq
       Prepare(caller, &request.report(), request.has_report());
   if (!prepared.ok()) return done(prepared.status());
   *response->mutable_report() = std::move(prepared->report);
-  // matching_incidents stays empty until reports are grouped into incidents.
-  done(absl::OkStatus());
+  parts_.workers->Schedule([this, response, done = std::move(done),
+                            features = std::move(prepared->dedup)] {
+    absl::StatusOr<std::vector<storage::ScoredIncident>> matches =
+        parts_.incidents->FindMatches(features, kMaxPreviewMatches, kMinPreviewScore);
+    if (matches.ok()) {
+      for (const storage::ScoredIncident& m : *matches) {
+        *response->add_matching_incidents() = IncidentMatchToProto(m);
+      }
+    }
+    done(matches.status());
+  });
 }
 
 void ReportServiceImpl::Get(const Caller& caller, const v1::GetReportRequest& request,

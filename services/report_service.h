@@ -3,7 +3,7 @@
 // Handlers are thin: validate and map the request, call the domain (ReportIngest) and the
 // store, map the status with ToGrpcStatus. SubmitReport answers only after the store has made
 // the report durable (the reactor finishes from the storage writer's callback), so no gRPC
-// thread waits on fsync. ListReports runs its index scan on a worker pool.
+// thread waits on fsync. ListReports and PreviewReport's incident search run on a worker pool.
 //
 // Thread safety: one instance serves all calls concurrently; the referenced parts must be
 // thread-safe and outlive the service.
@@ -13,6 +13,7 @@
 #include "domain/catalog/category_catalog.h"
 #include "domain/report/ingest.h"
 #include "services/unary_call.h"
+#include "storage/incident_store.h"
 #include "storage/report_store.h"
 #include "wijkwacht/v1/report.grpc.pb.h"
 
@@ -32,6 +33,7 @@ class ReportServiceImpl final : public RawReportService {
   struct Parts {
     const report::ReportIngest* ingest = nullptr;
     storage::ReportStore* store = nullptr;
+    const storage::IncidentStore* incidents = nullptr;
     const catalog::CategoryCatalog* catalog = nullptr;
     WorkerPool* workers = nullptr;
     const CallGate* gate = nullptr;

@@ -47,7 +47,15 @@ class ServerImpl final : public WijkwachtServer {
     absl::StatusOr<std::unique_ptr<storage::Engine>> engine = storage::Engine::Open(engine_options);
     if (!engine.ok()) return engine.status();
     self->engine_ = *std::move(engine);
-    self->report_store_ = storage::NewReportStore(self->engine_.get());
+    if (absl::Status s = dedup::ValidateDedupOptions(options.dedup); !s.ok()) {
+      self->engine_->Shutdown();
+      return PrefixFieldPaths(s, "dedup");
+    }
+    self->matcher_ = std::make_unique<dedup::IncidentMatcher>(options.dedup, self->catalog_.get());
+    self->incident_store_ =
+        std::make_unique<storage::IncidentStore>(self->engine_.get(), self->matcher_.get());
+    self->report_store_ =
+        storage::NewReportStore(self->engine_.get(), self->incident_store_.get());
     self->identities_ = std::make_unique<storage::IdentityStore>(self->engine_.get());
     if (absl::Status s = self->SetUpAuth(options); !s.ok()) {
       self->engine_->Shutdown();
@@ -67,8 +75,8 @@ class ServerImpl final : public WijkwachtServer {
         options.limits});
     self->workers_ = std::make_unique<WorkerPool>(options.worker_threads);
     self->report_service_ = std::make_unique<ReportServiceImpl>(ReportServiceImpl::Parts{
-        self->ingest_.get(), self->report_store_.get(), self->catalog_.get(),
-        self->workers_.get(), self->gate_.get()});
+        self->ingest_.get(), self->report_store_.get(), self->incident_store_.get(),
+        self->catalog_.get(), self->workers_.get(), self->gate_.get()});
     self->unimplemented_ = std::make_unique<UnimplementedService>(self->gate_.get());
 
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
@@ -241,6 +249,8 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<catalog::CategoryCatalog> catalog_;
   std::unique_ptr<classify::ThemeClassifier> classifier_;
   std::unique_ptr<storage::Engine> engine_;
+  std::unique_ptr<dedup::IncidentMatcher> matcher_;
+  std::unique_ptr<storage::IncidentStore> incident_store_;
   std::unique_ptr<storage::ReportStore> report_store_;
   std::unique_ptr<report::ReportIngest> ingest_;
   std::unique_ptr<WorkerPool> workers_;

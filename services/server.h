@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "domain/dedup/incident_matcher.h"
 #include "domain/report/ingest.h"
 
 namespace wijkwacht::services {
@@ -39,6 +40,8 @@ struct ServerOptions {
   std::string theme_model_path;
   double review_threshold = 0.6;
   report::IngestLimits limits;
+  // Grouping of reports into incidents (radius, time window per theme, threshold).
+  dedup::DedupOptions dedup;
   int max_receive_message_bytes = 4 << 20;
   // Clients may ping at most this often; faster pings get the connection closed.
   absl::Duration keepalive_min_time = absl::Seconds(10);

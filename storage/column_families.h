@@ -17,6 +17,8 @@ enum class ColumnFamily : int {
   kChangeLog,
   kDevices,
   kUsers,
+  kIncidents,
+  kIncidentsByCell,
 };
 
 struct ColumnFamilySpec {
@@ -25,7 +27,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 9> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 11> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: schema_version"},
     {ColumnFamily::kReports, "reports",
@@ -40,6 +42,11 @@ inline constexpr std::array<ColumnFamilySpec, 9> kColumnFamilies = {{
      "sequence (BE64) -> wijkwacht.internal.ChangeEvent"},
     {ColumnFamily::kDevices, "devices", "device id -> wijkwacht.internal.DeviceRecord"},
     {ColumnFamily::kUsers, "users", "username -> wijkwacht.internal.UserRecord"},
+    {ColumnFamily::kIncidents, "incidents",
+     "incident id -> wijkwacht.internal.StoredIncident"},
+    {ColumnFamily::kIncidentsByCell, "incidents_by_cell",
+     "S2 cell id of the centre at dedup::kIncidentCellLevel (BE64) last_observed_micros(BE64) "
+     "incident id -> wijkwacht.internal.IncidentCandidate; open incidents only"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();

@@ -1,6 +1,7 @@
 #include "storage/engine.h"
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -9,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/btree_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
@@ -76,7 +77,7 @@ rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(ColumnFamily cf,
   return options;
 }
 
-// Stages a group's writes. Reads see earlier staged writes through a hash overlay; an undo
+// Stages a group's writes. Reads see earlier staged writes through an ordered overlay; an undo
 // log restores the overlay when one WriteFn is rolled back. At commit the staged operations
 // are written sorted by (column family, key): consecutive memtable inserts then land next to
 // each other, so the skip list reuses its last position instead of descending from the top
@@ -95,6 +96,35 @@ class RocksWriteContext final : public WriteContext {
     if (s.IsNotFound()) return std::nullopt;
     if (!s.ok()) return FromRocks(s);
     return value;
+  }
+  absl::Status Scan(ColumnFamily cf, absl::string_view start, absl::string_view prefix,
+                    const ScanVisitor& visit) override {
+    rocksdb::Iterator* it = Iterator(cf);
+    it->Seek(rocksdb::Slice(start.data(), start.size()));
+    const std::string staged_prefix = StagedKey(cf, prefix);
+    auto staged = staged_.lower_bound(StagedKey(cf, start));
+    for (;;) {
+      const bool db_valid = it->Valid() && it->key().starts_with(rocksdb::Slice(
+                                               prefix.data(), prefix.size()));
+      const bool staged_valid =
+          staged != staged_.end() &&
+          absl::string_view(staged->first).substr(0, staged_prefix.size()) == staged_prefix;
+      if (!db_valid && !staged_valid) break;
+      const absl::string_view db_key =
+          db_valid ? absl::string_view(it->key().data(), it->key().size()) : absl::string_view();
+      const absl::string_view staged_key =
+          staged_valid ? absl::string_view(staged->first).substr(1) : absl::string_view();
+      if (staged_valid && (!db_valid || staged_key <= db_key)) {
+        if (db_valid && staged_key == db_key) it->Next();  // the staged value wins
+        const std::optional<std::string>& value = staged->second;
+        ++staged;
+        if (value && !visit(staged_key, *value)) break;
+      } else {
+        if (!visit(db_key, absl::string_view(it->value().data(), it->value().size()))) break;
+        it->Next();
+      }
+    }
+    return FromRocks(it->status());
   }
   void Put(ColumnFamily cf, absl::string_view key, absl::string_view value) override {
     Stage(cf, key, std::string(value));
@@ -125,17 +155,12 @@ class RocksWriteContext final : public WriteContext {
 
   // The staged state as one WriteBatch, sorted by (column family, key).
   rocksdb::WriteBatch BuildBatch() const {
-    std::vector<const std::pair<const std::string, std::optional<std::string>>*> entries;
-    entries.reserve(staged_.size());
-    for (const auto& entry : staged_) entries.push_back(&entry);
-    std::sort(entries.begin(), entries.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
     rocksdb::WriteBatch batch;
-    for (const auto* entry : entries) {
-      rocksdb::ColumnFamilyHandle* handle = Handle(static_cast<ColumnFamily>(entry->first[0]));
-      rocksdb::Slice key(entry->first.data() + 1, entry->first.size() - 1);
-      if (entry->second) {
-        batch.Put(handle, key, *entry->second);
+    for (const auto& [staged_key, value] : staged_) {
+      rocksdb::ColumnFamilyHandle* handle = Handle(static_cast<ColumnFamily>(staged_key[0]));
+      rocksdb::Slice key(staged_key.data() + 1, staged_key.size() - 1);
+      if (value) {
+        batch.Put(handle, key, *value);
       } else {
         batch.Delete(handle, key);
       }
@@ -169,13 +194,26 @@ class RocksWriteContext final : public WriteContext {
   rocksdb::ColumnFamilyHandle* Handle(ColumnFamily cf) const {
     return handles_[static_cast<size_t>(cf)];
   }
+  // One iterator per column family for the whole group: it sees the state before the group,
+  // and the staged changes are merged in by Scan.
+  rocksdb::Iterator* Iterator(ColumnFamily cf) {
+    std::unique_ptr<rocksdb::Iterator>& it = iterators_[static_cast<size_t>(cf)];
+    if (it == nullptr) {
+      rocksdb::ReadOptions read_options;
+      read_options.total_order_seek = true;
+      it.reset(db_->NewIterator(read_options, Handle(cf)));
+    }
+    return it.get();
+  }
 
   rocksdb::DB* db_;
   const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
   uint64_t* next_sequence_;
   absl::Time now_;
-  // Staged key -> value (nullopt = delete); the last write of a key wins.
-  absl::flat_hash_map<std::string, std::optional<std::string>> staged_;
+  // Staged key -> value (nullopt = delete), ordered so that scans can merge it with the DB
+  // and the batch is written sorted; the last write of a key wins.
+  absl::btree_map<std::string, std::optional<std::string>> staged_;
+  std::array<std::unique_ptr<rocksdb::Iterator>, kNumColumnFamilies> iterators_;
   std::vector<Undo> undo_;
   size_t undo_mark_ = 0;
 };

@@ -63,6 +63,14 @@ class WriteContext {
   // The current value including changes staged earlier in this group; nullopt if absent.
   [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> Get(ColumnFamily cf,
                                                                       absl::string_view key) = 0;
+  // Visits keys >= `start` that begin with `prefix`, in order, including changes staged
+  // earlier in this group (a staged delete hides the key); stops when `visit` returns false.
+  // The visitor must not stage changes.
+  [[nodiscard]] virtual absl::Status Scan(ColumnFamily cf, absl::string_view start,
+                                          absl::string_view prefix,
+                                          const std::function<bool(absl::string_view key,
+                                                                   absl::string_view value)>&
+                                              visit) = 0;
   virtual void Put(ColumnFamily cf, absl::string_view key, absl::string_view value) = 0;
   virtual void Delete(ColumnFamily cf, absl::string_view key) = 0;
   // Stamps `event` with the next sequence and time, and stages it in the change log.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "storage/keys.h"
 #include "storage/test_util.h"
@@ -18,6 +19,57 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenAt(const std::string& dir) {
   EngineOptions options;
   options.data_dir = dir;
   return Engine::Open(options);
+}
+
+TEST(EngineTest, WriteContextScanMergesStagedChangesWithTheDatabase) {
+  testing::TempDir dir;
+  auto engine = OpenAt(dir.path());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  ASSERT_TRUE((*engine)
+                  ->CommitAndWait([](WriteContext& ctx) {
+                    for (const char* k : {"a1", "a3", "a5", "b1"}) {
+                      ctx.Put(ColumnFamily::kIncidentsByCell, k, "db");
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  std::vector<std::string> seen;
+  ASSERT_TRUE((*engine)
+                  ->CommitAndWait([&](WriteContext& ctx) {
+                    ctx.Put(ColumnFamily::kIncidentsByCell, "a2", "staged");
+                    ctx.Put(ColumnFamily::kIncidentsByCell, "a3", "staged");  // overrides
+                    ctx.Delete(ColumnFamily::kIncidentsByCell, "a5");         // hides
+                    ctx.Put(ColumnFamily::kIncidentsByCell, "a6", "staged");
+                    ctx.Put(ColumnFamily::kReports, "a4", "other column family");
+                    return ctx.Scan(ColumnFamily::kIncidentsByCell, "a2", "a",
+                                    [&](absl::string_view k, absl::string_view v) {
+                                      seen.push_back(absl::StrCat(k, "=", v));
+                                      return true;
+                                    });
+                  })
+                  .ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"a2=staged", "a3=staged", "a6=staged"}));
+
+  // A WriteFn that fails is rolled back: a later WriteFn of the group no longer sees it.
+  std::atomic<int> visible{-1};
+  (*engine)->Commit(
+      [](WriteContext& ctx) {
+        ctx.Put(ColumnFamily::kIncidentsByCell, "c1", "x");
+        return absl::AbortedError("no");
+      },
+      [](absl::Status) {});
+  ASSERT_TRUE((*engine)
+                  ->CommitAndWait([&](WriteContext& ctx) {
+                    int n = 0;
+                    absl::Status s = ctx.Scan(ColumnFamily::kIncidentsByCell, "c", "c",
+                                              [&](absl::string_view, absl::string_view) {
+                                                return ++n, true;
+                                              });
+                    visible = n;
+                    return s;
+                  })
+                  .ok());
+  EXPECT_EQ(visible.load(), 0);
 }
 
 TEST(EngineTest, ConcurrentCommitsAreAllDurableWithGaplessSequences) {

@@ -74,13 +74,14 @@ absl::StatusOr<internal::StoredReport> ParseStored(absl::string_view bytes) {
 
 class EngineReportStore final : public ReportStore {
  public:
-  explicit EngineReportStore(Engine* engine) : engine_(engine) {}
+  EngineReportStore(Engine* engine, const IncidentStore* incidents)
+      : engine_(engine), incidents_(incidents) {}
 
   void SubmitAsync(NewReport report, SubmitDone done) override {
     auto input = std::make_shared<NewReport>(std::move(report));
     auto outcome = std::make_shared<SubmitOutcome>();
     engine_->Commit(
-        [input, outcome](WriteContext& ctx) { return Stage(*input, ctx, *outcome); },
+        [this, input, outcome](WriteContext& ctx) { return Stage(*input, ctx, *outcome); },
         [outcome, done = std::move(done)](absl::Status status) {
           if (!status.ok()) return done(std::move(status));
           done(std::move(*outcome));
@@ -157,7 +158,7 @@ class EngineReportStore final : public ReportStore {
 
  private:
   // Runs on the engine's writer thread.
-  static absl::Status Stage(const NewReport& input, WriteContext& ctx, SubmitOutcome& outcome) {
+  absl::Status Stage(const NewReport& input, WriteContext& ctx, SubmitOutcome& outcome) const {
     const std::string& id = input.report.id();
     WW_ASSIGN_OR_RETURN(std::optional<std::string> fingerprint,
                         ctx.Get(ColumnFamily::kIdempotency, IdempotencyKey(id)));
@@ -184,6 +185,15 @@ class EngineReportStore final : public ReportStore {
     *report.mutable_update_time() = report.create_time();
     const absl::Time observed = FromTimestamp(report.observed_time());
 
+    IncidentMember member;
+    member.report_id = id;
+    member.features = input.dedup;
+    member.area = report.area();
+    member.area_codes = input.area_codes;
+    member.needs_review = report.needs_review();
+    WW_ASSIGN_OR_RETURN(IncidentAssignment assignment, incidents_->Assign(ctx, member));
+    report.set_incident_id(absl::StrCat("incidents/", assignment.incident_id));
+
     internal::ChangeEvent event;
     internal::ReportCreated& created = *event.mutable_report_created();
     created.set_report_id(id);
@@ -192,6 +202,8 @@ class EngineReportStore final : public ReportStore {
     created.set_category(report.category());
     *created.mutable_observed_time() = report.observed_time();
     created.set_s2_cell_id(input.s2_cell_id);
+    created.set_incident(report.incident_id());
+    created.set_incident_opened(assignment.opened);
     stored.set_create_sequence(ctx.AppendChange(event));
     stored.set_content_fingerprint(input.fingerprint);
     stored.set_reporter(input.reporter);
@@ -214,6 +226,7 @@ class EngineReportStore final : public ReportStore {
   }
 
   Engine* const engine_;
+  const IncidentStore* const incidents_;
 };
 
 }  // namespace
@@ -226,8 +239,8 @@ absl::StatusOr<SubmitOutcome> ReportStore::Submit(NewReport report) {
   return future.get();
 }
 
-std::unique_ptr<ReportStore> NewReportStore(Engine* engine) {
-  return std::make_unique<EngineReportStore>(engine);
+std::unique_ptr<ReportStore> NewReportStore(Engine* engine, const IncidentStore* incidents) {
+  return std::make_unique<EngineReportStore>(engine, incidents);
 }
 
 uint64_t S2CellParent(uint64_t cell_id, int level) {

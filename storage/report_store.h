@@ -1,7 +1,8 @@
 // ReportStore: durable, idempotent storage of reports and their indexes.
 //
 // Submit writes, in ONE synced batch (see Engine): the report, its idempotency record, its
-// area+time and S2 cell+time index entries and a change-log event. It is idempotent on the
+// area+time and S2 cell+time index entries, its incident (joined or opened, see
+// IncidentStore; the report's incident_id is set in the same write) and a change-log event. It is idempotent on the
 // report id: the same id with the same content fingerprint returns the stored report
 // (replayed = true, nothing written); the same id with another fingerprint fails with
 // ALREADY_EXISTS. Two submits of one id racing each other are serialized by the engine's
@@ -24,7 +25,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "domain/dedup/incident_matcher.h"
 #include "storage/engine.h"
+#include "storage/incident_store.h"
 #include "wijkwacht/internal/records.pb.h"
 #include "wijkwacht/v1/report.pb.h"
 
@@ -45,6 +48,8 @@ struct NewReport {
   uint64_t s2_cell_id = 0;
   // "devices/{id}" / "users/{name}" / "" (see internal::StoredReport.reporter).
   std::string reporter;
+  // What deduplication compares (location, time, theme, category, text vector).
+  dedup::ReportFeatures dedup;
 };
 
 struct SubmitOutcome {
@@ -85,8 +90,10 @@ class ReportStore {
   [[nodiscard]] virtual absl::StatusOr<ReportPage> List(const ReportQuery& query) const = 0;
 };
 
-// A ReportStore over `engine` (not owned; must outlive the store).
-[[nodiscard]] std::unique_ptr<ReportStore> NewReportStore(Engine* engine);
+// A ReportStore over `engine` that groups reports through `incidents` (neither owned; both
+// must outlive the store).
+[[nodiscard]] std::unique_ptr<ReportStore> NewReportStore(Engine* engine,
+                                                          const IncidentStore* incidents);
 
 // Parent of S2 cell `cell_id` at `level` (S2CellId::parent, without linking S2 here).
 [[nodiscard]] uint64_t S2CellParent(uint64_t cell_id, int level);

@@ -30,6 +30,12 @@ NewReport MakeReport(int n, const std::string& buurt = "BU03750003",
   r.fingerprint = absl::StrCat("fp", n);
   r.area_codes = {"GM0375", buurt};
   r.s2_cell_id = 0x47c6b1e3a5f00001ull + 2 * n;
+  // Far apart (about 1 km per n), so every report opens its own incident.
+  r.dedup.latitude = 52.40 + 0.01 * n;
+  r.dedup.longitude = 4.65;
+  r.dedup.observed = kBase + absl::Minutes(n);
+  r.dedup.theme = static_cast<catalog::Theme>(theme);
+  r.dedup.category = r.report.category();
   return r;
 }
 
@@ -44,10 +50,13 @@ class ReportStoreTest : public ::testing::Test {
     auto engine = Engine::Open(options);
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = *std::move(engine);
-    store_ = NewReportStore(engine_.get());
+    incidents_ = std::make_unique<IncidentStore>(engine_.get(), &matcher_);
+    store_ = NewReportStore(engine_.get(), incidents_.get());
   }
   testing::TempDir dir_;
   std::unique_ptr<Engine> engine_;
+  dedup::IncidentMatcher matcher_{dedup::DedupOptions{}, nullptr};
+  std::unique_ptr<IncidentStore> incidents_;
   std::unique_ptr<ReportStore> store_;
 };
 

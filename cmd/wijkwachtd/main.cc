@@ -25,6 +25,13 @@ ABSL_FLAG(std::string, theme_model, WIJKWACHT_DEFAULT_THEME_MODEL,
           "fastText theme model (its .calibration.json beside it); empty = category hint only");
 ABSL_FLAG(double, review_threshold, 0.6,
           "reports whose theme confidence is below this are flagged for human review");
+ABSL_FLAG(double, dedup_radius_meters, 150,
+          "reports within this distance of an open incident's centre may join it");
+ABSL_FLAG(double, dedup_threshold, wijkwacht::dedup::DedupOptions{}.threshold,
+          "minimum match score in [0, 1] for a report to join an incident");
+ABSL_FLAG(std::string, dedup_windows, "",
+          "time window per theme, e.g. PHYSICAL_BUSINESS=6h,SUBVERSION=336h (defaults in "
+          "deploy/README.md)");
 ABSL_FLAG(absl::Duration, max_report_age, absl::Hours(24 * 30),
           "oldest observed_time accepted, e.g. 720h");
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "largest request message accepted");
@@ -75,6 +82,14 @@ int main(int argc, char** argv) {
   options.limits.max_age = absl::GetFlag(FLAGS_max_report_age);
   options.theme_model_path = absl::GetFlag(FLAGS_theme_model);
   options.review_threshold = absl::GetFlag(FLAGS_review_threshold);
+  options.dedup.radius_meters = absl::GetFlag(FLAGS_dedup_radius_meters);
+  options.dedup.threshold = absl::GetFlag(FLAGS_dedup_threshold);
+  if (absl::Status s = wijkwacht::dedup::ParseTimeWindows(absl::GetFlag(FLAGS_dedup_windows),
+                                                          &options.dedup);
+      !s.ok()) {
+    std::fprintf(stderr, "wijkwachtd: --dedup_windows: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
   options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.keepalive_min_time = absl::GetFlag(FLAGS_keepalive_min_time);
   options.auth_enabled = absl::GetFlag(FLAGS_auth);

@@ -145,6 +145,7 @@ absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const 
     decision.theme = prediction.theme;
     decision.theme_confidence = prediction.confidence;
     decision.needs_review = prediction.needs_review;
+    decision.text_vector = options_.classifier->SentenceVector(d.description);
   } else {
     // No model: the category's theme hint, not model-scored.
     decision.theme = options_.catalog->Find(d.category)->theme_hint;
@@ -155,7 +156,23 @@ absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const 
   decision.s2_cell_id = S2CellId(S2LatLng::FromDegrees(d.latitude, d.longitude)).id();
   decision.fingerprint = ContentFingerprint(d);
   decision.reporter = d.reporter;
+  decision.latitude = d.latitude;
+  decision.longitude = d.longitude;
+  decision.accuracy_meters = d.accuracy_meters;
+  decision.category = d.category;
   return decision;
+}
+
+dedup::ReportFeatures DedupFeatures(const IngestDecision& decision) {
+  dedup::ReportFeatures f;
+  f.latitude = decision.latitude;
+  f.longitude = decision.longitude;
+  f.accuracy_meters = decision.accuracy_meters;
+  f.observed = decision.observed_time;
+  f.theme = decision.theme;
+  f.category = decision.category;
+  f.text_vector = decision.text_vector;
+  return f;
 }
 
 }  // namespace wijkwacht::report

@@ -26,6 +26,7 @@
 #include "domain/catalog/category_catalog.h"
 #include "domain/catalog/theme.h"
 #include "domain/classify/theme_classifier.h"
+#include "domain/dedup/incident_matcher.h"
 #include "domain/geo/area_index.h"
 
 namespace wijkwacht::report {
@@ -69,6 +70,13 @@ struct IngestDecision {
   uint64_t s2_cell_id = 0;  // leaf cell of the location
   std::string fingerprint;  // SHA-256 (32 raw bytes) of the client-supplied content
   std::string reporter;     // as in the draft
+  double latitude = 0;      // as in the draft
+  double longitude = 0;
+  double accuracy_meters = 0;
+  std::string category;
+  // fastText sentence vector of the description (L2-normalised) for deduplication; empty
+  // without a classifier.
+  std::vector<float> text_vector;
 };
 
 struct IngestOptions {
@@ -94,6 +102,9 @@ class ReportIngest {
  private:
   IngestOptions options_;
 };
+
+// What the incident matcher needs of a decided report.
+[[nodiscard]] dedup::ReportFeatures DedupFeatures(const IngestDecision& decision);
 
 // True for the RFC 4122 text form 8-4-4-4-12 hex digits (either case).
 [[nodiscard]] bool IsUuid(absl::string_view s);

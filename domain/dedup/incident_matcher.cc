@@ -1,0 +1,196 @@
+#include "domain/dedup/incident_matcher.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+#include "s2/s1angle.h"
+#include "s2/s2cap.h"
+#include "s2/s2cell_id.h"
+#include "s2/s2earth.h"
+#include "s2/s2latlng.h"
+#include "s2/s2region_coverer.h"
+
+namespace wijkwacht::dedup {
+namespace {
+
+size_t ThemeIndex(catalog::Theme theme) {
+  const auto i = static_cast<size_t>(theme);
+  return i < 6 ? i : 0;
+}
+
+double Clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
+
+}  // namespace
+
+absl::Status ValidateDedupOptions(const DedupOptions& o) {
+  if (!(o.radius_meters > 0 && o.radius_meters <= 5000)) {
+    return InvalidFieldError("radius_meters", "must be in (0, 5000]");
+  }
+  if (!(o.max_accuracy_slack_meters >= 0 && o.max_accuracy_slack_meters <= 5000)) {
+    return InvalidFieldError("max_accuracy_slack_meters", "must be in [0, 5000]");
+  }
+  for (catalog::Theme t : catalog::kFrameworkThemes) {
+    const absl::Duration w = o.time_window[ThemeIndex(t)];
+    if (w <= absl::ZeroDuration() || w > absl::Hours(24 * 365)) {
+      return InvalidFieldError(absl::StrCat("time_window.", catalog::ThemeName(t)),
+                               "must be in (0, 365 days]");
+    }
+  }
+  const ScoreWeights& w = o.weights;
+  for (double x : {w.distance, w.time, w.theme, w.category, w.text}) {
+    if (!(x >= 0)) return InvalidFieldError("weights", "must not be negative");
+  }
+  if (!(w.distance + w.time + w.theme + w.category + w.text > 0)) {
+    return InvalidFieldError("weights", "must not all be zero");
+  }
+  if (!(o.threshold >= 0 && o.threshold <= 1)) {
+    return InvalidFieldError("threshold", "must be in [0, 1]");
+  }
+  if (o.max_candidates < 1) return InvalidFieldError("max_candidates", "must be at least 1");
+  return absl::OkStatus();
+}
+
+absl::Status ParseTimeWindows(absl::string_view spec, DedupOptions* options) {
+  for (absl::string_view entry : absl::StrSplit(spec, ',', absl::SkipWhitespace())) {
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(entry, '=');
+    const std::optional<catalog::Theme> theme =
+        catalog::ParseTheme(absl::StripAsciiWhitespace(kv.first));
+    absl::Duration window;
+    if (!theme || *theme == catalog::Theme::kUnspecified ||
+        !absl::ParseDuration(absl::StripAsciiWhitespace(kv.second), &window)) {
+      return InvalidFieldError(
+          "time_window", absl::StrCat("entry '", entry,
+                                      "' is not THEME=duration (e.g. LIVEABILITY=36h)"));
+    }
+    options->time_window[ThemeIndex(*theme)] = window;
+  }
+  return absl::OkStatus();
+}
+
+IncidentMatcher::IncidentMatcher(DedupOptions options, const catalog::CategoryCatalog* catalog)
+    : options_(std::move(options)), catalog_(catalog), max_window_(absl::ZeroDuration()) {
+  for (catalog::Theme t : catalog::kFrameworkThemes) max_window_ = std::max(max_window_, WindowFor(t));
+  max_window_ = std::max(max_window_, options_.time_window[0]);
+}
+
+absl::Duration IncidentMatcher::WindowFor(catalog::Theme theme) const {
+  return options_.time_window[ThemeIndex(theme)];
+}
+
+double IncidentMatcher::CategoryAgreement(const std::string& a, const std::string& b) const {
+  if (a == b) return 1;
+  if (catalog_ == nullptr) return 0;
+  const catalog::Category* ca = catalog_->Find(a);
+  const catalog::Category* cb = catalog_->Find(b);
+  return ca != nullptr && cb != nullptr && ca->theme_hint == cb->theme_hint ? 0.5 : 0;
+}
+
+MatchScore IncidentMatcher::Score(const ReportFeatures& report,
+                                  const IncidentFeatures& incident) const {
+  MatchScore s;
+  s.distance_meters =
+      DistanceMeters(report.latitude, report.longitude, incident.latitude, incident.longitude);
+  const double slack = std::clamp(report.accuracy_meters, 0.0, options_.max_accuracy_slack_meters);
+  const double effective_distance = std::max(0.0, s.distance_meters - slack);
+
+  if (report.observed < incident.first_observed) {
+    s.time_gap = incident.first_observed - report.observed;
+  } else if (report.observed > incident.last_observed) {
+    s.time_gap = report.observed - incident.last_observed;
+  }
+  const absl::Duration window = std::max(WindowFor(report.theme), WindowFor(incident.theme));
+
+  const bool has_text = !report.text_vector.empty() &&
+                        report.text_vector.size() == incident.text_vector.size();
+  if (has_text) {
+    double dot = 0;
+    for (size_t i = 0; i < report.text_vector.size(); ++i) {
+      dot += static_cast<double>(report.text_vector[i]) * incident.text_vector[i];
+    }
+    s.text_similarity = Clamp01(dot);
+  }
+
+  s.eligible = effective_distance <= options_.radius_meters && s.time_gap <= window;
+  if (!s.eligible) return s;
+
+  const ScoreWeights& w = options_.weights;
+  const double text_weight = has_text ? w.text : 0;
+  const double total = w.distance + w.time + w.theme + w.category + text_weight;
+  if (total <= 0) return s;
+  const double weighted =
+      w.distance * (1 - effective_distance / options_.radius_meters) +
+      w.time * (1 - absl::FDivDuration(s.time_gap, window)) +
+      w.theme * (report.theme == incident.theme ? 1 : 0) +
+      w.category * CategoryAgreement(report.category, incident.category) +
+      text_weight * s.text_similarity;
+  s.score = Clamp01(weighted / total);
+  return s;
+}
+
+std::optional<size_t> IncidentMatcher::Choose(const std::vector<IncidentFeatures>& incidents,
+                                              const std::vector<MatchScore>& scores) const {
+  std::optional<size_t> best;
+  for (size_t i = 0; i < scores.size() && i < incidents.size(); ++i) {
+    const MatchScore& s = scores[i];
+    if (!s.eligible || s.score < options_.threshold) continue;
+    if (!best || s.score > scores[*best].score ||
+        (s.score == scores[*best].score && incidents[i].id < incidents[*best].id)) {
+      best = i;
+    }
+  }
+  return best;
+}
+
+std::vector<uint64_t> IncidentMatcher::SearchCells(const ReportFeatures& report) const {
+  const double slack = std::clamp(report.accuracy_meters, 0.0, options_.max_accuracy_slack_meters);
+  const S2Cap cap(S2LatLng::FromDegrees(report.latitude, report.longitude).Normalized().ToPoint(),
+                  S2Earth::ToAngle(util::units::Meters(options_.radius_meters + slack)));
+  S2RegionCoverer::Options coverer_options;
+  coverer_options.set_min_level(kIncidentCellLevel);
+  coverer_options.set_max_level(kIncidentCellLevel);
+  coverer_options.set_max_cells(64);
+  S2RegionCoverer coverer(coverer_options);
+  std::vector<S2CellId> covering;
+  coverer.GetCovering(cap, &covering);
+  std::vector<uint64_t> cells;
+  cells.reserve(covering.size());
+  for (S2CellId id : covering) cells.push_back(id.id());
+  std::sort(cells.begin(), cells.end());
+  cells.erase(std::unique(cells.begin(), cells.end()), cells.end());
+  return cells;
+}
+
+uint64_t IncidentMatcher::IndexCell(double latitude, double longitude) {
+  return S2CellId(S2LatLng::FromDegrees(latitude, longitude).Normalized())
+      .parent(kIncidentCellLevel)
+      .id();
+}
+
+double DistanceMeters(double lat1, double lng1, double lat2, double lng2) {
+  return S2Earth::ToMeters(
+      S2LatLng::FromDegrees(lat1, lng1).GetDistance(S2LatLng::FromDegrees(lat2, lng2)));
+}
+
+std::vector<float> CombineVectors(const std::vector<float>& a, int a_weight,
+                                  const std::vector<float>& b) {
+  if (a.empty() || a_weight <= 0) return b;
+  if (b.empty() || b.size() != a.size()) return a;
+  std::vector<float> sum(a.size());
+  double norm = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    sum[i] = a[i] * static_cast<float>(a_weight) + b[i];
+    norm += static_cast<double>(sum[i]) * sum[i];
+  }
+  if (norm > 0) {
+    const float inv = static_cast<float>(1 / std::sqrt(norm));
+    for (float& x : sum) x *= inv;
+  }
+  return sum;
+}
+
+}  // namespace wijkwacht::dedup

@@ -1,0 +1,156 @@
+// IncidentMatcher: decides whether a new report describes the same event as an open incident.
+// Pure domain code (no gRPC, no RocksDB); storage/ feeds it candidates read from an index.
+//
+//   IncidentMatcher matcher(DedupOptions{}, &catalog);
+//   for (uint64_t cell : matcher.SearchCells(report)) { ...read open incidents indexed there... }
+//   MatchScore s = matcher.Score(report, incident);   // eligible + score in [0, 1]
+//   std::optional<size_t> best = matcher.Choose(scores);
+//
+// A candidate is ELIGIBLE when its centre lies within `radius_meters` of the report (the
+// report's GPS accuracy counts in its favour, at most `max_accuracy_slack_meters`) and the
+// report's observed time lies within the time window of the theme of either side from the
+// incident's [first, last] observed span. An eligible candidate's score is a weighted sum of
+//   distance   1 - effective distance / radius
+//   time       1 - time gap / window
+//   theme      1 if the themes agree
+//   category   1 same category, 0.5 categories with the same theme hint, else 0
+//   text       cosine similarity of fastText sentence vectors (negative counts as 0)
+// and the report joins the best candidate whose score reaches `threshold` (ties: the smaller
+// incident id, so the choice never depends on candidate order).
+//
+// Everything depends only on the report and incident data — never on the wall-clock time of
+// processing — so replaying the same data gives the same decisions.
+//
+// Thread safety: a constructed IncidentMatcher is immutable; all methods are const.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "domain/catalog/category_catalog.h"
+#include "domain/catalog/theme.h"
+
+namespace wijkwacht::dedup {
+
+// S2 level of the incident index: cells of roughly 250-300 m across at Beverwijk's latitude,
+// so the default search circle touches a handful of them.
+inline constexpr int kIncidentCellLevel = 15;
+
+struct ScoreWeights {
+  double distance = 0.20;
+  double time = 0.15;
+  double theme = 0.15;
+  double category = 0.15;
+  double text = 0.35;
+};
+
+struct DedupOptions {
+  // Search radius around the report (metres).
+  double radius_meters = 150;
+  // GPS accuracy in the report's favour, at most this much (metres).
+  double max_accuracy_slack_meters = 100;
+  // Time window per theme, indexed by catalog::Theme value (0 = unspecified).
+  // Short for a shoplifter on the run, days for a grow house or a broken street light.
+  std::array<absl::Duration, 6> time_window = {
+      absl::Hours(12),       // THEME_UNSPECIFIED
+      absl::Hours(36),       // LIVEABILITY: a night's noise, dumped waste, a break-in found late
+      absl::Hours(8),        // YOUTH: one evening of hanging around or a fight
+      absl::Hours(24 * 14),  // SUBVERSION: a grow house or dealing spot is reported for weeks
+      absl::Hours(6),        // PHYSICAL_BUSINESS: a shoplifter or pickpocket on the run
+      absl::Hours(24 * 5),   // OTHER: a broken light or pot hole stays until repaired
+  };
+  ScoreWeights weights;
+  // Minimum score to join an incident (chosen on the tuning split of data/dedup).
+  double threshold = 0.60;
+  // At most this many candidates are scored per report (nearest in time first).
+  int max_candidates = 256;
+};
+
+// Checks ranges (radius > 0, windows > 0, weights >= 0 summing to > 0, threshold in [0, 1]).
+// Errors: INVALID_ARGUMENT naming the option.
+[[nodiscard]] absl::Status ValidateDedupOptions(const DedupOptions& options);
+
+// Applies "THEME=duration,..." (e.g. "LIVEABILITY=36h,SUBVERSION=336h") to
+// options->time_window; themes not named keep their window. Errors: INVALID_ARGUMENT naming
+// the bad entry.
+[[nodiscard]] absl::Status ParseTimeWindows(absl::string_view spec, DedupOptions* options);
+
+// What the matcher knows of a report.
+struct ReportFeatures {
+  double latitude = 0;
+  double longitude = 0;
+  double accuracy_meters = 0;
+  absl::Time observed;
+  catalog::Theme theme = catalog::Theme::kUnspecified;
+  std::string category;
+  std::vector<float> text_vector;  // L2-normalised; empty = no text model
+};
+
+// What the matcher knows of an open incident.
+struct IncidentFeatures {
+  std::string id;
+  double latitude = 0;  // centre of its reports
+  double longitude = 0;
+  absl::Time first_observed;
+  absl::Time last_observed;
+  catalog::Theme theme = catalog::Theme::kUnspecified;
+  std::string category;
+  std::vector<float> text_vector;  // L2-normalised mean of its reports' vectors
+  int report_count = 0;
+};
+
+struct MatchScore {
+  bool eligible = false;
+  double score = 0;  // in [0, 1]; 0 when not eligible
+  double distance_meters = 0;
+  absl::Duration time_gap;  // 0 inside the incident's span
+  double text_similarity = 0;
+};
+
+class IncidentMatcher {
+ public:
+  // `catalog` (optional, not owned) relates categories through their theme hint.
+  IncidentMatcher(DedupOptions options, const catalog::CategoryCatalog* catalog);
+
+  [[nodiscard]] MatchScore Score(const ReportFeatures& report,
+                                 const IncidentFeatures& incident) const;
+
+  // Index of the best candidate with an eligible score >= threshold, ties to the smaller id.
+  // `scores[i]` belongs to `incidents[i]`.
+  [[nodiscard]] std::optional<size_t> Choose(const std::vector<IncidentFeatures>& incidents,
+                                             const std::vector<MatchScore>& scores) const;
+
+  // The kIncidentCellLevel cells (ascending ids) covering every point an eligible incident
+  // centre can lie at for this report.
+  [[nodiscard]] std::vector<uint64_t> SearchCells(const ReportFeatures& report) const;
+  // The incident index cell of a centre.
+  [[nodiscard]] static uint64_t IndexCell(double latitude, double longitude);
+
+  // The longest time window of any theme: how far back in time the candidate search reads.
+  [[nodiscard]] absl::Duration MaxWindow() const { return max_window_; }
+  [[nodiscard]] absl::Duration WindowFor(catalog::Theme theme) const;
+  [[nodiscard]] const DedupOptions& options() const { return options_; }
+
+ private:
+  [[nodiscard]] double CategoryAgreement(const std::string& a, const std::string& b) const;
+
+  DedupOptions options_;
+  const catalog::CategoryCatalog* catalog_;
+  absl::Duration max_window_;
+};
+
+// Great-circle distance in metres.
+[[nodiscard]] double DistanceMeters(double lat1, double lng1, double lat2, double lng2);
+
+// The L2-normalised sum of `a` weighted by `a_weight` and `b` (the incident's mean vector
+// after adding a report). Either may be empty.
+[[nodiscard]] std::vector<float> CombineVectors(const std::vector<float>& a, int a_weight,
+                                                const std::vector<float>& b);
+
+}  // namespace wijkwacht::dedup

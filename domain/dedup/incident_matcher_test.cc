@@ -1,0 +1,231 @@
+#include "domain/dedup/incident_matcher.h"
+
+#include <cmath>
+
+#include "gtest/gtest.h"
+#include "s2/s2cell_id.h"
+#include "s2/s2latlng.h"
+
+namespace wijkwacht::dedup {
+namespace {
+
+using catalog::Theme;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1773500000);  // 2026-03-14
+
+// Breestraat, Beverwijk.
+constexpr double kLat = 52.4870;
+constexpr double kLng = 4.6570;
+// Metres per degree of latitude / of longitude at kLat.
+constexpr double kMetresPerDegreeLat = 111195;
+const double kMetresPerDegreeLng = 111195 * std::cos(kLat * M_PI / 180);
+
+std::vector<float> Unit(std::vector<float> v) {
+  double n = 0;
+  for (float x : v) n += x * x;
+  for (float& x : v) x = static_cast<float>(x / std::sqrt(n));
+  return v;
+}
+
+ReportFeatures Report(double north_m, absl::Duration after, Theme theme, std::string category,
+                      std::vector<float> text) {
+  ReportFeatures r;
+  r.latitude = kLat + north_m / kMetresPerDegreeLat;
+  r.longitude = kLng;
+  r.observed = kT0 + after;
+  r.theme = theme;
+  r.category = std::move(category);
+  r.text_vector = Unit(std::move(text));
+  return r;
+}
+
+IncidentFeatures Incident(std::string id, Theme theme, std::string category,
+                          std::vector<float> text) {
+  IncidentFeatures i;
+  i.id = std::move(id);
+  i.latitude = kLat;
+  i.longitude = kLng;
+  i.first_observed = kT0;
+  i.last_observed = kT0;
+  i.theme = theme;
+  i.category = std::move(category);
+  i.text_vector = Unit(std::move(text));
+  i.report_count = 1;
+  return i;
+}
+
+const IncidentMatcher kMatcher(DedupOptions{}, nullptr);
+
+TEST(IncidentMatcherTest, SameEventCloseInSpaceAndTimeScoresAboveThreshold) {
+  MatchScore s = kMatcher.Score(
+      Report(40, absl::Minutes(10), Theme::kLiveability, "inbraak-woning", {1, 0.1f, 0}),
+      Incident("a", Theme::kLiveability, "inbraak-woning", {1, 0, 0}));
+  EXPECT_TRUE(s.eligible);
+  EXPECT_GT(s.score, kMatcher.options().threshold);
+  EXPECT_NEAR(s.distance_meters, 40, 0.5);
+  EXPECT_GT(s.text_similarity, 0.99);
+}
+
+TEST(IncidentMatcherTest, OutsideRadiusIsNotEligible) {
+  MatchScore s = kMatcher.Score(
+      Report(400, absl::Minutes(1), Theme::kLiveability, "inbraak-woning", {1, 0, 0}),
+      Incident("a", Theme::kLiveability, "inbraak-woning", {1, 0, 0}));
+  EXPECT_FALSE(s.eligible);
+  EXPECT_EQ(s.score, 0);
+}
+
+TEST(IncidentMatcherTest, GpsAccuracyWidensTheRadiusUpToTheSlackCap) {
+  ReportFeatures r =
+      Report(220, absl::Minutes(1), Theme::kLiveability, "inbraak-woning", {1, 0, 0});
+  const IncidentFeatures i = Incident("a", Theme::kLiveability, "inbraak-woning", {1, 0, 0});
+  EXPECT_FALSE(kMatcher.Score(r, i).eligible);
+  r.accuracy_meters = 80;
+  EXPECT_TRUE(kMatcher.Score(r, i).eligible);
+  r.latitude = kLat + 300 / kMetresPerDegreeLat;
+  r.accuracy_meters = 4000;  // counted as at most 100 m
+  EXPECT_FALSE(kMatcher.Score(r, i).eligible);
+}
+
+TEST(IncidentMatcherTest, TimeWindowDependsOnTheme) {
+  const IncidentFeatures shop = Incident("a", Theme::kPhysicalBusiness, "winkeldiefstal", {1, 0});
+  EXPECT_TRUE(kMatcher
+                  .Score(Report(0, absl::Hours(5), Theme::kPhysicalBusiness, "winkeldiefstal",
+                                {1, 0}),
+                         shop)
+                  .eligible);
+  EXPECT_FALSE(kMatcher
+                   .Score(Report(0, absl::Hours(30), Theme::kPhysicalBusiness, "winkeldiefstal",
+                                 {1, 0}),
+                          shop)
+                   .eligible);
+  const IncidentFeatures grow = Incident("b", Theme::kSubversion, "hennepteelt-signalen", {1, 0});
+  EXPECT_TRUE(kMatcher
+                  .Score(Report(0, absl::Hours(24 * 6), Theme::kSubversion,
+                                "hennepteelt-signalen", {1, 0}),
+                         grow)
+                  .eligible);
+}
+
+TEST(IncidentMatcherTest, WeeklyNuisanceDoesNotReachLastWeeksIncident) {
+  const IncidentFeatures noise = Incident("a", Theme::kLiveability, "geluidsoverlast", {1, 0});
+  MatchScore s = kMatcher.Score(
+      Report(0, absl::Hours(24 * 7), Theme::kLiveability, "geluidsoverlast", {1, 0}), noise);
+  EXPECT_FALSE(s.eligible);
+  EXPECT_EQ(s.time_gap, absl::Hours(24 * 7));
+}
+
+TEST(IncidentMatcherTest, ReportBeforeTheSpanCountsTheGapToFirstObserved) {
+  IncidentFeatures i = Incident("a", Theme::kLiveability, "vandalisme", {1, 0});
+  i.last_observed = kT0 + absl::Hours(3);
+  MatchScore inside = kMatcher.Score(
+      Report(0, absl::Hours(1), Theme::kLiveability, "vandalisme", {1, 0}), i);
+  EXPECT_EQ(inside.time_gap, absl::ZeroDuration());
+  MatchScore before = kMatcher.Score(
+      Report(0, -absl::Hours(2), Theme::kLiveability, "vandalisme", {1, 0}), i);
+  EXPECT_EQ(before.time_gap, absl::Hours(2));
+  EXPECT_LT(before.score, inside.score);
+}
+
+TEST(IncidentMatcherTest, DifferentEventSamePlaceAndMinuteStaysBelowThreshold) {
+  // Same spot, same minute, but another theme, category and an unrelated text.
+  MatchScore s = kMatcher.Score(
+      Report(10, absl::Minutes(1), Theme::kOther, "loslopende-hond", {0, 1, 0}),
+      Incident("a", Theme::kLiveability, "auto-inbraak", {1, 0, 0}));
+  EXPECT_TRUE(s.eligible);
+  EXPECT_LT(s.score, kMatcher.options().threshold);
+}
+
+TEST(IncidentMatcherTest, ScoreDecreasesWithDistanceAndTime) {
+  const IncidentFeatures i = Incident("a", Theme::kLiveability, "vandalisme", {1, 0});
+  double previous = 2;
+  for (double m : {0.0, 30.0, 60.0, 120.0}) {
+    double s = kMatcher.Score(Report(m, absl::Minutes(5), Theme::kLiveability, "vandalisme",
+                                     {1, 0}),
+                              i)
+                   .score;
+    EXPECT_LT(s, previous) << m;
+    previous = s;
+  }
+  previous = 2;
+  for (int h : {0, 4, 12, 30}) {
+    double s = kMatcher.Score(Report(0, absl::Hours(h), Theme::kLiveability, "vandalisme",
+                                     {1, 0}),
+                              i)
+                   .score;
+    EXPECT_LT(s, previous) << h;
+    previous = s;
+  }
+}
+
+TEST(IncidentMatcherTest, ChooseTakesTheBestAboveThresholdAndBreaksTiesById) {
+  std::vector<IncidentFeatures> incidents = {Incident("c", Theme::kYouth, "", {}),
+                                             Incident("b", Theme::kYouth, "", {}),
+                                             Incident("a", Theme::kYouth, "", {})};
+  std::vector<MatchScore> scores(3);
+  scores[0] = {true, 0.8};
+  scores[1] = {true, 0.9};
+  scores[2] = {true, 0.9};
+  EXPECT_EQ(kMatcher.Choose(incidents, scores), 2u);  // "a" beats "b" at the same score
+  scores[1].eligible = scores[2].eligible = false;
+  EXPECT_EQ(kMatcher.Choose(incidents, scores), 0u);
+  scores[0].score = 0.1;
+  EXPECT_EQ(kMatcher.Choose(incidents, scores), std::nullopt);
+}
+
+TEST(IncidentMatcherTest, SearchCellsCoverTheRadiusAndContainTheIndexCell) {
+  ReportFeatures r = Report(0, absl::ZeroDuration(), Theme::kYouth, "hangjongeren", {});
+  std::vector<uint64_t> cells = kMatcher.SearchCells(r);
+  ASSERT_FALSE(cells.empty());
+  EXPECT_LE(cells.size(), 16u);
+  EXPECT_TRUE(std::is_sorted(cells.begin(), cells.end()));
+  // Every point on a ring at the radius (plus no accuracy) lies in one of the cells.
+  for (int deg = 0; deg < 360; deg += 15) {
+    const double a = deg * M_PI / 180;
+    const double lat = kLat + 149 * std::cos(a) / kMetresPerDegreeLat;
+    const double lng = kLng + 149 * std::sin(a) / kMetresPerDegreeLng;
+    const uint64_t cell = IncidentMatcher::IndexCell(lat, lng);
+    EXPECT_TRUE(std::binary_search(cells.begin(), cells.end(), cell)) << deg;
+  }
+  EXPECT_EQ(S2CellId(IncidentMatcher::IndexCell(kLat, kLng)).level(), kIncidentCellLevel);
+}
+
+TEST(IncidentMatcherTest, WithoutTextVectorsTheOtherSignalsAreRenormalised) {
+  MatchScore s = kMatcher.Score(
+      Report(0, absl::ZeroDuration(), Theme::kYouth, "hangjongeren", {}),
+      Incident("a", Theme::kYouth, "hangjongeren", {}));
+  EXPECT_NEAR(s.score, 1.0, 1e-9);
+}
+
+TEST(IncidentMatcherTest, CombineVectorsIsTheNormalisedWeightedSum) {
+  std::vector<float> v = CombineVectors(Unit({1, 0}), 3, Unit({0, 1}));
+  EXPECT_NEAR(v[0], 3 / std::sqrt(10.0), 1e-6);
+  EXPECT_NEAR(v[1], 1 / std::sqrt(10.0), 1e-6);
+  EXPECT_EQ(CombineVectors({}, 0, Unit({0, 1})), Unit({0, 1}));
+}
+
+TEST(IncidentMatcherTest, ValidateRejectsBadOptions) {
+  EXPECT_TRUE(ValidateDedupOptions(DedupOptions{}).ok());
+  DedupOptions o;
+  o.radius_meters = 0;
+  EXPECT_FALSE(ValidateDedupOptions(o).ok());
+  o = DedupOptions{};
+  o.time_window[3] = absl::ZeroDuration();
+  EXPECT_NE(ValidateDedupOptions(o).message().find("time_window.SUBVERSION"), std::string::npos);
+  o = DedupOptions{};
+  o.threshold = 1.5;
+  EXPECT_FALSE(ValidateDedupOptions(o).ok());
+}
+
+TEST(IncidentMatcherTest, ParseTimeWindowsSetsNamedThemesOnly) {
+  DedupOptions o;
+  ASSERT_TRUE(ParseTimeWindows("YOUTH=2h, SUBVERSION=720h", &o).ok());
+  EXPECT_EQ(o.time_window[2], absl::Hours(2));
+  EXPECT_EQ(o.time_window[3], absl::Hours(720));
+  EXPECT_EQ(o.time_window[1], DedupOptions{}.time_window[1]);
+  EXPECT_FALSE(ParseTimeWindows("YOUTH", &o).ok());
+  EXPECT_FALSE(ParseTimeWindows("PIRATES=2h", &o).ok());
+  EXPECT_FALSE(ParseTimeWindows("YOUTH=soon", &o).ok());
+}
+
+}  // namespace
+}  // namespace wijkwacht::dedup

@@ -1,0 +1,245 @@
+#include "storage/incident_store.h"
+
+#include <algorithm>
+#include <functional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "google/protobuf/util/time_util.h"
+#include "storage/keys.h"
+
+namespace wijkwacht::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// Engine::Scan or WriteContext::Scan: committed data, or committed data plus this group.
+using ScanFn = std::function<absl::Status(ColumnFamily, absl::string_view, absl::string_view,
+                                          const ScanVisitor&)>;
+
+constexpr size_t kCellKeyBytes = 8;
+constexpr size_t kIndexHeaderBytes = 16;  // cell + last observed
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
+}
+
+dedup::IncidentFeatures FeaturesOf(absl::string_view id, const internal::IncidentCandidate& c) {
+  dedup::IncidentFeatures f;
+  f.id = std::string(id);
+  f.latitude = c.latitude();
+  f.longitude = c.longitude();
+  f.first_observed = absl::FromUnixMicros(c.first_observed_micros());
+  f.last_observed = absl::FromUnixMicros(c.last_observed_micros());
+  f.theme = static_cast<catalog::Theme>(c.theme());
+  f.category = c.category();
+  f.text_vector.assign(c.text_vector().begin(), c.text_vector().end());
+  f.report_count = c.report_count();
+  return f;
+}
+
+internal::IncidentCandidate CandidateOf(const internal::StoredIncident& stored) {
+  const v1::Incident& incident = stored.incident();
+  internal::IncidentCandidate c;
+  c.set_latitude(incident.centroid().latitude());
+  c.set_longitude(incident.centroid().longitude());
+  c.set_first_observed_micros(absl::ToUnixMicros(FromTimestamp(incident.first_observed_time())));
+  c.set_last_observed_micros(absl::ToUnixMicros(FromTimestamp(incident.last_observed_time())));
+  c.set_theme(incident.theme());
+  c.set_category(incident.category());
+  *c.mutable_text_vector() = stored.text_vector();
+  c.set_report_count(incident.reports_size());
+  return c;
+}
+
+// Reads the open incidents near the report and scores them (not sorted).
+absl::StatusOr<std::vector<ScoredIncident>> ScoreCandidates(const ScanFn& scan,
+                                                            const dedup::IncidentMatcher& matcher,
+                                                            const dedup::ReportFeatures& report) {
+  std::vector<ScoredIncident> out;
+  const absl::Time earliest_last = report.observed - matcher.MaxWindow();
+  const absl::Time latest_first = report.observed + matcher.MaxWindow();
+  const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
+  absl::Status inner = absl::OkStatus();
+  for (uint64_t cell : matcher.SearchCells(report)) {
+    std::string prefix;
+    AppendBigEndian64(&prefix, cell);
+    std::string start = prefix;
+    AppendBigEndian64(&start, TimeToMicros(earliest_last));
+    WW_RETURN_IF_ERROR(scan(ColumnFamily::kIncidentsByCell, start, prefix,
+                            [&](absl::string_view key, absl::string_view value) {
+                              if (out.size() >= max_candidates) return false;
+                              internal::IncidentCandidate candidate;
+                              if (key.size() <= kIndexHeaderBytes ||
+                                  !candidate.ParseFromArray(value.data(),
+                                                            static_cast<int>(value.size()))) {
+                                inner = absl::DataLossError("malformed incidents_by_cell entry");
+                                return false;
+                              }
+                              dedup::IncidentFeatures f =
+                                  FeaturesOf(key.substr(kIndexHeaderBytes), candidate);
+                              if (f.first_observed > latest_first) return true;
+                              dedup::MatchScore score = matcher.Score(report, f);
+                              out.push_back({std::move(f), score});
+                              return true;
+                            }));
+    WW_RETURN_IF_ERROR(inner);
+  }
+  return out;
+}
+
+absl::StatusOr<internal::StoredIncident> ParseIncident(absl::string_view bytes) {
+  internal::StoredIncident stored;
+  if (!stored.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError("stored incident does not parse");
+  }
+  return stored;
+}
+
+// The most common key of `counts`; `current` stays unless another key has strictly more
+// members, so the shown value never flips on a tie.
+template <typename Map, typename Key>
+Key Dominant(const Map& counts, Key current) {
+  auto it = counts.find(current);
+  int best = it == counts.end() ? 0 : it->second;
+  for (const auto& [key, count] : counts) {
+    if (count > best) {
+      best = count;
+      current = key;
+    }
+  }
+  return current;
+}
+
+void AddMember(internal::StoredIncident& stored, const IncidentMember& member, absl::Time now) {
+  v1::Incident& incident = *stored.mutable_incident();
+  const dedup::ReportFeatures& f = member.features;
+  const int previous_count = incident.reports_size();
+  incident.add_reports(absl::StrCat("reports/", member.report_id));
+  stored.set_latitude_sum(stored.latitude_sum() + f.latitude);
+  stored.set_longitude_sum(stored.longitude_sum() + f.longitude);
+  const int count = incident.reports_size();
+  incident.mutable_centroid()->set_latitude(stored.latitude_sum() / count);
+  incident.mutable_centroid()->set_longitude(stored.longitude_sum() / count);
+  if (previous_count == 0 || f.observed < FromTimestamp(incident.first_observed_time())) {
+    *incident.mutable_first_observed_time() = ToTimestamp(f.observed);
+  }
+  if (previous_count == 0 || f.observed > FromTimestamp(incident.last_observed_time())) {
+    *incident.mutable_last_observed_time() = ToTimestamp(f.observed);
+  }
+  ++(*stored.mutable_category_counts())[f.category];
+  ++(*stored.mutable_theme_counts())[static_cast<int>(f.theme)];
+  incident.set_category(Dominant(stored.category_counts(), incident.category()));
+  incident.set_theme(static_cast<v1::Theme>(
+      Dominant(stored.theme_counts(), static_cast<int32_t>(incident.theme()))));
+  std::vector<float> previous(stored.text_vector().begin(), stored.text_vector().end());
+  std::vector<float> combined = dedup::CombineVectors(previous, previous_count, f.text_vector);
+  stored.mutable_text_vector()->Assign(combined.begin(), combined.end());
+  if (member.needs_review) {
+    stored.set_review_count(stored.review_count() + 1);
+    incident.set_needs_review(true);
+  }
+  incident.set_version(incident.version() + 1);
+  *incident.mutable_update_time() = ToTimestamp(now);
+}
+
+}  // namespace
+
+std::string IncidentIndexKey(uint64_t cell_id, absl::Time last_observed,
+                             absl::string_view incident_id) {
+  std::string key;
+  key.reserve(kIndexHeaderBytes + incident_id.size());
+  AppendBigEndian64(&key, cell_id);
+  AppendBigEndian64(&key, TimeToMicros(last_observed));
+  key.append(incident_id.data(), incident_id.size());
+  return key;
+}
+
+absl::StatusOr<std::vector<ScoredIncident>> IncidentStore::FindMatches(
+    const dedup::ReportFeatures& report, size_t limit, double min_score) const {
+  const ScanFn scan = [this](ColumnFamily cf, absl::string_view start, absl::string_view prefix,
+                             const ScanVisitor& visit) {
+    return engine_->Scan(cf, start, prefix, visit);
+  };
+  WW_ASSIGN_OR_RETURN(std::vector<ScoredIncident> scored,
+                      ScoreCandidates(scan, *matcher_, report));
+  std::erase_if(scored, [&](const ScoredIncident& s) {
+    return !s.score.eligible || s.score.score < min_score;
+  });
+  std::sort(scored.begin(), scored.end(), [](const ScoredIncident& a, const ScoredIncident& b) {
+    if (a.score.score != b.score.score) return a.score.score > b.score.score;
+    return a.incident.id < b.incident.id;
+  });
+  if (scored.size() > limit) scored.resize(limit);
+  return scored;
+}
+
+absl::StatusOr<internal::StoredIncident> IncidentStore::Get(absl::string_view id) const {
+  WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                      engine_->Get(ColumnFamily::kIncidents, id));
+  if (!bytes) return absl::NotFoundError(absl::StrCat("incidents/", id, " does not exist"));
+  return ParseIncident(*bytes);
+}
+
+absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
+                                                         const IncidentMember& member) const {
+  const ScanFn scan = [&ctx](ColumnFamily cf, absl::string_view start, absl::string_view prefix,
+                             const ScanVisitor& visit) {
+    return ctx.Scan(cf, start, prefix, visit);
+  };
+  WW_ASSIGN_OR_RETURN(std::vector<ScoredIncident> scored,
+                      ScoreCandidates(scan, *matcher_, member.features));
+  std::vector<dedup::IncidentFeatures> incidents;
+  std::vector<dedup::MatchScore> scores;
+  incidents.reserve(scored.size());
+  scores.reserve(scored.size());
+  for (ScoredIncident& s : scored) {
+    incidents.push_back(std::move(s.incident));
+    scores.push_back(s.score);
+  }
+  const std::optional<size_t> best = matcher_->Choose(incidents, scores);
+
+  IncidentAssignment assignment;
+  internal::StoredIncident stored;
+  if (best) {
+    assignment.incident_id = incidents[*best].id;
+    WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                        ctx.Get(ColumnFamily::kIncidents, assignment.incident_id));
+    if (!bytes) {
+      return absl::DataLossError(
+          absl::StrCat("incidents_by_cell names missing incident ", assignment.incident_id));
+    }
+    WW_ASSIGN_OR_RETURN(stored, ParseIncident(*bytes));
+  } else {
+    assignment.incident_id = member.report_id;
+    assignment.opened = true;
+    v1::Incident& incident = *stored.mutable_incident();
+    incident.set_name(absl::StrCat("incidents/", member.report_id));
+    incident.set_status(v1::INCIDENT_NEW);
+    incident.set_theme(static_cast<v1::Theme>(member.features.theme));
+    incident.set_category(member.features.category);
+    *incident.mutable_area() = member.area;
+    *incident.mutable_create_time() = ToTimestamp(ctx.Now());
+    for (const std::string& code : member.area_codes) stored.add_area_codes(code);
+  }
+  AddMember(stored, member, ctx.Now());
+
+  const v1::Incident& incident = stored.incident();
+  const std::string index_key = IncidentIndexKey(
+      dedup::IncidentMatcher::IndexCell(incident.centroid().latitude(),
+                                        incident.centroid().longitude()),
+      FromTimestamp(incident.last_observed_time()), assignment.incident_id);
+  if (!stored.index_key().empty() && stored.index_key() != index_key) {
+    ctx.Delete(ColumnFamily::kIncidentsByCell, stored.index_key());
+  }
+  stored.set_index_key(index_key);
+  ctx.Put(ColumnFamily::kIncidentsByCell, index_key, CandidateOf(stored).SerializeAsString());
+  ctx.Put(ColumnFamily::kIncidents, assignment.incident_id, stored.SerializeAsString());
+  return assignment;
+}
+
+}  // namespace wijkwacht::storage

@@ -1,0 +1,82 @@
+// IncidentStore: incidents (reports of one event, grouped by deduplication) and the index
+// the grouping reads.
+//
+// Every report belongs to exactly one incident. While a report is written (inside the same
+// WriteFn, so in the same synced WriteBatch), Assign() reads the open incidents indexed near
+// it, scores them with the dedup::IncidentMatcher and either adds the report to the best one
+// or opens a new incident whose id is the report's id. The incidents_by_cell index holds only
+// open incidents, keyed by the S2 cell of their centre and their last observed time, and
+// carries what the matcher needs in its value: a candidate search is one short range read
+// per covering cell, never a scan of reports.
+//
+// Determinism: the decision depends only on stored data and the report (observed time, not
+// processing time). A replayed report id is answered from the idempotency record before
+// Assign() runs, so replays never change the grouping.
+//
+// Thread safety: FindMatches/Get may be called from any thread; Assign runs on the engine's
+// writer thread (inside a WriteFn). Errors: DATA_LOSS for a stored record that does not
+// parse; UNAVAILABLE from the engine; NOT_FOUND from Get.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "domain/dedup/incident_matcher.h"
+#include "storage/engine.h"
+#include "wijkwacht/internal/records.pb.h"
+#include "wijkwacht/v1/common.pb.h"
+
+namespace wijkwacht::storage {
+
+struct ScoredIncident {
+  dedup::IncidentFeatures incident;
+  dedup::MatchScore score;
+};
+
+// What Assign needs of the report being written.
+struct IncidentMember {
+  std::string report_id;
+  dedup::ReportFeatures features;
+  v1::AreaRef area;
+  std::vector<std::string> area_codes;
+  bool needs_review = false;
+};
+
+struct IncidentAssignment {
+  std::string incident_id;
+  bool opened = false;  // the report opened a new incident
+};
+
+class IncidentStore {
+ public:
+  // Neither is owned; both must outlive the store.
+  IncidentStore(Engine* engine, const dedup::IncidentMatcher* matcher)
+      : engine_(engine), matcher_(matcher) {}
+
+  // Open incidents the report would be compared with on submit, eligible ones only, best
+  // first, at most `limit`, with score >= `min_score`. Reads committed data only.
+  [[nodiscard]] absl::StatusOr<std::vector<ScoredIncident>> FindMatches(
+      const dedup::ReportFeatures& report, size_t limit, double min_score) const;
+
+  [[nodiscard]] absl::StatusOr<internal::StoredIncident> Get(absl::string_view id) const;
+
+  // Inside a WriteFn: joins the report into the best matching open incident or opens one,
+  // staging the incident record and its index entry in `ctx`.
+  [[nodiscard]] absl::StatusOr<IncidentAssignment> Assign(WriteContext& ctx,
+                                                          const IncidentMember& member) const;
+
+  [[nodiscard]] const dedup::IncidentMatcher& matcher() const { return *matcher_; }
+
+ private:
+  Engine* const engine_;
+  const dedup::IncidentMatcher* const matcher_;
+};
+
+// incidents_by_cell key of an incident.
+[[nodiscard]] std::string IncidentIndexKey(uint64_t cell_id, absl::Time last_observed,
+                                           absl::string_view incident_id);
+
+}  // namespace wijkwacht::storage
