@@ -7,8 +7,12 @@ WIJKWACHT_PACKAGES=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libssl-dev libs2-dev nlohmann-json3-dev libfasttext-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev tzdata
 )
+# The test suite also renders the council report in headless Chromium and reads the PDF.
+if [ "${WIJKWACHT_WITH_TEST_TOOLS:-0}" = 1 ]; then
+  WIJKWACHT_PACKAGES+=(chromium poppler-utils)
+fi
 
 missing=()
 for p in "${WIJKWACHT_PACKAGES[@]}"; do

@@ -19,7 +19,7 @@ constexpr int kDefaultPageSize = 50;
 // PreviewReport shows at most this many incidents, from this score on: a little below the
 // joining threshold, so the reporter can still pick one the server would not join on its own.
 constexpr size_t kMaxPreviewMatches = 5;
-constexpr double kMinPreviewScore = 0.45;
+constexpr double kMinPreviewScore = 0.40;
 
 absl::StatusOr<int> PageSize(int requested) {
   if (requested < 0) return InvalidFieldError("page_size", "must not be negative");

@@ -19,6 +19,7 @@ enum class ColumnFamily : int {
   kUsers,
   kIncidents,
   kIncidentsByCell,
+  kIncidentMembers,
 };
 
 struct ColumnFamilySpec {
@@ -27,7 +28,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 11> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 12> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: schema_version"},
     {ColumnFamily::kReports, "reports",
@@ -47,6 +48,8 @@ inline constexpr std::array<ColumnFamilySpec, 11> kColumnFamilies = {{
     {ColumnFamily::kIncidentsByCell, "incidents_by_cell",
      "S2 cell id of the centre at dedup::kIncidentCellLevel (BE64) last_observed_micros(BE64) "
      "incident id -> wijkwacht.internal.IncidentCandidate; open incidents only"},
+    {ColumnFamily::kIncidentMembers, "incident_members",
+     "incident id \\0 observed_micros(BE64) report id -> empty"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();

@@ -52,7 +52,7 @@ internal::IncidentCandidate CandidateOf(const internal::StoredIncident& stored) 
   c.set_theme(incident.theme());
   c.set_category(incident.category());
   *c.mutable_text_vector() = stored.text_vector();
-  c.set_report_count(incident.reports_size());
+  c.set_report_count(stored.report_count());
   return c;
 }
 
@@ -118,11 +118,11 @@ Key Dominant(const Map& counts, Key current) {
 void AddMember(internal::StoredIncident& stored, const IncidentMember& member, absl::Time now) {
   v1::Incident& incident = *stored.mutable_incident();
   const dedup::ReportFeatures& f = member.features;
-  const int previous_count = incident.reports_size();
-  incident.add_reports(absl::StrCat("reports/", member.report_id));
+  const int previous_count = stored.report_count();
+  const int count = previous_count + 1;
+  stored.set_report_count(count);
   stored.set_latitude_sum(stored.latitude_sum() + f.latitude);
   stored.set_longitude_sum(stored.longitude_sum() + f.longitude);
-  const int count = incident.reports_size();
   incident.mutable_centroid()->set_latitude(stored.latitude_sum() / count);
   incident.mutable_centroid()->set_longitude(stored.longitude_sum() / count);
   if (previous_count == 0 || f.observed < FromTimestamp(incident.first_observed_time())) {
@@ -148,6 +148,20 @@ void AddMember(internal::StoredIncident& stored, const IncidentMember& member, a
 }
 
 }  // namespace
+
+std::string IncidentMemberPrefix(absl::string_view incident_id) {
+  std::string key(incident_id);
+  key.push_back('\0');
+  return key;
+}
+
+std::string IncidentMemberKey(absl::string_view incident_id, absl::Time observed,
+                              absl::string_view report_id) {
+  std::string key = IncidentMemberPrefix(incident_id);
+  AppendBigEndian64(&key, TimeToMicros(observed));
+  key.append(report_id.data(), report_id.size());
+  return key;
+}
 
 std::string IncidentIndexKey(uint64_t cell_id, absl::Time last_observed,
                              absl::string_view incident_id) {
@@ -178,11 +192,24 @@ absl::StatusOr<std::vector<ScoredIncident>> IncidentStore::FindMatches(
   return scored;
 }
 
-absl::StatusOr<internal::StoredIncident> IncidentStore::Get(absl::string_view id) const {
+absl::StatusOr<internal::StoredIncident> IncidentStore::Get(absl::string_view id,
+                                                            size_t max_members) const {
   WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                       engine_->Get(ColumnFamily::kIncidents, id));
   if (!bytes) return absl::NotFoundError(absl::StrCat("incidents/", id, " does not exist"));
-  return ParseIncident(*bytes);
+  WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, ParseIncident(*bytes));
+  if (max_members == 0) return stored;
+  const std::string prefix = IncidentMemberPrefix(id);
+  v1::Incident& incident = *stored.mutable_incident();
+  WW_RETURN_IF_ERROR(engine_->Scan(
+      ColumnFamily::kIncidentMembers, prefix, prefix,
+      [&](absl::string_view key, absl::string_view) {
+        if (key.size() > prefix.size() + 8) {
+          incident.add_reports(absl::StrCat("reports/", key.substr(prefix.size() + 8)));
+        }
+        return static_cast<size_t>(incident.reports_size()) < max_members;
+      }));
+  return stored;
 }
 
 absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
@@ -239,6 +266,9 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
   stored.set_index_key(index_key);
   ctx.Put(ColumnFamily::kIncidentsByCell, index_key, CandidateOf(stored).SerializeAsString());
   ctx.Put(ColumnFamily::kIncidents, assignment.incident_id, stored.SerializeAsString());
+  ctx.Put(ColumnFamily::kIncidentMembers,
+          IncidentMemberKey(assignment.incident_id, member.features.observed, member.report_id),
+          "");
   return assignment;
 }
 

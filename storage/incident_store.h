@@ -61,7 +61,10 @@ class IncidentStore {
   [[nodiscard]] absl::StatusOr<std::vector<ScoredIncident>> FindMatches(
       const dedup::ReportFeatures& report, size_t limit, double min_score) const;
 
-  [[nodiscard]] absl::StatusOr<internal::StoredIncident> Get(absl::string_view id) const;
+  // The incident with up to `max_members` member report names (oldest observed first) in
+  // incident.reports; report_count always has the full count.
+  [[nodiscard]] absl::StatusOr<internal::StoredIncident> Get(absl::string_view id,
+                                                             size_t max_members = 1000) const;
 
   // Inside a WriteFn: joins the report into the best matching open incident or opens one,
   // staging the incident record and its index entry in `ctx`.
@@ -74,6 +77,11 @@ class IncidentStore {
   Engine* const engine_;
   const dedup::IncidentMatcher* const matcher_;
 };
+
+// incident_members keys: the members of an incident, oldest observed first.
+[[nodiscard]] std::string IncidentMemberPrefix(absl::string_view incident_id);
+[[nodiscard]] std::string IncidentMemberKey(absl::string_view incident_id, absl::Time observed,
+                                            absl::string_view report_id);
 
 // incidents_by_cell key of an incident.
 [[nodiscard]] std::string IncidentIndexKey(uint64_t cell_id, absl::Time last_observed,

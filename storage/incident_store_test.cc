@@ -95,6 +95,7 @@ TEST_F(IncidentStoreTest, CloseReportsJoinOneIncidentAndFarOnesOpenTheirOwn) {
   EXPECT_EQ(i.first_observed_time().seconds(), absl::ToUnixSeconds(kT0));
   EXPECT_EQ(i.last_observed_time().seconds(), absl::ToUnixSeconds(kT0 + absl::Minutes(7)));
   EXPECT_EQ(i.version(), 2);
+  EXPECT_EQ(incident->report_count(), 2);
   // One index entry per open incident: the old key of incident 1 was replaced.
   EXPECT_EQ(IndexEntries(), 2);
 }
@@ -154,7 +155,9 @@ TEST_F(IncidentStoreTest, TimeWindowSplitsRecurringEvents) {
 
 TEST_F(IncidentStoreTest, FindMatchesScoresBestFirstAndWritesNothing) {
   Submit(Report(1, 0, absl::ZeroDuration()));
-  Submit(Report(2, 140, absl::Minutes(1), catalog::Theme::kLiveability, {0, 1}));
+  NewReport other = Report(2, 140, absl::Minutes(1), catalog::Theme::kLiveability, {0, 1});
+  other.dedup.category = "vandalisme";
+  EXPECT_EQ(Submit(std::move(other)), "incidents/" + Id(2));
   const uint64_t before = engine_->LastSequence();
   NewReport probe = Report(3, 10, absl::Minutes(2));
   auto matches = incidents_->FindMatches(probe.dedup, 5, 0);

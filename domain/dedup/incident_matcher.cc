@@ -41,6 +41,9 @@ absl::Status ValidateDedupOptions(const DedupOptions& o) {
                                "must be in (0, 365 days]");
     }
   }
+  if (o.situation_window < absl::ZeroDuration() || o.situation_window > absl::Hours(24 * 365)) {
+    return InvalidFieldError("situation_window", "must be in [0, 365 days]");
+  }
   const ScoreWeights& w = o.weights;
   for (double x : {w.distance, w.time, w.theme, w.category, w.text}) {
     if (!(x >= 0)) return InvalidFieldError("weights", "must not be negative");
@@ -75,7 +78,7 @@ absl::Status ParseTimeWindows(absl::string_view spec, DedupOptions* options) {
 IncidentMatcher::IncidentMatcher(DedupOptions options, const catalog::CategoryCatalog* catalog)
     : options_(std::move(options)), catalog_(catalog), max_window_(absl::ZeroDuration()) {
   for (catalog::Theme t : catalog::kFrameworkThemes) max_window_ = std::max(max_window_, WindowFor(t));
-  max_window_ = std::max(max_window_, options_.time_window[0]);
+  max_window_ = std::max({max_window_, options_.time_window[0], options_.situation_window});
 }
 
 absl::Duration IncidentMatcher::WindowFor(catalog::Theme theme) const {
@@ -87,7 +90,14 @@ double IncidentMatcher::CategoryAgreement(const std::string& a, const std::strin
   if (catalog_ == nullptr) return 0;
   const catalog::Category* ca = catalog_->Find(a);
   const catalog::Category* cb = catalog_->Find(b);
-  return ca != nullptr && cb != nullptr && ca->theme_hint == cb->theme_hint ? 0.5 : 0;
+  if (ca == nullptr || cb == nullptr || ca->theme_hint != cb->theme_hint) return 0;
+  return ca->group == cb->group ? 0.6 : 0.3;
+}
+
+bool IncidentMatcher::IsLastingSituation(const std::string& category) const {
+  if (catalog_ == nullptr) return false;
+  const catalog::Category* c = catalog_->Find(category);
+  return c != nullptr && c->group == catalog::CategoryGroup::kSurroundings;
 }
 
 MatchScore IncidentMatcher::Score(const ReportFeatures& report,
@@ -103,7 +113,10 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
   } else if (report.observed > incident.last_observed) {
     s.time_gap = report.observed - incident.last_observed;
   }
-  const absl::Duration window = std::max(WindowFor(report.theme), WindowFor(incident.theme));
+  absl::Duration window = std::max(WindowFor(report.theme), WindowFor(incident.theme));
+  if (IsLastingSituation(report.category) && IsLastingSituation(incident.category)) {
+    window = std::max(window, options_.situation_window);
+  }
 
   const bool has_text = !report.text_vector.empty() &&
                         report.text_vector.size() == incident.text_vector.size();

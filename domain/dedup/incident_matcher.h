@@ -8,12 +8,14 @@
 //
 // A candidate is ELIGIBLE when its centre lies within `radius_meters` of the report (the
 // report's GPS accuracy counts in its favour, at most `max_accuracy_slack_meters`) and the
-// report's observed time lies within the time window of the theme of either side from the
-// incident's [first, last] observed span. An eligible candidate's score is a weighted sum of
+// report's observed time lies within the time window from the incident's [first, last]
+// observed span: the longer of the two themes' windows, and at least `situation_window` when
+// both categories describe a lasting situation. An eligible candidate's score is a weighted
+// sum of
 //   distance   1 - effective distance / radius
 //   time       1 - time gap / window
 //   theme      1 if the themes agree
-//   category   1 same category, 0.5 categories with the same theme hint, else 0
+//   category   1 same category; 0.6 same group and theme hint; 0.3 same theme hint; else 0
 //   text       cosine similarity of fastText sentence vectors (negative counts as 0)
 // and the report joins the best candidate whose score reaches `threshold` (ties: the smaller
 // incident id, so the choice never depends on candidate order).
@@ -46,8 +48,8 @@ struct ScoreWeights {
   double distance = 0.20;
   double time = 0.15;
   double theme = 0.15;
-  double category = 0.15;
-  double text = 0.35;
+  double category = 0.25;
+  double text = 0.25;
 };
 
 struct DedupOptions {
@@ -65,9 +67,13 @@ struct DedupOptions {
       absl::Hours(6),        // PHYSICAL_BUSINESS: a shoplifter or pickpocket on the run
       absl::Hours(24 * 5),   // OTHER: a broken light or pot hole stays until repaired
   };
+  // Lasting situations (both categories in the SURROUNDINGS group: a broken light, a blocked
+  // exit, signs of a grow house) are reported for days: their window is at least this (kept
+  // below a week, so a weekly nuisance does not merge across weeks).
+  absl::Duration situation_window = absl::Hours(24 * 5);
   ScoreWeights weights;
   // Minimum score to join an incident (chosen on the tuning split of data/dedup).
-  double threshold = 0.60;
+  double threshold = 0.55;
   // At most this many candidates are scored per report (nearest in time first).
   int max_candidates = 256;
 };
@@ -139,6 +145,7 @@ class IncidentMatcher {
 
  private:
   [[nodiscard]] double CategoryAgreement(const std::string& a, const std::string& b) const;
+  [[nodiscard]] bool IsLastingSituation(const std::string& category) const;
 
   DedupOptions options_;
   const catalog::CategoryCatalog* catalog_;
