@@ -16,6 +16,7 @@
 #include "common/status.h"
 #include "services/auth_service.h"
 #include "services/call_gate.h"
+#include "services/map_service.h"
 #include "services/report_service.h"
 #include "services/unimplemented_service.h"
 #include "storage/identity_store.h"
@@ -47,6 +48,10 @@ class ServerImpl final : public WijkwachtServer {
     absl::StatusOr<std::unique_ptr<storage::Engine>> engine = storage::Engine::Open(engine_options);
     if (!engine.ok()) return engine.status();
     self->engine_ = *std::move(engine);
+    if (options.map_suppression_k < 1) {
+      self->engine_->Shutdown();
+      return InvalidFieldError("map_suppression_k", "must be at least 1");
+    }
     if (absl::Status s = dedup::ValidateDedupOptions(options.dedup); !s.ok()) {
       self->engine_->Shutdown();
       return PrefixFieldPaths(s, "dedup");
@@ -77,6 +82,10 @@ class ServerImpl final : public WijkwachtServer {
     self->report_service_ = std::make_unique<ReportServiceImpl>(ReportServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->incident_store_.get(),
         self->catalog_.get(), self->workers_.get(), self->gate_.get()});
+    self->aggregates_ = std::make_unique<storage::AggregateStore>(self->engine_.get());
+    self->map_service_ = std::make_unique<MapServiceImpl>(
+        MapServiceImpl::Parts{self->areas_.get(), self->aggregates_.get(), self->workers_.get(),
+                              self->gate_.get(), options.map_suppression_k});
     self->unimplemented_ = std::make_unique<UnimplementedService>(self->gate_.get());
 
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
@@ -102,6 +111,7 @@ class ServerImpl final : public WijkwachtServer {
     builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
     builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
     builder.RegisterService(self->report_service_.get());
+    builder.RegisterService(self->map_service_.get());
     if (self->auth_service_) builder.RegisterService(self->auth_service_.get());
     // Everything else (RPCs not implemented yet) passes the gate, then gets UNIMPLEMENTED.
     builder.RegisterCallbackGenericService(self->unimplemented_.get());
@@ -267,6 +277,8 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<CallGate> gate_;
   std::unique_ptr<ReportServiceImpl> report_service_;
   std::unique_ptr<AuthServiceImpl> auth_service_;  // null when authentication is off
+  std::unique_ptr<storage::AggregateStore> aggregates_;
+  std::unique_ptr<MapServiceImpl> map_service_;
   std::unique_ptr<UnimplementedService> unimplemented_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -42,6 +42,8 @@ struct ServerOptions {
   report::IngestLimits limits;
   // Grouping of reports into incidents (radius, time window per theme, threshold).
   dedup::DedupOptions dedup;
+  // MapService: counts below this are withheld from callers without a staff role.
+  int map_suppression_k = 5;
   int max_receive_message_bytes = 4 << 20;
   // Clients may ping at most this often; faster pings get the connection closed.
   absl::Duration keepalive_min_time = absl::Seconds(10);

@@ -20,6 +20,7 @@ enum class ColumnFamily : int {
   kIncidents,
   kIncidentsByCell,
   kIncidentMembers,
+  kAggregates,
 };
 
 struct ColumnFamilySpec {
@@ -28,7 +29,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 12> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 13> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: schema_version"},
     {ColumnFamily::kReports, "reports",
@@ -46,13 +47,21 @@ inline constexpr std::array<ColumnFamilySpec, 12> kColumnFamilies = {{
     {ColumnFamily::kIncidents, "incidents",
      "incident id -> wijkwacht.internal.StoredIncident"},
     {ColumnFamily::kIncidentsByCell, "incidents_by_cell",
-     "S2 cell id of the centre at dedup::kIncidentCellLevel (BE64) last_observed_micros(BE64) "
+     "S2 cell id of the centre at dedup::kIncidentCellLevel (BE64) theme (1 byte) "
+     "last_observed_micros(BE64) "
      "incident id -> wijkwacht.internal.IncidentCandidate; open incidents only"},
     {ColumnFamily::kIncidentMembers, "incident_members",
      "incident id \\0 observed_micros(BE64) report id -> empty"},
+    {ColumnFamily::kAggregates, "aggregates",
+     "area code \\0 theme (1 byte) civil day in Europe/Amsterdam (BE32, days since "
+     "1970-01-01) -> incident count, report count (2 x int64 little-endian; merge operator "
+     "adds)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();
+
+// incidents_by_cell scans stay within one cell + theme: the first 9 bytes of its keys.
+inline constexpr std::size_t kIncidentIndexPrefixBytes = 9;
 
 constexpr bool ColumnFamilyTableMatchesEnum() {
   for (std::size_t i = 0; i < kColumnFamilies.size(); ++i) {

@@ -17,8 +17,10 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/memtablerep.h"
+#include "rocksdb/merge_operator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/table_properties_collectors.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/write_batch.h"
 #include "common/status.h"
@@ -42,6 +44,30 @@ class AreaPrefix final : public rocksdb::SliceTransform {
   }
   bool InDomain(const rocksdb::Slice& key) const override {
     return memchr(key.data(), '\0', key.size()) != nullptr;
+  }
+};
+
+std::string EncodeCounters(int64_t first, int64_t second) {
+  std::string out(16, '\0');
+  for (int i = 0; i < 8; ++i) {
+    out[i] = static_cast<char>(static_cast<uint64_t>(first) >> (8 * i));
+    out[8 + i] = static_cast<char>(static_cast<uint64_t>(second) >> (8 * i));
+  }
+  return out;
+}
+
+// Adds counter pairs: the aggregates are incremented in the same batch as the report that
+// changes them, without reading the old value.
+class CounterPairAddOperator final : public rocksdb::AssociativeMergeOperator {
+ public:
+  const char* Name() const override { return "wijkwacht.CounterPairAdd"; }
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    CounterPair a = existing ? DecodeCounters(absl::string_view(existing->data(), existing->size()))
+                             : CounterPair{};
+    CounterPair b = DecodeCounters(absl::string_view(value.data(), value.size()));
+    *new_value = EncodeCounters(a.first + b.first, a.second + b.second);
+    return true;
   }
 };
 
@@ -74,7 +100,34 @@ rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(ColumnFamily cf,
   } else if (cf == ColumnFamily::kReportsByCell) {
     options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(8));
   }
+  if (cf == ColumnFamily::kAggregates) {
+    options.merge_operator = std::make_shared<CounterPairAddOperator>();
+  }
+  if (cf == ColumnFamily::kIncidentsByCell) {
+    // Scans never cross a cell+theme prefix: prefix Bloom filters (in SSTs and memtables) let
+    // a seek skip files that hold nothing of that cell and theme. Entries move on every join
+    // (their key holds the last observed time), so deletions trigger compaction before
+    // tombstones pile up in the ranges the candidate search reads.
+    options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kIncidentIndexPrefixBytes));
+    options.memtable_prefix_bloom_size_ratio = 0.05;
+    options.write_buffer_size = 16u << 20;
+    options.table_properties_collector_factories.push_back(
+        rocksdb::NewCompactOnDeletionCollectorFactory(/*sliding_window_size=*/1024,
+                                                      /*deletion_trigger=*/256));
+  }
   return options;
+}
+
+// Read options of a scan within one prefix of `cf`: prefix seek where the column family has a
+// prefix extractor for exactly such scans, total order elsewhere.
+rocksdb::ReadOptions PrefixScanOptions(ColumnFamily cf) {
+  rocksdb::ReadOptions read_options;
+  if (cf == ColumnFamily::kIncidentsByCell) {
+    read_options.prefix_same_as_start = true;
+  } else {
+    read_options.total_order_seek = true;
+  }
+  return read_options;
 }
 
 // Stages a group's writes. Reads see earlier staged writes through an ordered overlay; an undo
@@ -138,9 +191,27 @@ class RocksWriteContext final : public WriteContext {
     return sequence;
   }
   absl::Time Now() const override { return now_; }
+  void AddToCounters(ColumnFamily cf, absl::string_view key, int64_t first,
+                     int64_t second) override {
+    std::string k = StagedKey(cf, key);
+    CounterPair& c = counters_[k];
+    c.first += first;
+    c.second += second;
+    counter_undo_.push_back({std::move(k), first, second});
+  }
 
-  void SetSavePoint() { undo_mark_ = undo_.size(); }
+  void SetSavePoint() {
+    undo_mark_ = undo_.size();
+    counter_undo_mark_ = counter_undo_.size();
+  }
   void RollbackToSavePoint() {
+    while (counter_undo_.size() > counter_undo_mark_) {
+      CounterUndo& u = counter_undo_.back();
+      CounterPair& c = counters_[u.key];
+      c.first -= u.first;
+      c.second -= u.second;
+      counter_undo_.pop_back();
+    }
     while (undo_.size() > undo_mark_) {
       Undo& u = undo_.back();
       if (u.had_entry) {
@@ -151,7 +222,7 @@ class RocksWriteContext final : public WriteContext {
       undo_.pop_back();
     }
   }
-  [[nodiscard]] bool empty() const { return staged_.empty(); }
+  [[nodiscard]] bool empty() const { return staged_.empty() && counters_.empty(); }
 
   // The staged state as one WriteBatch, sorted by (column family, key).
   rocksdb::WriteBatch BuildBatch() const {
@@ -164,6 +235,12 @@ class RocksWriteContext final : public WriteContext {
       } else {
         batch.Delete(handle, key);
       }
+    }
+    for (const auto& [staged_key, counts] : counters_) {
+      if (counts.first == 0 && counts.second == 0) continue;
+      rocksdb::Slice key(staged_key.data() + 1, staged_key.size() - 1);
+      batch.Merge(Handle(static_cast<ColumnFamily>(staged_key[0])), key,
+                  EncodeCounters(counts.first, counts.second));
     }
     return batch;
   }
@@ -198,11 +275,7 @@ class RocksWriteContext final : public WriteContext {
   // and the staged changes are merged in by Scan.
   rocksdb::Iterator* Iterator(ColumnFamily cf) {
     std::unique_ptr<rocksdb::Iterator>& it = iterators_[static_cast<size_t>(cf)];
-    if (it == nullptr) {
-      rocksdb::ReadOptions read_options;
-      read_options.total_order_seek = true;
-      it.reset(db_->NewIterator(read_options, Handle(cf)));
-    }
+    if (it == nullptr) it.reset(db_->NewIterator(PrefixScanOptions(cf), Handle(cf)));
     return it.get();
   }
 
@@ -214,8 +287,34 @@ class RocksWriteContext final : public WriteContext {
   // and the batch is written sorted; the last write of a key wins.
   absl::btree_map<std::string, std::optional<std::string>> staged_;
   std::array<std::unique_ptr<rocksdb::Iterator>, kNumColumnFamilies> iterators_;
+  // Counter increments of the group, summed per key; written as one merge each.
+  struct CounterUndo {
+    std::string key;
+    int64_t first;
+    int64_t second;
+  };
+  absl::btree_map<std::string, CounterPair> counters_;
+  std::vector<CounterUndo> counter_undo_;
+  size_t counter_undo_mark_ = 0;
   std::vector<Undo> undo_;
   size_t undo_mark_ = 0;
+};
+
+class RocksRangeReader final : public RangeReader {
+ public:
+  explicit RocksRangeReader(std::unique_ptr<rocksdb::Iterator> it) : it_(std::move(it)) {}
+  absl::Status Scan(absl::string_view start, absl::string_view prefix,
+                    const ScanVisitor& visit) override {
+    for (it_->Seek(rocksdb::Slice(start.data(), start.size())); it_->Valid(); it_->Next()) {
+      absl::string_view key(it_->key().data(), it_->key().size());
+      if (key.substr(0, prefix.size()) != prefix) break;
+      if (!visit(key, absl::string_view(it_->value().data(), it_->value().size()))) break;
+    }
+    return FromRocks(it_->status());
+  }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
 };
 
 class RocksEngine final : public Engine {
@@ -296,6 +395,11 @@ class RocksEngine final : public Engine {
       if (!visit(key, absl::string_view(it->value().data(), it->value().size()))) break;
     }
     return FromRocks(it->status());
+  }
+
+  std::unique_ptr<RangeReader> NewRangeReader(ColumnFamily cf) const override {
+    return std::make_unique<RocksRangeReader>(
+        std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(PrefixScanOptions(cf), Handle(cf))));
   }
 
   uint64_t LastSequence() const override {
@@ -450,6 +554,16 @@ absl::StatusOr<uint64_t> ReadLastSequence(rocksdb::DB* db, rocksdb::ColumnFamily
 }
 
 }  // namespace
+
+CounterPair DecodeCounters(absl::string_view value) {
+  if (value.size() != 16) return {};
+  uint64_t first = 0, second = 0;
+  for (int i = 7; i >= 0; --i) {
+    first = (first << 8) | static_cast<uint8_t>(value[i]);
+    second = (second << 8) | static_cast<uint8_t>(value[8 + i]);
+  }
+  return {static_cast<int64_t>(first), static_cast<int64_t>(second)};
+}
 
 absl::Status Engine::CommitAndWait(WriteFn write) {
   std::promise<absl::Status> promise;

@@ -65,7 +65,8 @@ class WriteContext {
                                                                       absl::string_view key) = 0;
   // Visits keys >= `start` that begin with `prefix`, in order, including changes staged
   // earlier in this group (a staged delete hides the key); stops when `visit` returns false.
-  // The visitor must not stage changes.
+  // The visitor must not stage changes. In incidents_by_cell, `prefix` must be at least
+  // kIncidentIndexPrefixBytes long (prefix seek).
   [[nodiscard]] virtual absl::Status Scan(ColumnFamily cf, absl::string_view start,
                                           absl::string_view prefix,
                                           const std::function<bool(absl::string_view key,
@@ -73,14 +74,37 @@ class WriteContext {
                                               visit) = 0;
   virtual void Put(ColumnFamily cf, absl::string_view key, absl::string_view value) = 0;
   virtual void Delete(ColumnFamily cf, absl::string_view key) = 0;
+  // Adds to the pair of counters stored under `key` in a counter column family (aggregates;
+  // see DecodeCounters). Merged by RocksDB, never read back within the group.
+  virtual void AddToCounters(ColumnFamily cf, absl::string_view key, int64_t first,
+                             int64_t second) = 0;
   // Stamps `event` with the next sequence and time, and stages it in the change log.
   virtual uint64_t AppendChange(internal::ChangeEvent& event) = 0;
   // The time of this group's commit (one value for the whole group).
   [[nodiscard]] virtual absl::Time Now() const = 0;
 };
 
+// A counter pair as stored by WriteContext::AddToCounters; {0, 0} for a malformed value.
+struct CounterPair {
+  int64_t first = 0;
+  int64_t second = 0;
+};
+[[nodiscard]] CounterPair DecodeCounters(absl::string_view value);
+
 // Iteration callback: return false to stop.
 using ScanVisitor = std::function<bool(absl::string_view key, absl::string_view value)>;
+
+// A cursor over one column family's committed data, for callers that read many short
+// ranges: each Scan() reuses one RocksDB iterator (a snapshot taken at creation) instead of
+// creating one. In incidents_by_cell, prefixes must be at least kIncidentIndexPrefixBytes
+// long (prefix seek). Not thread-safe; use one per thread.
+class RangeReader {
+ public:
+  virtual ~RangeReader() = default;
+  // As Engine::Scan, within this reader's column family.
+  [[nodiscard]] virtual absl::Status Scan(absl::string_view start, absl::string_view prefix,
+                                          const ScanVisitor& visit) = 0;
+};
 
 class Engine {
  public:
@@ -108,6 +132,8 @@ class Engine {
   [[nodiscard]] virtual absl::Status ScanBackward(ColumnFamily cf, absl::string_view last,
                                                   absl::string_view prefix,
                                                   const ScanVisitor& visit) const = 0;
+
+  [[nodiscard]] virtual std::unique_ptr<RangeReader> NewRangeReader(ColumnFamily cf) const = 0;
 
   // Sequence of the newest durable change-log entry (0 when empty).
   [[nodiscard]] virtual uint64_t LastSequence() const = 0;

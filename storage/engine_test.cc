@@ -28,7 +28,7 @@ TEST(EngineTest, WriteContextScanMergesStagedChangesWithTheDatabase) {
   ASSERT_TRUE((*engine)
                   ->CommitAndWait([](WriteContext& ctx) {
                     for (const char* k : {"a1", "a3", "a5", "b1"}) {
-                      ctx.Put(ColumnFamily::kIncidentsByCell, k, "db");
+                      ctx.Put(ColumnFamily::kIncidentMembers, k, "db");
                     }
                     return absl::OkStatus();
                   })
@@ -36,12 +36,12 @@ TEST(EngineTest, WriteContextScanMergesStagedChangesWithTheDatabase) {
   std::vector<std::string> seen;
   ASSERT_TRUE((*engine)
                   ->CommitAndWait([&](WriteContext& ctx) {
-                    ctx.Put(ColumnFamily::kIncidentsByCell, "a2", "staged");
-                    ctx.Put(ColumnFamily::kIncidentsByCell, "a3", "staged");  // overrides
-                    ctx.Delete(ColumnFamily::kIncidentsByCell, "a5");         // hides
-                    ctx.Put(ColumnFamily::kIncidentsByCell, "a6", "staged");
+                    ctx.Put(ColumnFamily::kIncidentMembers, "a2", "staged");
+                    ctx.Put(ColumnFamily::kIncidentMembers, "a3", "staged");  // overrides
+                    ctx.Delete(ColumnFamily::kIncidentMembers, "a5");         // hides
+                    ctx.Put(ColumnFamily::kIncidentMembers, "a6", "staged");
                     ctx.Put(ColumnFamily::kReports, "a4", "other column family");
-                    return ctx.Scan(ColumnFamily::kIncidentsByCell, "a2", "a",
+                    return ctx.Scan(ColumnFamily::kIncidentMembers, "a2", "a",
                                     [&](absl::string_view k, absl::string_view v) {
                                       seen.push_back(absl::StrCat(k, "=", v));
                                       return true;
@@ -54,14 +54,14 @@ TEST(EngineTest, WriteContextScanMergesStagedChangesWithTheDatabase) {
   std::atomic<int> visible{-1};
   (*engine)->Commit(
       [](WriteContext& ctx) {
-        ctx.Put(ColumnFamily::kIncidentsByCell, "c1", "x");
+        ctx.Put(ColumnFamily::kIncidentMembers, "c1", "x");
         return absl::AbortedError("no");
       },
       [](absl::Status) {});
   ASSERT_TRUE((*engine)
                   ->CommitAndWait([&](WriteContext& ctx) {
                     int n = 0;
-                    absl::Status s = ctx.Scan(ColumnFamily::kIncidentsByCell, "c", "c",
+                    absl::Status s = ctx.Scan(ColumnFamily::kIncidentMembers, "c", "c",
                                               [&](absl::string_view, absl::string_view) {
                                                 return ++n, true;
                                               });

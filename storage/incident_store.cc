@@ -19,7 +19,7 @@ using ScanFn = std::function<absl::Status(ColumnFamily, absl::string_view, absl:
                                           const ScanVisitor&)>;
 
 constexpr size_t kCellKeyBytes = 8;
-constexpr size_t kIndexHeaderBytes = 16;  // cell + last observed
+constexpr size_t kIndexHeaderBytes = 17;  // cell + theme + last observed
 
 google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
@@ -61,33 +61,36 @@ absl::StatusOr<std::vector<ScoredIncident>> ScoreCandidates(const ScanFn& scan,
                                                             const dedup::IncidentMatcher& matcher,
                                                             const dedup::ReportFeatures& report) {
   std::vector<ScoredIncident> out;
-  const absl::Time earliest_last = report.observed - matcher.MaxWindow();
-  const absl::Time latest_first = report.observed + matcher.MaxWindow();
   const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
   absl::Status inner = absl::OkStatus();
   for (uint64_t cell : matcher.SearchCells(report)) {
-    std::string prefix;
-    AppendBigEndian64(&prefix, cell);
-    std::string start = prefix;
-    AppendBigEndian64(&start, TimeToMicros(earliest_last));
-    WW_RETURN_IF_ERROR(scan(ColumnFamily::kIncidentsByCell, start, prefix,
-                            [&](absl::string_view key, absl::string_view value) {
-                              if (out.size() >= max_candidates) return false;
-                              internal::IncidentCandidate candidate;
-                              if (key.size() <= kIndexHeaderBytes ||
-                                  !candidate.ParseFromArray(value.data(),
-                                                            static_cast<int>(value.size()))) {
-                                inner = absl::DataLossError("malformed incidents_by_cell entry");
-                                return false;
-                              }
-                              dedup::IncidentFeatures f =
-                                  FeaturesOf(key.substr(kIndexHeaderBytes), candidate);
-                              if (f.first_observed > latest_first) return true;
-                              dedup::MatchScore score = matcher.Score(report, f);
-                              out.push_back({std::move(f), score});
-                              return true;
-                            }));
-    WW_RETURN_IF_ERROR(inner);
+    // Each theme's incidents from the oldest last-observed time that can still be in reach.
+    for (catalog::Theme theme : catalog::kFrameworkThemes) {
+      const absl::Duration window = matcher.SearchWindow(report, theme);
+      const absl::Time latest_first = report.observed + window;
+      std::string prefix;
+      AppendBigEndian64(&prefix, cell);
+      prefix.push_back(static_cast<char>(theme));
+      std::string start = prefix;
+      AppendBigEndian64(&start, TimeToMicros(report.observed - window));
+      WW_RETURN_IF_ERROR(scan(
+          ColumnFamily::kIncidentsByCell, start, prefix,
+          [&](absl::string_view key, absl::string_view value) {
+            if (out.size() >= max_candidates) return false;
+            internal::IncidentCandidate candidate;
+            if (key.size() <= kIndexHeaderBytes ||
+                !candidate.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+              inner = absl::DataLossError("malformed incidents_by_cell entry");
+              return false;
+            }
+            dedup::IncidentFeatures f = FeaturesOf(key.substr(kIndexHeaderBytes), candidate);
+            if (f.first_observed > latest_first) return true;
+            dedup::MatchScore score = matcher.Score(report, f);
+            out.push_back({std::move(f), score});
+            return true;
+          }));
+      WW_RETURN_IF_ERROR(inner);
+    }
   }
   return out;
 }
@@ -163,11 +166,12 @@ std::string IncidentMemberKey(absl::string_view incident_id, absl::Time observed
   return key;
 }
 
-std::string IncidentIndexKey(uint64_t cell_id, absl::Time last_observed,
+std::string IncidentIndexKey(uint64_t cell_id, int theme, absl::Time last_observed,
                              absl::string_view incident_id) {
   std::string key;
   key.reserve(kIndexHeaderBytes + incident_id.size());
   AppendBigEndian64(&key, cell_id);
+  key.push_back(static_cast<char>(theme));
   AppendBigEndian64(&key, TimeToMicros(last_observed));
   key.append(incident_id.data(), incident_id.size());
   return key;
@@ -175,9 +179,10 @@ std::string IncidentIndexKey(uint64_t cell_id, absl::Time last_observed,
 
 absl::StatusOr<std::vector<ScoredIncident>> IncidentStore::FindMatches(
     const dedup::ReportFeatures& report, size_t limit, double min_score) const {
-  const ScanFn scan = [this](ColumnFamily cf, absl::string_view start, absl::string_view prefix,
-                             const ScanVisitor& visit) {
-    return engine_->Scan(cf, start, prefix, visit);
+  std::unique_ptr<RangeReader> reader = engine_->NewRangeReader(ColumnFamily::kIncidentsByCell);
+  const ScanFn scan = [&reader](ColumnFamily, absl::string_view start, absl::string_view prefix,
+                                const ScanVisitor& visit) {
+    return reader->Scan(start, prefix, visit);
   };
   WW_ASSIGN_OR_RETURN(std::vector<ScoredIncident> scored,
                       ScoreCandidates(scan, *matcher_, report));
@@ -259,7 +264,7 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
   const std::string index_key = IncidentIndexKey(
       dedup::IncidentMatcher::IndexCell(incident.centroid().latitude(),
                                         incident.centroid().longitude()),
-      FromTimestamp(incident.last_observed_time()), assignment.incident_id);
+      incident.theme(), FromTimestamp(incident.last_observed_time()), assignment.incident_id);
   if (!stored.index_key().empty() && stored.index_key() != index_key) {
     ctx.Delete(ColumnFamily::kIncidentsByCell, stored.index_key());
   }

@@ -5,7 +5,8 @@
 // WriteFn, so in the same synced WriteBatch), Assign() reads the open incidents indexed near
 // it, scores them with the dedup::IncidentMatcher and either adds the report to the best one
 // or opens a new incident whose id is the report's id. The incidents_by_cell index holds only
-// open incidents, keyed by the S2 cell of their centre and their last observed time, and
+// open incidents, keyed by the S2 cell of their centre, their theme and their last observed
+// time (so each theme is read only as far back as its own time window reaches), and
 // carries what the matcher needs in its value: a candidate search is one short range read
 // per covering cell, never a scan of reports.
 //
@@ -84,7 +85,7 @@ class IncidentStore {
                                             absl::string_view report_id);
 
 // incidents_by_cell key of an incident.
-[[nodiscard]] std::string IncidentIndexKey(uint64_t cell_id, absl::Time last_observed,
+[[nodiscard]] std::string IncidentIndexKey(uint64_t cell_id, int theme, absl::Time last_observed,
                                            absl::string_view incident_id);
 
 }  // namespace wijkwacht::storage

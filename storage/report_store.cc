@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
+#include "storage/aggregate_store.h"
 #include "storage/keys.h"
 #include "wijkwacht/internal/records.pb.h"
 
@@ -204,6 +205,7 @@ class EngineReportStore final : public ReportStore {
     created.set_s2_cell_id(input.s2_cell_id);
     created.set_incident(report.incident_id());
     created.set_incident_opened(assignment.opened);
+    StageReportCounts(ctx, input.area_codes, report.theme(), observed, assignment.opened);
     stored.set_create_sequence(ctx.AppendChange(event));
     stored.set_content_fingerprint(input.fingerprint);
     stored.set_reporter(input.reporter);

@@ -319,8 +319,13 @@ TEST_F(ReportServiceTest, DeclaredServicesPassTheGateThenAnswerUnimplemented) {
     return rpc(context).error_code();
   };
   EXPECT_EQ(call("", [&](grpc::ClientContext& c) {
-              v1::ListAreasResponse r;
-              return v1::MapService::NewStub(channel)->ListAreas(&c, {}, &r);
+              v1::ListEarlyWarningsResponse r;
+              return v1::MapService::NewStub(channel)->ListEarlyWarnings(&c, {}, &r);
+            }),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(call(server_.admin_token(), [&](grpc::ClientContext& c) {
+              v1::ListEarlyWarningsResponse r;
+              return v1::MapService::NewStub(channel)->ListEarlyWarnings(&c, {}, &r);
             }),
             grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_EQ(call(server_.resident_token(), [&](grpc::ClientContext& c) {

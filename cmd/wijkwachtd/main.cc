@@ -32,6 +32,8 @@ ABSL_FLAG(double, dedup_threshold, wijkwacht::dedup::DedupOptions{}.threshold,
 ABSL_FLAG(std::string, dedup_windows, "",
           "time window per theme, e.g. PHYSICAL_BUSINESS=6h,SUBVERSION=336h (defaults in "
           "deploy/README.md)");
+ABSL_FLAG(int, map_suppression_k, 5,
+          "map counts below this are withheld from callers without a staff role");
 ABSL_FLAG(absl::Duration, max_report_age, absl::Hours(24 * 30),
           "oldest observed_time accepted, e.g. 720h");
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "largest request message accepted");
@@ -82,6 +84,7 @@ int main(int argc, char** argv) {
   options.limits.max_age = absl::GetFlag(FLAGS_max_report_age);
   options.theme_model_path = absl::GetFlag(FLAGS_theme_model);
   options.review_threshold = absl::GetFlag(FLAGS_review_threshold);
+  options.map_suppression_k = absl::GetFlag(FLAGS_map_suppression_k);
   options.dedup.radius_meters = absl::GetFlag(FLAGS_dedup_radius_meters);
   options.dedup.threshold = absl::GetFlag(FLAGS_dedup_threshold);
   if (absl::Status s = wijkwacht::dedup::ParseTimeWindows(absl::GetFlag(FLAGS_dedup_windows),

@@ -85,6 +85,13 @@ absl::Duration IncidentMatcher::WindowFor(catalog::Theme theme) const {
   return options_.time_window[ThemeIndex(theme)];
 }
 
+absl::Duration IncidentMatcher::SearchWindow(const ReportFeatures& report,
+                                             catalog::Theme incident_theme) const {
+  absl::Duration window = std::max(WindowFor(report.theme), WindowFor(incident_theme));
+  if (IsLastingSituation(report.category)) window = std::max(window, options_.situation_window);
+  return window;
+}
+
 double IncidentMatcher::CategoryAgreement(const std::string& a, const std::string& b) const {
   if (a == b) return 1;
   if (catalog_ == nullptr) return 0;

@@ -40,9 +40,9 @@
 
 namespace wijkwacht::dedup {
 
-// S2 level of the incident index: cells of roughly 250-300 m across at Beverwijk's latitude,
+// S2 level of the incident index: cells of roughly 550 m across at Beverwijk's latitude,
 // so the default search circle touches a handful of them.
-inline constexpr int kIncidentCellLevel = 15;
+inline constexpr int kIncidentCellLevel = 14;
 
 struct ScoreWeights {
   double distance = 0.20;
@@ -74,8 +74,9 @@ struct DedupOptions {
   ScoreWeights weights;
   // Minimum score to join an incident (chosen on the tuning split of data/dedup).
   double threshold = 0.55;
-  // At most this many candidates are scored per report (nearest in time first).
-  int max_candidates = 256;
+  // At most this many candidates are scored per report (a bound on the work of one
+  // decision; reached only where hundreds of open incidents crowd one spot).
+  int max_candidates = 1000;
 };
 
 // Checks ranges (radius > 0, windows > 0, weights >= 0 summing to > 0, threshold in [0, 1]).
@@ -138,8 +139,12 @@ class IncidentMatcher {
   // The incident index cell of a centre.
   [[nodiscard]] static uint64_t IndexCell(double latitude, double longitude);
 
-  // The longest time window of any theme: how far back in time the candidate search reads.
+  // The longest time window of any theme.
   [[nodiscard]] absl::Duration MaxWindow() const { return max_window_; }
+  // The longest window this report can have with any incident of `incident_theme`: how far
+  // back in time the candidate search reads that theme's incidents.
+  [[nodiscard]] absl::Duration SearchWindow(const ReportFeatures& report,
+                                            catalog::Theme incident_theme) const;
   [[nodiscard]] absl::Duration WindowFor(catalog::Theme theme) const;
   [[nodiscard]] const DedupOptions& options() const { return options_; }
 
