@@ -54,16 +54,8 @@ absl::CivilDay PeriodStart(absl::CivilDay day, v1::AggregationPeriod period) {
 
 }  // namespace
 
-#define WW_SERVE_UNARY(Method, Request, Response, Handler)                                  \
-  grpc::ServerUnaryReactor* MapServiceImpl::Method(grpc::CallbackServerContext* context,     \
-                                                   const grpc::ByteBuffer* request,          \
-                                                   grpc::ByteBuffer* response) {             \
-    return ServeUnary<Request, Response>(                                                    \
-        *parts_.gate, "/wijkwacht.v1.MapService/" #Method, context, request, response,       \
-        [this](const Caller& caller, const Request& req, Response* resp, UnaryDone done) {   \
-          Handler(caller, req, resp, std::move(done));                                       \
-        });                                                                                  \
-  }
+#define WW_SERVE_UNARY(Method, Request, Response, Handler) \
+  WW_SERVE_UNARY_METHOD(MapServiceImpl, MapService, Method, Request, Response, Handler)
 WW_SERVE_UNARY(ListAreas, v1::ListAreasRequest, v1::ListAreasResponse, Areas)
 WW_SERVE_UNARY(GetAggregates, v1::GetAggregatesRequest, v1::GetAggregatesResponse, Aggregates)
 #undef WW_SERVE_UNARY

@@ -119,16 +119,8 @@ absl::StatusOr<storage::NewReport> ReportServiceImpl::Prepare(const Caller& call
   return BuildNewReport(*report, *decision);
 }
 
-#define WW_SERVE_UNARY(Method, Request, Response, Handler)                                  \
-  grpc::ServerUnaryReactor* ReportServiceImpl::Method(grpc::CallbackServerContext* context,  \
-                                                      const grpc::ByteBuffer* request,       \
-                                                      grpc::ByteBuffer* response) {          \
-    return ServeUnary<Request, Response>(                                                    \
-        *parts_.gate, "/wijkwacht.v1.ReportService/" #Method, context, request, response,    \
-        [this](const Caller& caller, const Request& req, Response* resp, UnaryDone done) {   \
-          Handler(caller, req, resp, std::move(done));                                       \
-        });                                                                                  \
-  }
+#define WW_SERVE_UNARY(Method, Request, Response, Handler) \
+  WW_SERVE_UNARY_METHOD(ReportServiceImpl, ReportService, Method, Request, Response, Handler)
 WW_SERVE_UNARY(SubmitReport, v1::SubmitReportRequest, v1::Report, Submit)
 WW_SERVE_UNARY(PreviewReport, v1::PreviewReportRequest, v1::PreviewReportResponse, Preview)
 WW_SERVE_UNARY(GetReport, v1::GetReportRequest, v1::Report, Get)

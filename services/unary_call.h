@@ -79,3 +79,16 @@ grpc::ServerUnaryReactor* ServeUnary(const CallGate& gate, absl::string_view met
 }
 
 }  // namespace wijkwacht::services
+
+// Defines Class::Method (a raw callback method of service `Service`) as ServeUnary with the
+// typed handler Class::Handler(caller, request, response, done).
+#define WW_SERVE_UNARY_METHOD(Class, Service, Method, Request, Response, Handler)            \
+  grpc::ServerUnaryReactor* Class::Method(grpc::CallbackServerContext* context,              \
+                                          const grpc::ByteBuffer* request,                   \
+                                          grpc::ByteBuffer* response) {                      \
+    return ::wijkwacht::services::ServeUnary<Request, Response>(                             \
+        *parts_.gate, "/wijkwacht.v1." #Service "/" #Method, context, request, response,     \
+        [this](const Caller& caller, const Request& req, Response* resp, UnaryDone done) {   \
+          Handler(caller, req, resp, std::move(done));                                       \
+        });                                                                                  \
+  }

@@ -1,0 +1,190 @@
+// LogStream: a gRPC server-streaming reactor over the change log (storage/change_feed.h).
+//
+//   return LogStream<v1::FeedChange>::Start(feed, workers, after_sequence,
+//       [](const internal::ChangeEvent& e, std::vector<v1::FeedChange>* out) {
+//         if (!ForThisDevice(e)) return absl::OkStatus();       // filter
+//         v1::FeedChange& c = out->emplace_back();
+//         c.set_cursor(storage::EncodeCursor(e.sequence()));     // resume point
+//         ...;
+//         return absl::OkStatus();
+//       },
+//       std::move(snapshot_messages));                            // optional, sent first
+//
+// From `after` it reads events in order in batches, turns each into zero or more messages
+// with `render` (which filters for this subscriber and sets each message's cursor), writes
+// them one at a time, and when caught up waits (ChangeFeed::Watch) for the log to advance.
+// At most one read batch is held per stream and the log itself is the buffer, so a slow
+// client lags in the durable log instead of holding memory or slowing anyone down; a client
+// that reconnects with its last cursor misses nothing and sees nothing twice.
+//
+// The stream ends with: the client's cancellation (CANCELLED), a failed write (the client went
+// away), server shutdown (the call is cancelled by the server; clients resume from their last
+// cursor), or an error from the feed or `render` (mapped with ToGrpcStatus).
+//
+// Thread safety: reads and rendering run on `workers`; `render` is called from one thread at
+// a time per stream.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/worker_pool.h"
+#include "grpcpp/support/server_callback.h"
+#include "services/grpc_status.h"
+#include "storage/change_feed.h"
+#include "wijkwacht/internal/records.pb.h"
+
+namespace wijkwacht::services {
+
+template <typename Response>
+class LogStream final : public grpc::ServerWriteReactor<Response> {
+ public:
+  using Render =
+      std::function<absl::Status(const internal::ChangeEvent& event, std::vector<Response>* out)>;
+
+  // Events read per batch.
+  static constexpr size_t kReadBatch = 256;
+
+  // Starts streaming the events after sequence `after`, preceded by `initial` messages.
+  static grpc::ServerWriteReactor<Response>* Start(storage::ChangeFeed* feed, WorkerPool* workers,
+                                                   uint64_t after, Render render,
+                                                   std::vector<Response> initial = {}) {
+    auto* stream = new LogStream(feed, workers, after, std::move(render), std::move(initial));
+    stream->SchedulePump();
+    return stream;
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    writing_ = false;
+    if (deferred_finish_) return FinishLocked(*std::move(deferred_finish_));
+    if (!ok) return FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+    ++next_;
+    WriteOrPumpLocked();
+  }
+
+  void OnCancel() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (watch_ != 0) feed_->Cancel(watch_);
+    watch_ = 0;
+    FinishLocked(grpc::Status::CANCELLED);
+  }
+
+  void OnDone() override {
+    std::shared_ptr<State> state;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+      if (watch_ != 0) feed_->Cancel(watch_);
+      watch_ = 0;
+      state = state_;
+    }
+    // A pump already scheduled on the workers holds `state` and sees it is gone.
+    {
+      std::lock_guard<std::mutex> lock(state->mu);
+      state->stream = nullptr;
+    }
+    delete this;
+  }
+
+ private:
+  // Shared with scheduled pumps and feed watches, which may outlive the reactor.
+  struct State {
+    std::mutex mu;
+    LogStream* stream;
+  };
+
+  LogStream(storage::ChangeFeed* feed, WorkerPool* workers, uint64_t after, Render render,
+            std::vector<Response> initial)
+      : feed_(feed),
+        workers_(workers),
+        after_(after),
+        render_(std::move(render)),
+        pending_(std::move(initial)),
+        state_(std::make_shared<State>()) {
+    state_->stream = this;
+  }
+
+  void SchedulePump() {
+    std::shared_ptr<State> state = state_;
+    workers_->Schedule([state] {
+      std::lock_guard<std::mutex> lock(state->mu);
+      if (state->stream != nullptr) state->stream->Pump();
+    });
+  }
+
+  // On a worker: read and render the next batch, or wait for the log to advance.
+  void Pump() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (finished_ || writing_ || deferred_finish_) return;
+    if (next_ < pending_.size()) return WriteOrPumpLocked();
+    pending_.clear();
+    next_ = 0;
+    absl::StatusOr<std::vector<internal::ChangeEvent>> events = feed_->Read(after_, kReadBatch);
+    if (!events.ok()) return FinishLocked(ToGrpcStatus(events.status()));
+    for (const internal::ChangeEvent& event : *events) {
+      absl::Status rendered = render_(event, &pending_);
+      if (!rendered.ok()) return FinishLocked(ToGrpcStatus(rendered));
+      after_ = event.sequence();
+    }
+    if (!pending_.empty()) return WriteOrPumpLocked();
+    if (!events->empty()) return SchedulePump();  // all filtered out: read on
+    std::shared_ptr<State> state = state_;
+    WorkerPool* workers = workers_;
+    watch_ = feed_->Watch(after_, [state, workers] {
+      workers->Schedule([state] {
+        std::lock_guard<std::mutex> lock(state->mu);
+        if (state->stream != nullptr) state->stream->OnLogAdvanced();
+      });
+    });
+  }
+
+  void OnLogAdvanced() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      watch_ = 0;
+    }
+    Pump();
+  }
+
+  void WriteOrPumpLocked() {
+    if (finished_) return;
+    if (next_ < pending_.size()) {
+      writing_ = true;
+      this->StartWrite(&pending_[next_]);
+      return;
+    }
+    SchedulePump();
+  }
+
+  // Finishes now, or after the write in flight completes (Finish must not overlap a write).
+  void FinishLocked(grpc::Status status) {
+    if (finished_ || done_) return;
+    if (writing_) {
+      if (!deferred_finish_) deferred_finish_ = std::move(status);
+      return;
+    }
+    finished_ = true;
+    this->Finish(status);
+  }
+
+  storage::ChangeFeed* const feed_;
+  WorkerPool* const workers_;
+  std::mutex mu_;
+  uint64_t after_;
+  Render render_;
+  std::vector<Response> pending_;
+  size_t next_ = 0;
+  bool writing_ = false;
+  bool finished_ = false;
+  bool done_ = false;
+  std::optional<grpc::Status> deferred_finish_;
+  storage::ChangeFeed::WatchId watch_ = 0;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace wijkwacht::services
