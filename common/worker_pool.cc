@@ -23,12 +23,34 @@ void WorkerPool::Schedule(std::function<void()> work) {
   cv_.notify_one();
 }
 
+void WorkerPool::ScheduleAfter(std::chrono::steady_clock::duration delay,
+                               std::function<void()> work) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    delayed_.emplace(std::chrono::steady_clock::now() + delay, std::move(work));
+  }
+  cv_.notify_all();
+}
+
 void WorkerPool::Run() {
   for (;;) {
     std::function<void()> work;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      for (;;) {
+        // Due delayed closures join the queue (all of them when stopping).
+        const auto now = std::chrono::steady_clock::now();
+        while (!delayed_.empty() && (stopping_ || delayed_.begin()->first <= now)) {
+          queue_.push_back(std::move(delayed_.begin()->second));
+          delayed_.erase(delayed_.begin());
+        }
+        if (!queue_.empty() || stopping_) break;
+        if (delayed_.empty()) {
+          cv_.wait(lock);
+        } else {
+          cv_.wait_until(lock, delayed_.begin()->first);
+        }
+      }
       if (queue_.empty()) return;
       work = std::move(queue_.front());
       queue_.pop_front();

@@ -1,11 +1,14 @@
 // A fixed pool of threads running queued closures in FIFO order. Used to keep blocking work
-// (index scans) off the gRPC callback threads.
+// (index scans) off the gRPC callback threads. ScheduleAfter() runs a closure once a delay has
+// passed (stream coalescing).
 //
-// Thread safety: Schedule() may be called from any thread. The destructor runs every closure
-// already queued, then joins the threads.
+// Thread safety: Schedule() and ScheduleAfter() may be called from any thread. The destructor
+// runs every closure already queued (delayed ones immediately), then joins the threads.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
+#include <map>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -22,6 +25,7 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   void Schedule(std::function<void()> work);
+  void ScheduleAfter(std::chrono::steady_clock::duration delay, std::function<void()> work);
 
  private:
   void Run();
@@ -29,6 +33,8 @@ class WorkerPool {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;
+  // Delayed closures by due time.
+  std::multimap<std::chrono::steady_clock::time_point, std::function<void()>> delayed_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

@@ -25,6 +25,7 @@
 // a time per stream.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,6 +46,16 @@ class LogStream final : public grpc::ServerWriteReactor<Response> {
  public:
   using Render =
       std::function<absl::Status(const internal::ChangeEvent& event, std::vector<Response>* out)>;
+  // Coalescing streams: `render` only collects what changed; after each batch of events
+  // `flush` turns it into messages. `last_sequence` is the batch's last event (the cursor to
+  // put in the messages).
+  using Flush = std::function<absl::Status(uint64_t last_sequence, std::vector<Response>* out)>;
+
+  struct Options {
+    Flush flush;  // empty: every message comes from `render`
+    // At least this long between the end of one batch of writes and the next read.
+    std::chrono::milliseconds min_interval{0};
+  };
 
   // Events read per batch.
   static constexpr size_t kReadBatch = 256;
@@ -52,8 +63,10 @@ class LogStream final : public grpc::ServerWriteReactor<Response> {
   // Starts streaming the events after sequence `after`, preceded by `initial` messages.
   static grpc::ServerWriteReactor<Response>* Start(storage::ChangeFeed* feed, WorkerPool* workers,
                                                    uint64_t after, Render render,
-                                                   std::vector<Response> initial = {}) {
-    auto* stream = new LogStream(feed, workers, after, std::move(render), std::move(initial));
+                                                   std::vector<Response> initial = {},
+                                                   Options options = {}) {
+    auto* stream = new LogStream(feed, workers, after, std::move(render), std::move(initial),
+                                 std::move(options));
     stream->SchedulePump();
     return stream;
   }
@@ -99,22 +112,28 @@ class LogStream final : public grpc::ServerWriteReactor<Response> {
   };
 
   LogStream(storage::ChangeFeed* feed, WorkerPool* workers, uint64_t after, Render render,
-            std::vector<Response> initial)
+            std::vector<Response> initial, Options options)
       : feed_(feed),
         workers_(workers),
         after_(after),
         render_(std::move(render)),
+        options_(std::move(options)),
         pending_(std::move(initial)),
         state_(std::make_shared<State>()) {
     state_->stream = this;
   }
 
-  void SchedulePump() {
+  void SchedulePump(bool after_writes = false) {
     std::shared_ptr<State> state = state_;
-    workers_->Schedule([state] {
+    auto pump = [state] {
       std::lock_guard<std::mutex> lock(state->mu);
       if (state->stream != nullptr) state->stream->Pump();
-    });
+    };
+    if (after_writes && options_.min_interval.count() > 0) {
+      workers_->ScheduleAfter(options_.min_interval, std::move(pump));
+    } else {
+      workers_->Schedule(std::move(pump));
+    }
   }
 
   // On a worker: read and render the next batch, or wait for the log to advance.
@@ -130,6 +149,10 @@ class LogStream final : public grpc::ServerWriteReactor<Response> {
       absl::Status rendered = render_(event, &pending_);
       if (!rendered.ok()) return FinishLocked(ToGrpcStatus(rendered));
       after_ = event.sequence();
+    }
+    if (options_.flush && !events->empty()) {
+      absl::Status flushed = options_.flush(after_, &pending_);
+      if (!flushed.ok()) return FinishLocked(ToGrpcStatus(flushed));
     }
     if (!pending_.empty()) return WriteOrPumpLocked();
     if (!events->empty()) return SchedulePump();  // all filtered out: read on
@@ -158,7 +181,7 @@ class LogStream final : public grpc::ServerWriteReactor<Response> {
       this->StartWrite(&pending_[next_]);
       return;
     }
-    SchedulePump();
+    SchedulePump(/*after_writes=*/true);
   }
 
   // Finishes now, or after the write in flight completes (Finish must not overlap a write).
@@ -177,6 +200,7 @@ class LogStream final : public grpc::ServerWriteReactor<Response> {
   std::mutex mu_;
   uint64_t after_;
   Render render_;
+  const Options options_;
   std::vector<Response> pending_;
   size_t next_ = 0;
   bool writing_ = false;

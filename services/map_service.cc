@@ -1,14 +1,19 @@
 #include "services/map_service.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
+#include "domain/indicators/indicator_csv.h"
+#include "services/log_stream.h"
+#include "services/progress_data.h"
 #include "services/report_mapping.h"
 
 namespace wijkwacht::services {
@@ -39,6 +44,41 @@ absl::StatusOr<size_t> OffsetFromToken(const std::string& token) {
   return offset;
 }
 
+// The time of an optional Timestamp field; records a violation when it is missing or invalid.
+std::optional<absl::Time> OptionalTime(bool present, const google::protobuf::Timestamp& ts,
+                                       absl::string_view field, std::vector<FieldViolation>* v) {
+  if (!present) {
+    v->push_back({std::string(field), "is required"});
+    return std::nullopt;
+  }
+  absl::StatusOr<absl::Time> t = TimeFromProto(ts, field);
+  if (!t.ok()) {
+    v->push_back({std::string(field), "is not a valid timestamp"});
+    return std::nullopt;
+  }
+  return *t;
+}
+
+// A writer that only finishes (a refused stream).
+template <typename Response>
+class FinishedWriter final : public grpc::ServerWriteReactor<Response> {
+ public:
+  void OnDone() override { delete this; }
+};
+
+absl::CivilDay PeriodEnd(absl::CivilDay start, v1::AggregationPeriod period) {
+  switch (period) {
+    case v1::WEEK:
+      return start + 7;
+    case v1::MONTH:
+      return absl::CivilDay(absl::CivilMonth(start) + 1);
+    case v1::HALF_YEAR:
+      return absl::CivilDay(absl::CivilMonth(start) + 6);
+    default:
+      return start + 1;
+  }
+}
+
 absl::CivilDay PeriodStart(absl::CivilDay day, v1::AggregationPeriod period) {
   switch (period) {
     case v1::WEEK:
@@ -58,6 +98,8 @@ absl::CivilDay PeriodStart(absl::CivilDay day, v1::AggregationPeriod period) {
   WW_SERVE_UNARY_METHOD(MapServiceImpl, MapService, Method, Request, Response, Handler)
 WW_SERVE_UNARY(ListAreas, v1::ListAreasRequest, v1::ListAreasResponse, Areas)
 WW_SERVE_UNARY(GetAggregates, v1::GetAggregatesRequest, v1::GetAggregatesResponse, Aggregates)
+WW_SERVE_UNARY(ImportIndicators, v1::ImportIndicatorsRequest, v1::ImportIndicatorsResponse, Import)
+WW_SERVE_UNARY(GetProgressReport, v1::GetProgressReportRequest, v1::ProgressReport, Progress)
 #undef WW_SERVE_UNARY
 
 void MapServiceImpl::Areas(const Caller& caller, const v1::ListAreasRequest& request,
@@ -92,10 +134,8 @@ void MapServiceImpl::Areas(const Caller& caller, const v1::ListAreasRequest& req
   done(absl::OkStatus());
 }
 
-void MapServiceImpl::Aggregates(const Caller& caller, const v1::GetAggregatesRequest& request,
-                                v1::GetAggregatesResponse* response, UnaryDone done) {
-  if (!request.has_selection()) return done(InvalidFieldError("selection", "is required"));
-  const v1::AggregateSelection& sel = request.selection();
+absl::StatusOr<AggregateQuery> MapServiceImpl::ParseSelection(
+    const Caller& caller, const v1::AggregateSelection& sel) const {
   std::vector<FieldViolation> v;
   if (sel.level() == v1::AREA_LEVEL_UNSPECIFIED || !v1::AreaLevel_IsValid(sel.level())) {
     v.push_back({"selection.level", "is required: GEMEENTE, WIJK, BUURT or FOCUS_AREA"});
@@ -113,37 +153,23 @@ void MapServiceImpl::Aggregates(const Caller& caller, const v1::GetAggregatesReq
     v.push_back({"selection.s2_cell_level",
                  "heatmap cells are not served by this version; use 0 (area counts only)"});
   }
-  std::optional<absl::Time> start, end;
-  if (!sel.has_start_time()) {
-    v.push_back({"selection.start_time", "is required"});
-  } else if (absl::StatusOr<absl::Time> t = TimeFromProto(sel.start_time(), "selection.start_time");
-             t.ok()) {
-    start = *t;
-  } else {
-    v.push_back({"selection.start_time", "is not a valid timestamp"});
-  }
-  if (!sel.has_end_time()) {
-    v.push_back({"selection.end_time", "is required"});
-  } else if (absl::StatusOr<absl::Time> t = TimeFromProto(sel.end_time(), "selection.end_time");
-             t.ok()) {
-    end = *t;
-  } else {
-    v.push_back({"selection.end_time", "is not a valid timestamp"});
-  }
-  absl::CivilDay first_day, end_day;
+  std::optional<absl::Time> start = OptionalTime(sel.has_start_time(), sel.start_time(),
+                                                 "selection.start_time", &v);
+  std::optional<absl::Time> end =
+      OptionalTime(sel.has_end_time(), sel.end_time(), "selection.end_time", &v);
+  AggregateQuery q;
   if (start && end) {
     if (*end <= *start) {
       v.push_back({"selection.end_time", "must be after start_time"});
     } else {
-      first_day = storage::MapDay(*start);
-      end_day = storage::MapDay(*end - absl::Nanoseconds(1)) + 1;
-      const int64_t days = end_day - first_day;
+      q.first_day = storage::MapDay(*start);
+      q.end_day = storage::MapDay(*end - absl::Nanoseconds(1)) + 1;
+      const int64_t days = q.end_day - q.first_day;
       if (days > (sel.period() == v1::DAY ? kMaxDays : 10 * kMaxDays / 3)) {
         v.push_back({"selection.end_time", "the range is too long for this period"});
       }
     }
   }
-  std::vector<const geo::Area*> areas;
   if (sel.area_codes_size() > 0) {
     for (int i = 0; i < sel.area_codes_size(); ++i) {
       const geo::Area* a = parts_.areas->Find(sel.area_codes(i));
@@ -153,60 +179,211 @@ void MapServiceImpl::Aggregates(const Caller& caller, const v1::GetAggregatesReq
         v.push_back({absl::StrCat("selection.area_codes[", i, "]"),
                      "is not an area of the selected level"});
       } else {
-        areas.push_back(a);
+        q.areas.push_back(a->code);
       }
     }
   } else {
     for (const geo::Area& a : parts_.areas->areas()) {
-      if (ToProto(a.level) == sel.level()) areas.push_back(&a);
+      if (ToProto(a.level) == sel.level()) q.areas.push_back(a.code);
     }
   }
-  if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
-
-  std::vector<int> themes(sel.themes().begin(), sel.themes().end());
-  if (themes.empty()) {
-    for (int t = v1::LIVEABILITY; t <= v1::OTHER; ++t) themes.push_back(t);
+  if (!v.empty()) return InvalidFieldsError(std::move(v));
+  q.themes.assign(sel.themes().begin(), sel.themes().end());
+  if (q.themes.empty()) {
+    for (int t = v1::LIVEABILITY; t <= v1::OTHER; ++t) q.themes.push_back(t);
   }
-  const int k = caller.IsStaff() ? 0 : parts_.suppression_k;
-  const v1::AggregationPeriod period = sel.period();
-  parts_.workers->Schedule([this, response, done = std::move(done), areas = std::move(areas),
-                            themes = std::move(themes), first_day, end_day, period, k] {
-    // (area, theme, period start) -> counts, ordered for a stable response.
-    std::map<std::tuple<std::string, int, absl::CivilDay>, storage::DayCounts> sums;
-    for (const geo::Area* area : areas) {
-      for (int theme : themes) {
-        absl::Status s = parts_.aggregates->ForEachDay(
-            area->code, theme, first_day, end_day,
-            [&](absl::CivilDay day, const storage::DayCounts& c) {
-              storage::DayCounts& sum = sums[{area->code, theme, PeriodStart(day, period)}];
-              sum.incidents += c.incidents;
-              sum.reports += c.reports;
-            });
-        if (!s.ok()) return done(s);
+  q.period = sel.period();
+  q.k = caller.IsStaff() ? 0 : parts_.suppression_k;
+  return q;
+}
+
+absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* only,
+                                       google::protobuf::RepeatedPtrField<v1::AggregateCell>* out)
+    const {
+  // (area, theme, period start) -> counts, ordered for a stable response.
+  std::map<CellKey, storage::DayCounts> sums;
+  auto add_range = [&](const std::string& area, int theme, absl::CivilDay first,
+                       absl::CivilDay end) {
+    return parts_.aggregates->ForEachDay(
+        area, theme, first, end, [&](absl::CivilDay day, const storage::DayCounts& c) {
+          storage::DayCounts& sum = sums[{area, theme, PeriodStart(day, q.period)}];
+          sum.incidents += c.incidents;
+          sum.reports += c.reports;
+        });
+  };
+  if (only != nullptr) {
+    for (const CellKey& cell : *only) {
+      const absl::CivilDay first = std::max(std::get<2>(cell), q.first_day);
+      const absl::CivilDay end = std::min(PeriodEnd(std::get<2>(cell), q.period), q.end_day);
+      WW_RETURN_IF_ERROR(add_range(std::get<0>(cell), std::get<1>(cell), first, end));
+    }
+  } else {
+    for (const std::string& area : q.areas) {
+      for (int theme : q.themes) {
+        WW_RETURN_IF_ERROR(add_range(area, theme, q.first_day, q.end_day));
         if (sums.size() > kMaxCells) {
-          return done(InvalidFieldError("selection",
-                                        "selects too many cells; narrow the areas, themes or "
-                                        "time range, or use a coarser period"));
+          return InvalidFieldError("selection",
+                                   "selects too many cells; narrow the areas, themes or time "
+                                   "range, or use a coarser period");
         }
       }
     }
-    response->set_suppression_threshold(k);
-    for (const auto& [key, counts] : sums) {
-      if (counts.reports <= 0) continue;
-      v1::AggregateCell& cell = *response->add_cells();
-      cell.set_area_code(std::get<0>(key));
-      cell.set_theme(static_cast<v1::Theme>(std::get<1>(key)));
-      *cell.mutable_period_start() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(
-          absl::FromCivil(std::get<2>(key), storage::MapTimeZone())));
-      if (counts.reports < k) {
-        cell.set_suppressed(true);
-      } else {
-        cell.set_incident_count(counts.incidents);
-        cell.set_report_count(counts.reports);
+  }
+  for (const auto& [key, counts] : sums) {
+    if (counts.reports <= 0) continue;
+    v1::AggregateCell& cell = *out->Add();
+    cell.set_area_code(std::get<0>(key));
+    cell.set_theme(static_cast<v1::Theme>(std::get<1>(key)));
+    *cell.mutable_period_start() = TimeUtil::NanosecondsToTimestamp(
+        absl::ToUnixNanos(absl::FromCivil(std::get<2>(key), storage::MapTimeZone())));
+    if (counts.reports < q.k) {
+      cell.set_suppressed(true);
+    } else {
+      cell.set_incident_count(counts.incidents);
+      cell.set_report_count(counts.reports);
+    }
+  }
+  return absl::OkStatus();
+}
+
+void MapServiceImpl::Aggregates(const Caller& caller, const v1::GetAggregatesRequest& request,
+                                v1::GetAggregatesResponse* response, UnaryDone done) {
+  if (!request.has_selection()) return done(InvalidFieldError("selection", "is required"));
+  absl::StatusOr<AggregateQuery> query = ParseSelection(caller, request.selection());
+  if (!query.ok()) return done(query.status());
+  const bool with_indicators = request.selection().include_indicators();
+  parts_.workers->Schedule([this, response, done = std::move(done), q = *std::move(query),
+                            with_indicators] {
+    response->set_suppression_threshold(q.k);
+    if (absl::Status s = ReadCells(q, nullptr, response->mutable_cells()); !s.ok()) {
+      return done(s);
+    }
+    if (with_indicators) {
+      for (const std::string& area : q.areas) {
+        absl::StatusOr<std::vector<v1::IndicatorValue>> values =
+            parts_.indicators->ForArea(area);
+        if (!values.ok()) return done(values.status());
+        for (v1::IndicatorValue& v : *values) *response->add_indicators() = std::move(v);
       }
     }
     done(absl::OkStatus());
   });
+}
+
+void MapServiceImpl::Import(const Caller& caller, const v1::ImportIndicatorsRequest& request,
+                            v1::ImportIndicatorsResponse* response, UnaryDone done) {
+  if (request.csv().empty()) return done(InvalidFieldError("csv", "is required"));
+  const geo::AreaIndex* areas = parts_.areas;
+  absl::StatusOr<std::vector<indicators::Indicator>> parsed = indicators::ParseIndicatorsCsv(
+      request.csv(), [areas](std::string_view code) {
+        return areas->Find(absl::string_view(code.data(), code.size())) != nullptr;
+      });
+  if (!parsed.ok()) return done(parsed.status());
+  std::vector<v1::IndicatorValue> values;
+  values.reserve(parsed->size());
+  for (const indicators::Indicator& in : *parsed) {
+    v1::IndicatorValue& v = values.emplace_back();
+    v.set_area_code(in.area_code);
+    v.set_indicator(in.indicator);
+    v.set_period(in.period.text);
+    v.set_value(in.value);
+    v.set_unit(in.unit);
+    v.set_source(in.source);
+  }
+  response->set_imported_rows(static_cast<int>(values.size()));
+  if (request.validate_only()) return done(absl::OkStatus());
+  parts_.workers->Schedule([this, done = std::move(done), values = std::move(values)] {
+    done(parts_.indicators->ImportAll(values));
+  });
+}
+
+void MapServiceImpl::Progress(const Caller& caller, const v1::GetProgressReportRequest& request,
+                              v1::ProgressReport* response, UnaryDone done) {
+  if (request.period().empty()) return done(InvalidFieldError("period", "is required"));
+  parts_.workers->Schedule([this, response, done = std::move(done), period = request.period()] {
+    const ProgressSources sources{parts_.areas, parts_.aggregates, parts_.indicators,
+                                  parts_.report_gemeente_code};
+    const absl::Time now = parts_.clock != nullptr ? parts_.clock->Now() : absl::Now();
+    absl::StatusOr<progress::ProgressReportData> data =
+        BuildProgressReportData(sources, period, now);
+    if (!data.ok()) return done(data.status());
+    absl::StatusOr<std::string> html = progress::RenderHtml(*data);
+    if (!html.ok()) return done(html.status());
+    absl::StatusOr<std::string> markdown = progress::RenderMarkdown(*data);
+    if (!markdown.ok()) return done(markdown.status());
+    response->set_period(data->period);
+    response->set_html(*std::move(html));
+    response->set_markdown(*std::move(markdown));
+    done(absl::OkStatus());
+  });
+}
+
+grpc::ServerWriteReactor<v1::AggregateUpdate>* MapServiceImpl::StreamAggregates(
+    grpc::CallbackServerContext* context, const v1::StreamAggregatesRequest* request) {
+  auto refuse = [](absl::Status status) {
+    auto* reactor = new FinishedWriter<v1::AggregateUpdate>();
+    reactor->Finish(ToGrpcStatus(status));
+    return reactor;
+  };
+  absl::StatusOr<Caller> caller =
+      parts_.gate->Admit(*context, "/wijkwacht.v1.MapService/StreamAggregates");
+  if (!caller.ok()) return refuse(caller.status());
+  if (!request->has_selection()) return refuse(InvalidFieldError("selection", "is required"));
+  absl::StatusOr<AggregateQuery> parsed = ParseSelection(*caller, request->selection());
+  if (!parsed.ok()) return refuse(parsed.status());
+  absl::StatusOr<uint64_t> resume = storage::DecodeCursor(request->resume_cursor(), "resume_cursor");
+  if (!resume.ok()) return refuse(resume.status());
+  if (*resume > parts_.feed->LastSequence()) {
+    return refuse(InvalidFieldError("resume_cursor", "lies beyond the newest change"));
+  }
+
+  auto q = std::make_shared<const AggregateQuery>(*std::move(parsed));
+  auto dirty = std::make_shared<CellSet>();
+  std::vector<v1::AggregateUpdate> initial;
+  uint64_t after = *resume;
+  if (request->resume_cursor().empty()) {
+    // The snapshot reads counts at or after sequence `after`; every later change re-reads
+    // the cells it touches (messages carry absolute values), so nothing is missed.
+    after = parts_.feed->LastSequence();
+    v1::AggregateUpdate& snapshot = initial.emplace_back();
+    snapshot.set_snapshot(true);
+    snapshot.set_cursor(storage::EncodeCursor(after));
+    if (absl::Status s = ReadCells(*q, nullptr, snapshot.mutable_cells()); !s.ok()) {
+      return refuse(s);
+    }
+  }
+  auto area_set = std::make_shared<absl::flat_hash_set<std::string>>(q->areas.begin(),
+                                                                      q->areas.end());
+  using Stream = LogStream<v1::AggregateUpdate>;
+  Stream::Options options;
+  options.min_interval = parts_.stream_min_interval;
+  options.flush = [this, q, dirty](uint64_t last, std::vector<v1::AggregateUpdate>* out) {
+    if (dirty->empty()) return absl::OkStatus();
+    v1::AggregateUpdate& update = out->emplace_back();
+    update.set_cursor(storage::EncodeCursor(last));
+    absl::Status s = ReadCells(*q, dirty.get(), update.mutable_cells());
+    dirty->clear();
+    return s;
+  };
+  return Stream::Start(
+      parts_.feed, parts_.workers, after,
+      [q, dirty, area_set](const internal::ChangeEvent& event, std::vector<v1::AggregateUpdate>*) {
+        if (!event.has_report_created()) return absl::OkStatus();
+        const internal::ReportCreated& created = event.report_created();
+        if (std::find(q->themes.begin(), q->themes.end(), created.theme()) == q->themes.end()) {
+          return absl::OkStatus();
+        }
+        const absl::CivilDay day = storage::MapDay(absl::FromUnixSeconds(
+            created.observed_time().seconds()) + absl::Nanoseconds(created.observed_time().nanos()));
+        if (day < q->first_day || day >= q->end_day) return absl::OkStatus();
+        for (const std::string& code : created.area_codes()) {
+          if (area_set->contains(code)) {
+            dirty->insert({code, created.theme(), PeriodStart(day, q->period)});
+          }
+        }
+        return absl::OkStatus();
+      },
+      std::move(initial), std::move(options));
 }
 
 }  // namespace wijkwacht::services

@@ -8,37 +8,80 @@
 // [1, k) withheld (counts 0, suppressed = true); staff see exact counts. Only cells with at
 // least one report are returned.
 //
-// Not served yet (UNIMPLEMENTED after the CallGate): StreamAggregates, ImportIndicators,
-// ListEarlyWarnings, GetProgressReport; GetAggregates refuses s2_cell_level > 0.
+// StreamAggregates: first a snapshot (unless resuming), then coalesced updates (at most one
+// per `stream_min_interval`) holding the changed cells with their new absolute values; every
+// message carries a cursor to resume after it. It reads the change log at its own pace
+// (services/log_stream.h), so a slow subscriber lags without holding memory or slowing
+// ingestion; it catches up in coalesced batches.
+//
+// ImportIndicators takes the documented CSV (area_code,indicator,period,value,unit,source) or
+// Beverwijk's veiligheidsindex export (domain/indicators); every bad row is reported with its
+// line and column (field paths "csv.line[7].value") and a file with any bad row stores
+// nothing. GetAggregates returns the selected areas' figures when include_indicators is set.
+//
+// GetProgressReport renders the council's half-year report (services/progress_data.h,
+// domain/progress) as self-contained HTML with SVG charts, and as Markdown.
+//
+// Not served yet (UNIMPLEMENTED after the CallGate): ListEarlyWarnings; GetAggregates
+// refuses s2_cell_level > 0.
 //
 // Thread safety: one instance serves all calls concurrently.
 #pragma once
 
+#include <chrono>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/container/btree_set.h"
+#include "common/clock.h"
 #include "common/worker_pool.h"
 #include "domain/geo/area_index.h"
 #include "services/unary_call.h"
 #include "storage/aggregate_store.h"
+#include "storage/change_feed.h"
+#include "storage/indicator_store.h"
 #include "wijkwacht/v1/map.grpc.pb.h"
 
 namespace wijkwacht::services {
 
 using RawMapService = v1::MapService::WithRawCallbackMethod_ListAreas<
     v1::MapService::WithRawCallbackMethod_GetAggregates<
-        v1::MapService::WithGenericMethod_StreamAggregates<
-            v1::MapService::WithGenericMethod_ImportIndicators<
+        v1::MapService::WithCallbackMethod_StreamAggregates<
+            v1::MapService::WithRawCallbackMethod_ImportIndicators<
                 v1::MapService::WithGenericMethod_ListEarlyWarnings<
-                    v1::MapService::WithGenericMethod_GetProgressReport<
+                    v1::MapService::WithRawCallbackMethod_GetProgressReport<
                         v1::MapService::Service>>>>>>;
+
+// A validated aggregate selection.
+struct AggregateQuery {
+  std::vector<std::string> areas;
+  std::vector<int> themes;
+  absl::CivilDay first_day;
+  absl::CivilDay end_day;  // exclusive
+  v1::AggregationPeriod period = v1::DAY;
+  int k = 0;  // counts below this are withheld (0 = exact)
+};
+// (area code, theme, period start).
+using CellKey = std::tuple<std::string, int, absl::CivilDay>;
+using CellSet = absl::btree_set<CellKey>;
 
 class MapServiceImpl final : public RawMapService {
  public:
   struct Parts {
     const geo::AreaIndex* areas = nullptr;
     const storage::AggregateStore* aggregates = nullptr;
+    storage::IndicatorStore* indicators = nullptr;
     WorkerPool* workers = nullptr;
     const CallGate* gate = nullptr;
     // Counts below this are withheld from non-staff callers.
     int suppression_k = 5;
+    storage::ChangeFeed* feed = nullptr;
+    // StreamAggregates sends at most one update per this interval to a subscriber.
+    std::chrono::milliseconds stream_min_interval{1000};
+    Clock* clock = nullptr;  // nullptr = SystemClock()
+    // The gemeente whose wijken the progress report covers.
+    std::string report_gemeente_code = "GM0375";
   };
   explicit MapServiceImpl(Parts parts) : parts_(parts) {}
 
@@ -49,12 +92,32 @@ class MapServiceImpl final : public RawMapService {
                                           const grpc::ByteBuffer* request,
                                           grpc::ByteBuffer* response) override;
 
+  grpc::ServerUnaryReactor* ImportIndicators(grpc::CallbackServerContext* context,
+                                             const grpc::ByteBuffer* request,
+                                             grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetProgressReport(grpc::CallbackServerContext* context,
+                                              const grpc::ByteBuffer* request,
+                                              grpc::ByteBuffer* response) override;
+  grpc::ServerWriteReactor<v1::AggregateUpdate>* StreamAggregates(
+      grpc::CallbackServerContext* context, const v1::StreamAggregatesRequest* request) override;
+
   void Areas(const Caller& caller, const v1::ListAreasRequest& request,
              v1::ListAreasResponse* response, UnaryDone done);
   void Aggregates(const Caller& caller, const v1::GetAggregatesRequest& request,
                   v1::GetAggregatesResponse* response, UnaryDone done);
+  void Import(const Caller& caller, const v1::ImportIndicatorsRequest& request,
+              v1::ImportIndicatorsResponse* response, UnaryDone done);
+  void Progress(const Caller& caller, const v1::GetProgressReportRequest& request,
+                v1::ProgressReport* response, UnaryDone done);
 
  private:
+  [[nodiscard]] absl::StatusOr<AggregateQuery> ParseSelection(
+      const Caller& caller, const v1::AggregateSelection& selection) const;
+  // The cells of `query` (only those in `only`, when given) with their current counts.
+  [[nodiscard]] absl::Status ReadCells(
+      const AggregateQuery& query, const CellSet* only,
+      google::protobuf::RepeatedPtrField<v1::AggregateCell>* out) const;
+
   Parts parts_;
 };
 

@@ -104,19 +104,26 @@ static v1::ReporterRole ReporterRoleOf(auth::Role role) {
   }
 }
 
-absl::StatusOr<storage::NewReport> ReportServiceImpl::Prepare(const Caller& caller,
-                                                              const v1::Report* report,
-                                                              bool has_report) const {
-  if (!has_report) return InvalidFieldError("report", "is required");
-  absl::StatusOr<report::ReportDraft> draft = DraftFromProto(*report);
-  if (!draft.ok()) return PrefixFieldPaths(draft.status(), "report");
+absl::StatusOr<storage::NewReport> PrepareReport(const report::ReportIngest& ingest,
+                                                 const Caller& caller, const v1::Report& report) {
+  absl::StatusOr<report::ReportDraft> draft = DraftFromProto(report);
+  if (!draft.ok()) return draft.status();
   if (caller.authenticated) {
     draft->reporter_role = ReporterRoleOf(caller.role);
     draft->reporter = caller.subject;
   }
-  absl::StatusOr<report::IngestDecision> decision = parts_.ingest->Decide(*draft);
-  if (!decision.ok()) return PrefixFieldPaths(decision.status(), "report");
-  return BuildNewReport(*report, *decision);
+  absl::StatusOr<report::IngestDecision> decision = ingest.Decide(*draft);
+  if (!decision.ok()) return decision.status();
+  return BuildNewReport(report, *decision);
+}
+
+absl::StatusOr<storage::NewReport> ReportServiceImpl::Prepare(const Caller& caller,
+                                                              const v1::Report* report,
+                                                              bool has_report) const {
+  if (!has_report) return InvalidFieldError("report", "is required");
+  absl::StatusOr<storage::NewReport> prepared = PrepareReport(*parts_.ingest, caller, *report);
+  if (!prepared.ok()) return PrefixFieldPaths(prepared.status(), "report");
+  return prepared;
 }
 
 #define WW_SERVE_UNARY(Method, Request, Response, Handler) \

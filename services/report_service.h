@@ -19,6 +19,13 @@
 
 namespace wijkwacht::services {
 
+// Validation and classification of one client report, exactly as SubmitReport does it (also
+// used by SyncService.Push). Field paths in errors are relative to the report
+// ("location.latitude"; callers prefix them). With authentication on, the caller's token
+// decides reporter_role and the reporter. Thread-safe.
+[[nodiscard]] absl::StatusOr<storage::NewReport> PrepareReport(const report::ReportIngest& ingest,
+                                                 const Caller& caller, const v1::Report& report);
+
 // Every method is a raw callback (see unary_call.h), so unparsable requests get a status
 // that names the field.
 using RawReportService = v1::ReportService::WithRawCallbackMethod_SubmitReport<

@@ -16,10 +16,14 @@
 #include "common/status.h"
 #include "services/auth_service.h"
 #include "services/call_gate.h"
+#include "services/dispatch_service.h"
 #include "services/map_service.h"
 #include "services/report_service.h"
+#include "services/alert_service.h"
+#include "services/sync_service.h"
 #include "services/unimplemented_service.h"
 #include "storage/identity_store.h"
+#include "storage/change_feed.h"
 #include "storage/engine.h"
 #include "storage/report_store.h"
 
@@ -48,6 +52,8 @@ class ServerImpl final : public WijkwachtServer {
     absl::StatusOr<std::unique_ptr<storage::Engine>> engine = storage::Engine::Open(engine_options);
     if (!engine.ok()) return engine.status();
     self->engine_ = *std::move(engine);
+    // Before any write: every stream reads the change log through it.
+    self->feed_ = std::make_unique<storage::ChangeFeed>(self->engine_.get());
     if (options.map_suppression_k < 1) {
       self->engine_->Shutdown();
       return InvalidFieldError("map_suppression_k", "must be at least 1");
@@ -83,9 +89,28 @@ class ServerImpl final : public WijkwachtServer {
         self->ingest_.get(), self->report_store_.get(), self->incident_store_.get(),
         self->catalog_.get(), self->workers_.get(), self->gate_.get()});
     self->aggregates_ = std::make_unique<storage::AggregateStore>(self->engine_.get());
+    self->indicators_ = std::make_unique<storage::IndicatorStore>(self->engine_.get());
     self->map_service_ = std::make_unique<MapServiceImpl>(
-        MapServiceImpl::Parts{self->areas_.get(), self->aggregates_.get(), self->workers_.get(),
-                              self->gate_.get(), options.map_suppression_k});
+        MapServiceImpl::Parts{self->areas_.get(), self->aggregates_.get(),
+                              self->indicators_.get(), self->workers_.get(),
+                              self->gate_.get(), options.map_suppression_k, self->feed_.get(),
+                              options.map_stream_min_interval, options.clock});
+    // Issue 6: residents' sync and shopkeepers' alerts, both cursors over the change log.
+    const Clock* clock = options.clock != nullptr ? options.clock : SystemClock();
+    self->alert_store_ = std::make_unique<storage::AlertStore>(self->engine_.get());
+    self->sync_store_ = std::make_unique<storage::SyncStore>(self->engine_.get());
+    self->dispatch_store_ =
+        std::make_unique<storage::DispatchStore>(self->engine_.get(), self->incident_store_.get());
+    self->dispatch_service_ = std::make_unique<DispatchServiceImpl>(DispatchServiceImpl::Parts{
+        self->dispatch_store_.get(), self->feed_.get(), self->catalog_.get(), self->workers_.get(),
+        self->gate_.get(), options.clock});
+    self->sync_service_ = std::make_unique<SyncServiceImpl>(SyncServiceImpl::Parts{
+        self->ingest_.get(), self->report_store_.get(), self->sync_store_.get(),
+        self->alert_store_.get(), self->identities_.get(), self->feed_.get(),
+        self->workers_.get(), self->gate_.get(), clock});
+    self->alert_service_ = std::make_unique<AlertServiceImpl>(AlertServiceImpl::Parts{
+        self->areas_.get(), self->alert_store_.get(), self->feed_.get(), self->workers_.get(),
+        self->gate_.get(), clock});
     self->unimplemented_ = std::make_unique<UnimplementedService>(self->gate_.get());
 
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
@@ -112,6 +137,9 @@ class ServerImpl final : public WijkwachtServer {
     builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
     builder.RegisterService(self->report_service_.get());
     builder.RegisterService(self->map_service_.get());
+    builder.RegisterService(self->dispatch_service_.get());
+    builder.RegisterService(self->sync_service_.get());
+    builder.RegisterService(self->alert_service_.get());
     if (self->auth_service_) builder.RegisterService(self->auth_service_.get());
     // Everything else (RPCs not implemented yet) passes the gate, then gets UNIMPLEMENTED.
     builder.RegisterCallbackGenericService(self->unimplemented_.get());
@@ -277,9 +305,17 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<CallGate> gate_;
   std::unique_ptr<ReportServiceImpl> report_service_;
   std::unique_ptr<AuthServiceImpl> auth_service_;  // null when authentication is off
+  std::unique_ptr<storage::ChangeFeed> feed_;
   std::unique_ptr<storage::AggregateStore> aggregates_;
+  std::unique_ptr<storage::IndicatorStore> indicators_;
   std::unique_ptr<MapServiceImpl> map_service_;
+  std::unique_ptr<storage::DispatchStore> dispatch_store_;
+  std::unique_ptr<DispatchServiceImpl> dispatch_service_;
   std::unique_ptr<UnimplementedService> unimplemented_;
+  std::unique_ptr<storage::AlertStore> alert_store_;
+  std::unique_ptr<storage::SyncStore> sync_store_;
+  std::unique_ptr<SyncServiceImpl> sync_service_;
+  std::unique_ptr<AlertServiceImpl> alert_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool tls_ = false;

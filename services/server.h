@@ -16,6 +16,8 @@
 // listen address cannot be bound.
 #pragma once
 
+#include <chrono>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +46,8 @@ struct ServerOptions {
   dedup::DedupOptions dedup;
   // MapService: counts below this are withheld from callers without a staff role.
   int map_suppression_k = 5;
+  // StreamAggregates sends at most one update per this interval to a subscriber.
+  std::chrono::milliseconds map_stream_min_interval{1000};
   int max_receive_message_bytes = 4 << 20;
   // Clients may ping at most this often; faster pings get the connection closed.
   absl::Duration keepalive_min_time = absl::Seconds(10);

@@ -21,6 +21,13 @@ enum class ColumnFamily : int {
   kIncidentsByCell,
   kIncidentMembers,
   kAggregates,
+  kReportsByReporter,
+  kAlerts,
+  kAlertAcks,
+  kAuditLog,
+  kCorrections,
+  kIncidentsByStatus,
+  kIndicators,
 };
 
 struct ColumnFamilySpec {
@@ -29,7 +36,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 13> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 20> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: schema_version"},
     {ColumnFamily::kReports, "reports",
@@ -56,6 +63,23 @@ inline constexpr std::array<ColumnFamilySpec, 13> kColumnFamilies = {{
      "area code \\0 theme (1 byte) civil day in Europe/Amsterdam (BE32, days since "
      "1970-01-01) -> incident count, report count (2 x int64 little-endian; merge operator "
      "adds)"},
+    {ColumnFamily::kReportsByReporter, "reports_by_reporter",
+     "reporter (\"devices/{id}\" / \"users/{name}\") \\0 create_micros(BE64) report id -> "
+     "empty"},
+    {ColumnFamily::kAlerts, "alerts", "alert id -> wijkwacht.internal.StoredAlert"},
+    {ColumnFamily::kAlertAcks, "alert_acks",
+     "subscriber (\"devices/{id}\" / \"users/{name}\") \\0 alert id -> "
+     "wijkwacht.internal.AlertAck"},
+    {ColumnFamily::kAuditLog, "audit_log",
+     "sequence (BE64, 1, 2, ...) -> wijkwacht.v1.AuditEntry (hash-chained, see "
+     "domain/dispatch/audit_chain.h); the chain head is also kept in meta under audit_head"},
+    {ColumnFamily::kCorrections, "corrections",
+     "report id -> fastText line \"__label__<THEME> __cat__<code> __role__<role> <text>\" "
+     "(dispatch reclassifications, for `wijkwacht train --corrections`)"},
+    {ColumnFamily::kIncidentsByStatus, "incidents_by_status",
+     "status (1 byte; 0 = every incident) create_micros(BE64) incident id -> theme (1 byte)"},
+    {ColumnFamily::kIndicators, "indicators",
+     "area code \\0 indicator \\0 period -> wijkwacht.v1.IndicatorValue (imported figures)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();

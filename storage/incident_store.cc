@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
+#include "domain/dispatch/workflow.h"
 #include "storage/keys.h"
 
 namespace wijkwacht::storage {
@@ -96,11 +97,7 @@ absl::StatusOr<std::vector<ScoredIncident>> ScoreCandidates(const ScanFn& scan,
 }
 
 absl::StatusOr<internal::StoredIncident> ParseIncident(absl::string_view bytes) {
-  internal::StoredIncident stored;
-  if (!stored.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError("stored incident does not parse");
-  }
-  return stored;
+  return ParseStoredIncident(bytes);
 }
 
 // The most common key of `counts`; `current` stays unless another key has strictly more
@@ -136,9 +133,11 @@ void AddMember(internal::StoredIncident& stored, const IncidentMember& member, a
   }
   ++(*stored.mutable_category_counts())[f.category];
   ++(*stored.mutable_theme_counts())[static_cast<int>(f.theme)];
-  incident.set_category(Dominant(stored.category_counts(), incident.category()));
-  incident.set_theme(static_cast<v1::Theme>(
-      Dominant(stored.theme_counts(), static_cast<int32_t>(incident.theme()))));
+  if (!stored.classification_fixed()) {  // a dispatcher's reclassification wins
+    incident.set_category(Dominant(stored.category_counts(), incident.category()));
+    incident.set_theme(static_cast<v1::Theme>(
+        Dominant(stored.theme_counts(), static_cast<int32_t>(incident.theme()))));
+  }
   std::vector<float> previous(stored.text_vector().begin(), stored.text_vector().end());
   std::vector<float> combined = dedup::CombineVectors(previous, previous_count, f.text_vector);
   stored.mutable_text_vector()->Assign(combined.begin(), combined.end());
@@ -151,6 +150,53 @@ void AddMember(internal::StoredIncident& stored, const IncidentMember& member, a
 }
 
 }  // namespace
+
+absl::StatusOr<internal::StoredIncident> ParseStoredIncident(absl::string_view bytes) {
+  internal::StoredIncident stored;
+  if (!stored.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError("stored incident does not parse");
+  }
+  return stored;
+}
+
+std::string IncidentStatusIndexKey(int status, absl::Time create_time,
+                                   absl::string_view incident_id) {
+  std::string key(1, static_cast<char>(status));
+  AppendBigEndian64(&key, TimeToMicros(create_time));
+  key.append(incident_id.data(), incident_id.size());
+  return key;
+}
+
+void StageStatusIndex(WriteContext& ctx, absl::string_view id, int old_status,
+                      const internal::StoredIncident& stored) {
+  const v1::Incident& incident = stored.incident();
+  const absl::Time created = FromTimestamp(incident.create_time());
+  const std::string theme(1, static_cast<char>(incident.theme()));
+  if (old_status != 0 && old_status != incident.status()) {
+    ctx.Delete(ColumnFamily::kIncidentsByStatus, IncidentStatusIndexKey(old_status, created, id));
+  }
+  ctx.Put(ColumnFamily::kIncidentsByStatus, IncidentStatusIndexKey(0, created, id), theme);
+  ctx.Put(ColumnFamily::kIncidentsByStatus, IncidentStatusIndexKey(incident.status(), created, id),
+          theme);
+}
+
+void SyncCellIndex(WriteContext& ctx, absl::string_view id, internal::StoredIncident& stored) {
+  const v1::Incident& incident = stored.incident();
+  if (!dispatch::IsOpen(static_cast<dispatch::IncidentStatus>(incident.status()))) {
+    if (!stored.index_key().empty()) ctx.Delete(ColumnFamily::kIncidentsByCell, stored.index_key());
+    stored.clear_index_key();
+    return;
+  }
+  const std::string index_key = IncidentIndexKey(
+      dedup::IncidentMatcher::IndexCell(incident.centroid().latitude(),
+                                        incident.centroid().longitude()),
+      incident.theme(), FromTimestamp(incident.last_observed_time()), id);
+  if (!stored.index_key().empty() && stored.index_key() != index_key) {
+    ctx.Delete(ColumnFamily::kIncidentsByCell, stored.index_key());
+  }
+  stored.set_index_key(index_key);
+  ctx.Put(ColumnFamily::kIncidentsByCell, index_key, CandidateOf(stored).SerializeAsString());
+}
 
 std::string IncidentMemberPrefix(absl::string_view incident_id) {
   std::string key(incident_id);
@@ -258,18 +304,12 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
     *incident.mutable_create_time() = ToTimestamp(ctx.Now());
     for (const std::string& code : member.area_codes) stored.add_area_codes(code);
   }
+  const int old_theme = stored.incident().theme();
   AddMember(stored, member, ctx.Now());
-
-  const v1::Incident& incident = stored.incident();
-  const std::string index_key = IncidentIndexKey(
-      dedup::IncidentMatcher::IndexCell(incident.centroid().latitude(),
-                                        incident.centroid().longitude()),
-      incident.theme(), FromTimestamp(incident.last_observed_time()), assignment.incident_id);
-  if (!stored.index_key().empty() && stored.index_key() != index_key) {
-    ctx.Delete(ColumnFamily::kIncidentsByCell, stored.index_key());
+  SyncCellIndex(ctx, assignment.incident_id, stored);
+  if (assignment.opened || stored.incident().theme() != old_theme) {
+    StageStatusIndex(ctx, assignment.incident_id, 0, stored);  // the value carries the theme
   }
-  stored.set_index_key(index_key);
-  ctx.Put(ColumnFamily::kIncidentsByCell, index_key, CandidateOf(stored).SerializeAsString());
   ctx.Put(ColumnFamily::kIncidents, assignment.incident_id, stored.SerializeAsString());
   ctx.Put(ColumnFamily::kIncidentMembers,
           IncidentMemberKey(assignment.incident_id, member.features.observed, member.report_id),

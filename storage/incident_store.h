@@ -84,6 +84,23 @@ class IncidentStore {
 [[nodiscard]] std::string IncidentMemberKey(absl::string_view incident_id, absl::Time observed,
                                             absl::string_view report_id);
 
+// The stored incident record; DATA_LOSS if it does not parse.
+[[nodiscard]] absl::StatusOr<internal::StoredIncident> ParseStoredIncident(absl::string_view bytes);
+
+// Inside a WriteFn: makes incidents_by_cell agree with `stored` (whose record the caller
+// writes): indexed under the key of its current centre, theme and last observed time while
+// its status is open (dispatch::IsOpen), absent with index_key cleared otherwise, so closed,
+// resolved and rejected incidents attract no new reports and a reopened one does again.
+void SyncCellIndex(WriteContext& ctx, absl::string_view id, internal::StoredIncident& stored);
+
+// incidents_by_status key: status (1 byte, 0 = the all-incidents list), create time, id.
+[[nodiscard]] std::string IncidentStatusIndexKey(int status, absl::Time create_time,
+                                                 absl::string_view incident_id);
+// Inside a WriteFn: indexes `stored` under status 0 and its current status (value: theme),
+// removing the entry of `old_status` (0 = none to remove) when the status changed.
+void StageStatusIndex(WriteContext& ctx, absl::string_view id, int old_status,
+                      const internal::StoredIncident& stored);
+
 // incidents_by_cell key of an incident.
 [[nodiscard]] std::string IncidentIndexKey(uint64_t cell_id, int theme, absl::Time last_observed,
                                            absl::string_view incident_id);

@@ -45,6 +45,20 @@ std::string AreaIndexKey(absl::string_view area_code, absl::Time observed,
   return key;
 }
 
+std::string ReporterIndexPrefix(absl::string_view reporter) {
+  std::string key(reporter);
+  key.push_back('\0');
+  return key;
+}
+
+std::string ReporterIndexKey(absl::string_view reporter, absl::Time created,
+                             absl::string_view report_id) {
+  std::string key = ReporterIndexPrefix(reporter);
+  AppendBigEndian64(&key, TimeToMicros(created));
+  absl::StrAppend(&key, report_id);
+  return key;
+}
+
 std::optional<AreaIndexEntry> ParseAreaIndexKey(absl::string_view key, size_t prefix_size) {
   if (key.size() < prefix_size + 8) return std::nullopt;
   std::optional<uint64_t> micros = ReadBigEndian64(key.substr(prefix_size, 8));

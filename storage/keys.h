@@ -40,6 +40,11 @@ struct AreaIndexEntry {
 [[nodiscard]] std::optional<AreaIndexEntry> ParseAreaIndexKey(absl::string_view key,
                                                               size_t prefix_size);
 
+// reports_by_reporter: a reporter's reports, oldest created first.
+[[nodiscard]] std::string ReporterIndexPrefix(absl::string_view reporter);
+[[nodiscard]] std::string ReporterIndexKey(absl::string_view reporter, absl::Time created,
+                                           absl::string_view report_id);
+
 // reports_by_cell: oldest first within a cell.
 [[nodiscard]] std::string CellIndexKey(uint64_t cell_id, absl::Time observed,
                                        absl::string_view report_id);

@@ -205,6 +205,7 @@ class EngineReportStore final : public ReportStore {
     created.set_s2_cell_id(input.s2_cell_id);
     created.set_incident(report.incident_id());
     created.set_incident_opened(assignment.opened);
+    created.set_reporter(input.reporter);
     StageReportCounts(ctx, input.area_codes, report.theme(), observed, assignment.opened);
     stored.set_create_sequence(ctx.AppendChange(event));
     stored.set_content_fingerprint(input.fingerprint);
@@ -216,6 +217,10 @@ class EngineReportStore final : public ReportStore {
     ctx.Put(ColumnFamily::kReportsByArea, AreaIndexKey(kAllAreas, observed, id), theme);
     for (const std::string& code : input.area_codes) {
       ctx.Put(ColumnFamily::kReportsByArea, AreaIndexKey(code, observed, id), theme);
+    }
+    if (!input.reporter.empty()) {
+      ctx.Put(ColumnFamily::kReportsByReporter,
+              ReporterIndexKey(input.reporter, ctx.Now(), id), "");
     }
     std::string leaf;
     AppendBigEndian64(&leaf, input.s2_cell_id);

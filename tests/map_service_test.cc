@@ -1,7 +1,9 @@
 // Integration: the safety-map feed (MapService) over the real server: area list, counts of
 // incidents and reports maintained with every write, and small counts withheld from the
 // public.
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
@@ -20,6 +22,7 @@ class MapServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     server_.options().device_write_burst = 1e6;
+    server_.options().map_stream_min_interval = std::chrono::milliseconds(20);
     absl::Status started = server_.Start();
     ASSERT_TRUE(started.ok()) << started;
     map_ = v1::MapService::NewStub(server_.channel());
@@ -176,6 +179,146 @@ TEST_F(MapServiceTest, ListAreasPagesThroughTheWijkenOfBeverwijk) {
   } while (!token.empty());
   EXPECT_GE(codes.size(), 8u);
   EXPECT_TRUE(codes.count("WK037500"));
+}
+
+int64_t ReportsIn(const v1::AggregateUpdate& update, const std::string& area) {
+  int64_t n = 0;
+  for (const v1::AggregateCell& c : update.cells()) {
+    if (c.area_code() == area) n += c.report_count();
+  }
+  return n;
+}
+
+TEST_F(MapServiceTest, StreamSendsASnapshotThenLiveCountsAndResumesFromItsCursor) {
+  Submit(0, 2, "Winkeldief in de Breestraat gezien");
+  const std::string buurt = buurt_;
+  v1::StreamAggregatesRequest request;
+  *request.mutable_selection() = BuurtWeek();
+
+  std::string cursor;
+  {
+    grpc::ClientContext context;
+    WithToken(context, server_.admin_token());
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    auto reader = map_->StreamAggregates(&context, request);
+    v1::AggregateUpdate snapshot;
+    ASSERT_TRUE(reader->Read(&snapshot));
+    EXPECT_TRUE(snapshot.snapshot());
+    EXPECT_EQ(ReportsIn(snapshot, buurt), 1);
+    EXPECT_FALSE(snapshot.cursor().empty());
+
+    Submit(10, 1, "nog een winkeldief, nu bij de schoenenwinkel");
+    v1::AggregateUpdate update;
+    ASSERT_TRUE(reader->Read(&update));
+    EXPECT_FALSE(update.snapshot());
+    EXPECT_EQ(ReportsIn(update, buurt), 2);  // the changed cell's absolute value
+    cursor = update.cursor();
+    context.TryCancel();
+    reader->Finish().IgnoreError();
+  }
+  // While disconnected: one more report. Resuming from the cursor brings exactly that change.
+  Submit(-10, 0.5, "winkeldief met grote tas bij de kassa");
+  grpc::ClientContext context;
+  WithToken(context, server_.admin_token());
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  request.set_resume_cursor(cursor);
+  auto reader = map_->StreamAggregates(&context, request);
+  v1::AggregateUpdate resumed;
+  ASSERT_TRUE(reader->Read(&resumed));
+  EXPECT_FALSE(resumed.snapshot());
+  EXPECT_EQ(ReportsIn(resumed, buurt), 3);
+  context.TryCancel();
+  reader->Finish().IgnoreError();
+
+  grpc::ClientContext bad;
+  request.set_resume_cursor("not-a-cursor");
+  auto refused = map_->StreamAggregates(&bad, request);
+  v1::AggregateUpdate ignored;
+  EXPECT_FALSE(refused->Read(&ignored));
+  grpc::Status status = refused->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"resume_cursor"});
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+TEST_F(MapServiceTest, ImportsIndicatorsAllOrNothingAndServesThemWithTheCounts) {
+  const std::string csv = ReadFile(std::string(WIJKWACHT_SOURCE_DIR) +
+                                   "/domain/indicators/testdata/beverwijk_veiligheid_wijken.csv");
+  ASSERT_FALSE(csv.empty());
+  auto import = [&](const std::string& text, const std::string& token,
+                    v1::ImportIndicatorsResponse* out) {
+    grpc::ClientContext context;
+    WithToken(context, token);
+    v1::ImportIndicatorsRequest request;
+    request.set_csv(text);
+    return map_->ImportIndicators(&context, request, out);
+  };
+  auto centrum_indicators = [&] {
+    v1::AggregateSelection s = BuurtWeek();
+    s.set_level(v1::WIJK);
+    s.clear_area_codes();
+    s.add_area_codes("WK037500");
+    s.set_include_indicators(true);
+    v1::GetAggregatesResponse out;
+    EXPECT_TRUE(Aggregates(s, server_.admin_token(), &out).ok());
+    return out.indicators_size();
+  };
+  v1::ImportIndicatorsResponse response;
+  EXPECT_EQ(import(csv, server_.resident_token(), &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // One bad value on line 3: nothing of the file is stored, and the error names the cell.
+  std::string bad = csv;
+  const size_t line3 = bad.find('\n', bad.find('\n') + 1) + 1;
+  const size_t value = bad.find(",6.8,", line3);
+  ASSERT_NE(value, std::string::npos);
+  bad.replace(value, 5, ",zes,");
+  grpc::Status refused = import(bad, server_.admin_token(), &response);
+  ASSERT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(refused), std::vector<std::string>{"csv.line[3].waarde"});
+  EXPECT_EQ(centrum_indicators(), 0);
+
+  ASSERT_TRUE(import(csv, server_.admin_token(), &response).ok());
+  EXPECT_EQ(response.imported_rows(), 67);
+  EXPECT_GT(centrum_indicators(), 0);
+  // Importing the same file again replaces, it does not duplicate.
+  const int before = centrum_indicators();
+  ASSERT_TRUE(import(csv, server_.admin_token(), &response).ok());
+  EXPECT_EQ(centrum_indicators(), before);
+}
+
+TEST_F(MapServiceTest, ProgressReportRendersTheCurrentHalfYearForStaff) {
+  Submit(0, 1, "Winkeldief in de Breestraat gezien");
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  const std::string period = absl::StrCat(today.year(), today.month() <= 6 ? "-H1" : "-H2");
+  auto get = [&](const std::string& p, const std::string& token, v1::ProgressReport* out) {
+    grpc::ClientContext context;
+    WithToken(context, token);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    v1::GetProgressReportRequest request;
+    request.set_period(p);
+    return map_->GetProgressReport(&context, request, out);
+  };
+  v1::ProgressReport report;
+  grpc::Status status = get(period, server_.admin_token(), &report);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(report.period(), period);
+  EXPECT_NE(report.html().find("<svg"), std::string::npos);
+  EXPECT_NE(report.html().find("Centrum"), std::string::npos);
+  EXPECT_NE(report.html().find("Drie Straatjes"), std::string::npos);
+  EXPECT_NE(report.markdown().find("|"), std::string::npos);
+
+  grpc::Status bad = get("2026-H3", server_.admin_token(), &report);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(bad), std::vector<std::string>{"period"});
+  EXPECT_EQ(get(period, server_.resident_token(), &report).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

@@ -1,0 +1,132 @@
+// wijkwacht.v1.DispatchService over the gRPC callback API: the municipal dispatch desk.
+//
+// Every unary RPC is a raw callback method served by ServeUnary (services/unary_call.h): the
+// CallGate admits the caller (DISPATCHER or ADMIN; GetAuditLog ADMIN only, see
+// access_policy.h), the request is parsed with field-named errors, validated here, and the
+// work — one storage::DispatchStore call, i.e. one synced commit for an action — runs on the
+// worker pool, never on a gRPC thread. Semantics of each action, the version rule (ABORTED on
+// a stale `version`, naming the current one; 0 is refused) and the audit log are documented in
+// storage/dispatch_store.h. Incident names are "incidents/{id}" with id of [a-z0-9-], at most
+// 100 characters.
+//
+// WatchQueue streams the change log (storage::ChangeFeed via LogStream) from `resume_cursor`
+// (empty: the start of the log): a report that opened an incident gives NEW (NEEDS_REVIEW
+// when that incident needs review), every dispatch change (IncidentChanged, feedback
+// included) gives UPDATED. The incident in each event is read when the event is rendered, so
+// it shows the current state (a resumed stream replays old events with today's incident);
+// an incident that no longer exists is skipped. Each event's cursor resumes after it.
+//
+// Priority (Incident.priority) is dispatch::Priority with no early-warning input yet (the
+// early-warning feed is MapService's, not served).
+//
+// Errors (besides the gate's): INVALID_ARGUMENT naming the field (name, version,
+// target_status, team, theme, category, message, merged[i], report, page_size, page_token,
+// resume_cursor), NOT_FOUND, ABORTED, FAILED_PRECONDITION (workflow: names the allowed
+// targets), UNAVAILABLE.
+//
+// Thread safety: one instance serves all calls concurrently.
+#pragma once
+
+#include "common/clock.h"
+#include "common/worker_pool.h"
+#include "domain/catalog/category_catalog.h"
+#include "services/unary_call.h"
+#include "storage/change_feed.h"
+#include "storage/dispatch_store.h"
+#include "wijkwacht/v1/dispatch.grpc.pb.h"
+
+namespace wijkwacht::services {
+
+using RawDispatchService = v1::DispatchService::WithRawCallbackMethod_GetIncident<
+    v1::DispatchService::WithRawCallbackMethod_ListIncidents<
+        v1::DispatchService::WithRawCallbackMethod_ClaimIncident<
+            v1::DispatchService::WithRawCallbackMethod_AssignIncident<
+                v1::DispatchService::WithRawCallbackMethod_TransitionIncident<
+                    v1::DispatchService::WithRawCallbackMethod_MergeIncidents<
+                        v1::DispatchService::WithRawCallbackMethod_SplitReport<
+                            v1::DispatchService::WithRawCallbackMethod_ReclassifyIncident<
+                                v1::DispatchService::WithRawCallbackMethod_SendFeedback<
+                                    v1::DispatchService::WithRawCallbackMethod_GetAuditLog<
+                                        v1::DispatchService::WithCallbackMethod_WatchQueue<
+                                            v1::DispatchService::Service>>>>>>>>>>>;
+
+class DispatchServiceImpl final : public RawDispatchService {
+ public:
+  struct Parts {
+    storage::DispatchStore* store = nullptr;
+    storage::ChangeFeed* feed = nullptr;
+    const catalog::CategoryCatalog* catalog = nullptr;
+    WorkerPool* workers = nullptr;
+    const CallGate* gate = nullptr;
+    const Clock* clock = nullptr;  // nullptr: the system clock
+  };
+  explicit DispatchServiceImpl(Parts parts) : parts_(parts) {}
+
+  grpc::ServerUnaryReactor* GetIncident(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListIncidents(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ClaimIncident(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* AssignIncident(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* TransitionIncident(grpc::CallbackServerContext* context,
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* MergeIncidents(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* SplitReport(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ReclassifyIncident(grpc::CallbackServerContext* context,
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* SendFeedback(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetAuditLog(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
+  // Typed (its one field is a cursor; a request that does not parse fails in gRPC itself).
+  grpc::ServerWriteReactor<v1::QueueEvent>* WatchQueue(
+      grpc::CallbackServerContext* context, const v1::WatchQueueRequest* request) override;
+
+  // Typed handlers (after the gate and parsing).
+  void Get(const Caller& caller, const v1::GetIncidentRequest& request, v1::Incident* response,
+           UnaryDone done);
+  void List(const Caller& caller, const v1::ListIncidentsRequest& request,
+            v1::ListIncidentsResponse* response, UnaryDone done);
+  void Claim(const Caller& caller, const v1::ClaimIncidentRequest& request,
+             v1::Incident* response, UnaryDone done);
+  void Assign(const Caller& caller, const v1::AssignIncidentRequest& request,
+              v1::Incident* response, UnaryDone done);
+  void Transition(const Caller& caller, const v1::TransitionIncidentRequest& request,
+                  v1::Incident* response, UnaryDone done);
+  void Merge(const Caller& caller, const v1::MergeIncidentsRequest& request,
+             v1::Incident* response, UnaryDone done);
+  void Split(const Caller& caller, const v1::SplitReportRequest& request, v1::Incident* response,
+             UnaryDone done);
+  void Reclassify(const Caller& caller, const v1::ReclassifyIncidentRequest& request,
+                  v1::Incident* response, UnaryDone done);
+  void Feedback(const Caller& caller, const v1::SendFeedbackRequest& request,
+                v1::SendFeedbackResponse* response, UnaryDone done);
+  void AuditLog(const Caller& caller, const v1::GetAuditLogRequest& request,
+                v1::GetAuditLogResponse* response, UnaryDone done);
+
+ private:
+  [[nodiscard]] absl::Time Now() const;
+  // The API view of a stored incident, with its priority.
+  [[nodiscard]] v1::Incident ToProto(const internal::StoredIncident& stored) const;
+  // Runs `action` on a worker and answers with the incident it returns.
+  void RunAction(std::function<absl::StatusOr<internal::StoredIncident>()> action,
+                 v1::Incident* response, UnaryDone done);
+
+  Parts parts_;
+};
+
+}  // namespace wijkwacht::services

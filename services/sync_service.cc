@@ -1,0 +1,393 @@
+#include "services/sync_service.h"
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "common/text.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "nlohmann/json.hpp"
+#include "services/grpc_status.h"
+#include "services/log_stream.h"
+#include "services/report_mapping.h"
+#include "services/report_service.h"
+
+namespace wijkwacht::services {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr size_t kMaxNoteBytes = 2000;
+// Reports read per device for the follow set and the export.
+constexpr size_t kMaxReportsPerDevice = 100000;
+
+template <typename Response>
+class FinishedWriter final : public grpc::ServerWriteReactor<Response> {
+ public:
+  void OnDone() override { delete this; }
+};
+
+// buurt code -> sequence of the change that stored the device's first report there.
+using FollowSet = absl::flat_hash_map<std::string, uint64_t>;
+
+bool IsBuurt(absl::string_view code) { return absl::StartsWith(code, "BU"); }
+
+// What one device's feed shows; not thread-safe (one per stream / Pull).
+class DeviceFeed {
+ public:
+  DeviceFeed(std::string subject, FollowSet follows, absl::flat_hash_set<std::string> own,
+             const Clock* clock)
+      : subject_(std::move(subject)),
+        follows_(std::move(follows)),
+        own_(std::move(own)),
+        clock_(clock) {}
+
+  // Appends the change `event` means for this device to `out` (or nothing).
+  void Render(const internal::ChangeEvent& event, std::vector<v1::FeedChange>* out) {
+    switch (event.event_case()) {
+      case internal::ChangeEvent::kReportCreated: {
+        const internal::ReportCreated& created = event.report_created();
+        if (created.reporter().empty() || created.reporter() != subject_) return;
+        own_.insert(created.report_id());
+        for (const std::string& code : created.area_codes()) {
+          if (IsBuurt(code)) follows_.try_emplace(code, event.sequence());
+        }
+        v1::FeedChange& change = Add(event, out);
+        change.mutable_report_status()->set_report(absl::StrCat("reports/", created.report_id()));
+        change.mutable_report_status()->set_status(v1::RECEIVED);
+        return;
+      }
+      case internal::ChangeEvent::kIncidentChanged:
+        return RenderIncident(event, event.incident_changed(), out);
+      case internal::ChangeEvent::kAlertPublished:
+        return RenderAlert(event, event.alert_published(), out);
+      case internal::ChangeEvent::kAlertResolved:
+        return RenderAlert(event, event.alert_resolved(), out);
+      case internal::ChangeEvent::kAlertRetracted:
+        return RenderAlert(event, event.alert_retracted(), out);
+      default:
+        // report_amended: the device made it itself.
+        return;
+    }
+  }
+
+ private:
+  v1::FeedChange& Add(const internal::ChangeEvent& event, std::vector<v1::FeedChange>* out) {
+    v1::FeedChange& change = out->emplace_back();
+    change.set_cursor(storage::EncodeCursor(event.sequence()));
+    *change.mutable_change_time() = event.time();
+    return change;
+  }
+
+  // Dispatch changed an incident: a status change and/or feedback for each own report in it.
+  // Several own reports in one event give several changes with the same cursor.
+  void RenderIncident(const internal::ChangeEvent& event, const internal::IncidentChanged& changed,
+                      std::vector<v1::FeedChange>* out) {
+    for (const std::string& id : changed.report_ids()) {
+      if (!own_.contains(id)) continue;
+      const std::string report = absl::StrCat("reports/", id);
+      if (changed.report_status() != 0 && v1::ReportStatus_IsValid(changed.report_status())) {
+        v1::ReportStatusChange& status = *Add(event, out).mutable_report_status();
+        status.set_report(report);
+        status.set_status(static_cast<v1::ReportStatus>(changed.report_status()));
+      }
+      if (!changed.feedback_message().empty()) {
+        v1::Feedback& feedback = *Add(event, out).mutable_feedback();
+        feedback.set_report(report);
+        feedback.set_incident(changed.incident());
+        feedback.set_message(changed.feedback_message());
+      }
+    }
+  }
+
+  void RenderAlert(const internal::ChangeEvent& event, const internal::AlertChanged& changed,
+                   std::vector<v1::FeedChange>* out) {
+    bool followed = false;
+    for (const std::string& code : changed.area_codes()) {
+      auto it = follows_.find(code);
+      if (it != follows_.end() && it->second < event.sequence()) followed = true;
+    }
+    if (!followed) return;
+    v1::Alert alert = storage::EffectiveAlert(changed.alert(), clock_->Now());
+    if (alert.state() == v1::EXPIRED) return;
+    *Add(event, out).mutable_alert() = std::move(alert);
+  }
+
+  const std::string subject_;
+  FollowSet follows_;
+  absl::flat_hash_set<std::string> own_;  // ids of the device's reports
+  const Clock* const clock_;
+};
+
+// The feed of `subject`, knowing its reports stored so far (later ones arrive as events).
+absl::StatusOr<std::unique_ptr<DeviceFeed>> LoadFeed(const storage::SyncStore& sync,
+                                                     const std::string& subject,
+                                                     const Clock* clock) {
+  WW_ASSIGN_OR_RETURN(std::vector<internal::StoredReport> reports,
+                      sync.ReportsOf(subject, kMaxReportsPerDevice));
+  FollowSet follows;
+  absl::flat_hash_set<std::string> own;
+  for (const internal::StoredReport& r : reports) {
+    own.insert(r.report().id());
+    const std::string& buurt = r.report().area().buurt_code();
+    if (buurt.empty()) continue;
+    auto [it, inserted] = follows.try_emplace(buurt, r.create_sequence());
+    if (!inserted) it->second = std::min(it->second, r.create_sequence());
+  }
+  return std::make_unique<DeviceFeed>(subject, std::move(follows), std::move(own), clock);
+}
+
+absl::Status NeedsDevice(const Caller& caller) {
+  if (caller.DeviceId().empty()) {
+    return absl::FailedPreconditionError(
+        "this RPC works on the calling device's data and needs a device token");
+  }
+  return absl::OkStatus();
+}
+
+// The start sequence of a feed cursor (field `field`); empty = the oldest retained change.
+absl::StatusOr<uint64_t> FeedStart(const storage::ChangeFeed& feed, absl::string_view cursor,
+                                   absl::string_view field) {
+  if (cursor.empty()) return feed.FirstRetainedSequence();
+  WW_ASSIGN_OR_RETURN(uint64_t after, storage::DecodeCursor(cursor, field));
+  if (after > feed.LastSequence()) return InvalidFieldError(field, "lies beyond the newest change");
+  return after;
+}
+
+absl::Status ValidateAmendment(const v1::AmendReportRequest& request) {
+  std::vector<FieldViolation> v;
+  if (request.photo_ref().empty() && request.note().empty()) {
+    v.push_back({"note", "photo_ref or note is required"});
+  }
+  if (!request.photo_ref().empty()) {
+    constexpr absl::string_view kPrefix = "photos/";
+    if (!absl::StartsWith(request.photo_ref(), kPrefix) ||
+        !report::IsUuid(absl::string_view(request.photo_ref()).substr(kPrefix.size()))) {
+      v.push_back({"photo_ref", "must be \"photos/{uuid}\", the reference of an uploaded photo"});
+    }
+  }
+  if (!request.note().empty()) {
+    if (request.note().size() > kMaxNoteBytes) {
+      v.push_back({"note", absl::StrCat("must be at most ", kMaxNoteBytes, " bytes")});
+    } else if (std::string problem = TextProblem(request.note(), false); !problem.empty()) {
+      v.push_back({"note", problem});
+    }
+  }
+  if (!v.empty()) return InvalidFieldsError(std::move(v));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<nlohmann::json> ToJson(const google::protobuf::Message& message) {
+  std::string text;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  auto status = google::protobuf::util::MessageToJsonString(message, &text, options);
+  if (!status.ok()) return absl::InternalError(status.ToString());
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded()) return absl::InternalError("protobuf JSON does not parse");
+  return json;
+}
+
+}  // namespace
+
+#define WW_SERVE_UNARY(Method, Request, Response, Handler) \
+  WW_SERVE_UNARY_METHOD(SyncServiceImpl, SyncService, Method, Request, Response, Handler)
+WW_SERVE_UNARY(Push, v1::PushRequest, v1::PushResponse, DoPush)
+WW_SERVE_UNARY(Pull, v1::PullRequest, v1::PullResponse, DoPull)
+WW_SERVE_UNARY(AmendReport, v1::AmendReportRequest, v1::Report, DoAmend)
+WW_SERVE_UNARY(ExportMyData, v1::ExportMyDataRequest, v1::ExportMyDataResponse, DoExport)
+#undef WW_SERVE_UNARY
+
+void SyncServiceImpl::DoPush(const Caller& caller, const v1::PushRequest& request,
+                             v1::PushResponse* response, UnaryDone done) {
+  const int n = request.reports_size();
+  if (n == 0) return done(InvalidFieldError("reports", "is required: 1-100 reports"));
+  if (n > kMaxPushReports) {
+    return done(InvalidFieldError(
+        "reports", absl::StrCat("holds ", n, " reports; at most ", kMaxPushReports, " per Push")));
+  }
+  for (int i = 0; i < n; ++i) response->add_results()->set_id(request.reports(i).id());
+
+  // Finishes the call when the last item has its result.
+  struct Pending {
+    std::mutex mu;
+    int remaining;
+    UnaryDone done;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->remaining = n;
+  pending->done = std::move(done);
+  auto finish_one = [pending] {
+    UnaryDone to_call;
+    {
+      std::lock_guard<std::mutex> lock(pending->mu);
+      if (--pending->remaining > 0) return;
+      to_call = std::move(pending->done);
+    }
+    to_call(absl::OkStatus());
+  };
+  // Results are written by their own item only; `response` outlives `done`.
+  auto reject = [response](int i, absl::Status status) {
+    const std::string prefix = absl::StrCat("reports[", i, "]");
+    v1::PushResult& result = *response->mutable_results(i);
+    result.set_outcome(v1::PushResult::REJECTED);
+    status = PrefixFieldPaths(status, prefix);
+    result.set_error_code(static_cast<int32_t>(status.code()));
+    result.set_error_message(std::string(status.message()));
+    std::vector<FieldViolation> violations = GetFieldViolations(status);
+    if (!violations.empty()) {
+      result.set_error_field(violations.front().field);
+    } else if (absl::IsAlreadyExists(status)) {
+      result.set_error_field(absl::StrCat(prefix, ".id"));
+    }
+  };
+  for (int i = 0; i < n; ++i) {
+    absl::StatusOr<storage::NewReport> prepared =
+        PrepareReport(*parts_.ingest, caller, request.reports(i));
+    if (!prepared.ok()) {
+      reject(i, prepared.status());
+      finish_one();
+      continue;
+    }
+    parts_.reports->SubmitAsync(
+        *std::move(prepared),
+        [response, i, reject, finish_one](absl::StatusOr<storage::SubmitOutcome> outcome) {
+          if (!outcome.ok()) {
+            reject(i, outcome.status());
+          } else {
+            v1::PushResult& result = *response->mutable_results(i);
+            result.set_outcome(outcome->replayed ? v1::PushResult::REPLAYED
+                                                 : v1::PushResult::STORED);
+            *result.mutable_report() = std::move(outcome->report);
+          }
+          finish_one();
+        });
+  }
+}
+
+void SyncServiceImpl::DoPull(const Caller& caller, const v1::PullRequest& request,
+                             v1::PullResponse* response, UnaryDone done) {
+  if (absl::Status s = NeedsDevice(caller); !s.ok()) return done(s);
+  if (request.page_size() < 0) return done(InvalidFieldError("page_size", "must not be negative"));
+  const size_t page_size = request.page_size() == 0
+                               ? kDefaultPageSize
+                               : std::min(request.page_size(), kMaxPageSize);
+  absl::StatusOr<uint64_t> start = FeedStart(*parts_.feed, request.cursor(), "cursor");
+  if (!start.ok()) return done(start.status());
+  parts_.workers->Schedule([this, caller, response, page_size, after = *start,
+                            cursor = request.cursor(), done = std::move(done)]() mutable {
+    absl::StatusOr<std::unique_ptr<DeviceFeed>> feed =
+        LoadFeed(*parts_.sync, caller.subject, parts_.clock);
+    if (!feed.ok()) return done(feed.status());
+    std::vector<v1::FeedChange> changes;
+    size_t scanned = 0;
+    bool examined = false;
+    while (changes.size() < page_size && scanned < kMaxScannedPerPull) {
+      absl::StatusOr<std::vector<internal::ChangeEvent>> events =
+          parts_.feed->Read(after, std::min<size_t>(256, kMaxScannedPerPull - scanned));
+      if (!events.ok()) return done(events.status());
+      if (events->empty()) break;
+      for (const internal::ChangeEvent& event : *events) {
+        (*feed)->Render(event, &changes);
+        after = event.sequence();
+        examined = true;
+        ++scanned;
+        if (changes.size() >= page_size) break;
+      }
+    }
+    for (v1::FeedChange& c : changes) *response->add_changes() = std::move(c);
+    response->set_next_cursor(examined ? storage::EncodeCursor(after)
+                                       : (cursor.empty() ? storage::EncodeCursor(after) : cursor));
+    done(absl::OkStatus());
+  });
+}
+
+grpc::ServerWriteReactor<v1::FeedChange>* SyncServiceImpl::Subscribe(
+    grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
+  auto refuse = [](absl::Status status) {
+    auto* reactor = new FinishedWriter<v1::FeedChange>();
+    reactor->Finish(ToGrpcStatus(status));
+    return reactor;
+  };
+  absl::StatusOr<Caller> caller = parts_.gate->Admit(*context, "/wijkwacht.v1.SyncService/Subscribe");
+  if (!caller.ok()) return refuse(caller.status());
+  if (absl::Status s = NeedsDevice(*caller); !s.ok()) return refuse(s);
+  absl::StatusOr<uint64_t> start = FeedStart(*parts_.feed, request->cursor(), "cursor");
+  if (!start.ok()) return refuse(start.status());
+  // Read before the stream starts: every report stored later arrives as an event.
+  absl::StatusOr<std::unique_ptr<DeviceFeed>> loaded =
+      LoadFeed(*parts_.sync, caller->subject, parts_.clock);
+  if (!loaded.ok()) return refuse(loaded.status());
+  std::shared_ptr<DeviceFeed> feed = *std::move(loaded);
+  return LogStream<v1::FeedChange>::Start(
+      parts_.feed, parts_.workers, *start,
+      [feed](const internal::ChangeEvent& event, std::vector<v1::FeedChange>* out) {
+        feed->Render(event, out);
+        return absl::OkStatus();
+      });
+}
+
+void SyncServiceImpl::DoAmend(const Caller& caller, const v1::AmendReportRequest& request,
+                              v1::Report* response, UnaryDone done) {
+  if (absl::Status s = NeedsDevice(caller); !s.ok()) return done(s);
+  absl::StatusOr<std::string> id = ParseReportName(request.name(), "name");
+  if (!id.ok()) return done(id.status());
+  if (absl::Status s = ValidateAmendment(request); !s.ok()) return done(s);
+  parts_.sync->AmendAsync(*std::move(id), caller.subject, request.photo_ref(), request.note(),
+                          [response, done = std::move(done)](
+                              absl::StatusOr<internal::StoredReport> stored) {
+                            if (stored.ok()) *response = std::move(*stored->mutable_report());
+                            done(stored.status());
+                          });
+}
+
+void SyncServiceImpl::DoExport(const Caller& caller, const v1::ExportMyDataRequest& request,
+                               v1::ExportMyDataResponse* response, UnaryDone done) {
+  if (absl::Status s = NeedsDevice(caller); !s.ok()) return done(s);
+  parts_.workers->Schedule([this, caller, response, done = std::move(done)] {
+    nlohmann::json out;
+    out["subject"] = caller.subject;
+    out["export_time"] = TimeUtil::ToString(
+        TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(parts_.clock->Now())));
+    if (parts_.identities != nullptr) {
+      absl::StatusOr<internal::DeviceRecord> device =
+          parts_.identities->GetDevice(caller.DeviceId());
+      if (!device.ok()) return done(device.status());
+      device->clear_refresh_secret_hash();  // a secret, never exported
+      absl::StatusOr<nlohmann::json> json = ToJson(*device);
+      if (!json.ok()) return done(json.status());
+      out["device"] = *std::move(json);
+    }
+    absl::StatusOr<std::vector<internal::StoredReport>> reports =
+        parts_.sync->ReportsOf(caller.subject, kMaxReportsPerDevice);
+    if (!reports.ok()) return done(reports.status());
+    out["reports"] = nlohmann::json::array();
+    for (internal::StoredReport& r : *reports) {
+      r.clear_content_fingerprint();  // internal bookkeeping, not data about the device
+      absl::StatusOr<nlohmann::json> json = ToJson(r);
+      if (!json.ok()) return done(json.status());
+      out["reports"].push_back(*std::move(json));
+    }
+    absl::StatusOr<std::vector<std::pair<std::string, internal::AlertAck>>> acks =
+        parts_.alerts->AcksOf(caller.subject);
+    if (!acks.ok()) return done(acks.status());
+    out["alert_acks"] = nlohmann::json::array();
+    for (const auto& [alert_id, ack] : *acks) {
+      absl::StatusOr<nlohmann::json> json = ToJson(ack);
+      if (!json.ok()) return done(json.status());
+      (*json)["alert"] = absl::StrCat("alerts/", alert_id);
+      out["alert_acks"].push_back(*std::move(json));
+    }
+    response->set_json(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    done(absl::OkStatus());
+  });
+}
+
+}  // namespace wijkwacht::services

@@ -1,0 +1,161 @@
+// DispatchStore: the dispatch desk's reads and actions on incidents, and the hash-chained
+// audit log (DispatchService).
+//
+// Every action is ONE engine Commit (one synced WriteBatch) that, on the writer thread:
+//   1. reads the incident(s) as of this group and checks `version` (optimistic concurrency:
+//      the caller passes the version it last saw; a mismatch is ABORTED naming the current
+//      version; 0 is never accepted for an action that takes a version),
+//   2. applies the change to the StoredIncident (status, claimed_by, assigned_team,
+//      theme/category, close_time, version + 1, update_time),
+//   3. keeps the indexes consistent: incidents_by_cell holds only open incidents
+//      (dispatch::IsOpen), so a resolved/rejected/closed incident attracts no new reports and a
+//      reopened one does again (SyncCellIndex); incidents_by_status follows the status,
+//   4. updates the member reports (Report.status = dispatch::ReportStatusFor, incident_id on
+//      merge/split, update_time),
+//   5. appends one hash-chained audit entry (audit_log; the head is kept in meta
+//      "audit_head", and the single writer makes sequence assignment race-free),
+//   6. appends one IncidentChanged change-log event (the dispatch queue and the residents'
+//      sync feeds stream it).
+// A failed check stages nothing.
+//
+// Semantics of the actions:
+//   Claim      claimed_by = actor. FAILED_PRECONDITION if another dispatcher holds it or the
+//              incident is not open; claiming one's own claim again just bumps the version.
+//   Assign     assigned_team = team (any status that is open).
+//   Transition dispatch::CheckTransition (reopen window kDefaultReopenWindow from close_time);
+//              entering CLOSED records close_time, leaving it clears it.
+//   Merge      `id` survives (must be open); every absorbed incident (any status, not already
+//              merged, not the survivor, no duplicates) gives its member reports to the
+//              survivor (incident_members keys and Report.incident_id move, report status
+//              follows the survivor) and becomes CLOSED with no members and merged_into =
+//              survivor (it is kept, not deleted, so its name still resolves). The survivor's
+//              counts, centroid, first/last observed time and review flag are recomputed
+//              from all its members; its text vector is the report-count-weighted mean of the
+//              merged vectors. Only the survivor's version is checked.
+//   Split      moves `report_id` out of `id` (which must keep at least one report) into a new
+//              INCIDENT_NEW incident "split-<report id>" (or "split-<report id>-<n>", n = 2,
+//              3, ..., if that id was used by an earlier split), whose area is the report's.
+//              The old incident's stats are recomputed from its remaining members. Text
+//              vectors are kept (the store has no per-report vectors): both incidents keep
+//              the old incident's vector — an approximation until the next join.
+//   Reclassify sets theme (and category if non-empty), fixes them against later joins
+//              (classification_fixed) and stores one classifier correction per member report
+//              in `corrections`. Reports keep their own theme.
+//   Feedback   no incident change (no version): an IncidentChanged event carrying the message,
+//              all member report ids and their distinct reporters; returns the number of
+//              distinct reporters (reports stored without a reporter count as none).
+//
+// Reads: Get (committed data, member names oldest first), List (incidents_by_status, newest
+// created first, filters status/theme from the index and area_code from the record; at most
+// kMaxIncidentsScanned index entries per call, so a filtered page may come back short with a
+// next_page_token; the token is bound to the filters), AuditLog (oldest first, ascending
+// sequence).
+//
+// Thread safety: all methods may be called from any thread; actions block until durable.
+// Errors: NOT_FOUND (incident or report), ABORTED (version), FAILED_PRECONDITION (workflow,
+// claim, merge/split rules), INVALID_ARGUMENT (field named: page_token, page_size,
+// target_status, comment, version), DATA_LOSS (stored record does not parse, broken audit
+// chain), UNAVAILABLE / RESOURCE_EXHAUSTED (engine).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "domain/dispatch/audit_chain.h"
+#include "domain/dispatch/workflow.h"
+#include "storage/engine.h"
+#include "storage/incident_store.h"
+#include "wijkwacht/internal/records.pb.h"
+#include "wijkwacht/v1/dispatch.pb.h"
+
+namespace wijkwacht::storage {
+
+inline constexpr int kMaxIncidentPageSize = 1000;
+inline constexpr int kMaxIncidentsScanned = 5000;
+inline constexpr int kMaxAuditPageSize = 1000;
+// Members returned with an incident (report_count always has the full count).
+inline constexpr size_t kMaxMembersReturned = 1000;
+
+struct IncidentQuery {
+  int status = 0;  // wijkwacht.v1.IncidentStatus, 0 = any
+  int theme = 0;   // 0 = any
+  std::string area_code;  // "" = any; matches gemeente, wijk, buurt or focus area
+  int page_size = 50;     // 1..kMaxIncidentPageSize
+  std::string page_token;
+};
+
+struct IncidentPage {
+  std::vector<internal::StoredIncident> incidents;  // without member names
+  std::string next_page_token;
+};
+
+struct AuditPage {
+  std::vector<v1::AuditEntry> entries;
+  std::string next_page_token;
+};
+
+// What every action records: who did it.
+struct DispatchActor {
+  std::string subject;  // "users/{name}" ("" when authentication is off: audited as "anonymous")
+};
+
+class DispatchStore {
+ public:
+  // Neither is owned; both must outlive the store.
+  DispatchStore(Engine* engine, const IncidentStore* incidents)
+      : engine_(engine), incidents_(incidents) {}
+
+  [[nodiscard]] absl::StatusOr<internal::StoredIncident> Get(absl::string_view id) const;
+  [[nodiscard]] absl::StatusOr<IncidentPage> List(const IncidentQuery& query) const;
+
+  [[nodiscard]] absl::StatusOr<internal::StoredIncident> Claim(absl::string_view id,
+                                                               int64_t version,
+                                                               const DispatchActor& actor);
+  [[nodiscard]] absl::StatusOr<internal::StoredIncident> Assign(absl::string_view id,
+                                                                int64_t version,
+                                                                dispatch::Team team,
+                                                                const DispatchActor& actor);
+  [[nodiscard]] absl::StatusOr<internal::StoredIncident> Transition(
+      absl::string_view id, int64_t version, dispatch::IncidentStatus target,
+      absl::string_view comment, const DispatchActor& actor);
+  [[nodiscard]] absl::StatusOr<internal::StoredIncident> Merge(
+      absl::string_view id, int64_t version, const std::vector<std::string>& absorbed,
+      const DispatchActor& actor);
+  [[nodiscard]] absl::StatusOr<internal::StoredIncident> Split(absl::string_view id,
+                                                               int64_t version,
+                                                               absl::string_view report_id,
+                                                               const DispatchActor& actor);
+  [[nodiscard]] absl::StatusOr<internal::StoredIncident> Reclassify(
+      absl::string_view id, int64_t version, int theme, absl::string_view category,
+      const DispatchActor& actor);
+  // Returns the number of distinct reporters the message goes to.
+  [[nodiscard]] absl::StatusOr<int> SendFeedback(absl::string_view id, absl::string_view message,
+                                                 const DispatchActor& actor);
+
+  // Oldest first. page_size 1..kMaxAuditPageSize.
+  [[nodiscard]] absl::StatusOr<AuditPage> AuditLog(int page_size,
+                                                   absl::string_view page_token) const;
+
+ private:
+  Engine* const engine_;
+  const IncidentStore* const incidents_;
+};
+
+// The stored correction line of a report (see the corrections column family).
+[[nodiscard]] absl::StatusOr<std::optional<std::string>> GetCorrection(const Engine& engine,
+                                                                       absl::string_view report_id);
+
+// Conversions between the stored (API) audit entry and the domain's.
+[[nodiscard]] dispatch::AuditEntry AuditEntryFromProto(const v1::AuditEntry& entry);
+[[nodiscard]] v1::AuditEntry AuditEntryToProto(const dispatch::AuditEntry& entry);
+
+// Runs every stored audit entry through a dispatch::ChainVerifier, in sequence order, then
+// checks that the chain ends at the head recorded in meta (so a cut-off tail is detected).
+// OK with the number of entries; DATA_LOSS naming the first bad sequence.
+[[nodiscard]] absl::StatusOr<int64_t> VerifyAuditLog(const Engine& engine);
+
+}  // namespace wijkwacht::storage
