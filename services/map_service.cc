@@ -12,6 +12,7 @@
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 #include "domain/indicators/indicator_csv.h"
+#include "services/early_warning_monitor.h"
 #include "services/log_stream.h"
 #include "services/progress_data.h"
 #include "services/report_mapping.h"
@@ -100,6 +101,8 @@ WW_SERVE_UNARY(ListAreas, v1::ListAreasRequest, v1::ListAreasResponse, Areas)
 WW_SERVE_UNARY(GetAggregates, v1::GetAggregatesRequest, v1::GetAggregatesResponse, Aggregates)
 WW_SERVE_UNARY(ImportIndicators, v1::ImportIndicatorsRequest, v1::ImportIndicatorsResponse, Import)
 WW_SERVE_UNARY(GetProgressReport, v1::GetProgressReportRequest, v1::ProgressReport, Progress)
+WW_SERVE_UNARY(ListEarlyWarnings, v1::ListEarlyWarningsRequest, v1::ListEarlyWarningsResponse,
+               Warnings)
 #undef WW_SERVE_UNARY
 
 void MapServiceImpl::Areas(const Caller& caller, const v1::ListAreasRequest& request,
@@ -297,6 +300,27 @@ void MapServiceImpl::Import(const Caller& caller, const v1::ImportIndicatorsRequ
   });
 }
 
+void MapServiceImpl::Warnings(const Caller& caller, const v1::ListEarlyWarningsRequest& request,
+                              v1::ListEarlyWarningsResponse* response, UnaryDone done) {
+  if (request.page_size() < 0) return done(InvalidFieldError("page_size", "must not be negative"));
+  if (!v1::Theme_IsValid(request.theme())) {
+    return done(InvalidFieldError("theme", absl::StrCat("has unknown value ", request.theme())));
+  }
+  if (!request.area_code().empty() && parts_.areas->Find(request.area_code()) == nullptr) {
+    return done(InvalidFieldError("area_code", "is not a known area code"));
+  }
+  const int page_size =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
+  parts_.workers->Schedule([this, request, response, page_size, done = std::move(done)] {
+    absl::StatusOr<EarlyWarningMonitor::Page> page = EarlyWarningMonitor::List(
+        *parts_.engine, request.area_code(), request.theme(), page_size, request.page_token());
+    if (!page.ok()) return done(page.status());
+    for (v1::EarlyWarning& w : page->warnings) *response->add_early_warnings() = std::move(w);
+    response->set_next_page_token(page->next_page_token);
+    done(absl::OkStatus());
+  });
+}
+
 void MapServiceImpl::Progress(const Caller& caller, const v1::GetProgressReportRequest& request,
                               v1::ProgressReport* response, UnaryDone done) {
   if (request.period().empty()) return done(InvalidFieldError("period", "is required"));
@@ -339,6 +363,7 @@ grpc::ServerWriteReactor<v1::AggregateUpdate>* MapServiceImpl::StreamAggregates(
 
   auto q = std::make_shared<const AggregateQuery>(*std::move(parsed));
   auto dirty = std::make_shared<CellSet>();
+  auto warnings = std::make_shared<std::vector<v1::EarlyWarning>>();
   std::vector<v1::AggregateUpdate> initial;
   uint64_t after = *resume;
   if (request->resume_cursor().empty()) {
@@ -357,17 +382,36 @@ grpc::ServerWriteReactor<v1::AggregateUpdate>* MapServiceImpl::StreamAggregates(
   using Stream = LogStream<v1::AggregateUpdate>;
   Stream::Options options;
   options.min_interval = parts_.stream_min_interval;
-  options.flush = [this, q, dirty](uint64_t last, std::vector<v1::AggregateUpdate>* out) {
-    if (dirty->empty()) return absl::OkStatus();
+  options.flush = [this, q, dirty, warnings](uint64_t last,
+                                             std::vector<v1::AggregateUpdate>* out) {
+    if (dirty->empty() && warnings->empty()) return absl::OkStatus();
     v1::AggregateUpdate& update = out->emplace_back();
     update.set_cursor(storage::EncodeCursor(last));
+    for (v1::EarlyWarning& w : *warnings) *update.add_early_warnings() = std::move(w);
+    warnings->clear();
     absl::Status s = ReadCells(*q, dirty.get(), update.mutable_cells());
     dirty->clear();
     return s;
   };
   return Stream::Start(
       parts_.feed, parts_.workers, after,
-      [q, dirty, area_set](const internal::ChangeEvent& event, std::vector<v1::AggregateUpdate>*) {
+      [q, dirty, warnings, area_set](const internal::ChangeEvent& event,
+                                     std::vector<v1::AggregateUpdate>*) {
+        if (event.has_early_warning_raised()) {
+          const internal::EarlyWarningRaised& raised = event.early_warning_raised();
+          if (area_set->contains(raised.area_code()) &&
+              std::find(q->themes.begin(), q->themes.end(), raised.theme()) != q->themes.end()) {
+            v1::EarlyWarning& w = warnings->emplace_back();
+            w.set_name(raised.name());
+            w.set_area_code(raised.area_code());
+            w.set_theme(static_cast<v1::Theme>(raised.theme()));
+            *w.mutable_raise_time() = event.time();
+            w.set_observed_count(raised.observed());
+            w.set_expected_count(raised.expected());
+            w.set_p_value(raised.p_value());
+          }
+          return absl::OkStatus();
+        }
         if (!event.has_report_created()) return absl::OkStatus();
         const internal::ReportCreated& created = event.report_created();
         if (std::find(q->themes.begin(), q->themes.end(), created.theme()) == q->themes.end()) {

@@ -22,8 +22,10 @@
 // GetProgressReport renders the council's half-year report (services/progress_data.h,
 // domain/progress) as self-contained HTML with SVG charts, and as Markdown.
 //
-// Not served yet (UNIMPLEMENTED after the CallGate): ListEarlyWarnings; GetAggregates
-// refuses s2_cell_level > 0.
+// Early warnings (services/early_warning_monitor.h) are listed by ListEarlyWarnings and sent
+// on the aggregate stream when they concern the selected areas and themes.
+//
+// Not served yet: heatmap cells (GetAggregates refuses s2_cell_level > 0).
 //
 // Thread safety: one instance serves all calls concurrently.
 #pragma once
@@ -49,7 +51,7 @@ using RawMapService = v1::MapService::WithRawCallbackMethod_ListAreas<
     v1::MapService::WithRawCallbackMethod_GetAggregates<
         v1::MapService::WithCallbackMethod_StreamAggregates<
             v1::MapService::WithRawCallbackMethod_ImportIndicators<
-                v1::MapService::WithGenericMethod_ListEarlyWarnings<
+                v1::MapService::WithRawCallbackMethod_ListEarlyWarnings<
                     v1::MapService::WithRawCallbackMethod_GetProgressReport<
                         v1::MapService::Service>>>>>>;
 
@@ -80,6 +82,7 @@ class MapServiceImpl final : public RawMapService {
     // StreamAggregates sends at most one update per this interval to a subscriber.
     std::chrono::milliseconds stream_min_interval{1000};
     Clock* clock = nullptr;  // nullptr = SystemClock()
+    const storage::Engine* engine = nullptr;  // early warnings are read from it
     // The gemeente whose wijken the progress report covers.
     std::string report_gemeente_code = "GM0375";
   };
@@ -95,6 +98,9 @@ class MapServiceImpl final : public RawMapService {
   grpc::ServerUnaryReactor* ImportIndicators(grpc::CallbackServerContext* context,
                                              const grpc::ByteBuffer* request,
                                              grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListEarlyWarnings(grpc::CallbackServerContext* context,
+                                              const grpc::ByteBuffer* request,
+                                              grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetProgressReport(grpc::CallbackServerContext* context,
                                               const grpc::ByteBuffer* request,
                                               grpc::ByteBuffer* response) override;
@@ -107,6 +113,8 @@ class MapServiceImpl final : public RawMapService {
                   v1::GetAggregatesResponse* response, UnaryDone done);
   void Import(const Caller& caller, const v1::ImportIndicatorsRequest& request,
               v1::ImportIndicatorsResponse* response, UnaryDone done);
+  void Warnings(const Caller& caller, const v1::ListEarlyWarningsRequest& request,
+                v1::ListEarlyWarningsResponse* response, UnaryDone done);
   void Progress(const Caller& caller, const v1::GetProgressReportRequest& request,
                 v1::ProgressReport* response, UnaryDone done);
 

@@ -17,6 +17,7 @@
 #include "services/auth_service.h"
 #include "services/call_gate.h"
 #include "services/dispatch_service.h"
+#include "services/early_warning_monitor.h"
 #include "services/map_service.h"
 #include "services/report_service.h"
 #include "services/alert_service.h"
@@ -94,7 +95,19 @@ class ServerImpl final : public WijkwachtServer {
         MapServiceImpl::Parts{self->areas_.get(), self->aggregates_.get(),
                               self->indicators_.get(), self->workers_.get(),
                               self->gate_.get(), options.map_suppression_k, self->feed_.get(),
-                              options.map_stream_min_interval, options.clock});
+                              options.map_stream_min_interval, options.clock,
+                              self->engine_.get(), options.report_gemeente_code});
+    EarlyWarningMonitor::Parts monitor_parts{self->engine_.get(), self->feed_.get(),
+                                             self->aggregates_.get(), self->workers_.get(),
+                                             options.early_warning};
+    // Every area x theme series is tested each day: correct alpha for all of them.
+    monitor_parts.detector.comparisons =
+        std::max<int>(1, static_cast<int>(self->areas_->areas().size()) * 5);
+    self->early_warnings_ = std::make_unique<EarlyWarningMonitor>(monitor_parts);
+    if (absl::Status s = self->early_warnings_->Start(); !s.ok()) {
+      self->engine_->Shutdown();
+      return s;
+    }
     // Issue 6: residents' sync and shopkeepers' alerts, both cursors over the change log.
     const Clock* clock = options.clock != nullptr ? options.clock : SystemClock();
     self->alert_store_ = std::make_unique<storage::AlertStore>(self->engine_.get());
@@ -166,6 +179,7 @@ class ServerImpl final : public WijkwachtServer {
         server_->Shutdown(std::chrono::system_clock::now() +
                           std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
       }
+      if (early_warnings_ != nullptr) early_warnings_->Stop();
       workers_.reset();  // runs queued list scans to completion
       login_workers_.reset();
       if (engine_ != nullptr) engine_->Shutdown();
@@ -308,6 +322,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<storage::ChangeFeed> feed_;
   std::unique_ptr<storage::AggregateStore> aggregates_;
   std::unique_ptr<storage::IndicatorStore> indicators_;
+  std::unique_ptr<EarlyWarningMonitor> early_warnings_;
   std::unique_ptr<MapServiceImpl> map_service_;
   std::unique_ptr<storage::DispatchStore> dispatch_store_;
   std::unique_ptr<DispatchServiceImpl> dispatch_service_;

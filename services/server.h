@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "domain/dedup/incident_matcher.h"
+#include "domain/trend/rise_detector.h"
 #include "domain/report/ingest.h"
 
 namespace wijkwacht::services {
@@ -48,6 +49,10 @@ struct ServerOptions {
   int map_suppression_k = 5;
   // StreamAggregates sends at most one update per this interval to a subscriber.
   std::chrono::milliseconds map_stream_min_interval{1000};
+  // The gemeente whose wijken the half-year progress report covers.
+  std::string report_gemeente_code = "GM0375";
+  // Early warning test per area x theme (comparisons is set from the number of areas).
+  trend::RiseDetectorOptions early_warning;
   int max_receive_message_bytes = 4 << 20;
   // Clients may ping at most this often; faster pings get the connection closed.
   absl::Duration keepalive_min_time = absl::Seconds(10);

@@ -7,6 +7,7 @@
 #include "common/text.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "google/protobuf/wire_format_lite.h"
 
 namespace wijkwacht::services {
@@ -49,11 +50,50 @@ std::string FindInvalidUtf8(const Descriptor* descriptor, absl::string_view byte
   return "";
 }
 
+// The path of the first field that was sent with a wire type its declaration does not have
+// (e.g. a string where an int32 is declared), or "". The parser keeps such a record as an
+// unknown field under a known number instead of failing, which would silently drop the value.
+std::string FindMistypedField(const google::protobuf::Message& message, const std::string& prefix,
+                              int depth) {
+  if (depth > kMaxDepth) return "";
+  const Descriptor* descriptor = message.GetDescriptor();
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  auto path = [&](const FieldDescriptor* field) {
+    return prefix.empty() ? field->name() : absl::StrCat(prefix, ".", field->name());
+  };
+  const google::protobuf::UnknownFieldSet& unknown = reflection->GetUnknownFields(message);
+  for (int i = 0; i < unknown.field_count(); ++i) {
+    const FieldDescriptor* field = descriptor->FindFieldByNumber(unknown.field(i).number());
+    if (field != nullptr) return path(field);
+  }
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    std::string inner;
+    if (field->is_repeated()) {
+      for (int i = 0; i < reflection->FieldSize(message, field) && inner.empty(); ++i) {
+        inner = FindMistypedField(reflection->GetRepeatedMessage(message, field, i),
+                                  absl::StrCat(path(field), "[", i, "]"), depth + 1);
+      }
+    } else {
+      inner = FindMistypedField(reflection->GetMessage(message, field), path(field), depth + 1);
+    }
+    if (!inner.empty()) return inner;
+  }
+  return "";
+}
+
 }  // namespace
 
 absl::Status ParseRequest(const std::string& bytes, google::protobuf::Message* message) {
-  if (message->ParseFromString(bytes)) return absl::OkStatus();
   const Descriptor* descriptor = message->GetDescriptor();
+  if (message->ParseFromString(bytes)) {
+    std::string field = FindMistypedField(*message, "", 0);
+    if (field.empty()) return absl::OkStatus();
+    return InvalidFieldError(field, "was sent with a wire type that does not match its declared "
+                                    "type (e.g. a string for a number)");
+  }
   std::string field = FindInvalidUtf8(descriptor, bytes, "", 0);
   if (!field.empty()) return InvalidFieldError(field, "is not valid UTF-8");
   return absl::InvalidArgumentError(

@@ -39,7 +39,10 @@ using UnaryDone = std::function<void(absl::Status)>;
 
 // Parses `bytes` into `message`. When they do not parse: INVALID_ARGUMENT naming the first
 // string field (dotted path, e.g. "report.description") that is not valid UTF-8, or, for
-// broken wire format, a message saying the request is not a valid `message` type.
+// broken wire format, a message saying the request is not a valid `message` type. A declared
+// field sent with another wire type (which protobuf would keep as an unknown field, dropping
+// the value) is INVALID_ARGUMENT naming it too ("reports[2].location.latitude"); fields this
+// server does not know are still ignored.
 [[nodiscard]] absl::Status ParseRequest(const std::string& bytes, google::protobuf::Message* message);
 
 // The bytes of a ByteBuffer.

@@ -28,6 +28,7 @@ enum class ColumnFamily : int {
   kCorrections,
   kIncidentsByStatus,
   kIndicators,
+  kEarlyWarnings,
 };
 
 struct ColumnFamilySpec {
@@ -36,7 +37,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 20> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 21> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: schema_version"},
     {ColumnFamily::kReports, "reports",
@@ -80,6 +81,8 @@ inline constexpr std::array<ColumnFamilySpec, 20> kColumnFamilies = {{
      "status (1 byte; 0 = every incident) create_micros(BE64) incident id -> theme (1 byte)"},
     {ColumnFamily::kIndicators, "indicators",
      "area code \\0 indicator \\0 period -> wijkwacht.v1.IndicatorValue (imported figures)"},
+    {ColumnFamily::kEarlyWarnings, "early_warnings",
+     "area code \\0 theme (1 byte) day (BE32, days since 1970-01-01) -> wijkwacht.v1.EarlyWarning"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();

@@ -112,7 +112,11 @@ class EngineReportStore final : public ReportStore {
       WW_ASSIGN_OR_RETURN(last_returned, DecodePageToken(q, prefix));
       start = last_returned;
     } else if (q.end_time) {
-      AppendBigEndian64(&start, TimeToMicros(*q.end_time) - 1);
+      // No report is observed before the epoch (index keys clamp such times to 0): nothing
+      // lies before an end at or before it, and 0 - 1 would wrap around to the newest key.
+      const uint64_t end_micros = TimeToMicros(*q.end_time);
+      if (end_micros == 0) return ReportPage{};
+      AppendBigEndian64(&start, end_micros - 1);
       start.push_back('\xff');  // after every report id at that microsecond
     } else {
       start.append(9, '\xff');

@@ -321,5 +321,62 @@ TEST_F(MapServiceTest, ProgressReportRendersTheCurrentHalfYearForStaff) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(MapServiceTest, ASpikeOfIncidentsRaisesOneEarlyWarning) {
+  // A quiet month: one youth incident a day somewhere in Beverwijk, then twelve today.
+  auto submit_youth = [&](double lat, double lng, absl::Time observed) {
+    v1::Report r = BreestraatReport(NewUuid(rng_), "Groep jongeren hangt rond en intimideert "
+                                                   "voorbijgangers, ze schreeuwen en gooien met "
+                                                   "flessen");
+    r.set_category("hangjongeren");
+    r.mutable_location()->set_latitude(lat);
+    r.mutable_location()->set_longitude(lng);
+    *r.mutable_observed_time() = Ts(observed);
+    grpc::ClientContext context;
+    WithToken(context, server_.resident_token());
+    v1::SubmitReportRequest request;
+    *request.mutable_report() = r;
+    v1::Report out;
+    grpc::Status status = server_.reports().SubmitReport(&context, request, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  };
+  const absl::Time today = absl::Now() - absl::Minutes(30);
+  for (int day = 25; day >= 1; --day) {
+    submit_youth(52.480 + 0.001 * (day % 5), 4.650 + 0.002 * (day % 4), today - absl::Hours(24 * day));
+  }
+  const double lats[] = {52.476, 52.483, 52.490};
+  const double lngs[] = {4.645, 4.655, 4.665, 4.675};
+  for (double lat : lats) {
+    for (double lng : lngs) submit_youth(lat, lng, today);
+  }
+  // The monitor runs behind the writes: wait for its warning for the whole gemeente.
+  v1::ListEarlyWarningsResponse listed;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    grpc::ClientContext context;
+    WithToken(context, server_.admin_token());
+    v1::ListEarlyWarningsRequest request;
+    request.set_area_code("GM0375");
+    request.set_theme(v1::YOUTH);
+    listed.Clear();
+    ASSERT_TRUE(map_->ListEarlyWarnings(&context, request, &listed).ok());
+    if (listed.early_warnings_size() > 0) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_EQ(listed.early_warnings_size(), 1);
+  const v1::EarlyWarning& w = listed.early_warnings(0);
+  EXPECT_EQ(w.theme(), v1::YOUTH);
+  // Raised as soon as the day's count became significant (it may still be rising then).
+  EXPECT_GE(w.observed_count(), 5);
+  EXPECT_LE(w.observed_count(), 12);
+  EXPECT_LT(w.expected_count(), 3);
+  EXPECT_LT(w.p_value(), 1e-4);
+  // The quiet days raised nothing for other themes.
+  grpc::ClientContext context;
+  WithToken(context, server_.admin_token());
+  v1::ListEarlyWarningsRequest all;
+  v1::ListEarlyWarningsResponse everything;
+  ASSERT_TRUE(map_->ListEarlyWarnings(&context, all, &everything).ok());
+  for (const v1::EarlyWarning& e : everything.early_warnings()) EXPECT_EQ(e.theme(), v1::YOUTH);
+}
+
 }  // namespace
 }  // namespace wijkwacht::testing
