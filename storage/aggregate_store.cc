@@ -1,6 +1,9 @@
 #include "storage/aggregate_store.h"
 
+#include "absl/container/btree_map.h"
 #include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "storage/keys.h"
 
 namespace wijkwacht::storage {
 namespace {
@@ -68,6 +71,78 @@ absl::Status AggregateStore::ForEachDay(absl::string_view area_code, int theme,
                          visit(kEpochDay + n, DayCounts{c.first, c.second});
                          return true;
                        });
+}
+
+absl::StatusOr<std::vector<std::string>> VerifyAggregates(const Engine& engine,
+                                                          size_t max_differences) {
+  // Recompute: key -> (incidents, reports).
+  absl::btree_map<std::string, CounterPair> expected;
+  absl::Status inner = absl::OkStatus();
+  absl::Status scanned = engine.Scan(
+      ColumnFamily::kReports, "", "", [&](absl::string_view, absl::string_view value) {
+        internal::StoredReport stored;
+        if (!stored.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          inner = absl::DataLossError("stored report does not parse");
+          return false;
+        }
+        absl::StatusOr<std::optional<std::string>> bytes =
+            engine.Get(ColumnFamily::kChangeLog, SequenceKey(stored.create_sequence()));
+        if (!bytes.ok()) {
+          inner = bytes.status();
+          return false;
+        }
+        internal::ChangeEvent event;
+        if (!*bytes || !event.ParseFromString(**bytes) || !event.has_report_created()) {
+          inner = absl::DataLossError(absl::StrCat("report ", stored.report().id(),
+                                                   " has no ReportCreated change-log entry"));
+          return false;
+        }
+        const internal::ReportCreated& created = event.report_created();
+        const absl::Time observed =
+            absl::FromUnixSeconds(created.observed_time().seconds()) +
+            absl::Nanoseconds(created.observed_time().nanos());
+        for (const std::string& code : created.area_codes()) {
+          CounterPair& c = expected[AggregateKey(code, created.theme(), MapDay(observed))];
+          c.first += created.incident_opened() ? 1 : 0;
+          c.second += 1;
+        }
+        return true;
+      });
+  WW_RETURN_IF_ERROR(scanned);
+  WW_RETURN_IF_ERROR(inner);
+
+  std::vector<std::string> differences;
+  auto describe = [](absl::string_view key, CounterPair stored, CounterPair recomputed) {
+    const size_t nul = key.find('\0');
+    const std::string area(key.substr(0, nul));
+    const int theme = nul + 1 < key.size() ? static_cast<uint8_t>(key[nul + 1]) : 0;
+    uint32_t n = 0;
+    for (size_t i = nul + 2; i < key.size(); ++i) n = (n << 8) | static_cast<uint8_t>(key[i]);
+    const absl::CivilDay day = kEpochDay + n;
+    return absl::StrCat(area, " theme ", theme, " ", absl::FormatCivilTime(day), ": stored ",
+                        stored.first, "/", stored.second, ", recomputed ", recomputed.first, "/",
+                        recomputed.second, " (incidents/reports)");
+  };
+  auto it = expected.begin();
+  absl::Status compared = engine.Scan(
+      ColumnFamily::kAggregates, "", "", [&](absl::string_view key, absl::string_view value) {
+        const CounterPair stored = DecodeCounters(value);
+        while (it != expected.end() && it->first < key) {
+          differences.push_back(describe(it->first, {}, it->second));
+          ++it;
+        }
+        CounterPair recomputed;
+        if (it != expected.end() && it->first == key) recomputed = (it++)->second;
+        if (stored.first != recomputed.first || stored.second != recomputed.second) {
+          differences.push_back(describe(key, stored, recomputed));
+        }
+        return differences.size() < max_differences;
+      });
+  WW_RETURN_IF_ERROR(compared);
+  for (; it != expected.end() && differences.size() < max_differences; ++it) {
+    differences.push_back(describe(it->first, {}, it->second));
+  }
+  return differences;
 }
 
 }  // namespace wijkwacht::storage

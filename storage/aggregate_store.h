@@ -22,6 +22,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "storage/engine.h"
+#include "wijkwacht/internal/records.pb.h"
 
 namespace wijkwacht::storage {
 
@@ -53,5 +54,13 @@ class AggregateStore {
  private:
   const Engine* const engine_;
 };
+
+// Recomputes every counter from the stored reports (each report's ReportCreated change-log
+// entry says where, when, in which theme, and whether it opened an incident) and compares
+// them with the aggregates column family. Returns one line per difference ("area theme day:
+// stored i/r, recomputed i/r"), at most `max_differences`; empty = consistent. Reads a
+// quiescent store (stop the server, or accept differences from writes in flight).
+[[nodiscard]] absl::StatusOr<std::vector<std::string>> VerifyAggregates(
+    const Engine& engine, size_t max_differences = 100);
 
 }  // namespace wijkwacht::storage

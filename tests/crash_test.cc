@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "storage/aggregate_store.h"
+#include "storage/engine.h"
 #include "tests/server_process.h"
 #include "tests/test_support.h"
 
@@ -153,6 +155,16 @@ TEST(CrashTest, AcknowledgedReportsSurviveKill9AndRetriesDoNotDuplicate) {
   EXPECT_EQ(listed.size(), acked.size()) << "duplicates or lost reports";
   EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()).size(), listed.size());
   EXPECT_EQ(server.Terminate(), 0) << "SIGTERM must stop the server cleanly";
+
+  // The map counters, written in the same batches as the reports, still agree with a
+  // recomputation from the reports after every crash (`wijkwacht aggregates verify`).
+  storage::EngineOptions options;
+  options.data_dir = dir.path();
+  absl::StatusOr<std::unique_ptr<storage::Engine>> engine = storage::Engine::Open(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  absl::StatusOr<std::vector<std::string>> differences = storage::VerifyAggregates(**engine);
+  ASSERT_TRUE(differences.ok()) << differences.status();
+  EXPECT_TRUE(differences->empty()) << differences->front();
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <random>
@@ -45,8 +46,10 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "wijkwacht/v1/auth.grpc.pb.h"
+#include "wijkwacht/v1/map.grpc.pb.h"
 #include "wijkwacht/v1/report.grpc.pb.h"
 #include "storage/dispatch_store.h"
+#include "storage/aggregate_store.h"
 #include "storage/engine.h"
 
 // Common.
@@ -99,10 +102,12 @@ ABSL_FLAG(std::string, calibration, WIJKWACHT_CORPUS_DIR "/calibration.txt",
           "train: labelled examples that fit the confidence temperature only");
 ABSL_FLAG(std::string, corrections, "", "train: extra labelled examples (dispatch corrections)");
 // audit verify.
+ABSL_FLAG(std::string, period, "", "report: half-year, e.g. 2026-H1");
 ABSL_FLAG(std::string, data_dir, "", "audit verify: wijkwachtd's --data_dir (server stopped)");
 ABSL_FLAG(std::string, heldout, WIJKWACHT_CORPUS_DIR "/heldout.txt",
           "train: labelled test set to evaluate the new model on (never trained on)");
-ABSL_FLAG(std::string, out, "", "train: model file to write (and <out>.calibration.json)");
+ABSL_FLAG(std::string, out, "",
+          "train: model file to write (and <out>.calibration.json); report: folder");
 
 namespace wijkwacht::cli {
 namespace {
@@ -705,6 +710,64 @@ int Audit(const Args& args) {
   return kExitOk;
 }
 
+int Aggregates(const Args& args) {
+  ExpectArgs(args, 1, "`verify`");
+  if (args[0] != "verify") throw UsageError{"aggregates: the only action is `verify`"};
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (data_dir.empty()) throw UsageError{"aggregates verify: --data_dir DIR is required"};
+  wijkwacht::storage::EngineOptions options;
+  options.data_dir = data_dir;
+  absl::StatusOr<std::unique_ptr<wijkwacht::storage::Engine>> engine =
+      wijkwacht::storage::Engine::Open(options);
+  if (!engine.ok()) {
+    std::cerr << "aggregates verify: cannot open " << data_dir
+              << " (is wijkwachtd still running?): " << engine.status() << "\n";
+    return 1;
+  }
+  absl::StatusOr<std::vector<std::string>> differences =
+      wijkwacht::storage::VerifyAggregates(**engine);
+  (*engine)->Shutdown();
+  if (!differences.ok()) {
+    std::cout << "ERROR: " << differences.status() << "\n";
+    return 1;
+  }
+  for (const std::string& d : *differences) std::cout << "DIFFERENT: " << d << "\n";
+  if (!differences->empty()) return 1;
+  std::cout << "OK: every map counter equals its recomputation from the stored reports\n";
+  return kExitOk;
+}
+
+int ProgressReport(const Args& args) {
+  ExpectArgs(args, 0, "");
+  const std::string period = RequiredFlag("period", absl::GetFlag(FLAGS_period), "e.g. 2026-H1");
+  const std::string out = RequiredFlag("out", absl::GetFlag(FLAGS_out), "a folder");
+  const std::string token = absl::GetFlag(FLAGS_token);
+  if (token.empty()) throw UsageError{"report needs a staff token: --token or WIJKWACHT_TOKEN"};
+  v1::GetProgressReportRequest request;
+  request.set_period(period);
+  v1::ProgressReport response;
+  auto ctx = NewContext(token);
+  grpc::Status s = v1::MapService::NewStub(Channel())->GetProgressReport(ctx.get(), request,
+                                                                          &response);
+  if (!s.ok()) return ReportRpcError(s);
+  std::error_code ignored;
+  std::filesystem::create_directories(out, ignored);
+  for (const auto& [name, text] :
+       {std::pair<std::string, const std::string*>{"tussenstand-" + period + ".html",
+                                                   &response.html()},
+        {"tussenstand-" + period + ".md", &response.markdown()}}) {
+    const std::string path = (std::filesystem::path(out) / name).string();
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << *text;
+    if (!file.flush()) {
+      std::cerr << "report: cannot write " << path << "\n";
+      return 1;
+    }
+    std::cout << path << "\n";
+  }
+  return kExitOk;
+}
+
 int Help(const Args& args);
 
 struct Command {
@@ -765,6 +828,14 @@ const Command kCommands[] = {
      "          (default data/corpus) plus dispatch corrections; prints its evaluation.\n"
      "          Start wijkwachtd with --theme_model MODEL to use it.",
      Train},
+    {"aggregates", "verify --data_dir DIR",
+     "Recompute every map counter from the stored reports in a stopped server's data\n"
+     "          dir and compare; prints OK, or each difference (exit 1).",
+     Aggregates},
+    {"report", "--period 2026-H1 --out DIR",
+     "Fetch the council's half-year progress report (staff token) and write\n"
+     "          DIR/tussenstand-PERIOD.html and .md.",
+     ProgressReport},
     {"audit", "verify --data_dir DIR",
      "Check the dispatch audit log's hash chain in a stopped server's data dir;\n"
      "          prints OK, or BROKEN with the first bad sequence (exit 1).",
