@@ -85,6 +85,13 @@ void DispatchServiceImpl::RunAction(
   parts_.workers->Schedule([this, action = std::move(action), response, done = std::move(done)] {
     absl::StatusOr<internal::StoredIncident> stored = action();
     if (!stored.ok()) return done(stored.status());
+    if (stored->incident().reports_size() == 0 && stored->report_count() > 0) {
+      // Actions return the record as written; the answer lists the members like GetIncident.
+      absl::string_view id = stored->incident().name();
+      id.remove_prefix(std::min(id.size(), sizeof("incidents/") - 1));
+      absl::StatusOr<internal::StoredIncident> with_members = parts_.store->Get(id);
+      if (with_members.ok()) stored = std::move(with_members);
+    }
     *response = ToProto(*stored);
     done(absl::OkStatus());
   });

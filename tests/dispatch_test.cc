@@ -209,7 +209,7 @@ TEST_F(DispatchTest, MergeSplitReclassifyFeedbackAndTheAuditChain) {
     request.add_merged(b.incident_id());
     grpc::Status status = dispatch_->MergeIncidents(&context, request, &out);
     ASSERT_TRUE(status.ok()) << status.error_message();
-    EXPECT_EQ(out.reports_size(), 0);  // actions answer without member names
+    EXPECT_EQ(out.reports_size(), 2);  // actions answer with the members, like GetIncident
     EXPECT_EQ(GetIncident(a.incident_id()).reports_size(), 2);
     EXPECT_EQ(GetIncident(b.incident_id()).status(), v1::INCIDENT_CLOSED);
   }
