@@ -789,6 +789,17 @@ absl::StatusOr<std::optional<std::string>> GetCorrection(const Engine& engine,
   return engine.Get(ColumnFamily::kCorrections, report_id);
 }
 
+absl::StatusOr<int64_t> ExportCorrections(const Engine& engine, std::string* out) {
+  int64_t lines = 0;
+  WW_RETURN_IF_ERROR(engine.Scan(ColumnFamily::kCorrections, "", "",
+                                 [&](absl::string_view, absl::string_view line) {
+                                   absl::StrAppend(out, line, "\n");
+                                   ++lines;
+                                   return true;
+                                 }));
+  return lines;
+}
+
 absl::StatusOr<int64_t> VerifyAuditLog(const Engine& engine) {
   dispatch::ChainVerifier verifier;
   absl::Status inner;

@@ -149,6 +149,10 @@ class DispatchStore {
 [[nodiscard]] absl::StatusOr<std::optional<std::string>> GetCorrection(const Engine& engine,
                                                                        absl::string_view report_id);
 
+// Every stored correction line, in report-id order, each followed by a newline: the file
+// `wijkwacht train --corrections` reads. Returns the number of lines.
+[[nodiscard]] absl::StatusOr<int64_t> ExportCorrections(const Engine& engine, std::string* out);
+
 // Conversions between the stored (API) audit entry and the domain's.
 [[nodiscard]] dispatch::AuditEntry AuditEntryFromProto(const v1::AuditEntry& entry);
 [[nodiscard]] v1::AuditEntry AuditEntryToProto(const dispatch::AuditEntry& entry);

@@ -1,5 +1,6 @@
 #include "storage/dispatch_store.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/match.h"
@@ -180,6 +181,13 @@ TEST_F(DispatchStoreTest, MergeSplitReclassifyFeedback) {
   ASSERT_TRUE(correction->has_value());
   EXPECT_EQ(**correction,
             "__label__SUBVERSION __cat__inbraak-woning __role__resident deur geforceerd");
+  // The export is the file `wijkwacht train --corrections` reads: one line per correction.
+  std::string exported;
+  auto lines = ExportCorrections(*engine_, &exported);
+  ASSERT_TRUE(lines.ok()) << lines.status();
+  EXPECT_GE(*lines, 1);
+  EXPECT_NE(exported.find(**correction + "\n"), std::string::npos);
+  EXPECT_EQ(std::count(exported.begin(), exported.end(), '\n'), *lines);
 
   ASSERT_TRUE(store_->Merge(a, Version(a), {"split-" + Id(2)}, alice_).ok());
   auto recipients = store_->SendFeedback(a, "Bedankt, we zijn er mee bezig.", alice_);

@@ -737,6 +737,39 @@ int Aggregates(const Args& args) {
   return kExitOk;
 }
 
+int Corrections(const Args& args) {
+  ExpectArgs(args, 1, "`export`");
+  if (args[0] != "export") throw UsageError{"corrections: the only action is `export`"};
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (data_dir.empty()) throw UsageError{"corrections export: --data_dir DIR is required"};
+  const std::string out = RequiredFlag("out", absl::GetFlag(FLAGS_out), "the file to write");
+  wijkwacht::storage::EngineOptions options;
+  options.data_dir = data_dir;
+  absl::StatusOr<std::unique_ptr<wijkwacht::storage::Engine>> engine =
+      wijkwacht::storage::Engine::Open(options);
+  if (!engine.ok()) {
+    std::cerr << "corrections export: cannot open " << data_dir
+              << " (is wijkwachtd still running?): " << engine.status() << "\n";
+    return 1;
+  }
+  std::string text;
+  absl::StatusOr<int64_t> lines = wijkwacht::storage::ExportCorrections(**engine, &text);
+  (*engine)->Shutdown();
+  if (!lines.ok()) {
+    std::cerr << "corrections export: " << lines.status() << "\n";
+    return 1;
+  }
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file << text;
+  if (!file.flush()) {
+    std::cerr << "corrections export: cannot write " << out << "\n";
+    return 1;
+  }
+  std::cout << *lines << " dispatch corrections written to " << out
+            << "; train with: wijkwacht train --out MODEL --corrections " << out << "\n";
+  return kExitOk;
+}
+
 int ProgressReport(const Args& args) {
   ExpectArgs(args, 0, "");
   const std::string period = RequiredFlag("period", absl::GetFlag(FLAGS_period), "e.g. 2026-H1");
@@ -832,6 +865,10 @@ const Command kCommands[] = {
      "Recompute every map counter from the stored reports in a stopped server's data\n"
      "          dir and compare; prints OK, or each difference (exit 1).",
      Aggregates},
+    {"corrections", "export --data_dir DIR --out FILE",
+     "Write the dispatch desk's reclassifications (labelled examples) from a stopped\n"
+     "          server's data dir to FILE, for `train --corrections FILE`.",
+     Corrections},
     {"report", "--period 2026-H1 --out DIR",
      "Fetch the council's half-year progress report (staff token) and write\n"
      "          DIR/tussenstand-PERIOD.html and .md.",
