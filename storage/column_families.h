@@ -56,8 +56,9 @@ inline constexpr std::array<ColumnFamilySpec, 21> kColumnFamilies = {{
      "incident id -> wijkwacht.internal.StoredIncident"},
     {ColumnFamily::kIncidentsByCell, "incidents_by_cell",
      "S2 cell id of the centre at dedup::kIncidentCellLevel (BE64) theme (1 byte) "
-     "last_observed_micros(BE64) "
-     "incident id -> wijkwacht.internal.IncidentCandidate; open incidents only"},
+     "start of the UTC day of the last observed report, micros (BE64) "
+     "incident id -> empty (the incident record holds what the matcher needs); open incidents "
+     "only"},
     {ColumnFamily::kIncidentMembers, "incident_members",
      "incident id \\0 observed_micros(BE64) report id -> empty"},
     {ColumnFamily::kAggregates, "aggregates",

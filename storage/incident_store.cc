@@ -58,7 +58,18 @@ internal::IncidentCandidate CandidateOf(const internal::StoredIncident& stored) 
 }
 
 // Reads the open incidents near the report and scores them (not sorted).
-absl::StatusOr<std::vector<ScoredIncident>> ScoreCandidates(const ScanFn& scan,
+// Reads a value (Engine::Get or WriteContext::Get).
+using GetFn = std::function<absl::StatusOr<std::optional<std::string>>(ColumnFamily,
+                                                                       absl::string_view)>;
+
+// Start of the UTC day of `t`: index keys hold last-observed times at day granularity, so an
+// incident's entry moves at most once a day (not on every report that joins it).
+absl::Time IndexDay(absl::Time t) {
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  return absl::FromUnixSeconds(seconds - ((seconds % 86400) + 86400) % 86400);
+}
+
+absl::StatusOr<std::vector<ScoredIncident>> ScoreCandidates(const ScanFn& scan, const GetFn& get,
                                                             const dedup::IncidentMatcher& matcher,
                                                             const dedup::ReportFeatures& report) {
   std::vector<ScoredIncident> out;
@@ -73,18 +84,29 @@ absl::StatusOr<std::vector<ScoredIncident>> ScoreCandidates(const ScanFn& scan,
       AppendBigEndian64(&prefix, cell);
       prefix.push_back(static_cast<char>(theme));
       std::string start = prefix;
-      AppendBigEndian64(&start, TimeToMicros(report.observed - window));
+      AppendBigEndian64(&start, TimeToMicros(IndexDay(report.observed - window)));
       WW_RETURN_IF_ERROR(scan(
           ColumnFamily::kIncidentsByCell, start, prefix,
           [&](absl::string_view key, absl::string_view value) {
             if (out.size() >= max_candidates) return false;
-            internal::IncidentCandidate candidate;
-            if (key.size() <= kIndexHeaderBytes ||
-                !candidate.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            if (key.size() <= kIndexHeaderBytes) {
               inner = absl::DataLossError("malformed incidents_by_cell entry");
               return false;
             }
-            dedup::IncidentFeatures f = FeaturesOf(key.substr(kIndexHeaderBytes), candidate);
+            // The incident record holds the current centre, span, theme and text vector.
+            const absl::string_view id = key.substr(kIndexHeaderBytes);
+            absl::StatusOr<std::optional<std::string>> bytes = get(ColumnFamily::kIncidents, id);
+            if (!bytes.ok()) {
+              inner = bytes.status();
+              return false;
+            }
+            if (!*bytes) return true;  // removed in this group
+            absl::StatusOr<internal::StoredIncident> stored = ParseStoredIncident(**bytes);
+            if (!stored.ok()) {
+              inner = stored.status();
+              return false;
+            }
+            dedup::IncidentFeatures f = FeaturesOf(id, CandidateOf(*stored));
             if (f.first_observed > latest_first) return true;
             dedup::MatchScore score = matcher.Score(report, f);
             out.push_back({std::move(f), score});
@@ -191,11 +213,10 @@ void SyncCellIndex(WriteContext& ctx, absl::string_view id, internal::StoredInci
       dedup::IncidentMatcher::IndexCell(incident.centroid().latitude(),
                                         incident.centroid().longitude()),
       incident.theme(), FromTimestamp(incident.last_observed_time()), id);
-  if (!stored.index_key().empty() && stored.index_key() != index_key) {
-    ctx.Delete(ColumnFamily::kIncidentsByCell, stored.index_key());
-  }
+  if (stored.index_key() == index_key) return;  // rewriting it would only pile up versions
+  if (!stored.index_key().empty()) ctx.Delete(ColumnFamily::kIncidentsByCell, stored.index_key());
   stored.set_index_key(index_key);
-  ctx.Put(ColumnFamily::kIncidentsByCell, index_key, CandidateOf(stored).SerializeAsString());
+  ctx.Put(ColumnFamily::kIncidentsByCell, index_key, "");
 }
 
 std::string IncidentMemberPrefix(absl::string_view incident_id) {
@@ -218,7 +239,7 @@ std::string IncidentIndexKey(uint64_t cell_id, int theme, absl::Time last_observ
   key.reserve(kIndexHeaderBytes + incident_id.size());
   AppendBigEndian64(&key, cell_id);
   key.push_back(static_cast<char>(theme));
-  AppendBigEndian64(&key, TimeToMicros(last_observed));
+  AppendBigEndian64(&key, TimeToMicros(IndexDay(last_observed)));
   key.append(incident_id.data(), incident_id.size());
   return key;
 }
@@ -230,8 +251,11 @@ absl::StatusOr<std::vector<ScoredIncident>> IncidentStore::FindMatches(
                                 const ScanVisitor& visit) {
     return reader->Scan(start, prefix, visit);
   };
+  const GetFn get = [this](ColumnFamily cf, absl::string_view key) {
+    return engine_->Get(cf, key);
+  };
   WW_ASSIGN_OR_RETURN(std::vector<ScoredIncident> scored,
-                      ScoreCandidates(scan, *matcher_, report));
+                      ScoreCandidates(scan, get, *matcher_, report));
   std::erase_if(scored, [&](const ScoredIncident& s) {
     return !s.score.eligible || s.score.score < min_score;
   });
@@ -269,8 +293,9 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
                              const ScanVisitor& visit) {
     return ctx.Scan(cf, start, prefix, visit);
   };
+  const GetFn get = [&ctx](ColumnFamily cf, absl::string_view key) { return ctx.Get(cf, key); };
   WW_ASSIGN_OR_RETURN(std::vector<ScoredIncident> scored,
-                      ScoreCandidates(scan, *matcher_, member.features));
+                      ScoreCandidates(scan, get, *matcher_, member.features));
   std::vector<dedup::IncidentFeatures> incidents;
   std::vector<dedup::MatchScore> scores;
   incidents.reserve(scored.size());
