@@ -17,6 +17,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/memtablerep.h"
+#include "rocksdb/listener.h"
 #include "rocksdb/merge_operator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
@@ -318,6 +319,38 @@ class RocksRangeReader final : public RangeReader {
 };
 
 class RocksEngine final : public Engine {
+// RocksDB's background-error state as seen by its listener callbacks: set by a failed write
+// or flush, cleared when automatic recovery or DB::Resume() succeeds.
+class WriteErrorListener final : public rocksdb::EventListener {
+ public:
+  void OnBackgroundError(rocksdb::BackgroundErrorReason, rocksdb::Status* error) override {
+    if (error == nullptr || error->ok()) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    error_ = error->ToString();
+  }
+  void OnErrorRecoveryEnd(const rocksdb::BackgroundErrorRecoveryInfo& info) override {
+    if (!info.new_bg_error.ok()) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    error_.clear();
+  }
+  // The unrecovered error, or "".
+  std::string error() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return error_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::string error_;
+};
+
+std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
+  for (const std::shared_ptr<rocksdb::EventListener>& l : db->GetDBOptions().listeners) {
+    if (auto found = std::dynamic_pointer_cast<WriteErrorListener>(l)) return found;
+  }
+  return nullptr;
+}
+
  public:
   RocksEngine(EngineOptions options, std::unique_ptr<rocksdb::DB> db,
               std::vector<rocksdb::ColumnFamilyHandle*> handles, uint64_t last_sequence)
@@ -404,6 +437,37 @@ class RocksEngine final : public Engine {
 
   uint64_t LastSequence() const override {
     std::lock_guard<std::mutex> lock(mu_);
+  std::vector<ColumnFamilyStats> Stats() const override {
+    std::vector<ColumnFamilyStats> out;
+    for (const ColumnFamilySpec& spec : kColumnFamilies) {
+      ColumnFamilyStats& stats = out.emplace_back();
+      stats.cf = spec.id;
+      rocksdb::ColumnFamilyHandle* handle = Handle(spec.id);
+      db_->GetIntProperty(handle, "rocksdb.estimate-num-keys", &stats.estimated_keys);
+      db_->GetIntProperty(handle, "rocksdb.live-sst-files-size", &stats.live_sst_bytes);
+      db_->GetIntProperty(handle, "rocksdb.estimate-pending-compaction-bytes",
+                          &stats.pending_compaction_bytes);
+    }
+    return out;
+  }
+
+  absl::Status WriteHealth() const override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return absl::UnavailableError("storage is shutting down");
+    }
+    if (write_errors_ != nullptr) {
+      if (std::string error = write_errors_->error(); !error.empty()) {
+        return absl::UnavailableError(absl::StrCat("storage refuses writes: ", error));
+      }
+    }
+    uint64_t stopped = 0;
+    if (db_->GetIntProperty("rocksdb.is-write-stopped", &stopped) && stopped != 0) {
+      return absl::UnavailableError("storage has stopped writes (compaction backlog)");
+    }
+    return absl::OkStatus();
+  }
+
     return last_durable_sequence_;
   }
 
@@ -604,6 +668,8 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   };
   absl::Status schema =
       CheckOrWriteSchema(db.get(), handles[static_cast<size_t>(ColumnFamily::kMeta)]);
+  // Registered by Open(); after db_ (declaration order).
+  const std::shared_ptr<WriteErrorListener> write_errors_ = FindWriteErrorListener(db_.get());
   if (!schema.ok()) {
     close_handles();
     return schema;
@@ -619,3 +685,4 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
 }
 
 }  // namespace wijkwacht::storage
+  db_options.listeners.push_back(std::make_shared<WriteErrorListener>());

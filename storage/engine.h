@@ -33,6 +33,7 @@
 #include "storage/column_families.h"
 
 namespace rocksdb {
+#include <vector>
 class Env;
 }
 
@@ -144,3 +145,16 @@ class Engine {
 };
 
 }  // namespace wijkwacht::storage
+  // Monitoring: RocksDB's own estimates per column family, read at call time (cheap).
+  struct ColumnFamilyStats {
+    ColumnFamily cf = ColumnFamily::kDefault;
+    uint64_t estimated_keys = 0;            // rocksdb.estimate-num-keys
+    uint64_t live_sst_bytes = 0;            // rocksdb.live-sst-files-size
+    uint64_t pending_compaction_bytes = 0;  // rocksdb.estimate-pending-compaction-bytes
+  };
+  [[nodiscard]] virtual std::vector<ColumnFamilyStats> Stats() const { return {}; }
+  // OK while writes are accepted; UNAVAILABLE after Shutdown(), while RocksDB is in its
+  // background-error state (e.g. a failed write on a full disk, until it has resumed) or has
+  // stopped writes.
+  [[nodiscard]] virtual absl::Status WriteHealth() const { return absl::OkStatus(); }
+
