@@ -6,6 +6,9 @@ find_package(absl CONFIG REQUIRED)
 find_package(RocksDB CONFIG REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(nlohmann_json CONFIG REQUIRED)
+# cpp-httplib (the HTTP side): Debian ships a .pc file with its feature defines.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 # S2 geometry: Debian ships neither a CMake config nor a .pc file.
 find_library(S2_LIBRARY NAMES s2 REQUIRED)

@@ -7,8 +7,13 @@ WIJKWACHT_PACKAGES=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libssl-dev libs2-dev nlohmann-json3-dev libfasttext-dev
-  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev tzdata
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev tzdata libcpp-httplib-dev
 )
+# The map page's libraries come from npm during the build (web/package-lock.json). A node
+# installed otherwise (with its own npm) is used as it is.
+if ! command -v npm >/dev/null 2>&1; then
+  WIJKWACHT_PACKAGES+=(nodejs npm)
+fi
 # The test suite also renders the council report in headless Chromium and reads the PDF.
 if [ "${WIJKWACHT_WITH_TEST_TOOLS:-0}" = 1 ]; then
   WIJKWACHT_PACKAGES+=(chromium poppler-utils)

@@ -20,6 +20,7 @@
 #include "services/early_warning_monitor.h"
 #include "services/map_service.h"
 #include "services/report_service.h"
+#include "services/server_metrics.h"
 #include "services/alert_service.h"
 #include "services/sync_service.h"
 #include "services/unimplemented_service.h"
@@ -27,6 +28,7 @@
 #include "storage/change_feed.h"
 #include "storage/engine.h"
 #include "storage/report_store.h"
+#include "web/http_server.h"
 
 namespace wijkwacht::services {
 namespace {
@@ -35,6 +37,7 @@ class ServerImpl final : public WijkwachtServer {
  public:
   static absl::StatusOr<std::unique_ptr<WijkwachtServer>> Create(const ServerOptions& options) {
     auto self = std::unique_ptr<ServerImpl>(new ServerImpl());
+    self->server_metrics_ = std::make_unique<ServerMetrics>(&self->registry_);
     geo::AreaIndexOptions area_options;
     area_options.area_paths = options.area_paths;
     area_options.focus_areas_path = options.focus_areas_path;
@@ -86,6 +89,9 @@ class ServerImpl final : public WijkwachtServer {
         self->catalog_.get(), self->areas_.get(), self->classifier_.get(), options.clock,
         options.limits});
     self->workers_ = std::make_unique<WorkerPool>(options.worker_threads);
+    // /metrics: reports are counted where they are stored, store figures read when scraped.
+    self->report_store_ = self->server_metrics_->CountReports(std::move(self->report_store_));
+    self->server_metrics_->ExportStore(self->engine_.get());
     self->report_service_ = std::make_unique<ReportServiceImpl>(ReportServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->incident_store_.get(),
         self->catalog_.get(), self->workers_.get(), self->gate_.get()});
@@ -156,11 +162,15 @@ class ServerImpl final : public WijkwachtServer {
     if (self->auth_service_) builder.RegisterService(self->auth_service_.get());
     // Everything else (RPCs not implemented yet) passes the gate, then gets UNIMPLEMENTED.
     builder.RegisterCallbackGenericService(self->unimplemented_.get());
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> counted;
+    counted.push_back(self->server_metrics_->NewInterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(counted));
     self->server_ = builder.BuildAndStart();
     if (self->server_ == nullptr || self->port_ == 0) {
       self->engine_->Shutdown();
       return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
     }
+    if (absl::Status s = self->StartHttp(options); !s.ok()) return s;  // destructor shuts down
     return std::unique_ptr<WijkwachtServer>(std::move(self));
   }
 
@@ -168,6 +178,7 @@ class ServerImpl final : public WijkwachtServer {
 
   int port() const override { return port_; }
   bool tls() const override { return tls_; }
+  int http_port() const override { return http_ != nullptr ? http_->port() : 0; }
 
   void Shutdown(absl::Duration grace) override {
     // Also runs when Create() fails half-way, so every part may still be missing.
@@ -176,12 +187,14 @@ class ServerImpl final : public WijkwachtServer {
         if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
           health->Shutdown();  // health checks answer NOT_SERVING from now on
         }
+        if (http_ != nullptr) http_->BeginDrain();  // /healthz answers 503 from now on
         server_->Shutdown(std::chrono::system_clock::now() +
                           std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
       }
       if (early_warnings_ != nullptr) early_warnings_->Stop();
       workers_.reset();  // runs queued list scans to completion
       login_workers_.reset();
+      if (http_ != nullptr) http_->Stop();  // after the grace period: /healthz said 503 in it
       if (engine_ != nullptr) engine_->Shutdown();
       stopped_.Notify();
     });
@@ -259,6 +272,24 @@ class ServerImpl final : public WijkwachtServer {
     return absl::OkStatus();
   }
 
+  // The map page, /metrics and /healthz. MapService is called in-process without a token, so
+  // the page sees what any anonymous caller sees (small counts withheld).
+  absl::Status StartHttp(const ServerOptions& options) {
+    if (options.http_listen.empty()) return absl::OkStatus();
+    web::HttpServerOptions http;
+    http.listen = options.http_listen;
+    http.assets_dir = options.http_assets_dir;
+    http.tile_url = options.map_tile_url;
+    http.suppression_k = options.map_suppression_k;
+    http.gemeente_code = options.report_gemeente_code;
+    http.channel = server_->InProcessChannel(grpc::ChannelArguments());
+    http.metrics = &registry_;
+    http.health = [engine = engine_.get()] { return engine->WriteHealth(); };
+    http.clock = options.clock;
+    WW_ASSIGN_OR_RETURN(http_, web::HttpServer::Start(std::move(http)));
+    return absl::OkStatus();
+  }
+
   static absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view flag) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return InvalidFieldError(flag, absl::StrCat("cannot read ", path));
@@ -297,6 +328,9 @@ class ServerImpl final : public WijkwachtServer {
     return grpc::SslServerCredentials(ssl);
   }
 
+  // First, so they outlive everything that counts into them.
+  metrics::Registry registry_;
+  std::unique_ptr<ServerMetrics> server_metrics_;
   std::unique_ptr<geo::AreaIndex> areas_;
   std::unique_ptr<catalog::CategoryCatalog> catalog_;
   std::unique_ptr<classify::ThemeClassifier> classifier_;
@@ -332,6 +366,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<SyncServiceImpl> sync_service_;
   std::unique_ptr<AlertServiceImpl> alert_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<web::HttpServer> http_;  // a client of server_
   int port_ = 0;
   bool tls_ = false;
   std::once_flag shutdown_once_;

@@ -49,6 +49,12 @@ struct ServerOptions {
   int map_suppression_k = 5;
   // StreamAggregates sends at most one update per this interval to a subscriber.
   std::chrono::milliseconds map_stream_min_interval{1000};
+  // The HTTP side (web/http_server.h): the map page, /metrics and /healthz on their own port,
+  // host:port (port 0 = any, see http_port()); empty: not served. The page's files come from
+  // `http_assets_dir`; `map_tile_url` ({z}/{x}/{y}) puts tiles under the polygons.
+  std::string http_listen;
+  std::string http_assets_dir;
+  std::string map_tile_url;
   // The gemeente whose wijken the half-year progress report covers.
   std::string report_gemeente_code = "GM0375";
   // Early warning test per area x theme (comparisons is set from the number of areas).
@@ -103,6 +109,8 @@ class WijkwachtServer {
   [[nodiscard]] virtual int port() const = 0;
   // True when the port speaks TLS; false for plaintext.
   [[nodiscard]] virtual bool tls() const = 0;
+  // The bound HTTP port; 0 when http_listen is empty.
+  [[nodiscard]] virtual int http_port() const = 0;
   // Stops accepting calls, lets in-flight calls finish for up to `grace` (then cancels them),
   // then drains and closes the store. Idempotent.
   virtual void Shutdown(absl::Duration grace) = 0;

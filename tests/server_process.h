@@ -30,7 +30,9 @@ class ServerProcess {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
-    std::vector<std::string> args = {binary, "--listen=127.0.0.1:0",
+    // No HTTP side unless a test asks for it (`--http_listen=127.0.0.1:0` in extra_flags):
+    // parallel tests must not compete for its default port.
+    std::vector<std::string> args = {binary, "--listen=127.0.0.1:0", "--http_listen=",
                                      absl::StrCat("--data_dir=", data_dir)};
     args.insert(args.end(), extra_flags.begin(), extra_flags.end());
     std::vector<char*> argv;

@@ -174,6 +174,15 @@ class ServerFixture {
 
   v1::ReportService::Stub& reports() { return *reports_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
+  services::WijkwachtServer* server() { return server_.get(); }
+  // SubmitReport of `report` as the fixture's resident device.
+  grpc::Status SubmitAsResident(const v1::Report& report, v1::Report* stored) {
+    grpc::ClientContext context;
+    WithToken(context, resident_token_);
+    v1::SubmitReportRequest request;
+    *request.mutable_report() = report;
+    return reports_->SubmitReport(&context, request, stored);
+  }
 
  private:
   static services::ServerOptions DefaultOptions() {

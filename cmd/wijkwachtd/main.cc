@@ -34,6 +34,14 @@ ABSL_FLAG(std::string, dedup_windows, "",
           "deploy/README.md)");
 ABSL_FLAG(int, map_suppression_k, 5,
           "map counts below this are withheld from callers without a staff role");
+ABSL_FLAG(std::string, http_listen, "localhost:8080",
+          "HTTP address of the map page, /metrics and /healthz, host:port (port 0 = any; "
+          "empty = no HTTP)");
+ABSL_FLAG(std::string, http_assets, WIJKWACHT_DEFAULT_WEB_SITE,
+          "folder of the map page's files (built into build/web/site)");
+ABSL_FLAG(std::string, map_tile_url, "",
+          "tile URL template for the map page's background, e.g. "
+          "https://tiles.example.org/{z}/{x}/{y}.png (empty = polygons on a plain background)");
 ABSL_FLAG(absl::Duration, max_report_age, absl::Hours(24 * 30),
           "oldest observed_time accepted, e.g. 720h");
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "largest request message accepted");
@@ -85,6 +93,9 @@ int main(int argc, char** argv) {
   options.theme_model_path = absl::GetFlag(FLAGS_theme_model);
   options.review_threshold = absl::GetFlag(FLAGS_review_threshold);
   options.map_suppression_k = absl::GetFlag(FLAGS_map_suppression_k);
+  options.http_listen = absl::GetFlag(FLAGS_http_listen);
+  options.http_assets_dir = absl::GetFlag(FLAGS_http_assets);
+  options.map_tile_url = absl::GetFlag(FLAGS_map_tile_url);
   options.dedup.radius_meters = absl::GetFlag(FLAGS_dedup_radius_meters);
   options.dedup.threshold = absl::GetFlag(FLAGS_dedup_threshold);
   if (absl::Status s = wijkwacht::dedup::ParseTimeWindows(absl::GetFlag(FLAGS_dedup_windows),
@@ -136,6 +147,10 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "wijkwachtd: serving on port %d (data: %s)\n", (*server)->port(),
                options.data_dir.c_str());
+  if ((*server)->http_port() != 0) {
+    std::fprintf(stderr, "wijkwachtd: map page, /metrics and /healthz on http port %d\n",
+                 (*server)->http_port());
+  }
   if (!(*server)->tls()) {
     std::fprintf(stderr,
                  "wijkwachtd: WARNING: ****************************************************\n"

@@ -1,0 +1,170 @@
+#include "services/server_metrics.h"
+
+#include <chrono>
+#include <utility>
+#include <vector>
+
+#include "services/api_methods.h"
+
+namespace wijkwacht::services {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+constexpr const char* kCodeNames[17] = {
+    "OK",        "CANCELLED",         "UNKNOWN",          "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+    "NOT_FOUND", "ALREADY_EXISTS",    "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",     "UNIMPLEMENTED",    "INTERNAL",
+    "UNAVAILABLE", "DATA_LOSS",       "UNAUTHENTICATED"};
+
+constexpr char kHandled[] = "wijkwacht_grpc_server_handled_total";
+constexpr char kHandledHelp[] = "gRPC calls completed, by method and status code";
+
+// Lives as long as the call: counts it when its status goes out (or, if none is sent, as
+// CANCELLED when the call is torn down).
+class MetricsInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  MetricsInterceptor(ServerMetrics* metrics, ServerMetrics::Method* method)
+      : metrics_(metrics), method_(method), start_(std::chrono::steady_clock::now()) {
+    if (method_->active != nullptr) method_->active->Add(1);
+  }
+  ~MetricsInterceptor() override {
+    if (!counted_) metrics_->CountCall(method_, grpc::StatusCode::CANCELLED);
+    if (method_->active != nullptr) method_->active->Add(-1);
+  }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (!counted_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      counted_ = true;
+      metrics_->CountCall(method_, methods->GetSendStatus().error_code());
+      if (method_->latency != nullptr) {
+        method_->latency->Observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  ServerMetrics* metrics_;
+  ServerMetrics::Method* method_;
+  std::chrono::steady_clock::time_point start_;
+  bool counted_ = false;
+};
+
+class MetricsInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit MetricsInterceptorFactory(ServerMetrics* metrics) : metrics_(metrics) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new MetricsInterceptor(metrics_, metrics_->Find(info->method()));
+  }
+
+ private:
+  ServerMetrics* metrics_;
+};
+
+class CountingReportStore final : public storage::ReportStore {
+ public:
+  CountingReportStore(std::unique_ptr<storage::ReportStore> inner, metrics::Counter* stored)
+      : inner_(std::move(inner)), stored_(stored) {}
+
+  void SubmitAsync(storage::NewReport report, SubmitDone done) override {
+    inner_->SubmitAsync(std::move(report),
+                        [stored = stored_, done = std::move(done)](
+                            absl::StatusOr<storage::SubmitOutcome> outcome) {
+                          if (outcome.ok() && !outcome->replayed) stored->Increment();
+                          done(std::move(outcome));
+                        });
+  }
+  absl::StatusOr<v1::Report> Get(absl::string_view id) const override { return inner_->Get(id); }
+  absl::StatusOr<internal::StoredReport> GetStored(absl::string_view id) const override {
+    return inner_->GetStored(id);
+  }
+  absl::StatusOr<storage::ReportPage> List(const storage::ReportQuery& query) const override {
+    return inner_->List(query);
+  }
+
+ private:
+  std::unique_ptr<storage::ReportStore> inner_;
+  metrics::Counter* stored_;
+};
+
+}  // namespace
+
+ServerMetrics::ServerMetrics(metrics::Registry* registry) : registry_(registry) {
+  std::vector<ApiMethod> known = ApiMethods();
+  known.push_back({"/grpc.health.v1.Health/Check", "Health/Check", false, false});
+  known.push_back({"/grpc.health.v1.Health/Watch", "Health/Watch", false, true});
+  for (const ApiMethod& api : known) {
+    auto method = std::make_unique<Method>();
+    method->path = api.path;
+    method->streaming = api.client_streaming || api.server_streaming;
+    if (method->streaming) {
+      method->active = registry_->GetGauge("wijkwacht_streams_active",
+                                           "Server streams open now, by RPC",
+                                           {{"kind", api.short_name}});
+    } else {
+      method->latency = registry_->GetHistogram(
+          "wijkwacht_grpc_server_handling_seconds",
+          "Unary gRPC call latency from admission to the status being sent, seconds",
+          {{"grpc_method", api.path}}, metrics::Histogram::LatencyBounds());
+    }
+    methods_.emplace(api.path, std::move(method));
+  }
+  other_.path = "other";
+  reports_ = registry_->GetCounter("wijkwacht_reports_ingested_total",
+                                   "Reports stored durably (replays of a stored report not counted)");
+}
+
+ServerMetrics::Method* ServerMetrics::Find(const char* path) {
+  if (path == nullptr) return &other_;
+  auto it = methods_.find(absl::string_view(path));
+  return it == methods_.end() ? &other_ : it->second.get();
+}
+
+void ServerMetrics::CountCall(Method* method, int code) {
+  if (code < 0 || code >= 17) code = grpc::StatusCode::UNKNOWN;
+  metrics::Counter* counter = method->by_code[code].load(std::memory_order_acquire);
+  if (counter == nullptr) {
+    // The registry returns the same series to racing creators.
+    counter = registry_->GetCounter(kHandled, kHandledHelp,
+                                    {{"grpc_method", method->path}, {"grpc_code", kCodeNames[code]}});
+    method->by_code[code].store(counter, std::memory_order_release);
+  }
+  counter->Increment();
+}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+ServerMetrics::NewInterceptorFactory() {
+  return std::make_unique<MetricsInterceptorFactory>(this);
+}
+
+std::unique_ptr<storage::ReportStore> ServerMetrics::CountReports(
+    std::unique_ptr<storage::ReportStore> store) {
+  return std::make_unique<CountingReportStore>(std::move(store), reports_);
+}
+
+void ServerMetrics::ExportStore(const storage::Engine* engine) {
+  registry_->AddCollector([engine](metrics::Sink& sink) {
+    sink.Gauge("wijkwacht_change_log_sequence",
+               "Sequence of the newest durable change-log entry (stream cursors count up to it)",
+               {}, static_cast<double>(engine->LastSequence()));
+    for (const storage::Engine::ColumnFamilyStats& s : engine->Stats()) {
+      const metrics::Labels labels = {
+          {"cf", storage::kColumnFamilies[static_cast<size_t>(s.cf)].name}};
+      sink.Gauge("wijkwacht_rocksdb_estimated_keys",
+                 "RocksDB estimate of the keys in a column family", labels,
+                 static_cast<double>(s.estimated_keys));
+      sink.Gauge("wijkwacht_rocksdb_live_sst_bytes",
+                 "Size of the live SST files of a column family, bytes", labels,
+                 static_cast<double>(s.live_sst_bytes));
+      sink.Gauge("wijkwacht_rocksdb_pending_compaction_bytes",
+                 "RocksDB estimate of the bytes compaction still has to rewrite", labels,
+                 static_cast<double>(s.pending_compaction_bytes));
+    }
+  });
+}
+
+}  // namespace wijkwacht::services

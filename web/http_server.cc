@@ -1,0 +1,524 @@
+#include "web/http_server.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/client_context.h"
+#include "httplib.h"
+#include "nlohmann/json.hpp"
+#include "wijkwacht/v1/map.grpc.pb.h"
+
+namespace wijkwacht::web {
+namespace {
+
+// Undelivered updates one event stream may hold before its browser is disconnected.
+constexpr size_t kMaxQueuedUpdates = 64;
+constexpr std::chrono::seconds kCallTimeout{10};
+
+int HttpStatusFor(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK: return 200;
+    case grpc::StatusCode::INVALID_ARGUMENT:
+    case grpc::StatusCode::FAILED_PRECONDITION:
+    case grpc::StatusCode::OUT_OF_RANGE: return 400;
+    case grpc::StatusCode::UNAUTHENTICATED: return 401;
+    case grpc::StatusCode::PERMISSION_DENIED: return 403;
+    case grpc::StatusCode::NOT_FOUND: return 404;
+    case grpc::StatusCode::ALREADY_EXISTS:
+    case grpc::StatusCode::ABORTED: return 409;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
+    case grpc::StatusCode::UNIMPLEMENTED: return 501;
+    case grpc::StatusCode::UNAVAILABLE: return 503;
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
+    default: return 500;
+  }
+}
+
+void SetError(httplib::Response& res, int http_status, absl::string_view code,
+              absl::string_view message, absl::string_view field = "") {
+  nlohmann::json error = {{"code", code}, {"message", message}};
+  if (!field.empty()) error["field"] = field;
+  res.status = http_status;
+  res.set_content(nlohmann::json{{"error", error}}.dump(), "application/json");
+}
+
+void SetGrpcError(httplib::Response& res, const grpc::Status& status) {
+  static constexpr const char* kNames[] = {
+      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+      "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  const int code = static_cast<int>(status.error_code());
+  SetError(res, HttpStatusFor(status.error_code()), code >= 0 && code < 17 ? kNames[code] : "UNKNOWN",
+           status.error_message());
+}
+
+std::string ToJson(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "{}";
+  return out;
+}
+
+// True when `code` (BU03750001, WK037501, FA037501, GM0375) lies in gemeente `gemeente`.
+bool InGemeente(absl::string_view code, absl::string_view gemeente) {
+  return code.size() >= 6 && gemeente.size() >= 6 && code.substr(2, 4) == gemeente.substr(2, 4);
+}
+
+// [start, end) of the period of kind `period` that contains `now`, in Europe/Amsterdam (the
+// civil time MapService counts in).
+std::pair<absl::Time, absl::Time> CurrentPeriod(v1::AggregationPeriod period, absl::Time now) {
+  absl::TimeZone tz;
+  if (!absl::LoadTimeZone("Europe/Amsterdam", &tz)) tz = absl::UTCTimeZone();
+  const absl::CivilDay today = absl::ToCivilDay(now, tz);
+  absl::CivilDay start = today, end = today + 1;
+  switch (period) {
+    case v1::WEEK:
+      start = today - static_cast<int>(absl::GetWeekday(today));  // Monday = 0
+      end = start + 7;
+      break;
+    case v1::MONTH:
+      start = absl::CivilDay(absl::CivilMonth(today));
+      end = absl::CivilDay(absl::CivilMonth(today) + 1);
+      break;
+    case v1::HALF_YEAR:
+      start = absl::CivilDay(today.year(), today.month() <= 6 ? 1 : 7, 1);
+      end = absl::CivilDay(absl::CivilMonth(start) + 6);
+      break;
+    default:
+      break;
+  }
+  return {absl::FromCivil(start, tz), absl::FromCivil(end, tz)};
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+
+// One browser's event stream: a StreamAggregates call whose updates wait here, as SSE text,
+// for the HTTP thread to write them.
+class EventStream {
+ public:
+  // Called by the gRPC reactor.
+  void Push(std::string event) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (queue_.size() >= kMaxQueuedUpdates) {
+      overflowed_ = true;
+      context_.TryCancel();
+    } else {
+      queue_.push_back(std::move(event));
+    }
+    cv_.notify_all();
+  }
+  void Finish(const grpc::Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    finished_ = true;
+    status_ = status;
+    cv_.notify_all();
+  }
+  void Wake() { cv_.notify_all(); }
+  void WaitFinished() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return finished_; });
+  }
+
+  // Waits up to `timeout` for queued events (moved to `out`) or the end of the call.
+  // Returns false once the call is over and nothing is left.
+  bool Take(std::chrono::milliseconds timeout, const std::atomic<bool>& draining,
+            std::vector<std::string>* out, grpc::Status* final_status) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return !queue_.empty() || finished_ || draining.load(); });
+    while (!queue_.empty()) {
+      out->push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    if (!out->empty()) return true;
+    if (finished_) {
+      *final_status = overflowed_ ? grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                                 "the browser fell behind; resume from the last event")
+                                  : status_;
+      return false;
+    }
+    return true;
+  }
+
+  grpc::ClientContext& context() { return context_; }
+
+ private:
+  grpc::ClientContext context_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> queue_;
+  bool finished_ = false;
+  bool overflowed_ = false;
+  grpc::Status status_;
+};
+
+class UpdateReader final : public grpc::ClientReadReactor<v1::AggregateUpdate> {
+ public:
+  UpdateReader(std::shared_ptr<EventStream> stream, v1::MapService::Stub* stub,
+               v1::StreamAggregatesRequest request)
+      : stream_(std::move(stream)), request_(std::move(request)) {
+    stub->async()->StreamAggregates(&stream_->context(), &request_, this);
+    StartRead(&update_);
+    StartCall();
+  }
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    stream_->Push(absl::StrCat("id: ", update_.cursor(), "\ndata: ", ToJson(update_), "\n\n"));
+    update_.Clear();
+    StartRead(&update_);
+  }
+  void OnDone(const grpc::Status& status) override {
+    stream_->Finish(status);
+    delete this;
+  }
+
+ private:
+  std::shared_ptr<EventStream> stream_;
+  v1::StreamAggregatesRequest request_;
+  v1::AggregateUpdate update_;
+};
+
+class HttpServerImpl final : public HttpServer {
+ public:
+  explicit HttpServerImpl(HttpServerOptions options)
+      : options_(std::move(options)),
+        clock_(options_.clock != nullptr ? options_.clock : SystemClock()),
+        stub_(v1::MapService::NewStub(options_.channel)) {
+    streams_open_ = options_.metrics->GetGauge("wijkwacht_http_event_streams_active",
+                                               "Map page event streams (SSE) open now");
+  }
+  ~HttpServerImpl() override { Stop(); }
+
+  absl::Status Bind(const std::string& host, int port) {
+    const int threads = options_.max_event_streams + 8;
+    server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server_.set_payload_max_length(64 << 10);
+    server_.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
+    Routes();
+    if (!server_.set_mount_point("/", options_.assets_dir)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("http_assets: no such folder: ", options_.assets_dir));
+    }
+    port_ = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
+    if (port_ <= 0) {
+      return absl::UnavailableError(absl::StrCat("http_listen: cannot listen on ", options_.listen));
+    }
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    return absl::OkStatus();
+  }
+
+  int port() const override { return port_; }
+
+  void BeginDrain() override {
+    draining_.store(true);
+    std::lock_guard<std::mutex> lock(streams_mu_);
+    for (const std::weak_ptr<EventStream>& weak : streams_) {
+      if (std::shared_ptr<EventStream> s = weak.lock()) {
+        s->context().TryCancel();
+        s->Wake();
+      }
+    }
+  }
+
+  void Stop() override {
+    std::call_once(stop_once_, [this] {
+      BeginDrain();
+      server_.stop();
+      if (thread_.joinable()) thread_.join();
+    });
+  }
+
+ private:
+  void Count(const std::string& route, int status) {
+    options_.metrics
+        ->GetCounter("wijkwacht_http_requests_total", "HTTP requests answered, by route and status",
+                     {{"route", route}, {"code", absl::StrCat(status)}})
+        ->Increment();
+  }
+
+  static std::string RouteOf(const std::string& path) {
+    for (const char* route : {"/healthz", "/metrics", "/api/config", "/api/areas",
+                              "/api/indicators", "/api/stream"}) {
+      if (path == route) return route;
+    }
+    return path.rfind("/api/", 0) == 0 ? "/api/other" : "static";
+  }
+
+  void Routes() {
+    server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      Count(RouteOf(req.path), res.status);
+    });
+    server_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+      absl::Status health = draining_.load()
+                                ? absl::UnavailableError("shutting down")
+                                : options_.health();
+      res.set_header("Cache-Control", "no-store");
+      if (health.ok()) {
+        res.set_content("ok\n", "text/plain");
+      } else {
+        res.status = 503;
+        res.set_content(absl::StrCat("unavailable: ", health.message(), "\n"), "text/plain");
+      }
+    });
+    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(options_.metrics->Render(), "text/plain; version=0.0.4; charset=utf-8");
+    });
+    server_.Get("/api/config", [this](const httplib::Request&, httplib::Response& res) {
+      nlohmann::json config = {{"tile_url", options_.tile_url},
+                               {"suppression_k", options_.suppression_k},
+                               {"gemeente_code", options_.gemeente_code}};
+      res.set_content(config.dump(), "application/json");
+    });
+    server_.Get("/api/areas", [this](const httplib::Request& req, httplib::Response& res) {
+      v1::AreaLevel level;
+      if (!v1::AreaLevel_Parse(req.get_param_value("level"), &level) ||
+          level == v1::AREA_LEVEL_UNSPECIFIED) {
+        return SetError(res, 400, "INVALID_ARGUMENT", "must be GEMEENTE, WIJK, BUURT or FOCUS_AREA",
+                        "level");
+      }
+      Areas(level, res);
+    });
+    server_.Get("/api/indicators", [this](const httplib::Request&, httplib::Response& res) {
+      Indicators(res);
+    });
+    server_.Get("/api/stream", [this](const httplib::Request& req, httplib::Response& res) {
+      Stream(req, res);
+    });
+  }
+
+  // The gemeente's areas of `level` as JSON (with geometry) and their codes, read once.
+  grpc::Status LoadAreas(v1::AreaLevel level, std::string* json, std::vector<std::string>* codes) {
+    {
+      std::lock_guard<std::mutex> lock(areas_mu_);
+      auto cached = areas_.find(level);
+      if (cached != areas_.end()) {
+        if (json != nullptr) *json = cached->second.json;
+        if (codes != nullptr) *codes = cached->second.codes;
+        return grpc::Status::OK;
+      }
+    }
+    v1::ListAreasResponse all;
+    v1::ListAreasRequest request;
+    request.set_level(level);
+    request.set_include_geometry(true);
+    request.set_page_size(1000);
+    do {
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+      v1::ListAreasResponse page;
+      grpc::Status status = stub_->ListAreas(&context, request, &page);
+      if (!status.ok()) return status;
+      for (v1::Area& area : *page.mutable_areas()) {
+        if (InGemeente(area.code(), options_.gemeente_code)) *all.add_areas() = std::move(area);
+      }
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    CachedAreas cached{ToJson(all), {}};
+    for (const v1::Area& area : all.areas()) cached.codes.push_back(area.code());
+    if (json != nullptr) *json = cached.json;
+    if (codes != nullptr) *codes = cached.codes;
+    std::lock_guard<std::mutex> lock(areas_mu_);
+    areas_[level] = std::move(cached);
+    return grpc::Status::OK;
+  }
+
+  void Areas(v1::AreaLevel level, httplib::Response& res) {
+    std::string json;
+    grpc::Status status = LoadAreas(level, &json, nullptr);
+    if (!status.ok()) return SetGrpcError(res, status);
+    res.set_content(json, "application/json");
+  }
+
+  void Indicators(httplib::Response& res) {
+    v1::GetAggregatesResponse all;
+    const absl::Time now = clock_->Now();
+    for (v1::AreaLevel level : {v1::WIJK, v1::BUURT}) {
+      v1::GetAggregatesRequest request;
+      v1::AggregateSelection* sel = request.mutable_selection();
+      sel->set_level(level);
+      sel->set_period(v1::HALF_YEAR);
+      *sel->mutable_start_time() = ToTimestamp(now - absl::Hours(24));
+      *sel->mutable_end_time() = ToTimestamp(now);
+      sel->set_include_indicators(true);
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+      v1::GetAggregatesResponse response;
+      grpc::Status status = stub_->GetAggregates(&context, request, &response);
+      if (!status.ok()) return SetGrpcError(res, status);
+      for (v1::IndicatorValue& v : *response.mutable_indicators()) {
+        if (InGemeente(v.area_code(), options_.gemeente_code)) *all.add_indicators() = std::move(v);
+      }
+    }
+    v1::GetAggregatesResponse out;
+    *out.mutable_indicators() = std::move(*all.mutable_indicators());
+    res.set_content(ToJson(out), "application/json");
+  }
+
+  void Stream(const httplib::Request& req, httplib::Response& res) {
+    v1::AreaLevel level;
+    if (!v1::AreaLevel_Parse(req.get_param_value("level"), &level) ||
+        (level != v1::BUURT && level != v1::WIJK)) {
+      return SetError(res, 400, "INVALID_ARGUMENT", "must be BUURT or WIJK", "level");
+    }
+    v1::AggregationPeriod period;
+    if (!v1::AggregationPeriod_Parse(req.get_param_value("period"), &period) ||
+        period == v1::AGGREGATION_PERIOD_UNSPECIFIED) {
+      return SetError(res, 400, "INVALID_ARGUMENT", "must be DAY, WEEK, MONTH or HALF_YEAR",
+                      "period");
+    }
+    if (draining_.load()) {
+      return SetError(res, 503, "UNAVAILABLE", "the server is shutting down");
+    }
+    if (open_streams_.fetch_add(1) >= options_.max_event_streams) {
+      open_streams_.fetch_sub(1);
+      return SetError(res, 503, "UNAVAILABLE", "too many event streams; retry later");
+    }
+    v1::StreamAggregatesRequest request;
+    v1::AggregateSelection* sel = request.mutable_selection();
+    std::vector<std::string> codes;
+    if (grpc::Status status = LoadAreas(level, nullptr, &codes); !status.ok()) {
+      open_streams_.fetch_sub(1);
+      return SetGrpcError(res, status);
+    }
+    if (codes.empty()) {  // an empty list would select every gemeente's areas
+      open_streams_.fetch_sub(1);
+      return SetError(res, 404, "NOT_FOUND", "the gemeente has no areas of this level", "level");
+    }
+    for (std::string& code : codes) sel->add_area_codes(std::move(code));
+    sel->set_level(level);
+    sel->set_period(period);
+    auto [start, end] = CurrentPeriod(period, clock_->Now());
+    *sel->mutable_start_time() = ToTimestamp(start);
+    *sel->mutable_end_time() = ToTimestamp(end);
+    request.set_resume_cursor(req.get_header_value("Last-Event-ID"));
+
+    auto stream = std::make_shared<EventStream>();
+    {
+      std::lock_guard<std::mutex> lock(streams_mu_);
+      std::erase_if(streams_, [](const std::weak_ptr<EventStream>& w) { return w.expired(); });
+      streams_.push_back(stream);
+    }
+    streams_open_->Add(1);
+    new UpdateReader(stream, stub_.get(), std::move(request));  // deletes itself when done
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Accel-Buffering", "no");
+    // The period this stream counts, so the page can say so.
+    const std::string prelude =
+        absl::StrCat("retry: 2000\nevent: period\ndata: ",
+                     nlohmann::json{{"start", absl::FormatTime(absl::RFC3339_sec, start, absl::UTCTimeZone())},
+                                    {"end", absl::FormatTime(absl::RFC3339_sec, end, absl::UTCTimeZone())}}
+                         .dump(),
+                     "\n\n");
+    auto sent_prelude = std::make_shared<bool>(false);
+    res.set_chunked_content_provider(
+        "text/event-stream",
+        [this, stream, prelude, sent_prelude](size_t, httplib::DataSink& sink) {
+          if (!*sent_prelude) {
+            *sent_prelude = true;
+            if (!sink.write(prelude.data(), prelude.size())) return false;
+          }
+          std::vector<std::string> events;
+          grpc::Status final_status;
+          if (!stream->Take(options_.keepalive, draining_, &events, &final_status)) {
+            nlohmann::json end = {{"code", static_cast<int>(final_status.error_code())},
+                                  {"message", final_status.error_message()}};
+            const std::string text = absl::StrCat("event: end\ndata: ", end.dump(), "\n\n");
+            sink.write(text.data(), text.size());
+            sink.done();
+            return true;
+          }
+          if (events.empty()) {
+            if (draining_.load()) stream->context().TryCancel();
+            static constexpr char kKeepalive[] = ": keepalive\n\n";
+            if (!sink.write(kKeepalive, sizeof kKeepalive - 1)) {
+              stream->context().TryCancel();
+              return false;
+            }
+            return true;
+          }
+          for (const std::string& event : events) {
+            if (!sink.write(event.data(), event.size())) {
+              stream->context().TryCancel();
+              return false;
+            }
+          }
+          return true;
+        },
+        [this, stream](bool) {
+          // The response is over (sent, or the browser left): end the gRPC call too and wait
+          // for it, so no reactor outlives this server.
+          stream->context().TryCancel();
+          stream->WaitFinished();
+          streams_open_->Add(-1);
+          open_streams_.fetch_sub(1);
+        });
+  }
+
+  HttpServerOptions options_;
+  Clock* clock_;
+  std::unique_ptr<v1::MapService::Stub> stub_;
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::once_flag stop_once_;
+  std::atomic<bool> draining_{false};
+  std::atomic<int> open_streams_{0};
+  metrics::Gauge* streams_open_ = nullptr;
+  std::mutex streams_mu_;
+  std::vector<std::weak_ptr<EventStream>> streams_;
+  std::mutex areas_mu_;
+  struct CachedAreas {
+    std::string json;
+    std::vector<std::string> codes;
+  };
+  std::map<int, CachedAreas> areas_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options) {
+  if (options.channel == nullptr || options.metrics == nullptr || !options.health) {
+    return absl::InvalidArgumentError("http server: channel, metrics and health are required");
+  }
+  if (options.max_event_streams < 1) {
+    return absl::InvalidArgumentError("http_max_event_streams: must be at least 1");
+  }
+  const std::string& listen = options.listen;
+  const size_t colon = listen.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("http_listen: '", listen, "' is not host:port (port 0 = any)"));
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) host = "0.0.0.0";
+  if (!std::filesystem::is_directory(options.assets_dir)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("http_assets: no such folder: '", options.assets_dir, "'"));
+  }
+  auto server = std::make_unique<HttpServerImpl>(std::move(options));
+  if (absl::Status s = server->Bind(host, port); !s.ok()) return s;
+  return std::unique_ptr<HttpServer>(std::move(server));
+}
+
+}  // namespace wijkwacht::web

@@ -1,0 +1,86 @@
+// HttpServer: the small HTTP side of wijkwachtd (cpp-httplib) on its own port.
+//
+//   GET /                 the safety map page (files of `assets_dir`: index.html, app.js,
+//                         style.css and vendor/leaflet from npm, copied there by the build)
+//   GET /healthz          200 "ok" while serving and the store accepts writes; 503 with the
+//                         reason otherwise, and from BeginDrain() on
+//   GET /metrics          Prometheus text format (common/metrics.h)
+//   GET /api/config       {"tile_url", "suppression_k", "gemeente_code"} for the page
+//   GET /api/areas?level=BUURT|WIJK|FOCUS_AREA   ListAreasResponse as JSON, with GeoJSON
+//   GET /api/indicators   imported indicators of the gemeente's wijken and buurten
+//   GET /api/stream?level=BUURT|WIJK&period=DAY|WEEK|MONTH|HALF_YEAR
+//                         Server-Sent Events: every wijkwacht.v1.AggregateUpdate of
+//                         StreamAggregates for the current period, as JSON, with `id:` = its
+//                         cursor; the browser's Last-Event-ID header resumes after it.
+//
+// Privacy: every map figure comes from MapService over `channel` (an in-process channel to the
+// same server) as an anonymous caller, without a token. So the page gets exactly what the
+// public gRPC API gives anyone: counts below k withheld and marked suppressed (MapService's
+// one suppression rule), no finer cells. Only the areas of `gemeente_code` are shown.
+//
+// An event stream holds one HTTP worker thread; at most `max_event_streams` are open at once
+// (more get 503). Each holds at most kMaxQueuedUpdates undelivered updates: a browser that
+// falls behind is disconnected and resumes from its Last-Event-ID (the change log is the
+// buffer). Idle streams get a comment line every `keepalive`, which also notices browsers
+// that left.
+//
+// Errors of /api/*: JSON {"error": {"code", "message", "field"}} with the HTTP status that
+// matches the gRPC code (400 for a bad parameter, naming it in "field").
+//
+// Thread safety: BeginDrain() and Stop() may be called from any thread; Stop() is idempotent
+// and returns after every request thread has ended.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "common/metrics.h"
+#include "grpcpp/channel.h"
+
+namespace wijkwacht::web {
+
+struct HttpServerOptions {
+  // host:port; port 0 picks a free port (see HttpServer::port()).
+  std::string listen = "localhost:8080";
+  // The page's files. Must exist.
+  std::string assets_dir;
+  // Background map tiles ({z}/{x}/{y} URL template); empty: polygons on a plain background.
+  std::string tile_url;
+  // Shown as "< k" on suppressed areas (the server's MapService threshold).
+  int suppression_k = 5;
+  // Areas of this gemeente are shown (its buurten, wijken and focus areas).
+  std::string gemeente_code = "GM0375";
+  int max_event_streams = 32;
+  std::chrono::milliseconds keepalive{15000};
+  // To MapService in the same process (grpc::Server::InProcessChannel). Required.
+  std::shared_ptr<grpc::Channel> channel;
+  // Rendered on /metrics; the HTTP side adds its own request counters. Required.
+  metrics::Registry* metrics = nullptr;
+  // OK when the server serves and its store accepts writes. Required.
+  std::function<absl::Status()> health;
+  Clock* clock = nullptr;  // nullptr = SystemClock()
+};
+
+class HttpServer {
+ public:
+  // Binds and starts serving on a thread of its own. Errors: INVALID_ARGUMENT naming
+  // http_listen (not host:port), http_assets (no such folder) or a missing part;
+  // UNAVAILABLE when the address cannot be bound.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<HttpServer>> Start(
+      HttpServerOptions options);
+  virtual ~HttpServer() = default;
+
+  [[nodiscard]] virtual int port() const = 0;
+  // /healthz answers 503 from now on and event streams end (browsers retry elsewhere or
+  // later, resuming from their last event).
+  virtual void BeginDrain() = 0;
+  // BeginDrain(), then closes the port and waits for the request threads.
+  virtual void Stop() = 0;
+};
+
+}  // namespace wijkwacht::web
