@@ -192,7 +192,7 @@ void AlertServiceImpl::Publish(const Caller& caller, const v1::PublishAlertReque
   storage::NewAlert input;
   input.id = request.alert_id();
   input.ttl = ttl;
-  input.publisher = caller.subject;
+  input.publisher = caller.reporter;
   v1::Alert& alert = input.alert;
   alert.set_type(request.type());
   alert.set_description(request.description());
@@ -276,7 +276,7 @@ void AlertServiceImpl::Ack(const Caller& caller, const v1::AckAlertRequest& requ
       request.kind() != v1::AckAlertRequest::SEEN) {
     return done(InvalidFieldError("kind", "is required: DELIVERED or SEEN"));
   }
-  parts_.alerts->AckAsync(*std::move(id), caller.subject,
+  parts_.alerts->AckAsync(*std::move(id), caller.reporter,
                           request.kind() == v1::AckAlertRequest::SEEN,
                           [done = std::move(done)](absl::StatusOr<bool> ok) { done(ok.status()); });
 }
@@ -288,7 +288,7 @@ void AlertServiceImpl::Resolve(const Caller& caller, const v1::ResolveAlertReque
   std::vector<FieldViolation> v;
   CheckText(&v, "outcome", request.outcome(), true, kMaxTextBytes);
   if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
-  parts_.alerts->ResolveAsync(*std::move(id), request.outcome(), caller.subject, caller.IsStaff(),
+  parts_.alerts->ResolveAsync(*std::move(id), request.outcome(), caller.reporter, caller.IsStaff(),
                               [response, done = std::move(done)](absl::StatusOr<v1::Alert> a) {
                                 if (a.ok()) *response = *std::move(a);
                                 done(a.status());
@@ -302,7 +302,7 @@ void AlertServiceImpl::Retract(const Caller& caller, const v1::RetractAlertReque
   std::vector<FieldViolation> v;
   CheckText(&v, "reason", request.reason(), false, kMaxTextBytes);
   if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
-  parts_.alerts->RetractAsync(*std::move(id), request.reason(), caller.subject,
+  parts_.alerts->RetractAsync(*std::move(id), request.reason(), caller.reporter,
                               [response, done = std::move(done)](absl::StatusOr<v1::Alert> a) {
                                 if (a.ok()) *response = *std::move(a);
                                 done(a.status());

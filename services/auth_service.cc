@@ -136,7 +136,7 @@ absl::Status AuthServiceImpl::DoRegisterDevice(const Caller&, const v1::Register
   device.set_refresh_secret_hash(Sha256(secret));
   *device.mutable_create_time() = ToTimestamp(parts_.clock->Now());
   device.set_platform(request.platform());
-  WW_RETURN_IF_ERROR(parts_.identities->CreateDevice(device));
+  WW_RETURN_IF_ERROR(parts_.identities->CreateDevice(device).status());
 
   response->set_device(absl::StrCat(kDevicePrefix, device_id));
   response->set_refresh_token(absl::StrCat(device_id, ".", auth::Base64UrlEncode(secret)));
@@ -194,21 +194,21 @@ absl::Status AuthServiceImpl::DoRevokeDevice(const Caller& caller,
   if (!caller.HasRole(auth::Role::kAdmin) && caller.DeviceId() != device_id) {
     return absl::PermissionDeniedError("a device may only revoke itself");
   }
-  if (request.erase()) {
-    return absl::UnimplementedError(
-        "erase: erasing a reporter's identity is not available yet; revoke without erase");
+  if (request.erase() && parts_.sealed == nullptr) {
+    return absl::FailedPreconditionError("erase: this server keeps no sealed identities");
   }
   const absl::Time now = parts_.clock->Now();
-  return parts_.identities
-      ->UpdateDevice(device_id,
-                     [&](internal::DeviceRecord& d) {
-                       if (!d.revoked()) {
-                         d.set_revoked(true);
-                         *d.mutable_revoke_time() = ToTimestamp(now);
-                       }
-                       return absl::OkStatus();
-                     })
-      .status();
+  // Revoked first, so that the device's tokens stop working even if the erasure fails.
+  WW_ASSIGN_OR_RETURN(internal::DeviceRecord revoked,
+                      parts_.identities->UpdateDevice(device_id, [&](internal::DeviceRecord& d) {
+                        if (!d.revoked()) {
+                          d.set_revoked(true);
+                          *d.mutable_revoke_time() = ToTimestamp(now);
+                        }
+                        return absl::OkStatus();
+                      }));
+  if (!request.erase()) return absl::OkStatus();
+  return parts_.sealed->Erase(revoked.pseudonym(), device_id);
 }
 
 absl::Status AuthServiceImpl::DoGetSigningKeys(const Caller&, const v1::GetSigningKeysRequest&,

@@ -46,6 +46,8 @@ class AuthServiceImpl final : public RawAuthService {
   struct Parts {
     const CallGate* gate = nullptr;
     storage::IdentityStore* identities = nullptr;
+    // RevokeDevice with erase (crypto-shredding); null = erase is refused.
+    storage::SealedIdentityStore* sealed = nullptr;
     const auth::KeyRing* keys = nullptr;
     const auth::TokenSigner* signer = nullptr;
     const auth::PasswordHasher* passwords = nullptr;

@@ -33,7 +33,9 @@ std::string PeerAddress(absl::string_view peer) {
   return std::string(peer.substr(0, colon));
 }
 
-absl::Status CallGate::CheckSubjectActive(absl::string_view subject) const {
+absl::Status CallGate::CheckSubjectActive(absl::string_view subject,
+                                          std::string* reporter) const {
+  *reporter = std::string(subject);
   if (options_.identities == nullptr) return absl::OkStatus();
   absl::string_view name = subject;
   if (absl::ConsumePrefix(&name, kDevicePrefix)) {
@@ -43,6 +45,7 @@ absl::Status CallGate::CheckSubjectActive(absl::string_view subject) const {
     }
     if (!device.ok()) return device.status();
     if (device->revoked()) return absl::UnauthenticatedError("the token's device is revoked");
+    if (!device->pseudonym().empty()) *reporter = device->pseudonym();
     return absl::OkStatus();
   }
   if (absl::ConsumePrefix(&name, kUserPrefix)) {
@@ -86,7 +89,9 @@ absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
     caller.authenticated = true;
     caller.role = *role;
     caller.subject = claims->subject;
-    if (absl::Status active = CheckSubjectActive(caller.subject); !active.ok()) return active;
+    if (absl::Status active = CheckSubjectActive(caller.subject, &caller.reporter); !active.ok()) {
+      return active;
+    }
     if ((access->roles & RoleBit(caller.role)) == 0) {
       return absl::PermissionDeniedError(
           absl::StrCat("role ", auth::RoleName(caller.role), " may not call ", method));

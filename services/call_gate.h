@@ -33,6 +33,10 @@ struct Caller {
   bool trusted = false;        // authentication is disabled: object-level checks pass
   auth::Role role = auth::Role::kUnspecified;
   std::string subject;  // "devices/{id}", "users/{name}" or ""
+  // What the caller's stored data refers to it by: a device's reporter pseudonym (never the
+  // device id; see storage/sealed_identity_store.h), "users/{name}" for staff, "" without
+  // authentication.
+  std::string reporter;
   std::string peer;     // the client address without port
 
   [[nodiscard]] bool HasRole(auth::Role r) const { return trusted || (authenticated && role == r); }
@@ -57,8 +61,9 @@ class CallGate {
 
  private:
   // UNAUTHENTICATED unless the token's device exists and is not revoked, or its staff account
-  // exists and is not disabled.
-  [[nodiscard]] absl::Status CheckSubjectActive(absl::string_view subject) const;
+  // exists and is not disabled. Sets `*reporter` (see Caller::reporter).
+  [[nodiscard]] absl::Status CheckSubjectActive(absl::string_view subject,
+                                                std::string* reporter) const;
 
   Options options_;
 };

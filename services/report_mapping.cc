@@ -23,6 +23,12 @@ absl::StatusOr<report::ReportDraft> DraftFromProto(const v1::Report& r) {
   d.accuracy_meters = r.accuracy_meters();
   d.category = r.category();
   d.description = r.description();
+  if (r.has_contact()) {
+    report::ContactDraft& c = d.contact.emplace();
+    c.name = r.contact().name();
+    c.email = r.contact().email();
+    c.phone = r.contact().phone();
+  }
   return d;
 }
 
@@ -63,6 +69,12 @@ storage::NewReport BuildNewReport(const v1::Report& input, const report::IngestD
   out.s2_cell_id = decision.s2_cell_id;
   out.reporter = decision.reporter;
   out.dedup = report::DedupFeatures(decision);
+  if (decision.contact) {
+    v1::ContactDetails& contact = out.contact.emplace();
+    contact.set_name(decision.contact->name);
+    contact.set_email(decision.contact->email);
+    contact.set_phone(decision.contact->phone);
+  }
   return out;
 }
 

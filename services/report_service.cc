@@ -110,7 +110,7 @@ absl::StatusOr<storage::NewReport> PrepareReport(const report::ReportIngest& ing
   if (!draft.ok()) return draft.status();
   if (caller.authenticated) {
     draft->reporter_role = ReporterRoleOf(caller.role);
-    draft->reporter = caller.subject;
+    draft->reporter = caller.reporter;
   }
   absl::StatusOr<report::IngestDecision> decision = ingest.Decide(*draft);
   if (!decision.ok()) return decision.status();
@@ -173,7 +173,7 @@ void ReportServiceImpl::Get(const Caller& caller, const v1::GetReportRequest& re
   if (!id.ok()) return done(id.status());
   absl::StatusOr<internal::StoredReport> stored = parts_.store->GetStored(*id);
   if (!stored.ok()) return done(stored.status());
-  if (!caller.IsStaff() && stored->reporter() != caller.subject) {
+  if (!caller.IsStaff() && stored->reporter() != caller.reporter) {
     return done(absl::NotFoundError(absl::StrCat(request.name(), " does not exist")));
   }
   *response = std::move(*stored->mutable_report());

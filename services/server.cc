@@ -28,6 +28,9 @@
 #include "storage/change_feed.h"
 #include "storage/engine.h"
 #include "storage/report_store.h"
+#include "storage/retention.h"
+#include "storage/sealed_identity_store.h"
+#include "privacy/sealer.h"
 #include "web/http_server.h"
 
 namespace wijkwacht::services {
@@ -69,9 +72,14 @@ class ServerImpl final : public WijkwachtServer {
     self->matcher_ = std::make_unique<dedup::IncidentMatcher>(options.dedup, self->catalog_.get());
     self->incident_store_ =
         std::make_unique<storage::IncidentStore>(self->engine_.get(), self->matcher_.get());
-    self->report_store_ =
-        storage::NewReportStore(self->engine_.get(), self->incident_store_.get());
-    self->identities_ = std::make_unique<storage::IdentityStore>(self->engine_.get());
+    if (absl::Status s = self->SetUpSealing(options); !s.ok()) {
+      self->engine_->Shutdown();
+      return s;
+    }
+    self->report_store_ = storage::NewReportStore(self->engine_.get(), self->incident_store_.get(),
+                                                  self->sealed_.get());
+    self->identities_ =
+        std::make_unique<storage::IdentityStore>(self->engine_.get(), self->sealed_.get());
     if (absl::Status s = self->SetUpAuth(options); !s.ok()) {
       self->engine_->Shutdown();
       return s;
@@ -126,11 +134,23 @@ class ServerImpl final : public WijkwachtServer {
     self->sync_service_ = std::make_unique<SyncServiceImpl>(SyncServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->sync_store_.get(),
         self->alert_store_.get(), self->identities_.get(), self->feed_.get(),
-        self->workers_.get(), self->gate_.get(), clock});
+        self->workers_.get(), self->gate_.get(), clock, self->sealed_.get()});
     self->alert_service_ = std::make_unique<AlertServiceImpl>(AlertServiceImpl::Parts{
         self->areas_.get(), self->alert_store_.get(), self->feed_.get(), self->workers_.get(),
         self->gate_.get(), clock});
     self->unimplemented_ = std::make_unique<UnimplementedService>(self->gate_.get());
+    storage::RetentionOptions retention = options.retention;
+    retention.clock = options.clock;
+    self->retention_ = std::make_unique<storage::RetentionSweeper>(
+        self->engine_.get(), self->sealed_.get(), self->feed_.get(), retention);
+    if (absl::Status s = self->retention_->RestoreChangeLogBound(); !s.ok()) {
+      self->engine_->Shutdown();
+      return s;
+    }
+    if (options.retention_sweep_interval > absl::ZeroDuration()) {
+      self->periodic_retention_ = std::make_unique<storage::PeriodicRetention>(
+          self->retention_.get(), options.retention_sweep_interval);
+    }
 
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
         ServerCredentialsFor(options);
@@ -192,6 +212,7 @@ class ServerImpl final : public WijkwachtServer {
                           std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
       }
       if (early_warnings_ != nullptr) early_warnings_->Stop();
+      periodic_retention_.reset();  // waits for a sweep in progress
       workers_.reset();  // runs queued list scans to completion
       login_workers_.reset();
       if (http_ != nullptr) http_->Stop();  // after the grace period: /healthz said 503 in it
@@ -204,6 +225,24 @@ class ServerImpl final : public WijkwachtServer {
 
  private:
   ServerImpl() = default;
+
+  // The master key and the sealed identity store (crypto-shredding of reporter identities).
+  absl::Status SetUpSealing(const ServerOptions& options) {
+    absl::StatusOr<std::string> master_key =
+        !options.master_key.empty()
+            ? absl::StatusOr<std::string>(options.master_key)
+            : !options.master_key_file.empty()
+                  ? privacy::ReadMasterKeyFile(options.master_key_file)
+                  : privacy::LoadOrCreateMasterKeyFile(options.data_dir + "/keys/master.key",
+                                                       nullptr);
+    if (!master_key.ok()) return PrefixFieldPaths(master_key.status(), "master_key_file");
+    absl::StatusOr<std::unique_ptr<privacy::IdentitySealer>> sealer =
+        privacy::IdentitySealer::Create({*std::move(master_key), nullptr});
+    if (!sealer.ok()) return sealer.status();
+    sealer_ = *std::move(sealer);
+    sealed_ = std::make_unique<storage::SealedIdentityStore>(engine_.get(), sealer_.get());
+    return absl::OkStatus();
+  }
 
   // Keys, token signer/verifier, password hashing, throttles, the gate and AuthService.
   absl::Status SetUpAuth(const ServerOptions& options) {
@@ -259,6 +298,7 @@ class ServerImpl final : public WijkwachtServer {
     AuthServiceImpl::Parts parts;
     parts.gate = gate_.get();
     parts.identities = identities_.get();
+    parts.sealed = sealed_.get();
     parts.keys = keys_.get();
     parts.signer = signer_.get();
     parts.passwords = passwords_.get();
@@ -340,6 +380,8 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<storage::ReportStore> report_store_;
   std::unique_ptr<report::ReportIngest> ingest_;
   std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<privacy::IdentitySealer> sealer_;
+  std::unique_ptr<storage::SealedIdentityStore> sealed_;
   std::unique_ptr<storage::IdentityStore> identities_;
   std::unique_ptr<auth::RateLimiter> device_writes_;
   std::unique_ptr<auth::RateLimiter> peer_writes_;
@@ -365,6 +407,8 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<storage::SyncStore> sync_store_;
   std::unique_ptr<SyncServiceImpl> sync_service_;
   std::unique_ptr<AlertServiceImpl> alert_service_;
+  std::unique_ptr<storage::RetentionSweeper> retention_;
+  std::unique_ptr<storage::PeriodicRetention> periodic_retention_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<web::HttpServer> http_;  // a client of server_
   int port_ = 0;

@@ -28,6 +28,7 @@
 #include "domain/dedup/incident_matcher.h"
 #include "domain/trend/rise_detector.h"
 #include "domain/report/ingest.h"
+#include "storage/retention.h"
 
 namespace wijkwacht::services {
 
@@ -67,6 +68,17 @@ struct ServerOptions {
   int max_concurrent_streams = 1000;
   int worker_threads = 2;
   Clock* clock = nullptr;  // nullptr = SystemClock()
+
+  // Sealed reporter identities (storage/sealed_identity_store.h): the master key that wraps
+  // every reporter's data key. `master_key` (32 raw bytes, for tests) wins over
+  // `master_key_file` (64 hex digits); with neither, <data_dir>/keys/master.key is used,
+  // generated (0600) on first start.
+  std::string master_key;
+  std::string master_key_file;
+  // Retention per data class (storage/retention.h; its clock is `clock`) and how often the
+  // sweep runs (zero: never).
+  storage::RetentionOptions retention;
+  absl::Duration retention_sweep_interval = absl::Hours(1);
 
   // Authentication (see services/call_gate.h). Off only for local experiments.
   bool auth_enabled = true;

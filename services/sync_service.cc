@@ -284,7 +284,7 @@ void SyncServiceImpl::DoPull(const Caller& caller, const v1::PullRequest& reques
   parts_.workers->Schedule([this, caller, response, page_size, after = *start,
                             cursor = request.cursor(), done = std::move(done)]() mutable {
     absl::StatusOr<std::unique_ptr<DeviceFeed>> feed =
-        LoadFeed(*parts_.sync, caller.subject, parts_.clock);
+        LoadFeed(*parts_.sync, caller.reporter, parts_.clock);
     if (!feed.ok()) return done(feed.status());
     std::vector<v1::FeedChange> changes;
     size_t scanned = 0;
@@ -323,7 +323,7 @@ grpc::ServerWriteReactor<v1::FeedChange>* SyncServiceImpl::Subscribe(
   if (!start.ok()) return refuse(start.status());
   // Read before the stream starts: every report stored later arrives as an event.
   absl::StatusOr<std::unique_ptr<DeviceFeed>> loaded =
-      LoadFeed(*parts_.sync, caller->subject, parts_.clock);
+      LoadFeed(*parts_.sync, caller->reporter, parts_.clock);
   if (!loaded.ok()) return refuse(loaded.status());
   std::shared_ptr<DeviceFeed> feed = *std::move(loaded);
   return LogStream<v1::FeedChange>::Start(
@@ -340,12 +340,31 @@ void SyncServiceImpl::DoAmend(const Caller& caller, const v1::AmendReportRequest
   absl::StatusOr<std::string> id = ParseReportName(request.name(), "name");
   if (!id.ok()) return done(id.status());
   if (absl::Status s = ValidateAmendment(request); !s.ok()) return done(s);
-  parts_.sync->AmendAsync(*std::move(id), caller.subject, request.photo_ref(), request.note(),
+  parts_.sync->AmendAsync(*std::move(id), caller.reporter, request.photo_ref(), request.note(),
                           [response, done = std::move(done)](
                               absl::StatusOr<internal::StoredReport> stored) {
                             if (stored.ok()) *response = std::move(*stored->mutable_report());
                             done(stored.status());
                           });
+}
+
+// What is sealed about the caller (storage/sealed_identity_store.h), opened for them.
+nlohmann::json SealedIdentityJson(const storage::RevealedIdentity& sealed) {
+  nlohmann::json out;
+  out["erased"] = sealed.erased;
+  if (sealed.erased) return out;
+  out["device_id"] = sealed.device_id;
+  out["registered"] = absl::FormatTime(absl::RFC3339_full, sealed.registered, absl::UTCTimeZone());
+  out["contacts"] = nlohmann::json::array();
+  for (const storage::RevealedIdentity::Contact& contact : sealed.contacts) {
+    out["contacts"].push_back({{"report", absl::StrCat("reports/", contact.report_id)},
+                               {"time", absl::FormatTime(absl::RFC3339_full, contact.time,
+                                                         absl::UTCTimeZone())},
+                               {"name", contact.details.name()},
+                               {"email", contact.details.email()},
+                               {"phone", contact.details.phone()}});
+  }
+  return out;
 }
 
 void SyncServiceImpl::DoExport(const Caller& caller, const v1::ExportMyDataRequest& request,
@@ -365,8 +384,13 @@ void SyncServiceImpl::DoExport(const Caller& caller, const v1::ExportMyDataReque
       if (!json.ok()) return done(json.status());
       out["device"] = *std::move(json);
     }
+    if (parts_.sealed != nullptr && storage::IsPseudonym(caller.reporter)) {
+      absl::StatusOr<storage::RevealedIdentity> sealed = parts_.sealed->Reveal(caller.reporter);
+      if (!sealed.ok()) return done(sealed.status());
+      out["sealed_identity"] = SealedIdentityJson(*sealed);
+    }
     absl::StatusOr<std::vector<internal::StoredReport>> reports =
-        parts_.sync->ReportsOf(caller.subject, kMaxReportsPerDevice);
+        parts_.sync->ReportsOf(caller.reporter, kMaxReportsPerDevice);
     if (!reports.ok()) return done(reports.status());
     out["reports"] = nlohmann::json::array();
     for (internal::StoredReport& r : *reports) {
@@ -376,7 +400,7 @@ void SyncServiceImpl::DoExport(const Caller& caller, const v1::ExportMyDataReque
       out["reports"].push_back(*std::move(json));
     }
     absl::StatusOr<std::vector<std::pair<std::string, internal::AlertAck>>> acks =
-        parts_.alerts->AcksOf(caller.subject);
+        parts_.alerts->AcksOf(caller.reporter);
     if (!acks.ok()) return done(acks.status());
     out["alert_acks"] = nlohmann::json::array();
     for (const auto& [alert_id, ack] : *acks) {

@@ -55,6 +55,7 @@
 #include "storage/change_feed.h"
 #include "storage/identity_store.h"
 #include "storage/report_store.h"
+#include "storage/sealed_identity_store.h"
 #include "storage/sync_store.h"
 #include "wijkwacht/v1/sync.grpc.pb.h"
 
@@ -78,6 +79,8 @@ class SyncServiceImpl final : public RawSyncService {
     WorkerPool* workers = nullptr;
     const CallGate* gate = nullptr;
     const Clock* clock = nullptr;
+    // ExportMyData opens the caller's own sealed identity and contact details; may be null.
+    const storage::SealedIdentityStore* sealed = nullptr;
   };
   static constexpr int kMaxPushReports = 100;
   static constexpr int kDefaultPageSize = 50;

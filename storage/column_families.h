@@ -29,6 +29,8 @@ enum class ColumnFamily : int {
   kIncidentsByStatus,
   kIndicators,
   kEarlyWarnings,
+  kReporterKeys,
+  kSealedIdentities,
 };
 
 struct ColumnFamilySpec {
@@ -37,7 +39,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 21> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 23> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: schema_version"},
     {ColumnFamily::kReports, "reports",
@@ -50,7 +52,8 @@ inline constexpr std::array<ColumnFamilySpec, 21> kColumnFamilies = {{
      "S2 cell id at kIndexCellLevel (BE64) observed_micros(BE64) report id -> leaf cell id (BE64)"},
     {ColumnFamily::kChangeLog, "change_log",
      "sequence (BE64) -> wijkwacht.internal.ChangeEvent"},
-    {ColumnFamily::kDevices, "devices", "device id -> wijkwacht.internal.DeviceRecord"},
+    {ColumnFamily::kDevices, "devices",
+     "SHA-256(device id) (privacy::DeviceKey) -> wijkwacht.internal.DeviceRecord"},
     {ColumnFamily::kUsers, "users", "username -> wijkwacht.internal.UserRecord"},
     {ColumnFamily::kIncidents, "incidents",
      "incident id -> wijkwacht.internal.StoredIncident"},
@@ -66,11 +69,11 @@ inline constexpr std::array<ColumnFamilySpec, 21> kColumnFamilies = {{
      "1970-01-01) -> incident count, report count (2 x int64 little-endian; merge operator "
      "adds)"},
     {ColumnFamily::kReportsByReporter, "reports_by_reporter",
-     "reporter (\"devices/{id}\" / \"users/{name}\") \\0 create_micros(BE64) report id -> "
-     "empty"},
+     "reporter (pseudonym \"p...\" of a device / \"users/{name}\") \\0 create_micros(BE64) "
+     "report id -> empty"},
     {ColumnFamily::kAlerts, "alerts", "alert id -> wijkwacht.internal.StoredAlert"},
     {ColumnFamily::kAlertAcks, "alert_acks",
-     "subscriber (\"devices/{id}\" / \"users/{name}\") \\0 alert id -> "
+     "subscriber (pseudonym of a device / \"users/{name}\") \\0 alert id -> "
      "wijkwacht.internal.AlertAck"},
     {ColumnFamily::kAuditLog, "audit_log",
      "sequence (BE64, 1, 2, ...) -> wijkwacht.v1.AuditEntry (hash-chained, see "
@@ -84,6 +87,13 @@ inline constexpr std::array<ColumnFamilySpec, 21> kColumnFamilies = {{
      "area code \\0 indicator \\0 period -> wijkwacht.v1.IndicatorValue (imported figures)"},
     {ColumnFamily::kEarlyWarnings, "early_warnings",
      "area code \\0 theme (1 byte) day (BE32, days since 1970-01-01) -> wijkwacht.v1.EarlyWarning"},
+    {ColumnFamily::kReporterKeys, "reporter_keys",
+     "reporter pseudonym -> its data key, wrapped by the master key (privacy/sealer.h); "
+     "deleted and purged on erasure (crypto-shredding), small files of its own"},
+    {ColumnFamily::kSealedIdentities, "sealed_identities",
+     "pseudonym \\0 \"identity\" -> sealed wijkwacht.internal.SealedIdentity; pseudonym \\0 "
+     "\"contact\" \\0 create_micros(BE64) report id -> sealed wijkwacht.internal.SealedContact "
+     "(AES-256-GCM under the reporter's data key, AAD = the key)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();
@@ -105,6 +115,8 @@ constexpr const char* ColumnFamilyName(ColumnFamily cf) {
 
 // Layout version of everything above; stored in meta under "schema_version". Adding a column
 // family is compatible (older data dirs gain it empty); changing a layout is not.
-inline constexpr int kSchemaVersion = 1;
+// Version 2: devices keyed by the hash of their id, reporters referenced by pseudonym (no
+// migration from 1: an older data dir is refused).
+inline constexpr int kSchemaVersion = 2;
 
 }  // namespace wijkwacht::storage

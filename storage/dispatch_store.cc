@@ -14,6 +14,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "storage/keys.h"
 
+#include "storage/retention.h"
 namespace wijkwacht::storage {
 namespace {
 
@@ -821,7 +822,17 @@ absl::StatusOr<int64_t> VerifyAuditLog(const Engine& engine) {
   WW_ASSIGN_OR_RETURN(std::optional<std::string> head_bytes,
                       engine.Get(ColumnFamily::kMeta, kAuditHeadKey));
   if (head_bytes) {
+  // Retention may have removed the oldest entries; the last removed one anchors the rest.
     v1::AuditEntry head;
+  WW_ASSIGN_OR_RETURN(std::optional<std::string> anchor_bytes,
+                      engine.Get(ColumnFamily::kMeta, kAuditAnchorKey));
+  if (anchor_bytes) {
+    v1::AuditEntry anchor;
+    if (!anchor.ParseFromString(*anchor_bytes)) {
+      return absl::DataLossError("audit anchor does not parse");
+    }
+    verifier = dispatch::ChainVerifier(anchor.sequence(), anchor.hash());
+  }
     if (!head.ParseFromString(*head_bytes)) return absl::DataLossError("audit head does not parse");
     if (head.sequence() != verifier.last_sequence() || head.hash() != verifier.head_hash()) {
       return absl::DataLossError(absl::StrCat(

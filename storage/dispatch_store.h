@@ -159,7 +159,9 @@ class DispatchStore {
 
 // Runs every stored audit entry through a dispatch::ChainVerifier, in sequence order, then
 // checks that the chain ends at the head recorded in meta (so a cut-off tail is detected).
-// OK with the number of entries; DATA_LOSS naming the first bad sequence.
+// After retention removed the oldest entries, the chain is checked from the last removed one
+// (meta "audit_anchor", see retention.h). OK with the sequence of the last entry; DATA_LOSS
+// naming the first bad sequence.
 [[nodiscard]] absl::StatusOr<int64_t> VerifyAuditLog(const Engine& engine);
 
 }  // namespace wijkwacht::storage

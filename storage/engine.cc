@@ -476,6 +476,28 @@ std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
     listeners_.push_back(std::move(listener));
   }
 
+  absl::Status PurgeDeleted(const std::vector<ColumnFamily>& cfs) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return absl::UnavailableError("storage is shutting down");
+    }
+    // Every memtable to SST: the WAL files written so far hold nothing live any more.
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    flush.allow_write_stall = true;
+    WW_RETURN_IF_ERROR(FromRocks(db_->Flush(flush, handles_)));
+    rocksdb::CompactRangeOptions compact;
+    compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    compact.exclusive_manual_compaction = false;
+    for (ColumnFamily cf : cfs) {
+      WW_RETURN_IF_ERROR(FromRocks(db_->CompactRange(compact, Handle(cf), nullptr, nullptr)));
+    }
+    // Re-enabling file deletions purges obsolete files synchronously (a full scan), instead of
+    // leaving them to the next background job.
+    WW_RETURN_IF_ERROR(FromRocks(db_->DisableFileDeletions()));
+    return FromRocks(db_->EnableFileDeletions(/*force=*/false));
+  }
+
   void Shutdown() override {
     std::call_once(shutdown_once_, [this] {
       {

@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -139,6 +140,13 @@ class Engine {
   // Sequence of the newest durable change-log entry (0 when empty).
   [[nodiscard]] virtual uint64_t LastSequence() const = 0;
   virtual void AddCommitListener(CommitListener listener) = 0;
+
+  // Makes deleted data of `cfs` physically gone from the data dir (crypto-shredding): flushes
+  // every column family, so that no live WAL file still holds the deleted values, compacts
+  // `cfs` to the bottommost level (tombstones and the values they hide are dropped) and then
+  // deletes the obsolete WAL and SST files at once. Values that an open snapshot or iterator
+  // still sees survive until it is released. Errors: UNAVAILABLE (I/O, shutting down).
+  [[nodiscard]] virtual absl::Status PurgeDeleted(const std::vector<ColumnFamily>& cfs) = 0;
 
   // Finishes queued writes, then stops the writer; later Commit() calls fail UNAVAILABLE.
   virtual void Shutdown() = 0;

@@ -32,12 +32,13 @@ absl::Status Create(Engine* engine, ColumnFamily cf, const std::string& key, con
 
 template <typename Record>
 absl::StatusOr<Record> Update(Engine* engine, ColumnFamily cf, const std::string& key,
+                              absl::string_view name,
                               const std::function<absl::Status(Record&)>& mutate,
                               absl::string_view what) {
   Record result;
   WW_RETURN_IF_ERROR(engine->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
     WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes, ctx.Get(cf, key));
-    WW_ASSIGN_OR_RETURN(Record record, Parse<Record>(bytes, what, key));
+    WW_ASSIGN_OR_RETURN(Record record, Parse<Record>(bytes, what, name));
     WW_RETURN_IF_ERROR(mutate(record));
     ctx.Put(cf, key, record.SerializeAsString());
     result = std::move(record);
@@ -48,20 +49,34 @@ absl::StatusOr<Record> Update(Engine* engine, ColumnFamily cf, const std::string
 
 }  // namespace
 
-absl::Status IdentityStore::CreateDevice(const internal::DeviceRecord& device) {
-  return Create(engine_, ColumnFamily::kDevices, device.device_id(), device, "device");
+absl::StatusOr<internal::DeviceRecord> IdentityStore::CreateDevice(
+    internal::DeviceRecord device) {
+  const std::string key = privacy::DeviceKey(device.device_id());
+  WW_RETURN_IF_ERROR(engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
+    WW_ASSIGN_OR_RETURN(std::optional<std::string> existing, ctx.Get(ColumnFamily::kDevices, key));
+    if (existing) {
+      return absl::AlreadyExistsError(absl::StrCat("device ", device.device_id(), " already exists"));
+    }
+    if (sealed_ != nullptr && device.pseudonym().empty()) {
+      WW_ASSIGN_OR_RETURN(*device.mutable_pseudonym(),
+                          sealed_->StageNewReporter(ctx, device.device_id()));
+    }
+    ctx.Put(ColumnFamily::kDevices, key, device.SerializeAsString());
+    return absl::OkStatus();
+  }));
+  return device;
 }
 
 absl::StatusOr<internal::DeviceRecord> IdentityStore::GetDevice(absl::string_view device_id) const {
   WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                      engine_->Get(ColumnFamily::kDevices, device_id));
+                      engine_->Get(ColumnFamily::kDevices, privacy::DeviceKey(device_id)));
   return Parse<internal::DeviceRecord>(bytes, "device", device_id);
 }
 
 absl::StatusOr<internal::DeviceRecord> IdentityStore::UpdateDevice(absl::string_view device_id,
                                                                    DeviceMutator mutate) {
-  return Update<internal::DeviceRecord>(engine_, ColumnFamily::kDevices, std::string(device_id),
-                                        mutate, "device");
+  return Update<internal::DeviceRecord>(engine_, ColumnFamily::kDevices,
+                                        privacy::DeviceKey(device_id), device_id, mutate, "device");
 }
 
 absl::Status IdentityStore::CreateUser(const internal::UserRecord& user) {
@@ -75,7 +90,8 @@ absl::StatusOr<internal::UserRecord> IdentityStore::GetUser(absl::string_view us
 
 absl::StatusOr<internal::UserRecord> IdentityStore::UpdateUser(absl::string_view username,
                                                                UserMutator mutate) {
-  return Update<internal::UserRecord>(engine_, ColumnFamily::kUsers, std::string(username), mutate,
+  return Update<internal::UserRecord>(engine_, ColumnFamily::kUsers, std::string(username),
+                                      username, mutate,
                                       "user");
 }
 

@@ -4,6 +4,10 @@
 // and its revocation state; a staff account's role and scrypt password hash. Hashing is the
 // caller's job (auth/); this store never sees a secret in clear.
 //
+// Devices are keyed by the SHA-256 of their id (privacy::DeviceKey), never by the id itself.
+// With a SealedIdentityStore, CreateDevice also gives the device its reporter pseudonym and
+// data key (DeviceRecord.pseudonym), in the same write.
+//
 // Updates are read-modify-write closures run on the engine's single writer, so concurrent
 // updates of one record serialize without lost writes, and each is one synced batch.
 //
@@ -18,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "storage/engine.h"
+#include "storage/sealed_identity_store.h"
 #include "wijkwacht/internal/records.pb.h"
 
 namespace wijkwacht::storage {
@@ -27,9 +32,12 @@ class IdentityStore {
   using DeviceMutator = std::function<absl::Status(internal::DeviceRecord&)>;
   using UserMutator = std::function<absl::Status(internal::UserRecord&)>;
 
-  explicit IdentityStore(Engine* engine) : engine_(engine) {}
+  // Neither is owned; `sealed` may be null (devices then get no pseudonym).
+  explicit IdentityStore(Engine* engine, const SealedIdentityStore* sealed = nullptr)
+      : engine_(engine), sealed_(sealed) {}
 
-  [[nodiscard]] absl::Status CreateDevice(const internal::DeviceRecord& device);
+  // Returns the stored record (with its pseudonym).
+  [[nodiscard]] absl::StatusOr<internal::DeviceRecord> CreateDevice(internal::DeviceRecord device);
   [[nodiscard]] absl::StatusOr<internal::DeviceRecord> GetDevice(absl::string_view device_id) const;
   // Applies `mutate` to the stored record and writes the result; returns it.
   [[nodiscard]] absl::StatusOr<internal::DeviceRecord> UpdateDevice(absl::string_view device_id,
@@ -44,6 +52,7 @@ class IdentityStore {
 
  private:
   Engine* const engine_;
+  const SealedIdentityStore* const sealed_;
 };
 
 }  // namespace wijkwacht::storage

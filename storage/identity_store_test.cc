@@ -31,7 +31,7 @@ TEST_F(IdentityStoreTest, DeviceLifecycle) {
   device.set_role(1);
   device.set_refresh_secret_hash("hash");
   ASSERT_TRUE(store_->CreateDevice(device).ok());
-  EXPECT_EQ(store_->CreateDevice(device).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->CreateDevice(device).status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(store_->GetDevice("nope").status().code(), absl::StatusCode::kNotFound);
 
   auto updated = store_->UpdateDevice("d1", [](internal::DeviceRecord& d) {

@@ -75,8 +75,9 @@ absl::StatusOr<internal::StoredReport> ParseStored(absl::string_view bytes) {
 
 class EngineReportStore final : public ReportStore {
  public:
-  EngineReportStore(Engine* engine, const IncidentStore* incidents)
-      : engine_(engine), incidents_(incidents) {}
+  EngineReportStore(Engine* engine, const IncidentStore* incidents,
+                    const SealedIdentityStore* sealed)
+      : engine_(engine), incidents_(incidents), sealed_(sealed) {}
 
   void SubmitAsync(NewReport report, SubmitDone done) override {
     auto input = std::make_shared<NewReport>(std::move(report));
@@ -182,9 +183,18 @@ class EngineReportStore final : public ReportStore {
       return absl::OkStatus();
     }
 
+    if (input.contact) {
+      if (sealed_ == nullptr || input.reporter.empty()) {
+        return absl::FailedPreconditionError(
+            "report.contact: contact details cannot be sealed here (no reporter identity); send "
+            "the report without them");
+      }
+      WW_RETURN_IF_ERROR(sealed_->StageContact(ctx, input.reporter, id, *input.contact));
+    }
     internal::StoredReport stored;
     v1::Report& report = *stored.mutable_report();
     report = input.report;
+    report.clear_contact();
     report.set_status(v1::RECEIVED);
     *report.mutable_create_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(ctx.Now()));
     *report.mutable_update_time() = report.create_time();
@@ -241,6 +251,7 @@ class EngineReportStore final : public ReportStore {
 };
 
 }  // namespace
+  const SealedIdentityStore* const sealed_;
 
 absl::StatusOr<SubmitOutcome> ReportStore::Submit(NewReport report) {
   std::promise<absl::StatusOr<SubmitOutcome>> promise;
@@ -250,8 +261,9 @@ absl::StatusOr<SubmitOutcome> ReportStore::Submit(NewReport report) {
   return future.get();
 }
 
-std::unique_ptr<ReportStore> NewReportStore(Engine* engine, const IncidentStore* incidents) {
-  return std::make_unique<EngineReportStore>(engine, incidents);
+std::unique_ptr<ReportStore> NewReportStore(Engine* engine, const IncidentStore* incidents,
+                                            const SealedIdentityStore* sealed) {
+  return std::make_unique<EngineReportStore>(engine, incidents, sealed);
 }
 
 uint64_t S2CellParent(uint64_t cell_id, int level) {

@@ -1,6 +1,7 @@
 // ReportStore: durable, idempotent storage of reports and their indexes.
 //
-// Submit writes, in ONE synced batch (see Engine): the report, its idempotency record, its
+// Submit writes, in ONE synced batch (see Engine): the report, the sealed contact details
+// the reporter left (if any; see SealedIdentityStore), its idempotency record, its
 // area+time and S2 cell+time index entries, its incident (joined or opened, see
 // IncidentStore; the report's incident_id is set in the same write) and a change-log event. It is idempotent on the
 // report id: the same id with the same content fingerprint returns the stored report
@@ -12,7 +13,8 @@
 //
 // Thread safety: all methods may be called concurrently.
 // Errors: INVALID_ARGUMENT (page_token / page_size, field named), NOT_FOUND (Get),
-// ALREADY_EXISTS (Submit conflict), UNAVAILABLE / RESOURCE_EXHAUSTED (engine), DATA_LOSS.
+// ALREADY_EXISTS (Submit conflict), FAILED_PRECONDITION (contact details for a reporter
+// without a data key), UNAVAILABLE / RESOURCE_EXHAUSTED (engine), DATA_LOSS.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +30,7 @@
 #include "domain/dedup/incident_matcher.h"
 #include "storage/engine.h"
 #include "storage/incident_store.h"
+#include "storage/sealed_identity_store.h"
 #include "wijkwacht/internal/records.pb.h"
 #include "wijkwacht/v1/report.pb.h"
 
@@ -46,8 +49,11 @@ struct NewReport {
   std::vector<std::string> area_codes;
   // S2 leaf cell of report.location.
   uint64_t s2_cell_id = 0;
-  // "devices/{id}" / "users/{name}" / "" (see internal::StoredReport.reporter).
+  // A device's pseudonym / "users/{name}" / "" (see internal::StoredReport.reporter).
   std::string reporter;
+  // Contact details the reporter left; sealed under the reporter's data key in the same
+  // batch (SealedIdentityStore::StageContact), never stored with the report.
+  std::optional<v1::ContactDetails> contact;
   // What deduplication compares (location, time, theme, category, text vector).
   dedup::ReportFeatures dedup;
 };
@@ -90,10 +96,11 @@ class ReportStore {
   [[nodiscard]] virtual absl::StatusOr<ReportPage> List(const ReportQuery& query) const = 0;
 };
 
-// A ReportStore over `engine` that groups reports through `incidents` (neither owned; both
-// must outlive the store).
-[[nodiscard]] std::unique_ptr<ReportStore> NewReportStore(Engine* engine,
-                                                          const IncidentStore* incidents);
+// A ReportStore over `engine` that groups reports through `incidents` and seals contact
+// details through `sealed` (none owned; all must outlive the store). Without `sealed`, a
+// report with contact details fails FAILED_PRECONDITION.
+[[nodiscard]] std::unique_ptr<ReportStore> NewReportStore(
+    Engine* engine, const IncidentStore* incidents, const SealedIdentityStore* sealed = nullptr);
 
 // Parent of S2 cell `cell_id` at `level` (S2CellId::parent, without linking S2 here).
 [[nodiscard]] uint64_t S2CellParent(uint64_t cell_id, int level);

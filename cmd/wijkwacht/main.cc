@@ -51,6 +51,9 @@
 #include "storage/dispatch_store.h"
 #include "storage/aggregate_store.h"
 #include "storage/engine.h"
+#include "storage/identity_store.h"
+#include "storage/sealed_identity_store.h"
+#include "privacy/sealer.h"
 
 // Common.
 ABSL_FLAG(std::string, target, "localhost:50051", "wijkwachtd address (host:port)");
@@ -94,6 +97,8 @@ ABSL_FLAG(std::string, password_file, "",
           "(without echo on a terminal)");
 ABSL_FLAG(std::string, refresh_token, "", "refresh: the refresh token from `register`");
 ABSL_FLAG(std::string, device, "", "verify-entrepreneur, revoke: devices/ID");
+ABSL_FLAG(std::string, master_key_file, "",
+          "erase --data_dir: the master key file (default <data_dir>/keys/master.key)");
 ABSL_FLAG(std::string, kvk, "", "verify-entrepreneur: 8-digit KvK number");
 ABSL_FLAG(std::string, business_name, "", "verify-entrepreneur: the shop's name");
 ABSL_FLAG(std::string, train_file, WIJKWACHT_CORPUS_DIR "/train.txt",
@@ -664,6 +669,62 @@ int Revoke(const Args& args) {
   return kExitOk;
 }
 
+// Crypto-shredding of a reporter (a person's erasure request): online through
+// RevokeDevice with erase (admin token), or with --data_dir on a stopped server's data dir
+// (master key from --master_key_file, default <data_dir>/keys/master.key).
+int Erase(const Args& args) {
+  ExpectArgs(args, 0, "");
+  const std::string device = DeviceName(absl::GetFlag(FLAGS_device));
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (data_dir.empty()) {
+    v1::RevokeDeviceRequest request;
+    request.set_device(device);
+    request.set_erase(true);
+    v1::RevokeDeviceResponse response;
+    auto ctx = NewContext(GivenToken());
+    grpc::Status s = AuthStub()->RevokeDevice(ctx.get(), request, &response);
+    if (!s.ok()) return ReportRpcError(s);
+    std::cout << "erased " << device << "\n";
+    return kExitOk;
+  }
+  const std::string device_id = device.substr(std::string("devices/").size());
+  std::string key_file = absl::GetFlag(FLAGS_master_key_file);
+  if (key_file.empty()) key_file = data_dir + "/keys/master.key";
+  absl::StatusOr<std::string> master = wijkwacht::privacy::ReadMasterKeyFile(key_file);
+  if (!master.ok()) {
+    std::cerr << "erase: " << master.status() << "\n";
+    return 1;
+  }
+  absl::StatusOr<std::unique_ptr<wijkwacht::privacy::IdentitySealer>> sealer =
+      wijkwacht::privacy::IdentitySealer::Create({*std::move(master), nullptr});
+  if (!sealer.ok()) {
+    std::cerr << "erase: " << sealer.status() << "\n";
+    return 1;
+  }
+  wijkwacht::storage::EngineOptions options;
+  options.data_dir = data_dir;
+  absl::StatusOr<std::unique_ptr<wijkwacht::storage::Engine>> engine =
+      wijkwacht::storage::Engine::Open(options);
+  if (!engine.ok()) {
+    std::cerr << "erase: cannot open " << data_dir << " (is wijkwachtd still running?): "
+              << engine.status() << "\n";
+    return 1;
+  }
+  wijkwacht::storage::SealedIdentityStore sealed(engine->get(), sealer->get());
+  wijkwacht::storage::IdentityStore identities(engine->get(), &sealed);
+  auto record = identities.GetDevice(device_id);
+  absl::Status erased = record.ok() ? sealed.Erase(record->pseudonym(), device_id) : record.status();
+  (*engine)->Shutdown();
+  if (!erased.ok()) {
+    std::cerr << "erase: " << erased << "\n";
+    return 1;
+  }
+  std::cout << "erased " << device
+            << ": data key, sealed identity and contact details destroyed and purged from the "
+               "data dir; its reports stay, pseudonymous\n";
+  return kExitOk;
+}
+
 // Trains the theme classifier offline (no server needed), with the shipped corpus as default.
 int Train(const Args& args) {
   ExpectArgs(args, 0, "");
@@ -856,6 +917,11 @@ const Command kCommands[] = {
     {"revoke", "--device devices/ID",
      "Revoke a device (admin, or the device's own token); its tokens stop working.",
      Revoke},
+    {"erase", "--device devices/ID [--data_dir DIR [--master_key_file FILE]]",
+     "Erase a reporter (crypto-shredding): destroy the device's data key, sealed\n"
+     "          identity and contact details; its reports stay, pseudonymous. Online with an\n"
+     "          admin token, or on a stopped server's data dir with --data_dir.",
+     Erase},
     {"train", "--out MODEL [--train_file FILE] [--calibration FILE] [--corrections FILE] [--heldout FILE]",
      "Train the theme classifier reproducibly (fixed seed, one thread) from the corpus\n"
      "          (default data/corpus) plus dispatch corrections; prints its evaluation.\n"

@@ -65,6 +65,21 @@ ABSL_FLAG(double, device_writes_per_second, 5, "write rate limit per device (ref
 ABSL_FLAG(double, device_write_burst, 50, "write rate limit per device (burst)");
 ABSL_FLAG(double, peer_writes_per_second, 500, "write rate limit per client address");
 ABSL_FLAG(double, peer_write_burst, 2000, "write burst per client address");
+ABSL_FLAG(std::string, master_key_file, "",
+          "master key that wraps every reporter's data key (64 hex digits, mode 0600); default "
+          "<data_dir>/keys/master.key, generated on first start");
+ABSL_FLAG(absl::Duration, retain_contact_details, absl::Hours(24 * 365),
+          "retention of the contact details left with a report");
+ABSL_FLAG(absl::Duration, retain_free_text, absl::Hours(24 * 730),
+          "retention of report descriptions and follow-up notes (then emptied)");
+ABSL_FLAG(absl::Duration, retain_photos, absl::Hours(24 * 365),
+          "retention of photo references added to reports");
+ABSL_FLAG(absl::Duration, retain_audit_entries, absl::Hours(24 * 2555),
+          "retention of dispatch audit entries (the chain stays verifiable)");
+ABSL_FLAG(absl::Duration, retain_change_log, absl::Hours(24 * 90),
+          "retention of the change log: the age of the oldest usable sync/stream cursor");
+ABSL_FLAG(absl::Duration, retention_sweep_interval, absl::Hours(1),
+          "how often the retention sweep runs (0 = never)");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: turns TLS on (with --tls_key)");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA that signs client certificates (mTLS)");
@@ -124,6 +139,21 @@ int main(int argc, char** argv) {
   options.device_write_burst = absl::GetFlag(FLAGS_device_write_burst);
   options.peer_writes_per_second = absl::GetFlag(FLAGS_peer_writes_per_second);
   options.peer_write_burst = absl::GetFlag(FLAGS_peer_write_burst);
+  options.master_key_file = absl::GetFlag(FLAGS_master_key_file);
+  options.retention.contact_details = absl::GetFlag(FLAGS_retain_contact_details);
+  options.retention.free_text = absl::GetFlag(FLAGS_retain_free_text);
+  options.retention.photos = absl::GetFlag(FLAGS_retain_photos);
+  options.retention.audit_entries = absl::GetFlag(FLAGS_retain_audit_entries);
+  options.retention.change_log = absl::GetFlag(FLAGS_retain_change_log);
+  options.retention_sweep_interval = absl::GetFlag(FLAGS_retention_sweep_interval);
+  for (absl::Duration d : {options.retention.contact_details, options.retention.free_text,
+                           options.retention.photos, options.retention.audit_entries,
+                           options.retention.change_log}) {
+    if (d <= absl::ZeroDuration()) {
+      std::fprintf(stderr, "wijkwachtd: every --retain_* duration must be positive\n");
+      return 2;
+    }
+  }
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);

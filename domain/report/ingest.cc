@@ -1,5 +1,6 @@
 #include "domain/report/ingest.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -114,8 +115,55 @@ absl::Status ReportIngest::Validate(const ReportDraft& d) const {
   } else if (std::string problem = TextProblem(d.description, /*allow_controls=*/false); !problem.empty()) {
     v.push_back({"description", problem});
   }
+  if (d.contact) {
+    for (FieldViolation& violation : ContactViolations(*d.contact)) v.push_back(std::move(violation));
+  }
   if (!v.empty()) return InvalidFieldsError(std::move(v));
   return absl::OkStatus();
+}
+
+std::vector<FieldViolation> ContactViolations(const ContactDraft& c) {
+  std::vector<FieldViolation> v;
+  if (c.name.empty() && c.email.empty() && c.phone.empty()) {
+    v.push_back({"contact", "is empty: leave it out, or give a name, email or phone"});
+    return v;
+  }
+  if (c.name.size() > 200) {
+    v.push_back({"contact.name", absl::StrCat("is ", c.name.size(), " bytes; at most 200 are allowed")});
+  } else if (std::string problem = TextProblem(c.name, /*allow_controls=*/false); !problem.empty()) {
+    v.push_back({"contact.name", problem});
+  }
+  if (!c.email.empty()) {
+    const size_t at = c.email.find('@');
+    if (c.email.size() > 254) {
+      v.push_back({"contact.email", absl::StrCat("is ", c.email.size(), " bytes; at most 254 are allowed")});
+    } else if (at == std::string::npos || at == 0 || at + 1 >= c.email.size() ||
+               c.email.find('@', at + 1) != std::string::npos ||
+               c.email.find('.', at + 1) == std::string::npos ||
+               c.email.find_first_of(" \t\r\n<>()[],;:\"\\") != std::string::npos ||
+               std::any_of(c.email.begin(), c.email.end(),
+                           [](char ch) { return static_cast<unsigned char>(ch) < 0x21 ||
+                                                static_cast<unsigned char>(ch) > 0x7e; })) {
+      v.push_back({"contact.email", "is not an e-mail address (local@domain.tld)"});
+    }
+  }
+  if (!c.phone.empty()) {
+    int digits = 0;
+    bool ok = c.phone.size() <= 32;
+    for (size_t i = 0; ok && i < c.phone.size(); ++i) {
+      const char ch = c.phone[i];
+      if (absl::ascii_isdigit(static_cast<unsigned char>(ch))) {
+        ++digits;
+      } else if (!(ch == ' ' || ch == '-' || (ch == '+' && i == 0))) {
+        ok = false;
+      }
+    }
+    if (!ok || digits < 6 || digits > 15) {
+      v.push_back({"contact.phone",
+                   "must be 6-15 digits with an optional leading \"+\", spaces and \"-\""});
+    }
+  }
+  return v;
 }
 
 absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const {
@@ -160,6 +208,12 @@ absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const 
   decision.longitude = d.longitude;
   decision.accuracy_meters = d.accuracy_meters;
   decision.category = d.category;
+  if (d.contact) {
+    ContactDraft& c = decision.contact.emplace();
+    c.name = std::string(absl::StripAsciiWhitespace(d.contact->name));
+    c.email = std::string(absl::StripAsciiWhitespace(d.contact->email));
+    c.phone = std::string(absl::StripAsciiWhitespace(d.contact->phone));
+  }
   return decision;
 }
 

@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/status.h"
 #include "domain/catalog/category_catalog.h"
 #include "domain/catalog/theme.h"
 #include "domain/classify/theme_classifier.h"
@@ -33,6 +34,14 @@ namespace wijkwacht::report {
 
 // Values of wijkwacht.v1.ReporterRole.
 enum class ReporterRole { kUnspecified = 0, kResident = 1, kEntrepreneur = 2, kStaff = 3 };
+
+// Contact details a resident chose to leave with a report (wijkwacht.v1.ContactDetails).
+// They identify the reporter, so storage seals them apart from the report.
+struct ContactDraft {
+  std::string name;
+  std::string email;
+  std::string phone;
+};
 
 // What a client sends, before validation. Raw values (e.g. an unknown enum number) are kept
 // so validation can name them.
@@ -49,6 +58,8 @@ struct ReportDraft {
   double accuracy_meters = 0;
   std::string category;
   std::string description;
+  // Not part of the fingerprint (it is not the report's content); validated as "contact.*".
+  std::optional<ContactDraft> contact;
 };
 
 struct IngestLimits {
@@ -77,7 +88,13 @@ struct IngestDecision {
   // fastText sentence vector of the description (L2-normalised) for deduplication; empty
   // without a classifier.
   std::vector<float> text_vector;
+  // As in the draft, trimmed; nullopt when none was given.
+  std::optional<ContactDraft> contact;
 };
+
+// The violations of contact details (field paths "contact.name", "contact.email",
+// "contact.phone"; "contact" when every field is empty). Empty when valid.
+[[nodiscard]] std::vector<FieldViolation> ContactViolations(const ContactDraft& contact);
 
 struct IngestOptions {
   const catalog::CategoryCatalog* catalog = nullptr;  // required, not owned

@@ -1,0 +1,103 @@
+// Retention: how long each class of personal data is kept, enforced by a sweep that runs on
+// the injected clock (RetentionSweeper::Sweep, scheduled by PeriodicRetention in the server).
+//
+// | class            | what is removed after its age                                 | default |
+// | contact details  | sealed contact details left with a report (sealed_identities) | 365 d   |
+// | report free text | Report.description and follow-up notes (set to ""), and the  | 730 d   |
+// |                  | dispatch correction line that holds the text (corrections)    |         |
+// | photos           | photo references added to a report (amendments' photo_ref)    | 365 d   |
+// | audit entries    | dispatch audit entries; the last removed one becomes the      | 2555 d  |
+// |                  | chain's anchor (meta "audit_anchor"), `audit verify` starts   |         |
+// |                  | there                                                         |         |
+// | change log       | change-log events; this bounds how old a sync or stream cursor| 90 d    |
+// |                  | may be (older cursors get FAILED_PRECONDITION: resync)        |         |
+//
+// Ages count from when the server stored the data (report create_time, audit/change time).
+// The newest change-log event is always kept, so sequences never restart. Reports, their
+// areas, themes, incidents and the map counters are not personal data of this kind and stay.
+// Report sweeps walk the reports_by_area index from a watermark kept in meta, so each report
+// is looked at once per class, not once per sweep.
+//
+// Thread safety: Sweep() may run concurrently with everything else (writes go through the
+// engine's writer); do not run two sweeps at once.
+// Errors: UNAVAILABLE / RESOURCE_EXHAUSTED (engine), DATA_LOSS (a record that does not parse).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "storage/change_feed.h"
+#include "storage/engine.h"
+#include "storage/sealed_identity_store.h"
+
+namespace wijkwacht::storage {
+
+struct RetentionOptions {
+  absl::Duration contact_details = absl::Hours(24 * 365);
+  absl::Duration free_text = absl::Hours(24 * 730);
+  absl::Duration photos = absl::Hours(24 * 365);
+  absl::Duration audit_entries = absl::Hours(24 * 2555);
+  absl::Duration change_log = absl::Hours(24 * 90);
+  // nullptr = the system clock.
+  Clock* clock = nullptr;
+};
+
+struct RetentionCounts {
+  int64_t contact_details = 0;
+  int64_t free_texts = 0;
+  int64_t photos = 0;
+  int64_t audit_entries = 0;
+  int64_t change_events = 0;
+};
+
+class RetentionSweeper {
+ public:
+  // None owned; `sealed` and `feed` may be null (that class / cursor bound is then skipped).
+  RetentionSweeper(Engine* engine, SealedIdentityStore* sealed, ChangeFeed* feed,
+                   RetentionOptions options);
+
+  // Tells the feed how far the change log was already cut (kept in meta); call at start.
+  [[nodiscard]] absl::Status RestoreChangeLogBound();
+  // Applies every class's retention once, at the clock's current time.
+  [[nodiscard]] absl::StatusOr<RetentionCounts> Sweep();
+
+ private:
+  [[nodiscard]] absl::StatusOr<int64_t> SweepReports(bool free_text, absl::Time cutoff);
+  [[nodiscard]] absl::StatusOr<int64_t> SweepAudit(absl::Time cutoff);
+  [[nodiscard]] absl::StatusOr<int64_t> SweepChangeLog(absl::Time cutoff);
+
+  Engine* const engine_;
+  SealedIdentityStore* const sealed_;
+  ChangeFeed* const feed_;
+  const RetentionOptions options_;
+  Clock* const clock_;
+};
+
+// Runs `sweeper` every `interval` on its own thread (first run right away) until destroyed;
+// failures are logged and retried at the next interval.
+class PeriodicRetention {
+ public:
+  PeriodicRetention(RetentionSweeper* sweeper, absl::Duration interval);
+  ~PeriodicRetention();
+  PeriodicRetention(const PeriodicRetention&) = delete;
+  PeriodicRetention& operator=(const PeriodicRetention&) = delete;
+
+ private:
+  RetentionSweeper* const sweeper_;
+  const absl::Duration interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// Meta keys of retention state.
+inline constexpr char kAuditAnchorKey[] = "audit_anchor";
+inline constexpr char kChangeLogRetainedAfterKey[] = "retention/change_log_after";
+
+}  // namespace wijkwacht::storage

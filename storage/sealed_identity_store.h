@@ -1,0 +1,86 @@
+// SealedIdentityStore: who a reporter pseudonym is, sealed, and its erasure (crypto-shredding).
+//
+// A device gets a pseudonym and a random data key when it registers (StageNewReporter, in the
+// device's own write). Reports, their indexes and change-log events carry only the pseudonym.
+// What identifies the reporter is sealed with AES-256-GCM under the data key
+// (privacy/sealer.h) in sealed_identities: the device id (at registration) and the contact
+// details left with a report (StageContact, in the report's own synced batch). The data key
+// is stored only wrapped by the master key, in reporter_keys.
+//
+// Erase() deletes, in one synced write, the wrapped data key, every sealed record and the
+// device record, then purges them physically (Engine::PurgeDeleted: flush, bottommost
+// compaction of reporter_keys, sealed_identities and devices, obsolete WAL/SST files deleted).
+// The reports stay, pseudonymous, and so do the aggregates.
+//
+// Backups (Engine::CreateBackup) copy every column family, reporter_keys included: a backup
+// taken before an erasure still holds that wrapped key until the backup is retired by the
+// backup rotation (`keep`). Restoring such a backup must be followed by erasing again the
+// reporters erased since it was taken (`wijkwacht erase`); see README, "Privacy".
+//
+// Retention: DeleteContactsBefore() drops sealed contact details older than a cutoff (the
+// creation time is in the key, so nothing is decrypted to decide).
+//
+// Thread safety: all methods may be called concurrently; Stage* run on the engine's writer
+// thread inside the caller's WriteFn.
+// Errors: FAILED_PRECONDITION (StageContact for a pseudonym without a data key: erased, or a
+// device from before sealing), DATA_LOSS (a wrapped key or sealed record that does not verify
+// or parse: wrong master key, altered bytes), UNAVAILABLE / RESOURCE_EXHAUSTED (engine).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "privacy/sealer.h"
+#include "storage/engine.h"
+#include "wijkwacht/v1/report.pb.h"
+
+namespace wijkwacht::storage {
+
+// What is sealed about one pseudonym, opened.
+struct RevealedIdentity {
+  // The data key is gone: nothing about the reporter can be read any more.
+  bool erased = false;
+  std::string device_id;
+  absl::Time registered;
+  struct Contact {
+    std::string report_id;
+    absl::Time time;
+    v1::ContactDetails details;
+  };
+  std::vector<Contact> contacts;  // oldest first
+};
+
+class SealedIdentityStore {
+ public:
+  // Neither is owned; both must outlive the store.
+  SealedIdentityStore(Engine* engine, const privacy::IdentitySealer* sealer)
+      : engine_(engine), sealer_(sealer) {}
+
+  // Stages a new pseudonym for `device_id`: its wrapped data key and sealed identity.
+  [[nodiscard]] absl::StatusOr<std::string> StageNewReporter(WriteContext& ctx,
+                                                             absl::string_view device_id) const;
+  // Stages the contact details `pseudonym` left with report `report_id`.
+  [[nodiscard]] absl::Status StageContact(WriteContext& ctx, absl::string_view pseudonym,
+                                          absl::string_view report_id,
+                                          const v1::ContactDetails& contact) const;
+
+  [[nodiscard]] absl::StatusOr<RevealedIdentity> Reveal(absl::string_view pseudonym) const;
+
+  // Crypto-shredding of `pseudonym` (and the device record of `device_id`); see above.
+  [[nodiscard]] absl::Status Erase(absl::string_view pseudonym, absl::string_view device_id);
+
+  // Deletes sealed contact details created before `cutoff`; returns how many.
+  [[nodiscard]] absl::StatusOr<int> DeleteContactsBefore(absl::Time cutoff);
+
+ private:
+  Engine* const engine_;
+  const privacy::IdentitySealer* const sealer_;
+};
+
+// True for a device pseudonym ("p" + 32 hex digits).
+[[nodiscard]] bool IsPseudonym(absl::string_view reporter);
+
+}  // namespace wijkwacht::storage
