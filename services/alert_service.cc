@@ -24,12 +24,6 @@ constexpr absl::Duration kDefaultTtl = absl::Minutes(30);
 constexpr absl::Duration kMinTtl = absl::Minutes(1);
 constexpr absl::Duration kMaxTtl = absl::Hours(24);
 
-template <typename Response>
-class FinishedWriter final : public grpc::ServerWriteReactor<Response> {
- public:
-  void OnDone() override { delete this; }
-};
-
 // Adds a violation when `text` (field `field`) is empty but required, too long or not clean.
 void CheckText(std::vector<FieldViolation>* v, absl::string_view field, const std::string& text,
                bool required, size_t max_bytes) {
@@ -217,15 +211,13 @@ void AlertServiceImpl::Publish(const Caller& caller, const v1::PublishAlertReque
   });
 }
 
-grpc::ServerWriteReactor<v1::AlertEvent>* AlertServiceImpl::SubscribeAlerts(
-    grpc::CallbackServerContext* context, const v1::SubscribeAlertsRequest* request) {
-  auto refuse = [](absl::Status status) {
-    auto* reactor = new FinishedWriter<v1::AlertEvent>();
-    reactor->Finish(ToGrpcStatus(status));
-    return reactor;
-  };
-  absl::StatusOr<Caller> caller =
-      parts_.gate->Admit(*context, "/wijkwacht.v1.AlertService/SubscribeAlerts");
+grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::SubscribeAlerts(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  const auto refuse = RefuseStream;
+  v1::SubscribeAlertsRequest request_message;
+  const v1::SubscribeAlertsRequest* request = &request_message;
+  absl::StatusOr<Caller> caller = AdmitStream(*parts_.gate, "/wijkwacht.v1.AlertService/SubscribeAlerts",
+                                              *context, *raw_request, &request_message);
   if (!caller.ok()) return refuse(caller.status());
   absl::StatusOr<AlertFilter> filter = ParseFilter(*parts_.areas, *request);
   if (!filter.ok()) return refuse(filter.status());

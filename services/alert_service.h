@@ -32,6 +32,7 @@
 #include "common/clock.h"
 #include "common/worker_pool.h"
 #include "domain/geo/area_index.h"
+#include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/alert_store.h"
 #include "storage/change_feed.h"
@@ -40,7 +41,7 @@
 namespace wijkwacht::services {
 
 using RawAlertService = v1::AlertService::WithRawCallbackMethod_PublishAlert<
-    v1::AlertService::WithCallbackMethod_SubscribeAlerts<
+    v1::AlertService::WithRawCallbackMethod_SubscribeAlerts<
         v1::AlertService::WithRawCallbackMethod_AckAlert<
             v1::AlertService::WithRawCallbackMethod_ResolveAlert<
                 v1::AlertService::WithRawCallbackMethod_RetractAlert<
@@ -65,8 +66,8 @@ class AlertServiceImpl final : public RawAlertService {
   grpc::ServerUnaryReactor* PublishAlert(grpc::CallbackServerContext* context,
                                          const grpc::ByteBuffer* request,
                                          grpc::ByteBuffer* response) override;
-  grpc::ServerWriteReactor<v1::AlertEvent>* SubscribeAlerts(
-      grpc::CallbackServerContext* context, const v1::SubscribeAlertsRequest* request) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* SubscribeAlerts(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) override;
   grpc::ServerUnaryReactor* AckAlert(grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* request,
                                      grpc::ByteBuffer* response) override;

@@ -42,13 +42,6 @@ int PageSize(int requested, int max) {
   return requested == 0 ? kDefaultPageSize : std::min(requested, max);
 }
 
-// A stream refused before it started.
-template <typename T>
-class FinishedWriter final : public grpc::ServerWriteReactor<T> {
- public:
-  void OnDone() override { delete this; }
-};
-
 }  // namespace
 
 #define WW_SERVE_UNARY(Method, Request, Response, Handler) \
@@ -268,15 +261,13 @@ void DispatchServiceImpl::AuditLog(const Caller&, const v1::GetAuditLogRequest& 
   });
 }
 
-grpc::ServerWriteReactor<v1::QueueEvent>* DispatchServiceImpl::WatchQueue(
-    grpc::CallbackServerContext* context, const v1::WatchQueueRequest* request) {
-  auto refuse = [](absl::Status status) {
-    auto* reactor = new FinishedWriter<v1::QueueEvent>();
-    reactor->Finish(ToGrpcStatus(status));
-    return reactor;
-  };
-  absl::StatusOr<Caller> caller =
-      parts_.gate->Admit(*context, "/wijkwacht.v1.DispatchService/WatchQueue");
+grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  const auto refuse = RefuseStream;
+  v1::WatchQueueRequest request_message;
+  const v1::WatchQueueRequest* request = &request_message;
+  absl::StatusOr<Caller> caller = AdmitStream(*parts_.gate, "/wijkwacht.v1.DispatchService/WatchQueue",
+                                              *context, *raw_request, &request_message);
   if (!caller.ok()) return refuse(caller.status());
   absl::StatusOr<uint64_t> after =
       storage::DecodeCursor(request->resume_cursor(), "resume_cursor");

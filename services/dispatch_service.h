@@ -30,6 +30,7 @@
 #include "common/clock.h"
 #include "common/worker_pool.h"
 #include "domain/catalog/category_catalog.h"
+#include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/change_feed.h"
 #include "storage/dispatch_store.h"
@@ -47,7 +48,7 @@ using RawDispatchService = v1::DispatchService::WithRawCallbackMethod_GetInciden
                             v1::DispatchService::WithRawCallbackMethod_ReclassifyIncident<
                                 v1::DispatchService::WithRawCallbackMethod_SendFeedback<
                                     v1::DispatchService::WithRawCallbackMethod_GetAuditLog<
-                                        v1::DispatchService::WithCallbackMethod_WatchQueue<
+                                        v1::DispatchService::WithRawCallbackMethod_WatchQueue<
                                             v1::DispatchService::Service>>>>>>>>>>>;
 
 class DispatchServiceImpl final : public RawDispatchService {
@@ -92,9 +93,9 @@ class DispatchServiceImpl final : public RawDispatchService {
   grpc::ServerUnaryReactor* GetAuditLog(grpc::CallbackServerContext* context,
                                         const grpc::ByteBuffer* request,
                                         grpc::ByteBuffer* response) override;
-  // Typed (its one field is a cursor; a request that does not parse fails in gRPC itself).
-  grpc::ServerWriteReactor<v1::QueueEvent>* WatchQueue(
-      grpc::CallbackServerContext* context, const v1::WatchQueueRequest* request) override;
+  // Raw like the unary RPCs, so an unparsable request names its field (stream_call.h).
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchQueue(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) override;
 
   // Typed handlers (after the gate and parsing).
   void Get(const Caller& caller, const v1::GetIncidentRequest& request, v1::Incident* response,

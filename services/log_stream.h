@@ -21,6 +21,9 @@
 // away), server shutdown (the call is cancelled by the server; clients resume from their last
 // cursor), or an error from the feed or `render` (mapped with ToGrpcStatus).
 //
+// The reactor is a raw one (ServerWriteReactor<grpc::ByteBuffer>, see stream_call.h): each
+// message is serialized when it is written.
+//
 // Thread safety: reads and rendering run on `workers`; `render` is called from one thread at
 // a time per stream.
 #pragma once
@@ -36,13 +39,14 @@
 #include "common/worker_pool.h"
 #include "grpcpp/support/server_callback.h"
 #include "services/grpc_status.h"
+#include "services/unary_call.h"
 #include "storage/change_feed.h"
 #include "wijkwacht/internal/records.pb.h"
 
 namespace wijkwacht::services {
 
 template <typename Response>
-class LogStream final : public grpc::ServerWriteReactor<Response> {
+class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   using Render =
       std::function<absl::Status(const internal::ChangeEvent& event, std::vector<Response>* out)>;
@@ -61,7 +65,7 @@ class LogStream final : public grpc::ServerWriteReactor<Response> {
   static constexpr size_t kReadBatch = 256;
 
   // Starts streaming the events after sequence `after`, preceded by `initial` messages.
-  static grpc::ServerWriteReactor<Response>* Start(storage::ChangeFeed* feed, WorkerPool* workers,
+  static grpc::ServerWriteReactor<grpc::ByteBuffer>* Start(storage::ChangeFeed* feed, WorkerPool* workers,
                                                    uint64_t after, Render render,
                                                    std::vector<Response> initial = {},
                                                    Options options = {}) {
@@ -178,7 +182,8 @@ class LogStream final : public grpc::ServerWriteReactor<Response> {
     if (finished_) return;
     if (next_ < pending_.size()) {
       writing_ = true;
-      this->StartWrite(&pending_[next_]);
+      wire_ = SerializeToByteBuffer(pending_[next_]);
+      this->StartWrite(&wire_);
       return;
     }
     SchedulePump(/*after_writes=*/true);
@@ -202,6 +207,7 @@ class LogStream final : public grpc::ServerWriteReactor<Response> {
   Render render_;
   const Options options_;
   std::vector<Response> pending_;
+  grpc::ByteBuffer wire_;  // the message being written
   size_t next_ = 0;
   bool writing_ = false;
   bool finished_ = false;

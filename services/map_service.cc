@@ -60,13 +60,6 @@ std::optional<absl::Time> OptionalTime(bool present, const google::protobuf::Tim
   return *t;
 }
 
-// A writer that only finishes (a refused stream).
-template <typename Response>
-class FinishedWriter final : public grpc::ServerWriteReactor<Response> {
- public:
-  void OnDone() override { delete this; }
-};
-
 absl::CivilDay PeriodEnd(absl::CivilDay start, v1::AggregationPeriod period) {
   switch (period) {
     case v1::WEEK:
@@ -342,15 +335,13 @@ void MapServiceImpl::Progress(const Caller& caller, const v1::GetProgressReportR
   });
 }
 
-grpc::ServerWriteReactor<v1::AggregateUpdate>* MapServiceImpl::StreamAggregates(
-    grpc::CallbackServerContext* context, const v1::StreamAggregatesRequest* request) {
-  auto refuse = [](absl::Status status) {
-    auto* reactor = new FinishedWriter<v1::AggregateUpdate>();
-    reactor->Finish(ToGrpcStatus(status));
-    return reactor;
-  };
-  absl::StatusOr<Caller> caller =
-      parts_.gate->Admit(*context, "/wijkwacht.v1.MapService/StreamAggregates");
+grpc::ServerWriteReactor<grpc::ByteBuffer>* MapServiceImpl::StreamAggregates(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  const auto refuse = RefuseStream;
+  v1::StreamAggregatesRequest request_message;
+  const v1::StreamAggregatesRequest* request = &request_message;
+  absl::StatusOr<Caller> caller = AdmitStream(*parts_.gate, "/wijkwacht.v1.MapService/StreamAggregates",
+                                              *context, *raw_request, &request_message);
   if (!caller.ok()) return refuse(caller.status());
   if (!request->has_selection()) return refuse(InvalidFieldError("selection", "is required"));
   absl::StatusOr<AggregateQuery> parsed = ParseSelection(*caller, request->selection());

@@ -39,6 +39,7 @@
 #include "common/clock.h"
 #include "common/worker_pool.h"
 #include "domain/geo/area_index.h"
+#include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/aggregate_store.h"
 #include "storage/change_feed.h"
@@ -49,7 +50,7 @@ namespace wijkwacht::services {
 
 using RawMapService = v1::MapService::WithRawCallbackMethod_ListAreas<
     v1::MapService::WithRawCallbackMethod_GetAggregates<
-        v1::MapService::WithCallbackMethod_StreamAggregates<
+        v1::MapService::WithRawCallbackMethod_StreamAggregates<
             v1::MapService::WithRawCallbackMethod_ImportIndicators<
                 v1::MapService::WithRawCallbackMethod_ListEarlyWarnings<
                     v1::MapService::WithRawCallbackMethod_GetProgressReport<
@@ -104,8 +105,8 @@ class MapServiceImpl final : public RawMapService {
   grpc::ServerUnaryReactor* GetProgressReport(grpc::CallbackServerContext* context,
                                               const grpc::ByteBuffer* request,
                                               grpc::ByteBuffer* response) override;
-  grpc::ServerWriteReactor<v1::AggregateUpdate>* StreamAggregates(
-      grpc::CallbackServerContext* context, const v1::StreamAggregatesRequest* request) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* StreamAggregates(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) override;
 
   void Areas(const Caller& caller, const v1::ListAreasRequest& request,
              v1::ListAreasResponse* response, UnaryDone done);

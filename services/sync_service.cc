@@ -28,12 +28,6 @@ constexpr size_t kMaxNoteBytes = 2000;
 // Reports read per device for the follow set and the export.
 constexpr size_t kMaxReportsPerDevice = 100000;
 
-template <typename Response>
-class FinishedWriter final : public grpc::ServerWriteReactor<Response> {
- public:
-  void OnDone() override { delete this; }
-};
-
 // buurt code -> sequence of the change that stored the device's first report there.
 using FollowSet = absl::flat_hash_map<std::string, uint64_t>;
 
@@ -87,7 +81,8 @@ class DeviceFeed {
   }
 
   // Dispatch changed an incident: a status change and/or feedback for each own report in it.
-  // Several own reports in one event give several changes with the same cursor.
+  // Several own reports in one event give several changes (RenderWithCursors gives each its
+  // own resume point).
   void RenderIncident(const internal::ChangeEvent& event, const internal::IncidentChanged& changed,
                       std::vector<v1::FeedChange>* out) {
     for (const std::string& id : changed.report_ids()) {
@@ -152,13 +147,33 @@ absl::Status NeedsDevice(const Caller& caller) {
   return absl::OkStatus();
 }
 
-// The start sequence of a feed cursor (field `field`); empty = the oldest retained change.
-absl::StatusOr<uint64_t> FeedStart(const storage::ChangeFeed& feed, absl::string_view cursor,
-                                   absl::string_view field) {
-  if (cursor.empty()) return feed.FirstRetainedSequence();
-  WW_ASSIGN_OR_RETURN(uint64_t after, storage::DecodeCursor(cursor, field));
-  if (after > feed.LastSequence()) return InvalidFieldError(field, "lies beyond the newest change");
-  return after;
+// The start of a feed cursor (field `field`); empty = the oldest retained change.
+absl::StatusOr<storage::StreamPosition> FeedStart(const storage::ChangeFeed& feed,
+                                                  absl::string_view cursor,
+                                                  absl::string_view field) {
+  if (cursor.empty()) return storage::StreamPosition{feed.FirstRetainedSequence(), 0};
+  WW_ASSIGN_OR_RETURN(storage::StreamPosition start, storage::DecodeStreamCursor(cursor, field));
+  if (start.after + (start.delivered > 0 ? 1 : 0) > feed.LastSequence()) {
+    return InvalidFieldError(field, "lies beyond the newest change");
+  }
+  return start;
+}
+
+// Renders `event` for the device and gives each message the cursor to resume right after it:
+// the event's cursor for the last one, a within-event cursor for the others (so a client cut
+// off between them gets the rest); then drops the first `delivered` (already sent).
+void RenderWithCursors(DeviceFeed& feed, const internal::ChangeEvent& event, uint32_t delivered,
+                       std::vector<v1::FeedChange>* out) {
+  const size_t first = out->size();
+  feed.Render(event, out);
+  const size_t n = out->size() - first;
+  for (size_t j = 0; j + 1 < n; ++j) {
+    (*out)[first + j].set_cursor(
+        storage::EncodeCursorWithin(event.sequence(), static_cast<uint32_t>(j + 1)));
+  }
+  const size_t drop = std::min<size_t>(delivered, n);
+  out->erase(out->begin() + static_cast<std::ptrdiff_t>(first),
+             out->begin() + static_cast<std::ptrdiff_t>(first + drop));
 }
 
 absl::Status ValidateAmendment(const v1::AmendReportRequest& request) {
@@ -279,10 +294,13 @@ void SyncServiceImpl::DoPull(const Caller& caller, const v1::PullRequest& reques
   const size_t page_size = request.page_size() == 0
                                ? kDefaultPageSize
                                : std::min(request.page_size(), kMaxPageSize);
-  absl::StatusOr<uint64_t> start = FeedStart(*parts_.feed, request.cursor(), "cursor");
+  absl::StatusOr<storage::StreamPosition> start =
+      FeedStart(*parts_.feed, request.cursor(), "cursor");
   if (!start.ok()) return done(start.status());
-  parts_.workers->Schedule([this, caller, response, page_size, after = *start,
-                            cursor = request.cursor(), done = std::move(done)]() mutable {
+  parts_.workers->Schedule([this, caller, response, page_size, after = start->after,
+                            delivered = start->delivered, cursor = request.cursor(),
+                            done = std::move(done)]() mutable {
+    const uint64_t partial = delivered > 0 ? after + 1 : 0;  // the event partly delivered
     absl::StatusOr<std::unique_ptr<DeviceFeed>> feed =
         LoadFeed(*parts_.sync, caller.reporter, parts_.clock);
     if (!feed.ok()) return done(feed.status());
@@ -295,7 +313,7 @@ void SyncServiceImpl::DoPull(const Caller& caller, const v1::PullRequest& reques
       if (!events.ok()) return done(events.status());
       if (events->empty()) break;
       for (const internal::ChangeEvent& event : *events) {
-        (*feed)->Render(event, &changes);
+        RenderWithCursors(**feed, event, event.sequence() == partial ? delivered : 0, &changes);
         after = event.sequence();
         examined = true;
         ++scanned;
@@ -309,27 +327,30 @@ void SyncServiceImpl::DoPull(const Caller& caller, const v1::PullRequest& reques
   });
 }
 
-grpc::ServerWriteReactor<v1::FeedChange>* SyncServiceImpl::Subscribe(
-    grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
-  auto refuse = [](absl::Status status) {
-    auto* reactor = new FinishedWriter<v1::FeedChange>();
-    reactor->Finish(ToGrpcStatus(status));
-    return reactor;
-  };
-  absl::StatusOr<Caller> caller = parts_.gate->Admit(*context, "/wijkwacht.v1.SyncService/Subscribe");
+grpc::ServerWriteReactor<grpc::ByteBuffer>* SyncServiceImpl::Subscribe(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  const auto refuse = RefuseStream;
+  v1::SubscribeRequest request_message;
+  const v1::SubscribeRequest* request = &request_message;
+  absl::StatusOr<Caller> caller = AdmitStream(*parts_.gate, "/wijkwacht.v1.SyncService/Subscribe",
+                                              *context, *raw_request, &request_message);
   if (!caller.ok()) return refuse(caller.status());
   if (absl::Status s = NeedsDevice(*caller); !s.ok()) return refuse(s);
-  absl::StatusOr<uint64_t> start = FeedStart(*parts_.feed, request->cursor(), "cursor");
+  absl::StatusOr<storage::StreamPosition> start =
+      FeedStart(*parts_.feed, request->cursor(), "cursor");
   if (!start.ok()) return refuse(start.status());
   // Read before the stream starts: every report stored later arrives as an event.
   absl::StatusOr<std::unique_ptr<DeviceFeed>> loaded =
       LoadFeed(*parts_.sync, caller->reporter, parts_.clock);
   if (!loaded.ok()) return refuse(loaded.status());
   std::shared_ptr<DeviceFeed> feed = *std::move(loaded);
+  const uint64_t partial = start->delivered > 0 ? start->after + 1 : 0;
+  const uint32_t delivered = start->delivered;
   return LogStream<v1::FeedChange>::Start(
-      parts_.feed, parts_.workers, *start,
-      [feed](const internal::ChangeEvent& event, std::vector<v1::FeedChange>* out) {
-        feed->Render(event, out);
+      parts_.feed, parts_.workers, start->after,
+      [feed, partial, delivered](const internal::ChangeEvent& event,
+                                 std::vector<v1::FeedChange>* out) {
+        RenderWithCursors(*feed, event, event.sequence() == partial ? delivered : 0, out);
         return absl::OkStatus();
       });
 }

@@ -21,9 +21,9 @@
 //     expire_time has passed when the feed is read are not delivered.
 //   - report_status / feedback: dispatch changed the incident of one of its reports
 //     (ChangeEvent.incident_changed: the new visible status, and SendFeedback's message).
-//     Several own reports in one incident change give several messages with the same cursor
-//     (a Subscribe client cut off between them resumes after that cursor and misses the rest;
-//     Pull pages always end on a change boundary).
+//     Several own reports in one incident change give several messages; each but the last
+//     carries a within-event cursor, so a Subscribe client cut off between them resumes with
+//     the rest of that change (Pull pages always end on a change boundary).
 // Cursors are opaque and monotonic: pass a change's cursor back to continue after it. An empty
 // cursor starts at the oldest retained change. Errors: INVALID_ARGUMENT on "cursor" for a
 // cursor this server did not produce or that lies beyond the newest change,
@@ -50,6 +50,7 @@
 
 #include "common/worker_pool.h"
 #include "domain/report/ingest.h"
+#include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/alert_store.h"
 #include "storage/change_feed.h"
@@ -63,7 +64,7 @@ namespace wijkwacht::services {
 
 using RawSyncService = v1::SyncService::WithRawCallbackMethod_Push<
     v1::SyncService::WithRawCallbackMethod_Pull<
-        v1::SyncService::WithCallbackMethod_Subscribe<
+        v1::SyncService::WithRawCallbackMethod_Subscribe<
             v1::SyncService::WithRawCallbackMethod_AmendReport<
                 v1::SyncService::WithRawCallbackMethod_ExportMyData<v1::SyncService::Service>>>>>;
 
@@ -95,8 +96,8 @@ class SyncServiceImpl final : public RawSyncService {
   grpc::ServerUnaryReactor* Pull(grpc::CallbackServerContext* context,
                                  const grpc::ByteBuffer* request,
                                  grpc::ByteBuffer* response) override;
-  grpc::ServerWriteReactor<v1::FeedChange>* Subscribe(grpc::CallbackServerContext* context,
-                                                      const v1::SubscribeRequest* request) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(grpc::CallbackServerContext* context,
+                                                        const grpc::ByteBuffer* raw_request) override;
   grpc::ServerUnaryReactor* AmendReport(grpc::CallbackServerContext* context,
                                         const grpc::ByteBuffer* request,
                                         grpc::ByteBuffer* response) override;

@@ -7,6 +7,11 @@
 // in the durable log, so it can neither hold memory nor slow down writers. Cursors are opaque
 // strings that carry the sequence (EncodeCursor/DecodeCursor).
 //
+// The newest events (up to Options::tail_events) are also kept in one shared in-memory tail:
+// when a commit wakes thousands of caught-up subscribers, the first one to read loads the new
+// events from RocksDB into the tail and the others copy them from memory. A reader further
+// behind than the tail reads RocksDB as before.
+//
 // Retention: events older than the retained window may be deleted (issue: retention); a
 // cursor before FirstRetainedSequence() gets FAILED_PRECONDITION telling the client to
 // resync from a fresh snapshot.
@@ -17,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -32,8 +38,13 @@ namespace wijkwacht::storage {
 
 class ChangeFeed {
  public:
+  struct Options {
+    // Newest events kept in memory for caught-up readers (0: none, every Read hits RocksDB).
+    size_t tail_events = 4096;
+  };
   // `engine` is not owned and must outlive the feed.
-  explicit ChangeFeed(Engine* engine);
+  explicit ChangeFeed(Engine* engine) : ChangeFeed(engine, Options()) {}
+  ChangeFeed(Engine* engine, Options options);
   ChangeFeed(const ChangeFeed&) = delete;
   ChangeFeed& operator=(const ChangeFeed&) = delete;
 
@@ -59,8 +70,22 @@ class ChangeFeed {
 
  private:
   void OnCommit(uint64_t last_sequence);
+  // The durable events after `after` up to `last` from RocksDB, at most `max_events`.
+  absl::StatusOr<std::vector<internal::ChangeEvent>> ReadLog(uint64_t after, uint64_t last,
+                                                             size_t max_events) const;
+  // Serves Read from the tail when it covers `after`, first loading the events up to `last`
+  // into it. False when `after` lies before the tail (the caller reads RocksDB).
+  absl::StatusOr<bool> ReadTail(uint64_t after, uint64_t last, size_t max_events,
+                                std::vector<internal::ChangeEvent>* out) const;
 
   Engine* const engine_;
+  const Options options_;
+  // The tail holds every durable event with sequence in (tail_after_, tail_upto_], in order.
+  mutable std::mutex tail_mu_;
+  mutable std::mutex fill_mu_;  // one reader loads new events at a time
+  mutable std::deque<internal::ChangeEvent> tail_;
+  mutable uint64_t tail_after_ = 0;
+  mutable uint64_t tail_upto_ = 0;
   mutable std::mutex mu_;
   uint64_t retained_after_ = 0;
   WatchId next_id_ = 1;
@@ -77,5 +102,20 @@ class ChangeFeed {
 // `field` for anything EncodeCursor did not produce.
 [[nodiscard]] absl::StatusOr<uint64_t> DecodeCursor(absl::string_view cursor,
                                                     absl::string_view field);
+
+// Where a stream that renders one event as several messages stands: every event up to and
+// including `after` delivered, then the first `delivered` messages of the next event.
+struct StreamPosition {
+  uint64_t after = 0;
+  uint32_t delivered = 0;
+};
+// Cursor for "the first `delivered` (>= 1) messages of event `sequence` (>= 1) were sent"
+// ("c2." + base64url of both), so a client cut off between the messages of one event resumes
+// with the rest of it. The last message of an event carries EncodeCursor(sequence).
+[[nodiscard]] std::string EncodeCursorWithin(uint64_t sequence, uint32_t delivered);
+// The position of an EncodeCursor or EncodeCursorWithin cursor ("" is the start of the log).
+// Errors: INVALID_ARGUMENT naming `field` for anything else.
+[[nodiscard]] absl::StatusOr<StreamPosition> DecodeStreamCursor(absl::string_view cursor,
+                                                                absl::string_view field);
 
 }  // namespace wijkwacht::storage

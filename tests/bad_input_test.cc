@@ -447,6 +447,21 @@ class BadInputTest : public ::testing::Test {
   Outcome Raw(const std::string& method, const std::string& bytes, const std::string& token) {
     return FromStatus(RawUnaryCall(channel_, method, bytes, nullptr, token));
   }
+  // Opens the server stream `method` with `bytes` sent as-is as its request.
+  Outcome RawStream(const std::string& method, const std::string& bytes,
+                    const std::string& token) {
+    grpc::ClientContext context;
+    WithToken(context, token);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::internal::RpcMethod rpc(method.c_str(), grpc::internal::RpcMethod::SERVER_STREAMING,
+                                  channel_);
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer request(&slice, 1);
+    std::unique_ptr<grpc::ClientReader<grpc::ByteBuffer>> reader(
+        grpc::internal::ClientReaderFactory<grpc::ByteBuffer>::Create(channel_.get(), rpc,
+                                                                      &context, request));
+    return FromStatus(RefusedStream(context, std::move(reader)));
+  }
   template <typename Request, typename Response, typename Method>
   Outcome Call(Method method, const std::string& token, const Request& request) {
     grpc::ClientContext context;
@@ -1237,9 +1252,8 @@ std::vector<Row> BadInputTest::Catalogue() {
   }, Code::INVALID_ARGUMENT, "parent_code");
 
   // --------------------------------------------------------------- MapService.StreamAggregates
-  // Not in the table (a known bug, see the issue): the server streams (StreamAggregates,
-  // Subscribe, SubscribeAlerts, WatchQueue) are typed, so a request that does not parse
-  // (e.g. invalid UTF-8 in a cursor) is refused by gRPC itself with UNIMPLEMENTED and no field.
+  // The server streams parse their requests themselves (services/stream_call.h), so a request
+  // that does not parse (e.g. invalid UTF-8 in a cursor) names its field like a unary one.
   add("StreamAggregates: no selection", [&] {
     return StreamAggregates(v1::StreamAggregatesRequest());
   }, Code::INVALID_ARGUMENT, "selection");
@@ -1261,6 +1275,15 @@ std::vector<Row> BadInputTest::Catalogue() {
     r.set_resume_cursor(beyond);
     return StreamAggregates(r);
   }, Code::INVALID_ARGUMENT, "resume_cursor");
+  add("StreamAggregates: invalid UTF-8 in resume_cursor (wire)", [&] {
+    v1::StreamAggregatesRequest r;
+    *r.mutable_selection() = GoodSelection();
+    return RawStream("/wijkwacht.v1.MapService/StreamAggregates",
+                     r.SerializeAsString() + Len(2, "c1.\xff"), "");
+  }, Code::INVALID_ARGUMENT, "resume_cursor");
+  add("StreamAggregates: broken wire format", [&] {
+    return RawStream("/wijkwacht.v1.MapService/StreamAggregates", "\xff\xff\xff", "");
+  }, Code::INVALID_ARGUMENT, "");
 
   // --------------------------------------------------------------- MapService.ImportIndicators
   add("ImportIndicators: empty csv", [&] { return Import(""); }, Code::INVALID_ARGUMENT, "csv");
@@ -1362,6 +1385,12 @@ std::vector<Row> BadInputTest::Catalogue() {
       "cursor");
   add("Subscribe: cursor beyond the newest change", [&] { return Subscribe(beyond); },
       Code::INVALID_ARGUMENT, "cursor");
+  add("Subscribe: invalid UTF-8 in cursor (wire)", [&] {
+    return RawStream("/wijkwacht.v1.SyncService/Subscribe", Len(1, "c1.\xff"), resident_);
+  }, Code::INVALID_ARGUMENT, "cursor");
+  add("Subscribe: cursor with another wire type (wire)", [&] {
+    return RawStream("/wijkwacht.v1.SyncService/Subscribe", VarintField(1, 42), resident_);
+  }, Code::INVALID_ARGUMENT, "cursor");
 
   // ------------------------------------------------------------------ SyncService.AmendReport
   add("AmendReport: empty name", [&] { return Amend("", "", "nog een opmerking"); },
@@ -1513,6 +1542,18 @@ std::vector<Row> BadInputTest::Catalogue() {
   }, Code::INVALID_ARGUMENT, "resume_cursor");
   add("SubscribeAlerts: resume_cursor beyond the newest change", [&] {
     return SubscribeAlerts([&](S& r) { r.set_resume_cursor(beyond); });
+  }, Code::INVALID_ARGUMENT, "resume_cursor");
+  add("SubscribeAlerts: invalid UTF-8 in an area code (wire)", [&] {
+    v1::SubscribeAlertsRequest r;
+    r.mutable_geofence()->mutable_areas()->add_codes("PLACEHOLDER");
+    return RawStream("/wijkwacht.v1.AlertService/SubscribeAlerts",
+                     Spliced(r, "PLACEHOLDER", bad_utf8), shop_);
+  }, Code::INVALID_ARGUMENT, "geofence.areas.codes");
+  add("SubscribeAlerts: invalid UTF-8 in resume_cursor (wire)", [&] {
+    v1::SubscribeAlertsRequest r;
+    r.mutable_geofence()->mutable_areas()->add_codes("FA037501");
+    return RawStream("/wijkwacht.v1.AlertService/SubscribeAlerts",
+                     r.SerializeAsString() + Len(3, "c1.\xff"), shop_);
   }, Code::INVALID_ARGUMENT, "resume_cursor");
 
   // -------------------------------------------------- AlertService.AckAlert/ResolveAlert/Retract
@@ -1672,6 +1713,9 @@ std::vector<Row> BadInputTest::Catalogue() {
       Code::INVALID_ARGUMENT, "resume_cursor");
   add("WatchQueue: resume_cursor beyond the newest change", [&] { return WatchQueue(beyond); },
       Code::INVALID_ARGUMENT, "resume_cursor");
+  add("WatchQueue: invalid UTF-8 in resume_cursor (wire)", [&] {
+    return RawStream("/wijkwacht.v1.DispatchService/WatchQueue", Len(1, "c1.\xfe"), dispatcher_);
+  }, Code::INVALID_ARGUMENT, "resume_cursor");
 
   // ----------------------------------------------------------------------------- AuthService
   add("RegisterDevice: 33-byte platform", [&] {

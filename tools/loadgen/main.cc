@@ -47,13 +47,16 @@
 #include "tools/loadgen/report_gen.h"
 #include "wijkwacht/v1/auth.grpc.pb.h"
 #include "wijkwacht/v1/report.grpc.pb.h"
+#include "wijkwacht/v1/sync.grpc.pb.h"
 
 ABSL_FLAG(std::string, target, "localhost:50051", "wijkwachtd address (host:port, loopback)");
 ABSL_FLAG(int, in_flight, 128, "RPCs kept outstanding at all times (1-10000)");
 ABSL_FLAG(int, channels, 4, "separate channels, each its own TCP connection (1-64)");
 ABSL_FLAG(int, duration, 10, "measured seconds per phase (1-3600)");
 ABSL_FLAG(int, warmup, 2, "unmeasured seconds before each phase (0-600)");
-ABSL_FLAG(std::string, mode, "both", "health | submit | both");
+ABSL_FLAG(std::string, mode, "both",
+          "health | submit | push | both (health, submit) | all (health, submit, push)");
+ABSL_FLAG(int, batch, 100, "reports per SyncService.Push call in the push phase (1-100)");
 ABSL_FLAG(std::optional<uint64_t>, seed, std::nullopt,
           "seed for report contents (places, texts, categories, times); default random. "
           "Report ids are always fresh so a rerun never collides with stored reports");
@@ -76,7 +79,7 @@ constexpr char kServingResponse[] = "\x08\x01";
 // Pseudo status code for a Health/Check that answered OK but not SERVING.
 constexpr int kNotServing = -1;
 
-enum class Kind { kHealth, kSubmit };
+enum class Kind { kHealth, kSubmit, kPush };
 
 int64_t Nanos(SteadyClock::duration d) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
@@ -105,6 +108,12 @@ struct PhaseResult {
   std::map<std::string, uint64_t> errors_by_code;
   std::map<std::string, std::string> first_error_message;
   uint64_t issued_total = 0;  // including warmup and the drain after the window
+  // Push: items STORED per second in the window, items STORED over the whole run (fewer than
+  // calls x batch means items were REJECTED, e.g. shed under overload), the first rejection.
+  int batch = 1;
+  double reports_per_second = 0;
+  uint64_t reports_stored_total = 0;
+  std::string first_item_error;
 };
 
 uint64_t RandomU64() {
@@ -270,6 +279,7 @@ class Phase {
     absl::Duration rpc_timeout;
     uint64_t content_seed;
     uint64_t id_seed;
+    int batch = 1;  // reports per Push
   };
 
   // `tokens`: one per channel for SubmitReport, or empty (no authorization metadata).
@@ -280,13 +290,14 @@ class Phase {
     for (const auto& ch : channels) {
       generic_stubs_.push_back(std::make_unique<grpc::GenericStub>(ch));
       stubs_.push_back(v1::ReportService::NewStub(ch));
+      sync_stubs_.push_back(v1::SyncService::NewStub(ch));
     }
     grpc::Slice empty("", 0);
     health_request_ = grpc::ByteBuffer(&empty, 1);
     for (int i = 0; i < options_.in_flight; ++i) {
       auto slot = std::make_unique<Slot>();
       slot->channel = static_cast<size_t>(i) % channels.size();
-      if (options_.kind == Kind::kSubmit) {
+      if (options_.kind != Kind::kHealth) {
         slot->generator.emplace(corpus, options_.content_seed + static_cast<uint64_t>(i),
                                 options_.id_seed + static_cast<uint64_t>(i));
       }
@@ -317,10 +328,16 @@ class Phase {
     grpc::ByteBuffer health_response;
     v1::SubmitReportRequest submit_request;
     v1::Report submit_response;
+    v1::PushRequest push_request;
+    v1::PushResponse push_response;
     std::optional<ReportGenerator> generator;
     std::vector<Sample> samples;
     std::map<int, std::string> first_error;  // code -> message
     uint64_t issued = 0;
+    uint64_t reports_stored = 0;   // push: items STORED, whole run
+    std::vector<std::pair<int64_t, int>> stored_at;  // push: (end_ns, items STORED) per call
+    std::string first_item_error;  // push: the first item not STORED
+
   };
 
   void Issue(Slot& slot) {
@@ -333,7 +350,7 @@ class Phase {
       generic_stubs_[slot.channel]->UnaryCall(
           slot.context.get(), health_method_, grpc::StubOptions(), &health_request_,
           &slot.health_response, [this, &slot](grpc::Status s) { Done(slot, s); });
-    } else {
+    } else if (options_.kind == Kind::kSubmit) {
       slot.generator->Fill(absl::Now(), slot.submit_request.mutable_report());
       slot.submit_response.Clear();
       if (!tokens_.empty()) {
@@ -342,6 +359,21 @@ class Phase {
       slot.sent = SteadyClock::now();
       stubs_[slot.channel]->async()->SubmitReport(
           slot.context.get(), &slot.submit_request, &slot.submit_response,
+          [this, &slot](grpc::Status s) { Done(slot, s); });
+    } else {
+      // A phone's offline queue: `batch` fresh reports in one Push.
+      slot.push_request.clear_reports();
+      const absl::Time now = absl::Now();
+      for (int i = 0; i < options_.batch; ++i) {
+        slot.generator->Fill(now, slot.push_request.add_reports());
+      }
+      slot.push_response.Clear();
+      if (!tokens_.empty()) {
+        slot.context->AddMetadata("authorization", tokens_[slot.channel]->Header());
+      }
+      slot.sent = SteadyClock::now();
+      sync_stubs_[slot.channel]->async()->Push(
+          slot.context.get(), &slot.push_request, &slot.push_response,
           [this, &slot](grpc::Status s) { Done(slot, s); });
     }
   }
@@ -353,6 +385,18 @@ class Phase {
     int code = status.error_code();
     if (status.ok() && options_.kind == Kind::kHealth && !IsServing(slot.health_response)) {
       code = kNotServing;
+    }
+    if (status.ok() && options_.kind == Kind::kPush) {
+      int stored = 0;
+      for (const v1::PushResult& result : slot.push_response.results()) {
+        if (result.outcome() == v1::PushResult::STORED) {
+          ++stored;
+        } else if (slot.first_item_error.empty()) {
+          slot.first_item_error = result.error_message();
+        }
+      }
+      slot.reports_stored += stored;
+      slot.stored_at.emplace_back(Nanos(now - start_), stored);
     }
     if (code != grpc::StatusCode::OK && !slot.first_error.count(code)) {
       slot.first_error[code] = code == kNotServing ? "health status is not SERVING"
@@ -396,6 +440,11 @@ class Phase {
       for (const auto& [code, message] : slot->first_error) {
         r.first_error_message.try_emplace(CodeName(code), message);
       }
+      r.reports_stored_total += slot->reports_stored;
+      for (const auto& [end_ns, stored] : slot->stored_at) {
+        if (end_ns >= from && end_ns <= to) r.reports_per_second += stored / r.seconds;
+      }
+      if (r.first_item_error.empty()) r.first_item_error = slot->first_item_error;
     }
     r.qps = static_cast<double>(r.ok) / r.seconds;
     r.latency = Summarize(latencies);
@@ -406,6 +455,7 @@ class Phase {
   const std::vector<std::shared_ptr<ChannelToken>> tokens_;
   std::vector<std::unique_ptr<grpc::GenericStub>> generic_stubs_;
   std::vector<std::unique_ptr<v1::ReportService::Stub>> stubs_;
+  std::vector<std::unique_ptr<v1::SyncService::Stub>> sync_stubs_;
   grpc::ByteBuffer health_request_;
   // Outlives every call: the channel may keep a pointer to the method name (not a copy).
   const std::string health_method_ = kHealthMethod;
@@ -460,6 +510,13 @@ void PrintPhase(std::ostream& out, const PhaseResult& r) {
   out << absl::StrFormat("%-7s %s\n", r.name, r.method);
   out << absl::StrFormat("  window %.0fs: ok %d, errors %d, qps %.1f\n", r.seconds, r.ok,
                          r.errors, r.qps);
+  if (r.batch > 1) {
+    out << absl::StrFormat("  %d reports per call: %.1f reports stored/s; %d stored in all\n",
+                           r.batch, r.reports_per_second, r.reports_stored_total);
+    if (!r.first_item_error.empty()) {
+      out << "  items rejected (first: \"" << r.first_item_error << "\")\n";
+    }
+  }
   if (r.latency.count > 0) {
     out << "  latency ms: p50 " << Ms(r.latency.p50) << "  p90 " << Ms(r.latency.p90)
         << "  p99 " << Ms(r.latency.p99) << "  max " << Ms(r.latency.max) << "  mean "
@@ -500,13 +557,19 @@ nlohmann::json PhaseJson(const PhaseResult& r) {
                      {"mean", r.latency.mean / 1e6}};
   j["errors_by_code"] = r.errors_by_code;
   j["issued_total"] = r.issued_total;
+  if (r.batch > 1) {
+    j["batch"] = r.batch;
+    j["reports_per_second"] = r.reports_per_second;
+    j["reports_stored_total"] = r.reports_stored_total;
+  }
   return j;
 }
 
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Closed-loop load generator for a local wijkwachtd.\n"
-      "  wijkwacht_loadgen [--target=localhost:50051] [--mode=both|health|submit]\n"
+      "  wijkwacht_loadgen [--target=localhost:50051] [--mode=both|all|health|submit|push]\n"
+      "                    [--batch=100]\n"
       "                    [--in_flight=128] [--channels=4] [--warmup=2] [--duration=10]\n"
       "                    [--seed=N] [--json] [--token=JWT | --no_auth]\n"
       "SubmitReport stores real reports: point it at a throw-away --data_dir.\n"
@@ -523,6 +586,7 @@ int Main(int argc, char** argv) {
   const int duration = absl::GetFlag(FLAGS_duration);
   const int warmup = absl::GetFlag(FLAGS_warmup);
   const std::string mode = absl::GetFlag(FLAGS_mode);
+  const int batch = absl::GetFlag(FLAGS_batch);
   const absl::Duration rpc_timeout = absl::GetFlag(FLAGS_rpc_timeout);
   const bool json = absl::GetFlag(FLAGS_json);
   const std::string given_token = absl::GetFlag(FLAGS_token);
@@ -533,9 +597,11 @@ int Main(int argc, char** argv) {
   if (n_channels < 1 || n_channels > 64) bad = "--channels must be in [1, 64]";
   if (duration < 1 || duration > 3600) bad = "--duration must be in [1, 3600] seconds";
   if (warmup < 0 || warmup > 600) bad = "--warmup must be in [0, 600] seconds";
-  if (mode != "health" && mode != "submit" && mode != "both") {
-    bad = "--mode must be health, submit or both";
+  if (mode != "health" && mode != "submit" && mode != "push" && mode != "both" &&
+      mode != "all") {
+    bad = "--mode must be health, submit, push, both or all";
   }
+  if (batch < 1 || batch > 100) bad = "--batch must be in [1, 100]";
   if (rpc_timeout <= absl::ZeroDuration() || rpc_timeout > absl::Minutes(1)) {
     bad = "--rpc_timeout must be in (0, 1m]";
   }
@@ -547,7 +613,7 @@ int Main(int argc, char** argv) {
   // A given token cannot be renewed: it must outlive the whole run.
   const bool submits = mode != "health";
   if (submits && !given_token.empty() && bad.empty()) {
-    const int phases = mode == "both" ? 2 : 1;
+    const int phases = mode == "all" ? 3 : mode == "both" ? 2 : 1;
     const absl::Time end = absl::Now() + phases * (absl::Seconds(warmup + duration) + rpc_timeout);
     if (std::optional<absl::Time> exp = JwtExpiry(given_token); !exp) {
       std::cerr << "wijkwacht_loadgen: warning: --token has no readable exp claim; it is sent "
@@ -620,14 +686,17 @@ int Main(int argc, char** argv) {
                      .duration = absl::Seconds(duration),
                      .rpc_timeout = rpc_timeout,
                      .content_seed = seed,
-                     .id_seed = id_seed};
+                     .id_seed = id_seed + (kind == Kind::kPush ? (1ull << 40) : 0),
+                     .batch = kind == Kind::kPush ? batch : 1};
     PhaseResult r =
         Phase(o, channels, corpus,
-              kind == Kind::kSubmit ? tokens : std::vector<std::shared_ptr<ChannelToken>>())
+              kind != Kind::kHealth ? tokens : std::vector<std::shared_ptr<ChannelToken>>())
             .Run();
-    r.name = kind == Kind::kHealth ? "health" : "submit";
-    r.method = kind == Kind::kHealth ? "grpc.health.v1.Health/Check"
-                                     : "wijkwacht.v1.ReportService/SubmitReport";
+    r.name = kind == Kind::kHealth ? "health" : kind == Kind::kSubmit ? "submit" : "push";
+    r.method = kind == Kind::kHealth   ? "grpc.health.v1.Health/Check"
+               : kind == Kind::kSubmit ? "wijkwacht.v1.ReportService/SubmitReport"
+                                       : "wijkwacht.v1.SyncService/Push";
+    r.batch = o.batch;
     PrintPhase(text, r);
     return r;
   };
@@ -641,13 +710,15 @@ int Main(int argc, char** argv) {
   out["seed"] = seed;
   out["mode"] = mode;
   out["auth"] = auth_mode;  // "devices" | "token" | "none"
-  std::optional<PhaseResult> health, submit;
-  if (mode != "submit") health = run(Kind::kHealth);
-  if (mode != "health") submit = run(Kind::kSubmit);
+  std::optional<PhaseResult> health, submit, push;
+  if (mode == "health" || mode == "both" || mode == "all") health = run(Kind::kHealth);
+  if (mode == "submit" || mode == "both" || mode == "all") submit = run(Kind::kSubmit);
+  if (mode == "push" || mode == "all") push = run(Kind::kPush);
   if (refresher) out["token_refreshes"] = refresher->refreshed();
   refresher.reset();
   if (health) out["health"] = PhaseJson(*health);
   if (submit) out["submit"] = PhaseJson(*submit);
+  if (push) out["push"] = PhaseJson(*push);
   if (health && submit) {
     const double ratio = health->qps > 0 ? submit->qps / health->qps : 0;
     out["ratio_submit_health_qps"] = ratio;
@@ -655,8 +726,19 @@ int Main(int argc, char** argv) {
     const int decimals = ratio >= 0.01 || ratio == 0 ? 2 : 4;
     text << absl::StrFormat("ratio submit/health qps: %.*f\n", decimals, ratio);
   }
+  if (push && submit && submit->qps > 0) {
+    const double ratio = push->reports_per_second / submit->qps;
+    out["ratio_push_reports_submit_qps"] = ratio;
+    text << absl::StrFormat("ratio push reports/s / submit qps: %.2f\n", ratio);
+  }
+  if (push && health && health->qps > 0) {
+    const double ratio = push->reports_per_second / health->qps;
+    out["ratio_push_reports_health_qps"] = ratio;
+    text << absl::StrFormat("ratio push reports/s / health qps: %.2f\n", ratio);
+  }
   if (json) std::cout << out.dump() << std::endl;
-  const bool any_ok = (!health || health->ok > 0) && (!submit || submit->ok > 0);
+  const bool any_ok = (!health || health->ok > 0) && (!submit || submit->ok > 0) &&
+                      (!push || push->ok > 0);
   return any_ok ? 0 : 1;
 }
 
