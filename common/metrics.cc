@@ -22,12 +22,6 @@ std::string EscapeHelp(absl::string_view help) {
   return out;
 }
 
-// Labels with one more pair appended (histogram buckets' "le").
-Labels With(Labels labels, std::string name, std::string value) {
-  labels.emplace_back(std::move(name), std::move(value));
-  return labels;
-}
-
 // Output of one family at render time.
 struct FamilyText {
   std::string help;
@@ -68,7 +62,12 @@ std::string RenderLabels(const Labels& labels) {
   for (size_t i = 0; i < labels.size(); ++i) {
     if (i > 0) out += ',';
     absl::StrAppend(&out, labels[i].first, "=\"");
-    for (char c : labels[i].second) {
+    const std::string& value = labels[i].second;
+    if (value.find_first_of("\\\"\n") == std::string::npos) {
+      absl::StrAppend(&out, value, "\"");
+      continue;
+    }
+    for (char c : value) {
       if (c == '\\') {
         out += "\\\\";
       } else if (c == '"') {
@@ -145,6 +144,11 @@ Registry::Series* Registry::FindOrAdd(absl::string_view name, absl::string_view 
       case Type::kGauge: series->gauge = std::make_unique<metrics::Gauge>(); break;
       case Type::kHistogram:
         series->histogram = std::make_unique<metrics::Histogram>(*bounds);
+        for (size_t i = 0; i <= bounds->size(); ++i) {
+          Labels with_le = labels;
+          with_le.emplace_back("le", i < bounds->size() ? FormatValue((*bounds)[i]) : "+Inf");
+          series->bucket_labels.push_back(RenderLabels(with_le));
+        }
         break;
     }
     return series;
@@ -202,9 +206,7 @@ std::string Registry::Render() const {
           text.type = "histogram";
           Histogram::Snapshot s = series->histogram->Read();
           for (size_t i = 0; i < s.cumulative.size(); ++i) {
-            std::string le = i < s.bounds.size() ? FormatValue(s.bounds[i]) : "+Inf";
-            absl::StrAppend(&text.samples, name, "_bucket",
-                            RenderLabels(With(series->label_pairs, "le", le)), " ",
+            absl::StrAppend(&text.samples, name, "_bucket", series->bucket_labels[i], " ",
                             s.cumulative[i], "\n");
           }
           absl::StrAppend(&text.samples, name, "_sum", series->labels, " ", FormatValue(s.sum),

@@ -123,6 +123,7 @@ class Registry {
     std::unique_ptr<metrics::Counter> counter;
     std::unique_ptr<metrics::Gauge> gauge;
     std::unique_ptr<metrics::Histogram> histogram;
+    std::vector<std::string> bucket_labels;  // histograms: labels with each "le", rendered
   };
   struct Family {
     std::string help;

@@ -183,8 +183,10 @@ class ServerImpl final : public WijkwachtServer {
     // Everything else (RPCs not implemented yet) passes the gate, then gets UNIMPLEMENTED.
     builder.RegisterCallbackGenericService(self->unimplemented_.get());
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> counted;
-    counted.push_back(self->server_metrics_->NewInterceptorFactory());
-    builder.experimental().SetInterceptorCreators(std::move(counted));
+    if (options.rpc_metrics) {
+      counted.push_back(self->server_metrics_->NewInterceptorFactory());
+      builder.experimental().SetInterceptorCreators(std::move(counted));
+    }
     self->server_ = builder.BuildAndStart();
     if (self->server_ == nullptr || self->port_ == 0) {
       self->engine_->Shutdown();

@@ -56,6 +56,8 @@ struct ServerOptions {
   std::string http_listen;
   std::string http_assets_dir;
   std::string map_tile_url;
+  // Per-call counters and unary latency histograms on /metrics (a gRPC server interceptor).
+  bool rpc_metrics = true;
   // The gemeente whose wijken the half-year progress report covers.
   std::string report_gemeente_code = "GM0375";
   // Early warning test per area x theme (comparisons is set from the number of areas).

@@ -209,6 +209,9 @@ class HttpServerImpl final : public HttpServer {
     const int threads = options_.max_event_streams + 8;
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server_.set_payload_max_length(64 << 10);
+    // Headers and body go out in separate writes: without this the last segment of a large
+    // body (/metrics) waits for the client's delayed ACK.
+    server_.set_tcp_nodelay(true);
     server_.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
     Routes();
     if (!server_.set_mount_point("/", options_.assets_dir)) {

@@ -42,6 +42,8 @@ ABSL_FLAG(std::string, http_assets, WIJKWACHT_DEFAULT_WEB_SITE,
 ABSL_FLAG(std::string, map_tile_url, "",
           "tile URL template for the map page's background, e.g. "
           "https://tiles.example.org/{z}/{x}/{y}.png (empty = polygons on a plain background)");
+ABSL_FLAG(bool, rpc_metrics, true,
+          "count every gRPC call by method and status, with unary latency histograms, on /metrics");
 ABSL_FLAG(absl::Duration, max_report_age, absl::Hours(24 * 30),
           "oldest observed_time accepted, e.g. 720h");
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "largest request message accepted");
@@ -111,6 +113,7 @@ int main(int argc, char** argv) {
   options.http_listen = absl::GetFlag(FLAGS_http_listen);
   options.http_assets_dir = absl::GetFlag(FLAGS_http_assets);
   options.map_tile_url = absl::GetFlag(FLAGS_map_tile_url);
+  options.rpc_metrics = absl::GetFlag(FLAGS_rpc_metrics);
   options.dedup.radius_meters = absl::GetFlag(FLAGS_dedup_radius_meters);
   options.dedup.threshold = absl::GetFlag(FLAGS_dedup_threshold);
   if (absl::Status s = wijkwacht::dedup::ParseTimeWindows(absl::GetFlag(FLAGS_dedup_windows),
