@@ -27,3 +27,24 @@ if(WIJKWACHT_SANITIZE)
                       -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${WIJKWACHT_SANITIZE})
 endif()
+
+# Debian's Abseil headers change the node layout of absl::btree when they see AddressSanitizer
+# (ABSL_BTREE_ENABLE_GENERATIONS), but libs2 was built without it. Code of ours that works on
+# S2's shape-index btrees would then read S2's nodes with the other layout (and its template
+# instances would interpose on S2's), which hangs or corrupts memory. So the one library that
+# builds S2 shape indexes, wijkwacht_geo, is compiled so that Abseil sees no ASan: with gcc by
+# undefining __SANITIZE_ADDRESS__ (the code stays instrumented), with clang, where the feature
+# test cannot be hidden, without ASan (UBSan and fuzzer coverage stay).
+function(wijkwacht_keep_s2_abi)
+  if(NOT TARGET wijkwacht_geo)
+    return()
+  endif()
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(wijkwacht_geo PRIVATE -U__SANITIZE_ADDRESS__)
+  else()
+    target_compile_options(wijkwacht_geo PRIVATE -fno-sanitize=address)
+  endif()
+endfunction()
+if(WIJKWACHT_SANITIZE MATCHES "address")
+  cmake_language(DEFER DIRECTORY ${CMAKE_SOURCE_DIR} CALL wijkwacht_keep_s2_abi)
+endif()

@@ -18,6 +18,11 @@ fi
 if [ "${WIJKWACHT_WITH_TEST_TOOLS:-0}" = 1 ]; then
   WIJKWACHT_PACKAGES+=(chromium poppler-utils)
 fi
+# The fuzz build (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes. The
+# sanitizer build (scripts/sanitize.sh) uses gcc's runtimes, which build-essential brings.
+if [ "${WIJKWACHT_WITH_FUZZ:-0}" = 1 ]; then
+  WIJKWACHT_PACKAGES+=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${WIJKWACHT_PACKAGES[@]}"; do

@@ -64,51 +64,11 @@ std::vector<ApiMethod> AllApiMethods() {
   return methods;
 }
 
-// One empty message to a streaming RPC (any shape: on the wire every call is a stream),
-// then half-close, read until the stream ends (cancelling after the first message so that an
-// endless subscription does not run into the deadline), and return the final status.
-class StreamingCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
- public:
-  StreamingCall(grpc::GenericStub& stub, const std::string& method, const std::string& token) {
-    WithToken(context_, token);
-    context_.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
-    grpc::Slice empty("");
-    request_ = grpc::ByteBuffer(&empty, 1);
-    stub.PrepareBidiStreamingCall(&context_, method, grpc::StubOptions(), this);
-    StartWriteLast(&request_, grpc::WriteOptions());
-    StartRead(&response_);
-    StartCall();
-  }
-
-  void OnReadDone(bool ok) override {
-    if (ok) context_.TryCancel();  // admitted: a message came; the status says CANCELLED
-  }
-  void OnDone(const grpc::Status& status) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    status_ = status;
-    done_ = true;
-    cv_.notify_one();
-  }
-
-  grpc::Status Await() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return done_; });
-    return status_;
-  }
-
- private:
-  grpc::ClientContext context_;
-  grpc::ByteBuffer request_, response_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  grpc::Status status_;
-};
-
 grpc::Status CallStreaming(const std::shared_ptr<grpc::Channel>& channel,
                            const std::string& method, const std::string& token) {
   grpc::GenericStub stub(channel);
-  StreamingCall call(stub, method, token);
+  RawStreamingCall call(stub, method, "", token,
+                        std::chrono::duration_cast<std::chrono::milliseconds>(kCallDeadline), 1);
   return call.Await();
 }
 

@@ -2,6 +2,7 @@
 // RocksDB in a temporary folder, and realistic Beverwijk reports.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -102,6 +103,56 @@ inline grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
   }
   return result;
 }
+
+// Sends `request_bytes` to the streaming `method` (any shape: on the wire every call is a
+// stream), half-closes, reads up to `max_messages` messages (then cancels, so that an endless
+// subscription does not run into the deadline) and returns the final status.
+class RawStreamingCall final
+    : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  RawStreamingCall(grpc::GenericStub& stub, const std::string& method,
+                   const std::string& request_bytes, const std::string& token,
+                   std::chrono::milliseconds deadline, int max_messages)
+      : max_messages_(max_messages) {
+    WithToken(context_, token);
+    context_.set_deadline(std::chrono::system_clock::now() + deadline);
+    grpc::Slice slice(request_bytes);
+    request_ = grpc::ByteBuffer(&slice, 1);
+    stub.PrepareBidiStreamingCall(&context_, method, grpc::StubOptions(), this);
+    StartWriteLast(&request_, grpc::WriteOptions());
+    StartRead(&response_);
+    StartCall();
+  }
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    if (++reads_ < max_messages_) {
+      StartRead(&response_);
+    } else {
+      context_.TryCancel();  // enough read; the status says CANCELLED
+    }
+  }
+  void OnDone(const grpc::Status& status) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    status_ = status;
+    done_ = true;
+    cv_.notify_one();
+  }
+  grpc::Status Await() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return done_; });
+    return status_;
+  }
+
+ private:
+  const int max_messages_;
+  int reads_ = 0;
+  grpc::ClientContext context_;
+  grpc::ByteBuffer request_, response_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  grpc::Status status_;
+};
 
 inline std::string DataRoot() { return WIJKWACHT_DATA_DIR; }
 
