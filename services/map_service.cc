@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
+#include "s2/s2cell_id.h"
 #include "domain/indicators/indicator_csv.h"
 #include "services/early_warning_monitor.h"
 #include "services/log_stream.h"
@@ -145,9 +146,10 @@ absl::StatusOr<AggregateQuery> MapServiceImpl::ParseSelection(
       v.push_back({absl::StrCat("selection.themes[", i, "]"), "is not a theme"});
     }
   }
-  if (sel.s2_cell_level() != 0) {
+  if (sel.s2_cell_level() < 0 || sel.s2_cell_level() > storage::kHeatmapCellLevel) {
     v.push_back({"selection.s2_cell_level",
-                 "heatmap cells are not served by this version; use 0 (area counts only)"});
+                 absl::StrCat("must be 0 (area totals) or an S2 level from 1 to ",
+                              storage::kHeatmapCellLevel)});
   }
   std::optional<absl::Time> start = OptionalTime(sel.has_start_time(), sel.start_time(),
                                                  "selection.start_time", &v);
@@ -190,28 +192,47 @@ absl::StatusOr<AggregateQuery> MapServiceImpl::ParseSelection(
   }
   q.period = sel.period();
   q.k = caller.IsStaff() ? 0 : parts_.suppression_k;
+  q.cell_level = caller.IsStaff() ? sel.s2_cell_level()
+                                  : std::min(sel.s2_cell_level(), parts_.public_max_cell_level);
   return q;
 }
 
 absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* only,
                                        google::protobuf::RepeatedPtrField<v1::AggregateCell>* out)
     const {
-  // (area, theme, period start) -> counts, ordered for a stable response.
+  // (area, theme, period start, cell) -> counts, ordered for a stable response.
   std::map<CellKey, storage::DayCounts> sums;
+  auto add = [&](const std::string& area, int theme, absl::CivilDay day, uint64_t cell,
+                 const storage::DayCounts& c) {
+    const CellKey key{area, theme, PeriodStart(day, q.period), cell};
+    if (only != nullptr && !only->contains(key)) return;
+    storage::DayCounts& sum = sums[key];
+    sum.incidents += c.incidents;
+    sum.reports += c.reports;
+  };
   auto add_range = [&](const std::string& area, int theme, absl::CivilDay first,
                        absl::CivilDay end) {
-    return parts_.aggregates->ForEachDay(
-        area, theme, first, end, [&](absl::CivilDay day, const storage::DayCounts& c) {
-          storage::DayCounts& sum = sums[{area, theme, PeriodStart(day, q.period)}];
-          sum.incidents += c.incidents;
-          sum.reports += c.reports;
+    if (q.cell_level == 0) {
+      return parts_.aggregates->ForEachDay(
+          area, theme, first, end,
+          [&](absl::CivilDay day, const storage::DayCounts& c) { add(area, theme, day, 0, c); });
+    }
+    return parts_.aggregates->ForEachCellDay(
+        area, theme, first, end,
+        [&](absl::CivilDay day, uint64_t heatmap_cell, const storage::DayCounts& c) {
+          add(area, theme, day, storage::S2CellParent(heatmap_cell, q.cell_level), c);
         });
   };
   if (only != nullptr) {
+    // Each changed (area, theme, period) once, however many of its cells changed.
+    absl::btree_set<std::tuple<std::string, int, absl::CivilDay>> periods;
     for (const CellKey& cell : *only) {
-      const absl::CivilDay first = std::max(std::get<2>(cell), q.first_day);
-      const absl::CivilDay end = std::min(PeriodEnd(std::get<2>(cell), q.period), q.end_day);
-      WW_RETURN_IF_ERROR(add_range(std::get<0>(cell), std::get<1>(cell), first, end));
+      periods.insert({std::get<0>(cell), std::get<1>(cell), std::get<2>(cell)});
+    }
+    for (const auto& [area, theme, start] : periods) {
+      const absl::CivilDay first = std::max(start, q.first_day);
+      const absl::CivilDay end = std::min(PeriodEnd(start, q.period), q.end_day);
+      WW_RETURN_IF_ERROR(add_range(area, theme, first, end));
     }
   } else {
     for (const std::string& area : q.areas) {
@@ -220,19 +241,21 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
         if (sums.size() > kMaxCells) {
           return InvalidFieldError("selection",
                                    "selects too many cells; narrow the areas, themes or time "
-                                   "range, or use a coarser period");
+                                   "range, or use a coarser period or cell level");
         }
       }
     }
   }
   for (const auto& [key, counts] : sums) {
-    if (counts.reports <= 0) continue;
+    if (counts.reports <= 0 && counts.incidents <= 0) continue;
     v1::AggregateCell& cell = *out->Add();
     cell.set_area_code(std::get<0>(key));
     cell.set_theme(static_cast<v1::Theme>(std::get<1>(key)));
     *cell.mutable_period_start() = TimeUtil::NanosecondsToTimestamp(
         absl::ToUnixNanos(absl::FromCivil(std::get<2>(key), storage::MapTimeZone())));
-    if (counts.reports < q.k) {
+    if (std::get<3>(key) != 0) cell.set_s2_cell(S2CellId(std::get<3>(key)).ToToken());
+    const auto below_k = [&](int64_t count) { return count > 0 && count < q.k; };
+    if (below_k(counts.reports) || below_k(counts.incidents)) {
       cell.set_suppressed(true);
     } else {
       cell.set_incident_count(counts.incidents);
@@ -403,17 +426,37 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* MapServiceImpl::StreamAggregates(
           }
           return absl::OkStatus();
         }
+        // An incident count moved between themes, or went: re-read every selected theme there.
+        auto count_moved = [&](const internal::MapCountMoved& where) {
+          const absl::CivilDay day = storage::CountDay(where);
+          if (where.area_codes().empty() || day < q->first_day || day >= q->end_day) return;
+          const uint64_t cell =
+              q->cell_level == 0 ? 0 : storage::S2CellParent(where.heatmap_cell(), q->cell_level);
+          for (const std::string& code : where.area_codes()) {
+            if (!area_set->contains(code)) continue;
+            for (int theme : q->themes) {
+              dirty->insert({code, theme, PeriodStart(day, q->period), cell});
+            }
+          }
+        };
+        if (event.has_incident_changed()) {
+          count_moved(event.incident_changed().count_moved());
+          return absl::OkStatus();
+        }
         if (!event.has_report_created()) return absl::OkStatus();
         const internal::ReportCreated& created = event.report_created();
+        if (created.has_incident_count_moved()) count_moved(created.incident_count_moved());
         if (std::find(q->themes.begin(), q->themes.end(), created.theme()) == q->themes.end()) {
           return absl::OkStatus();
         }
         const absl::CivilDay day = storage::MapDay(absl::FromUnixSeconds(
             created.observed_time().seconds()) + absl::Nanoseconds(created.observed_time().nanos()));
         if (day < q->first_day || day >= q->end_day) return absl::OkStatus();
+        const uint64_t cell =
+            q->cell_level == 0 ? 0 : storage::S2CellParent(created.s2_cell_id(), q->cell_level);
         for (const std::string& code : created.area_codes()) {
           if (area_set->contains(code)) {
-            dirty->insert({code, created.theme(), PeriodStart(day, q->period)});
+            dirty->insert({code, created.theme(), PeriodStart(day, q->period), cell});
           }
         }
         return absl::OkStatus();

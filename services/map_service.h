@@ -4,9 +4,14 @@
 // GetAggregates reads the day counters kept by storage/AggregateStore (never reports) and
 // sums them into the requested periods (civil days, ISO weeks starting Monday, months, half
 // years, all in Europe/Amsterdam). Privacy: callers without a staff role (ANALYST,
-// DISPATCHER, ADMIN), including anonymous ones, get every cell whose report count lies in
-// [1, k) withheld (counts 0, suppressed = true); staff see exact counts. Only cells with at
-// least one report are returned.
+// DISPATCHER, ADMIN), including anonymous ones, get every cell with a count (reports or
+// incidents) in [1, k) withheld (counts 0, suppressed = true); staff see exact counts. Only
+// cells with at least one report or incident are returned.
+//
+// Heatmap: with selection.s2_cell_level in [1, storage::kHeatmapCellLevel] every cell is
+// also split per S2 cell of that level (AggregateCell.s2_cell holds its token), summed from
+// the per-area heatmap counters. Non-staff callers get at most `public_max_cell_level`
+// (finer requests are answered at that level); suppression applies per cell.
 //
 // StreamAggregates: first a snapshot (unless resuming), then coalesced updates (at most one
 // per `stream_min_interval`) holding the changed cells with their new absolute values; every
@@ -24,8 +29,6 @@
 //
 // Early warnings (services/early_warning_monitor.h) are listed by ListEarlyWarnings and sent
 // on the aggregate stream when they concern the selected areas and themes.
-//
-// Not served yet: heatmap cells (GetAggregates refuses s2_cell_level > 0).
 //
 // Thread safety: one instance serves all calls concurrently.
 #pragma once
@@ -64,9 +67,10 @@ struct AggregateQuery {
   absl::CivilDay end_day;  // exclusive
   v1::AggregationPeriod period = v1::DAY;
   int k = 0;  // counts below this are withheld (0 = exact)
+  int cell_level = 0;  // S2 level of heatmap cells; 0 = area totals
 };
-// (area code, theme, period start).
-using CellKey = std::tuple<std::string, int, absl::CivilDay>;
+// (area code, theme, period start, S2 cell id at the query's cell level or 0).
+using CellKey = std::tuple<std::string, int, absl::CivilDay, uint64_t>;
 using CellSet = absl::btree_set<CellKey>;
 
 class MapServiceImpl final : public RawMapService {
@@ -86,6 +90,8 @@ class MapServiceImpl final : public RawMapService {
     const storage::Engine* engine = nullptr;  // early warnings are read from it
     // The gemeente whose wijken the progress report covers.
     std::string report_gemeente_code = "GM0375";
+    // Finest heatmap cell level served to non-staff callers (finer requests are coarsened).
+    int public_max_cell_level = 14;
   };
   explicit MapServiceImpl(Parts parts) : parts_(parts) {}
 

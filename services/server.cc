@@ -61,6 +61,11 @@ class ServerImpl final : public WijkwachtServer {
     self->engine_ = *std::move(engine);
     // Before any write: every stream reads the change log through it.
     self->feed_ = std::make_unique<storage::ChangeFeed>(self->engine_.get());
+    if (options.map_public_max_cell_level < 0 ||
+        options.map_public_max_cell_level > storage::kHeatmapCellLevel) {
+      return InvalidFieldError("map_public_max_cell_level",
+                               absl::StrCat("must be in [0, ", storage::kHeatmapCellLevel, "]"));
+    }
     if (options.map_suppression_k < 1) {
       self->engine_->Shutdown();
       return InvalidFieldError("map_suppression_k", "must be at least 1");
@@ -110,7 +115,8 @@ class ServerImpl final : public WijkwachtServer {
                               self->indicators_.get(), self->workers_.get(),
                               self->gate_.get(), options.map_suppression_k, self->feed_.get(),
                               options.map_stream_min_interval, options.clock,
-                              self->engine_.get(), options.report_gemeente_code});
+                              self->engine_.get(), options.report_gemeente_code,
+                              options.map_public_max_cell_level});
     EarlyWarningMonitor::Parts monitor_parts{self->engine_.get(), self->feed_.get(),
                                              self->aggregates_.get(), self->workers_.get(),
                                              options.early_warning};

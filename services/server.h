@@ -48,6 +48,9 @@ struct ServerOptions {
   dedup::DedupOptions dedup;
   // MapService: counts below this are withheld from callers without a staff role.
   int map_suppression_k = 5;
+  // MapService: the finest heatmap cell level (S2) served to callers without a staff role
+  // (14: cells of about 600 m; 0: no heatmap cells for them).
+  int map_public_max_cell_level = 14;
   // StreamAggregates sends at most one update per this interval to a subscriber.
   std::chrono::milliseconds map_stream_min_interval{1000};
   // The HTTP side (web/http_server.h): the map page, /metrics and /healthz on their own port,

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "storage/keys.h"
+#include "storage/report_store.h"
 
 namespace wijkwacht::storage {
 namespace {
@@ -32,6 +33,45 @@ std::string AggregateKey(absl::string_view area_code, int theme, absl::CivilDay 
   return key;
 }
 
+// Heatmap counters sit under their own prefix (the theme byte with the high bit set), so the
+// per-area totals stay one contiguous range per area and theme.
+constexpr int kCellThemeFlag = 0x80;
+
+std::string CellPrefix(absl::string_view area_code, int theme) {
+  return AggregatePrefix(area_code, theme | kCellThemeFlag);
+}
+
+std::string CellKey(absl::string_view area_code, int theme, absl::CivilDay day,
+                    uint64_t heatmap_cell) {
+  std::string key = CellPrefix(area_code, theme);
+  AppendBigEndian32(&key, DayNumber(day));
+  AppendBigEndian64(&key, heatmap_cell);
+  return key;
+}
+
+uint32_t ReadBigEndian(absl::string_view bytes) {
+  uint32_t n = 0;
+  for (char c : bytes) n = (n << 8) | static_cast<uint8_t>(c);
+  return n;
+}
+
+void AddCounts(WriteContext& ctx, const google::protobuf::RepeatedPtrField<std::string>& codes,
+               int theme, absl::CivilDay day, uint64_t heatmap_cell, int64_t incidents,
+               int64_t reports) {
+  for (const std::string& code : codes) {
+    ctx.AddToCounters(ColumnFamily::kAggregates, AggregateKey(code, theme, day), incidents,
+                      reports);
+    ctx.AddToCounters(ColumnFamily::kAggregates, CellKey(code, theme, day, heatmap_cell),
+                      incidents, reports);
+  }
+}
+
+void StageIncidentDelta(WriteContext& ctx, const internal::StoredIncident& stored, int theme,
+                        int64_t delta) {
+  const internal::IncidentCounted& at = stored.counted_at();
+  AddCounts(ctx, stored.area_codes(), theme, kEpochDay + at.day(), at.heatmap_cell(), delta, 0);
+}
+
 }  // namespace
 
 const absl::TimeZone& MapTimeZone() {
@@ -46,13 +86,57 @@ const absl::TimeZone& MapTimeZone() {
 absl::CivilDay MapDay(absl::Time t) { return absl::ToCivilDay(t, MapTimeZone()); }
 
 void StageReportCounts(WriteContext& ctx, const std::vector<std::string>& area_codes, int theme,
-                       absl::Time observed, bool incident_opened) {
+                       absl::Time observed, uint64_t leaf_cell, bool incident_opened) {
   const absl::CivilDay day = MapDay(observed);
+  const uint64_t heatmap_cell = S2CellParent(leaf_cell, kHeatmapCellLevel);
   for (const std::string& code : area_codes) {
     ctx.AddToCounters(ColumnFamily::kAggregates, AggregateKey(code, theme, day),
                       incident_opened ? 1 : 0, 1);
+    ctx.AddToCounters(ColumnFamily::kAggregates, CellKey(code, theme, day, heatmap_cell),
+                      incident_opened ? 1 : 0, 1);
   }
 }
+
+void MarkIncidentCounted(internal::StoredIncident& stored, absl::Time observed,
+                         uint64_t leaf_cell) {
+  internal::IncidentCounted& at = *stored.mutable_counted_at();
+  at.set_theme(stored.incident().theme());
+  at.set_day(static_cast<int32_t>(DayNumber(MapDay(observed))));
+  at.set_heatmap_cell(S2CellParent(leaf_cell, kHeatmapCellLevel));
+}
+
+void CountIncident(WriteContext& ctx, internal::StoredIncident& stored, absl::Time observed,
+                   uint64_t leaf_cell) {
+  MarkIncidentCounted(stored, observed, leaf_cell);
+  StageIncidentDelta(ctx, stored, stored.counted_at().theme(), 1);
+}
+
+void UncountIncident(WriteContext& ctx, internal::StoredIncident& stored) {
+  if (!stored.has_counted_at()) return;
+  StageIncidentDelta(ctx, stored, stored.counted_at().theme(), -1);
+  stored.clear_counted_at();
+}
+
+bool RecountIncident(WriteContext& ctx, internal::StoredIncident& stored) {
+  if (!stored.has_counted_at()) return false;
+  const int theme = stored.incident().theme();
+  if (stored.counted_at().theme() == theme) return false;
+  StageIncidentDelta(ctx, stored, stored.counted_at().theme(), -1);
+  StageIncidentDelta(ctx, stored, theme, 1);
+  stored.mutable_counted_at()->set_theme(theme);
+  return true;
+}
+
+internal::MapCountMoved CountLocation(const internal::StoredIncident& stored) {
+  internal::MapCountMoved where;
+  if (!stored.has_counted_at()) return where;
+  *where.mutable_area_codes() = stored.area_codes();
+  where.set_day(stored.counted_at().day());
+  where.set_heatmap_cell(stored.counted_at().heatmap_cell());
+  return where;
+}
+
+absl::CivilDay CountDay(const internal::MapCountMoved& where) { return kEpochDay + where.day(); }
 
 absl::Status AggregateStore::ForEachDay(absl::string_view area_code, int theme,
                                         absl::CivilDay first, absl::CivilDay end,
@@ -69,6 +153,25 @@ absl::Status AggregateStore::ForEachDay(absl::string_view area_code, int theme,
                          if (n >= end_number) return false;
                          const CounterPair c = DecodeCounters(value);
                          visit(kEpochDay + n, DayCounts{c.first, c.second});
+                         return true;
+                       });
+}
+
+absl::Status AggregateStore::ForEachCellDay(absl::string_view area_code, int theme,
+                                            absl::CivilDay first, absl::CivilDay end,
+                                            const CellDayVisitor& visit) const {
+  const std::string prefix = CellPrefix(area_code, theme);
+  std::string start = prefix;
+  AppendBigEndian32(&start, DayNumber(first));
+  const uint32_t end_number = DayNumber(end);
+  return engine_->Scan(ColumnFamily::kAggregates, start, prefix,
+                       [&](absl::string_view key, absl::string_view value) {
+                         if (key.size() != prefix.size() + 12) return true;
+                         const uint32_t n = ReadBigEndian(key.substr(prefix.size(), 4));
+                         if (n >= end_number) return false;
+                         const CounterPair c = DecodeCounters(value);
+                         visit(kEpochDay + n, ReadBigEndian64(key.substr(prefix.size() + 4)).value_or(0),
+                               DayCounts{c.first, c.second});
                          return true;
                        });
 }
@@ -101,10 +204,11 @@ absl::StatusOr<std::vector<std::string>> VerifyAggregates(const Engine& engine,
         const absl::Time observed =
             absl::FromUnixSeconds(created.observed_time().seconds()) +
             absl::Nanoseconds(created.observed_time().nanos());
+        const absl::CivilDay day = MapDay(observed);
+        const uint64_t cell = S2CellParent(created.s2_cell_id(), kHeatmapCellLevel);
         for (const std::string& code : created.area_codes()) {
-          CounterPair& c = expected[AggregateKey(code, created.theme(), MapDay(observed))];
-          c.first += created.incident_opened() ? 1 : 0;
-          c.second += 1;
+          expected[AggregateKey(code, created.theme(), day)].second += 1;
+          expected[CellKey(code, created.theme(), day, cell)].second += 1;
         }
         return true;
       });
@@ -112,16 +216,47 @@ absl::StatusOr<std::vector<std::string>> VerifyAggregates(const Engine& engine,
   WW_RETURN_IF_ERROR(inner);
 
   std::vector<std::string> differences;
+  // Incidents: each one that still counts, where its record says, under its current theme.
+  scanned = engine.Scan(
+      ColumnFamily::kIncidents, "", "", [&](absl::string_view id, absl::string_view value) {
+        internal::StoredIncident stored;
+        if (!stored.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          inner = absl::DataLossError(absl::StrCat("stored incident ", id, " does not parse"));
+          return false;
+        }
+        if (!stored.has_counted_at()) {
+          if (stored.merged_into().empty()) {
+            differences.push_back(absl::StrCat("incident ", id, " records no counter"));
+          }
+          return differences.size() < max_differences;
+        }
+        const internal::IncidentCounted& at = stored.counted_at();
+        if (at.theme() != stored.incident().theme()) {
+          differences.push_back(absl::StrCat("incident ", id, " is counted under theme ",
+                                             at.theme(), " but has theme ",
+                                             stored.incident().theme()));
+        }
+        const absl::CivilDay day = kEpochDay + at.day();
+        for (const std::string& code : stored.area_codes()) {
+          expected[AggregateKey(code, at.theme(), day)].first += 1;
+          expected[CellKey(code, at.theme(), day, at.heatmap_cell())].first += 1;
+        }
+        return differences.size() < max_differences;
+      });
+  WW_RETURN_IF_ERROR(scanned);
+  WW_RETURN_IF_ERROR(inner);
+
   auto describe = [](absl::string_view key, CounterPair stored, CounterPair recomputed) {
     const size_t nul = key.find('\0');
     const std::string area(key.substr(0, nul));
-    const int theme = nul + 1 < key.size() ? static_cast<uint8_t>(key[nul + 1]) : 0;
-    uint32_t n = 0;
-    for (size_t i = nul + 2; i < key.size(); ++i) n = (n << 8) | static_cast<uint8_t>(key[i]);
-    const absl::CivilDay day = kEpochDay + n;
-    return absl::StrCat(area, " theme ", theme, " ", absl::FormatCivilTime(day), ": stored ",
-                        stored.first, "/", stored.second, ", recomputed ", recomputed.first, "/",
-                        recomputed.second, " (incidents/reports)");
+    const int theme_byte = nul + 1 < key.size() ? static_cast<uint8_t>(key[nul + 1]) : 0;
+    const absl::string_view rest = nul + 2 <= key.size() ? key.substr(nul + 2) : "";
+    const absl::CivilDay day = kEpochDay + ReadBigEndian(rest.substr(0, 4));
+    std::string where = absl::StrCat(area, " theme ", theme_byte & ~kCellThemeFlag, " ",
+                                     absl::FormatCivilTime(day));
+    if (rest.size() > 4) absl::StrAppend(&where, " cell ", ReadBigEndian64(rest.substr(4)).value_or(0));
+    return absl::StrCat(where, ": stored ", stored.first, "/", stored.second, ", recomputed ",
+                        recomputed.first, "/", recomputed.second, " (incidents/reports)");
   };
   auto it = expected.begin();
   absl::Status compared = engine.Scan(

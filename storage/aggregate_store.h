@@ -6,7 +6,8 @@
 // never leave report and counts disagreeing, and no query ever scans reports. A report adds
 // one report to every area it lies in; a report that opened an incident also adds one
 // incident there (an incident is counted where and when its first report was observed).
-// Coarser periods (week, month, half year) are sums of days at query time.
+// Coarser periods (week, month, half year) are sums of days at query time. Besides the per-area
+// totals each area keeps counts per heatmap cell (kHeatmapCellLevel) for heatmaps.
 //
 // Thread safety: all methods may be called concurrently; StageReportCounts runs inside a
 // WriteFn. Errors: UNAVAILABLE / DATA_LOSS from the engine.
@@ -36,9 +37,36 @@ struct DayCounts {
   int64_t reports = 0;
 };
 
-// Inside a report's WriteFn.
+// Heatmap counters are kept per S2 cell of this level (about 150 m across); coarser levels
+// are sums of their descendants at query time.
+inline constexpr int kHeatmapCellLevel = 16;
+
+// Inside a report's WriteFn: one report (and one incident when it opened one) in every area
+// it lies in, per area and per heatmap cell of `leaf_cell` (the report location's S2 cell).
 void StageReportCounts(WriteContext& ctx, const std::vector<std::string>& area_codes, int theme,
-                       absl::Time observed, bool incident_opened);
+                       absl::Time observed, uint64_t leaf_cell, bool incident_opened);
+
+// Where an incident is counted: the areas, day and heatmap cell of the report that opened it,
+// under the incident's current theme. Dispatch actions keep the incident counters right:
+// inside their WriteFn, before the incident record is written,
+//   CountIncident    counts a new incident (SplitReport) and records where in `stored`;
+//   UncountIncident  removes an incident that stops existing (absorbed by MergeIncidents);
+//   RecountIncident  moves the count to the incident's current theme when that changed
+//                    (ReclassifyIncident, or a join/merge/split that changed the majority).
+// Incidents written before counters were recorded (no counted_at) are left alone.
+void CountIncident(WriteContext& ctx, internal::StoredIncident& stored, absl::Time observed,
+                   uint64_t leaf_cell);
+void UncountIncident(WriteContext& ctx, internal::StoredIncident& stored);
+// Returns true when it moved the count.
+bool RecountIncident(WriteContext& ctx, internal::StoredIncident& stored);
+// Where `stored` is counted (empty when it is not): for the change-log event, so live map
+// streams re-read those counts.
+[[nodiscard]] internal::MapCountMoved CountLocation(const internal::StoredIncident& stored);
+// Its day as a civil day.
+[[nodiscard]] absl::CivilDay CountDay(const internal::MapCountMoved& where);
+// Records where a just-opened incident was counted by StageReportCounts (no counter change).
+void MarkIncidentCounted(internal::StoredIncident& stored, absl::Time observed,
+                         uint64_t leaf_cell);
 
 class AggregateStore {
  public:
@@ -51,13 +79,22 @@ class AggregateStore {
                                         absl::CivilDay first, absl::CivilDay end,
                                         const DayVisitor& visit) const;
 
+  using CellDayVisitor =
+      std::function<void(absl::CivilDay day, uint64_t heatmap_cell, const DayCounts& counts)>;
+  // The same per kHeatmapCellLevel S2 cell: every (day, cell) in [first, end) with counts,
+  // days in order.
+  [[nodiscard]] absl::Status ForEachCellDay(absl::string_view area_code, int theme,
+                                            absl::CivilDay first, absl::CivilDay end,
+                                            const CellDayVisitor& visit) const;
+
  private:
   const Engine* const engine_;
 };
 
-// Recomputes every counter from the stored reports (each report's ReportCreated change-log
-// entry says where, when, in which theme, and whether it opened an incident) and compares
-// them with the aggregates column family. Returns one line per difference ("area theme day:
+// Recomputes every counter from the stored data — reports from each report's ReportCreated
+// change-log entry (where, when, which theme and cell), incidents from the incident records
+// (where they are counted, under their current theme) — and compares them with the
+// aggregates column family. Returns one line per difference ("area theme day:
 // stored i/r, recomputed i/r"), at most `max_differences`; empty = consistent. Reads a
 // quiescent store (stop the server, or accept differences from writes in flight).
 [[nodiscard]] absl::StatusOr<std::vector<std::string>> VerifyAggregates(

@@ -12,9 +12,10 @@
 #include "common/status.h"
 #include "domain/catalog/theme.h"
 #include "google/protobuf/util/time_util.h"
+#include "storage/aggregate_store.h"
 #include "storage/keys.h"
-
 #include "storage/retention.h"
+
 namespace wijkwacht::storage {
 namespace {
 
@@ -95,6 +96,7 @@ void Touch(internal::StoredIncident& stored, absl::Time now) {
 // Writes the record and keeps both incident indexes in step with it.
 void PutIncident(WriteContext& ctx, absl::string_view id, int old_status,
                  internal::StoredIncident& stored) {
+  RecountIncident(ctx, stored);  // the map counts it under its current theme
   SyncCellIndex(ctx, id, stored);
   StageStatusIndex(ctx, id, old_status, stored);
   ctx.Put(ColumnFamily::kIncidents, id, stored.SerializeAsString());
@@ -241,6 +243,9 @@ internal::IncidentChanged& NewChange(internal::ChangeEvent& event,
   c.set_status(stored.incident().status());
   c.set_version(stored.incident().version());
   c.set_actor(ActorOf(actor));
+  if (action == "MergeIncidents" || action == "SplitReport" || action == "ReclassifyIncident") {
+    *c.mutable_count_moved() = CountLocation(stored);  // its theme or membership changed
+  }
   return c;
 }
 
@@ -566,6 +571,8 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Merge(
           other.mutable_incident()->set_status(v1::INCIDENT_CLOSED);
           *other.mutable_close_time() = ToTimestamp(ctx.Now());
           other.set_merged_into(id);
+          const internal::MapCountMoved was_counted = CountLocation(other);
+          UncountIncident(ctx, other);  // its reports now count towards the survivor
           other.set_report_count(0);
           other.set_latitude_sum(0);
           other.set_longitude_sum(0);
@@ -577,6 +584,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Merge(
           internal::ChangeEvent& event = events.emplace_back();
           internal::IncidentChanged& change = NewChange(event, other, "MergeIncidents", actor);
           change.set_merged_into(survivor_name);
+          *change.mutable_count_moved() = was_counted;
           for (const Member& m : members) change.add_report_ids(m.report_id);
           change.set_report_status(report_status);
         }
@@ -652,12 +660,24 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Split(absl::string_view 
         incident.set_category(r.category());
         *incident.mutable_area() = r.area();
         *incident.mutable_create_time() = ToTimestamp(ctx.Now());
-        for (const std::string& code : AreaCodesOf(r.area())) fresh.add_area_codes(code);
+        // Counted on the map like an incident the report had opened itself.
+        WW_ASSIGN_OR_RETURN(std::optional<std::string> created_bytes,
+                            ctx.Get(ColumnFamily::kChangeLog, SequenceKey(report.create_sequence())));
+        internal::ChangeEvent created;
+        if (!created_bytes || !created.ParseFromString(*created_bytes) ||
+            !created.has_report_created()) {
+          return absl::DataLossError(
+              absl::StrCat("reports/", report_id, " has no ReportCreated change-log entry"));
+        }
+        for (const std::string& code : created.report_created().area_codes()) {
+          fresh.add_area_codes(code);
+        }
         *fresh.mutable_text_vector() = old.text_vector();
         ctx.Put(ColumnFamily::kIncidentMembers, IncidentMemberKey(new_id, observed, report_id), "");
         WW_RETURN_IF_ERROR(Recompute(ctx, new_id, fresh));
         incident.set_version(1);
         *incident.mutable_update_time() = incident.create_time();
+        CountIncident(ctx, fresh, observed, created.report_created().s2_cell_id());
         PutIncident(ctx, new_id, 0, fresh);
         const std::string new_name = incident.name();
         WW_RETURN_IF_ERROR(UpdateReports(ctx, {Member{member_key, observed, report_id}},

@@ -1,13 +1,16 @@
 #include "storage/incident_store.h"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 #include "domain/dispatch/workflow.h"
+#include "storage/aggregate_store.h"
 #include "storage/keys.h"
 
 namespace wijkwacht::storage {
@@ -29,32 +32,50 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
 }
 
-dedup::IncidentFeatures FeaturesOf(absl::string_view id, const internal::IncidentCandidate& c) {
+dedup::IncidentFeatures FeaturesOf(absl::string_view id, const internal::StoredIncident& stored) {
+  const v1::Incident& incident = stored.incident();
   dedup::IncidentFeatures f;
   f.id = std::string(id);
-  f.latitude = c.latitude();
-  f.longitude = c.longitude();
-  f.first_observed = absl::FromUnixMicros(c.first_observed_micros());
-  f.last_observed = absl::FromUnixMicros(c.last_observed_micros());
-  f.theme = static_cast<catalog::Theme>(c.theme());
-  f.category = c.category();
-  f.text_vector.assign(c.text_vector().begin(), c.text_vector().end());
-  f.report_count = c.report_count();
+  f.latitude = incident.centroid().latitude();
+  f.longitude = incident.centroid().longitude();
+  f.first_observed = FromTimestamp(incident.first_observed_time());
+  f.last_observed = FromTimestamp(incident.last_observed_time());
+  f.theme = static_cast<catalog::Theme>(incident.theme());
+  f.category = incident.category();
+  f.text_vector.assign(stored.text_vector().begin(), stored.text_vector().end());
+  f.report_count = stored.report_count();
   return f;
 }
 
-internal::IncidentCandidate CandidateOf(const internal::StoredIncident& stored) {
-  const v1::Incident& incident = stored.incident();
-  internal::IncidentCandidate c;
-  c.set_latitude(incident.centroid().latitude());
-  c.set_longitude(incident.centroid().longitude());
-  c.set_first_observed_micros(absl::ToUnixMicros(FromTimestamp(incident.first_observed_time())));
-  c.set_last_observed_micros(absl::ToUnixMicros(FromTimestamp(incident.last_observed_time())));
-  c.set_theme(incident.theme());
-  c.set_category(incident.category());
-  *c.mutable_text_vector() = stored.text_vector();
-  c.set_report_count(stored.report_count());
-  return c;
+// The value of an incidents_by_cell entry: the centre and first observed time when it was
+// last written, so the search can skip incidents out of reach without reading their record.
+// Encoded as three little-endian 64-bit words (latitude, longitude as IEEE doubles; micros).
+struct IndexHint {
+  double latitude = 0;
+  double longitude = 0;
+  int64_t first_observed_micros = 0;
+};
+constexpr size_t kIndexHintBytes = 24;
+// The entry is rewritten once the centre has moved this far from the indexed one, so a hint
+// is never further than this from the true centre.
+constexpr double kHintDriftMeters = 10;
+
+std::string EncodeIndexHint(const IndexHint& hint) {
+  std::string out(kIndexHintBytes, '\0');
+  std::memcpy(out.data(), &hint.latitude, 8);
+  std::memcpy(out.data() + 8, &hint.longitude, 8);
+  std::memcpy(out.data() + 16, &hint.first_observed_micros, 8);
+  return out;
+}
+
+// nullopt for entries written without a hint (they are read in full).
+std::optional<IndexHint> DecodeIndexHint(absl::string_view value) {
+  if (value.size() != kIndexHintBytes) return std::nullopt;
+  IndexHint hint;
+  std::memcpy(&hint.latitude, value.data(), 8);
+  std::memcpy(&hint.longitude, value.data() + 8, 8);
+  std::memcpy(&hint.first_observed_micros, value.data() + 16, 8);
+  return hint;
 }
 
 // Reads the open incidents near the report and scores them (not sorted).
@@ -75,6 +96,7 @@ absl::StatusOr<std::vector<ScoredIncident>> ScoreCandidates(const ScanFn& scan, 
   std::vector<ScoredIncident> out;
   const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
   absl::Status inner = absl::OkStatus();
+  const double reach = matcher.ReachMeters(report);
   for (uint64_t cell : matcher.SearchCells(report)) {
     // Each theme's incidents from the oldest last-observed time that can still be in reach.
     for (catalog::Theme theme : catalog::kFrameworkThemes) {
@@ -93,8 +115,15 @@ absl::StatusOr<std::vector<ScoredIncident>> ScoreCandidates(const ScanFn& scan, 
               inner = absl::DataLossError("malformed incidents_by_cell entry");
               return false;
             }
-            // The incident record holds the current centre, span, theme and text vector.
             const absl::string_view id = key.substr(kIndexHeaderBytes);
+            if (std::optional<IndexHint> hint = DecodeIndexHint(value)) {
+              if (absl::FromUnixMicros(hint->first_observed_micros) > latest_first) return true;
+              if (dedup::DistanceMeters(report.latitude, report.longitude, hint->latitude,
+                                        hint->longitude) > reach + kHintDriftMeters) {
+                return true;
+              }
+            }
+            // The incident record holds the current centre, span, theme and text vector.
             absl::StatusOr<std::optional<std::string>> bytes = get(ColumnFamily::kIncidents, id);
             if (!bytes.ok()) {
               inner = bytes.status();
@@ -106,7 +135,7 @@ absl::StatusOr<std::vector<ScoredIncident>> ScoreCandidates(const ScanFn& scan, 
               inner = stored.status();
               return false;
             }
-            dedup::IncidentFeatures f = FeaturesOf(id, CandidateOf(*stored));
+            dedup::IncidentFeatures f = FeaturesOf(id, *stored);
             if (f.first_observed > latest_first) return true;
             dedup::MatchScore score = matcher.Score(report, f);
             out.push_back({std::move(f), score});
@@ -207,16 +236,31 @@ void SyncCellIndex(WriteContext& ctx, absl::string_view id, internal::StoredInci
   if (!dispatch::IsOpen(static_cast<dispatch::IncidentStatus>(incident.status()))) {
     if (!stored.index_key().empty()) ctx.Delete(ColumnFamily::kIncidentsByCell, stored.index_key());
     stored.clear_index_key();
+    stored.clear_index_value();
     return;
   }
   const std::string index_key = IncidentIndexKey(
       dedup::IncidentMatcher::IndexCell(incident.centroid().latitude(),
                                         incident.centroid().longitude()),
       incident.theme(), FromTimestamp(incident.last_observed_time()), id);
-  if (stored.index_key() == index_key) return;  // rewriting it would only pile up versions
-  if (!stored.index_key().empty()) ctx.Delete(ColumnFamily::kIncidentsByCell, stored.index_key());
+  IndexHint hint;
+  hint.latitude = incident.centroid().latitude();
+  hint.longitude = incident.centroid().longitude();
+  hint.first_observed_micros = TimeToMicros(FromTimestamp(incident.first_observed_time()));
+  if (stored.index_key() == index_key) {
+    // Rewriting an unchanged entry on every joining report would only pile up versions.
+    const std::optional<IndexHint> indexed = DecodeIndexHint(stored.index_value());
+    if (indexed && indexed->first_observed_micros == hint.first_observed_micros &&
+        dedup::DistanceMeters(indexed->latitude, indexed->longitude, hint.latitude,
+                              hint.longitude) < kHintDriftMeters) {
+      return;
+    }
+  } else if (!stored.index_key().empty()) {
+    ctx.Delete(ColumnFamily::kIncidentsByCell, stored.index_key());
+  }
   stored.set_index_key(index_key);
-  ctx.Put(ColumnFamily::kIncidentsByCell, index_key, "");
+  stored.set_index_value(EncodeIndexHint(hint));
+  ctx.Put(ColumnFamily::kIncidentsByCell, index_key, stored.index_value());
 }
 
 std::string IncidentMemberPrefix(absl::string_view incident_id) {
@@ -331,6 +375,12 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
   }
   const int old_theme = stored.incident().theme();
   AddMember(stored, member, ctx.Now());
+  if (assignment.opened) {
+    MarkIncidentCounted(stored, member.features.observed, member.leaf_cell);
+  } else {
+    // A join can change the majority theme.
+    if (RecountIncident(ctx, stored)) assignment.count_moved = CountLocation(stored);
+  }
   SyncCellIndex(ctx, assignment.incident_id, stored);
   if (assignment.opened || stored.incident().theme() != old_theme) {
     StageStatusIndex(ctx, assignment.incident_id, 0, stored);  // the value carries the theme

@@ -6,9 +6,11 @@
 // it, scores them with the dedup::IncidentMatcher and either adds the report to the best one
 // or opens a new incident whose id is the report's id. The incidents_by_cell index holds only
 // open incidents, keyed by the S2 cell of their centre, their theme and their last observed
-// time (so each theme is read only as far back as its own time window reaches), and
-// carries what the matcher needs in its value: a candidate search is one short range read
-// per covering cell, never a scan of reports.
+// day (so each theme is read only as far back as its own time window reaches). Its value is
+// the centre and first observed time as last indexed (rewritten when the centre drifts more
+// than 10 m), so incidents out of reach are skipped without reading their record: a
+// candidate search is one short range read per covering cell plus one point read per
+// incident in reach, never a scan of reports.
 //
 // Determinism: the decision depends only on stored data and the report (observed time, not
 // processing time). A replayed report id is answered from the idempotency record before
@@ -20,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,12 +46,15 @@ struct IncidentMember {
   dedup::ReportFeatures features;
   v1::AreaRef area;
   std::vector<std::string> area_codes;
+  uint64_t leaf_cell = 0;  // S2 leaf cell of the report location (where the map counts it)
   bool needs_review = false;
 };
 
 struct IncidentAssignment {
   std::string incident_id;
   bool opened = false;  // the report opened a new incident
+  // Set when the join moved the incident's map count to another theme (where it is counted).
+  std::optional<internal::MapCountMoved> count_moved;
 };
 
 class IncidentStore {

@@ -205,6 +205,7 @@ class EngineReportStore final : public ReportStore {
     member.features = input.dedup;
     member.area = report.area();
     member.area_codes = input.area_codes;
+    member.leaf_cell = input.s2_cell_id;
     member.needs_review = report.needs_review();
     WW_ASSIGN_OR_RETURN(IncidentAssignment assignment, incidents_->Assign(ctx, member));
     report.set_incident_id(absl::StrCat("incidents/", assignment.incident_id));
@@ -219,8 +220,10 @@ class EngineReportStore final : public ReportStore {
     created.set_s2_cell_id(input.s2_cell_id);
     created.set_incident(report.incident_id());
     created.set_incident_opened(assignment.opened);
+    if (assignment.count_moved) *created.mutable_incident_count_moved() = *assignment.count_moved;
     created.set_reporter(input.reporter);
-    StageReportCounts(ctx, input.area_codes, report.theme(), observed, assignment.opened);
+    StageReportCounts(ctx, input.area_codes, report.theme(), observed, input.s2_cell_id,
+                      assignment.opened);
     stored.set_create_sequence(ctx.AppendChange(event));
     stored.set_content_fingerprint(input.fingerprint);
     stored.set_reporter(input.reporter);
@@ -248,10 +251,10 @@ class EngineReportStore final : public ReportStore {
 
   Engine* const engine_;
   const IncidentStore* const incidents_;
+  const SealedIdentityStore* const sealed_;
 };
 
 }  // namespace
-  const SealedIdentityStore* const sealed_;
 
 absl::StatusOr<SubmitOutcome> ReportStore::Submit(NewReport report) {
   std::promise<absl::StatusOr<SubmitOutcome>> promise;

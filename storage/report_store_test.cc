@@ -175,14 +175,16 @@ TEST_F(ReportStoreTest, AggregatesMatchARecomputationAndTamperingIsFound) {
   ASSERT_TRUE(engine_
                   ->CommitAndWait([](WriteContext& ctx) {
                     StageReportCounts(ctx, {"BU03750003"}, v1::LIVEABILITY,
-                                      kBase + absl::Minutes(1), /*incident_opened=*/false);
+                                      kBase + absl::Minutes(1), /*leaf_cell=*/0x47c5e3a1b2c3d4e5,
+                                      /*incident_opened=*/false);
                     return absl::OkStatus();
                   })
                   .ok());
   auto tampered = VerifyAggregates(*engine_);
   ASSERT_TRUE(tampered.ok());
-  ASSERT_EQ(tampered->size(), 1u);
+  ASSERT_EQ(tampered->size(), 2u);  // the area total and its heatmap cell
   EXPECT_NE((*tampered)[0].find("BU03750003"), std::string::npos);
+  EXPECT_NE((*tampered)[1].find("cell"), std::string::npos);
 }
 
 }  // namespace

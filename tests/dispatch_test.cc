@@ -2,15 +2,18 @@
 // theme model): claim races, the workflow, merge/split/reclassify/feedback, the queue stream
 // and the audit chain.
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "storage/aggregate_store.h"
 #include "storage/dispatch_store.h"
 #include "storage/engine.h"
 #include "storage/keys.h"
 #include "tests/test_support.h"
 #include "wijkwacht/v1/dispatch.grpc.pb.h"
+#include "wijkwacht/v1/map.grpc.pb.h"
 
 namespace wijkwacht::testing {
 namespace {
@@ -81,6 +84,34 @@ class DispatchTest : public ::testing::Test {
     request.set_target_status(target);
     request.set_comment(comment);
     return dispatch_->TransitionIncident(&context, request, out);
+  }
+
+  // Incidents on the map per theme (the gemeente this year, exact counts for staff).
+  std::map<v1::Theme, int64_t> MapIncidents() {
+    auto map = v1::MapService::NewStub(server_.channel());
+    v1::GetAggregatesRequest request;
+    v1::AggregateSelection& s = *request.mutable_selection();
+    s.set_level(v1::GEMEENTE);
+    s.set_period(v1::HALF_YEAR);
+    *s.mutable_start_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+        absl::ToUnixNanos(absl::Now() - absl::Hours(24 * 30)));
+    *s.mutable_end_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+        absl::ToUnixNanos(absl::Now() + absl::Hours(1)));
+    grpc::ClientContext context;
+    WithToken(context, anna_);
+    v1::GetAggregatesResponse response;
+    grpc::Status status = map->GetAggregates(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::map<v1::Theme, int64_t> out;
+    for (const v1::AggregateCell& c : response.cells()) {
+      if (c.incident_count() != 0) out[c.theme()] += c.incident_count();
+    }
+    return out;
+  }
+  static int64_t Total(const std::map<v1::Theme, int64_t>& counts) {
+    int64_t total = 0;
+    for (const auto& [theme, n] : counts) total += n;
+    return total;
   }
 
   std::mt19937_64 rng_{11};
@@ -199,6 +230,7 @@ TEST_F(DispatchTest, MergeSplitReclassifyFeedbackAndTheAuditChain) {
   const v1::Report a = Submit(52.4870, 4.6578, "Winkeldief in de Breestraat gezien");
   const v1::Report b = Submit(52.4990, 4.6400, "Fiets gestolen bij het station", "fietsdiefstal");
   ASSERT_NE(a.incident_id(), b.incident_id());
+  EXPECT_EQ(Total(MapIncidents()), 2);
   v1::Incident out;
   {
     grpc::ClientContext context;
@@ -212,6 +244,7 @@ TEST_F(DispatchTest, MergeSplitReclassifyFeedbackAndTheAuditChain) {
     EXPECT_EQ(out.reports_size(), 2);  // actions answer with the members, like GetIncident
     EXPECT_EQ(GetIncident(a.incident_id()).reports_size(), 2);
     EXPECT_EQ(GetIncident(b.incident_id()).status(), v1::INCIDENT_CLOSED);
+    EXPECT_EQ(Total(MapIncidents()), 1);  // the absorbed incident no longer counts
   }
   {
     grpc::ClientContext context;
@@ -224,6 +257,7 @@ TEST_F(DispatchTest, MergeSplitReclassifyFeedbackAndTheAuditChain) {
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(out.name(), "incidents/split-" + b.id());
     EXPECT_EQ(GetIncident(a.incident_id()).reports_size(), 1);
+    EXPECT_EQ(Total(MapIncidents()), 2);  // the split-off report is an incident again
   }
   {
     // A second resident joins incident a; feedback reaches two distinct reporters.
@@ -248,6 +282,9 @@ TEST_F(DispatchTest, MergeSplitReclassifyFeedbackAndTheAuditChain) {
     grpc::Status status = dispatch_->ReclassifyIncident(&context, request, &out);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(out.theme(), v1::SUBVERSION);
+    const std::map<v1::Theme, int64_t> counts = MapIncidents();
+    EXPECT_EQ(Total(counts), 2);
+    EXPECT_EQ(counts.count(v1::SUBVERSION) ? counts.at(v1::SUBVERSION) : 0, 1);  // moved along
   }
   {
     grpc::ClientContext context;
@@ -302,6 +339,10 @@ TEST_F(DispatchTest, MergeSplitReclassifyFeedbackAndTheAuditChain) {
   auto verified = storage::VerifyAuditLog(**engine);
   ASSERT_TRUE(verified.ok()) << verified.status();
   EXPECT_EQ(*verified, 4);
+  // The map counters still agree with a recomputation after merge, split and reclassify.
+  auto differences = storage::VerifyAggregates(**engine);
+  ASSERT_TRUE(differences.ok()) << differences.status();
+  EXPECT_TRUE(differences->empty()) << (*differences)[0];
   auto correction = storage::GetCorrection(**engine, a.id());
   ASSERT_TRUE(correction.ok());
   ASSERT_TRUE(correction->has_value());

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "gtest/gtest.h"
+#include "s2/s2cell_id.h"
 #include "tests/test_support.h"
 #include "wijkwacht/v1/map.grpc.pb.h"
 
@@ -103,16 +104,83 @@ TEST_F(MapServiceTest, CountsIncidentsAndReportsAndHidesSmallCountsFromThePublic
     EXPECT_EQ(pub.cells(0).report_count(), 0);
     EXPECT_EQ(pub.cells(0).incident_count(), 0);
   }
-  // Two more reports make five: now the public sees them too.
+  // Two more reports make five, but in four incidents: every count must reach 5 before the
+  // public sees any.
   Submit(30, 30, "Winkeldief bij de supermarkt betrapt");
   Submit(-10, 20, "Iemand pakt spullen uit de winkel zonder te betalen");
+  buurt_ = buurt;
   v1::GetAggregatesResponse pub;
   ASSERT_TRUE(Aggregates(BuurtWeek(), "", &pub).ok());
-  int64_t public_reports = 0;
-  for (const v1::AggregateCell& c : pub.cells()) {
-    if (c.area_code() == buurt && !c.suppressed()) public_reports += c.report_count();
+  ASSERT_EQ(pub.cells_size(), 1);
+  EXPECT_TRUE(pub.cells(0).suppressed());
+  // A fifth incident (another day): now the public sees both counts.
+  Submit(-20, 70, "Winkeldiefstal bij de kiosk, jongen pakt sigaretten");
+  buurt_ = buurt;
+  pub.Clear();
+  ASSERT_TRUE(Aggregates(BuurtWeek(), "", &pub).ok());
+  ASSERT_EQ(pub.cells_size(), 1);
+  EXPECT_FALSE(pub.cells(0).suppressed());
+  EXPECT_EQ(pub.cells(0).report_count(), 6);
+  EXPECT_EQ(pub.cells(0).incident_count(), 5);
+}
+
+TEST_F(MapServiceTest, HeatmapCellsSumToTheAreaAndThePublicGetsNoFineCells) {
+  // Five shoplifting incidents around the Breestraat and one 1.5 km east, all this week.
+  for (int i = 0; i < 5; ++i) Submit(10 * i, 10 + 8 * i, "Winkeldief bij de drogist gezien");
+  Submit(1500, 2, "Winkeldiefstal bij de supermarkt");
+  v1::AggregateSelection s;
+  s.set_level(v1::GEMEENTE);
+  s.add_themes(v1::PHYSICAL_BUSINESS);
+  s.set_period(v1::HALF_YEAR);
+  *s.mutable_start_time() = Ts(absl::Now() - absl::Hours(24 * 7));
+  *s.mutable_end_time() = Ts(absl::Now() + absl::Hours(1));
+  v1::GetAggregatesResponse totals;
+  ASSERT_TRUE(Aggregates(s, server_.admin_token(), &totals).ok());
+  ASSERT_EQ(totals.cells_size(), 1);
+  EXPECT_EQ(totals.cells(0).report_count(), 6);
+
+  for (int level : {10, 13, 16}) {
+    s.set_s2_cell_level(level);
+    v1::GetAggregatesResponse cells;
+    ASSERT_TRUE(Aggregates(s, server_.admin_token(), &cells).ok());
+    int64_t reports = 0, incidents = 0;
+    std::set<std::string> tokens;
+    for (const v1::AggregateCell& c : cells.cells()) {
+      EXPECT_EQ(S2CellId::FromToken(c.s2_cell()).level(), level) << c.ShortDebugString();
+      tokens.insert(c.s2_cell());
+      reports += c.report_count();
+      incidents += c.incident_count();
+    }
+    EXPECT_EQ(reports, totals.cells(0).report_count()) << "level " << level;
+    EXPECT_EQ(incidents, totals.cells(0).incident_count()) << "level " << level;
+    EXPECT_GE(tokens.size(), 2u) << "level " << level;  // 1.5 km apart: never one cell
   }
-  EXPECT_EQ(public_reports, 5);
+  // The public asking for level 16 gets level-14 cells at most, small ones suppressed.
+  s.set_s2_cell_level(16);
+  v1::GetAggregatesResponse pub;
+  ASSERT_TRUE(Aggregates(s, "", &pub).ok());
+  ASSERT_GT(pub.cells_size(), 0);
+  bool any_shown = false, any_suppressed = false;
+  for (const v1::AggregateCell& c : pub.cells()) {
+    EXPECT_LE(S2CellId::FromToken(c.s2_cell()).level(), 14);
+    if (c.suppressed()) {
+      any_suppressed = true;
+      EXPECT_EQ(c.report_count(), 0);
+    } else {
+      any_shown = true;
+      EXPECT_GE(c.report_count(), 5);
+      EXPECT_GE(c.incident_count(), 5);
+    }
+  }
+  EXPECT_TRUE(any_shown);
+  EXPECT_TRUE(any_suppressed);  // the lone report to the east
+
+  // Levels beyond the stored ones name the field.
+  s.set_s2_cell_level(17);
+  v1::GetAggregatesResponse bad;
+  grpc::Status status = Aggregates(s, server_.admin_token(), &bad);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("selection.s2_cell_level"), std::string::npos);
 }
 
 TEST_F(MapServiceTest, DayPeriodsSplitByCivilDayAndTheGemeenteCountsEverything) {

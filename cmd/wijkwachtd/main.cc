@@ -34,6 +34,8 @@ ABSL_FLAG(std::string, dedup_windows, "",
           "deploy/README.md)");
 ABSL_FLAG(int, map_suppression_k, 5,
           "map counts below this are withheld from callers without a staff role");
+ABSL_FLAG(int, map_public_max_cell_level, 14,
+          "finest S2 heatmap cell level served to callers without a staff role (0-16)");
 ABSL_FLAG(std::string, http_listen, "localhost:8080",
           "HTTP address of the map page, /metrics and /healthz, host:port (port 0 = any; "
           "empty = no HTTP)");
@@ -110,6 +112,7 @@ int main(int argc, char** argv) {
   options.theme_model_path = absl::GetFlag(FLAGS_theme_model);
   options.review_threshold = absl::GetFlag(FLAGS_review_threshold);
   options.map_suppression_k = absl::GetFlag(FLAGS_map_suppression_k);
+  options.map_public_max_cell_level = absl::GetFlag(FLAGS_map_public_max_cell_level);
   options.http_listen = absl::GetFlag(FLAGS_http_listen);
   options.http_assets_dir = absl::GetFlag(FLAGS_http_assets);
   options.map_tile_url = absl::GetFlag(FLAGS_map_tile_url);

@@ -166,10 +166,14 @@ std::optional<size_t> IncidentMatcher::Choose(const std::vector<IncidentFeatures
   return best;
 }
 
+double IncidentMatcher::ReachMeters(const ReportFeatures& report) const {
+  return options_.radius_meters +
+         std::clamp(report.accuracy_meters, 0.0, options_.max_accuracy_slack_meters);
+}
+
 std::vector<uint64_t> IncidentMatcher::SearchCells(const ReportFeatures& report) const {
-  const double slack = std::clamp(report.accuracy_meters, 0.0, options_.max_accuracy_slack_meters);
   const S2Cap cap(S2LatLng::FromDegrees(report.latitude, report.longitude).Normalized().ToPoint(),
-                  S2Earth::ToAngle(util::units::Meters(options_.radius_meters + slack)));
+                  S2Earth::ToAngle(util::units::Meters(ReachMeters(report))));
   S2RegionCoverer::Options coverer_options;
   coverer_options.set_min_level(kIncidentCellLevel);
   coverer_options.set_max_level(kIncidentCellLevel);

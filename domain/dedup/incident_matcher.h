@@ -138,6 +138,9 @@ class IncidentMatcher {
   [[nodiscard]] std::vector<uint64_t> SearchCells(const ReportFeatures& report) const;
   // The incident index cell of a centre.
   [[nodiscard]] static uint64_t IndexCell(double latitude, double longitude);
+  // The farthest an eligible incident centre can lie from the report (radius plus the GPS
+  // accuracy slack), in metres.
+  [[nodiscard]] double ReachMeters(const ReportFeatures& report) const;
 
   // The longest time window of any theme.
   [[nodiscard]] absl::Duration MaxWindow() const { return max_window_; }
