@@ -12,6 +12,7 @@ namespace {
 
 constexpr char kFieldViolationsUrl[] = "type.wijkwacht.nl/wijkwacht.FieldViolations";
 constexpr char kRetryDelayUrl[] = "type.wijkwacht.nl/wijkwacht.RetryDelay";
+constexpr char kResumeCursorUrl[] = "type.wijkwacht.nl/wijkwacht.ResumeCursor";
 
 // Payload format: one violation per line, "field\tdescription" (tabs and newlines in the
 // description are replaced by spaces so the format stays unambiguous).
@@ -66,6 +67,17 @@ std::optional<absl::Duration> GetRetryDelay(const absl::Status& status) {
   int64_t ms = 0;
   if (!payload || !absl::SimpleAtoi(std::string(*payload), &ms)) return std::nullopt;
   return absl::Milliseconds(ms);
+}
+
+absl::Status WithResumeCursor(absl::Status status, absl::string_view cursor) {
+  status.SetPayload(kResumeCursorUrl, absl::Cord(cursor));
+  return status;
+}
+
+std::optional<std::string> GetResumeCursor(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(kResumeCursorUrl);
+  if (!payload) return std::nullopt;
+  return std::string(*payload);
 }
 
 absl::Status PrefixFieldPaths(const absl::Status& status, absl::string_view prefix) {

@@ -45,6 +45,11 @@ struct FieldViolation {
 [[nodiscard]] absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);
 [[nodiscard]] std::optional<absl::Duration> GetRetryDelay(const absl::Status& status);
 
+// Attaches the cursor a stream's client resumes from (used when the server ends a stream
+// early, e.g. UNAVAILABLE on shutdown); carried as ErrorInfo metadata "resume_cursor".
+[[nodiscard]] absl::Status WithResumeCursor(absl::Status status, absl::string_view cursor);
+[[nodiscard]] std::optional<std::string> GetResumeCursor(const absl::Status& status);
+
 // Prefixes the field paths of every violation in `status` with `prefix` + "." (used when a
 // message is nested in a request, e.g. "report").
 [[nodiscard]] absl::Status PrefixFieldPaths(const absl::Status& status, absl::string_view prefix);

@@ -78,6 +78,9 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.AuthService/GetSigningKeys",        kEveryRole,                      true,  false},
     {"/wijkwacht.v1.AuthService/VerifyEntrepreneur",    kAdmin,                          false, false},
     {"/wijkwacht.v1.AuthService/CreateAccount",         kAdmin,                          false, false},
+    // OperationsService: backups.
+    {"/wijkwacht.v1.OperationsService/CreateBackup",    kAdmin,                          false, false},
+    {"/wijkwacht.v1.OperationsService/ListBackups",     kAdmin,                          false, false},
 };
 // clang-format on
 

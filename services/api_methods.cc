@@ -8,6 +8,7 @@
 #include "wijkwacht/v1/common.pb.h"
 #include "wijkwacht/v1/dispatch.pb.h"
 #include "wijkwacht/v1/map.pb.h"
+#include "wijkwacht/v1/operations.pb.h"
 #include "wijkwacht/v1/report.pb.h"
 #include "wijkwacht/v1/sync.pb.h"
 
@@ -22,6 +23,7 @@ std::vector<ApiMethod> ApiMethods(std::vector<std::string>* missing_files) {
   (void)v1::ClaimIncidentRequest::descriptor();
   (void)v1::LoginRequest::descriptor();
   (void)v1::LatLng::descriptor();
+  (void)v1::CreateBackupRequest::descriptor();
   std::vector<ApiMethod> methods;
   for (absl::string_view name : absl::StrSplit(WIJKWACHT_API_PROTOS, ',', absl::SkipEmpty())) {
     const google::protobuf::FileDescriptor* file =

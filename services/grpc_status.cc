@@ -49,6 +49,9 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   google::rpc::ErrorInfo info;
   info.set_reason(Reason(status.code()));
   info.set_domain("wijkwacht.nl");
+  if (std::optional<std::string> cursor = GetResumeCursor(status)) {
+    (*info.mutable_metadata())["resume_cursor"] = *cursor;
+  }
   details.add_details()->PackFrom(info);
   return grpc::Status(code, message, details.SerializeAsString());
 }

@@ -5,6 +5,7 @@
 //   - field violations (common/status.h)  -> google.rpc.BadRequest
 //   - a retry delay                        -> google.rpc.RetryInfo
 //   - always                               -> google.rpc.ErrorInfo{reason, domain "wijkwacht.nl"}
+//   - a stream's resume cursor             -> ErrorInfo.metadata["resume_cursor"]
 // INTERNAL and DATA_LOSS messages are replaced by a generic text (details stay in the log).
 #pragma once
 

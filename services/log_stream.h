@@ -18,8 +18,11 @@
 // that reconnects with its last cursor misses nothing and sees nothing twice.
 //
 // The stream ends with: the client's cancellation (CANCELLED), a failed write (the client went
-// away), server shutdown (the call is cancelled by the server; clients resume from their last
-// cursor), or an error from the feed or `render` (mapped with ToGrpcStatus).
+// away), an error from the feed or `render` (mapped with ToGrpcStatus), or server shutdown:
+// once the feed is closed (ChangeFeed::Close) the stream finishes after the write in flight
+// with UNAVAILABLE, a RetryInfo and ErrorInfo.metadata["resume_cursor"], the cursor after
+// everything this client has received (events filtered out for it included). Resuming from it
+// (or from the last message's cursor) on a restarted server misses nothing.
 //
 // The reactor is a raw one (ServerWriteReactor<grpc::ByteBuffer>, see stream_call.h): each
 // message is serialized when it is written.
@@ -38,6 +41,7 @@
 #include "absl/status/status.h"
 #include "common/worker_pool.h"
 #include "grpcpp/support/server_callback.h"
+#include "common/status.h"
 #include "services/grpc_status.h"
 #include "services/unary_call.h"
 #include "storage/change_feed.h"
@@ -81,6 +85,7 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     if (deferred_finish_) return FinishLocked(*std::move(deferred_finish_));
     if (!ok) return FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
     ++next_;
+    if (feed_->closed()) return FinishLocked(DrainStatusLocked());
     WriteOrPumpLocked();
   }
 
@@ -123,6 +128,7 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
         render_(std::move(render)),
         options_(std::move(options)),
         pending_(std::move(initial)),
+        resume_before_(pending_.size(), after),
         state_(std::make_shared<State>()) {
     state_->stream = this;
   }
@@ -144,19 +150,25 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   void Pump() {
     std::lock_guard<std::mutex> lock(mu_);
     if (finished_ || writing_ || deferred_finish_) return;
+    if (feed_->closed()) return FinishLocked(DrainStatusLocked());
     if (next_ < pending_.size()) return WriteOrPumpLocked();
     pending_.clear();
+    resume_before_.clear();
     next_ = 0;
     absl::StatusOr<std::vector<internal::ChangeEvent>> events = feed_->Read(after_, kReadBatch);
     if (!events.ok()) return FinishLocked(ToGrpcStatus(events.status()));
+    const uint64_t batch_before = after_;
     for (const internal::ChangeEvent& event : *events) {
       absl::Status rendered = render_(event, &pending_);
       if (!rendered.ok()) return FinishLocked(ToGrpcStatus(rendered));
+      // Undelivered messages of this event: resume just before it.
+      resume_before_.resize(pending_.size(), event.sequence() - 1);
       after_ = event.sequence();
     }
     if (options_.flush && !events->empty()) {
       absl::Status flushed = options_.flush(after_, &pending_);
       if (!flushed.ok()) return FinishLocked(ToGrpcStatus(flushed));
+      resume_before_.resize(pending_.size(), batch_before);
     }
     if (!pending_.empty()) return WriteOrPumpLocked();
     if (!events->empty()) return SchedulePump();  // all filtered out: read on
@@ -176,6 +188,17 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       watch_ = 0;
     }
     Pump();
+  }
+
+  // UNAVAILABLE with the cursor after everything written so far.
+  grpc::Status DrainStatusLocked() const {
+    const uint64_t delivered = next_ < pending_.size() ? resume_before_[next_] : after_;
+    return ToGrpcStatus(WithRetryDelay(
+        WithResumeCursor(absl::UnavailableError(
+                             "server is shutting down; resume from the resume_cursor in the "
+                             "error details or the last message's cursor"),
+                         storage::EncodeCursor(delivered)),
+        absl::Seconds(1)));
   }
 
   void WriteOrPumpLocked() {
@@ -208,6 +231,8 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   const Options options_;
   std::vector<Response> pending_;
   grpc::ByteBuffer wire_;  // the message being written
+  // Per pending message: the cursor to resume from if it is not delivered.
+  std::vector<uint64_t> resume_before_;
   size_t next_ = 0;
   bool writing_ = false;
   bool finished_ = false;

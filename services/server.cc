@@ -10,6 +10,7 @@
 #include "common/worker_pool.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
@@ -19,6 +20,7 @@
 #include "services/dispatch_service.h"
 #include "services/early_warning_monitor.h"
 #include "services/map_service.h"
+#include "services/operations_service.h"
 #include "services/report_service.h"
 #include "services/server_metrics.h"
 #include "services/alert_service.h"
@@ -56,6 +58,9 @@ class ServerImpl final : public WijkwachtServer {
     storage::EngineOptions engine_options;
     engine_options.data_dir = options.data_dir;
     engine_options.clock = options.clock;
+    engine_options.max_pending_writes = options.max_pending_writes;
+    engine_options.max_queue_delay = options.max_write_queue_delay;
+    engine_options.min_free_disk_bytes = static_cast<uint64_t>(options.min_free_disk_bytes);
     absl::StatusOr<std::unique_ptr<storage::Engine>> engine = storage::Engine::Open(engine_options);
     if (!engine.ok()) return engine.status();
     self->engine_ = *std::move(engine);
@@ -157,6 +162,8 @@ class ServerImpl final : public WijkwachtServer {
       self->periodic_retention_ = std::make_unique<storage::PeriodicRetention>(
           self->retention_.get(), options.retention_sweep_interval);
     }
+    self->operations_service_ = std::make_unique<OperationsServiceImpl>(OperationsServiceImpl::Parts{
+        self->engine_.get(), self->gate_.get(), options.backup_dir, options.backup_keep});
 
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
         ServerCredentialsFor(options);
@@ -171,6 +178,9 @@ class ServerImpl final : public WijkwachtServer {
     grpc::ServerBuilder builder;
     builder.AddListeningPort(options.listen, *credentials, &self->port_);
     builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+    grpc::ResourceQuota quota("wijkwacht");
+    quota.Resize(static_cast<size_t>(options.grpc_memory_bytes));
+    builder.SetResourceQuota(quota);
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
     builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
                                static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_time)));
@@ -185,6 +195,7 @@ class ServerImpl final : public WijkwachtServer {
     builder.RegisterService(self->dispatch_service_.get());
     builder.RegisterService(self->sync_service_.get());
     builder.RegisterService(self->alert_service_.get());
+    builder.RegisterService(self->operations_service_.get());
     if (self->auth_service_) builder.RegisterService(self->auth_service_.get());
     // Everything else (RPCs not implemented yet) passes the gate, then gets UNIMPLEMENTED.
     builder.RegisterCallbackGenericService(self->unimplemented_.get());
@@ -211,16 +222,22 @@ class ServerImpl final : public WijkwachtServer {
   void Shutdown(absl::Duration grace) override {
     // Also runs when Create() fails half-way, so every part may still be missing.
     std::call_once(shutdown_once_, [&] {
+      const auto deadline = std::chrono::system_clock::now() +
+                            std::chrono::milliseconds(absl::ToInt64Milliseconds(grace));
       if (server_ != nullptr) {
         if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
           health->Shutdown();  // health checks answer NOT_SERVING from now on
         }
         if (http_ != nullptr) http_->BeginDrain();  // /healthz answers 503 from now on
-        server_->Shutdown(std::chrono::system_clock::now() +
-                          std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
       }
+      // The monitor keeps its durable cursor and catches up at the next start.
       if (early_warnings_ != nullptr) early_warnings_->Stop();
       periodic_retention_.reset();  // waits for a sweep in progress
+      // Every server stream ends now with UNAVAILABLE and its resume cursor (LogStream);
+      // unary calls in flight finish normally within the grace period.
+      if (feed_ != nullptr) feed_->Close();
+      if (server_ != nullptr) server_->Shutdown(deadline);
+      if (operations_service_ != nullptr) operations_service_->Stop();  // a backup running
       workers_.reset();  // runs queued list scans to completion
       login_workers_.reset();
       if (http_ != nullptr) http_->Stop();  // after the grace period: /healthz said 503 in it
@@ -415,6 +432,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<storage::SyncStore> sync_store_;
   std::unique_ptr<SyncServiceImpl> sync_service_;
   std::unique_ptr<AlertServiceImpl> alert_service_;
+  std::unique_ptr<OperationsServiceImpl> operations_service_;
   std::unique_ptr<storage::RetentionSweeper> retention_;
   std::unique_ptr<storage::PeriodicRetention> periodic_retention_;
   std::unique_ptr<grpc::Server> server_;

@@ -7,9 +7,6 @@
 //   ...
 //   (*server)->Shutdown(absl::Seconds(5));  // in-flight calls finish, then the store closes
 //
-// Services whose issue has not landed yet (Map, Sync, Alert, Dispatch, Auth) are registered
-// with the generated base classes, so every one of their RPCs answers UNIMPLEMENTED.
-//
 // Thread safety: Shutdown() and Wait() may be called from any thread, once each.
 // Start() errors: whatever loading areas (NOT_FOUND / INVALID_ARGUMENT), categories or the
 // data dir (FAILED_PRECONDITION / UNAVAILABLE / DATA_LOSS) returned; UNAVAILABLE when the
@@ -17,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 
 #include <memory>
 #include <string>
@@ -71,6 +69,19 @@ struct ServerOptions {
   // Server-side keepalive ping interval on idle connections.
   absl::Duration keepalive_time = absl::Minutes(1);
   int max_concurrent_streams = 1000;
+  // OperationsService.CreateBackup writes backups here (empty: backups are off) and keeps the
+  // newest `backup_keep` of them (0 = all).
+  std::string backup_dir;
+  int backup_keep = 7;
+  // Overload shedding (see storage/engine.h): writes beyond `max_pending_writes` queued, or
+  // queued longer than `max_write_queue_delay`, get RESOURCE_EXHAUSTED with a retry delay.
+  int max_pending_writes = 20000;
+  absl::Duration max_write_queue_delay = absl::Seconds(1);
+  // Memory gRPC may use for connections and calls (grpc::ResourceQuota); beyond it gRPC
+  // stops reading from clients until calls complete.
+  int64_t grpc_memory_bytes = int64_t{1} << 30;
+  // Writes get UNAVAILABLE while the data dir has less free space than this (0 = no check).
+  int64_t min_free_disk_bytes = int64_t{64} << 20;
   int worker_threads = 2;
   Clock* clock = nullptr;  // nullptr = SystemClock()
 
@@ -128,8 +139,9 @@ class WijkwachtServer {
   [[nodiscard]] virtual bool tls() const = 0;
   // The bound HTTP port; 0 when http_listen is empty.
   [[nodiscard]] virtual int http_port() const = 0;
-  // Stops accepting calls, lets in-flight calls finish for up to `grace` (then cancels them),
-  // then drains and closes the store. Idempotent.
+  // Ends every server stream with UNAVAILABLE carrying its resume cursor (see
+  // services/log_stream.h), stops accepting calls, lets in-flight unary calls finish for up to
+  // `grace` (then cancels them), then drains and closes the store. Idempotent.
   virtual void Shutdown(absl::Duration grace) = 0;
   // Blocks until Shutdown() has completed.
   virtual void Wait() = 0;

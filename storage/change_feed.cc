@@ -132,7 +132,7 @@ ChangeFeed::WatchId ChangeFeed::Watch(uint64_t after, std::function<void()> wake
   {
     std::lock_guard<std::mutex> lock(mu_);
     id = next_id_++;
-    if (engine_->LastSequence() <= after) {
+    if (!closed_ && engine_->LastSequence() <= after) {
       waiters_.emplace(id, Waiter{after, std::move(wake)});
       return id;
     }
@@ -144,6 +144,21 @@ ChangeFeed::WatchId ChangeFeed::Watch(uint64_t after, std::function<void()> wake
 void ChangeFeed::Cancel(WatchId id) {
   std::lock_guard<std::mutex> lock(mu_);
   waiters_.erase(id);
+}
+
+void ChangeFeed::Close() {
+  absl::flat_hash_map<WatchId, Waiter> waiters;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    waiters.swap(waiters_);
+  }
+  for (auto& [id, waiter] : waiters) waiter.wake();
+}
+
+bool ChangeFeed::closed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return closed_;
 }
 
 void ChangeFeed::OnCommit(uint64_t last_sequence) {

@@ -16,9 +16,13 @@
 // cursor before FirstRetainedSequence() gets FAILED_PRECONDITION telling the client to
 // resync from a fresh snapshot.
 //
+// Closing: Close() (server shutdown) wakes every watch at once and makes later watches fire
+// immediately; readers check closed() when woken and end their streams with a resume cursor
+// instead of waiting for the log. Read() keeps working after Close().
+//
 // Thread safety: all methods may be called from any thread. Watch callbacks run on the
-// storage writer thread after a group is durable: they must only schedule work (never read
-// the log or block).
+// storage writer thread after a group is durable (or on the thread calling Close()): they
+// must only schedule work (never read the log or block).
 #pragma once
 
 #include <cstdint>
@@ -68,6 +72,10 @@ class ChangeFeed {
   // Removes a watch that has not fired yet (no-op otherwise).
   void Cancel(WatchId id);
 
+  // Wakes every watch and marks the feed closed (idempotent); see the class comment.
+  void Close();
+  [[nodiscard]] bool closed() const;
+
  private:
   void OnCommit(uint64_t last_sequence);
   // The durable events after `after` up to `last` from RocksDB, at most `max_events`.
@@ -88,6 +96,7 @@ class ChangeFeed {
   mutable uint64_t tail_upto_ = 0;
   mutable std::mutex mu_;
   uint64_t retained_after_ = 0;
+  bool closed_ = false;
   WatchId next_id_ = 1;
   struct Waiter {
     uint64_t after;

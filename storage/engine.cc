@@ -1,5 +1,7 @@
 #include "storage/engine.h"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <array>
 #include <condition_variable>
@@ -21,6 +23,7 @@
 #include "rocksdb/merge_operator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/backup_engine.h"
 #include "rocksdb/utilities/table_properties_collectors.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/write_batch.h"
@@ -318,7 +321,6 @@ class RocksRangeReader final : public RangeReader {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
-class RocksEngine final : public Engine {
 // RocksDB's background-error state as seen by its listener callbacks: set by a failed write
 // or flush, cleared when automatic recovery or DB::Resume() succeeds.
 class WriteErrorListener final : public rocksdb::EventListener {
@@ -351,6 +353,7 @@ std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
   return nullptr;
 }
 
+class RocksEngine final : public Engine {
  public:
   RocksEngine(EngineOptions options, std::unique_ptr<rocksdb::DB> db,
               std::vector<rocksdb::ColumnFamilyHandle*> handles, uint64_t last_sequence)
@@ -376,10 +379,11 @@ std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
       if (stopping_) {
         refused = absl::UnavailableError("storage is shutting down");
       } else if (static_cast<int>(queue_.size()) >= options_.max_pending_writes) {
-        refused = WithRetryDelay(absl::ResourceExhaustedError("too many pending writes"),
-                                 absl::Milliseconds(100));
+        refused = WithRetryDelay(
+            absl::ResourceExhaustedError("server overloaded: too many pending writes; retry later"),
+            absl::Milliseconds(100));
       } else {
-        queue_.push_back(Pending{std::move(write), std::move(done)});
+        queue_.push_back(Pending{std::move(write), std::move(done), clock_->Now()});
       }
     }
     if (!refused.ok()) {
@@ -435,8 +439,6 @@ std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
         std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(PrefixScanOptions(cf), Handle(cf))));
   }
 
-  uint64_t LastSequence() const override {
-    std::lock_guard<std::mutex> lock(mu_);
   std::vector<ColumnFamilyStats> Stats() const override {
     std::vector<ColumnFamilyStats> out;
     for (const ColumnFamilySpec& spec : kColumnFamilies) {
@@ -468,12 +470,42 @@ std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
     return absl::OkStatus();
   }
 
+  uint64_t LastSequence() const override {
+    std::lock_guard<std::mutex> lock(mu_);
     return last_durable_sequence_;
   }
 
   void AddCommitListener(CommitListener listener) override {
     std::lock_guard<std::mutex> lock(mu_);
     listeners_.push_back(std::move(listener));
+  }
+
+  absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir, int keep) override {
+    if (backup_dir.empty()) return absl::InvalidArgumentError("backup_dir: must be set");
+    std::unique_lock<std::mutex> backup_lock(backup_mu_, std::try_to_lock);
+    if (!backup_lock.owns_lock()) return absl::AbortedError("a backup is already running");
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return absl::UnavailableError("storage is shutting down");
+    }
+    rocksdb::BackupEngine* raw = nullptr;
+    rocksdb::BackupEngineOptions backup_options(backup_dir);
+    backup_options.max_background_operations = 1;
+    WW_RETURN_IF_ERROR(
+        FromRocks(rocksdb::BackupEngine::Open(backup_options, rocksdb::Env::Default(), &raw)));
+    std::unique_ptr<rocksdb::BackupEngine> backups(raw);
+    // No flush: the live WAL is copied too, so the restored store replays it to one point in
+    // time across every column family.
+    rocksdb::CreateBackupOptions create;
+    create.flush_before_backup = false;
+    rocksdb::BackupID id = 0;
+    WW_RETURN_IF_ERROR(FromRocks(backups->CreateNewBackupWithMetadata(
+        create, db_.get(), absl::StrCat("wijkwacht schema ", kSchemaVersion), &id)));
+    if (keep > 0) WW_RETURN_IF_ERROR(FromRocks(backups->PurgeOldBackups(keep)));
+    rocksdb::BackupInfo info;
+    WW_RETURN_IF_ERROR(FromRocks(backups->GetBackupInfo(id, &info)));
+    return BackupInfo{info.backup_id, absl::FromUnixSeconds(info.timestamp), info.size,
+                      info.number_files};
   }
 
   absl::Status PurgeDeleted(const std::vector<ColumnFamily>& cfs) override {
@@ -513,6 +545,7 @@ std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
   struct Pending {
     WriteFn write;
     DoneFn done;
+    absl::Time enqueued;
   };
 
   static std::string PrefixSuccessor(absl::string_view prefix) {
@@ -532,21 +565,59 @@ std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
   }
 
   void WriterLoop() {
-    std::vector<Pending> group;
+    std::vector<Pending> group, shed;
     std::vector<absl::Status> results;
     for (;;) {
       group.clear();
+      shed.clear();
       {
         std::unique_lock<std::mutex> lock(mu_);
         cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping and drained
+        const absl::Time now = clock_->Now();
         while (!queue_.empty() && static_cast<int>(group.size()) < options_.max_group_size) {
-          group.push_back(std::move(queue_.front()));
+          Pending& next = queue_.front();
+          (now - next.enqueued > options_.max_queue_delay ? shed : group)
+              .push_back(std::move(next));
           queue_.pop_front();
         }
       }
-      CommitGroup(group, results);
+      for (Pending& p : shed) {
+        p.done(WithRetryDelay(
+            absl::ResourceExhaustedError("server overloaded: the write waited too long; retry later"),
+            absl::Milliseconds(500)));
+      }
+      if (!group.empty()) CommitGroup(group, results);
     }
+  }
+
+  // After a failed write, asks RocksDB to leave its background-error state (flush, new WAL)
+  // at most once per kResumeInterval; the next write tells whether it worked.
+  void ResumeAfterWriteError() {
+    if (!resume_needed_) return;
+    const absl::Time now = clock_->Now();
+    if (now - last_resume_attempt_ < kResumeInterval) return;
+    last_resume_attempt_ = now;
+    if (db_->Resume().ok()) resume_needed_ = false;
+  }
+
+  // UNAVAILABLE while the data dir's file system has less than min_free_disk_bytes free
+  // (statvfs, at most every kSpaceCheckInterval): the write is refused before RocksDB sees
+  // it, so a full disk never fails a WAL write (RocksDB's error path after one is fragile).
+  absl::Status CheckFreeSpace() {
+    if (options_.min_free_disk_bytes == 0) return absl::OkStatus();
+    const absl::Time now = clock_->Now();
+    if (now - last_space_check_ >= kSpaceCheckInterval) {
+      last_space_check_ = now;
+      struct statvfs fs;
+      if (statvfs(options_.data_dir.c_str(), &fs) == 0) {
+        low_space_ = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize < options_.min_free_disk_bytes;
+      }
+    }
+    if (!low_space_) return absl::OkStatus();
+    return absl::UnavailableError(absl::StrCat(
+        "storage: disk almost full (less than ", options_.min_free_disk_bytes >> 20,
+        " MiB free in the data dir); writes resume when space returns"));
   }
 
   void CommitGroup(std::vector<Pending>& group, std::vector<absl::Status>& results) {
@@ -563,11 +634,18 @@ std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
       }
     }
     if (!context.empty()) {
+      ResumeAfterWriteError();
       rocksdb::WriteOptions write_options;
       write_options.sync = options_.sync_writes;
       rocksdb::WriteBatch batch = context.BuildBatch();
-      absl::Status written = FromRocks(db_->Write(write_options, &batch));
+      absl::Status written = CheckFreeSpace();
+      if (written.ok()) written = FromRocks(db_->Write(write_options, &batch));
       if (!written.ok()) {
+        if (absl::IsUnavailable(written)) {
+          // E.g. the disk is full: RocksDB refuses writes until it has resumed.
+          resume_needed_ = true;
+          written = WithRetryDelay(std::move(written), kResumeInterval);
+        }
         next_sequence_ = group_first_sequence;
         for (absl::Status& r : results) {
           if (r.ok()) r = written;
@@ -597,7 +675,15 @@ std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 
+  static constexpr absl::Duration kResumeInterval = absl::Milliseconds(250);
+
   uint64_t next_sequence_;  // writer thread only
+  bool resume_needed_ = false;              // writer thread only
+  static constexpr absl::Duration kSpaceCheckInterval = absl::Milliseconds(100);
+  absl::Time last_space_check_ = absl::InfinitePast();  // writer thread only
+  bool low_space_ = false;                              // writer thread only
+  absl::Time last_resume_attempt_;          // writer thread only
+  std::mutex backup_mu_;                    // one backup at a time
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
@@ -607,6 +693,8 @@ std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
   std::vector<CommitListener> listeners_;
   std::thread writer_;
   std::once_flag shutdown_once_;
+  // Registered by Open(); after db_ (declaration order).
+  const std::shared_ptr<WriteErrorListener> write_errors_ = FindWriteErrorListener(db_.get());
 };
 
 absl::Status CheckOrWriteSchema(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
@@ -668,6 +756,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   // One writer thread commits every group; hash memtables require this to be off.
   db_options.allow_concurrent_memtable_write = false;
   if (options.env != nullptr) db_options.env = options.env;
+  db_options.listeners.push_back(std::make_shared<WriteErrorListener>());
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(options.block_cache_bytes);
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -690,8 +779,6 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   };
   absl::Status schema =
       CheckOrWriteSchema(db.get(), handles[static_cast<size_t>(ColumnFamily::kMeta)]);
-  // Registered by Open(); after db_ (declaration order).
-  const std::shared_ptr<WriteErrorListener> write_errors_ = FindWriteErrorListener(db_.get());
   if (!schema.ok()) {
     close_handles();
     return schema;
@@ -707,4 +794,3 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
 }
 
 }  // namespace wijkwacht::storage
-  db_options.listeners.push_back(std::make_shared<WriteErrorListener>());

@@ -18,6 +18,16 @@
 // FAILED_PRECONDITION for a schema version it does not know, DATA_LOSS for corruption,
 // UNAVAILABLE for I/O errors. Commit() fails with UNAVAILABLE when the engine is shutting
 // down or the disk write fails, or with whatever the WriteFn returned.
+//
+// Disk full: while the data dir's file system has less than min_free_disk_bytes free, groups
+// fail UNAVAILABLE (with a retry delay) before reaching RocksDB; reads keep working and writes
+// succeed again as soon as space returns, without a restart. Should a write still fail (e.g.
+// ENOSPC from another process filling the reserve), RocksDB enters its background-error
+// state, the group fails UNAVAILABLE, and later groups first ask RocksDB to resume
+// (DB::Resume). Nothing half-written becomes visible.
+//
+// Backups: CreateBackup() takes an online, point-in-time consistent copy while writes go on
+// (RocksDB BackupEngine, WAL included, incremental); storage/backup.h restores one.
 #pragma once
 
 #include <cstdint>
@@ -30,11 +40,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "common/clock.h"
 #include "storage/column_families.h"
 
 namespace rocksdb {
-#include <vector>
 class Env;
 }
 
@@ -50,8 +60,15 @@ struct EngineOptions {
   bool sync_writes = true;
   // At most this many WriteFns share one batch.
   int max_group_size = 512;
-  // Pending writes beyond this are refused with RESOURCE_EXHAUSTED (back-pressure).
+  // Overload shedding (admission bounds): pending writes beyond this are refused at once, and
+  // a write that waited longer than max_queue_delay before its group started is refused
+  // instead of run — both RESOURCE_EXHAUSTED with a retry delay, nothing written — so the
+  // latency of admitted writes stays bounded and a burst drains by itself.
   int max_pending_writes = 20000;
+  absl::Duration max_queue_delay = absl::Seconds(1);  // InfiniteDuration(): never shed
+  // Writes are refused with UNAVAILABLE while the data dir's file system has less free space
+  // than this (0 = no check), before RocksDB would fail them mid-write.
+  uint64_t min_free_disk_bytes = uint64_t{64} << 20;
   // Injected parts; nullptr = the real ones.
   Clock* clock = nullptr;
   rocksdb::Env* env = nullptr;
@@ -93,6 +110,14 @@ struct CounterPair {
 };
 [[nodiscard]] CounterPair DecodeCounters(absl::string_view value);
 
+// One backup in a backup directory.
+struct BackupInfo {
+  uint32_t id = 0;
+  absl::Time time;
+  uint64_t size_bytes = 0;  // of the files this backup references (shared ones included)
+  uint32_t files = 0;
+};
+
 // Iteration callback: return false to stop.
 using ScanVisitor = std::function<bool(absl::string_view key, absl::string_view value)>;
 
@@ -130,29 +155,6 @@ class Engine {
                                           absl::string_view prefix,
                                           const ScanVisitor& visit) const = 0;
 
-  // Visits keys <= `last` in descending order while they begin with `prefix`.
-  [[nodiscard]] virtual absl::Status ScanBackward(ColumnFamily cf, absl::string_view last,
-                                                  absl::string_view prefix,
-                                                  const ScanVisitor& visit) const = 0;
-
-  [[nodiscard]] virtual std::unique_ptr<RangeReader> NewRangeReader(ColumnFamily cf) const = 0;
-
-  // Sequence of the newest durable change-log entry (0 when empty).
-  [[nodiscard]] virtual uint64_t LastSequence() const = 0;
-  virtual void AddCommitListener(CommitListener listener) = 0;
-
-  // Makes deleted data of `cfs` physically gone from the data dir (crypto-shredding): flushes
-  // every column family, so that no live WAL file still holds the deleted values, compacts
-  // `cfs` to the bottommost level (tombstones and the values they hide are dropped) and then
-  // deletes the obsolete WAL and SST files at once. Values that an open snapshot or iterator
-  // still sees survive until it is released. Errors: UNAVAILABLE (I/O, shutting down).
-  [[nodiscard]] virtual absl::Status PurgeDeleted(const std::vector<ColumnFamily>& cfs) = 0;
-
-  // Finishes queued writes, then stops the writer; later Commit() calls fail UNAVAILABLE.
-  virtual void Shutdown() = 0;
-};
-
-}  // namespace wijkwacht::storage
   // Monitoring: RocksDB's own estimates per column family, read at call time (cheap).
   struct ColumnFamilyStats {
     ColumnFamily cf = ColumnFamily::kDefault;
@@ -166,3 +168,33 @@ class Engine {
   // stopped writes.
   [[nodiscard]] virtual absl::Status WriteHealth() const { return absl::OkStatus(); }
 
+  // Visits keys <= `last` in descending order while they begin with `prefix`.
+  [[nodiscard]] virtual absl::Status ScanBackward(ColumnFamily cf, absl::string_view last,
+                                                  absl::string_view prefix,
+                                                  const ScanVisitor& visit) const = 0;
+
+  [[nodiscard]] virtual std::unique_ptr<RangeReader> NewRangeReader(ColumnFamily cf) const = 0;
+
+  // Sequence of the newest durable change-log entry (0 when empty).
+  [[nodiscard]] virtual uint64_t LastSequence() const = 0;
+  virtual void AddCommitListener(CommitListener listener) = 0;
+
+  // Takes a backup into `backup_dir` (created if missing) and then keeps only the newest
+  // `keep` backups there (0 = all). Writes are not blocked. Errors: ABORTED while another
+  // backup runs; UNAVAILABLE for I/O errors (e.g. the backup disk is full) or after
+  // Shutdown(); INVALID_ARGUMENT when `backup_dir` is empty.
+  [[nodiscard]] virtual absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir,
+                                                                int keep) = 0;
+
+  // Makes deleted data of `cfs` physically gone from the data dir (crypto-shredding): flushes
+  // every column family, so that no live WAL file still holds the deleted values, compacts
+  // `cfs` to the bottommost level (tombstones and the values they hide are dropped) and then
+  // deletes the obsolete WAL and SST files at once. Values that an open snapshot or iterator
+  // still sees survive until it is released. Errors: UNAVAILABLE (I/O, shutting down).
+  [[nodiscard]] virtual absl::Status PurgeDeleted(const std::vector<ColumnFamily>& cfs) = 0;
+
+  // Finishes queued writes, then stops the writer; later Commit() calls fail UNAVAILABLE.
+  virtual void Shutdown() = 0;
+};
+
+}  // namespace wijkwacht::storage

@@ -141,6 +141,7 @@ Store& TheStore() {
     options.data_dir = s->dir;
     options.sync_writes = false;
     options.max_pending_writes = 100000;
+    options.max_queue_delay = absl::InfiniteDuration();  // loading waves, not overload
     s->engine = *Engine::Open(options);
     s->incidents = std::make_unique<IncidentStore>(s->engine.get(), &s->matcher);
     s->reports = NewReportStore(s->engine.get(), s->incidents.get());

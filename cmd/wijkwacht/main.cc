@@ -16,6 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -47,9 +48,11 @@
 #include "google/rpc/status.pb.h"
 #include "wijkwacht/v1/auth.grpc.pb.h"
 #include "wijkwacht/v1/map.grpc.pb.h"
+#include "wijkwacht/v1/operations.grpc.pb.h"
 #include "wijkwacht/v1/report.grpc.pb.h"
 #include "storage/dispatch_store.h"
 #include "storage/aggregate_store.h"
+#include "storage/backup.h"
 #include "storage/engine.h"
 #include "storage/identity_store.h"
 #include "storage/sealed_identity_store.h"
@@ -108,7 +111,12 @@ ABSL_FLAG(std::string, calibration, WIJKWACHT_CORPUS_DIR "/calibration.txt",
 ABSL_FLAG(std::string, corrections, "", "train: extra labelled examples (dispatch corrections)");
 // audit verify.
 ABSL_FLAG(std::string, period, "", "report: half-year, e.g. 2026-H1");
-ABSL_FLAG(std::string, data_dir, "", "audit verify: wijkwachtd's --data_dir (server stopped)");
+ABSL_FLAG(std::string, data_dir, "",
+          "audit/aggregates verify, corrections export, backup: wijkwachtd's --data_dir "
+          "(server stopped); restore: the new data dir");
+ABSL_FLAG(std::string, to, "", "backup of a stopped server: the backup directory");
+ABSL_FLAG(std::string, from, "", "restore: the backup directory");
+ABSL_FLAG(uint32_t, backup_id, 0, "restore: which backup (default 0 = the newest)");
 ABSL_FLAG(std::string, heldout, WIJKWACHT_CORPUS_DIR "/heldout.txt",
           "train: labelled test set to evaluate the new model on (never trained on)");
 ABSL_FLAG(std::string, out, "",
@@ -831,6 +839,75 @@ int Corrections(const Args& args) {
   return kExitOk;
 }
 
+// Opens a stopped server's data dir (RocksDB's lock refuses a second opener), or prints why not.
+std::unique_ptr<wijkwacht::storage::Engine> OpenStoppedDataDir(const std::string& data_dir,
+                                                              absl::string_view command) {
+  wijkwacht::storage::EngineOptions options;
+  options.data_dir = data_dir;
+  absl::StatusOr<std::unique_ptr<wijkwacht::storage::Engine>> engine =
+      wijkwacht::storage::Engine::Open(options);
+  if (!engine.ok()) {
+    std::cerr << command << ": cannot open " << data_dir
+              << " (is wijkwachtd still running?): "
+              << engine.status() << "\n";
+    return nullptr;
+  }
+  return *std::move(engine);
+}
+
+void PrintBackup(const wijkwacht::storage::BackupInfo& info) {
+  v1::Backup backup;
+  backup.set_backup_id(info.id);
+  *backup.mutable_create_time() = TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(info.time));
+  backup.set_size_bytes(info.size_bytes);
+  backup.set_file_count(info.files);
+  PrintJson(backup, absl::GetFlag(FLAGS_pretty));
+}
+
+// Online: asks the running server for a backup into its --backup_dir (admin token). Offline
+// (--data_dir): backs up a stopped server's data dir into --to.
+int Backup(const Args& args) {
+  ExpectArgs(args, 0, "");
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (data_dir.empty()) {
+    v1::Backup response;
+    auto ctx = NewContext(GivenToken());
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
+    grpc::Status s = v1::OperationsService::NewStub(Channel())->CreateBackup(
+        ctx.get(), v1::CreateBackupRequest(), &response);
+    if (!s.ok()) return ReportRpcError(s);
+    PrintJson(response, absl::GetFlag(FLAGS_pretty));
+    return kExitOk;
+  }
+  const std::string to = RequiredFlag("to", absl::GetFlag(FLAGS_to), "the backup directory");
+  std::unique_ptr<wijkwacht::storage::Engine> engine = OpenStoppedDataDir(data_dir, "backup");
+  if (engine == nullptr) return kExitError;
+  absl::StatusOr<wijkwacht::storage::BackupInfo> info = engine->CreateBackup(to, 0);
+  engine->Shutdown();
+  if (!info.ok()) {
+    std::cerr << "backup: " << info.status() << "\n";
+    return kExitError;
+  }
+  PrintBackup(*info);
+  return kExitOk;
+}
+
+int Restore(const Args& args) {
+  ExpectArgs(args, 0, "");
+  const std::string from = RequiredFlag("from", absl::GetFlag(FLAGS_from), "the backup directory");
+  const std::string data_dir =
+      RequiredFlag("data_dir", absl::GetFlag(FLAGS_data_dir), "a new, empty data dir");
+  absl::Status restored =
+      wijkwacht::storage::RestoreBackup(from, absl::GetFlag(FLAGS_backup_id), data_dir);
+  if (!restored.ok()) {
+    std::cerr << "restore: " << restored << "\n";
+    return kExitError;
+  }
+  std::cout << "OK: restored into " << data_dir << "; start wijkwachtd --data_dir " << data_dir
+            << " (new signing keys: clients refresh their tokens)\n";
+  return kExitOk;
+}
+
 int ProgressReport(const Args& args) {
   ExpectArgs(args, 0, "");
   const std::string period = RequiredFlag("period", absl::GetFlag(FLAGS_period), "e.g. 2026-H1");
@@ -943,6 +1020,15 @@ const Command kCommands[] = {
      "Check the dispatch audit log's hash chain in a stopped server's data dir;\n"
      "          prints OK, or BROKEN with the first bad sequence (exit 1).",
      Audit},
+    {"backup", "[--data_dir DIR --to DIR]",
+     "Online (default): the running server at --target takes a consistent backup\n"
+     "          into its --backup_dir while serving (admin token); prints it as JSON.\n"
+     "          With --data_dir: back up a stopped server's data dir into --to.",
+     Backup},
+    {"restore", "--from DIR --data_dir NEWDIR [--backup_id N]",
+     "Verify a backup's checksums and restore it (default the newest) into an empty\n"
+     "          data dir; then start wijkwachtd on it.",
+     Restore},
     {"help", "", "Print this text.", Help},
 };
 

@@ -1,6 +1,7 @@
 // wijkwachtd: the wijkwacht gRPC server. Flags are documented in deploy/README.md and by
 // `wijkwachtd --help`.
 #include <csignal>
+#include <cstdint>
 #include <fstream>
 #include <cstdio>
 #include <pthread.h>
@@ -69,6 +70,17 @@ ABSL_FLAG(double, device_writes_per_second, 5, "write rate limit per device (ref
 ABSL_FLAG(double, device_write_burst, 50, "write rate limit per device (burst)");
 ABSL_FLAG(double, peer_writes_per_second, 500, "write rate limit per client address");
 ABSL_FLAG(double, peer_write_burst, 2000, "write burst per client address");
+ABSL_FLAG(std::string, backup_dir, "",
+          "OperationsService.CreateBackup writes online backups here (empty = backups off)");
+ABSL_FLAG(int, backup_keep, 7, "backups kept in --backup_dir (older ones are purged; 0 = all)");
+ABSL_FLAG(int, max_pending_writes, 20000,
+          "overload: writes queued beyond this get RESOURCE_EXHAUSTED at once");
+ABSL_FLAG(absl::Duration, max_write_queue_delay, absl::Seconds(1),
+          "overload: a write queued longer than this gets RESOURCE_EXHAUSTED instead of running");
+ABSL_FLAG(int64_t, min_free_disk_mb, 64,
+          "disk full: writes get UNAVAILABLE while the data dir has less free space (0 = no check)");
+ABSL_FLAG(int64_t, grpc_memory_mb, 1024,
+          "memory gRPC may use for connections and calls (ResourceQuota), MiB");
 ABSL_FLAG(std::string, master_key_file, "",
           "master key that wraps every reporter's data key (64 hex digits, mode 0600); default "
           "<data_dir>/keys/master.key, generated on first start");
@@ -145,6 +157,20 @@ int main(int argc, char** argv) {
   options.device_write_burst = absl::GetFlag(FLAGS_device_write_burst);
   options.peer_writes_per_second = absl::GetFlag(FLAGS_peer_writes_per_second);
   options.peer_write_burst = absl::GetFlag(FLAGS_peer_write_burst);
+  options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  options.backup_keep = absl::GetFlag(FLAGS_backup_keep);
+  options.max_pending_writes = absl::GetFlag(FLAGS_max_pending_writes);
+  options.max_write_queue_delay = absl::GetFlag(FLAGS_max_write_queue_delay);
+  options.grpc_memory_bytes = absl::GetFlag(FLAGS_grpc_memory_mb) << 20;
+  options.min_free_disk_bytes = absl::GetFlag(FLAGS_min_free_disk_mb) << 20;
+  if (options.max_pending_writes < 1 || options.backup_keep < 0 ||
+      options.max_write_queue_delay <= absl::ZeroDuration() || options.grpc_memory_bytes <= 0 ||
+      options.min_free_disk_bytes < 0) {
+    std::fprintf(stderr,
+                 "wijkwachtd: --max_pending_writes, --max_write_queue_delay and "
+                 "--grpc_memory_mb must be positive, --backup_keep at least 0\n");
+    return 2;
+  }
   options.master_key_file = absl::GetFlag(FLAGS_master_key_file);
   options.retention.contact_details = absl::GetFlag(FLAGS_retain_contact_details);
   options.retention.free_text = absl::GetFlag(FLAGS_retain_free_text);

@@ -44,6 +44,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
+#include "tools/loadgen/overload.h"
 #include "tools/loadgen/report_gen.h"
 #include "wijkwacht/v1/auth.grpc.pb.h"
 #include "wijkwacht/v1/report.grpc.pb.h"
@@ -55,7 +56,12 @@ ABSL_FLAG(int, channels, 4, "separate channels, each its own TCP connection (1-6
 ABSL_FLAG(int, duration, 10, "measured seconds per phase (1-3600)");
 ABSL_FLAG(int, warmup, 2, "unmeasured seconds before each phase (0-600)");
 ABSL_FLAG(std::string, mode, "both",
-          "health | submit | push | both (health, submit) | all (health, submit, push)");
+          "health | submit | push | both (health, submit) | all (health, submit, push) | "
+          "overload (submit capacity, then an open-loop burst at --overload_factor x capacity)");
+ABSL_FLAG(double, overload_factor, 3, "overload: burst rate as a multiple of measured capacity");
+ABSL_FLAG(int, burst, 10, "overload: burst seconds (1-600)");
+ABSL_FLAG(int, max_outstanding, 20000, "overload: most calls the client keeps outstanding");
+ABSL_FLAG(int, server_pid, 0, "overload: wijkwachtd's pid, for its memory figures (0 = none)");
 ABSL_FLAG(int, batch, 100, "reports per SyncService.Push call in the push phase (1-100)");
 ABSL_FLAG(std::optional<uint64_t>, seed, std::nullopt,
           "seed for report contents (places, texts, categories, times); default random. "
@@ -565,11 +571,96 @@ nlohmann::json PhaseJson(const PhaseResult& r) {
   return j;
 }
 
+// --mode=overload after the capacity phase: a burst at --overload_factor x the capacity.
+int RunOverload(const PhaseResult& capacity,
+                const std::vector<std::shared_ptr<grpc::Channel>>& channels,
+                std::shared_ptr<const ReportCorpus> corpus,
+                const std::vector<std::shared_ptr<ChannelToken>>& tokens, uint64_t seed,
+                uint64_t id_seed, std::ostream& text, nlohmann::json& out) {
+  if (capacity.qps <= 0) {
+    text << "overload: the capacity phase stored nothing; no burst\n";
+    return 1;
+  }
+  BurstOptions o;
+  o.rate_per_second = absl::GetFlag(FLAGS_overload_factor) * capacity.qps;
+  o.burst = absl::Seconds(absl::GetFlag(FLAGS_burst));
+  o.rpc_timeout = absl::GetFlag(FLAGS_rpc_timeout);
+  o.max_outstanding = absl::GetFlag(FLAGS_max_outstanding);
+  o.server_pid = absl::GetFlag(FLAGS_server_pid);
+  // Recovered: probes as fast as the admitted calls at full capacity were.
+  o.recovered_latency = absl::Nanoseconds(std::max<int64_t>(capacity.latency.p99, 1000000));
+  o.content_seed = seed + 1;
+  o.id_seed = id_seed + (2ull << 40);
+  auto header = [&tokens](size_t channel) {
+    return tokens.empty() ? std::string() : tokens[channel % tokens.size()]->Header();
+  };
+  text << absl::StrFormat("overload: %.0f submits/s open loop for %ds (%.1fx capacity %.0f/s)\n",
+                          o.rate_per_second, absl::GetFlag(FLAGS_burst),
+                          absl::GetFlag(FLAGS_overload_factor), capacity.qps);
+  BurstResult r = RunBurst(o, channels, std::move(corpus), header);
+  const double ms = 1e-6;
+  text << absl::StrFormat(
+      "  offered %d, not sent (client limit) %d, admitted %d, shed %d, deadline exceeded %d, "
+      "other errors %d\n",
+      r.offered, r.not_sent, r.admitted, r.shed, r.deadline_exceeded, r.other_errors);
+  for (const auto& [code, n] : r.errors_by_code) {
+    text << "    " << code << ": " << n << " (first: " << r.first_error_message[code] << ")\n";
+  }
+  text << absl::StrFormat(
+      "  admitted latency ms: p50 %.1f p90 %.1f p99 %.1f max %.1f (capacity phase p99 %.1f)\n",
+      r.admitted_latency.p50 * ms, r.admitted_latency.p90 * ms, r.admitted_latency.p99 * ms,
+      r.admitted_latency.max * ms, capacity.latency.p99 * ms);
+  text << absl::StrFormat("  shed answered in ms: p50 %.1f p99 %.1f\n", r.shed_latency.p50 * ms,
+                          r.shed_latency.p99 * ms);
+  if (r.rss_peak_bytes >= 0) {
+    text << absl::StrFormat("  server RSS MiB: before %.1f, peak %.1f, after %.1f\n",
+                            r.rss_before_bytes / 1048576.0, r.rss_peak_bytes / 1048576.0,
+                            r.rss_after_bytes / 1048576.0);
+  }
+  text << absl::StrFormat("  admitted/s during burst %.0f = %.2fx capacity\n",
+                          r.admitted / r.seconds, r.admitted / r.seconds / capacity.qps);
+  if (r.recovery_seconds >= 0) {
+    text << absl::StrFormat(
+        "  recovered %.2f s after the burst (%d probes in a row within %.1f ms); burst calls "
+        "all answered %.2f s after it\n",
+        r.recovery_seconds, o.recovery_probes, absl::ToDoubleMilliseconds(o.recovered_latency),
+        r.drain_seconds);
+  } else {
+    text << "  NOT recovered within " << absl::FormatDuration(o.recovery_limit) << "\n";
+  }
+  nlohmann::json j;
+  j["rate_per_second"] = o.rate_per_second;
+  j["factor"] = absl::GetFlag(FLAGS_overload_factor);
+  j["capacity_qps"] = capacity.qps;
+  j["capacity_p99_ms"] = capacity.latency.p99 * ms;
+  j["offered"] = r.offered;
+  j["not_sent"] = r.not_sent;
+  j["admitted"] = r.admitted;
+  j["shed"] = r.shed;
+  j["deadline_exceeded"] = r.deadline_exceeded;
+  j["other_errors"] = r.other_errors;
+  j["errors_by_code"] = r.errors_by_code;
+  j["admitted_p50_ms"] = r.admitted_latency.p50 * ms;
+  j["admitted_p99_ms"] = r.admitted_latency.p99 * ms;
+  j["admitted_max_ms"] = r.admitted_latency.max * ms;
+  j["shed_p99_ms"] = r.shed_latency.p99 * ms;
+  j["rss_before_bytes"] = r.rss_before_bytes;
+  j["rss_peak_bytes"] = r.rss_peak_bytes;
+  j["rss_after_bytes"] = r.rss_after_bytes;
+  j["drain_seconds"] = r.drain_seconds;
+  j["recovery_seconds"] = r.recovery_seconds;
+  out["overload"] = j;
+  out["submit"] = PhaseJson(capacity);
+  return r.admitted > 0 && r.recovery_seconds >= 0 ? 0 : 1;
+}
+
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Closed-loop load generator for a local wijkwachtd.\n"
       "  wijkwacht_loadgen [--target=localhost:50051] [--mode=both|all|health|submit|push]\n"
       "                    [--batch=100]\n"
+      "  wijkwacht_loadgen --mode=overload [--overload_factor=3] [--burst=10]\n"
+      "                    [--server_pid=PID] [--max_outstanding=20000]\n"
       "                    [--in_flight=128] [--channels=4] [--warmup=2] [--duration=10]\n"
       "                    [--seed=N] [--json] [--token=JWT | --no_auth]\n"
       "SubmitReport stores real reports: point it at a throw-away --data_dir.\n"
@@ -598,8 +689,12 @@ int Main(int argc, char** argv) {
   if (duration < 1 || duration > 3600) bad = "--duration must be in [1, 3600] seconds";
   if (warmup < 0 || warmup > 600) bad = "--warmup must be in [0, 600] seconds";
   if (mode != "health" && mode != "submit" && mode != "push" && mode != "both" &&
-      mode != "all") {
-    bad = "--mode must be health, submit, push, both or all";
+      mode != "all" && mode != "overload") {
+    bad = "--mode must be health, submit, push, both, all or overload";
+  }
+  if (absl::GetFlag(FLAGS_overload_factor) <= 0 || absl::GetFlag(FLAGS_burst) < 1 ||
+      absl::GetFlag(FLAGS_burst) > 600 || absl::GetFlag(FLAGS_max_outstanding) < 1) {
+    bad = "--overload_factor must be positive, --burst in [1, 600], --max_outstanding >= 1";
   }
   if (batch < 1 || batch > 100) bad = "--batch must be in [1, 100]";
   if (rpc_timeout <= absl::ZeroDuration() || rpc_timeout > absl::Minutes(1)) {
@@ -614,7 +709,8 @@ int Main(int argc, char** argv) {
   const bool submits = mode != "health";
   if (submits && !given_token.empty() && bad.empty()) {
     const int phases = mode == "all" ? 3 : mode == "both" ? 2 : 1;
-    const absl::Time end = absl::Now() + phases * (absl::Seconds(warmup + duration) + rpc_timeout);
+    absl::Time end = absl::Now() + phases * (absl::Seconds(warmup + duration) + rpc_timeout);
+    if (mode == "overload") end += absl::Seconds(absl::GetFlag(FLAGS_burst) + 60);
     if (std::optional<absl::Time> exp = JwtExpiry(given_token); !exp) {
       std::cerr << "wijkwacht_loadgen: warning: --token has no readable exp claim; it is sent "
                    "as is\n";
@@ -712,7 +808,15 @@ int Main(int argc, char** argv) {
   out["auth"] = auth_mode;  // "devices" | "token" | "none"
   std::optional<PhaseResult> health, submit, push;
   if (mode == "health" || mode == "both" || mode == "all") health = run(Kind::kHealth);
-  if (mode == "submit" || mode == "both" || mode == "all") submit = run(Kind::kSubmit);
+  if (mode == "submit" || mode == "both" || mode == "all" || mode == "overload") {
+    submit = run(Kind::kSubmit);
+  }
+  if (mode == "overload") {
+    const int code = RunOverload(*submit, channels, corpus, tokens, seed, id_seed, text, out);
+    refresher.reset();
+    if (json) std::cout << out.dump() << std::endl;
+    return code;
+  }
   if (mode == "push" || mode == "all") push = run(Kind::kPush);
   if (refresher) out["token_refreshes"] = refresher->refreshed();
   refresher.reset();

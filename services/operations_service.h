@@ -1,0 +1,52 @@
+// wijkwacht.v1.OperationsService over the gRPC callback API: online backups of the store
+// (admin only; roles in services/access_policy.h).
+//
+// CreateBackup runs Engine::CreateBackup on the service's own backup thread (never on the
+// gRPC or stream workers, as copying the store takes a while) into `backup_dir`, keeping the
+// newest `keep` backups. Without a backup dir: FAILED_PRECONDITION naming --backup_dir; a
+// second request while one runs: ABORTED; I/O errors: UNAVAILABLE. ListBackups lists them.
+//
+// Thread safety: one instance serves all calls concurrently.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/worker_pool.h"
+#include "services/unary_call.h"
+#include "storage/engine.h"
+#include "wijkwacht/v1/operations.grpc.pb.h"
+
+namespace wijkwacht::services {
+
+using RawOperationsService = v1::OperationsService::WithRawCallbackMethod_CreateBackup<
+    v1::OperationsService::WithRawCallbackMethod_ListBackups<v1::OperationsService::Service>>;
+
+class OperationsServiceImpl final : public RawOperationsService {
+ public:
+  struct Parts {
+    storage::Engine* engine = nullptr;
+    const CallGate* gate = nullptr;
+    std::string backup_dir;  // empty: backups are off
+    int backup_keep = 0;     // 0 = keep all
+  };
+
+  explicit OperationsServiceImpl(Parts parts)
+      : parts_(std::move(parts)), backup_worker_(std::make_unique<WorkerPool>(1)) {}
+
+  grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListBackups(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
+
+  // Waits for a backup in progress (call before the engine shuts down).
+  void Stop() { backup_worker_.reset(); }
+
+ private:
+  const Parts parts_;
+  std::unique_ptr<WorkerPool> backup_worker_;
+};
+
+}  // namespace wijkwacht::services
