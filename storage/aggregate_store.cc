@@ -2,6 +2,8 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/strings/str_cat.h"
+#include "s2/s2cell_id.h"
+#include "s2/s2latlng.h"
 #include "common/status.h"
 #include "storage/keys.h"
 #include "storage/report_store.h"
@@ -84,6 +86,21 @@ const absl::TimeZone& MapTimeZone() {
 }
 
 absl::CivilDay MapDay(absl::Time t) { return absl::ToCivilDay(t, MapTimeZone()); }
+
+std::vector<std::string> ReportAreaCodes(const v1::AreaRef& area) {
+  std::vector<std::string> codes;
+  for (const std::string& c : {area.gemeente_code(), area.wijk_code(), area.buurt_code()}) {
+    if (!c.empty()) codes.push_back(c);
+  }
+  for (const std::string& c : area.focus_areas()) codes.push_back(c);
+  return codes;
+}
+
+uint64_t ReportLeafCell(const v1::Report& report) {
+  return S2CellId(S2LatLng::FromDegrees(report.location().latitude(),
+                                        report.location().longitude()))
+      .id();
+}
 
 void StageReportCounts(WriteContext& ctx, const std::vector<std::string>& area_codes, int theme,
                        absl::Time observed, uint64_t leaf_cell, bool incident_opened) {
@@ -188,27 +205,15 @@ absl::StatusOr<std::vector<std::string>> VerifyAggregates(const Engine& engine,
           inner = absl::DataLossError("stored report does not parse");
           return false;
         }
-        absl::StatusOr<std::optional<std::string>> bytes =
-            engine.Get(ColumnFamily::kChangeLog, SequenceKey(stored.create_sequence()));
-        if (!bytes.ok()) {
-          inner = bytes.status();
-          return false;
-        }
-        internal::ChangeEvent event;
-        if (!*bytes || !event.ParseFromString(**bytes) || !event.has_report_created()) {
-          inner = absl::DataLossError(absl::StrCat("report ", stored.report().id(),
-                                                   " has no ReportCreated change-log entry"));
-          return false;
-        }
-        const internal::ReportCreated& created = event.report_created();
+        const v1::Report& report = stored.report();
         const absl::Time observed =
-            absl::FromUnixSeconds(created.observed_time().seconds()) +
-            absl::Nanoseconds(created.observed_time().nanos());
+            absl::FromUnixSeconds(report.observed_time().seconds()) +
+            absl::Nanoseconds(report.observed_time().nanos());
         const absl::CivilDay day = MapDay(observed);
-        const uint64_t cell = S2CellParent(created.s2_cell_id(), kHeatmapCellLevel);
-        for (const std::string& code : created.area_codes()) {
-          expected[AggregateKey(code, created.theme(), day)].second += 1;
-          expected[CellKey(code, created.theme(), day, cell)].second += 1;
+        const uint64_t cell = S2CellParent(ReportLeafCell(report), kHeatmapCellLevel);
+        for (const std::string& code : ReportAreaCodes(report.area())) {
+          expected[AggregateKey(code, report.theme(), day)].second += 1;
+          expected[CellKey(code, report.theme(), day, cell)].second += 1;
         }
         return true;
       });

@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "storage/engine.h"
 #include "wijkwacht/internal/records.pb.h"
+#include "wijkwacht/v1/report.pb.h"
 
 namespace wijkwacht::storage {
 
@@ -40,6 +41,11 @@ struct DayCounts {
 // Heatmap counters are kept per S2 cell of this level (about 150 m across); coarser levels
 // are sums of their descendants at query time.
 inline constexpr int kHeatmapCellLevel = 16;
+
+// Where a stored report is counted: its area codes (gemeente, wijk, buurt, focus areas, as
+// the report write passes them) and the S2 leaf cell of its location.
+[[nodiscard]] std::vector<std::string> ReportAreaCodes(const v1::AreaRef& area);
+[[nodiscard]] uint64_t ReportLeafCell(const v1::Report& report);
 
 // Inside a report's WriteFn: one report (and one incident when it opened one) in every area
 // it lies in, per area and per heatmap cell of `leaf_cell` (the report location's S2 cell).
@@ -91,8 +97,8 @@ class AggregateStore {
   const Engine* const engine_;
 };
 
-// Recomputes every counter from the stored data — reports from each report's ReportCreated
-// change-log entry (where, when, which theme and cell), incidents from the incident records
+// Recomputes every counter from the stored data — reports from the report records (where,
+// when, which theme and cell; the change log may be shorter than the reports' life), incidents from the incident records
 // (where they are counted, under their current theme) — and compares them with the
 // aggregates column family. Returns one line per difference ("area theme day:
 // stored i/r, recomputed i/r"), at most `max_differences`; empty = consistent. Reads a

@@ -249,15 +249,6 @@ internal::IncidentChanged& NewChange(internal::ChangeEvent& event,
   return c;
 }
 
-std::vector<std::string> AreaCodesOf(const v1::AreaRef& area) {
-  std::vector<std::string> codes;
-  for (const std::string& c : {area.gemeente_code(), area.wijk_code(), area.buurt_code()}) {
-    if (!c.empty()) codes.push_back(c);
-  }
-  for (const std::string& c : area.focus_areas()) codes.push_back(c);
-  return codes;
-}
-
 absl::string_view RoleToken(int role) {
   switch (role) {
     case v1::RESIDENT:
@@ -375,7 +366,7 @@ absl::StatusOr<IncidentPage> DispatchStore::List(const IncidentQuery& q) const {
           return false;
         }
         if (!q.area_code.empty()) {
-          std::vector<std::string> codes = AreaCodesOf(stored->incident().area());
+          std::vector<std::string> codes = ReportAreaCodes(stored->incident().area());
           codes.insert(codes.end(), stored->area_codes().begin(), stored->area_codes().end());
           if (std::find(codes.begin(), codes.end(), q.area_code) == codes.end()) return true;
         }
@@ -661,23 +652,13 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Split(absl::string_view 
         *incident.mutable_area() = r.area();
         *incident.mutable_create_time() = ToTimestamp(ctx.Now());
         // Counted on the map like an incident the report had opened itself.
-        WW_ASSIGN_OR_RETURN(std::optional<std::string> created_bytes,
-                            ctx.Get(ColumnFamily::kChangeLog, SequenceKey(report.create_sequence())));
-        internal::ChangeEvent created;
-        if (!created_bytes || !created.ParseFromString(*created_bytes) ||
-            !created.has_report_created()) {
-          return absl::DataLossError(
-              absl::StrCat("reports/", report_id, " has no ReportCreated change-log entry"));
-        }
-        for (const std::string& code : created.report_created().area_codes()) {
-          fresh.add_area_codes(code);
-        }
+        for (const std::string& code : ReportAreaCodes(r.area())) fresh.add_area_codes(code);
         *fresh.mutable_text_vector() = old.text_vector();
         ctx.Put(ColumnFamily::kIncidentMembers, IncidentMemberKey(new_id, observed, report_id), "");
         WW_RETURN_IF_ERROR(Recompute(ctx, new_id, fresh));
         incident.set_version(1);
         *incident.mutable_update_time() = incident.create_time();
-        CountIncident(ctx, fresh, observed, created.report_created().s2_cell_id());
+        CountIncident(ctx, fresh, observed, ReportLeafCell(r));
         PutIncident(ctx, new_id, 0, fresh);
         const std::string new_name = incident.name();
         WW_RETURN_IF_ERROR(UpdateReports(ctx, {Member{member_key, observed, report_id}},
@@ -822,7 +803,17 @@ absl::StatusOr<int64_t> ExportCorrections(const Engine& engine, std::string* out
 }
 
 absl::StatusOr<int64_t> VerifyAuditLog(const Engine& engine) {
+  // Retention may have removed the oldest entries; the last removed one anchors the rest.
   dispatch::ChainVerifier verifier;
+  WW_ASSIGN_OR_RETURN(std::optional<std::string> anchor_bytes,
+                      engine.Get(ColumnFamily::kMeta, kAuditAnchorKey));
+  if (anchor_bytes) {
+    v1::AuditEntry anchor;
+    if (!anchor.ParseFromString(*anchor_bytes)) {
+      return absl::DataLossError("audit anchor does not parse");
+    }
+    verifier = dispatch::ChainVerifier(anchor.sequence(), anchor.hash());
+  }
   absl::Status inner;
   WW_RETURN_IF_ERROR(engine.Scan(ColumnFamily::kAuditLog, "", "",
                                  [&](absl::string_view key, absl::string_view value) {
@@ -842,17 +833,7 @@ absl::StatusOr<int64_t> VerifyAuditLog(const Engine& engine) {
   WW_ASSIGN_OR_RETURN(std::optional<std::string> head_bytes,
                       engine.Get(ColumnFamily::kMeta, kAuditHeadKey));
   if (head_bytes) {
-  // Retention may have removed the oldest entries; the last removed one anchors the rest.
     v1::AuditEntry head;
-  WW_ASSIGN_OR_RETURN(std::optional<std::string> anchor_bytes,
-                      engine.Get(ColumnFamily::kMeta, kAuditAnchorKey));
-  if (anchor_bytes) {
-    v1::AuditEntry anchor;
-    if (!anchor.ParseFromString(*anchor_bytes)) {
-      return absl::DataLossError("audit anchor does not parse");
-    }
-    verifier = dispatch::ChainVerifier(anchor.sequence(), anchor.hash());
-  }
     if (!head.ParseFromString(*head_bytes)) return absl::DataLossError("audit head does not parse");
     if (head.sequence() != verifier.last_sequence() || head.hash() != verifier.head_hash()) {
       return absl::DataLossError(absl::StrCat(

@@ -205,7 +205,7 @@ class EngineReportStore final : public ReportStore {
     member.features = input.dedup;
     member.area = report.area();
     member.area_codes = input.area_codes;
-    member.leaf_cell = input.s2_cell_id;
+    member.leaf_cell = ReportLeafCell(report);
     member.needs_review = report.needs_review();
     WW_ASSIGN_OR_RETURN(IncidentAssignment assignment, incidents_->Assign(ctx, member));
     report.set_incident_id(absl::StrCat("incidents/", assignment.incident_id));
@@ -222,7 +222,7 @@ class EngineReportStore final : public ReportStore {
     created.set_incident_opened(assignment.opened);
     if (assignment.count_moved) *created.mutable_incident_count_moved() = *assignment.count_moved;
     created.set_reporter(input.reporter);
-    StageReportCounts(ctx, input.area_codes, report.theme(), observed, input.s2_cell_id,
+    StageReportCounts(ctx, input.area_codes, report.theme(), observed, ReportLeafCell(report),
                       assignment.opened);
     stored.set_create_sequence(ctx.AppendChange(event));
     stored.set_content_fingerprint(input.fingerprint);

@@ -21,6 +21,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "gtest/gtest.h"
+#include "s2/s2cell_id.h"
 #include "storage/change_feed.h"
 #include "tests/test_support.h"
 #include "wijkwacht/v1/alert.grpc.pb.h"
@@ -1864,14 +1865,15 @@ TEST_F(BadInputTest, CatalogueOfMalformedRequestsHarmsNothing) {
   EXPECT_TRUE(GetReport(r1_.name(), resident_).status.ok());
 }
 
-// No public GetAggregates answer shows a cell with 1-4 reports, whatever the selection.
+// No public GetAggregates answer shows a count of 1-4 (reports or incidents) or a heatmap cell
+// finer than the public level, whatever the selection.
 TEST_F(BadInputTest, PublicAggregatesNeverShowSmallCounts) {
-  // Eight reports in one buurt: six shopliftings over three days (two a day) and two groups of
-  // youths, so some selections reach five reports and others do not.
+  // Eight reports in one buurt: six shopliftings eight hours apart (six incidents) and two
+  // groups of youths, so some selections reach five reports and incidents and others do not.
   std::string buurt;
   for (int i = 0; i < 6; ++i) {
     const v1::Report r = MustSubmit(
-        ValidReport(absl::StrCat("Winkeldief ", i, " bij de drogist"), 10 * i, 1 + 24 * (i / 2)),
+        ValidReport(absl::StrCat("Winkeldief ", i, " bij de drogist"), 10 * i, 1 + 8 * i),
         resident_);
     buurt = r.area().buurt_code();
   }
@@ -1907,6 +1909,7 @@ TEST_F(BadInputTest, PublicAggregatesNeverShowSmallCounts) {
         for (const auto& themes : theme_sets) {
           for (const auto& [start, end] : ranges) {
             for (bool only_buurt : {false, true}) {
+             for (int cell_level : {0, 16}) {
               if (only_buurt && level != v1::BUURT) continue;
               v1::GetAggregatesRequest request;
               v1::AggregateSelection& s = *request.mutable_selection();
@@ -1916,6 +1919,7 @@ TEST_F(BadInputTest, PublicAggregatesNeverShowSmallCounts) {
               *s.mutable_start_time() = Ts(start);
               *s.mutable_end_time() = Ts(end);
               if (only_buurt) s.add_area_codes(buurt);
+              s.set_s2_cell_level(cell_level);
               grpc::ClientContext context;
               WithToken(context, token);
               v1::GetAggregatesResponse response;
@@ -1924,6 +1928,11 @@ TEST_F(BadInputTest, PublicAggregatesNeverShowSmallCounts) {
               ++queries;
               EXPECT_EQ(response.suppression_threshold(), 5);
               for (const v1::AggregateCell& c : response.cells()) {
+                // Never finer than the public heatmap level, whatever was asked.
+                EXPECT_EQ(c.s2_cell().empty(), cell_level == 0) << c.ShortDebugString();
+                if (!c.s2_cell().empty()) {
+                  EXPECT_LE(S2CellId::FromToken(c.s2_cell()).level(), 14) << c.ShortDebugString();
+                }
                 if (c.suppressed()) {
                   ++suppressed;
                   EXPECT_EQ(c.report_count(), 0) << s.ShortDebugString();
@@ -1932,9 +1941,12 @@ TEST_F(BadInputTest, PublicAggregatesNeverShowSmallCounts) {
                   ++shown;
                   EXPECT_FALSE(c.report_count() > 0 && c.report_count() < 5)
                       << c.ShortDebugString() << " for " << s.ShortDebugString();
+                  EXPECT_FALSE(c.incident_count() > 0 && c.incident_count() < 5)
+                      << c.ShortDebugString() << " for " << s.ShortDebugString();
                   EXPECT_GE(c.report_count(), 5) << c.ShortDebugString();
                 }
               }
+             }
             }
           }
         }
