@@ -48,7 +48,10 @@ void WorkerPool::Run() {
         if (delayed_.empty()) {
           cv_.wait(lock);
         } else {
-          cv_.wait_until(lock, delayed_.begin()->first);
+          // A copy: wait_until reads the time again after waking, when another worker may
+          // already have taken (and freed) the node that holds it.
+          const std::chrono::steady_clock::time_point due = delayed_.begin()->first;
+          cv_.wait_until(lock, due);
         }
       }
       if (queue_.empty()) return;
