@@ -3,6 +3,9 @@
 //
 //   "<Service>/<Method>\n" <identity byte> <serialized request bytes>
 //
+// A first line that names no RPC (e.g. a mutated name) picks one by its bytes, the same one
+// in every run, so that every input reaches a handler.
+//
 // The identity byte (mod kIdentityCount) picks the caller: no token, or the access token of
 // a resident, a verified shopkeeper, a dispatcher, an analyst or an admin. Requests may name
 // kReportId (submitted by the resident at start; it opened incident "incidents/<kReportId>")

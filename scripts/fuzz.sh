@@ -7,6 +7,9 @@
 #
 #   scripts/fuzz.sh                          every target, 600 s each
 #   WIJKWACHT_FUZZ_SECONDS=60 scripts/fuzz.sh jwt_fuzzer cursor_fuzzer
+#   scripts/fuzz.sh service_fuzzer:1500 cursor_fuzzer:300   seconds per target
+#
+# WIJKWACHT_FUZZ_STATS=1 makes service_fuzzer print its answers per RPC at the end of its log.
 #
 # To reproduce a finding: <build>/fuzz/<target> <build>/campaign/<target>/crash-<sha1>
 # (service_fuzzer keeps state between inputs, so a late finding may need the corpus run first).
@@ -15,11 +18,12 @@ cd "$(dirname "$0")/.."
 src=$(pwd)
 build=${WIJKWACHT_FUZZ_BUILD_DIR:-$src/../build-fuzz}
 seconds=${WIJKWACHT_FUZZ_SECONDS:-600}
-targets=("$@")
-if ((${#targets[@]} == 0)); then
-  targets=(service_fuzzer geojson_fuzzer indicator_csv_fuzzer cursor_fuzzer jwt_fuzzer
-           category_fuzzer)
+runs=("$@")
+if ((${#runs[@]} == 0)); then
+  runs=(service_fuzzer geojson_fuzzer indicator_csv_fuzzer cursor_fuzzer jwt_fuzzer
+        category_fuzzer)
 fi
+targets=("${runs[@]%%:*}")
 
 WIJKWACHT_WITH_FUZZ=1 bash scripts/deps.sh
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -31,20 +35,26 @@ export LSAN_OPTIONS=suppressions=$src/fuzz/lsan.supp
 summary=$build/campaign/summary.txt
 mkdir -p "$build/campaign"
 : >"$summary"
-for t in "${targets[@]}"; do
+for run in "${runs[@]}"; do
+  t=${run%%:*}
+  t_seconds=$seconds
+  [[ $run == *:* ]] && t_seconds=${run#*:}
   work=$build/campaign/$t
   mkdir -p "$work/corpus"
   log=$work/fuzz.log
   status=0
-  "$build/fuzz/$t" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=6144 \
+  start=$(date +%s)
+  "$build/fuzz/$t" -max_total_time="$t_seconds" -timeout=30 -rss_limit_mb=6144 \
     -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" "fuzz/corpus/$t" \
     >"$log" 2>&1 || status=$?
+  wall=$(($(date +%s) - start))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
   cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
   ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
   corpus=$(find "$work/corpus" -type f | wc -l)
   findings=$(ls "$work" | grep -cE '^(crash|leak|timeout|oom)-' || true)
-  printf '%-22s exit %-3s execs %-10s cov %-6s ft %-7s corpus %-6s findings %s\n' \
-    "$t" "$status" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$corpus" "$findings" | tee -a "$summary"
+  printf '%-22s exit %-3s execs %-10s cov %-6s ft %-7s corpus %-6s findings %-3s %ss\n' \
+    "$t" "$status" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$corpus" "$findings" "$wall" \
+    | tee -a "$summary"
 done
