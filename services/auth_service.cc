@@ -170,10 +170,9 @@ absl::Status AuthServiceImpl::DoRefreshToken(const Caller&, const v1::RefreshTok
   std::pair<std::string, std::string> parts =
       absl::StrSplit(request.refresh_token(), absl::MaxSplits('.', 1));
   absl::StatusOr<std::string> secret = auth::Base64UrlDecode(parts.second);
-  if (!DeviceIdFromName(parts.first, "refresh_token").ok() || !secret.ok()) {
-    return InvalidRefreshToken();
-  }
-  absl::StatusOr<internal::DeviceRecord> device = parts_.identities->GetDevice(parts.first);
+  absl::StatusOr<std::string> device_id = DeviceIdFromName(parts.first, "refresh_token");
+  if (!device_id.ok() || !secret.ok()) return InvalidRefreshToken();
+  absl::StatusOr<internal::DeviceRecord> device = parts_.identities->GetDevice(*device_id);
   if (absl::IsNotFound(device.status())) return InvalidRefreshToken();
   if (!device.ok()) return device.status();
   const std::string hash = Sha256(*secret);
@@ -183,7 +182,7 @@ absl::Status AuthServiceImpl::DoRefreshToken(const Caller&, const v1::RefreshTok
     return InvalidRefreshToken();
   }
   response->set_refresh_token(request.refresh_token());
-  return IssueAccessToken(absl::StrCat(kDevicePrefix, device->device_id()),
+  return IssueAccessToken(absl::StrCat(kDevicePrefix, *device_id),
                           static_cast<auth::Role>(device->role()), response);
 }
 
@@ -238,18 +237,19 @@ absl::Status AuthServiceImpl::DoVerifyEntrepreneur(const Caller& caller,
     violations.push_back({"business_name", "is required, at most 200 bytes"});
   }
   if (!violations.empty()) return InvalidFieldsError(std::move(violations));
+  internal::SealedBusiness business;
+  business.set_kvk_number(kvk);
+  business.set_business_name(request.business_name());
   return parts_.identities
-      ->UpdateDevice(*device_id,
-                     [&](internal::DeviceRecord& d) {
-                       if (d.revoked()) {
-                         return absl::FailedPreconditionError("device is revoked");
-                       }
-                       d.set_role(static_cast<int>(auth::Role::kEntrepreneur));
-                       d.set_kvk_number(kvk);
-                       d.set_business_name(request.business_name());
-                       d.set_verified_by(caller.subject);
-                       return absl::OkStatus();
-                     })
+      ->UpdateDeviceBusiness(
+          *device_id,
+          [&](internal::DeviceRecord& d) {
+            if (d.revoked()) return absl::FailedPreconditionError("device is revoked");
+            d.set_role(static_cast<int>(auth::Role::kEntrepreneur));
+            d.set_verified_by(caller.subject);
+            return absl::OkStatus();
+          },
+          std::move(business))
       .status();
 }
 

@@ -60,6 +60,7 @@ class ServerImpl final : public WijkwachtServer {
     engine_options.clock = options.clock;
     engine_options.max_pending_writes = options.max_pending_writes;
     engine_options.max_queue_delay = options.max_write_queue_delay;
+    engine_options.admission_delay = options.write_admission_delay;
     engine_options.min_free_disk_bytes = static_cast<uint64_t>(options.min_free_disk_bytes);
     absl::StatusOr<std::unique_ptr<storage::Engine>> engine = storage::Engine::Open(engine_options);
     if (!engine.ok()) return engine.status();

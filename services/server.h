@@ -77,6 +77,9 @@ struct ServerOptions {
   // queued longer than `max_write_queue_delay`, get RESOURCE_EXHAUSTED with a retry delay.
   int max_pending_writes = 20000;
   absl::Duration max_write_queue_delay = absl::Seconds(1);
+  // New writes are refused at once while the oldest queued write has waited this long
+  // (storage::EngineOptions::admission_delay).
+  absl::Duration write_admission_delay = absl::Milliseconds(250);
   // Memory gRPC may use for connections and calls (grpc::ResourceQuota); beyond it gRPC
   // stops reading from clients until calls complete.
   int64_t grpc_memory_bytes = int64_t{1} << 30;

@@ -385,6 +385,12 @@ nlohmann::json SealedIdentityJson(const storage::RevealedIdentity& sealed) {
                                {"email", contact.details.email()},
                                {"phone", contact.details.phone()}});
   }
+  if (sealed.business) {
+    out["business"] = {
+        {"kvk_number", sealed.business->kvk_number()},
+        {"business_name", sealed.business->business_name()},
+        {"verify_time", TimeUtil::ToString(sealed.business->verify_time())}};
+  }
   return out;
 }
 
@@ -401,6 +407,7 @@ void SyncServiceImpl::DoExport(const Caller& caller, const v1::ExportMyDataReque
           parts_.identities->GetDevice(caller.DeviceId());
       if (!device.ok()) return done(device.status());
       device->clear_refresh_secret_hash();  // a secret, never exported
+      device->set_device_id(caller.DeviceId());  // stored sealed, not in the record
       absl::StatusOr<nlohmann::json> json = ToJson(*device);
       if (!json.ok()) return done(json.status());
       out["device"] = *std::move(json);

@@ -6,6 +6,7 @@
 #include <array>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -29,6 +30,7 @@
 #include "rocksdb/write_batch.h"
 #include "common/status.h"
 #include "storage/keys.h"
+#include "storage/info_log.h"
 #include "storage/rocks_status.h"
 #include "wijkwacht/internal/records.pb.h"
 
@@ -353,6 +355,18 @@ std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
   return nullptr;
 }
 
+// One small synced write after every flush of all column families (at open, after a purge).
+// RocksDB 7.8 recovers from a failed WAL write by flushing the memtables, and only a flush of
+// a non-empty memtable starts a new WAL; with every memtable empty it keeps the failed WAL
+// writer, and the next write aborts the process (Debian builds RocksDB with assertions).
+// This write keeps one memtable non-empty and also makes RocksDB preallocate the WAL's space.
+absl::Status KeepMemtableLive(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  return FromRocks(db->Put(write_options, meta, "engine/last_flush_all",
+                           absl::StrCat(absl::ToUnixMicros(absl::Now()))));
+}
+
 class RocksEngine final : public Engine {
  public:
   RocksEngine(EngineOptions options, std::unique_ptr<rocksdb::DB> db,
@@ -382,6 +396,11 @@ class RocksEngine final : public Engine {
         refused = WithRetryDelay(
             absl::ResourceExhaustedError("server overloaded: too many pending writes; retry later"),
             absl::Milliseconds(100));
+      } else if (!queue_.empty() &&
+                 clock_->Now() - queue_.front().enqueued > options_.admission_delay) {
+        refused = WithRetryDelay(
+            absl::ResourceExhaustedError("server overloaded: the write queue is backed up; retry later"),
+            absl::Milliseconds(250));
       } else {
         queue_.push_back(Pending{std::move(write), std::move(done), clock_->Now()});
       }
@@ -518,6 +537,7 @@ class RocksEngine final : public Engine {
     flush.wait = true;
     flush.allow_write_stall = true;
     WW_RETURN_IF_ERROR(FromRocks(db_->Flush(flush, handles_)));
+    WW_RETURN_IF_ERROR(KeepMemtableLive(db_.get(), Handle(ColumnFamily::kMeta)));
     rocksdb::CompactRangeOptions compact;
     compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
     compact.exclusive_manual_compaction = false;
@@ -602,19 +622,17 @@ class RocksEngine final : public Engine {
   }
 
   // UNAVAILABLE while the data dir's file system has less than min_free_disk_bytes free
-  // (statvfs, at most every kSpaceCheckInterval): the write is refused before RocksDB sees
-  // it, so a full disk never fails a WAL write (RocksDB's error path after one is fragile).
+  // (one statvfs per group commit, about a microsecond): the write is refused before RocksDB
+  // sees it, so a full disk rarely fails a WAL write. When one fails anyway (another process
+  // filled the disk between the check and the write), RocksDB stops writes until its
+  // SstFileManager sees enough free space again, and every write until then gets UNAVAILABLE.
   absl::Status CheckFreeSpace() {
     if (options_.min_free_disk_bytes == 0) return absl::OkStatus();
-    const absl::Time now = clock_->Now();
-    if (now - last_space_check_ >= kSpaceCheckInterval) {
-      last_space_check_ = now;
-      struct statvfs fs;
-      if (statvfs(options_.data_dir.c_str(), &fs) == 0) {
-        low_space_ = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize < options_.min_free_disk_bytes;
-      }
-    }
-    if (!low_space_) return absl::OkStatus();
+    struct statvfs fs;
+    if (statvfs(options_.data_dir.c_str(), &fs) != 0) return absl::OkStatus();
+    const bool low_space =
+        static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize < options_.min_free_disk_bytes;
+    if (!low_space) return absl::OkStatus();
     return absl::UnavailableError(absl::StrCat(
         "storage: disk almost full (less than ", options_.min_free_disk_bytes >> 20,
         " MiB free in the data dir); writes resume when space returns"));
@@ -679,9 +697,6 @@ class RocksEngine final : public Engine {
 
   uint64_t next_sequence_;  // writer thread only
   bool resume_needed_ = false;              // writer thread only
-  static constexpr absl::Duration kSpaceCheckInterval = absl::Milliseconds(100);
-  absl::Time last_space_check_ = absl::InfinitePast();  // writer thread only
-  bool low_space_ = false;                              // writer thread only
   absl::Time last_resume_attempt_;          // writer thread only
   std::mutex backup_mu_;                    // one backup at a time
 
@@ -752,7 +767,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
-  db_options.keep_log_file_num = 5;
+  // RocksDB's own LOG writer aborts the process after a failed write (e.g. a full disk).
+  std::error_code dir_error;
+  std::filesystem::create_directories(options.data_dir, dir_error);
+  db_options.info_log = NewTolerantInfoLog(options.data_dir);
   // One writer thread commits every group; hash memtables require this to be off.
   db_options.allow_concurrent_memtable_write = false;
   if (options.env != nullptr) db_options.env = options.env;
@@ -779,6 +797,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   };
   absl::Status schema =
       CheckOrWriteSchema(db.get(), handles[static_cast<size_t>(ColumnFamily::kMeta)]);
+  if (schema.ok()) {
+    schema = KeepMemtableLive(db.get(), handles[static_cast<size_t>(ColumnFamily::kMeta)]);
+  }
   if (!schema.ok()) {
     close_handles();
     return schema;

@@ -23,8 +23,11 @@
 // fail UNAVAILABLE (with a retry delay) before reaching RocksDB; reads keep working and writes
 // succeed again as soon as space returns, without a restart. Should a write still fail (e.g.
 // ENOSPC from another process filling the reserve), RocksDB enters its background-error
-// state, the group fails UNAVAILABLE, and later groups first ask RocksDB to resume
-// (DB::Resume). Nothing half-written becomes visible.
+// state, the group fails UNAVAILABLE, and later groups fail UNAVAILABLE too until RocksDB has
+// recovered: by itself once its SstFileManager sees 64 MiB free (the largest memtable set),
+// or through DB::Resume for other I/O errors. Nothing half-written becomes visible. RocksDB's
+// info LOG is written by storage/info_log.h, which drops lines on a full disk instead of
+// aborting.
 //
 // Backups: CreateBackup() takes an online, point-in-time consistent copy while writes go on
 // (RocksDB BackupEngine, WAL included, incremental); storage/backup.h restores one.
@@ -66,6 +69,11 @@ struct EngineOptions {
   // latency of admitted writes stays bounded and a burst drains by itself.
   int max_pending_writes = 20000;
   absl::Duration max_queue_delay = absl::Seconds(1);  // InfiniteDuration(): never shed
+  // Fail fast: while the oldest queued write has waited longer than this, a new write is
+  // refused at once (RESOURCE_EXHAUSTED with a retry delay) instead of joining the standing
+  // queue, so a burst costs the writes it cannot serve almost nothing and the admitted ones
+  // wait about this long at most. InfiniteDuration(): off (only max_queue_delay sheds).
+  absl::Duration admission_delay = absl::Milliseconds(250);
   // Writes are refused with UNAVAILABLE while the data dir's file system has less free space
   // than this (0 = no check), before RocksDB would fail them mid-write.
   uint64_t min_free_disk_bytes = uint64_t{64} << 20;

@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
+#include "common/clock.h"
+#include "common/status.h"
 #include "storage/keys.h"
 #include "storage/test_util.h"
 #include "wijkwacht/internal/records.pb.h"
@@ -185,6 +187,67 @@ TEST(EngineTest, ListenersHearNewSequencesAndShutdownRefusesWrites) {
   (*engine)->Shutdown();
   absl::Status after = (*engine)->CommitAndWait([](WriteContext&) { return absl::OkStatus(); });
   EXPECT_EQ(after.code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(EngineTest, NewWritesFailFastWhileTheQueueIsBackedUp) {
+  testing::TempDir dir;
+  FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  EngineOptions options;
+  options.data_dir = dir.path();
+  options.clock = &clock;
+  options.admission_delay = absl::Milliseconds(250);
+  auto engine = Engine::Open(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+
+  // The writer is held inside a first write; a second one waits in the queue.
+  absl::Notification writer_busy, release;
+  (*engine)->Commit(
+      [&](WriteContext& ctx) {
+        writer_busy.Notify();
+        release.WaitForNotification();
+        ctx.Put(ColumnFamily::kMeta, "first", "1");
+        return absl::OkStatus();
+      },
+      [](absl::Status) {});
+  writer_busy.WaitForNotification();
+  absl::Notification second_done;
+  absl::Status second;
+  (*engine)->Commit(
+      [](WriteContext& ctx) {
+        ctx.Put(ColumnFamily::kMeta, "second", "2");
+        return absl::OkStatus();
+      },
+      [&](absl::Status s) {
+        second = s;
+        second_done.Notify();
+      });
+
+  // Not yet backed up: a third write joins the queue.
+  absl::Notification third_done;
+  absl::Status third;
+  clock.Advance(absl::Milliseconds(200));
+  (*engine)->Commit([](WriteContext&) { return absl::OkStatus(); },
+                    [&](absl::Status s) {
+                      third = s;
+                      third_done.Notify();
+                    });
+  EXPECT_FALSE(third_done.HasBeenNotified());
+  // The oldest queued write has now waited 300 ms: a new write is refused at once.
+  clock.Advance(absl::Milliseconds(100));
+  absl::Status refused;
+  (*engine)->Commit([](WriteContext&) { return absl::OkStatus(); },
+                    [&](absl::Status s) { refused = s; });
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
+  EXPECT_TRUE(GetRetryDelay(refused).has_value()) << refused;
+
+  // The queued writes still run (they waited less than max_queue_delay), and once the queue
+  // is empty new writes are admitted again.
+  release.Notify();
+  second_done.WaitForNotification();
+  third_done.WaitForNotification();
+  EXPECT_TRUE(second.ok()) << second;
+  EXPECT_TRUE(third.ok()) << third;
+  EXPECT_TRUE((*engine)->CommitAndWait([](WriteContext&) { return absl::OkStatus(); }).ok());
 }
 
 TEST(EngineTest, ScanHonoursPrefixAndStart) {

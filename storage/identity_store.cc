@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "common/status.h"
 
 namespace wijkwacht::storage {
@@ -34,12 +35,15 @@ template <typename Record>
 absl::StatusOr<Record> Update(Engine* engine, ColumnFamily cf, const std::string& key,
                               absl::string_view name,
                               const std::function<absl::Status(Record&)>& mutate,
-                              absl::string_view what) {
+                              absl::string_view what,
+                              const std::function<absl::Status(WriteContext&, Record&)>& also =
+                                  nullptr) {
   Record result;
   WW_RETURN_IF_ERROR(engine->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
     WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes, ctx.Get(cf, key));
     WW_ASSIGN_OR_RETURN(Record record, Parse<Record>(bytes, what, name));
     WW_RETURN_IF_ERROR(mutate(record));
+    if (also) WW_RETURN_IF_ERROR(also(ctx, record));
     ctx.Put(cf, key, record.SerializeAsString());
     result = std::move(record);
     return absl::OkStatus();
@@ -61,10 +65,36 @@ absl::StatusOr<internal::DeviceRecord> IdentityStore::CreateDevice(
       WW_ASSIGN_OR_RETURN(*device.mutable_pseudonym(),
                           sealed_->StageNewReporter(ctx, device.device_id()));
     }
-    ctx.Put(ColumnFamily::kDevices, key, device.SerializeAsString());
+    if (sealed_ != nullptr) {
+      internal::DeviceRecord stored = device;
+      stored.clear_device_id();  // sealed with the pseudonym; the key is its hash
+      ctx.Put(ColumnFamily::kDevices, key, stored.SerializeAsString());
+    } else {
+      ctx.Put(ColumnFamily::kDevices, key, device.SerializeAsString());
+    }
     return absl::OkStatus();
   }));
   return device;
+}
+
+absl::StatusOr<internal::DeviceRecord> IdentityStore::UpdateDeviceBusiness(
+    absl::string_view device_id, DeviceMutator mutate, internal::SealedBusiness business) {
+  return Update<internal::DeviceRecord>(
+      engine_, ColumnFamily::kDevices, privacy::DeviceKey(device_id), device_id, mutate, "device",
+      [&](WriteContext& ctx, internal::DeviceRecord& record) -> absl::Status {
+        if (sealed_ == nullptr || record.pseudonym().empty()) {
+          record.set_kvk_number(business.kvk_number());
+          record.set_business_name(business.business_name());
+          return absl::OkStatus();
+        }
+        record.clear_kvk_number();  // plaintext from before sealing
+        record.clear_business_name();
+        if (!business.has_verify_time()) {
+          *business.mutable_verify_time() =
+              google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(ctx.Now()));
+        }
+        return sealed_->StageBusiness(ctx, record.pseudonym(), business);
+      });
 }
 
 absl::StatusOr<internal::DeviceRecord> IdentityStore::GetDevice(absl::string_view device_id) const {

@@ -6,7 +6,8 @@
 //
 // Devices are keyed by the SHA-256 of their id (privacy::DeviceKey), never by the id itself.
 // With a SealedIdentityStore, CreateDevice also gives the device its reporter pseudonym and
-// data key (DeviceRecord.pseudonym), in the same write.
+// data key (DeviceRecord.pseudonym), in the same write, and the stored record then holds
+// neither the device id nor a shopkeeper's business details: those are sealed.
 //
 // Updates are read-modify-write closures run on the engine's single writer, so concurrent
 // updates of one record serialize without lost writes, and each is one synced batch.
@@ -38,6 +39,11 @@ class IdentityStore {
 
   // Returns the stored record (with its pseudonym).
   [[nodiscard]] absl::StatusOr<internal::DeviceRecord> CreateDevice(internal::DeviceRecord device);
+  // UpdateDevice, and in the same write the verified shopkeeper's business details: sealed
+  // under the device's data key (FAILED_PRECONDITION when it has none, e.g. erased), or kept
+  // in the record when this store seals nothing.
+  [[nodiscard]] absl::StatusOr<internal::DeviceRecord> UpdateDeviceBusiness(
+      absl::string_view device_id, DeviceMutator mutate, internal::SealedBusiness business);
   [[nodiscard]] absl::StatusOr<internal::DeviceRecord> GetDevice(absl::string_view device_id) const;
   // Applies `mutate` to the stored record and writes the result; returns it.
   [[nodiscard]] absl::StatusOr<internal::DeviceRecord> UpdateDevice(absl::string_view device_id,

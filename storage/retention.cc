@@ -73,6 +73,7 @@ absl::StatusOr<RetentionCounts> RetentionSweeper::Sweep() {
   const absl::Time now = clock_->Now();
   RetentionCounts counts;
   if (sealed_ != nullptr) {
+    WW_RETURN_IF_ERROR(sealed_->FinishPendingPurge());
     WW_ASSIGN_OR_RETURN(int contacts, sealed_->DeleteContactsBefore(now - options_.contact_details));
     counts.contact_details = contacts;
   }

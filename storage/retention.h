@@ -18,6 +18,9 @@
 // Report sweeps walk the reports_by_area index from a watermark kept in meta, so each report
 // is looked at once per class, not once per sweep.
 //
+// Each sweep first completes the physical purge of an erasure that could not finish it
+// (SealedIdentityStore::FinishPendingPurge, e.g. after a full disk).
+//
 // Thread safety: Sweep() may run concurrently with everything else (writes go through the
 // engine's writer); do not run two sweeps at once.
 // Errors: UNAVAILABLE / RESOURCE_EXHAUSTED (engine), DATA_LOSS (a record that does not parse).

@@ -18,6 +18,7 @@ using google::protobuf::util::TimeUtil;
 
 constexpr absl::string_view kIdentity = "identity";
 constexpr absl::string_view kContact = "contact";
+constexpr absl::string_view kBusiness = "business";
 // Deletes per write when retention drops old contact details.
 constexpr size_t kDeletesPerWrite = 1000;
 
@@ -29,6 +30,10 @@ std::string RecordPrefix(absl::string_view pseudonym) {
 
 std::string IdentityKey(absl::string_view pseudonym) {
   return absl::StrCat(RecordPrefix(pseudonym), kIdentity);
+}
+
+std::string BusinessKey(absl::string_view pseudonym) {
+  return absl::StrCat(RecordPrefix(pseudonym), kBusiness);
 }
 
 std::string ContactKey(absl::string_view pseudonym, absl::Time created,
@@ -95,28 +100,41 @@ absl::StatusOr<std::string> SealedIdentityStore::StageNewReporter(
   return pseudonym;
 }
 
-absl::Status SealedIdentityStore::StageContact(WriteContext& ctx, absl::string_view pseudonym,
-                                               absl::string_view report_id,
-                                               const v1::ContactDetails& contact) const {
+absl::Status SealedIdentityStore::SealUnderDataKey(WriteContext& ctx, absl::string_view pseudonym,
+                                                   const std::string& record_key,
+                                                   const google::protobuf::Message& record,
+                                                   absl::string_view field) const {
   WW_ASSIGN_OR_RETURN(std::optional<std::string> key,
                       DataKeyOf(*sealer_, pseudonym, [&](ColumnFamily cf, absl::string_view k) {
                         return ctx.Get(cf, k);
                       }));
   if (!key) {
-    return absl::FailedPreconditionError(
-        "contact: the reporter has no data key (erased or registered before sealing); send the "
-        "report without contact details");
+    return absl::FailedPreconditionError(absl::StrCat(
+        field, ": the reporter has no data key (erased or registered before sealing)"));
   }
   CleansedKey raw{*std::move(key)};
+  std::string plain = record.SerializeAsString();
+  absl::StatusOr<std::string> sealed = sealer_->SealRecord(raw.bytes, record_key, plain);
+  OPENSSL_cleanse(plain.data(), plain.size());
+  WW_RETURN_IF_ERROR(sealed.status());
+  ctx.Put(ColumnFamily::kSealedIdentities, record_key, *sealed);
+  return absl::OkStatus();
+}
+
+absl::Status SealedIdentityStore::StageContact(WriteContext& ctx, absl::string_view pseudonym,
+                                               absl::string_view report_id,
+                                               const v1::ContactDetails& contact) const {
   internal::SealedContact record;
   record.set_report_id(std::string(report_id));
   *record.mutable_contact() = contact;
   *record.mutable_create_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(ctx.Now()));
-  const std::string record_key = ContactKey(pseudonym, ctx.Now(), report_id);
-  WW_ASSIGN_OR_RETURN(std::string sealed,
-                      sealer_->SealRecord(raw.bytes, record_key, record.SerializeAsString()));
-  ctx.Put(ColumnFamily::kSealedIdentities, record_key, sealed);
-  return absl::OkStatus();
+  absl::Status sealed = SealUnderDataKey(ctx, pseudonym, ContactKey(pseudonym, ctx.Now(), report_id),
+                                         record, "contact");
+  if (absl::IsFailedPrecondition(sealed)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        sealed.message(), "; send the report without contact details"));
+  }
+  return sealed;
 }
 
 absl::StatusOr<RevealedIdentity> SealedIdentityStore::Reveal(absl::string_view pseudonym) const {
@@ -140,7 +158,14 @@ absl::StatusOr<RevealedIdentity> SealedIdentityStore::Reveal(absl::string_view p
           inner = plain.status();
           return false;
         }
-        if (record_key == IdentityKey(pseudonym)) {
+        if (record_key == BusinessKey(pseudonym)) {
+          internal::SealedBusiness business;
+          if (!business.ParseFromString(*plain)) {
+            inner = absl::DataLossError("sealed business does not parse");
+            return false;
+          }
+          out.business = std::move(business);
+        } else if (record_key == IdentityKey(pseudonym)) {
           internal::SealedIdentity identity;
           if (!identity.ParseFromString(*plain)) {
             inner = absl::DataLossError("sealed identity does not parse");
@@ -167,6 +192,11 @@ absl::StatusOr<RevealedIdentity> SealedIdentityStore::Reveal(absl::string_view p
   return out;
 }
 
+absl::Status SealedIdentityStore::StageBusiness(WriteContext& ctx, absl::string_view pseudonym,
+                                                const internal::SealedBusiness& business) const {
+  return SealUnderDataKey(ctx, pseudonym, BusinessKey(pseudonym), business, "device");
+}
+
 absl::Status SealedIdentityStore::Erase(absl::string_view pseudonym,
                                         absl::string_view device_id) {
   WW_RETURN_IF_ERROR(engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
@@ -180,10 +210,26 @@ absl::Status SealedIdentityStore::Erase(absl::string_view pseudonym,
                                 }));
     for (const std::string& key : records) ctx.Delete(ColumnFamily::kSealedIdentities, key);
     if (!device_id.empty()) ctx.Delete(ColumnFamily::kDevices, privacy::DeviceKey(device_id));
+    ctx.Put(ColumnFamily::kMeta, kPurgePendingKey, "1");
     return absl::OkStatus();
   }));
-  return engine_->PurgeDeleted(
-      {ColumnFamily::kReporterKeys, ColumnFamily::kSealedIdentities, ColumnFamily::kDevices});
+  return Purge();
+}
+
+absl::Status SealedIdentityStore::FinishPendingPurge() {
+  WW_ASSIGN_OR_RETURN(std::optional<std::string> pending,
+                      engine_->Get(ColumnFamily::kMeta, kPurgePendingKey));
+  if (!pending) return absl::OkStatus();
+  return Purge();
+}
+
+absl::Status SealedIdentityStore::Purge() {
+  WW_RETURN_IF_ERROR(engine_->PurgeDeleted(
+      {ColumnFamily::kReporterKeys, ColumnFamily::kSealedIdentities, ColumnFamily::kDevices}));
+  return engine_->CommitAndWait([](WriteContext& ctx) {
+    ctx.Delete(ColumnFamily::kMeta, kPurgePendingKey);
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<int> SealedIdentityStore::DeleteContactsBefore(absl::Time cutoff) {

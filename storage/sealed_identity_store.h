@@ -3,14 +3,18 @@
 // A device gets a pseudonym and a random data key when it registers (StageNewReporter, in the
 // device's own write). Reports, their indexes and change-log events carry only the pseudonym.
 // What identifies the reporter is sealed with AES-256-GCM under the data key
-// (privacy/sealer.h) in sealed_identities: the device id (at registration) and the contact
-// details left with a report (StageContact, in the report's own synced batch). The data key
+// (privacy/sealer.h) in sealed_identities: the device id (at registration), the contact
+// details left with a report (StageContact, in the report's own synced batch) and a verified
+// shopkeeper's KvK number and trade name (StageBusiness). The data key
 // is stored only wrapped by the master key, in reporter_keys.
 //
 // Erase() deletes, in one synced write, the wrapped data key, every sealed record and the
 // device record, then purges them physically (Engine::PurgeDeleted: flush, bottommost
 // compaction of reporter_keys, sealed_identities and devices, obsolete WAL/SST files deleted).
-// The reports stay, pseudonymous, and so do the aggregates.
+// The reports stay, pseudonymous, and so do the aggregates. The delete batch also marks a
+// purge as pending; should the purge fail (e.g. no disk space for the flush), Erase() returns
+// its error, the logical erasure stands, and FinishPendingPurge() (run by every retention
+// sweep, the first at start-up) completes the physical purge later.
 //
 // Backups (Engine::CreateBackup) copy every column family, reporter_keys included: a backup
 // taken before an erasure still holds that wrapped key until the backup is retired by the
@@ -27,6 +31,7 @@
 // or parse: wrong master key, altered bytes), UNAVAILABLE / RESOURCE_EXHAUSTED (engine).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +40,7 @@
 #include "absl/time/time.h"
 #include "privacy/sealer.h"
 #include "storage/engine.h"
+#include "wijkwacht/internal/records.pb.h"
 #include "wijkwacht/v1/report.pb.h"
 
 namespace wijkwacht::storage {
@@ -51,6 +57,7 @@ struct RevealedIdentity {
     v1::ContactDetails details;
   };
   std::vector<Contact> contacts;  // oldest first
+  std::optional<internal::SealedBusiness> business;  // a verified shopkeeper's
 };
 
 class SealedIdentityStore {
@@ -67,15 +74,32 @@ class SealedIdentityStore {
                                           absl::string_view report_id,
                                           const v1::ContactDetails& contact) const;
 
+  // Stages a verified shopkeeper's business details (replacing earlier ones).
+  [[nodiscard]] absl::Status StageBusiness(WriteContext& ctx, absl::string_view pseudonym,
+                                           const internal::SealedBusiness& business) const;
+
   [[nodiscard]] absl::StatusOr<RevealedIdentity> Reveal(absl::string_view pseudonym) const;
 
   // Crypto-shredding of `pseudonym` (and the device record of `device_id`); see above.
   [[nodiscard]] absl::Status Erase(absl::string_view pseudonym, absl::string_view device_id);
+  // Runs the physical purge of an earlier Erase() that did not complete; OK when none is due.
+  [[nodiscard]] absl::Status FinishPendingPurge();
 
   // Deletes sealed contact details created before `cutoff`; returns how many.
   [[nodiscard]] absl::StatusOr<int> DeleteContactsBefore(absl::Time cutoff);
 
  private:
+  // Set in kMeta by Erase() until its physical purge has completed.
+  static constexpr char kPurgePendingKey[] = "erasure/purge_pending";
+
+  [[nodiscard]] absl::Status Purge();
+  // Seals `record` under the data key of `pseudonym` into sealed_identities at `record_key`;
+  // FAILED_PRECONDITION naming `field` when the pseudonym has no data key.
+  [[nodiscard]] absl::Status SealUnderDataKey(WriteContext& ctx, absl::string_view pseudonym,
+                                              const std::string& record_key,
+                                              const google::protobuf::Message& record,
+                                              absl::string_view field) const;
+
   Engine* const engine_;
   const privacy::IdentitySealer* const sealer_;
 };

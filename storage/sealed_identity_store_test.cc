@@ -168,10 +168,10 @@ TEST_F(SealedIdentityStoreTest, ErasureLeavesNeitherMarkersNorKeysInAnyFile) {
   // Into SST files too, and the WAL holds them as well.
   ASSERT_TRUE(engine_->PurgeDeleted({}).ok());
   ASSERT_TRUE(reports_->Submit(MakeReport(4, pseudonym)).ok());
-  // Positive controls: the scan finds what is there in clear (the device record's value and
-  // the wrapped key); contact details were never in clear.
-  EXPECT_FALSE(FilesContaining(dir_.path(), device_id).empty());
+  // Positive control: the scan finds what is there as is (the wrapped key). The device id
+  // (the device record is keyed by its hash) and the contact details were never in clear.
   EXPECT_FALSE(FilesContaining(dir_.path(), wrapped).empty());
+  EXPECT_TRUE(FilesContaining(dir_.path(), device_id).empty());
   EXPECT_TRUE(FilesContaining(dir_.path(), "Q7X9").empty());
 
   ASSERT_TRUE(sealed_->Erase(pseudonym, device_id).ok());

@@ -10,6 +10,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "privacy/sealer.h"
@@ -24,18 +25,6 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 const std::string kMasterKey(32, '\x6d');
-
-// The files under `dir` whose bytes contain `needle`.
-std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
-  std::vector<std::string> hits;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes(std::istreambuf_iterator<char>(in), {});
-    if (bytes.find(needle) != std::string::npos) hits.push_back(entry.path().string());
-  }
-  return hits;
-}
 
 class PrivacyTest : public ::testing::Test {
  protected:
@@ -58,6 +47,17 @@ class PrivacyTest : public ::testing::Test {
     *status = sync_->ExportMyData(&context, v1::ExportMyDataRequest(), &response);
     if (!status->ok()) return absl::UnavailableError(status->error_message());
     return nlohmann::json::parse(response.json());
+  }
+
+  // RevokeDevice with erase, called with `token`.
+  grpc::Status Erase(const std::string& token, const std::string& device) {
+    grpc::ClientContext context;
+    WithToken(context, token);
+    v1::RevokeDeviceRequest request;
+    request.set_device(device);
+    request.set_erase(true);
+    v1::RevokeDeviceResponse response;
+    return server_.auth().RevokeDevice(&context, request, &response);
   }
 
   std::string Aggregates() {
@@ -107,6 +107,45 @@ TEST_F(PrivacyTest, ContactDetailsAreValidatedWithTheFieldNamed) {
   ASSERT_EQ(pushed.results_size(), 1);
   EXPECT_EQ(pushed.results(0).outcome(), v1::PushResult::REJECTED);
   EXPECT_EQ(pushed.results(0).error_field(), "reports[0].contact.phone");
+}
+
+TEST_F(PrivacyTest, ShopkeepersBusinessDetailsAreSealedExportedAndErased) {
+  std::string device, refresh;
+  absl::StatusOr<std::string> token = server_.RegisterDevice(&device, &refresh);
+  ASSERT_TRUE(token.ok()) << token.status();
+  const std::string kvk = absl::StrFormat("%08d", static_cast<int>(rng_() % 100000000));
+  const std::string business = absl::StrCat("Bakkerij Qx", rng_() % 1000000007);
+  {
+    grpc::ClientContext context;
+    WithToken(context, server_.admin_token());
+    v1::VerifyEntrepreneurRequest request;
+    request.set_device(device);
+    request.set_kvk_number(kvk);
+    request.set_business_name(business);
+    v1::VerifyEntrepreneurResponse response;
+    grpc::Status status = server_.auth().VerifyEntrepreneur(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  grpc::Status status;
+  absl::StatusOr<nlohmann::json> exported = Export(*token, &status);
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  const nlohmann::json& sealed = (*exported)["sealed_identity"];
+  EXPECT_EQ(sealed["business"]["kvk_number"], kvk) << exported->dump();
+  EXPECT_EQ(sealed["business"]["business_name"], business);
+  EXPECT_EQ((*exported)["device"].value("kvk_number", ""), "");  // not in the record itself
+
+  // Neither is on disk in clear (WAL and SST alike, after a restart's flush).
+  server_.Stop();
+  ASSERT_TRUE(server_.Start().ok());
+  Connect();
+  EXPECT_EQ(FilesContaining(dir_.path(), business), std::vector<std::string>{});
+  EXPECT_EQ(FilesContaining(dir_.path(), kvk), std::vector<std::string>{});
+
+  // Erasure: the export no longer opens them (the device is gone; an admin erases it).
+  status = Erase(server_.admin_token(), device);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(Export(*token, &status).ok());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(PrivacyTest, ErasureShredsTheIdentityEverywhereAndKeepsReportsAndCounts) {
@@ -206,22 +245,16 @@ TEST_F(PrivacyTest, ErasureShredsTheIdentityEverywhereAndKeepsReportsAndCounts) 
     return response.access_token();
   }();
   ASSERT_TRUE(again.ok()) << again.status();
-  // Positive controls: before the erasure the scan finds what is stored in clear.
-  EXPECT_FALSE(FilesContaining(dir_.path(), device_id).empty());
+  // Positive control: before the erasure the scan finds the wrapped key, stored as is.
   EXPECT_FALSE(FilesContaining(dir_.path(), wrapped).empty());
-  EXPECT_TRUE(FilesContaining(dir_.path(), marker).empty());  // sealed from the start
+  // Sealed from the start: the device id (the device record is keyed by its hash) and the
+  // contact details.
+  EXPECT_EQ(FilesContaining(dir_.path(), device_id), std::vector<std::string>{});
+  EXPECT_TRUE(FilesContaining(dir_.path(), marker).empty());
 
   // The resident erases itself.
-  {
-    grpc::ClientContext context;
-    WithToken(context, *again);
-    v1::RevokeDeviceRequest request;
-    request.set_device(device);
-    request.set_erase(true);
-    v1::RevokeDeviceResponse response;
-    status = server_.auth().RevokeDevice(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
+  status = Erase(*again, device);
+  ASSERT_TRUE(status.ok()) << status.error_message();
   const std::vector<std::string> needles = {device_id, marker, wrapped, raw,
                                             wrapped.substr(12, 16), raw.substr(0, 16)};
   for (const std::string& needle : needles) {
@@ -244,16 +277,7 @@ TEST_F(PrivacyTest, ErasureShredsTheIdentityEverywhereAndKeepsReportsAndCounts) 
   }
   EXPECT_EQ(Aggregates(), counts_before);
   // Erasing again: the device is gone.
-  {
-    grpc::ClientContext context;
-    WithToken(context, server_.admin_token());
-    v1::RevokeDeviceRequest request;
-    request.set_device(device);
-    request.set_erase(true);
-    v1::RevokeDeviceResponse response;
-    EXPECT_EQ(server_.auth().RevokeDevice(&context, request, &response).error_code(),
-              grpc::StatusCode::NOT_FOUND);
-  }
+  EXPECT_EQ(Erase(server_.admin_token(), device).error_code(), grpc::StatusCode::NOT_FOUND);
   // Still nothing after a clean stop (closing writes no old data back).
   server_.Stop();
   for (const std::string& needle : needles) {

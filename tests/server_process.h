@@ -2,12 +2,14 @@
 // and restart it on the same data dir.
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -78,6 +80,32 @@ class ServerProcess {
   int port() const { return port_; }
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
   const std::string& output() const { return output_; }
+
+  // For failure messages: whether the process still runs or how it ended, followed by all it
+  // wrote to stderr so far. Never blocks.
+  std::string Describe() {
+    std::string state = "running";
+    if (pid_ > 0) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        state = WIFSIGNALED(status)
+                    ? absl::StrCat("killed by signal ", WTERMSIG(status), " (",
+                                   strsignal(WTERMSIG(status)), ")")
+                    : absl::StrCat("exited with status ", WEXITSTATUS(status));
+      }
+    } else {
+      state = "not running";
+    }
+    if (stderr_ != nullptr) {
+      int fd = fileno(stderr_);
+      fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+      char buffer[4096];
+      ssize_t n;
+      while ((n = read(fd, buffer, sizeof buffer)) > 0) output_.append(buffer, n);
+    }
+    return absl::StrCat("wijkwachtd ", state, "; its stderr:\n", output_);
+  }
 
  private:
   int Reap() {

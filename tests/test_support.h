@@ -4,10 +4,13 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -153,6 +156,18 @@ class RawStreamingCall final
   bool done_ = false;
   grpc::Status status_;
 };
+
+// The files under `dir` whose bytes contain `needle`.
+inline std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
+  std::vector<std::string> hits;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes(std::istreambuf_iterator<char>(in), {});
+    if (bytes.find(needle) != std::string::npos) hits.push_back(entry.path().string());
+  }
+  return hits;
+}
 
 inline std::string DataRoot() { return WIJKWACHT_DATA_DIR; }
 

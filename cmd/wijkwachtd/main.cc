@@ -77,6 +77,9 @@ ABSL_FLAG(int, max_pending_writes, 20000,
           "overload: writes queued beyond this get RESOURCE_EXHAUSTED at once");
 ABSL_FLAG(absl::Duration, max_write_queue_delay, absl::Seconds(1),
           "overload: a write queued longer than this gets RESOURCE_EXHAUSTED instead of running");
+ABSL_FLAG(absl::Duration, write_admission_delay, absl::Milliseconds(250),
+          "overload: while the oldest queued write has waited this long, new writes get "
+          "RESOURCE_EXHAUSTED at once (inf = off)");
 ABSL_FLAG(int64_t, min_free_disk_mb, 64,
           "disk full: writes get UNAVAILABLE while the data dir has less free space (0 = no check)");
 ABSL_FLAG(int64_t, grpc_memory_mb, 1024,
@@ -161,14 +164,17 @@ int main(int argc, char** argv) {
   options.backup_keep = absl::GetFlag(FLAGS_backup_keep);
   options.max_pending_writes = absl::GetFlag(FLAGS_max_pending_writes);
   options.max_write_queue_delay = absl::GetFlag(FLAGS_max_write_queue_delay);
+  options.write_admission_delay = absl::GetFlag(FLAGS_write_admission_delay);
   options.grpc_memory_bytes = absl::GetFlag(FLAGS_grpc_memory_mb) << 20;
   options.min_free_disk_bytes = absl::GetFlag(FLAGS_min_free_disk_mb) << 20;
   if (options.max_pending_writes < 1 || options.backup_keep < 0 ||
-      options.max_write_queue_delay <= absl::ZeroDuration() || options.grpc_memory_bytes <= 0 ||
+      options.max_write_queue_delay <= absl::ZeroDuration() ||
+      options.write_admission_delay <= absl::ZeroDuration() || options.grpc_memory_bytes <= 0 ||
       options.min_free_disk_bytes < 0) {
     std::fprintf(stderr,
-                 "wijkwachtd: --max_pending_writes, --max_write_queue_delay and "
-                 "--grpc_memory_mb must be positive, --backup_keep at least 0\n");
+                 "wijkwachtd: --max_pending_writes, --max_write_queue_delay, "
+                 "--write_admission_delay and --grpc_memory_mb must be positive, --backup_keep "
+                 "at least 0\n");
     return 2;
   }
   options.master_key_file = absl::GetFlag(FLAGS_master_key_file);
