@@ -137,6 +137,10 @@ WW_SERVE_UNARY(ListCategories, v1::ListCategoriesRequest, v1::ListCategoriesResp
 
 void ReportServiceImpl::Submit(const Caller& caller, const v1::SubmitReportRequest& request,
                                v1::Report* response, UnaryDone done) {
+  // Under overload, refuse before classifying: a refusal must cost next to nothing.
+  if (absl::Status admitted = parts_.store->CheckAdmission(); !admitted.ok()) {
+    return done(admitted);
+  }
   absl::StatusOr<storage::NewReport> prepared =
       Prepare(caller, &request.report(), request.has_report());
   if (!prepared.ok()) return done(prepared.status());

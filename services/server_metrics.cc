@@ -78,6 +78,7 @@ class CountingReportStore final : public storage::ReportStore {
                           done(std::move(outcome));
                         });
   }
+  absl::Status CheckAdmission() const override { return inner_->CheckAdmission(); }
   absl::StatusOr<v1::Report> Get(absl::string_view id) const override { return inner_->Get(id); }
   absl::StatusOr<internal::StoredReport> GetStored(absl::string_view id) const override {
     return inner_->GetStored(id);

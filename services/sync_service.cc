@@ -228,6 +228,11 @@ void SyncServiceImpl::DoPush(const Caller& caller, const v1::PushRequest& reques
     return done(InvalidFieldError(
         "reports", absl::StrCat("holds ", n, " reports; at most ", kMaxPushReports, " per Push")));
   }
+  // Under overload the whole batch is refused before any of it is classified; the client
+  // retries it later (every item is idempotent by id).
+  if (absl::Status admitted = parts_.reports->CheckAdmission(); !admitted.ok()) {
+    return done(admitted);
+  }
   for (int i = 0; i < n; ++i) response->add_results()->set_id(request.reports(i).id());
 
   // Finishes the call when the last item has its result.

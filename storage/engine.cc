@@ -390,26 +390,19 @@ class RocksEngine final : public Engine {
     absl::Status refused;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) {
-        refused = absl::UnavailableError("storage is shutting down");
-      } else if (static_cast<int>(queue_.size()) >= options_.max_pending_writes) {
-        refused = WithRetryDelay(
-            absl::ResourceExhaustedError("server overloaded: too many pending writes; retry later"),
-            absl::Milliseconds(100));
-      } else if (!queue_.empty() &&
-                 clock_->Now() - queue_.front().enqueued > options_.admission_delay) {
-        refused = WithRetryDelay(
-            absl::ResourceExhaustedError("server overloaded: the write queue is backed up; retry later"),
-            absl::Milliseconds(250));
-      } else {
-        queue_.push_back(Pending{std::move(write), std::move(done), clock_->Now()});
-      }
+      refused = AdmissionLocked();
+      if (refused.ok()) queue_.push_back(Pending{std::move(write), std::move(done), clock_->Now()});
     }
     if (!refused.ok()) {
       done(std::move(refused));
       return;
     }
     cv_.notify_one();
+  }
+
+  absl::Status CheckAdmission() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return AdmissionLocked();
   }
 
   absl::StatusOr<std::optional<std::string>> Get(ColumnFamily cf,
@@ -582,6 +575,22 @@ class RocksEngine final : public Engine {
 
   rocksdb::ColumnFamilyHandle* Handle(ColumnFamily cf) const {
     return handles_[static_cast<size_t>(cf)];
+  }
+
+  // Commit()'s admission bounds; mu_ held.
+  absl::Status AdmissionLocked() const {
+    if (stopping_) return absl::UnavailableError("storage is shutting down");
+    if (static_cast<int>(queue_.size()) >= options_.max_pending_writes) {
+      return WithRetryDelay(
+          absl::ResourceExhaustedError("server overloaded: too many pending writes; retry later"),
+          absl::Milliseconds(100));
+    }
+    if (!queue_.empty() && clock_->Now() - queue_.front().enqueued > options_.admission_delay) {
+      return WithRetryDelay(
+          absl::ResourceExhaustedError("server overloaded: the write queue is backed up; retry later"),
+          absl::Milliseconds(250));
+    }
+    return absl::OkStatus();
   }
 
   void WriterLoop() {

@@ -152,6 +152,10 @@ class Engine {
 
   // Queues `write`; `done` gets its status once the group is durable. Never blocks on I/O.
   virtual void Commit(WriteFn write, DoneFn done) = 0;
+  // What Commit() would answer right now before queuing: OK, RESOURCE_EXHAUSTED (with a retry
+  // delay) when the queue is full or backed up, UNAVAILABLE when shutting down. Lets a caller
+  // refuse a write before doing costly work for it.
+  [[nodiscard]] virtual absl::Status CheckAdmission() const = 0;
   // Commit() and wait.
   [[nodiscard]] absl::Status CommitAndWait(WriteFn write);
 

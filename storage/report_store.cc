@@ -90,6 +90,8 @@ class EngineReportStore final : public ReportStore {
         });
   }
 
+  absl::Status CheckAdmission() const override { return engine_->CheckAdmission(); }
+
   absl::StatusOr<v1::Report> Get(absl::string_view id) const override {
     WW_ASSIGN_OR_RETURN(internal::StoredReport stored, GetStored(id));
     return std::move(*stored.mutable_report());

@@ -87,6 +87,8 @@ class ReportStore {
   virtual ~ReportStore() = default;
   // `done` runs once the outcome is durable (on the storage writer thread; keep it short).
   virtual void SubmitAsync(NewReport report, SubmitDone done) = 0;
+  // Engine::CheckAdmission(): whether a submit would be queued now (call before preparing it).
+  [[nodiscard]] virtual absl::Status CheckAdmission() const = 0;
   [[nodiscard]] absl::StatusOr<SubmitOutcome> Submit(NewReport report);
 
   [[nodiscard]] virtual absl::StatusOr<v1::Report> Get(absl::string_view id) const = 0;
