@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -391,7 +392,7 @@ class RocksEngine final : public Engine {
     {
       std::lock_guard<std::mutex> lock(mu_);
       refused = AdmissionLocked();
-      if (refused.ok()) queue_.push_back(Pending{std::move(write), std::move(done), clock_->Now()});
+      if (refused.ok()) queue_.push_back(Pending{std::move(write), std::move(done), SteadyNow()});
     }
     if (!refused.ok()) {
       done(std::move(refused));
@@ -558,8 +559,14 @@ class RocksEngine final : public Engine {
   struct Pending {
     WriteFn write;
     DoneFn done;
-    absl::Time enqueued;
+    // Queue ages are real elapsed time: the injected clock is domain time (tests move it, and
+    // a wall clock may step), which must never make the writer shed.
+    std::chrono::steady_clock::time_point enqueued;
   };
+
+  static std::chrono::steady_clock::time_point SteadyNow() {
+    return std::chrono::steady_clock::now();
+  }
 
   static std::string PrefixSuccessor(absl::string_view prefix) {
     std::string s(prefix);
@@ -585,7 +592,8 @@ class RocksEngine final : public Engine {
           absl::ResourceExhaustedError("server overloaded: too many pending writes; retry later"),
           absl::Milliseconds(100));
     }
-    if (!queue_.empty() && clock_->Now() - queue_.front().enqueued > options_.admission_delay) {
+    if (!queue_.empty() && absl::FromChrono(SteadyNow() - queue_.front().enqueued) >
+                               options_.admission_delay) {
       return WithRetryDelay(
           absl::ResourceExhaustedError("server overloaded: the write queue is backed up; retry later"),
           absl::Milliseconds(250));
@@ -603,10 +611,10 @@ class RocksEngine final : public Engine {
         std::unique_lock<std::mutex> lock(mu_);
         cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping and drained
-        const absl::Time now = clock_->Now();
+        const std::chrono::steady_clock::time_point now = SteadyNow();
         while (!queue_.empty() && static_cast<int>(group.size()) < options_.max_group_size) {
           Pending& next = queue_.front();
-          (now - next.enqueued > options_.max_queue_delay ? shed : group)
+          (absl::FromChrono(now - next.enqueued) > options_.max_queue_delay ? shed : group)
               .push_back(std::move(next));
           queue_.pop_front();
         }
