@@ -257,7 +257,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::SubscribeAlerts(
         e.set_cursor(storage::EncodeCursor(event.sequence()));
         *e.mutable_alert() = std::move(alert);
         return absl::OkStatus();
-      });
+      },
+      {}, StreamCounting(*parts_.gate, "/wijkwacht.v1.AlertService/SubscribeAlerts"));
 }
 
 void AlertServiceImpl::Ack(const Caller& caller, const v1::AckAlertRequest& request,

@@ -28,6 +28,22 @@
 
 namespace wijkwacht::services {
 
+// Told of every API call's outcome where the server handles it (ServeUnary, AdmitStream,
+// LogStream), for /metrics: no per-call interceptor, so a call costs a hash lookup and a few
+// relaxed atomic adds. `method` is the full path ("/wijkwacht.v1.ReportService/SubmitReport").
+// Thread safety: implementations must accept calls from any thread.
+class CallObserver {
+ public:
+  virtual ~CallObserver() = default;
+  // A unary call ended with gRPC status `code`, `seconds` after it reached the server.
+  virtual void UnaryDone(absl::string_view method, int code, double seconds) = 0;
+  // A server stream was refused before it started (admission, bad request): `code`.
+  virtual void StreamRefused(absl::string_view method, int code) = 0;
+  // A server stream started / ended with `code`.
+  virtual void StreamStarted(absl::string_view method) = 0;
+  virtual void StreamEnded(absl::string_view method, int code) = 0;
+};
+
 struct Caller {
   bool authenticated = false;  // a valid token was presented
   bool trusted = false;        // authentication is disabled: object-level checks pass
@@ -52,12 +68,15 @@ class CallGate {
     const storage::IdentityStore* identities = nullptr;  // revocation check; may be null
     auth::RateLimiter* device_writes = nullptr;          // may be null (no limit)
     auth::RateLimiter* peer_writes = nullptr;            // may be null (no limit)
+    CallObserver* observer = nullptr;                    // may be null (calls not counted)
   };
   explicit CallGate(Options options) : options_(options) {}
 
   [[nodiscard]] absl::StatusOr<Caller> Admit(const grpc::ServerContextBase& context,
                                              absl::string_view method) const;
   [[nodiscard]] bool enabled() const { return options_.verifier != nullptr; }
+  // Where call outcomes are reported; nullptr when they are not counted.
+  [[nodiscard]] CallObserver* observer() const { return options_.observer; }
 
  private:
   // UNAUTHENTICATED unless the token's device exists and is not revoked, or its staff account

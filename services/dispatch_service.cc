@@ -302,7 +302,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
         e.set_reason(reason);
         *e.mutable_incident() = ToProto(*stored);
         return absl::OkStatus();
-      });
+      },
+      {}, StreamCounting(*parts_.gate, "/wijkwacht.v1.DispatchService/WatchQueue"));
 }
 
 }  // namespace wijkwacht::services

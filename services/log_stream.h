@@ -42,6 +42,7 @@
 #include "common/worker_pool.h"
 #include "grpcpp/support/server_callback.h"
 #include "common/status.h"
+#include "services/call_gate.h"
 #include "services/grpc_status.h"
 #include "services/unary_call.h"
 #include "storage/change_feed.h"
@@ -63,6 +64,9 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     Flush flush;  // empty: every message comes from `render`
     // At least this long between the end of one batch of writes and the next read.
     std::chrono::milliseconds min_interval{0};
+    // Told when the stream starts and ends (for /metrics); `method` must name a static string.
+    CallObserver* observer = nullptr;
+    absl::string_view method;
   };
 
   // Events read per batch.
@@ -73,6 +77,7 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
                                                    uint64_t after, Render render,
                                                    std::vector<Response> initial = {},
                                                    Options options = {}) {
+    if (options.observer != nullptr) options.observer->StreamStarted(options.method);
     auto* stream = new LogStream(feed, workers, after, std::move(render), std::move(initial),
                                  std::move(options));
     stream->SchedulePump();
@@ -100,6 +105,10 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     std::shared_ptr<State> state;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      if (options_.observer != nullptr) {
+        options_.observer->StreamEnded(options_.method, finished_ ? finished_code_
+                                                                  : grpc::StatusCode::CANCELLED);
+      }
       done_ = true;
       if (watch_ != 0) feed_->Cancel(watch_);
       watch_ = 0;
@@ -220,6 +229,7 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       return;
     }
     finished_ = true;
+    finished_code_ = status.error_code();
     this->Finish(status);
   }
 
@@ -236,10 +246,28 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   size_t next_ = 0;
   bool writing_ = false;
   bool finished_ = false;
+  int finished_code_ = 0;
   bool done_ = false;
   std::optional<grpc::Status> deferred_finish_;
   storage::ChangeFeed::WatchId watch_ = 0;
   std::shared_ptr<State> state_;
 };
+
+// Options of a stream that only reports its start and end to the gate's observer; converts
+// to any LogStream<...>::Options.
+struct StreamCountingOptions {
+  CallObserver* observer;
+  absl::string_view method;
+  template <typename Options>
+  operator Options() const {  // NOLINT(google-explicit-constructor)
+    Options o;
+    o.observer = observer;
+    o.method = method;
+    return o;
+  }
+};
+inline StreamCountingOptions StreamCounting(const CallGate& gate, absl::string_view method) {
+  return {gate.observer(), method};
+}
 
 }  // namespace wijkwacht::services

@@ -396,6 +396,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* MapServiceImpl::StreamAggregates(
   using Stream = LogStream<v1::AggregateUpdate>;
   Stream::Options options;
   options.min_interval = parts_.stream_min_interval;
+  options.observer = parts_.gate->observer();
+  options.method = "/wijkwacht.v1.MapService/StreamAggregates";
   options.flush = [this, q, dirty, warnings](uint64_t last,
                                              std::vector<v1::AggregateUpdate>* out) {
     if (dirty->empty() && warnings->empty()) return absl::OkStatus();

@@ -1,5 +1,6 @@
 #include "services/server.h"
 
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -81,8 +82,21 @@ class ServerImpl final : public WijkwachtServer {
       return PrefixFieldPaths(s, "dedup");
     }
     self->matcher_ = std::make_unique<dedup::IncidentMatcher>(options.dedup, self->catalog_.get());
-    self->incident_store_ =
-        std::make_unique<storage::IncidentStore>(self->engine_.get(), self->matcher_.get());
+    // Open incidents live in memory: a report may be observed up to max_age ago and up to
+    // max_future ahead, so incidents older than that (plus the longest window) are dropped.
+    self->incident_store_ = std::make_unique<storage::IncidentStore>(
+        self->engine_.get(), self->matcher_.get(),
+        options.limits.max_age + options.limits.max_future);
+    {
+      const absl::Time start = absl::Now();
+      if (absl::Status s = self->incident_store_->Load(); !s.ok()) {
+        self->engine_->Shutdown();
+        return s;
+      }
+      std::fprintf(stderr, "wijkwachtd: %zu open incidents loaded into memory in %s\n",
+                   self->incident_store_->OpenInMemory(),
+                   absl::FormatDuration(absl::Now() - start).c_str());
+    }
     if (absl::Status s = self->SetUpSealing(options); !s.ok()) {
       self->engine_->Shutdown();
       return s;
@@ -114,7 +128,21 @@ class ServerImpl final : public WijkwachtServer {
     self->report_service_ = std::make_unique<ReportServiceImpl>(ReportServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->incident_store_.get(),
         self->catalog_.get(), self->workers_.get(), self->gate_.get()});
-    self->aggregates_ = std::make_unique<storage::AggregateStore>(self->engine_.get());
+    if (options.map_memory_days < 0) {
+      self->engine_->Shutdown();
+      return InvalidFieldError("map_memory_days", "must be at least 0");
+    }
+    {
+      Clock* clock = options.clock ? options.clock : SystemClock();
+      absl::StatusOr<std::unique_ptr<storage::AggregateStore>> aggregates =
+          storage::AggregateStore::OpenWithMemory(
+              self->engine_.get(), storage::MapDay(clock->Now()) - options.map_memory_days);
+      if (!aggregates.ok()) {
+        self->engine_->Shutdown();
+        return aggregates.status();
+      }
+      self->aggregates_ = *std::move(aggregates);
+    }
     self->indicators_ = std::make_unique<storage::IndicatorStore>(self->engine_.get());
     self->map_service_ = std::make_unique<MapServiceImpl>(
         MapServiceImpl::Parts{self->areas_.get(), self->aggregates_.get(),
@@ -200,11 +228,6 @@ class ServerImpl final : public WijkwachtServer {
     if (self->auth_service_) builder.RegisterService(self->auth_service_.get());
     // Everything else (RPCs not implemented yet) passes the gate, then gets UNIMPLEMENTED.
     builder.RegisterCallbackGenericService(self->unimplemented_.get());
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> counted;
-    if (options.rpc_metrics) {
-      counted.push_back(self->server_metrics_->NewInterceptorFactory());
-      builder.experimental().SetInterceptorCreators(std::move(counted));
-    }
     self->server_ = builder.BuildAndStart();
     if (self->server_ == nullptr || self->port_ == 0) {
       self->engine_->Shutdown();
@@ -283,6 +306,8 @@ class ServerImpl final : public WijkwachtServer {
     peer_writes_ = std::make_unique<auth::RateLimiter>(peer_limits);
 
     CallGate::Options gate;
+    // Calls are counted where they are served (no per-call interceptor).
+    if (options.rpc_metrics) gate.observer = server_metrics_.get();
     gate.device_writes = device_writes_.get();
     gate.peer_writes = peer_writes_.get();
     if (!options.auth_enabled) {

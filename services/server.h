@@ -49,6 +49,9 @@ struct ServerOptions {
   // MapService: the finest heatmap cell level (S2) served to callers without a staff role
   // (14: cells of about 600 m; 0: no heatmap cells for them).
   int map_public_max_cell_level = 14;
+  // Map counts of the last this many days (from the server's start) are also kept in memory
+  // (storage::AggregateStore::OpenWithMemory); older periods are read from RocksDB.
+  int map_memory_days = 400;
   // StreamAggregates sends at most one update per this interval to a subscriber.
   std::chrono::milliseconds map_stream_min_interval{1000};
   // The HTTP side (web/http_server.h): the map page, /metrics and /healthz on their own port,
@@ -57,7 +60,7 @@ struct ServerOptions {
   std::string http_listen;
   std::string http_assets_dir;
   std::string map_tile_url;
-  // Per-call counters and unary latency histograms on /metrics (a gRPC server interceptor).
+  // Per-call counters and unary latency histograms on /metrics (counted where calls are served).
   bool rpc_metrics = true;
   // The gemeente whose wijken the half-year progress report covers.
   std::string report_gemeente_code = "GM0375";

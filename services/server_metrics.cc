@@ -9,7 +9,6 @@
 namespace wijkwacht::services {
 namespace {
 
-using grpc::experimental::InterceptionHookPoints;
 
 constexpr const char* kCodeNames[17] = {
     "OK",        "CANCELLED",         "UNKNOWN",          "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
@@ -19,51 +18,6 @@ constexpr const char* kCodeNames[17] = {
 
 constexpr char kHandled[] = "wijkwacht_grpc_server_handled_total";
 constexpr char kHandledHelp[] = "gRPC calls completed, by method and status code";
-
-// Lives as long as the call: counts it when its status goes out (or, if none is sent, as
-// CANCELLED when the call is torn down).
-class MetricsInterceptor final : public grpc::experimental::Interceptor {
- public:
-  MetricsInterceptor(ServerMetrics* metrics, ServerMetrics::Method* method)
-      : metrics_(metrics), method_(method), start_(std::chrono::steady_clock::now()) {
-    if (method_->active != nullptr) method_->active->Add(1);
-  }
-  ~MetricsInterceptor() override {
-    if (!counted_) metrics_->CountCall(method_, grpc::StatusCode::CANCELLED);
-    if (method_->active != nullptr) method_->active->Add(-1);
-  }
-
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (!counted_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      counted_ = true;
-      metrics_->CountCall(method_, methods->GetSendStatus().error_code());
-      if (method_->latency != nullptr) {
-        method_->latency->Observe(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
-      }
-    }
-    methods->Proceed();
-  }
-
- private:
-  ServerMetrics* metrics_;
-  ServerMetrics::Method* method_;
-  std::chrono::steady_clock::time_point start_;
-  bool counted_ = false;
-};
-
-class MetricsInterceptorFactory final
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
- public:
-  explicit MetricsInterceptorFactory(ServerMetrics* metrics) : metrics_(metrics) {}
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* info) override {
-    return new MetricsInterceptor(metrics_, metrics_->Find(info->method()));
-  }
-
- private:
-  ServerMetrics* metrics_;
-};
 
 class CountingReportStore final : public storage::ReportStore {
  public:
@@ -96,8 +50,6 @@ class CountingReportStore final : public storage::ReportStore {
 
 ServerMetrics::ServerMetrics(metrics::Registry* registry) : registry_(registry) {
   std::vector<ApiMethod> known = ApiMethods();
-  known.push_back({"/grpc.health.v1.Health/Check", "Health/Check", false, false});
-  known.push_back({"/grpc.health.v1.Health/Watch", "Health/Watch", false, true});
   for (const ApiMethod& api : known) {
     auto method = std::make_unique<Method>();
     method->path = api.path;
@@ -119,9 +71,8 @@ ServerMetrics::ServerMetrics(metrics::Registry* registry) : registry_(registry) 
                                    "Reports stored durably (replays of a stored report not counted)");
 }
 
-ServerMetrics::Method* ServerMetrics::Find(const char* path) {
-  if (path == nullptr) return &other_;
-  auto it = methods_.find(absl::string_view(path));
+ServerMetrics::Method* ServerMetrics::Find(absl::string_view path) {
+  auto it = methods_.find(path);
   return it == methods_.end() ? &other_ : it->second.get();
 }
 
@@ -137,9 +88,25 @@ void ServerMetrics::CountCall(Method* method, int code) {
   counter->Increment();
 }
 
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
-ServerMetrics::NewInterceptorFactory() {
-  return std::make_unique<MetricsInterceptorFactory>(this);
+void ServerMetrics::UnaryDone(absl::string_view method, int code, double seconds) {
+  Method* m = Find(method);
+  CountCall(m, code);
+  if (m->latency != nullptr) m->latency->Observe(seconds);
+}
+
+void ServerMetrics::StreamRefused(absl::string_view method, int code) {
+  CountCall(Find(method), code);
+}
+
+void ServerMetrics::StreamStarted(absl::string_view method) {
+  Method* m = Find(method);
+  if (m->active != nullptr) m->active->Add(1);
+}
+
+void ServerMetrics::StreamEnded(absl::string_view method, int code) {
+  Method* m = Find(method);
+  CountCall(m, code);
+  if (m->active != nullptr) m->active->Add(-1);
 }
 
 std::unique_ptr<storage::ReportStore> ServerMetrics::CountReports(

@@ -8,11 +8,12 @@
 //   wijkwacht_change_log_sequence                               newest durable change-log entry
 //   wijkwacht_rocksdb_estimated_keys{cf}, _live_sst_bytes{cf}, _pending_compaction_bytes{cf}
 //
-// Calls are seen by a gRPC server interceptor (NewInterceptorFactory), so the call gate's
-// refusals, the handlers' errors and streams of every service are counted the same way;
-// methods outside the API, health checking and reflection are labelled "other" (a client
-// cannot grow the label set). Per-call cost: a hash lookup of the method (a table built once)
-// and a few relaxed atomic adds.
+// Calls are counted where the server handles them (it is the CallGate's CallObserver:
+// ServeUnary, AdmitStream and LogStream report each outcome), so the gate's refusals, the
+// handlers' errors and the streams of every API service are counted the same way, without a
+// per-call gRPC interceptor. Health checks, reflection and methods outside the API are not
+// counted (a client cannot grow the label set). Per-call cost: a hash lookup of the method (a
+// table built once) and a few relaxed atomic adds.
 //
 // Thread safety: all methods may be called concurrently; the object must outlive the gRPC
 // server and the store it wraps.
@@ -25,18 +26,21 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "common/metrics.h"
-#include "grpcpp/support/server_interceptor.h"
+#include "services/call_gate.h"
 #include "storage/engine.h"
 #include "storage/report_store.h"
 
 namespace wijkwacht::services {
 
-class ServerMetrics {
+class ServerMetrics final : public CallObserver {
  public:
   explicit ServerMetrics(metrics::Registry* registry);
 
-  [[nodiscard]] std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
-  NewInterceptorFactory();
+  // CallObserver.
+  void UnaryDone(absl::string_view method, int code, double seconds) override;
+  void StreamRefused(absl::string_view method, int code) override;
+  void StreamStarted(absl::string_view method) override;
+  void StreamEnded(absl::string_view method, int code) override;
   // `store` with every stored (not replayed) report counted.
   [[nodiscard]] std::unique_ptr<storage::ReportStore> CountReports(
       std::unique_ptr<storage::ReportStore> store);
@@ -51,7 +55,7 @@ class ServerMetrics {
     metrics::Histogram* latency = nullptr;                     // unary only
     metrics::Gauge* active = nullptr;                          // streaming only
   };
-  [[nodiscard]] Method* Find(const char* path);
+  [[nodiscard]] Method* Find(absl::string_view path);
   void CountCall(Method* method, int code);
 
  private:

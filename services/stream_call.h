@@ -58,9 +58,13 @@ inline RawWriteReactor* RefuseStream(const absl::Status& status) {
                                                         const grpc::ByteBuffer& raw,
                                                         google::protobuf::Message* request) {
   absl::StatusOr<Caller> caller = gate.Admit(context, method);
-  if (!caller.ok()) return caller.status();
-  if (absl::Status parsed = ParseRequest(ByteBufferToString(raw), request); !parsed.ok()) {
-    return parsed;
+  if (caller.ok()) {
+    if (absl::Status parsed = ParseRequest(ByteBufferToString(raw), request); !parsed.ok()) {
+      caller = parsed;
+    }
+  }
+  if (!caller.ok() && gate.observer() != nullptr) {
+    gate.observer()->StreamRefused(method, ToGrpcStatus(caller.status()).error_code());
   }
   return caller;
 }

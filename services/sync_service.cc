@@ -357,7 +357,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* SyncServiceImpl::Subscribe(
                                  std::vector<v1::FeedChange>* out) {
         RenderWithCursors(*feed, event, event.sequence() == partial ? delivered : 0, out);
         return absl::OkStatus();
-      });
+      },
+      {}, StreamCounting(*parts_.gate, "/wijkwacht.v1.SyncService/Subscribe"));
 }
 
 void SyncServiceImpl::DoAmend(const Caller& caller, const v1::AmendReportRequest& request,

@@ -20,6 +20,7 @@
 // valid until then.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -50,15 +51,31 @@ using UnaryDone = std::function<void(absl::Status)>;
 // A ByteBuffer holding `message` serialized.
 [[nodiscard]] grpc::ByteBuffer SerializeToByteBuffer(const google::protobuf::Message& message);
 
+namespace internal_unary {
+// Finishes the call with `status` and reports it to the gate's observer (if any).
+inline void Finish(const CallGate& gate, absl::string_view method,
+                   grpc::ServerUnaryReactor* reactor, const absl::Status& status,
+                   std::chrono::steady_clock::time_point start) {
+  grpc::Status out = ToGrpcStatus(status);
+  if (CallObserver* observer = gate.observer(); observer != nullptr) {
+    observer->UnaryDone(
+        method, out.error_code(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  reactor->Finish(std::move(out));
+}
+}  // namespace internal_unary
+
 template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* ServeUnary(const CallGate& gate, absl::string_view method,
                                      grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* raw_request,
                                      grpc::ByteBuffer* raw_response, Handler&& handler) {
+  const auto start = std::chrono::steady_clock::now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Caller> caller = gate.Admit(*context, method);
   if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
+    internal_unary::Finish(gate, method, reactor, caller.status(), start);
     return reactor;
   }
   struct Call {
@@ -70,13 +87,14 @@ grpc::ServerUnaryReactor* ServeUnary(const CallGate& gate, absl::string_view met
   call->caller = *std::move(caller);
   absl::Status parsed = ParseRequest(ByteBufferToString(*raw_request), &call->request);
   if (!parsed.ok()) {
-    reactor->Finish(ToGrpcStatus(parsed));
+    internal_unary::Finish(gate, method, reactor, parsed, start);
     return reactor;
   }
+  // `method` names a static string (the method path): it outlives the call.
   handler(call->caller, call->request, &call->response,
-          [reactor, raw_response, call](absl::Status status) {
+          [&gate, method, start, reactor, raw_response, call](absl::Status status) {
     if (status.ok()) *raw_response = SerializeToByteBuffer(call->response);
-    reactor->Finish(ToGrpcStatus(status));
+    internal_unary::Finish(gate, method, reactor, status, start);
   });
   return reactor;
 }

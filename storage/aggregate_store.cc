@@ -1,6 +1,10 @@
 #include "storage/aggregate_store.h"
 
+#include <mutex>
+#include <optional>
+
 #include "absl/container/btree_map.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "s2/s2cell_id.h"
 #include "s2/s2latlng.h"
@@ -55,6 +59,14 @@ uint32_t ReadBigEndian(absl::string_view bytes) {
   uint32_t n = 0;
   for (char c : bytes) n = (n << 8) | static_cast<uint8_t>(c);
   return n;
+}
+
+// The day of an aggregates key (either layout: area \0 theme day [cell]); nullopt if the
+// key is malformed.
+std::optional<absl::CivilDay> CounterKeyDay(absl::string_view key) {
+  const size_t nul = key.find('\0');
+  if (nul == absl::string_view::npos || key.size() < nul + 2 + 4) return std::nullopt;
+  return kEpochDay + ReadBigEndian(key.substr(nul + 2, 4));
 }
 
 void AddCounts(WriteContext& ctx, const google::protobuf::RepeatedPtrField<std::string>& codes,
@@ -155,22 +167,116 @@ internal::MapCountMoved CountLocation(const internal::StoredIncident& stored) {
 
 absl::CivilDay CountDay(const internal::MapCountMoved& where) { return kEpochDay + where.day(); }
 
+absl::StatusOr<std::unique_ptr<AggregateStore>> AggregateStore::OpenWithMemory(
+    Engine* engine, absl::CivilDay memory_from) {
+  auto store = std::make_unique<AggregateStore>(engine);
+  store->memory_ = std::make_unique<Memory>();
+  AggregateStore* self = store.get();
+  Memory* mem = store->memory_.get();
+  mem->from = memory_from;
+  // On the writer thread: nothing commits between the scan and the listener's registration,
+  // and increments staged earlier in this group reach the listener, not the scan.
+  WW_RETURN_IF_ERROR(engine->CommitAndWait([&](WriteContext&) -> absl::Status {
+    absl::Status inner;
+    WW_RETURN_IF_ERROR(engine->Scan(
+        ColumnFamily::kAggregates, "", "", [&](absl::string_view key, absl::string_view value) {
+          const std::optional<absl::CivilDay> day = CounterKeyDay(key);
+          if (!day) {
+            inner = absl::DataLossError("malformed aggregates key");
+            return false;
+          }
+          if (*day >= mem->from) mem->counters.emplace(std::string(key), DecodeCounters(value));
+          return true;
+        }));
+    WW_RETURN_IF_ERROR(inner);
+    engine->AddCounterListener(
+        [self](const std::vector<CounterDelta>& deltas) { self->Apply(deltas); });
+    mem->loaded.store(true, std::memory_order_release);
+    return absl::OkStatus();
+  }));
+  return store;
+}
+
+void AggregateStore::Apply(const std::vector<CounterDelta>& deltas) {
+  Memory* mem = memory_.get();
+  std::unique_lock lock(mem->mu);
+  for (const CounterDelta& d : deltas) {
+    if (d.cf != ColumnFamily::kAggregates) continue;
+    const std::optional<absl::CivilDay> day = CounterKeyDay(d.key);
+    if (!day || *day < mem->from) continue;
+    CounterPair& c = mem->counters[d.key];
+    c.first += d.delta.first;
+    c.second += d.delta.second;
+  }
+}
+
+void AggregateStore::ScanMemory(
+    absl::string_view start, absl::string_view prefix,
+    const std::function<bool(absl::string_view key, const CounterPair&)>& visit) const {
+  std::shared_lock lock(memory_->mu);
+  for (auto it = memory_->counters.lower_bound(start); it != memory_->counters.end(); ++it) {
+    const absl::string_view key = it->first;
+    if (key.substr(0, prefix.size()) != prefix) break;
+    if (!visit(key, it->second)) break;
+  }
+}
+
+size_t AggregateStore::CountersInMemory() const {
+  if (memory_ == nullptr) return 0;
+  std::shared_lock lock(memory_->mu);
+  return memory_->counters.size();
+}
+
+absl::StatusOr<std::vector<std::string>> AggregateStore::VerifyMemory() const {
+  std::vector<std::string> out;
+  if (memory_ == nullptr) return out;
+  absl::btree_map<std::string, CounterPair> disk;
+  absl::Status inner;
+  WW_RETURN_IF_ERROR(engine_->Scan(
+      ColumnFamily::kAggregates, "", "", [&](absl::string_view key, absl::string_view value) {
+        const std::optional<absl::CivilDay> day = CounterKeyDay(key);
+        if (day && *day >= memory_->from) disk.emplace(std::string(key), DecodeCounters(value));
+        return true;
+      }));
+  std::shared_lock lock(memory_->mu);
+  auto describe = [](absl::string_view key, const CounterPair& c) {
+    return absl::StrCat(absl::CEscape(key), " ", c.first, "/", c.second);
+  };
+  for (const auto& [key, c] : memory_->counters) {
+    auto it = disk.find(key);
+    const CounterPair d = it == disk.end() ? CounterPair{} : it->second;
+    if (d.first != c.first || d.second != c.second) {
+      out.push_back(absl::StrCat("memory ", describe(key, c), ", disk ", describe(key, d)));
+    }
+  }
+  for (const auto& [key, d] : disk) {
+    if (!memory_->counters.contains(key) && (d.first != 0 || d.second != 0)) {
+      out.push_back(absl::StrCat("missing from memory: ", describe(key, d)));
+    }
+  }
+  return out;
+}
+
 absl::Status AggregateStore::ForEachDay(absl::string_view area_code, int theme,
                                         absl::CivilDay first, absl::CivilDay end,
                                         const DayVisitor& visit) const {
   const std::string prefix = AggregatePrefix(area_code, theme);
   const uint32_t end_number = DayNumber(end);
-  return engine_->Scan(ColumnFamily::kAggregates, AggregateKey(area_code, theme, first), prefix,
+  auto visit_key = [&](absl::string_view key, const CounterPair& c) {
+    if (key.size() != prefix.size() + 4) return true;
+    const uint32_t n = ReadBigEndian(key.substr(prefix.size(), 4));
+    if (n >= end_number) return false;
+    visit(kEpochDay + n, DayCounts{c.first, c.second});
+    return true;
+  };
+  const std::string start = AggregateKey(area_code, theme, first);
+  if (InMemory(first)) {
+    ScanMemory(start, prefix, visit_key);
+    return absl::OkStatus();
+  }
+  return engine_->Scan(ColumnFamily::kAggregates, start, prefix,
                        [&](absl::string_view key, absl::string_view value) {
-                         if (key.size() != prefix.size() + 4) return true;
-                         uint32_t n = 0;
-                         for (size_t i = prefix.size(); i < key.size(); ++i) {
-                           n = (n << 8) | static_cast<uint8_t>(key[i]);
-                         }
-                         if (n >= end_number) return false;
-                         const CounterPair c = DecodeCounters(value);
-                         visit(kEpochDay + n, DayCounts{c.first, c.second});
-                         return true;
+                         return visit_key(key, DecodeCounters(value));
                        });
 }
 
@@ -181,15 +287,21 @@ absl::Status AggregateStore::ForEachCellDay(absl::string_view area_code, int the
   std::string start = prefix;
   AppendBigEndian32(&start, DayNumber(first));
   const uint32_t end_number = DayNumber(end);
+  auto visit_key = [&](absl::string_view key, const CounterPair& c) {
+    if (key.size() != prefix.size() + 12) return true;
+    const uint32_t n = ReadBigEndian(key.substr(prefix.size(), 4));
+    if (n >= end_number) return false;
+    visit(kEpochDay + n, ReadBigEndian64(key.substr(prefix.size() + 4)).value_or(0),
+          DayCounts{c.first, c.second});
+    return true;
+  };
+  if (InMemory(first)) {
+    ScanMemory(start, prefix, visit_key);
+    return absl::OkStatus();
+  }
   return engine_->Scan(ColumnFamily::kAggregates, start, prefix,
                        [&](absl::string_view key, absl::string_view value) {
-                         if (key.size() != prefix.size() + 12) return true;
-                         const uint32_t n = ReadBigEndian(key.substr(prefix.size(), 4));
-                         if (n >= end_number) return false;
-                         const CounterPair c = DecodeCounters(value);
-                         visit(kEpochDay + n, ReadBigEndian64(key.substr(prefix.size() + 4)).value_or(0),
-                               DayCounts{c.first, c.second});
-                         return true;
+                         return visit_key(key, DecodeCounters(value));
                        });
 }
 

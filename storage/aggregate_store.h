@@ -9,16 +9,24 @@
 // Coarser periods (week, month, half year) are sums of days at query time. Besides the per-area
 // totals each area keeps counts per heatmap cell (kHeatmapCellLevel) for heatmaps.
 //
+// The counts of recent days are also kept in memory (OpenWithMemory), so the map's reads cost
+// no RocksDB seek and no merge-operand resolution.
+//
 // Thread safety: all methods may be called concurrently; StageReportCounts runs inside a
 // WriteFn. Errors: UNAVAILABLE / DATA_LOSS from the engine.
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <functional>
+#include <memory>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -76,7 +84,18 @@ void MarkIncidentCounted(internal::StoredIncident& stored, absl::Time observed,
 
 class AggregateStore {
  public:
+  // Reads every count from RocksDB.
   explicit AggregateStore(const Engine* engine) : engine_(engine) {}
+  // Keeps every counter of days on or after `memory_from` in memory as well: loaded now (on
+  // the engine's writer thread, so no commit slips between the load and the first update)
+  // and then updated with each group's committed increments (Engine::AddCounterListener)
+  // before the group is acknowledged. Reads whose first day is on or after `memory_from`
+  // never touch RocksDB; older ones read RocksDB, which stays the durable truth.
+  // Errors: UNAVAILABLE / DATA_LOSS from the engine.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<AggregateStore>> OpenWithMemory(
+      Engine* engine, absl::CivilDay memory_from);
+  AggregateStore(const AggregateStore&) = delete;
+  AggregateStore& operator=(const AggregateStore&) = delete;
 
   using DayVisitor = std::function<void(absl::CivilDay day, const DayCounts& counts)>;
   // Every day in [first, end) with stored counts for `area_code` and `theme` (a
@@ -93,8 +112,32 @@ class AggregateStore {
                                             absl::CivilDay first, absl::CivilDay end,
                                             const CellDayVisitor& visit) const;
 
+  // Counters held in memory (0 without memory).
+  [[nodiscard]] size_t CountersInMemory() const;
+  // Compares the in-memory counters with RocksDB's for the days held in memory; returns one
+  // line per difference, empty = the same. For tests and `verify` on a quiescent store.
+  [[nodiscard]] absl::StatusOr<std::vector<std::string>> VerifyMemory() const;
+
  private:
+  // Counter key -> counts, for days >= memory_from_.
+  struct Memory {
+    absl::CivilDay from;
+    std::atomic<bool> loaded{false};  // set on the writer thread once the load is complete
+    mutable std::shared_mutex mu;
+    absl::btree_map<std::string, CounterPair> counters;
+  };
+  void Apply(const std::vector<CounterDelta>& deltas);
+  // Visits memory counters in [start, ...) while `key` starts with `prefix`.
+  void ScanMemory(absl::string_view start, absl::string_view prefix,
+                  const std::function<bool(absl::string_view key, const CounterPair&)>& visit)
+      const;
+  [[nodiscard]] bool InMemory(absl::CivilDay first) const {
+    return memory_ != nullptr && memory_->loaded.load(std::memory_order_acquire) &&
+           first >= memory_->from;
+  }
+
   const Engine* const engine_;
+  std::unique_ptr<Memory> memory_;
 };
 
 // Recomputes every counter from the stored data — reports from the report records (where,

@@ -93,15 +93,6 @@ void Touch(internal::StoredIncident& stored, absl::Time now) {
   *incident.mutable_update_time() = ToTimestamp(now);
 }
 
-// Writes the record and keeps both incident indexes in step with it.
-void PutIncident(WriteContext& ctx, absl::string_view id, int old_status,
-                 internal::StoredIncident& stored) {
-  RecountIncident(ctx, stored);  // the map counts it under its current theme
-  SyncCellIndex(ctx, id, stored);
-  StageStatusIndex(ctx, id, old_status, stored);
-  ctx.Put(ColumnFamily::kIncidents, id, stored.SerializeAsString());
-}
-
 struct Member {
   std::string key;  // incident_members key
   absl::Time observed;
@@ -388,7 +379,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Claim(absl::string_view 
                                                               const DispatchActor& actor) {
   std::string id(id_view);
   return CommitOne<internal::StoredIncident>(
-      engine_, [id, version, actor](WriteContext& ctx, internal::StoredIncident& out) {
+      engine_, [id, version, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
         WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, LoadIncident(ctx, id));
         WW_RETURN_IF_ERROR(CheckVersion(stored, version));
         v1::Incident& incident = *stored.mutable_incident();
@@ -405,7 +396,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Claim(absl::string_view 
         const std::string previous = incident.claimed_by();
         incident.set_claimed_by(who);
         Touch(stored, ctx.Now());
-        PutIncident(ctx, id, incident.status(), stored);
+        WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, id, incident.status(), stored));
         WW_RETURN_IF_ERROR(AppendAudit(
             ctx, actor, "ClaimIncident", incident.name(),
             absl::StrCat("claimed_by ", previous.empty() ? "(none)" : previous, " -> ", who)));
@@ -423,7 +414,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Assign(absl::string_view
                                                                const DispatchActor& actor) {
   std::string id(id_view);
   return CommitOne<internal::StoredIncident>(
-      engine_, [id, version, team, actor](WriteContext& ctx, internal::StoredIncident& out) {
+      engine_, [id, version, team, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
         WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, LoadIncident(ctx, id));
         WW_RETURN_IF_ERROR(CheckVersion(stored, version));
         v1::Incident& incident = *stored.mutable_incident();
@@ -435,7 +426,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Assign(absl::string_view
         const auto previous = static_cast<dispatch::Team>(incident.assigned_team());
         incident.set_assigned_team(static_cast<v1::Team>(team));
         Touch(stored, ctx.Now());
-        PutIncident(ctx, id, incident.status(), stored);
+        WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, id, incident.status(), stored));
         WW_RETURN_IF_ERROR(AppendAudit(ctx, actor, "AssignIncident", incident.name(),
                                        absl::StrCat("team ", dispatch::TeamName(previous), " -> ",
                                                     dispatch::TeamName(team))));
@@ -453,7 +444,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Transition(
   std::string id(id_view), comment(comment_view);
   return CommitOne<internal::StoredIncident>(
       engine_,
-      [id, version, target, comment, actor](WriteContext& ctx, internal::StoredIncident& out) {
+      [id, version, target, comment, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
         WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, LoadIncident(ctx, id));
         WW_RETURN_IF_ERROR(CheckVersion(stored, version));
         v1::Incident& incident = *stored.mutable_incident();
@@ -477,7 +468,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Transition(
           stored.clear_close_time();
         }
         Touch(stored, ctx.Now());
-        PutIncident(ctx, id, old_status, stored);
+        WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, id, old_status, stored));
         internal::ChangeEvent event;
         internal::IncidentChanged& change = NewChange(event, stored, "TransitionIncident", actor);
         change.set_reason(comment);
@@ -507,7 +498,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Merge(
   std::string id(id_view);
   return CommitOne<internal::StoredIncident>(
       engine_,
-      [id, version, absorbed, actor](WriteContext& ctx, internal::StoredIncident& out) {
+      [id, version, absorbed, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
         if (absorbed.empty()) return InvalidFieldError("merged", "must name at least one incident");
         WW_ASSIGN_OR_RETURN(internal::StoredIncident survivor, LoadIncident(ctx, id));
         WW_RETURN_IF_ERROR(CheckVersion(survivor, version));
@@ -545,9 +536,8 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Merge(
           const std::string& other_id = absorbed[i];
           WW_ASSIGN_OR_RETURN(std::vector<Member> members, Members(ctx, other_id));
           for (const Member& m : members) {
-            ctx.Delete(ColumnFamily::kIncidentMembers, m.key);
-            ctx.Put(ColumnFamily::kIncidentMembers, IncidentMemberKey(id, m.observed, m.report_id),
-                    "");
+            incidents->RemoveMember(ctx, m.key);
+            incidents->StageMember(ctx, id, m.observed, m.report_id);
           }
           WW_RETURN_IF_ERROR(UpdateReports(ctx, members, report_status, &survivor_name));
           if (other.text_vector_size() == static_cast<int>(sum.size()) || sum.empty()) {
@@ -571,7 +561,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Merge(
           other.clear_theme_counts();
           other.set_review_count(0);
           Touch(other, ctx.Now());
-          PutIncident(ctx, other_id, old_status, other);
+          WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, other_id, old_status, other));
           internal::ChangeEvent& event = events.emplace_back();
           internal::IncidentChanged& change = NewChange(event, other, "MergeIncidents", actor);
           change.set_merged_into(survivor_name);
@@ -587,7 +577,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Merge(
           survivor.add_text_vector(static_cast<float>(norm > 0 ? x / std::sqrt(norm) : x));
         }
         Touch(survivor, ctx.Now());
-        PutIncident(ctx, id, incident.status(), survivor);
+        WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, id, incident.status(), survivor));
         WW_RETURN_IF_ERROR(AppendAudit(ctx, actor, "MergeIncidents", survivor_name,
                                        absl::StrCat("absorbed ", absl::StrJoin(details, ", "))));
         for (internal::ChangeEvent& event : events) ctx.AppendChange(event);
@@ -606,7 +596,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Split(absl::string_view 
   std::string id(id_view), report_id(report_view);
   return CommitOne<internal::StoredIncident>(
       engine_,
-      [id, version, report_id, actor](WriteContext& ctx, internal::StoredIncident& out) {
+      [id, version, report_id, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
         WW_ASSIGN_OR_RETURN(internal::StoredIncident old, LoadIncident(ctx, id));
         WW_RETURN_IF_ERROR(CheckVersion(old, version));
         WW_ASSIGN_OR_RETURN(internal::StoredReport report, LoadReport(ctx, report_id));
@@ -636,10 +626,10 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Split(absl::string_view 
               absl::StrCat("reports/", report_id, " was split off too often"));
         }
         // The old incident without the report.
-        ctx.Delete(ColumnFamily::kIncidentMembers, member_key);
+        incidents->RemoveMember(ctx, member_key);
         WW_RETURN_IF_ERROR(Recompute(ctx, id, old));
         Touch(old, ctx.Now());
-        PutIncident(ctx, id, old.incident().status(), old);
+        WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, id, old.incident().status(), old));
 
         // The new incident: the report alone, to be triaged afresh.
         internal::StoredIncident fresh;
@@ -654,12 +644,12 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Split(absl::string_view 
         // Counted on the map like an incident the report had opened itself.
         for (const std::string& code : ReportAreaCodes(r.area())) fresh.add_area_codes(code);
         *fresh.mutable_text_vector() = old.text_vector();
-        ctx.Put(ColumnFamily::kIncidentMembers, IncidentMemberKey(new_id, observed, report_id), "");
+        incidents->StageMember(ctx, new_id, observed, report_id);
         WW_RETURN_IF_ERROR(Recompute(ctx, new_id, fresh));
         incident.set_version(1);
         *incident.mutable_update_time() = incident.create_time();
         CountIncident(ctx, fresh, observed, ReportLeafCell(r));
-        PutIncident(ctx, new_id, 0, fresh);
+        WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, new_id, 0, fresh));
         const std::string new_name = incident.name();
         WW_RETURN_IF_ERROR(UpdateReports(ctx, {Member{member_key, observed, report_id}},
                                          v1::RECEIVED, &new_name));
@@ -685,7 +675,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Reclassify(
   std::string id(id_view), category(category_view);
   return CommitOne<internal::StoredIncident>(
       engine_,
-      [id, version, theme, category, actor](WriteContext& ctx, internal::StoredIncident& out) {
+      [id, version, theme, category, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
         WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, LoadIncident(ctx, id));
         WW_RETURN_IF_ERROR(CheckVersion(stored, version));
         v1::Incident& incident = *stored.mutable_incident();
@@ -696,7 +686,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Reclassify(
         if (!category.empty()) incident.set_category(category);
         stored.set_classification_fixed(true);
         Touch(stored, ctx.Now());
-        PutIncident(ctx, id, incident.status(), stored);
+        WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, id, incident.status(), stored));
         WW_ASSIGN_OR_RETURN(std::vector<Member> members, Members(ctx, id));
         internal::ChangeEvent event;
         internal::IncidentChanged& change = NewChange(event, stored, "ReclassifyIncident", actor);

@@ -207,11 +207,25 @@ class RocksWriteContext final : public WriteContext {
     counter_undo_.push_back({std::move(k), first, second});
   }
 
+  void OnAbort(std::function<void()> undo) override { aborts_.push_back(std::move(undo)); }
+
   void SetSavePoint() {
     undo_mark_ = undo_.size();
     counter_undo_mark_ = counter_undo_.size();
+    abort_mark_ = aborts_.size();
+  }
+  // The group's batch failed: every registered undo, newest first.
+  void AbortAll() {
+    while (!aborts_.empty()) {
+      aborts_.back()();
+      aborts_.pop_back();
+    }
   }
   void RollbackToSavePoint() {
+    while (aborts_.size() > abort_mark_) {
+      aborts_.back()();
+      aborts_.pop_back();
+    }
     while (counter_undo_.size() > counter_undo_mark_) {
       CounterUndo& u = counter_undo_.back();
       CounterPair& c = counters_[u.key];
@@ -230,6 +244,18 @@ class RocksWriteContext final : public WriteContext {
     }
   }
   [[nodiscard]] bool empty() const { return staged_.empty() && counters_.empty(); }
+
+  // The group's counter increments (views into this context).
+  std::vector<CounterDelta> CounterDeltas() const {
+    std::vector<CounterDelta> out;
+    out.reserve(counters_.size());
+    for (const auto& [staged_key, counts] : counters_) {
+      if (counts.first == 0 && counts.second == 0) continue;
+      out.push_back({static_cast<ColumnFamily>(staged_key[0]),
+                     absl::string_view(staged_key).substr(1), counts});
+    }
+    return out;
+  }
 
   // The staged state as one WriteBatch, sorted by (column family, key).
   rocksdb::WriteBatch BuildBatch() const {
@@ -305,6 +331,8 @@ class RocksWriteContext final : public WriteContext {
   size_t counter_undo_mark_ = 0;
   std::vector<Undo> undo_;
   size_t undo_mark_ = 0;
+  std::vector<std::function<void()>> aborts_;
+  size_t abort_mark_ = 0;
 };
 
 class RocksRangeReader final : public RangeReader {
@@ -493,6 +521,11 @@ class RocksEngine final : public Engine {
     listeners_.push_back(std::move(listener));
   }
 
+  void AddCounterListener(CounterListener listener) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    counter_listeners_.push_back(std::move(listener));
+  }
+
   absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir, int keep) override {
     if (backup_dir.empty()) return absl::InvalidArgumentError("backup_dir: must be set");
     std::unique_lock<std::mutex> backup_lock(backup_mu_, std::try_to_lock);
@@ -675,6 +708,19 @@ class RocksEngine final : public Engine {
       rocksdb::WriteBatch batch = context.BuildBatch();
       absl::Status written = CheckFreeSpace();
       if (written.ok()) written = FromRocks(db_->Write(write_options, &batch));
+      if (written.ok()) {
+        std::vector<CounterListener> counter_listeners;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          counter_listeners = counter_listeners_;
+        }
+        if (!counter_listeners.empty()) {
+          const std::vector<CounterDelta> deltas = context.CounterDeltas();
+          if (!deltas.empty()) {
+            for (const CounterListener& listener : counter_listeners) listener(deltas);
+          }
+        }
+      }
       if (!written.ok()) {
         if (absl::IsUnavailable(written)) {
           // E.g. the disk is full: RocksDB refuses writes until it has resumed.
@@ -682,6 +728,7 @@ class RocksEngine final : public Engine {
           written = WithRetryDelay(std::move(written), kResumeInterval);
         }
         next_sequence_ = group_first_sequence;
+        context.AbortAll();
         for (absl::Status& r : results) {
           if (r.ok()) r = written;
         }
@@ -723,6 +770,7 @@ class RocksEngine final : public Engine {
   bool stopping_ = false;
   uint64_t last_durable_sequence_;
   std::vector<CommitListener> listeners_;
+  std::vector<CounterListener> counter_listeners_;
   std::thread writer_;
   std::once_flag shutdown_once_;
   // Registered by Open(); after db_ (declaration order).

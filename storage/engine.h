@@ -109,6 +109,11 @@ class WriteContext {
   virtual uint64_t AppendChange(internal::ChangeEvent& event) = 0;
   // The time of this group's commit (one value for the whole group).
   [[nodiscard]] virtual absl::Time Now() const = 0;
+  // Registers `undo` to run on the writer thread if what the current WriteFn staged is not
+  // committed: the WriteFn fails (rolled back) or the group's batch fails to write. Undos run
+  // newest first. Lets the owner of an in-memory structure that mirrors staged values (e.g.
+  // storage::OpenIncidents) keep it in step with what is durable.
+  virtual void OnAbort(std::function<void()> undo) = 0;
 };
 
 // A counter pair as stored by WriteContext::AddToCounters; {0, 0} for a malformed value.
@@ -117,6 +122,13 @@ struct CounterPair {
   int64_t second = 0;
 };
 [[nodiscard]] CounterPair DecodeCounters(absl::string_view value);
+
+// One counter increment of a committed group (WriteContext::AddToCounters, summed per key).
+struct CounterDelta {
+  ColumnFamily cf;
+  absl::string_view key;  // valid during the listener call only
+  CounterPair delta;
+};
 
 // One backup in a backup directory.
 struct BackupInfo {
@@ -190,6 +202,12 @@ class Engine {
   // Sequence of the newest durable change-log entry (0 when empty).
   [[nodiscard]] virtual uint64_t LastSequence() const = 0;
   virtual void AddCommitListener(CommitListener listener) = 0;
+  // `listener` gets every group's counter increments once the group is durable (on the
+  // writer thread), before the commit listeners and the group's `done` callbacks run: an
+  // in-memory mirror of a counter column family (AggregateStore) then always holds what
+  // RocksDB holds, and an acknowledged write is already counted. Keep it short.
+  using CounterListener = std::function<void(const std::vector<CounterDelta>& deltas)>;
+  virtual void AddCounterListener(CounterListener listener) = 0;
 
   // Takes a backup into `backup_dir` (created if missing) and then keeps only the newest
   // `keep` backups there (0 = all). Writes are not blocked. Errors: ABORTED while another

@@ -12,15 +12,12 @@
 #include "domain/dispatch/workflow.h"
 #include "storage/aggregate_store.h"
 #include "storage/keys.h"
+#include "storage/open_incidents.h"
 
 namespace wijkwacht::storage {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-
-// Engine::Scan or WriteContext::Scan: committed data, or committed data plus this group.
-using ScanFn = std::function<absl::Status(ColumnFamily, absl::string_view, absl::string_view,
-                                          const ScanVisitor&)>;
 
 constexpr size_t kCellKeyBytes = 8;
 constexpr size_t kIndexHeaderBytes = 17;  // cell + theme + last observed
@@ -30,21 +27,6 @@ google::protobuf::Timestamp ToTimestamp(absl::Time t) {
 }
 absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
-}
-
-dedup::IncidentFeatures FeaturesOf(absl::string_view id, const internal::StoredIncident& stored) {
-  const v1::Incident& incident = stored.incident();
-  dedup::IncidentFeatures f;
-  f.id = std::string(id);
-  f.latitude = incident.centroid().latitude();
-  f.longitude = incident.centroid().longitude();
-  f.first_observed = FromTimestamp(incident.first_observed_time());
-  f.last_observed = FromTimestamp(incident.last_observed_time());
-  f.theme = static_cast<catalog::Theme>(incident.theme());
-  f.category = incident.category();
-  f.text_vector.assign(stored.text_vector().begin(), stored.text_vector().end());
-  f.report_count = stored.report_count();
-  return f;
 }
 
 // The value of an incidents_by_cell entry: the centre and first observed time when it was
@@ -78,11 +60,6 @@ std::optional<IndexHint> DecodeIndexHint(absl::string_view value) {
   return hint;
 }
 
-// Reads the open incidents near the report and scores them (not sorted).
-// Reads a value (Engine::Get or WriteContext::Get).
-using GetFn = std::function<absl::StatusOr<std::optional<std::string>>(ColumnFamily,
-                                                                       absl::string_view)>;
-
 // Start of the UTC day of `t`: index keys hold last-observed times at day granularity, so an
 // incident's entry moves at most once a day (not on every report that joins it).
 absl::Time IndexDay(absl::Time t) {
@@ -90,59 +67,28 @@ absl::Time IndexDay(absl::Time t) {
   return absl::FromUnixSeconds(seconds - ((seconds % 86400) + 86400) % 86400);
 }
 
-absl::StatusOr<std::vector<ScoredIncident>> ScoreCandidates(const ScanFn& scan, const GetFn& get,
-                                                            const dedup::IncidentMatcher& matcher,
-                                                            const dedup::ReportFeatures& report) {
+// Scores the open incidents in memory that can be eligible for `report` (not sorted).
+std::vector<ScoredIncident> ScoreCandidates(const OpenIncidents& open,
+                                            const dedup::IncidentMatcher& matcher,
+                                            const dedup::ReportFeatures& report) {
   std::vector<ScoredIncident> out;
   const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
-  absl::Status inner = absl::OkStatus();
   const double reach = matcher.ReachMeters(report);
   for (uint64_t cell : matcher.SearchCells(report)) {
-    // Each theme's incidents from the oldest last-observed time that can still be in reach.
-    for (catalog::Theme theme : catalog::kFrameworkThemes) {
-      const absl::Duration window = matcher.SearchWindow(report, theme);
-      const absl::Time latest_first = report.observed + window;
-      std::string prefix;
-      AppendBigEndian64(&prefix, cell);
-      prefix.push_back(static_cast<char>(theme));
-      std::string start = prefix;
-      AppendBigEndian64(&start, TimeToMicros(IndexDay(report.observed - window)));
-      WW_RETURN_IF_ERROR(scan(
-          ColumnFamily::kIncidentsByCell, start, prefix,
-          [&](absl::string_view key, absl::string_view value) {
-            if (out.size() >= max_candidates) return false;
-            if (key.size() <= kIndexHeaderBytes) {
-              inner = absl::DataLossError("malformed incidents_by_cell entry");
-              return false;
-            }
-            const absl::string_view id = key.substr(kIndexHeaderBytes);
-            if (std::optional<IndexHint> hint = DecodeIndexHint(value)) {
-              if (absl::FromUnixMicros(hint->first_observed_micros) > latest_first) return true;
-              if (dedup::DistanceMeters(report.latitude, report.longitude, hint->latitude,
-                                        hint->longitude) > reach + kHintDriftMeters) {
-                return true;
-              }
-            }
-            // The incident record holds the current centre, span, theme and text vector.
-            absl::StatusOr<std::optional<std::string>> bytes = get(ColumnFamily::kIncidents, id);
-            if (!bytes.ok()) {
-              inner = bytes.status();
-              return false;
-            }
-            if (!*bytes) return true;  // removed in this group
-            absl::StatusOr<internal::StoredIncident> stored = ParseStoredIncident(**bytes);
-            if (!stored.ok()) {
-              inner = stored.status();
-              return false;
-            }
-            dedup::IncidentFeatures f = FeaturesOf(id, *stored);
-            if (f.first_observed > latest_first) return true;
-            dedup::MatchScore score = matcher.Score(report, f);
-            out.push_back({std::move(f), score});
-            return true;
-          }));
-      WW_RETURN_IF_ERROR(inner);
-    }
+    open.ForEachInCell(cell, [&](const OpenIncidents::Entry& entry) {
+      if (out.size() >= max_candidates) return false;
+      const dedup::IncidentFeatures& f = entry.features;
+      // Cheap bounds first; Score() decides eligibility exactly.
+      const absl::Duration window = matcher.SearchWindow(report, f.theme);
+      if (f.last_observed < report.observed - window) return true;
+      if (f.first_observed > report.observed + window) return true;
+      if (dedup::DistanceMeters(report.latitude, report.longitude, f.latitude, f.longitude) >
+          reach) {
+        return true;
+      }
+      out.push_back({f, matcher.Score(report, f)});
+      return true;
+    });
   }
   return out;
 }
@@ -218,6 +164,10 @@ std::string IncidentStatusIndexKey(int status, absl::Time create_time,
   return key;
 }
 
+namespace {
+
+// Indexes `stored` under status 0 and its current status (value: theme), removing the entry of
+// `old_status` (0 = none to remove) when the status changed.
 void StageStatusIndex(WriteContext& ctx, absl::string_view id, int old_status,
                       const internal::StoredIncident& stored) {
   const v1::Incident& incident = stored.incident();
@@ -231,6 +181,10 @@ void StageStatusIndex(WriteContext& ctx, absl::string_view id, int old_status,
           theme);
 }
 
+// Makes incidents_by_cell agree with `stored`: indexed under the key of its current centre,
+// theme and last observed time while its status is open (dispatch::IsOpen), absent with
+// index_key cleared otherwise, so closed, resolved and rejected incidents attract no new
+// reports and a reopened one does again.
 void SyncCellIndex(WriteContext& ctx, absl::string_view id, internal::StoredIncident& stored) {
   const v1::Incident& incident = stored.incident();
   if (!dispatch::IsOpen(static_cast<dispatch::IncidentStatus>(incident.status()))) {
@@ -263,6 +217,8 @@ void SyncCellIndex(WriteContext& ctx, absl::string_view id, internal::StoredInci
   ctx.Put(ColumnFamily::kIncidentsByCell, index_key, stored.index_value());
 }
 
+}  // namespace
+
 std::string IncidentMemberPrefix(absl::string_view incident_id) {
   std::string key(incident_id);
   key.push_back('\0');
@@ -288,18 +244,25 @@ std::string IncidentIndexKey(uint64_t cell_id, int theme, absl::Time last_observ
   return key;
 }
 
+IncidentStore::IncidentStore(Engine* engine, const dedup::IncidentMatcher* matcher,
+                             absl::Duration max_report_age)
+    : engine_(engine),
+      matcher_(matcher),
+      // A day more: index days are UTC days, and a report may carry a slightly future time.
+      open_(std::make_unique<OpenIncidents>(matcher->MaxWindow() + max_report_age +
+                                            absl::Hours(24))) {}
+
+absl::Status IncidentStore::Load() const {
+  std::call_once(load_once_, [this] { load_status_ = open_->Load(*engine_); });
+  return load_status_;
+}
+
+size_t IncidentStore::OpenInMemory() const { return open_->size(); }
+
 absl::StatusOr<std::vector<ScoredIncident>> IncidentStore::FindMatches(
     const dedup::ReportFeatures& report, size_t limit, double min_score) const {
-  std::unique_ptr<RangeReader> reader = engine_->NewRangeReader(ColumnFamily::kIncidentsByCell);
-  const ScanFn scan = [&reader](ColumnFamily, absl::string_view start, absl::string_view prefix,
-                                const ScanVisitor& visit) {
-    return reader->Scan(start, prefix, visit);
-  };
-  const GetFn get = [this](ColumnFamily cf, absl::string_view key) {
-    return engine_->Get(cf, key);
-  };
-  WW_ASSIGN_OR_RETURN(std::vector<ScoredIncident> scored,
-                      ScoreCandidates(scan, get, *matcher_, report));
+  WW_RETURN_IF_ERROR(Load());
+  std::vector<ScoredIncident> scored = ScoreCandidates(*open_, *matcher_, report);
   std::erase_if(scored, [&](const ScoredIncident& s) {
     return !s.score.eligible || s.score.score < min_score;
   });
@@ -331,15 +294,40 @@ absl::StatusOr<internal::StoredIncident> IncidentStore::Get(absl::string_view id
   return stored;
 }
 
+void IncidentStore::WriteRecord(WriteContext& ctx, absl::string_view id,
+                                internal::StoredIncident& stored) const {
+  SyncCellIndex(ctx, id, stored);
+  ctx.Put(ColumnFamily::kIncidents, id, stored.SerializeAsString());
+  OpenIncidents::EntryPtr previous = open_->Put(id, stored);
+  ctx.OnAbort([open = open_.get(), key = std::string(id), previous = std::move(previous)] {
+    open->Restore(key, previous);
+  });
+}
+
+absl::Status IncidentStore::StageIncident(WriteContext& ctx, absl::string_view id,
+                                          int old_status,
+                                          internal::StoredIncident& stored) const {
+  WW_RETURN_IF_ERROR(Load());
+  RecountIncident(ctx, stored);  // the map counts it under its current theme
+  StageStatusIndex(ctx, id, old_status, stored);
+  WriteRecord(ctx, id, stored);
+  return absl::OkStatus();
+}
+
+void IncidentStore::StageMember(WriteContext& ctx, absl::string_view incident_id,
+                                absl::Time observed, absl::string_view report_id) const {
+  ctx.Put(ColumnFamily::kIncidentMembers, IncidentMemberKey(incident_id, observed, report_id),
+          "");
+}
+
+void IncidentStore::RemoveMember(WriteContext& ctx, absl::string_view member_key) const {
+  ctx.Delete(ColumnFamily::kIncidentMembers, member_key);
+}
+
 absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
                                                          const IncidentMember& member) const {
-  const ScanFn scan = [&ctx](ColumnFamily cf, absl::string_view start, absl::string_view prefix,
-                             const ScanVisitor& visit) {
-    return ctx.Scan(cf, start, prefix, visit);
-  };
-  const GetFn get = [&ctx](ColumnFamily cf, absl::string_view key) { return ctx.Get(cf, key); };
-  WW_ASSIGN_OR_RETURN(std::vector<ScoredIncident> scored,
-                      ScoreCandidates(scan, get, *matcher_, member.features));
+  WW_RETURN_IF_ERROR(Load());
+  std::vector<ScoredIncident> scored = ScoreCandidates(*open_, *matcher_, member.features);
   std::vector<dedup::IncidentFeatures> incidents;
   std::vector<dedup::MatchScore> scores;
   incidents.reserve(scored.size());
@@ -354,13 +342,12 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
   internal::StoredIncident stored;
   if (best) {
     assignment.incident_id = incidents[*best].id;
-    WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                        ctx.Get(ColumnFamily::kIncidents, assignment.incident_id));
-    if (!bytes) {
-      return absl::DataLossError(
-          absl::StrCat("incidents_by_cell names missing incident ", assignment.incident_id));
+    OpenIncidents::EntryPtr entry = open_->Find(assignment.incident_id);
+    if (entry == nullptr) {
+      return absl::InternalError(
+          absl::StrCat("open incident ", assignment.incident_id, " left memory while joined"));
     }
-    WW_ASSIGN_OR_RETURN(stored, ParseIncident(*bytes));
+    stored = entry->record;
   } else {
     assignment.incident_id = member.report_id;
     assignment.opened = true;
@@ -381,14 +368,11 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
     // A join can change the majority theme.
     if (RecountIncident(ctx, stored)) assignment.count_moved = CountLocation(stored);
   }
-  SyncCellIndex(ctx, assignment.incident_id, stored);
   if (assignment.opened || stored.incident().theme() != old_theme) {
     StageStatusIndex(ctx, assignment.incident_id, 0, stored);  // the value carries the theme
   }
-  ctx.Put(ColumnFamily::kIncidents, assignment.incident_id, stored.SerializeAsString());
-  ctx.Put(ColumnFamily::kIncidentMembers,
-          IncidentMemberKey(assignment.incident_id, member.features.observed, member.report_id),
-          "");
+  WriteRecord(ctx, assignment.incident_id, stored);
+  StageMember(ctx, assignment.incident_id, member.features.observed, member.report_id);
   return assignment;
 }
 

@@ -2,15 +2,17 @@
 // the grouping reads.
 //
 // Every report belongs to exactly one incident. While a report is written (inside the same
-// WriteFn, so in the same synced WriteBatch), Assign() reads the open incidents indexed near
-// it, scores them with the dedup::IncidentMatcher and either adds the report to the best one
-// or opens a new incident whose id is the report's id. The incidents_by_cell index holds only
-// open incidents, keyed by the S2 cell of their centre, their theme and their last observed
-// day (so each theme is read only as far back as its own time window reaches). Its value is
-// the centre and first observed time as last indexed (rewritten when the centre drifts more
-// than 10 m), so incidents out of reach are skipped without reading their record: a
-// candidate search is one short range read per covering cell plus one point read per
-// incident in reach, never a scan of reports.
+// WriteFn, so in the same synced WriteBatch), Assign() scores the open incidents near it with
+// the dedup::IncidentMatcher and either adds the report to the best one or opens a new
+// incident whose id is the report's id. Candidates and the records being joined come from
+// memory (OpenIncidents), so a decision and a join cost no RocksDB read and O(1) in the
+// incident's member count. The incidents_by_cell index (open incidents only, keyed by the S2
+// cell of their centre, their theme and their last observed day; value: centre and first
+// observed time) is what that working set is rebuilt from at start.
+//
+// This class alone writes the incident family: records (StageIncident, Assign), members,
+// incidents_by_cell and incidents_by_status; dispatch actions stage incident records through
+// StageIncident.
 //
 // Determinism: the decision depends only on stored data and the report (observed time, not
 // processing time). A replayed report id is answered from the idempotency record before
@@ -22,6 +24,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +34,7 @@
 #include "absl/strings/string_view.h"
 #include "domain/dedup/incident_matcher.h"
 #include "storage/engine.h"
+#include "storage/open_incidents.h"
 #include "wijkwacht/internal/records.pb.h"
 #include "wijkwacht/v1/common.pb.h"
 
@@ -59,12 +64,22 @@ struct IncidentAssignment {
 
 class IncidentStore {
  public:
-  // Neither is owned; both must outlive the store.
-  IncidentStore(Engine* engine, const dedup::IncidentMatcher* matcher)
-      : engine_(engine), matcher_(matcher) {}
+  // Neither is owned; both must outlive the store. `max_report_age`: the oldest observed time
+  // a report may carry (report::IngestLimits::max_age) plus any clock skew it allows; open
+  // incidents last observed more than that plus the matcher's longest window before the
+  // newest report are dropped from memory (they can never be joined again). Infinite: keep
+  // every open incident in memory.
+  IncidentStore(Engine* engine, const dedup::IncidentMatcher* matcher,
+                absl::Duration max_report_age = absl::InfiniteDuration());
+
+  // Builds the in-memory working set (OpenIncidents) from the committed store. Runs once;
+  // later calls return the first result. Called by the first read or write that needs it
+  // if the owner did not call it at start.
+  [[nodiscard]] absl::Status Load() const;
 
   // Open incidents the report would be compared with on submit, eligible ones only, best
-  // first, at most `limit`, with score >= `min_score`. Reads committed data only.
+  // first, at most `limit`, with score >= `min_score`. Reads the in-memory working set (which
+  // may include changes of a group being committed).
   [[nodiscard]] absl::StatusOr<std::vector<ScoredIncident>> FindMatches(
       const dedup::ReportFeatures& report, size_t limit, double min_score) const;
 
@@ -74,15 +89,41 @@ class IncidentStore {
                                                              size_t max_members = 1000) const;
 
   // Inside a WriteFn: joins the report into the best matching open incident or opens one,
-  // staging the incident record and its index entry in `ctx`.
+  // staging the incident record, its member entry and its index entries in `ctx`. Reads no
+  // RocksDB: candidates and the joined record come from memory.
   [[nodiscard]] absl::StatusOr<IncidentAssignment> Assign(WriteContext& ctx,
                                                           const IncidentMember& member) const;
+
+  // Inside a WriteFn: the one way to write an incident record. Stages `stored` as the record
+  // of `id`, moves its map count to its current theme (RecountIncident), keeps
+  // incidents_by_cell and incidents_by_status in step (`old_status`: the status it was
+  // indexed under, 0 = none) and updates the in-memory working set (undone if the write is
+  // not committed).
+  [[nodiscard]] absl::Status StageIncident(WriteContext& ctx, absl::string_view id,
+                                           int old_status,
+                                           internal::StoredIncident& stored) const;
+
+  // Inside a WriteFn: the incident_members entries (dispatch's merge and split move
+  // reports between incidents through these).
+  void StageMember(WriteContext& ctx, absl::string_view incident_id, absl::Time observed,
+                   absl::string_view report_id) const;
+  void RemoveMember(WriteContext& ctx, absl::string_view member_key) const;
+
+  // Open incidents held in memory now.
+  [[nodiscard]] size_t OpenInMemory() const;
 
   [[nodiscard]] const dedup::IncidentMatcher& matcher() const { return *matcher_; }
 
  private:
+  // Stages the record and its cell index entry and updates the working set.
+  void WriteRecord(WriteContext& ctx, absl::string_view id,
+                   internal::StoredIncident& stored) const;
+
   Engine* const engine_;
   const dedup::IncidentMatcher* const matcher_;
+  const std::unique_ptr<OpenIncidents> open_;
+  mutable std::once_flag load_once_;
+  mutable absl::Status load_status_;
 };
 
 // incident_members keys: the members of an incident, oldest observed first.
@@ -93,19 +134,9 @@ class IncidentStore {
 // The stored incident record; DATA_LOSS if it does not parse.
 [[nodiscard]] absl::StatusOr<internal::StoredIncident> ParseStoredIncident(absl::string_view bytes);
 
-// Inside a WriteFn: makes incidents_by_cell agree with `stored` (whose record the caller
-// writes): indexed under the key of its current centre, theme and last observed time while
-// its status is open (dispatch::IsOpen), absent with index_key cleared otherwise, so closed,
-// resolved and rejected incidents attract no new reports and a reopened one does again.
-void SyncCellIndex(WriteContext& ctx, absl::string_view id, internal::StoredIncident& stored);
-
 // incidents_by_status key: status (1 byte, 0 = the all-incidents list), create time, id.
 [[nodiscard]] std::string IncidentStatusIndexKey(int status, absl::Time create_time,
                                                  absl::string_view incident_id);
-// Inside a WriteFn: indexes `stored` under status 0 and its current status (value: theme),
-// removing the entry of `old_status` (0 = none to remove) when the status changed.
-void StageStatusIndex(WriteContext& ctx, absl::string_view id, int old_status,
-                      const internal::StoredIncident& stored);
 
 // incidents_by_cell key of an incident.
 [[nodiscard]] std::string IncidentIndexKey(uint64_t cell_id, int theme, absl::Time last_observed,

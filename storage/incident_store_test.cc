@@ -172,5 +172,77 @@ TEST_F(IncidentStoreTest, FindMatchesScoresBestFirstAndWritesNothing) {
   EXPECT_EQ(one->size(), 1u);
 }
 
+TEST_F(IncidentStoreTest, AWriteThatIsRolledBackLeavesNoIncidentInMemory) {
+  // A WriteFn that assigns a report and then fails: its incident must not attract the next
+  // report (the in-memory working set is restored, like the staged RocksDB values).
+  NewReport phantom = Report(1, 0, absl::ZeroDuration());
+  IncidentMember member;
+  member.report_id = phantom.report.id();
+  member.features = phantom.dedup;
+  member.area_codes = phantom.area_codes;
+  absl::Status failed = engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
+    auto assigned = incidents_->Assign(ctx, member);
+    EXPECT_TRUE(assigned.ok()) << assigned.status();
+    EXPECT_EQ(incidents_->OpenInMemory(), 1u);
+    return absl::AbortedError("fails after staging");
+  });
+  EXPECT_TRUE(absl::IsAborted(failed)) << failed;
+  EXPECT_EQ(incidents_->OpenInMemory(), 0u);
+  EXPECT_EQ(Submit(Report(2, 10, absl::Minutes(1))), "incidents/" + Id(2));
+  // A join rolled back: the joined incident keeps its committed members and version.
+  NewReport joiner = Report(3, 5, absl::Minutes(2));
+  member.report_id = joiner.report.id();
+  member.features = joiner.dedup;
+  failed = engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
+    auto assigned = incidents_->Assign(ctx, member);
+    EXPECT_TRUE(assigned.ok() && assigned->incident_id == Id(2));
+    return absl::AbortedError("fails after the join");
+  });
+  EXPECT_TRUE(absl::IsAborted(failed));
+  auto matches = incidents_->FindMatches(Report(4, 0, absl::Minutes(3)).dedup, 5, 0);
+  ASSERT_TRUE(matches.ok());
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].incident.report_count, 1);
+}
+
+TEST_F(IncidentStoreTest, TheWorkingSetIsRebuiltFromDiskWithTheSameDecisions) {
+  // Three incidents, one of them with many members; after a restart the next reports make the
+  // decisions a store that never restarted makes.
+  for (int n = 1; n <= 20; ++n) Submit(Report(n, n % 7, absl::Seconds(10 * n)));
+  EXPECT_EQ(Submit(Report(21, 1500, absl::Minutes(5))), "incidents/" + Id(21));
+  NewReport dog = Report(22, 3, absl::Minutes(6), catalog::Theme::kOther, {0, 1});
+  dog.dedup.category = "loslopende-hond";
+  EXPECT_EQ(Submit(std::move(dog)), "incidents/" + Id(22));
+  const size_t before = incidents_->OpenInMemory();
+  Open();
+  ASSERT_TRUE(incidents_->Load().ok());
+  EXPECT_EQ(incidents_->OpenInMemory(), before);
+  EXPECT_EQ(Submit(Report(23, 4, absl::Minutes(7))), "incidents/" + Id(1));
+  EXPECT_EQ(Submit(Report(24, 1490, absl::Minutes(8))), "incidents/" + Id(21));
+  auto incident = incidents_->Get(Id(1));
+  ASSERT_TRUE(incident.ok());
+  EXPECT_EQ(incident->report_count(), 21);
+  EXPECT_EQ(incident->incident().version(), 21);
+}
+
+TEST_F(IncidentStoreTest, IncidentsBeyondTheHorizonLeaveMemoryButNoDecisionChanges) {
+  // Reports may be at most a day old here: incidents older than the longest window + a day
+  // (+ a day of slack) can never be joined again and are dropped from memory.
+  incidents_ = std::make_unique<IncidentStore>(engine_.get(), &matcher_, absl::Hours(24));
+  store_ = NewReportStore(engine_.get(), incidents_.get());
+  EXPECT_EQ(Submit(Report(1, 0, absl::ZeroDuration())), "incidents/" + Id(1));
+  const absl::Duration later = matcher_.MaxWindow() + absl::Hours(24 * 4);
+  EXPECT_EQ(Submit(Report(2, 3000, later)), "incidents/" + Id(2));
+  EXPECT_EQ(Submit(Report(3, 3000, later + absl::Hours(2))), "incidents/" + Id(2));
+  EXPECT_EQ(incidents_->OpenInMemory(), 1u);
+  // Still open and indexed on disk; a restart leaves it out as well.
+  EXPECT_EQ(IndexEntries(), 2);
+  Open();
+  incidents_ = std::make_unique<IncidentStore>(engine_.get(), &matcher_, absl::Hours(24));
+  store_ = NewReportStore(engine_.get(), incidents_.get());
+  ASSERT_TRUE(incidents_->Load().ok());
+  EXPECT_EQ(incidents_->OpenInMemory(), 1u);
+}
+
 }  // namespace
 }  // namespace wijkwacht::storage

@@ -187,5 +187,64 @@ TEST_F(ReportStoreTest, AggregatesMatchARecomputationAndTamperingIsFound) {
   EXPECT_NE((*tampered)[1].find("cell"), std::string::npos);
 }
 
+TEST_F(ReportStoreTest, InMemoryCountsEqualRocksDBThroughWritesFailuresAndRestarts) {
+  // Half the reports before the memory is loaded, half after; one failing write in between.
+  for (int n = 1; n <= 10; ++n) ASSERT_TRUE(store_->Submit(MakeReport(n)).ok());
+  auto memory = AggregateStore::OpenWithMemory(engine_.get(), MapDay(kBase) - 1);
+  ASSERT_TRUE(memory.ok()) << memory.status();
+  const AggregateStore disk(engine_.get());
+  EXPECT_GT((*memory)->CountersInMemory(), 0u);
+  for (int n = 11; n <= 20; ++n) {
+    ASSERT_TRUE(store_->Submit(MakeReport(n, n % 2 ? "BU03750003" : "BU03750001")).ok());
+  }
+  absl::Status failed = engine_->CommitAndWait([](WriteContext& ctx) {
+    StageReportCounts(ctx, {"BU03750003"}, v1::LIVEABILITY, kBase, 0x47c5e3a1b2c3d4e5, true);
+    return absl::AbortedError("rolled back");
+  });
+  EXPECT_TRUE(absl::IsAborted(failed));
+  auto same = (*memory)->VerifyMemory();
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_TRUE(same->empty()) << (*same)[0];
+
+  // Reads from memory equal reads from RocksDB, totals and heatmap cells.
+  for (const char* area : {"GM0375", "BU03750003", "BU03750001"}) {
+    std::vector<std::string> from_memory, from_disk;
+    auto collect = [](std::vector<std::string>* out) {
+      return [out](absl::CivilDay day, const DayCounts& c) {
+        out->push_back(absl::StrCat(absl::FormatCivilTime(day), " ", c.incidents, "/", c.reports));
+      };
+    };
+    ASSERT_TRUE((*memory)
+                    ->ForEachDay(area, v1::LIVEABILITY, MapDay(kBase), MapDay(kBase) + 2,
+                                 collect(&from_memory))
+                    .ok());
+    ASSERT_TRUE(disk.ForEachDay(area, v1::LIVEABILITY, MapDay(kBase), MapDay(kBase) + 2,
+                                collect(&from_disk))
+                    .ok());
+    EXPECT_EQ(from_memory, from_disk) << area;
+    EXPECT_FALSE(from_memory.empty()) << area;
+    int64_t cells_memory = 0, cells_disk = 0;
+    ASSERT_TRUE((*memory)
+                    ->ForEachCellDay(area, v1::LIVEABILITY, MapDay(kBase), MapDay(kBase) + 2,
+                                     [&](absl::CivilDay, uint64_t, const DayCounts& c) {
+                                       cells_memory += c.reports;
+                                     })
+                    .ok());
+    ASSERT_TRUE(disk.ForEachCellDay(area, v1::LIVEABILITY, MapDay(kBase), MapDay(kBase) + 2,
+                                    [&](absl::CivilDay, uint64_t, const DayCounts& c) {
+                                      cells_disk += c.reports;
+                                    })
+                    .ok());
+    EXPECT_EQ(cells_memory, cells_disk) << area;
+  }
+  memory->reset();  // its listener must not outlive it: reopen the engine as well
+  Open();
+  auto reloaded = AggregateStore::OpenWithMemory(engine_.get(), MapDay(kBase) - 1);
+  ASSERT_TRUE(reloaded.ok());
+  auto again = (*reloaded)->VerifyMemory();
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
+}
+
 }  // namespace
 }  // namespace wijkwacht::storage

@@ -16,8 +16,11 @@
 #include <thread>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "storage/alert_store.h"
+#include "storage/incident_store.h"
 #include "tests/ops_support.h"
 
 namespace wijkwacht::testing {
@@ -251,6 +254,112 @@ TEST(CrashTest, AcknowledgedWritesSurviveKill9AndRetriesDoNotDuplicate) {
       });
   ASSERT_TRUE(audit_entries.ok()) << audit_entries.status();
   EXPECT_GE(*audit_entries, ledger.acked_claims) << "acknowledged claims missing from the audit log";
+}
+
+// One event, many reporters, kill -9 in the middle of the burst: the open incident lives in
+// memory, rebuilt from RocksDB at start. After the restart every retried and every new report
+// of the event joins the incident the acknowledged ones joined, its report count is exactly
+// the number of distinct reports, and the counters verify.
+TEST(CrashTest, AHotIncidentRebuiltAfterKill9MakesTheSameDecisions) {
+  TempDir dir;
+  TempDir secrets;
+  const std::vector<std::string> flags = OpsServerFlags(secrets.path());
+  const absl::Time event = absl::Now() - absl::Minutes(20);
+  std::mt19937_64 rng(11);
+  // Within 30 m and 10 minutes of one spot in the Breestraat, one kind of event.
+  auto hot_report = [&](std::mt19937_64& r) {
+    v1::Report report = BreestraatReport(NewUuid(r), "Winkeldief bij de drogist in de "
+                                                     "Breestraat, rent weg met een volle tas");
+    std::uniform_real_distribution<double> unit(-1, 1);
+    report.mutable_location()->set_latitude(52.4870 + 0.0002 * unit(r));
+    report.mutable_location()->set_longitude(4.6578 + 0.0003 * unit(r));
+    *report.mutable_observed_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(
+        absl::ToUnixSeconds(event) + static_cast<int64_t>(r() % 600));
+    return report;
+  };
+  std::mutex mu;
+  std::map<std::string, v1::Report> acked, pending;
+  std::set<std::string> incidents;
+  std::string device_refresh;
+  {
+    ServerProcess server;
+    ASSERT_TRUE(server.Start(WIJKWACHTD_BINARY, dir.path(), flags)) << server.output();
+    auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+    auto reports = v1::ReportService::NewStub(channel);
+    const std::string device = RefreshDevice(channel, &device_refresh);
+    ASSERT_FALSE(device.empty());
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < kReportThreads; ++t) {
+      clients.emplace_back([&, seed = rng()] {
+        std::mt19937_64 r(seed);
+        while (!stop.load()) {
+          v1::Report report = hot_report(r);
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            pending.emplace(report.id(), report);
+          }
+          v1::Report out;
+          grpc::Status status = Submit(*reports, device, report, &out, 2000);
+          std::lock_guard<std::mutex> lock(mu);
+          if (status.ok()) {
+            pending.erase(report.id());
+            acked.emplace(report.id(), report);
+            incidents.insert(out.incident_id());
+          } else if (stop.load()) {
+            return;
+          }
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    server.Kill9();
+    stop = true;
+    for (std::thread& c : clients) c.join();
+  }
+  ASSERT_GT(acked.size(), 20u) << "the burst was too small to prove anything";
+  ASSERT_EQ(incidents.size(), 1u) << "one event must be one incident";
+  const std::string incident = *incidents.begin();
+
+  ServerProcess server;
+  ASSERT_TRUE(server.Start(WIJKWACHTD_BINARY, dir.path(), flags)) << server.output();
+  EXPECT_NE(server.output().find("open incidents loaded into memory"), std::string::npos)
+      << server.output();
+  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+  auto reports = v1::ReportService::NewStub(channel);
+  const std::string device = RefreshDevice(channel, &device_refresh);
+  ASSERT_FALSE(device.empty());
+  for (const auto& [id, report] : pending) {
+    v1::Report out;
+    ASSERT_TRUE(Submit(*reports, device, report, &out).ok());
+    EXPECT_EQ(out.incident_id(), incident) << "retried " << id;
+    acked.emplace(id, report);
+  }
+  for (int n = 0; n < 20; ++n) {
+    v1::Report report = hot_report(rng);
+    v1::Report out;
+    ASSERT_TRUE(Submit(*reports, device, report, &out).ok());
+    EXPECT_EQ(out.incident_id(), incident) << "new report " << n << " after the restart";
+    acked.emplace(report.id(), report);
+  }
+  std::printf("hot incident: %zu reports (%zu retried after kill -9) in %s\n", acked.size(),
+              pending.size(), incident.c_str());
+  EXPECT_EQ(server.Terminate(), 0);
+  absl::StatusOr<int64_t> verified =
+      VerifyStoreOffline(dir.path(), [&](storage::Engine& engine) -> absl::Status {
+        auto bytes = engine.Get(storage::ColumnFamily::kIncidents,
+                                absl::StripPrefix(incident, "incidents/"));
+        if (!bytes.ok()) return bytes.status();
+        if (!bytes->has_value()) return absl::NotFoundError(incident);
+        auto stored = storage::ParseStoredIncident(**bytes);
+        if (!stored.ok()) return stored.status();
+        if (stored->report_count() != static_cast<int>(acked.size())) {
+          return absl::InternalError(absl::StrCat(incident, " counts ", stored->report_count(),
+                                                  " reports, not ", acked.size()));
+        }
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(verified.ok()) << verified.status();
 }
 
 }  // namespace

@@ -45,6 +45,9 @@ ABSL_FLAG(std::string, http_assets, WIJKWACHT_DEFAULT_WEB_SITE,
 ABSL_FLAG(std::string, map_tile_url, "",
           "tile URL template for the map page's background, e.g. "
           "https://tiles.example.org/{z}/{x}/{y}.png (empty = polygons on a plain background)");
+ABSL_FLAG(int, map_memory_days, wijkwacht::services::ServerOptions().map_memory_days,
+          "map counts of the last this many days are kept in memory; older periods are read "
+          "from RocksDB");
 ABSL_FLAG(bool, rpc_metrics, true,
           "count every gRPC call by method and status, with unary latency histograms, on /metrics");
 ABSL_FLAG(absl::Duration, max_report_age, absl::Hours(24 * 30),
@@ -127,6 +130,7 @@ int main(int argc, char** argv) {
   options.theme_model_path = absl::GetFlag(FLAGS_theme_model);
   options.review_threshold = absl::GetFlag(FLAGS_review_threshold);
   options.map_suppression_k = absl::GetFlag(FLAGS_map_suppression_k);
+  options.map_memory_days = absl::GetFlag(FLAGS_map_memory_days);
   options.map_public_max_cell_level = absl::GetFlag(FLAGS_map_public_max_cell_level);
   options.http_listen = absl::GetFlag(FLAGS_http_listen);
   options.http_assets_dir = absl::GetFlag(FLAGS_http_assets);

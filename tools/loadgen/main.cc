@@ -26,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,6 +63,9 @@ ABSL_FLAG(double, overload_factor, 3, "overload: burst rate as a multiple of mea
 ABSL_FLAG(int, burst, 10, "overload: burst seconds (1-600)");
 ABSL_FLAG(int, max_outstanding, 20000, "overload: most calls the client keeps outstanding");
 ABSL_FLAG(int, server_pid, 0, "overload: wijkwachtd's pid, for its memory figures (0 = none)");
+ABSL_FLAG(std::string, scenario, "mix",
+          "reports of submit/push phases: mix (spread over Beverwijk, many kinds) or hot (one "
+          "event: within 50 m and 10 minutes, same kind; all should join one incident)");
 ABSL_FLAG(int, batch, 100, "reports per SyncService.Push call in the push phase (1-100)");
 ABSL_FLAG(std::optional<uint64_t>, seed, std::nullopt,
           "seed for report contents (places, texts, categories, times); default random. "
@@ -120,6 +124,8 @@ struct PhaseResult {
   double reports_per_second = 0;
   uint64_t reports_stored_total = 0;
   std::string first_item_error;
+  // Submit: distinct incidents the stored reports joined or opened (whole run).
+  size_t distinct_incidents = 0;
 };
 
 uint64_t RandomU64() {
@@ -286,6 +292,7 @@ class Phase {
     uint64_t content_seed;
     uint64_t id_seed;
     int batch = 1;  // reports per Push
+    bool hot = false;  // every report describes one event (FillHotIncident)
   };
 
   // `tokens`: one per channel for SubmitReport, or empty (no authorization metadata).
@@ -342,6 +349,7 @@ class Phase {
     uint64_t issued = 0;
     uint64_t reports_stored = 0;   // push: items STORED, whole run
     std::vector<std::pair<int64_t, int>> stored_at;  // push: (end_ns, items STORED) per call
+    std::set<std::string> incidents;                 // submit: incident_id of each answer
     std::string first_item_error;  // push: the first item not STORED
 
   };
@@ -357,7 +365,11 @@ class Phase {
           slot.context.get(), health_method_, grpc::StubOptions(), &health_request_,
           &slot.health_response, [this, &slot](grpc::Status s) { Done(slot, s); });
     } else if (options_.kind == Kind::kSubmit) {
-      slot.generator->Fill(absl::Now(), slot.submit_request.mutable_report());
+      if (options_.hot) {
+        slot.generator->FillHotIncident(hot_event_start_, slot.submit_request.mutable_report());
+      } else {
+        slot.generator->Fill(absl::Now(), slot.submit_request.mutable_report());
+      }
       slot.submit_response.Clear();
       if (!tokens_.empty()) {
         slot.context->AddMetadata("authorization", tokens_[slot.channel]->Header());
@@ -404,6 +416,9 @@ class Phase {
       slot.reports_stored += stored;
       slot.stored_at.emplace_back(Nanos(now - start_), stored);
     }
+    if (status.ok() && options_.kind == Kind::kSubmit && !slot.submit_response.incident_id().empty()) {
+      slot.incidents.insert(slot.submit_response.incident_id());
+    }
     if (code != grpc::StatusCode::OK && !slot.first_error.count(code)) {
       slot.first_error[code] = code == kNotServing ? "health status is not SERVING"
                                                    : status.error_message();
@@ -431,6 +446,7 @@ class Phase {
     const int64_t from = Nanos(measure_from_ - start_);
     const int64_t to = Nanos(stop_at_ - start_);
     std::vector<int64_t> latencies;
+    std::set<std::string> incidents;
     for (const auto& slot : slots_) {
       r.issued_total += slot->issued;
       for (const Sample& s : slot->samples) {
@@ -451,7 +467,9 @@ class Phase {
         if (end_ns >= from && end_ns <= to) r.reports_per_second += stored / r.seconds;
       }
       if (r.first_item_error.empty()) r.first_item_error = slot->first_item_error;
+      incidents.insert(slot->incidents.begin(), slot->incidents.end());
     }
+    r.distinct_incidents = incidents.size();
     r.qps = static_cast<double>(r.ok) / r.seconds;
     r.latency = Summarize(latencies);
     return r;
@@ -467,6 +485,8 @@ class Phase {
   const std::string health_method_ = kHealthMethod;
   std::vector<std::unique_ptr<Slot>> slots_;
   SteadyClock::time_point start_, measure_from_, stop_at_;
+  // --scenario=hot: the event's first minute (reports fall in the 10 minutes after it).
+  const absl::Time hot_event_start_ = absl::Now() - absl::Minutes(15);
   std::mutex mu_;
   std::condition_variable done_cv_;
   int active_ = 0;
@@ -516,6 +536,10 @@ void PrintPhase(std::ostream& out, const PhaseResult& r) {
   out << absl::StrFormat("%-7s %s\n", r.name, r.method);
   out << absl::StrFormat("  window %.0fs: ok %d, errors %d, qps %.1f\n", r.seconds, r.ok,
                          r.errors, r.qps);
+  if (r.distinct_incidents > 0) {
+    out << absl::StrFormat("  %d reports issued in all joined or opened %d incidents\n",
+                           r.issued_total, r.distinct_incidents);
+  }
   if (r.batch > 1) {
     out << absl::StrFormat("  %d reports per call: %.1f reports stored/s; %d stored in all\n",
                            r.batch, r.reports_per_second, r.reports_stored_total);
@@ -563,6 +587,7 @@ nlohmann::json PhaseJson(const PhaseResult& r) {
                      {"mean", r.latency.mean / 1e6}};
   j["errors_by_code"] = r.errors_by_code;
   j["issued_total"] = r.issued_total;
+  if (r.distinct_incidents > 0) j["distinct_incidents"] = r.distinct_incidents;
   if (r.batch > 1) {
     j["batch"] = r.batch;
     j["reports_per_second"] = r.reports_per_second;
@@ -692,6 +717,10 @@ int Main(int argc, char** argv) {
       mode != "all" && mode != "overload") {
     bad = "--mode must be health, submit, push, both, all or overload";
   }
+  if (const std::string scenario = absl::GetFlag(FLAGS_scenario);
+      scenario != "mix" && scenario != "hot") {
+    bad = "--scenario must be mix or hot";
+  }
   if (absl::GetFlag(FLAGS_overload_factor) <= 0 || absl::GetFlag(FLAGS_burst) < 1 ||
       absl::GetFlag(FLAGS_burst) > 600 || absl::GetFlag(FLAGS_max_outstanding) < 1) {
     bad = "--overload_factor must be positive, --burst in [1, 600], --max_outstanding >= 1";
@@ -783,7 +812,8 @@ int Main(int argc, char** argv) {
                      .rpc_timeout = rpc_timeout,
                      .content_seed = seed,
                      .id_seed = id_seed + (kind == Kind::kPush ? (1ull << 40) : 0),
-                     .batch = kind == Kind::kPush ? batch : 1};
+                     .batch = kind == Kind::kPush ? batch : 1,
+                     .hot = absl::GetFlag(FLAGS_scenario) == "hot"};
     PhaseResult r =
         Phase(o, channels, corpus,
               kind != Kind::kHealth ? tokens : std::vector<std::shared_ptr<ChannelToken>>())

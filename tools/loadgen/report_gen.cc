@@ -243,6 +243,37 @@ void ReportGenerator::Fill(absl::Time now, v1::Report* report) {
   report->set_description(absl::StrCat(texts[t], kSuffixes[rng_() % kSuffixes.size()]));
 }
 
+void ReportGenerator::FillHotIncident(absl::Time event_start, v1::Report* report) {
+  static const std::array<const char*, 4> kTexts = {
+      "Winkeldief bij de drogist in de Breestraat, rende weg met een tas vol spullen",
+      "Net een man zien stelen bij de drogist Breestraat, grijze jas, richting Meerplein",
+      "diefstal drogist breestraat!! man met grijze jas rent weg",
+      "Bij de drogist in de Breestraat wordt een winkeldief achtervolgd door het personeel"};
+  report->Clear();
+  report->set_id(UuidV4(id_rng_));
+  report->set_reporter_role(rng_() % 4 == 0 ? v1::ENTREPRENEUR : v1::RESIDENT);
+  std::uniform_real_distribution<double> unit(0, 1);
+  const absl::Time observed = event_start + absl::Seconds(600 * unit(rng_));
+  const int64_t nanos = absl::ToUnixNanos(observed);
+  report->mutable_observed_time()->set_seconds(nanos / 1000000000);
+  report->mutable_observed_time()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  // Uniform in a disc of 50 m around the spot (1e-5 degrees: 1.11 m north, 0.68 m east).
+  const double r = 50 * std::sqrt(unit(rng_));
+  const double angle = 2 * M_PI * unit(rng_);
+  report->mutable_location()->set_latitude(52.4870 + r * std::cos(angle) / 111195.0);
+  report->mutable_location()->set_longitude(4.6578 + r * std::sin(angle) / 67700.0);
+  report->set_accuracy_meters(10);
+  const size_t t = rng_() % kTexts.size();
+  report->set_description(kTexts[t]);
+  if (hot_category_.empty()) {
+    hot_category_ = corpus_->codes().front();
+    for (const std::string& code : corpus_->codes()) {
+      if (code == "winkeldiefstal") hot_category_ = code;
+    }
+  }
+  report->set_category(hot_category_);
+}
+
 int64_t PercentileNearestRank(const std::vector<int64_t>& sorted, double p) {
   const size_t n = sorted.size();
   size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(n)));

@@ -64,11 +64,17 @@ class ReportGenerator {
   // Overwrites `report` with a new input report (output-only fields left unset):
   // observed within the last 29 days and not after `now`, inside Beverwijk.
   void Fill(absl::Time now, v1::Report* report);
+  // One event, many reporters (a "hot incident"): every report lies within 50 m of one spot
+  // in the Breestraat, is observed within 10 minutes after `event_start`, and describes the
+  // same shoplifting in one of a few wordings with the same category (winkeldiefstal when
+  // the server offers it). Ids stay unique.
+  void FillHotIncident(absl::Time event_start, v1::Report* report);
 
  private:
   std::shared_ptr<const ReportCorpus> corpus_;
   std::mt19937_64 rng_;
   std::mt19937_64 id_rng_;
+  std::string hot_category_;
   std::discrete_distribution<size_t> anchor_dist_;
 };
 

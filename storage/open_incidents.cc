@@ -1,0 +1,186 @@
+#include "storage/open_incidents.h"
+
+#include <algorithm>
+#include <mutex>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "domain/dispatch/workflow.h"
+#include "google/protobuf/util/time_util.h"
+#include "storage/keys.h"
+
+namespace wijkwacht::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
+}
+
+bool IsOpenRecord(const internal::StoredIncident& record) {
+  return dispatch::IsOpen(static_cast<dispatch::IncidentStatus>(record.incident().status()));
+}
+
+// incidents_by_cell key: cell (8) theme (1) last observed day micros (8) id.
+constexpr size_t kIndexHeaderBytes = 17;
+
+}  // namespace
+
+dedup::IncidentFeatures OpenIncidents::FeaturesOf(absl::string_view id,
+                                                  const internal::StoredIncident& stored) {
+  const v1::Incident& incident = stored.incident();
+  dedup::IncidentFeatures f;
+  f.id = std::string(id);
+  f.latitude = incident.centroid().latitude();
+  f.longitude = incident.centroid().longitude();
+  f.first_observed = FromTimestamp(incident.first_observed_time());
+  f.last_observed = FromTimestamp(incident.last_observed_time());
+  f.theme = static_cast<catalog::Theme>(incident.theme());
+  f.category = incident.category();
+  f.text_vector.assign(stored.text_vector().begin(), stored.text_vector().end());
+  f.report_count = stored.report_count();
+  return f;
+}
+
+absl::Status OpenIncidents::Load(const Engine& engine) {
+  struct Indexed {
+    std::string id;
+    absl::Time day;
+  };
+  std::vector<Indexed> indexed;
+  absl::Time newest_day = absl::InfinitePast();
+  absl::Status inner;
+  WW_RETURN_IF_ERROR(engine.Scan(
+      ColumnFamily::kIncidentsByCell, "", "", [&](absl::string_view key, absl::string_view) {
+        const std::optional<uint64_t> day =
+            key.size() > kIndexHeaderBytes ? ReadBigEndian64(key.substr(9, 8)) : std::nullopt;
+        if (!day) {
+          inner = absl::DataLossError("malformed incidents_by_cell key");
+          return false;
+        }
+        // The key holds the start of the UTC day of the last observed report.
+        const absl::Time t = absl::FromUnixMicros(static_cast<int64_t>(*day));
+        newest_day = std::max(newest_day, t);
+        indexed.push_back({std::string(key.substr(kIndexHeaderBytes)), t});
+        return true;
+      }));
+  WW_RETURN_IF_ERROR(inner);
+  const absl::Time oldest_day = newest_day - horizon_ - absl::Hours(24);
+  for (const Indexed& entry : indexed) {
+    if (entry.day < oldest_day) continue;
+    WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                        engine.Get(ColumnFamily::kIncidents, entry.id));
+    if (!bytes) {
+      return absl::DataLossError(
+          absl::StrCat("incidents_by_cell names missing incident ", entry.id));
+    }
+    internal::StoredIncident record;
+    if (!record.ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) {
+      return absl::DataLossError(absl::StrCat("stored incident ", entry.id, " does not parse"));
+    }
+    Put(entry.id, record);
+  }
+  return absl::OkStatus();
+}
+
+OpenIncidents::EntryPtr OpenIncidents::Find(absl::string_view id) const {
+  std::shared_lock lock(mu_);
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second;
+}
+
+void OpenIncidents::ForEachInCell(uint64_t cell,
+                                  const std::function<bool(const Entry&)>& visit) const {
+  // Collect under the lock, visit outside it: scoring must not hold up the writer.
+  std::vector<EntryPtr> entries;
+  {
+    std::shared_lock lock(mu_);
+    auto it = by_cell_.find(cell);
+    if (it == by_cell_.end()) return;
+    entries.reserve(it->second.size());
+    for (const auto& [id, entry] : it->second) entries.push_back(entry);
+  }
+  for (const EntryPtr& entry : entries) {
+    if (!visit(*entry)) return;
+  }
+}
+
+OpenIncidents::EntryPtr OpenIncidents::Put(absl::string_view id,
+                                           const internal::StoredIncident& record) {
+  EntryPtr entry;
+  if (IsOpenRecord(record)) {
+    auto fresh = std::make_shared<Entry>();
+    fresh->record = record;
+    fresh->record.mutable_incident()->clear_reports();
+    fresh->features = FeaturesOf(id, fresh->record);
+    fresh->cell = dedup::IncidentMatcher::IndexCell(fresh->features.latitude,
+                                                    fresh->features.longitude);
+    entry = std::move(fresh);
+  }
+  if (entry != nullptr && entry->features.last_observed > newest_) {
+    newest_ = entry->features.last_observed;
+  }
+  std::string key(id);
+  EntryPtr previous;
+  {
+    std::unique_lock lock(mu_);
+    if (auto it = by_id_.find(key); it != by_id_.end()) previous = it->second;
+    SetLocked(key, std::move(entry));
+  }
+  // Sweeping costs a pass over every entry: once per hour of data time is plenty.
+  if (newest_ - swept_at_ > absl::Hours(1)) Sweep();
+  return previous;
+}
+
+void OpenIncidents::Restore(absl::string_view id, EntryPtr previous) {
+  std::string key(id);
+  std::unique_lock lock(mu_);
+  SetLocked(key, std::move(previous));
+}
+
+void OpenIncidents::SetLocked(const std::string& id, EntryPtr entry) {
+  if (auto it = by_id_.find(id); it != by_id_.end()) {
+    const uint64_t old_cell = it->second->cell;
+    auto cell = by_cell_.find(old_cell);
+    if (cell != by_cell_.end()) {
+      cell->second.erase(id);
+      if (cell->second.empty()) by_cell_.erase(cell);
+    }
+    if (entry == nullptr) {
+      by_id_.erase(it);
+      return;
+    }
+    it->second = entry;
+  } else {
+    if (entry == nullptr) return;
+    by_id_.emplace(id, entry);
+  }
+  by_cell_[entry->cell][id] = std::move(entry);
+}
+
+void OpenIncidents::Sweep() {
+  swept_at_ = newest_;
+  if (horizon_ == absl::InfiniteDuration()) return;
+  const absl::Time oldest = newest_ - horizon_;
+  std::vector<std::string> stale;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [id, entry] : by_id_) {
+      if (entry->features.last_observed < oldest) stale.push_back(id);
+    }
+  }
+  if (stale.empty()) return;
+  std::unique_lock lock(mu_);
+  for (const std::string& id : stale) SetLocked(id, nullptr);
+}
+
+size_t OpenIncidents::size() const {
+  std::shared_lock lock(mu_);
+  return by_id_.size();
+}
+
+}  // namespace wijkwacht::storage
