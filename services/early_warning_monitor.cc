@@ -4,8 +4,6 @@
 #include <tuple>
 
 #include "absl/container/btree_map.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/status.h"
@@ -18,25 +16,9 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-constexpr char kCursorKey[] = "early_warning_cursor";
 const absl::CivilDay kEpochDay(1970, 1, 1);
 // Days of counts read per test: baseline + guard + window, with room.
 constexpr int kLookbackDays = 40;
-
-std::string WarningPrefix(absl::string_view area, int theme) {
-  std::string key(area);
-  key.push_back('\0');
-  if (theme != 0) key.push_back(static_cast<char>(theme));
-  return key;
-}
-
-std::string WarningKey(absl::string_view area, int theme, int64_t day) {
-  std::string key = WarningPrefix(area, theme);
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    key.push_back(static_cast<char>(static_cast<uint32_t>(day) >> shift));
-  }
-  return key;
-}
 
 absl::Time EventTime(const internal::ChangeEvent& e) {
   return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(e.time()));
@@ -45,12 +27,7 @@ absl::Time EventTime(const internal::ChangeEvent& e) {
 }  // namespace
 
 absl::Status EarlyWarningMonitor::Start() {
-  WW_ASSIGN_OR_RETURN(std::optional<std::string> cursor,
-                      parts_.engine->Get(storage::ColumnFamily::kMeta, kCursorKey));
-  uint64_t after = 0;
-  if (cursor && !absl::SimpleAtoi(*cursor, &after)) {
-    return absl::DataLossError("meta early_warning_cursor is not a number");
-  }
+  WW_ASSIGN_OR_RETURN(const uint64_t after, parts_.warnings->Cursor());
   examined_ = after;
   // Counting began with the oldest retained change (or the observed day of the report it
   // stored, if earlier): days before it are unknown, not zero.
@@ -140,62 +117,9 @@ void EarlyWarningMonitor::Pump() {
     w.set_p_value(result->p_value);
   }
   const uint64_t last = events->back().sequence();
-  absl::Status committed = parts_.engine->CommitAndWait([&](storage::WriteContext& ctx) {
-    for (const v1::EarlyWarning& w : raised) {
-      const int64_t day =
-          storage::MapDay(absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(w.raise_time()))) -
-          kEpochDay;
-      const std::string key = WarningKey(w.area_code(), w.theme(), day);
-      WW_ASSIGN_OR_RETURN(std::optional<std::string> existing,
-                          ctx.Get(storage::ColumnFamily::kEarlyWarnings, key));
-      if (existing) continue;  // raised once per area x theme x day
-      ctx.Put(storage::ColumnFamily::kEarlyWarnings, key, w.SerializeAsString());
-      internal::ChangeEvent event;
-      internal::EarlyWarningRaised& e = *event.mutable_early_warning_raised();
-      e.set_name(w.name());
-      e.set_area_code(w.area_code());
-      e.set_theme(w.theme());
-      e.set_day(static_cast<int32_t>(day));
-      e.set_observed(w.observed_count());
-      e.set_expected(w.expected_count());
-      e.set_p_value(w.p_value());
-      ctx.AppendChange(event);
-    }
-    ctx.Put(storage::ColumnFamily::kMeta, kCursorKey, absl::StrCat(last));
-    return absl::OkStatus();
-  });
+  absl::Status committed = parts_.warnings->Record(raised, last);
   if (committed.ok()) examined_ = last;
   Schedule();
-}
-
-absl::StatusOr<EarlyWarningMonitor::Page> EarlyWarningMonitor::List(
-    const storage::Engine& engine, absl::string_view area_code, int theme, int page_size,
-    absl::string_view page_token) {
-  Page page;
-  std::string after;
-  if (!page_token.empty() && !absl::WebSafeBase64Unescape(page_token, &after)) {
-    return InvalidFieldError("page_token", "is not a token returned by ListEarlyWarnings");
-  }
-  const std::string prefix = area_code.empty() ? "" : WarningPrefix(area_code, theme);
-  std::string last;
-  bool more = false;
-  WW_RETURN_IF_ERROR(engine.Scan(
-      storage::ColumnFamily::kEarlyWarnings, after.empty() ? prefix : after, prefix,
-      [&](absl::string_view key, absl::string_view value) {
-        if (!after.empty() && key == after) return true;
-        v1::EarlyWarning w;
-        if (!w.ParseFromArray(value.data(), static_cast<int>(value.size()))) return true;
-        if (theme != 0 && w.theme() != theme) return true;
-        if (static_cast<int>(page.warnings.size()) == page_size) {
-          more = true;
-          return false;
-        }
-        page.warnings.push_back(std::move(w));
-        last = std::string(key);
-        return true;
-      }));
-  if (more) page.next_page_token = absl::WebSafeBase64Escape(last);
-  return page;
 }
 
 }  // namespace wijkwacht::services

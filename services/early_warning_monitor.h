@@ -24,7 +24,7 @@
 #include "domain/trend/rise_detector.h"
 #include "storage/aggregate_store.h"
 #include "storage/change_feed.h"
-#include "storage/engine.h"
+#include "storage/early_warning_store.h"
 #include "wijkwacht/v1/map.pb.h"
 
 namespace wijkwacht::services {
@@ -32,7 +32,7 @@ namespace wijkwacht::services {
 class EarlyWarningMonitor {
  public:
   struct Parts {
-    storage::Engine* engine = nullptr;
+    storage::EarlyWarningStore* warnings = nullptr;  // where warnings and the cursor go
     storage::ChangeFeed* feed = nullptr;
     const storage::AggregateStore* aggregates = nullptr;
     WorkerPool* workers = nullptr;
@@ -44,16 +44,6 @@ class EarlyWarningMonitor {
   [[nodiscard]] absl::Status Start();
   // No more work is scheduled after this returns.
   void Stop();
-
-  // Stored warnings in (area, theme, day) order, optionally for one area and/or theme (0 =
-  // any); at most `page_size` after `page_token`. Errors: INVALID_ARGUMENT on page_token.
-  struct Page {
-    std::vector<v1::EarlyWarning> warnings;
-    std::string next_page_token;
-  };
-  [[nodiscard]] static absl::StatusOr<Page> List(const storage::Engine& engine,
-                                                 absl::string_view area_code, int theme,
-                                                 int page_size, absl::string_view page_token);
 
   // Sequence up to which the log has been examined (for tests).
   [[nodiscard]] uint64_t examined() const { return examined_.load(); }

@@ -328,8 +328,8 @@ void MapServiceImpl::Warnings(const Caller& caller, const v1::ListEarlyWarningsR
   const int page_size =
       request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
   parts_.workers->Schedule([this, request, response, page_size, done = std::move(done)] {
-    absl::StatusOr<EarlyWarningMonitor::Page> page = EarlyWarningMonitor::List(
-        *parts_.engine, request.area_code(), request.theme(), page_size, request.page_token());
+    absl::StatusOr<storage::EarlyWarningStore::Page> page = parts_.warnings->List(
+        request.area_code(), request.theme(), page_size, request.page_token());
     if (!page.ok()) return done(page.status());
     for (v1::EarlyWarning& w : page->warnings) *response->add_early_warnings() = std::move(w);
     response->set_next_page_token(page->next_page_token);

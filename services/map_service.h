@@ -45,6 +45,7 @@
 #include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/aggregate_store.h"
+#include "storage/early_warning_store.h"
 #include "storage/change_feed.h"
 #include "storage/indicator_store.h"
 #include "wijkwacht/v1/map.grpc.pb.h"
@@ -87,7 +88,7 @@ class MapServiceImpl final : public RawMapService {
     // StreamAggregates sends at most one update per this interval to a subscriber.
     std::chrono::milliseconds stream_min_interval{1000};
     Clock* clock = nullptr;  // nullptr = SystemClock()
-    const storage::Engine* engine = nullptr;  // early warnings are read from it
+    const storage::EarlyWarningStore* warnings = nullptr;  // ListEarlyWarnings reads it
     // The gemeente whose wijken the progress report covers.
     std::string report_gemeente_code = "GM0375";
     // Finest heatmap cell level served to non-staff callers (finer requests are coarsened).

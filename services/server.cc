@@ -23,6 +23,7 @@
 #include "services/map_service.h"
 #include "services/operations_service.h"
 #include "services/report_service.h"
+#include "services/pipeline_only_store.h"
 #include "services/server_metrics.h"
 #include "services/alert_service.h"
 #include "services/sync_service.h"
@@ -123,6 +124,13 @@ class ServerImpl final : public WijkwachtServer {
         options.limits});
     self->workers_ = std::make_unique<WorkerPool>(options.worker_threads);
     // /metrics: reports are counted where they are stored, store figures read when scraped.
+    if (options.pipeline_only) {
+      std::fprintf(stderr,
+                   "wijkwachtd: WARNING --pipeline_only: SubmitReport stores NOTHING (a "
+                   "benchmark of the pipeline without the store)\n");
+      self->report_store_ =
+          NewPipelineOnlyStore(std::move(self->report_store_), self->incident_store_.get());
+    }
     self->report_store_ = self->server_metrics_->CountReports(std::move(self->report_store_));
     self->server_metrics_->ExportStore(self->engine_.get());
     self->report_service_ = std::make_unique<ReportServiceImpl>(ReportServiceImpl::Parts{
@@ -144,14 +152,15 @@ class ServerImpl final : public WijkwachtServer {
       self->aggregates_ = *std::move(aggregates);
     }
     self->indicators_ = std::make_unique<storage::IndicatorStore>(self->engine_.get());
+    self->warning_store_ = std::make_unique<storage::EarlyWarningStore>(self->engine_.get());
     self->map_service_ = std::make_unique<MapServiceImpl>(
         MapServiceImpl::Parts{self->areas_.get(), self->aggregates_.get(),
                               self->indicators_.get(), self->workers_.get(),
                               self->gate_.get(), options.map_suppression_k, self->feed_.get(),
                               options.map_stream_min_interval, options.clock,
-                              self->engine_.get(), options.report_gemeente_code,
+                              self->warning_store_.get(), options.report_gemeente_code,
                               options.map_public_max_cell_level});
-    EarlyWarningMonitor::Parts monitor_parts{self->engine_.get(), self->feed_.get(),
+    EarlyWarningMonitor::Parts monitor_parts{self->warning_store_.get(), self->feed_.get(),
                                              self->aggregates_.get(), self->workers_.get(),
                                              options.early_warning};
     // Every area x theme series is tested each day: correct alpha for all of them.
@@ -448,6 +457,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<AuthServiceImpl> auth_service_;  // null when authentication is off
   std::unique_ptr<storage::ChangeFeed> feed_;
   std::unique_ptr<storage::AggregateStore> aggregates_;
+  std::unique_ptr<storage::EarlyWarningStore> warning_store_;
   std::unique_ptr<storage::IndicatorStore> indicators_;
   std::unique_ptr<EarlyWarningMonitor> early_warnings_;
   std::unique_ptr<MapServiceImpl> map_service_;

@@ -60,6 +60,9 @@ struct ServerOptions {
   std::string http_listen;
   std::string http_assets_dir;
   std::string map_tile_url;
+  // Benchmark ceiling only: SubmitReport runs the whole pipeline (validation, area, theme,
+  // text vector, the dedup decision in memory) but stores nothing (PipelineOnlyStore).
+  bool pipeline_only = false;
   // Per-call counters and unary latency histograms on /metrics (counted where calls are served).
   bool rpc_metrics = true;
   // The gemeente whose wijken the half-year progress report covers.

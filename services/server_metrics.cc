@@ -19,30 +19,21 @@ constexpr const char* kCodeNames[17] = {
 constexpr char kHandled[] = "wijkwacht_grpc_server_handled_total";
 constexpr char kHandledHelp[] = "gRPC calls completed, by method and status code";
 
-class CountingReportStore final : public storage::ReportStore {
+class CountingReportStore final : public storage::ForwardingReportStore {
  public:
   CountingReportStore(std::unique_ptr<storage::ReportStore> inner, metrics::Counter* stored)
-      : inner_(std::move(inner)), stored_(stored) {}
+      : ForwardingReportStore(std::move(inner)), stored_(stored) {}
 
   void SubmitAsync(storage::NewReport report, SubmitDone done) override {
-    inner_->SubmitAsync(std::move(report),
+    inner().SubmitAsync(std::move(report),
                         [stored = stored_, done = std::move(done)](
                             absl::StatusOr<storage::SubmitOutcome> outcome) {
                           if (outcome.ok() && !outcome->replayed) stored->Increment();
                           done(std::move(outcome));
                         });
   }
-  absl::Status CheckAdmission() const override { return inner_->CheckAdmission(); }
-  absl::StatusOr<v1::Report> Get(absl::string_view id) const override { return inner_->Get(id); }
-  absl::StatusOr<internal::StoredReport> GetStored(absl::string_view id) const override {
-    return inner_->GetStored(id);
-  }
-  absl::StatusOr<storage::ReportPage> List(const storage::ReportQuery& query) const override {
-    return inner_->List(query);
-  }
 
  private:
-  std::unique_ptr<storage::ReportStore> inner_;
   metrics::Counter* stored_;
 };
 

@@ -17,10 +17,6 @@ namespace {
 
 const absl::CivilDay kEpochDay(1970, 1, 1);
 
-void AppendBigEndian32(std::string* out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
-}
-
 uint32_t DayNumber(absl::CivilDay day) {
   const int64_t n = day - kEpochDay;
   return n < 0 ? 0 : static_cast<uint32_t>(n);
@@ -55,11 +51,7 @@ std::string CellKey(absl::string_view area_code, int theme, absl::CivilDay day,
   return key;
 }
 
-uint32_t ReadBigEndian(absl::string_view bytes) {
-  uint32_t n = 0;
-  for (char c : bytes) n = (n << 8) | static_cast<uint8_t>(c);
-  return n;
-}
+uint32_t ReadBigEndian(absl::string_view bytes) { return ReadBigEndian32(bytes).value_or(0); }
 
 // The day of an aggregates key (either layout: area \0 theme day [cell]); nullopt if the
 // key is malformed.

@@ -41,11 +41,13 @@ struct ColumnFamilySpec {
 
 inline constexpr std::array<ColumnFamilySpec, 23> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
-    {ColumnFamily::kMeta, "meta", "name -> value: schema_version"},
+    {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
      "report id -> wijkwacht.internal.StoredReport"},
     {ColumnFamily::kIdempotency, "idempotency",
-     "\"<kind>/<client id>\" -> SHA-256 content fingerprint of the first accepted request"},
+     "\"<kind>/<client id>\" -> SHA-256 content fingerprint of the first accepted request; no "
+     "longer written (a report's fingerprint is in its record), kept so that older data dirs "
+     "open"},
     {ColumnFamily::kReportsByArea, "reports_by_area",
      "area code \\0 observed_micros(BE64) report id -> theme (1 byte)"},
     {ColumnFamily::kReportsByCell, "reports_by_cell",

@@ -14,6 +14,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "storage/aggregate_store.h"
 #include "storage/keys.h"
+#include "storage/meta_keys.h"
 #include "storage/retention.h"
 
 namespace wijkwacht::storage {
@@ -21,7 +22,6 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-constexpr char kAuditHeadKey[] = "audit_head";
 constexpr char kListTokenVersion = '\x01';
 constexpr char kAuditTokenVersion = '\x02';
 // Split ids tried per report ("split-<id>", "split-<id>-2", ...).
@@ -206,7 +206,7 @@ absl::Status Recompute(WriteContext& ctx, absl::string_view id, internal::Stored
 absl::Status AppendAudit(WriteContext& ctx, const DispatchActor& actor, absl::string_view action,
                          absl::string_view target, std::string detail) {
   WW_ASSIGN_OR_RETURN(std::optional<std::string> head_bytes,
-                      ctx.Get(ColumnFamily::kMeta, kAuditHeadKey));
+                      ctx.Get(ColumnFamily::kMeta, meta::kAuditHead));
   std::optional<dispatch::AuditEntry> previous;
   if (head_bytes) {
     v1::AuditEntry head;
@@ -221,7 +221,7 @@ absl::Status AppendAudit(WriteContext& ctx, const DispatchActor& actor, absl::st
   WW_RETURN_IF_ERROR(dispatch::SealEntry(entry, previous ? &*previous : nullptr));
   const std::string bytes = AuditEntryToProto(entry).SerializeAsString();
   ctx.Put(ColumnFamily::kAuditLog, SequenceKey(static_cast<uint64_t>(entry.sequence)), bytes);
-  ctx.Put(ColumnFamily::kMeta, kAuditHeadKey, bytes);
+  ctx.Put(ColumnFamily::kMeta, meta::kAuditHead, bytes);
   return absl::OkStatus();
 }
 
@@ -796,7 +796,7 @@ absl::StatusOr<int64_t> VerifyAuditLog(const Engine& engine) {
   // Retention may have removed the oldest entries; the last removed one anchors the rest.
   dispatch::ChainVerifier verifier;
   WW_ASSIGN_OR_RETURN(std::optional<std::string> anchor_bytes,
-                      engine.Get(ColumnFamily::kMeta, kAuditAnchorKey));
+                      engine.Get(ColumnFamily::kMeta, meta::kAuditAnchor));
   if (anchor_bytes) {
     v1::AuditEntry anchor;
     if (!anchor.ParseFromString(*anchor_bytes)) {
@@ -821,7 +821,7 @@ absl::StatusOr<int64_t> VerifyAuditLog(const Engine& engine) {
   WW_RETURN_IF_ERROR(inner);
   WW_RETURN_IF_ERROR(verifier.Finish());
   WW_ASSIGN_OR_RETURN(std::optional<std::string> head_bytes,
-                      engine.Get(ColumnFamily::kMeta, kAuditHeadKey));
+                      engine.Get(ColumnFamily::kMeta, meta::kAuditHead));
   if (head_bytes) {
     v1::AuditEntry head;
     if (!head.ParseFromString(*head_bytes)) return absl::DataLossError("audit head does not parse");

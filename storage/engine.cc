@@ -32,6 +32,7 @@
 #include "common/status.h"
 #include "storage/keys.h"
 #include "storage/info_log.h"
+#include "storage/meta_keys.h"
 #include "storage/rocks_status.h"
 #include "wijkwacht/internal/records.pb.h"
 
@@ -55,11 +56,10 @@ class AreaPrefix final : public rocksdb::SliceTransform {
 };
 
 std::string EncodeCounters(int64_t first, int64_t second) {
-  std::string out(16, '\0');
-  for (int i = 0; i < 8; ++i) {
-    out[i] = static_cast<char>(static_cast<uint64_t>(first) >> (8 * i));
-    out[8 + i] = static_cast<char>(static_cast<uint64_t>(second) >> (8 * i));
-  }
+  std::string out;
+  out.reserve(16);
+  AppendFixed64(&out, static_cast<uint64_t>(first));
+  AppendFixed64(&out, static_cast<uint64_t>(second));
   return out;
 }
 
@@ -392,7 +392,7 @@ std::shared_ptr<WriteErrorListener> FindWriteErrorListener(rocksdb::DB* db) {
 absl::Status KeepMemtableLive(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
-  return FromRocks(db->Put(write_options, meta, "engine/last_flush_all",
+  return FromRocks(db->Put(write_options, meta, storage::meta::kLastFlushAll,
                            absl::StrCat(absl::ToUnixMicros(absl::Now()))));
 }
 
@@ -407,6 +407,7 @@ class RocksEngine final : public Engine {
         next_sequence_(last_sequence + 1),
         last_durable_sequence_(last_sequence) {
     writer_ = std::thread([this] { WriterLoop(); });
+    completer_ = std::thread([this] { CompleterLoop(); });
   }
 
   ~RocksEngine() override {
@@ -585,6 +586,12 @@ class RocksEngine final : public Engine {
       }
       cv_.notify_all();
       writer_.join();
+      {
+        std::lock_guard<std::mutex> lock(completion_mu_);
+        completer_stopping_ = true;
+      }
+      completion_cv_.notify_all();
+      completer_.join();
     });
   }
 
@@ -749,7 +756,34 @@ class RocksEngine final : public Engine {
     if (advanced) {
       for (const CommitListener& listener : listeners) listener(last);
     }
-    for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
+    // Replies (serializing the answer, finishing the RPC) run on the completion thread, in
+    // commit order, while this thread stages the next group.
+    Completion completion;
+    completion.dones.reserve(group.size());
+    for (Pending& p : group) completion.dones.push_back(std::move(p.done));
+    completion.results = std::move(results);
+    results.clear();
+    {
+      std::lock_guard<std::mutex> lock(completion_mu_);
+      completions_.push_back(std::move(completion));
+    }
+    completion_cv_.notify_one();
+  }
+
+  void CompleterLoop() {
+    std::deque<Completion> batch;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(completion_mu_);
+        completion_cv_.wait(lock, [&] { return completer_stopping_ || !completions_.empty(); });
+        if (completions_.empty()) return;  // stopping and drained
+        batch.swap(completions_);
+      }
+      for (Completion& c : batch) {
+        for (size_t i = 0; i < c.dones.size(); ++i) c.dones[i](c.results[i]);
+      }
+      batch.clear();
+    }
   }
 
   const EngineOptions options_;
@@ -772,6 +806,16 @@ class RocksEngine final : public Engine {
   std::vector<CommitListener> listeners_;
   std::vector<CounterListener> counter_listeners_;
   std::thread writer_;
+  // The `done` callbacks of committed groups, run by completer_ in commit order.
+  struct Completion {
+    std::vector<DoneFn> dones;
+    std::vector<absl::Status> results;
+  };
+  std::mutex completion_mu_;
+  std::condition_variable completion_cv_;
+  std::deque<Completion> completions_;
+  bool completer_stopping_ = false;
+  std::thread completer_;
   std::once_flag shutdown_once_;
   // Registered by Open(); after db_ (declaration order).
   const std::shared_ptr<WriteErrorListener> write_errors_ = FindWriteErrorListener(db_.get());
@@ -779,11 +823,11 @@ class RocksEngine final : public Engine {
 
 absl::Status CheckOrWriteSchema(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
   std::string value;
-  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), meta, "schema_version", &value);
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), meta, storage::meta::kSchemaVersion, &value);
   if (s.IsNotFound()) {
     rocksdb::WriteOptions write_options;
     write_options.sync = true;
-    return FromRocks(db->Put(write_options, meta, "schema_version", absl::StrCat(kSchemaVersion)));
+    return FromRocks(db->Put(write_options, meta, storage::meta::kSchemaVersion, absl::StrCat(kSchemaVersion)));
   }
   if (!s.ok()) return FromRocks(s);
   int version = 0;
@@ -811,12 +855,8 @@ absl::StatusOr<uint64_t> ReadLastSequence(rocksdb::DB* db, rocksdb::ColumnFamily
 
 CounterPair DecodeCounters(absl::string_view value) {
   if (value.size() != 16) return {};
-  uint64_t first = 0, second = 0;
-  for (int i = 7; i >= 0; --i) {
-    first = (first << 8) | static_cast<uint8_t>(value[i]);
-    second = (second << 8) | static_cast<uint8_t>(value[8 + i]);
-  }
-  return {static_cast<int64_t>(first), static_cast<int64_t>(second)};
+  return {static_cast<int64_t>(DecodeFixed64(value)),
+          static_cast<int64_t>(DecodeFixed64(value.substr(8)))};
 }
 
 absl::Status Engine::CommitAndWait(WriteFn write) {

@@ -6,7 +6,10 @@
 // (WAL fsync) — group commit, so concurrent writers share an fsync. A WriteFn sees the
 // changes staged by earlier WriteFns of the same group (Get reads batch + DB), and a WriteFn
 // that fails has its staged changes rolled back without affecting the rest of the group.
-// `done` runs on the writer thread after the batch is durable (or failed): keep it short.
+// `done` runs on the engine's completion thread after the batch is durable (or failed), in
+// commit order, so the writer stages the next group meanwhile: keep it short. (A write
+// refused before it is staged — shed, shutting down — gets `done` on the thread that
+// refused it.)
 //
 // The change log: WriteContext::AppendChange() gives each event the next monotonic sequence
 // (no gaps, in commit order) and writes it in the same batch. After a group is durable,

@@ -43,20 +43,21 @@ constexpr size_t kIndexHintBytes = 24;
 constexpr double kHintDriftMeters = 10;
 
 std::string EncodeIndexHint(const IndexHint& hint) {
-  std::string out(kIndexHintBytes, '\0');
-  std::memcpy(out.data(), &hint.latitude, 8);
-  std::memcpy(out.data() + 8, &hint.longitude, 8);
-  std::memcpy(out.data() + 16, &hint.first_observed_micros, 8);
+  std::string out;
+  out.reserve(kIndexHintBytes);
+  AppendDouble(&out, hint.latitude);
+  AppendDouble(&out, hint.longitude);
+  AppendFixed64(&out, static_cast<uint64_t>(hint.first_observed_micros));
   return out;
 }
 
-// nullopt for entries written without a hint (they are read in full).
+// nullopt for entries written without a hint.
 std::optional<IndexHint> DecodeIndexHint(absl::string_view value) {
   if (value.size() != kIndexHintBytes) return std::nullopt;
   IndexHint hint;
-  std::memcpy(&hint.latitude, value.data(), 8);
-  std::memcpy(&hint.longitude, value.data() + 8, 8);
-  std::memcpy(&hint.first_observed_micros, value.data() + 16, 8);
+  hint.latitude = DecodeDouble(value);
+  hint.longitude = DecodeDouble(value.substr(8));
+  hint.first_observed_micros = static_cast<int64_t>(DecodeFixed64(value.substr(16)));
   return hint;
 }
 
@@ -68,14 +69,16 @@ absl::Time IndexDay(absl::Time t) {
 }
 
 // Scores the open incidents in memory that can be eligible for `report` (not sorted).
+// `on_writer`: called on the engine's writer thread (reads the set without its lock).
 std::vector<ScoredIncident> ScoreCandidates(const OpenIncidents& open,
                                             const dedup::IncidentMatcher& matcher,
-                                            const dedup::ReportFeatures& report) {
+                                            const dedup::ReportFeatures& report,
+                                            bool on_writer) {
   std::vector<ScoredIncident> out;
   const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
   const double reach = matcher.ReachMeters(report);
   for (uint64_t cell : matcher.SearchCells(report)) {
-    open.ForEachInCell(cell, [&](const OpenIncidents::Entry& entry) {
+    const std::function<bool(const OpenIncidents::Entry&)> visit = [&](const OpenIncidents::Entry& entry) {
       if (out.size() >= max_candidates) return false;
       const dedup::IncidentFeatures& f = entry.features;
       // Cheap bounds first; Score() decides eligibility exactly.
@@ -88,7 +91,12 @@ std::vector<ScoredIncident> ScoreCandidates(const OpenIncidents& open,
       }
       out.push_back({f, matcher.Score(report, f)});
       return true;
-    });
+    };
+    if (on_writer) {
+      open.ForEachInCellOnWriter(cell, visit);
+    } else {
+      open.ForEachInCell(cell, visit);
+    }
   }
   return out;
 }
@@ -262,7 +270,8 @@ size_t IncidentStore::OpenInMemory() const { return open_->size(); }
 absl::StatusOr<std::vector<ScoredIncident>> IncidentStore::FindMatches(
     const dedup::ReportFeatures& report, size_t limit, double min_score) const {
   WW_RETURN_IF_ERROR(Load());
-  std::vector<ScoredIncident> scored = ScoreCandidates(*open_, *matcher_, report);
+  std::vector<ScoredIncident> scored =
+      ScoreCandidates(*open_, *matcher_, report, /*on_writer=*/false);
   std::erase_if(scored, [&](const ScoredIncident& s) {
     return !s.score.eligible || s.score.score < min_score;
   });
@@ -327,7 +336,8 @@ void IncidentStore::RemoveMember(WriteContext& ctx, absl::string_view member_key
 absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
                                                          const IncidentMember& member) const {
   WW_RETURN_IF_ERROR(Load());
-  std::vector<ScoredIncident> scored = ScoreCandidates(*open_, *matcher_, member.features);
+  std::vector<ScoredIncident> scored =
+      ScoreCandidates(*open_, *matcher_, member.features, /*on_writer=*/true);
   std::vector<dedup::IncidentFeatures> incidents;
   std::vector<dedup::MatchScore> scores;
   incidents.reserve(scored.size());

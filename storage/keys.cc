@@ -1,5 +1,7 @@
 #include "storage/keys.h"
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 
 namespace wijkwacht::storage {
@@ -12,6 +14,40 @@ std::optional<uint64_t> ReadBigEndian64(absl::string_view in) {
   if (in.size() < 8) return std::nullopt;
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+void AppendBigEndian32(std::string* out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+std::optional<uint32_t> ReadBigEndian32(absl::string_view in) {
+  if (in.size() < 4) return std::nullopt;
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+void AppendFixed64(std::string* out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+uint64_t DecodeFixed64(absl::string_view in) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+void AppendDouble(std::string* out, double v) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  AppendFixed64(out, bits);
+}
+
+double DecodeDouble(absl::string_view in) {
+  const uint64_t bits = DecodeFixed64(in);
+  double v;
+  std::memcpy(&v, &bits, sizeof v);
   return v;
 }
 

@@ -17,8 +17,22 @@ namespace wijkwacht::storage {
 // Beverwijk's latitude), so a 150 m search radius touches at most a handful of cells.
 inline constexpr int kIndexCellLevel = 14;
 
+// The one encoding module of the store (leveldb's util/coding.h is the model): every key and
+// small fixed-width value is encoded here.
+//
+// Big-endian: keys, where byte order must be numeric order. Read* decode the first bytes of
+// `in` (nullopt when it is too short).
 void AppendBigEndian64(std::string* out, uint64_t v);
 [[nodiscard]] std::optional<uint64_t> ReadBigEndian64(absl::string_view in);
+void AppendBigEndian32(std::string* out, uint32_t v);
+[[nodiscard]] std::optional<uint32_t> ReadBigEndian32(absl::string_view in);
+// Little-endian fixed width: values (counter pairs, index hints). Decode* read the first bytes
+// of `in`, which the caller has checked is long enough.
+void AppendFixed64(std::string* out, uint64_t v);
+[[nodiscard]] uint64_t DecodeFixed64(absl::string_view in);
+// An IEEE 754 double as its 64 bits, little-endian.
+void AppendDouble(std::string* out, double v);
+[[nodiscard]] double DecodeDouble(absl::string_view in);
 
 [[nodiscard]] std::string SequenceKey(uint64_t sequence);
 [[nodiscard]] std::optional<uint64_t> ParseSequenceKey(absl::string_view key);

@@ -14,6 +14,32 @@ TEST(KeysTest, BigEndianOrderIsNumericOrder) {
   EXPECT_FALSE(ParseSequenceKey("short").has_value());
 }
 
+TEST(KeysTest, FixedWidthEncodingsRoundTripAndKeepTheirLayout) {
+  std::string be;
+  AppendBigEndian32(&be, 0x01020304u);
+  EXPECT_EQ(be, std::string("\x01\x02\x03\x04", 4));
+  EXPECT_EQ(ReadBigEndian32(be), 0x01020304u);
+  EXPECT_FALSE(ReadBigEndian32("abc").has_value());
+  std::string a, b;
+  AppendBigEndian32(&a, 255);
+  AppendBigEndian32(&b, 256);
+  EXPECT_LT(a, b);
+
+  std::string le;
+  AppendFixed64(&le, 0x0102030405060708ull);
+  EXPECT_EQ(le, std::string("\x08\x07\x06\x05\x04\x03\x02\x01", 8));
+  EXPECT_EQ(DecodeFixed64(le), 0x0102030405060708ull);
+  AppendFixed64(&le, static_cast<uint64_t>(int64_t{-3}));
+  EXPECT_EQ(static_cast<int64_t>(DecodeFixed64(absl::string_view(le).substr(8))), -3);
+
+  for (double v : {0.0, -1.5, 52.4870123456789, 4.6578, 1e300}) {
+    std::string d;
+    AppendDouble(&d, v);
+    ASSERT_EQ(d.size(), 8u);
+    EXPECT_EQ(DecodeDouble(d), v);
+  }
+}
+
 TEST(KeysTest, AreaIndexSortsByTimeAndRoundTrips) {
   absl::Time t1 = absl::FromUnixSeconds(1'700'000'000);
   absl::Time t2 = t1 + absl::Microseconds(1);

@@ -109,6 +109,15 @@ void OpenIncidents::ForEachInCell(uint64_t cell,
   }
 }
 
+void OpenIncidents::ForEachInCellOnWriter(
+    uint64_t cell, const std::function<bool(const Entry&)>& visit) const {
+  auto it = by_cell_.find(cell);
+  if (it == by_cell_.end()) return;
+  for (const auto& [id, entry] : it->second) {
+    if (!visit(*entry)) return;
+  }
+}
+
 OpenIncidents::EntryPtr OpenIncidents::Put(absl::string_view id,
                                            const internal::StoredIncident& record) {
   EntryPtr entry;

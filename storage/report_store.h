@@ -1,8 +1,8 @@
 // ReportStore: durable, idempotent storage of reports and their indexes.
 //
-// Submit writes, in ONE synced batch (see Engine): the report, the sealed contact details
-// the reporter left (if any; see SealedIdentityStore), its idempotency record, its
-// area+time and S2 cell+time index entries, its incident (joined or opened, see
+// Submit writes, in ONE synced batch (see Engine): the report (with the fingerprint of the
+// request, its idempotency record), the sealed contact details the reporter left (if any; see
+// SealedIdentityStore), its area+time and S2 cell+time index entries, its incident (joined or opened, see
 // IncidentStore; the report's incident_id is set in the same write) and a change-log event. It is idempotent on the
 // report id: the same id with the same content fingerprint returns the stored report
 // (replayed = true, nothing written); the same id with another fingerprint fails with
@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -96,6 +97,30 @@ class ReportStore {
   [[nodiscard]] virtual absl::StatusOr<internal::StoredReport> GetStored(
       absl::string_view id) const = 0;
   [[nodiscard]] virtual absl::StatusOr<ReportPage> List(const ReportQuery& query) const = 0;
+};
+
+// A ReportStore that passes every call to `inner`: decorators (metrics, benchmark modes)
+// derive from it and override what they change.
+class ForwardingReportStore : public ReportStore {
+ public:
+  explicit ForwardingReportStore(std::unique_ptr<ReportStore> inner) : inner_(std::move(inner)) {}
+  void SubmitAsync(NewReport report, SubmitDone done) override {
+    inner_->SubmitAsync(std::move(report), std::move(done));
+  }
+  absl::Status CheckAdmission() const override { return inner_->CheckAdmission(); }
+  absl::StatusOr<v1::Report> Get(absl::string_view id) const override { return inner_->Get(id); }
+  absl::StatusOr<internal::StoredReport> GetStored(absl::string_view id) const override {
+    return inner_->GetStored(id);
+  }
+  absl::StatusOr<ReportPage> List(const ReportQuery& query) const override {
+    return inner_->List(query);
+  }
+
+ protected:
+  [[nodiscard]] ReportStore& inner() const { return *inner_; }
+
+ private:
+  std::unique_ptr<ReportStore> inner_;
 };
 
 // A ReportStore over `engine` that groups reports through `incidents` and seals contact

@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/keys.h"
+#include "storage/meta_keys.h"
 #include "storage/report_store.h"
 #include "wijkwacht/internal/records.pb.h"
 #include "wijkwacht/v1/dispatch.pb.h"
@@ -28,7 +29,7 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
 }
 
 std::string WatermarkKey(bool free_text) {
-  return free_text ? "retention/free_text_after" : "retention/photos_after";
+  return free_text ? meta::kFreeTextClearedAfter : meta::kPhotosClearedAfter;
 }
 
 // Clears one class of a stored report; true when something changed.
@@ -60,7 +61,7 @@ RetentionSweeper::RetentionSweeper(Engine* engine, SealedIdentityStore* sealed, 
 
 absl::Status RetentionSweeper::RestoreChangeLogBound() {
   WW_ASSIGN_OR_RETURN(std::optional<std::string> value,
-                      engine_->Get(ColumnFamily::kMeta, kChangeLogRetainedAfterKey));
+                      engine_->Get(ColumnFamily::kMeta, meta::kChangeLogRetainedAfter));
   uint64_t after = 0;
   if (value && !absl::SimpleAtoi(*value, &after)) {
     return absl::DataLossError("meta retention/change_log_after does not parse");
@@ -173,7 +174,7 @@ absl::StatusOr<int64_t> RetentionSweeper::SweepAudit(absl::Time cutoff) {
     WW_RETURN_IF_ERROR(engine_->CommitAndWait([&](WriteContext& ctx) {
       for (const std::string& key : keys) ctx.Delete(ColumnFamily::kAuditLog, key);
       // The last removed entry: `audit verify` checks the retained chain from here.
-      ctx.Put(ColumnFamily::kMeta, kAuditAnchorKey, anchor);
+      ctx.Put(ColumnFamily::kMeta, meta::kAuditAnchor, anchor);
       return absl::OkStatus();
     }));
     removed += static_cast<int64_t>(keys.size());
@@ -214,7 +215,7 @@ absl::StatusOr<int64_t> RetentionSweeper::SweepChangeLog(absl::Time cutoff) {
     if (feed_ != nullptr) feed_->SetRetainedAfter(last_removed);
     WW_RETURN_IF_ERROR(engine_->CommitAndWait([&](WriteContext& ctx) {
       for (const std::string& key : keys) ctx.Delete(ColumnFamily::kChangeLog, key);
-      ctx.Put(ColumnFamily::kMeta, kChangeLogRetainedAfterKey, absl::StrCat(last_removed));
+      ctx.Put(ColumnFamily::kMeta, meta::kChangeLogRetainedAfter, absl::StrCat(last_removed));
       return absl::OkStatus();
     }));
     removed += static_cast<int64_t>(keys.size());

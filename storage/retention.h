@@ -99,8 +99,4 @@ class PeriodicRetention {
   std::thread thread_;
 };
 
-// Meta keys of retention state.
-inline constexpr char kAuditAnchorKey[] = "audit_anchor";
-inline constexpr char kChangeLogRetainedAfterKey[] = "retention/change_log_after";
-
 }  // namespace wijkwacht::storage

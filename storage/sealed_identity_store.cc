@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/keys.h"
+#include "storage/meta_keys.h"
 #include "wijkwacht/internal/records.pb.h"
 
 namespace wijkwacht::storage {
@@ -210,7 +211,7 @@ absl::Status SealedIdentityStore::Erase(absl::string_view pseudonym,
                                 }));
     for (const std::string& key : records) ctx.Delete(ColumnFamily::kSealedIdentities, key);
     if (!device_id.empty()) ctx.Delete(ColumnFamily::kDevices, privacy::DeviceKey(device_id));
-    ctx.Put(ColumnFamily::kMeta, kPurgePendingKey, "1");
+    ctx.Put(ColumnFamily::kMeta, meta::kPurgePending, "1");
     return absl::OkStatus();
   }));
   return Purge();
@@ -218,7 +219,7 @@ absl::Status SealedIdentityStore::Erase(absl::string_view pseudonym,
 
 absl::Status SealedIdentityStore::FinishPendingPurge() {
   WW_ASSIGN_OR_RETURN(std::optional<std::string> pending,
-                      engine_->Get(ColumnFamily::kMeta, kPurgePendingKey));
+                      engine_->Get(ColumnFamily::kMeta, meta::kPurgePending));
   if (!pending) return absl::OkStatus();
   return Purge();
 }
@@ -227,7 +228,7 @@ absl::Status SealedIdentityStore::Purge() {
   WW_RETURN_IF_ERROR(engine_->PurgeDeleted(
       {ColumnFamily::kReporterKeys, ColumnFamily::kSealedIdentities, ColumnFamily::kDevices}));
   return engine_->CommitAndWait([](WriteContext& ctx) {
-    ctx.Delete(ColumnFamily::kMeta, kPurgePendingKey);
+    ctx.Delete(ColumnFamily::kMeta, meta::kPurgePending);
     return absl::OkStatus();
   });
 }

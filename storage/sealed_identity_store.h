@@ -89,9 +89,6 @@ class SealedIdentityStore {
   [[nodiscard]] absl::StatusOr<int> DeleteContactsBefore(absl::Time cutoff);
 
  private:
-  // Set in kMeta by Erase() until its physical purge has completed.
-  static constexpr char kPurgePendingKey[] = "erasure/purge_pending";
-
   [[nodiscard]] absl::Status Purge();
   // Seals `record` under the data key of `pseudonym` into sealed_identities at `record_key`;
   // FAILED_PRECONDITION naming `field` when the pseudonym has no data key.

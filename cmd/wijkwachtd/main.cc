@@ -48,6 +48,8 @@ ABSL_FLAG(std::string, map_tile_url, "",
 ABSL_FLAG(int, map_memory_days, wijkwacht::services::ServerOptions().map_memory_days,
           "map counts of the last this many days are kept in memory; older periods are read "
           "from RocksDB");
+ABSL_FLAG(bool, pipeline_only, wijkwacht::services::ServerOptions().pipeline_only,
+          "benchmarks only: SubmitReport runs the whole pipeline but stores nothing");
 ABSL_FLAG(bool, rpc_metrics, true,
           "count every gRPC call by method and status, with unary latency histograms, on /metrics");
 ABSL_FLAG(absl::Duration, max_report_age, absl::Hours(24 * 30),
@@ -131,6 +133,7 @@ int main(int argc, char** argv) {
   options.review_threshold = absl::GetFlag(FLAGS_review_threshold);
   options.map_suppression_k = absl::GetFlag(FLAGS_map_suppression_k);
   options.map_memory_days = absl::GetFlag(FLAGS_map_memory_days);
+  options.pipeline_only = absl::GetFlag(FLAGS_pipeline_only);
   options.map_public_max_cell_level = absl::GetFlag(FLAGS_map_public_max_cell_level);
   options.http_listen = absl::GetFlag(FLAGS_http_listen);
   options.http_assets_dir = absl::GetFlag(FLAGS_http_assets);

@@ -14,7 +14,9 @@
 #
 # wijkwachtd side: wijkwacht_loadgen against a fresh data dir per concurrency, durable
 # SubmitReport with authentication on (validation, area, theme, dedup, one synced batch),
-# preceded by the bare health check of the same run (the ratio's baseline).
+# preceded by the bare health check of the same run (the ratio's baseline); then a hot
+# incident (5,000+ reports of one event) and the pipeline without the store (--pipeline_only)
+# at 128 in flight.
 #
 # Usage: tools/bench/compare_postgis.sh [seconds per measurement, default 10]
 #   (after scripts/build.sh; installs postgresql-15 and postgresql-15-postgis-3 if missing)
@@ -197,23 +199,53 @@ run_wijkwacht() {
   done
 }
 
+# The same durable submit at 128 in flight for one event (a hot incident: every report within
+# 50 m and 10 minutes, all joining one incident), and the pipeline without the store.
+run_extra() {
+  local line
+  start_server hot
+  line=$("$BIN/tools/loadgen/wijkwacht_loadgen" --target=127.0.0.1:$PORT --mode=submit \
+           --scenario=hot --in_flight=128 --duration="$DURATION" --warmup=2 --json \
+           2>"$WORK/loadgen-hot.txt")
+  record hot "128" "$(json_field "$line" "['submit']['qps']")" \
+         "$(json_field "$line" "['submit']['latency_ms']['p99']")"
+  echo "hot incident: $(grep 'joined or opened' "$WORK/loadgen-hot.txt")" >&2
+  stop_server
+  SERVER_FLAGS="${SERVER_FLAGS:-} --pipeline_only" start_server pipeline
+  line=$("$BIN/tools/loadgen/wijkwacht_loadgen" --target=127.0.0.1:$PORT --mode=submit \
+           --in_flight=128 --duration="$DURATION" --warmup=2 --json 2>"$WORK/loadgen-pipe.txt")
+  record pipeline "128" "$(json_field "$line" "['submit']['qps']")" \
+         "$(json_field "$line" "['submit']['latency_ms']['p99']")"
+  stop_server
+}
+
 [ "${SKIP_PG:-0}" = 1 ] || run_postgis
 run_wijkwacht
+[ "${SKIP_EXTRA:-0}" = 1 ] || run_extra
 
 python3 - "$RESULTS" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 health = next((float(r[2]) for r in rows if r[0] == "health"), None)
 pg = {r[1]: float(r[2]) for r in rows if r[0] == "postgis"}
+mix128 = next((float(r[2]) for r in rows if r[0] == "wijkwacht" and r[1] == "128"), None)
 print()
 print("| system | clients / in flight | throughput (/s) | p99 (ms) | x PostGIS same clients | x bare health |")
 print("|---|---|---|---|---|---|")
 for system, clients, qps, p99 in rows:
     q = float(qps)
-    vs_pg = f"{q / pg[clients]:.2f}" if system == "wijkwacht" and pg.get(clients) else ""
+    vs_pg = f"{q / pg[clients]:.2f}" if system in ("wijkwacht", "hot") and pg.get(clients) else ""
     vs_h = f"{q / health:.3f}" if health and system != "health" else ""
     name = {"health": "wijkwachtd bare health check",
             "postgis": "PostgreSQL 15 + PostGIS ingest() (pgbench)",
-            "wijkwacht": "wijkwachtd durable SubmitReport, auth on"}[system]
+            "wijkwacht": "wijkwachtd durable SubmitReport, auth on",
+            "hot": "wijkwachtd durable SubmitReport, one hot incident",
+            "pipeline": "wijkwachtd pipeline without the store (--pipeline_only)"}[system]
     print(f"| {name} | {clients} | {q:,.0f} | {p99} | {vs_pg} | {vs_h} |")
+hot = next((float(r[2]) for r in rows if r[0] == "hot"), None)
+pipe = next((float(r[2]) for r in rows if r[0] == "pipeline"), None)
+if hot and mix128:
+    print(f"\nhot incident / spread mix at 128: {hot / mix128:.2f}")
+if pipe and mix128:
+    print(f"durable submit / pipeline ceiling at 128: {mix128 / pipe:.2f}")
 PY
