@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status.h"
+#include "domain/lexicon/event_lexicon.h"
 #include "domain/catalog/theme.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/aggregate_store.h"
@@ -550,6 +551,9 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Merge(
                     "");
           }
           WW_RETURN_IF_ERROR(UpdateReports(ctx, members, report_status, &survivor_name));
+          lexicon::EventSignature event = lexicon::DecodeSignature(survivor.event_signature());
+          event.Merge(lexicon::DecodeSignature(other.event_signature()));
+          survivor.set_event_signature(lexicon::EncodeSignature(event));
           if (other.text_vector_size() == static_cast<int>(sum.size()) || sum.empty()) {
             if (sum.empty()) sum.assign(other.text_vector_size(), 0.0);
             for (int k = 0; k < other.text_vector_size(); ++k) {
@@ -654,6 +658,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Split(absl::string_view 
         // Counted on the map like an incident the report had opened itself.
         for (const std::string& code : ReportAreaCodes(r.area())) fresh.add_area_codes(code);
         *fresh.mutable_text_vector() = old.text_vector();
+        fresh.set_event_signature(old.event_signature());
         ctx.Put(ColumnFamily::kIncidentMembers, IncidentMemberKey(new_id, observed, report_id), "");
         WW_RETURN_IF_ERROR(Recompute(ctx, new_id, fresh));
         incident.set_version(1);

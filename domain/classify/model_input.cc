@@ -12,6 +12,8 @@
 #include "common/text.h"
 #include "domain/catalog/category_catalog.h"
 #include "domain/classify/theme_classifier.h"
+#include "domain/lexicon/event_lexicon.h"
+#include "nlohmann/json.hpp"
 
 namespace wijkwacht::classify {
 namespace {
@@ -136,12 +138,60 @@ std::string ModelInput(absl::string_view description, absl::string_view category
                        int reporter_role) {
   absl::string_view slug = category;
   if (size_t dot = slug.rfind('.'); dot != absl::string_view::npos) slug.remove_prefix(dot + 1);
-  if (slug.empty()) slug = "none";
+  if (catalog::IsCatchAllCategory(category)) slug = "none";
   std::string normalised = NormaliseForModel(description);
-  std::string out = absl::StrCat("__cat__", slug, " __role__", RoleName(reporter_role));
+  std::string out = absl::StrCat("__cat__", slug);
+  const std::string cues = lexicon::CueTokens(lexicon::ReadSignature(normalised));
+  if (!cues.empty()) absl::StrAppend(&out, " ", cues);
   if (!normalised.empty()) absl::StrAppend(&out, " ", normalised);
   return out;
 }
+
+namespace {
+
+// The writers' JSON Lines form: {"id", "writer", "theme", "category", "text", ...} per line.
+absl::StatusOr<std::vector<LabelledExample>> ReadJsonLines(const std::string& path,
+                                                           std::ifstream& in) {
+  std::vector<LabelledExample> examples;
+  std::string line;
+  int number = 0;
+  auto bad = [&](absl::string_view problem) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ":", number, ": ", problem));
+  };
+  while (std::getline(in, line)) {
+    ++number;
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    const nlohmann::json json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (json.is_discarded() || !json.is_object()) return bad("not a JSON object");
+    auto text = json.find("text");
+    auto theme_name = json.find("theme");
+    if (text == json.end() || !text->is_string()) return bad("\"text\" must be a string");
+    if (theme_name == json.end() || !theme_name->is_string()) {
+      return bad("\"theme\" must be a string");
+    }
+    std::optional<catalog::Theme> theme = catalog::ParseTheme(theme_name->get<std::string>());
+    if (!theme || *theme == catalog::Theme::kUnspecified) return bad("unknown theme");
+    LabelledExample example;
+    example.theme = *theme;
+    example.line = number;
+    example.text = text->get<std::string>();
+    if (std::string problem = TextProblem(example.text, /*allow_controls=*/true);
+        !problem.empty()) {
+      return bad(absl::StrCat("text ", problem));
+    }
+    if (NormaliseForModel(example.text).empty()) return bad("no text");
+    auto category = json.find("category");
+    if (category != json.end() && category->is_string()) {
+      const std::string code = category->get<std::string>();
+      if (code != "none" && catalog::IsValidCategoryCode(code)) example.category = code;
+    }
+    examples.push_back(std::move(example));
+  }
+  if (examples.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": no examples"));
+  return examples;
+}
+
+}  // namespace
 
 absl::StatusOr<std::vector<LabelledExample>> ReadLabelledFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -150,6 +200,7 @@ absl::StatusOr<std::vector<LabelledExample>> ReadLabelledFile(const std::string&
     if (err == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
     return absl::ErrnoToStatus(err, absl::StrCat(path, ": cannot open"));
   }
+  if (absl::EndsWith(path, ".jsonl")) return ReadJsonLines(path, in);
   std::vector<LabelledExample> examples;
   std::string line;
   int number = 0;

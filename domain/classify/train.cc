@@ -152,6 +152,10 @@ absl::StatusOr<TrainSummary> Train(const TrainOptions& options) {
           options.train_path, ": too few examples to hold out a calibration slice (need 8)"));
     }
   }
+  for (const std::string& path : options.extra_train_paths) {
+    WW_ASSIGN_OR_RETURN(std::vector<LabelledExample> extra, ReadLabelledFile(path));
+    for (auto& e : extra) train.push_back(std::move(e));
+  }
   if (!options.corrections_path.empty()) {
     WW_ASSIGN_OR_RETURN(std::vector<LabelledExample> corrections,
                         ReadLabelledFile(options.corrections_path));

@@ -6,19 +6,36 @@
 //   MatchScore s = matcher.Score(report, incident);   // eligible + score in [0, 1]
 //   std::optional<size_t> best = matcher.Choose(scores);
 //
-// A candidate is ELIGIBLE when its centre lies within `radius_meters` of the report (the
-// report's GPS accuracy counts in its favour, at most `max_accuracy_slack_meters`) and the
-// report's observed time lies within the time window from the incident's [first, last]
-// observed span: the longer of the two themes' windows, and at least `situation_window` when
-// both categories describe a lasting situation. An eligible candidate's score is a weighted
-// sum of
+// Event identity, not theme similarity. Each side carries an EventSignature read from its
+// text by the event lexicon (domain/lexicon): the kinds of event (bike theft, pickpocket,
+// noise, collision, ...), colours, brands and the genders of the persons described.
+//
+// A candidate is ELIGIBLE when
+//   - its centre lies within `radius_meters` of the report (the report's GPS accuracy counts
+//     in its favour, at most `max_accuracy_slack_meters`); beyond `near_meters` only when
+//     both texts name a common event kind (the same event told a few hundred metres apart);
+//   - the event kinds do not conflict: when both texts name kinds, they share one;
+//   - the objects do not conflict: no brand class in which both name brands, all different
+//     (a Batavus is not a Gazelle);
+//   - the report's observed time lies within the time window from the incident's [first,
+//     last] observed span. With a common event kind the window is how long such an event
+//     lasts (lexicon::MaxGap: 3 h for a theft or a fight, 10 h for one evening's party or
+//     fireworks, days for dumped waste, weeks for a grow house): the same kind at the same
+//     place on another day is a new incident. Without one, the shorter of the two themes'
+//     windows and `unknown_kind_window`, but at least `situation_window` when both
+//     categories describe a lasting situation.
+// An eligible candidate's score is the weighted mean of
 //   distance   1 - effective distance / radius
 //   time       1 - time gap / window
 //   theme      1 if the themes agree
-//   category   1 same category; 0.6 same group and theme hint; 0.3 same theme hint; else 0
+//   category   1 same category; 0.6 same group and theme hint; 0.3 same theme hint; else 0;
+//              left out when either category is a catch-all (catalog::IsCatchAllCategory)
 //   text       cosine similarity of fastText sentence vectors (negative counts as 0)
-// and the report joins the best candidate whose score reaches `threshold` (ties: the smaller
-// incident id, so the choice never depends on candidate order).
+//   event      1 a common event kind; 0.5 when one side names none; left out when neither does
+// minus `colour_penalty` when both name colours and none in common and `gender_penalty` when
+// each names exactly one gender and they differ; the report joins the best candidate whose
+// score reaches `threshold` (ties: the smaller incident id, so the choice never depends on
+// candidate order).
 //
 // Everything depends only on the report and incident data — never on the wall-clock time of
 // processing — so replaying the same data gives the same decisions.
@@ -37,6 +54,7 @@
 #include "absl/time/time.h"
 #include "domain/catalog/category_catalog.h"
 #include "domain/catalog/theme.h"
+#include "domain/lexicon/event_lexicon.h"
 
 namespace wijkwacht::dedup {
 
@@ -50,11 +68,15 @@ struct ScoreWeights {
   double theme = 0.15;
   double category = 0.25;
   double text = 0.25;
+  double event = 0.30;
 };
 
 struct DedupOptions {
   // Search radius around the report (metres).
-  double radius_meters = 150;
+  double radius_meters = 350;
+  // Beyond this distance (after the GPS slack) a report joins only an incident whose text
+  // names a common event kind.
+  double near_meters = 150;
   // GPS accuracy in the report's favour, at most this much (metres).
   double max_accuracy_slack_meters = 100;
   // Time window per theme, indexed by catalog::Theme value (0 = unspecified).
@@ -71,6 +93,12 @@ struct DedupOptions {
   // exit, signs of a grow house) are reported for days: their window is at least this (kept
   // below a week, so a weekly nuisance does not merge across weeks).
   absl::Duration situation_window = absl::Hours(24 * 5);
+  // Window when the texts name no common event kind (and the situation is not lasting).
+  absl::Duration unknown_kind_window = absl::Hours(12);
+  // Subtracted from the score when both texts name colours and share none, and when each
+  // names exactly one gender and they differ.
+  double colour_penalty = 0.10;
+  double gender_penalty = 0.10;
   ScoreWeights weights;
   // Minimum score to join an incident (chosen on the tuning split of data/dedup).
   double threshold = 0.55;
@@ -97,6 +125,7 @@ struct ReportFeatures {
   catalog::Theme theme = catalog::Theme::kUnspecified;
   std::string category;
   std::vector<float> text_vector;  // L2-normalised; empty = no text model
+  lexicon::EventSignature event;   // of the description
 };
 
 // What the matcher knows of an open incident.
@@ -109,6 +138,7 @@ struct IncidentFeatures {
   catalog::Theme theme = catalog::Theme::kUnspecified;
   std::string category;
   std::vector<float> text_vector;  // L2-normalised mean of its reports' vectors
+  lexicon::EventSignature event;   // union of its reports' signatures
   int report_count = 0;
 };
 
@@ -118,6 +148,9 @@ struct MatchScore {
   double distance_meters = 0;
   absl::Duration time_gap;  // 0 inside the incident's span
   double text_similarity = 0;
+  // Why an otherwise near candidate is not eligible ("" when eligible or simply too far or
+  // too late): "event kind", "brand", "distance without a common event kind".
+  absl::string_view veto;
 };
 
 class IncidentMatcher {

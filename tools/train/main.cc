@@ -18,6 +18,8 @@ const wijkwacht::classify::TrainOptions kDefaults;
 }
 
 ABSL_FLAG(std::string, train, "", "labelled training examples (fastText format, see README)");
+ABSL_FLAG(std::vector<std::string>, extra_train, {},
+          "comma-separated further training files (labelled files or writers' .jsonl)");
 ABSL_FLAG(std::string, corrections, "", "optional extra labelled examples (dispatch corrections)");
 ABSL_FLAG(std::string, calibration, "",
           "labelled examples for the temperature fit only; default: every 8th --train line");
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   wijkwacht::classify::TrainOptions options;
   options.train_path = absl::GetFlag(FLAGS_train);
+  options.extra_train_paths = absl::GetFlag(FLAGS_extra_train);
   options.corrections_path = absl::GetFlag(FLAGS_corrections);
   options.calibration_path = absl::GetFlag(FLAGS_calibration);
   options.output_path = absl::GetFlag(FLAGS_out);
