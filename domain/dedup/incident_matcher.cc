@@ -105,6 +105,7 @@ absl::Duration IncidentMatcher::SearchWindow(const ReportFeatures& report,
 }
 
 double IncidentMatcher::CategoryAgreement(const std::string& a, const std::string& b) const {
+  if (catalog::IsCatchAllCategory(a) || catalog::IsCatchAllCategory(b)) return 0;
   if (a == b) return 1;
   if (catalog_ == nullptr) return 0;
   const catalog::Category* ca = catalog_->Find(a);
@@ -114,7 +115,8 @@ double IncidentMatcher::CategoryAgreement(const std::string& a, const std::strin
 }
 
 bool IncidentMatcher::IsLastingSituation(const std::string& category) const {
-  if (catalog_ == nullptr) return false;
+  // A catch-all category ("Overig") is filed under SURROUNDINGS but says nothing.
+  if (catalog_ == nullptr || catalog::IsCatchAllCategory(category)) return false;
   const catalog::Category* c = catalog_->Find(category);
   return c != nullptr && c->group == catalog::CategoryGroup::kSurroundings;
 }
@@ -136,9 +138,13 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
   const uint64_t report_kinds = report.event.kinds();
   const uint64_t incident_kinds = incident.event.kinds();
   const uint64_t common_kinds = report_kinds & incident_kinds;
+  const bool conflict = lexicon::KindsConflict(report_kinds, incident_kinds);
   absl::Duration window;
   if (common_kinds != 0) {
     window = lexicon::MaxGap(common_kinds);
+  } else if (report_kinds != 0 && incident_kinds != 0 && !conflict) {
+    // Related kinds (a robbery told as aggression at the till): the shorter of their spans.
+    window = std::min(lexicon::MaxGap(report_kinds), lexicon::MaxGap(incident_kinds));
   } else {
     window = std::min({WindowFor(report.theme), WindowFor(incident.theme),
                        options_.unknown_kind_window});
@@ -158,7 +164,7 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
   }
 
   if (effective_distance > options_.radius_meters || s.time_gap > window) return s;
-  if (report_kinds != 0 && incident_kinds != 0 && common_kinds == 0) {
+  if (conflict) {
     s.veto = "event kind";
     return s;
   }
@@ -192,7 +198,8 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
       w.theme * (report.theme == incident.theme ? 1 : 0) +
       (category_counts ? category_weight * CategoryAgreement(report.category, incident.category)
                        : 0) +
-      text_weight * s.text_similarity + event_weight * (common_kinds != 0 ? 1 : 0.5);
+      text_weight * s.text_similarity +
+      event_weight * (common_kinds != 0 ? 1 : (report_kinds != 0 && incident_kinds != 0) ? 0.25 : 0.5);
   double score = weighted / total;
   if (report.event.colours != 0 && incident.event.colours != 0 &&
       (report.event.colours & incident.event.colours) == 0) {

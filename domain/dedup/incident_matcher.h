@@ -14,7 +14,8 @@
 //   - its centre lies within `radius_meters` of the report (the report's GPS accuracy counts
 //     in its favour, at most `max_accuracy_slack_meters`); beyond `near_meters` only when
 //     both texts name a common event kind (the same event told a few hundred metres apart);
-//   - the event kinds do not conflict: when both texts name kinds, they share one;
+//   - the event kinds do not conflict (lexicon::KindsConflict: both texts name kinds other
+//     than what a witness of anything may say, and none is the same or related);
 //   - the objects do not conflict: no brand class in which both name brands, all different
 //     (a Batavus is not a Gazelle);
 //   - the report's observed time lies within the time window from the incident's [first,
@@ -31,7 +32,8 @@
 //   category   1 same category; 0.6 same group and theme hint; 0.3 same theme hint; else 0;
 //              left out when either category is a catch-all (catalog::IsCatchAllCategory)
 //   text       cosine similarity of fastText sentence vectors (negative counts as 0)
-//   event      1 a common event kind; 0.5 when one side names none; left out when neither does
+//   event      1 a common event kind; 0.25 only related kinds; 0.5 when one side names none;
+//              left out when neither does
 // minus `colour_penalty` when both name colours and none in common and `gender_penalty` when
 // each names exactly one gender and they differ; the report joins the best candidate whose
 // score reaches `threshold` (ties: the smaller incident id, so the choice never depends on
@@ -63,12 +65,12 @@ namespace wijkwacht::dedup {
 inline constexpr int kIncidentCellLevel = 14;
 
 struct ScoreWeights {
-  double distance = 0.20;
-  double time = 0.15;
-  double theme = 0.15;
-  double category = 0.25;
-  double text = 0.25;
-  double event = 0.30;
+  double distance = 0.10;
+  double time = 0.10;
+  double theme = 0.10;
+  double category = 0.20;
+  double text = 0.30;
+  double event = 0.40;
 };
 
 struct DedupOptions {
@@ -97,11 +99,12 @@ struct DedupOptions {
   absl::Duration unknown_kind_window = absl::Hours(12);
   // Subtracted from the score when both texts name colours and share none, and when each
   // names exactly one gender and they differ.
-  double colour_penalty = 0.10;
-  double gender_penalty = 0.10;
+  double colour_penalty = 0.30;
+  double gender_penalty = 0.30;
   ScoreWeights weights;
-  // Minimum score to join an incident (chosen on the tuning split of data/dedup).
-  double threshold = 0.55;
+  // Minimum score to join an incident (chosen on the tuning split of data/dedup and the
+  // writers' training pairs data/dedup/writers, never on data/eval).
+  double threshold = 0.60;
   // At most this many candidates are scored per report (a bound on the work of one
   // decision; reached only where hundreds of open incidents crowd one spot).
   int max_candidates = 1000;

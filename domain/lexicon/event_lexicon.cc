@@ -6,7 +6,9 @@
 // Short or ambiguous stems are anchored; compound heads ("diefstal") are not.
 #include "domain/lexicon/event_lexicon.h"
 
+#include <algorithm>
 #include <cstring>
+#include <initializer_list>
 
 #include "absl/strings/str_cat.h"
 
@@ -104,7 +106,7 @@ constexpr Entry kEntries[] = {
     C("|fiets weg|", kBikeTheft), C("|fiets is weg|", kBikeTheft), C("fiets gepikt", kBikeTheft),
     C("|slot doorgeknipt", kBikeTheft), C("|slot doorgezaagd", kBikeTheft),
     C("|sloten doorgeknipt", kBikeTheft), C("|slot opengebroken", kBikeTheft),
-    C("|kniptang", kBikeTheft), C("|betonschaar", kBikeTheft), C("|rijwiel", kBikeTheft),
+    C("|kniptang", kBikeTheft), C("|doorknip", kBikeTheft), C("|doorgeknipt", kBikeTheft), C("|betonschaar", kBikeTheft), C("|rijwiel", kBikeTheft),
     C("|bike stolen", kBikeTheft), C("|bike was stolen", kBikeTheft),
     C("|bicycle", kBikeTheft), C("|stole my bike", kBikeTheft), C("|bike theft", kBikeTheft),
     C("|stole a bike", kBikeTheft), C("|bike thie", kBikeTheft), C("|lock cut", kBikeTheft),
@@ -150,7 +152,9 @@ constexpr Entry kEntries[] = {
     C("|mobiel gestolen", kPickpocket), C("|phone stolen", kPickpocket),
     C("|phone was stolen", kPickpocket), C("|stole my phone", kPickpocket),
     C("|stole my wallet", kPickpocket), C("|from my bag", kPickpocket),
-    C("|rolde", kPickpocket), C("|afleiding", kPickpocket), C("|in het gedrang", kPickpocket),
+    C("|rolde", kPickpocket), C("|pocket", kPickpocket), C("|took my phone", kPickpocket),
+    C("|backpack", kPickpocket), C("|in tassen", kPickpocket), C("|tegen me aan", kPickpocket),
+    C("|tegen mij aan", kPickpocket), C("|afleiding", kPickpocket), C("|in het gedrang", kPickpocket),
     // shoplifting
     C("winkeldief", kShoplifting), C("|gestolen uit de winkel", kShoplifting),
     C("|zonder te betalen", kShoplifting), C("|niet betaald", kShoplifting),
@@ -168,14 +172,15 @@ constexpr Entry kEntries[] = {
     C("|mugged", kRobbery), C("|onder bedreiging", kRobbery), C("|kassa leeg", kRobbery),
     C("|geld uit de kassa", kRobbery), C("|overvaller", kRobbery), C("|hold up", kRobbery),
     C("|tasjesroof", kRobbery), C("|met een mes", kRobbery), C("|vuurwapen", kRobbery),
-    C("|pistool", kRobbery),
+    C("|pistool", kRobbery), C("|eiste geld", kRobbery), C("|eisten geld", kRobbery),
     // fraud
     C("|oplicht", kFraud), C("|opgelicht", kFraud), C("|nepbetaal", kFraud),
     C("|nep betaal", kFraud), C("|vals geld", kFraud), C("|valse biljet", kFraud),
     C("|vals biljet", kFraud), C("|babbeltruc", kFraud), C("|scam", kFraud),
     C("|fraude", kFraud), C("|betaalverzoek", kFraud), C("|tikkie", kFraud),
     C("|pinpas", kFraud), C("|bankpas", kFraud), C("|pinautomaat", kFraud),
-    C("|wisseltruc", kFraud), C("|fake", kFraud), C("|phishing", kFraud),
+    C("|wisseltruc", kFraud), C("|energiebedrijf", kFraud), C("|legitimatie", kFraud),
+    C("|vals briefje", kFraud), C("|valse pas", kFraud), C("|fake", kFraud), C("|phishing", kFraud),
     // noise
     C("geluidsoverlast", kNoise), C("|herrie", kNoise), C("|lawaai", kNoise),
     C("|harde muziek", kNoise), C("|keiharde muziek", kNoise), C("|muziek", kNoise),
@@ -189,7 +194,7 @@ constexpr Entry kEntries[] = {
     // fireworks
     C("vuurwerk", kFireworks), C("|knalvuurwerk", kFireworks), C("|rotje", kFireworks),
     C("|cobra", kFireworks), C("|nitraat", kFireworks), C("|firework", kFireworks),
-    C("|firecracker", kFireworks), C("|knallen", kFireworks), C("|knal|", kFireworks),
+    C("|firecracker", kFireworks), C("|knallen", kFireworks), C("|knaller", kFireworks), C("|knal|", kFireworks),
     C("|knallen", kFireworks), C("|vuurpijl", kFireworks), C("|strijker", kFireworks),
     C("|explosie", kFireworks), C("|bang|", kFireworks), C("|bangs", kFireworks),
     C("|explosion", kFireworks), C("|zwaar vuurwerk", kFireworks),
@@ -204,7 +209,8 @@ constexpr Entry kEntries[] = {
     C("|tegen een paal", kCollision), C("|ramde", kCollision), C("|vast gereden", kCollision),
     // speeding
     C("|hardrijd", kSpeeding), C("|te hard", kSpeeding), C("|veel te hard", kSpeeding),
-    C("|scheuren", kSpeeding), C("|scheurt", kSpeeding), C("|racen", kSpeeding),
+    C("|scheuren", kSpeeding), C("|scheurt", kSpeeding), C("|scheurde", kSpeeding),
+    C("|gescheurd", kSpeeding), C("|uitlaat", kSpeeding), C("|racen", kSpeeding),
     C("|racet", kSpeeding), C("|race|", kSpeeding), C("|speed", kSpeeding),
     C("|too fast", kSpeeding), C("|hard rijden", kSpeeding), C("|hard gereden", kSpeeding),
     C("|plankgas", kSpeeding), C("|wheelie", kSpeeding), C("|snelheid", kSpeeding),
@@ -220,7 +226,8 @@ constexpr Entry kEntries[] = {
     C("|dement", kConfusedPerson), C("|hulp nodig", kConfusedPerson),
     C("|in paniek", kConfusedPerson), C("|huilend", kConfusedPerson),
     C("|op blote voeten", kConfusedPerson), C("|pyjama", kConfusedPerson),
-    C("|mentally", kConfusedPerson), C("|disoriented", kConfusedPerson),
+    C("|mentally", kConfusedPerson), C("|wandering", kConfusedPerson),
+    C("|seems lost", kConfusedPerson), C("|weet niet waar", kConfusedPerson), C("|disoriented", kConfusedPerson),
     C("|vreemd gedrag", kConfusedPerson), C("|raar gedrag", kConfusedPerson),
     C("|gedraagt zich", kConfusedPerson), C("|zwalkt", kConfusedPerson),
     // drunk
@@ -233,21 +240,21 @@ constexpr Entry kEntries[] = {
     C("|sluitingstijd", kDrunk), C("|stomdronken", kDrunk), C("|wasted", kDrunk),
     C("|onder invloed", kDrunk), C("|drinken", kDrunk), C("|zuipen", kDrunk),
     // fight
-    C("|vechtpartij", kFight), C("|vechten", kFight), C("|vecht", kFight),
+    C("|vechtpartij", kFight), C("|gevecht", kFight), C("|op de vuist", kFight), C("|vechten", kFight), C("|vecht", kFight),
     C("|klappen", kFight), C("|geslagen", kFight), C("|schoppen", kFight),
     C("|geschopt", kFight), C("|mishandel", kFight), C("|knokpartij", kFight),
     C("|knokken", kFight), C("|matten", kFight), C("|fight", kFight), C("|beat up", kFight),
     C("|punch", kFight), C("|slaan", kFight), C("|sloeg", kFight), C("|in elkaar", kFight),
     C("|rellen", kFight), C("|ruzie", kFight), C("|gefilmd", kFight), C("|filmen", kFight),
-    C("|klap|", kFight), C("|duwen", kFight), C("|geduwd", kFight),
+    C("|duwen", kFight), C("|geduwd", kFight),
     // hanging youth
     C("hangjongeren", kHangingYouth), C("|hangjeugd", kHangingYouth),
     C("|hangen", kHangingYouth), C("|hangt", kHangingYouth), C("|rondhang", kHangingYouth),
     C("|hanging around", kHangingYouth), C("|loiter", kHangingYouth),
     C("|groepje", kHangingYouth), C("|groep jongeren", kHangingYouth),
     C("|groep jongens", kHangingYouth), C("|chillen", kHangingYouth), C("|chill", kHangingYouth),
-    C("|blowen", kHangingYouth), C("|joint", kHangingYouth), C("|portiek", kHangingYouth),
-    C("|bankje", kHangingYouth), C("|nafluiten", kHarassment), C("|overlast jeugd", kHangingYouth),
+    C("|blowen", kHangingYouth), C("|joint", kHangingYouth), 
+    C("|nafluiten", kHarassment), C("|overlast jeugd", kHangingYouth),
     C("|jeugdoverlast", kHangingYouth), C("jongerenoverlast", kHangingYouth),
     C("|scooters", kHangingYouth), C("|intimider", kHarassment),
     // laughing gas
@@ -300,7 +307,7 @@ constexpr Entry kEntries[] = {
     C("|drugsrunner", kDrugDealing), C("|runner", kDrugDealing), C("|koerier", kDrugDealing),
     C("|iets overhandig", kDrugDealing), C("|iets uit de hand", kDrugDealing),
     C("|handje", kDrugDealing), C("|even stoppen", kDrugDealing), C("|kort stoppen", kDrugDealing),
-    C("|stopt even", kDrugDealing), C("|verdovende middelen", kDrugDealing),
+    C("|stopt even", kDrugDealing), C("|verdovende middelen", kDrugDealing), C("|handel|", kDrugDealing),
     C("|bestellingen", kDrugDealing), C("|rondbreng", kDrugDealing), C("|heroine", kDrugDealing),
     C("|speed|", kDrugDealing), C("|ghb", kDrugDealing), C("|verkoopt", kDrugDealing),
     // grow house
@@ -314,7 +321,8 @@ constexpr Entry kEntries[] = {
     C("|smells of weed", kGrowHouse), C("|condens", kGrowHouse), C("|warme ramen", kGrowHouse),
     C("|stroom", kGrowHouse), C("|stroomdiefstal", kGrowHouse), C("|lampen", kGrowHouse),
     C("|ventilat", kGrowHouse), C("|planten", kGrowHouse), C("|zoete lucht", kGrowHouse),
-    C("|muffe lucht", kGrowHouse), C("|kweek", kGrowHouse), C("|wiet|", kGrowHouse),
+    C("|muffe lucht", kGrowHouse), C("|beslagen", kGrowHouse), C("|zware geur", kGrowHouse),
+    C("|nachtelijk bezoek", kGrowHouse), C("|kweek", kGrowHouse), C("|wiet|", kGrowHouse),
     // drug waste / labs
     C("drugsafval", kDrugWaste), C("|drugslab", kDrugWaste), C("|jerrycan", kDrugWaste),
     C("|vaten", kDrugWaste), C("|vaten|", kDrugWaste), C("|tonnen", kDrugWaste),
@@ -347,7 +355,7 @@ constexpr Entry kEntries[] = {
     C("|mensen in een huis", kOvercrowding), C("|matrassen", kOvercrowding),
     C("|slapen in", kOvercrowding), C("|overcrowd", kOvercrowding), C("|spookburger", kOvercrowding),
     C("|onderhuur", kOvercrowding), C("|woningdelen", kOvercrowding), C("|verhuurder", kOvercrowding),
-    C("|kamerverhuur", kOvercrowding), C("|ingeschreven", kOvercrowding), C("|busjes met", kOvercrowding),
+    C("|kamerverhuur", kOvercrowding), C("|koffers", kOvercrowding), C("|arbeiders", kOvercrowding), C("|ingeschreven", kOvercrowding), C("|busjes met", kOvercrowding),
     // trafficking
     C("|mensenhandel", kTrafficking), C("|prostitu", kTrafficking), C("|uitbuit", kTrafficking),
     C("|massagesalon", kTrafficking), C("|massage salon", kTrafficking), C("|loverboy", kTrafficking),
@@ -398,7 +406,7 @@ constexpr Entry kEntries[] = {
     C("|loslopende hond", kLooseDog), C("|hond los", kLooseDog), C("|los lopende hond", kLooseDog),
     C("|zonder lijn", kLooseDog), C("|niet aangelijnd", kLooseDog), C("|aangelijnd", kLooseDog),
     C("|gebeten", kLooseDog), C("|bijt", kLooseDog), C("|agressieve hond", kLooseDog),
-    C("|pitbull", kLooseDog), C("|staffordshire", kLooseDog), C("|stafford", kLooseDog),
+    C("|pitbull", kLooseDog), C("|husky", kLooseDog), C("|muilkorf", kLooseDog), C("|staffordshire", kLooseDog), C("|stafford", kLooseDog),
     C("|herder", kLooseDog), C("|rottweiler", kLooseDog), C("|dog off", kLooseDog),
     C("|loose dog", kLooseDog), C("|dog bit", kLooseDog), C("|vliegt op", kLooseDog),
     C("|hond|", kLooseDog), C("|honden|", kLooseDog), C("|dog|", kLooseDog),
@@ -421,10 +429,10 @@ constexpr Entry kEntries[] = {
     C("|gat in de weg", kRoadDamage), C("|gat in het", kRoadDamage), C("|gat in de", kRoadDamage),
     C("|kuil", kRoadDamage), C("|pothole", kRoadDamage), C("|losse tegel", kRoadDamage),
     C("|stoeptegel", kRoadDamage), C("|tegels", kRoadDamage), C("|tegel|", kRoadDamage),
-    C("|wegdek", kRoadDamage), C("|scheur", kRoadDamage), C("|verzakt", kRoadDamage),
-    C("|verzakking", kRoadDamage), C("|boomwortel", kRoadDamage), C("|fietspad", kRoadDamage),
+    C("|wegdek", kRoadDamage), C("|scheur in", kRoadDamage), C("|verzakt", kRoadDamage),
+    C("|verzakking", kRoadDamage), C("|boomwortel", kRoadDamage),
     C("|struikel", kRoadDamage), C("|trip", kRoadDamage), C("|putdeksel", kRoadDamage),
-    C("|riool", kRoadDamage), C("|putje", kRoadDamage), C("|stoep", kRoadDamage),
+    C("|riool", kRoadDamage), C("|putje", kRoadDamage),
     C("|boom|", kTree), C("|bomen", kTree), C("|tak|", kTree), C("|takken", kTree),
     C("|omgewaaid", kTree), C("|stormschade", kTree), C("|scheef", kTree), C("|tree", kTree),
     C("|branch", kTree), C("|snoeien", kTree), C("|heg|", kTree), C("|struiken", kTree),
@@ -435,7 +443,7 @@ constexpr Entry kEntries[] = {
     C("|rammelaar", kTrafficLight), C("|oversteekknop", kTrafficLight),
     // gas smell / fire hazard / blocked exit / crowd
     C("|gaslucht", kGasSmell), C("|gasgeur", kGasSmell), C("|ruik gas", kGasSmell),
-    C("|ruikt naar gas", kGasSmell), C("|gaslek", kGasSmell), C("|gas leak", kGasSmell),
+    C("|ruikt naar gas", kGasSmell), C("|naar gas", kGasSmell), C("|gaslek", kGasSmell), C("|gas leak", kGasSmell),
     C("|smell of gas", kGasSmell), C("|smells like gas", kGasSmell), C("|gas smell", kGasSmell),
     C("|brandgevaar", kFireHazard), C("|brandgevaarlijk", kFireHazard), C("|fire hazard", kFireHazard),
     C("|meterkast", kFireHazard), C("|brandbaar", kFireHazard), C("|kortsluiting", kFireHazard),
@@ -660,7 +668,47 @@ uint64_t GetWord(absl::string_view s, size_t at) {
   return v;
 }
 
+constexpr uint64_t Bits(std::initializer_list<int> cues) {
+  uint64_t m = 0;
+  for (int c : cues) m |= uint64_t{1} << c;
+  return m;
+}
+
+constexpr uint64_t kWitnessKinds =
+    Bits({kSuspiciousPerson, kSuspiciousVehicle, kSpeeding, kNoise, kHarassment, kLostFound,
+          kAnimal, kCrowd, kParking, kStaffAggression, kQuestion, kFight});
+
+// Families of related kinds: two texts naming kinds of one family may describe one event.
+constexpr uint64_t kFamilies[] = {
+    Bits({kHomeBurglary, kBusinessBurglary, kCarBreakIn, kVehicleTheft}),
+    Bits({kShoplifting, kRobbery, kStaffAggression, kFraud, kPickpocket}),
+    Bits({kRobbery, kFight, kHarassment}),
+    Bits({kFireHazard, kBlockedExit, kArson, kGasSmell}),
+    Bits({kHangingYouth, kLaughingGas, kVandalism, kGraffiti, kFireworks, kDrunk, kNoise}),
+    Bits({kDrugDealing, kGrowHouse, kDrugWaste, kExtortion, kFrontBusiness, kOvercrowding,
+          kTrafficking, kBikers}),
+    Bits({kDumping, kWaste, kDrugWaste}),
+    Bits({kCollision, kSpeeding}),
+    Bits({kLooseDog, kAnimal, kPests}),
+    Bits({kStreetLight, kRoadDamage, kTree, kTrafficLight}),
+    Bits({kArson, kVandalism}),
+    Bits({kVandalism, kCarBreakIn}),
+};
+
 }  // namespace
+
+uint64_t WitnessKinds() { return kWitnessKinds; }
+
+bool KindsConflict(uint64_t a, uint64_t b) {
+  const uint64_t kinds = (uint64_t{1} << (kLastEventKind + 1)) - 1;
+  a &= kinds & ~kWitnessKinds;
+  b &= kinds & ~kWitnessKinds;
+  if (a == 0 || b == 0 || (a & b) != 0) return false;
+  for (uint64_t family : kFamilies) {
+    if ((a & family) != 0 && (b & family) != 0) return false;
+  }
+  return true;
+}
 
 const EventKindInfo& CueInfo(int cue) {
   static const EventKindInfo kNone{"none", Persistence::kInstant};

@@ -92,6 +92,16 @@ struct EventSignature {
   friend bool operator==(const EventSignature&, const EventSignature&) = default;
 };
 
+// Kinds a witness may name for almost any event ("someone ran off", "a car raced away",
+// "a noise woke me", "he threatened the cashier"): they never make two texts conflict.
+[[nodiscard]] uint64_t WitnessKinds();
+// True when both texts name event kinds other than witness kinds and none of one is the
+// same as or related to one of the other (related: the same family, e.g. robbery and
+// shoplifting and aggression at the till; a blocked exit and a fire hazard; dealing and a
+// grow house). Bike theft and a pickpocket, a robbery and a collision, a confused person and
+// a drunk one conflict.
+[[nodiscard]] bool KindsConflict(uint64_t a, uint64_t b);
+
 // Reads the signature of a normalised text (see the top of this file).
 [[nodiscard]] EventSignature ReadSignature(absl::string_view normalised);
 

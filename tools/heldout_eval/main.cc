@@ -56,6 +56,12 @@ ABSL_FLAG(std::vector<std::string>, writers, {},
 ABSL_FLAG(std::vector<std::string>, pairs, {}, "pair files or folders of *.jsonl");
 ABSL_FLAG(std::string, own_labelled, "", "the project's own labelled held-out file, for comparison");
 ABSL_FLAG(std::string, own_pairs, "", "the project's own pair set (its test split), for comparison");
+ABSL_FLAG(double, threshold, -1, "match threshold (default: the server's)");
+ABSL_FLAG(double, colour_penalty, -1, "matcher colour penalty (default: the server's)");
+ABSL_FLAG(double, gender_penalty, -1, "matcher gender penalty (default: the server's)");
+ABSL_FLAG(double, near_meters, -1, "matcher near distance (default: the server's)");
+ABSL_FLAG(std::vector<std::string>, weights, {},
+          "matcher weights distance,time,theme,category,text,event (default: the server's)");
 ABSL_FLAG(int, show_errors, 0, "print up to this many wrong decisions of each section");
 ABSL_FLAG(double, min_macro_f1_catchall, 0, "floor: writers' theme macro-F1, catch-all category");
 ABSL_FLAG(double, min_macro_f1_category, 0, "floor: writers' theme macro-F1, given category");
@@ -437,7 +443,21 @@ int main(int argc, char** argv) {
   report::IngestOptions ingest_options{catalog_or->get(), areas->get(), classifier->get(), &clock, {}};
   ingest_options.limits.max_age = absl::Hours(24 * 365 * 150);
   const report::ReportIngest ingest(ingest_options);
-  const dedup::IncidentMatcher matcher(dedup::DedupOptions{}, catalog_or->get());
+  dedup::DedupOptions dedup_options;
+  if (absl::GetFlag(FLAGS_threshold) >= 0) dedup_options.threshold = absl::GetFlag(FLAGS_threshold);
+  if (absl::GetFlag(FLAGS_colour_penalty) >= 0) {
+    dedup_options.colour_penalty = absl::GetFlag(FLAGS_colour_penalty);
+  }
+  if (absl::GetFlag(FLAGS_gender_penalty) >= 0) {
+    dedup_options.gender_penalty = absl::GetFlag(FLAGS_gender_penalty);
+  }
+  if (absl::GetFlag(FLAGS_near_meters) >= 0) dedup_options.near_meters = absl::GetFlag(FLAGS_near_meters);
+  if (const auto w = absl::GetFlag(FLAGS_weights); w.size() == 6) {
+    dedup::ScoreWeights& sw = dedup_options.weights;
+    double* fields[] = {&sw.distance, &sw.time, &sw.theme, &sw.category, &sw.text, &sw.event};
+    for (size_t i = 0; i < 6; ++i) *fields[i] = std::stod(w[i]);
+  }
+  const dedup::IncidentMatcher matcher(dedup_options, catalog_or->get());
   const int show = absl::GetFlag(FLAGS_show_errors);
   bool ok = true;
 
