@@ -75,6 +75,12 @@ bool IsOtherScriptLetter(uint32_t cp) {
          (cp >= 0xAC00 && cp <= 0xD7AF);
 }
 
+// The cue tokens are written this many times: fastText averages over every word and
+// character n-gram, and a cue written once is outweighed by long texts. Measured holding out
+// by writer (data/corpus/README.md): macro-F1 text-only 0.79 / 0.78 without cues, 0.83 / 0.85
+// once, 0.86 / 0.85 twice, 0.86 / 0.85 three times.
+constexpr int kCueRepeat = 2;
+
 constexpr absl::string_view kRoleNames[] = {"unspecified", "resident", "entrepreneur", "staff"};
 
 }  // namespace
@@ -142,7 +148,9 @@ std::string ModelInput(absl::string_view description, absl::string_view category
   std::string normalised = NormaliseForModel(description);
   std::string out = absl::StrCat("__cat__", slug);
   const std::string cues = lexicon::CueTokens(lexicon::ReadSignature(normalised));
-  if (!cues.empty()) absl::StrAppend(&out, " ", cues);
+  if (!cues.empty()) {
+    for (int i = 0; i < kCueRepeat; ++i) absl::StrAppend(&out, " ", cues);
+  }
   if (!normalised.empty()) absl::StrAppend(&out, " ", normalised);
   return out;
 }

@@ -62,13 +62,14 @@ inline constexpr std::size_t kNumThemes = catalog::kFrameworkThemes.size();
 // 3 "staff", anything else "unspecified".
 [[nodiscard]] absl::string_view RoleName(int reporter_role);
 
-// "__cat__<slug> [<cue tokens>] <NormaliseForModel(description)>", where <slug> is the
+// "__cat__<slug> [<cue tokens> <cue tokens>] <NormaliseForModel(description)>", where <slug> is the
 // category code's last slug ("signalen.afval.grofvuil" -> "grofvuil"; slugs are unique
 // across the catalog) or "none" for "" and for catch-all codes (catalog::IsCatchAllCategory:
 // "Overig", "Overige overlast door personen" say nothing, so they add no evidence). Full codes
 // run to 70 characters, and every character n-gram of a token weighs as much as a word in
-// fastText's mean. The cue tokens are lexicon::CueTokens of the normalised description: the
-// curated stems of the themes' event kinds, matched inside compounds. The reporter's role is
+// fastText's mean. The cue tokens are lexicon::CueTokens of the normalised description (the
+// curated stems of the themes' event kinds, matched inside compounds), written twice so a
+// long text does not drown them. The reporter's role is
 // not part of the input: a theme follows the act and its setting, not who reports it
 // (data/corpus/README.md, rules), and `reporter_role` is accepted for the API only.
 [[nodiscard]] std::string ModelInput(absl::string_view description, absl::string_view category,
@@ -172,6 +173,10 @@ struct TrainOptions {
   // Optional: more training files (labelled files, or the writers' JSON Lines when the name
   // ends in ".jsonl": {"theme", "category", "text", ...} per line). They never calibrate.
   std::vector<std::string> extra_train_paths;
+  // Each example of a ".jsonl" extra file is trained on this many times: the writers' texts
+  // are few (1,000) but varied, against 2,100 templated ones (chosen holding out by writer,
+  // data/corpus/README.md).
+  int writer_repeat = 3;
   std::string corrections_path;  // optional: more labelled examples (dispatch corrections)
   // Optional: labelled examples used only to fit the temperature. Empty: every 8th line of
   // train_path (by position) is held out of fitting for it instead.

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "domain/classify/calibration_file.h"
 #include "domain/classify/fasttext_model.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -419,6 +420,7 @@ TEST(ThemeClassifierTrainTest, ShippedModelIsReproducible) {
   TempDir dir;
   TrainOptions o;
   o.train_path = kCorpus + "/train.txt";
+  o.extra_train_paths = absl::StrSplit(WIJKWACHT_EXTRA_TRAIN, ',');
   o.calibration_path = kCorpus + "/calibration.txt";
   o.output_path = dir / "theme.bin";
   auto summary = Train(o);
@@ -532,7 +534,7 @@ TEST(FastTextModelTest, WordCacheMatchesFastTextsInputPath) {
   ASSERT_TRUE((*model)->HasWordCache());
   auto examples = ReadLabelledFile(kCorpus + "/heldout.txt");
   ASSERT_TRUE(examples.ok());
-  std::vector<std::string> lines = {"", "__cat__none __role__unspecified", "qqqq xxyyzz 1234",
+  std::vector<std::string> lines = {"", "__cat__none __cue__noise", "qqqq xxyyzz 1234",
                                     "a __label__OTHER b __label__NEW c"};
   for (const auto& e : *examples) lines.push_back(ModelInput(e.text, e.category, e.reporter_role));
   const int dim = (*model)->Dimension();
@@ -559,10 +561,19 @@ TEST(ModelInputTest, Normalisation) {
 
 TEST(ModelInputTest, Format) {
   EXPECT_EQ(ModelInput("Winkeldief!", "winkeldiefstal", 2),
-            "__cat__winkeldiefstal __role__entrepreneur winkeldief");
+            "__cat__winkeldiefstal __cue__shoplifting __cue__shoplifting winkeldief");
   EXPECT_EQ(ModelInput("x", "signalen.overlast-van-en-door-personen-of-groepen.jongerenoverlast", 1),
-            "__cat__jongerenoverlast __role__resident x");
-  EXPECT_EQ(ModelInput("", "", 0), "__cat__none __role__unspecified");
+            "__cat__jongerenoverlast x");
+  EXPECT_EQ(ModelInput("", "", 0), "__cat__none");
+  // Catch-all codes carry no evidence: the same input as no category.
+  EXPECT_EQ(ModelInput("x", "signalen.overig.overig", 1), "__cat__none x");
+  EXPECT_EQ(ModelInput("x",
+                       "signalen.overlast-van-en-door-personen-of-groepen."
+                       "overige-overlast-door-personen",
+                       1),
+            "__cat__none x");
+  // The reporter's role is not evidence of a theme.
+  EXPECT_EQ(ModelInput("fiets gejat", "", 1), ModelInput("fiets gejat", "", 2));
   EXPECT_EQ(RoleName(3), "staff");
   EXPECT_EQ(RoleName(17), "unspecified");
 }

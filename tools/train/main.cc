@@ -26,6 +26,7 @@ ABSL_FLAG(std::string, calibration, "",
 ABSL_FLAG(std::string, out, "", "model file to write (.bin, or .ftz with --quantize); also <out>.calibration.json");
 ABSL_FLAG(std::string, heldout, "", "optional labelled test set to evaluate the new model on");
 ABSL_FLAG(uint32_t, seed, kDefaults.seed, "random seed");
+ABSL_FLAG(int, writer_repeat, kDefaults.writer_repeat, "times each .jsonl extra example is trained on");
 ABSL_FLAG(int, epochs, kDefaults.epochs, "training epochs");
 ABSL_FLAG(double, lr, kDefaults.learning_rate, "learning rate");
 ABSL_FLAG(int, dim, kDefaults.dimension, "embedding dimension");
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   options.output_path = absl::GetFlag(FLAGS_out);
   options.seed = absl::GetFlag(FLAGS_seed);
   options.epochs = absl::GetFlag(FLAGS_epochs);
+  options.writer_repeat = absl::GetFlag(FLAGS_writer_repeat);
   options.learning_rate = absl::GetFlag(FLAGS_lr);
   options.dimension = absl::GetFlag(FLAGS_dim);
   options.buckets = absl::GetFlag(FLAGS_buckets);
