@@ -554,6 +554,10 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Merge(
           lexicon::EventSignature event = lexicon::DecodeSignature(survivor.event_signature());
           event.Merge(lexicon::DecodeSignature(other.event_signature()));
           survivor.set_event_signature(lexicon::EncodeSignature(event));
+          const std::vector<uint32_t> stems = lexicon::MergeStems(
+              {survivor.text_stems().begin(), survivor.text_stems().end()},
+              {other.text_stems().begin(), other.text_stems().end()}, lexicon::kMaxIncidentStems);
+          survivor.mutable_text_stems()->Assign(stems.begin(), stems.end());
           if (other.text_vector_size() == static_cast<int>(sum.size()) || sum.empty()) {
             if (sum.empty()) sum.assign(other.text_vector_size(), 0.0);
             for (int k = 0; k < other.text_vector_size(); ++k) {
@@ -659,6 +663,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Split(absl::string_view 
         for (const std::string& code : ReportAreaCodes(r.area())) fresh.add_area_codes(code);
         *fresh.mutable_text_vector() = old.text_vector();
         fresh.set_event_signature(old.event_signature());
+        *fresh.mutable_text_stems() = old.text_stems();
         ctx.Put(ColumnFamily::kIncidentMembers, IncidentMemberKey(new_id, observed, report_id), "");
         WW_RETURN_IF_ERROR(Recompute(ctx, new_id, fresh));
         incident.set_version(1);

@@ -45,6 +45,7 @@ dedup::IncidentFeatures FeaturesOf(absl::string_view id, const internal::StoredI
   f.category = incident.category();
   f.text_vector.assign(stored.text_vector().begin(), stored.text_vector().end());
   f.event = lexicon::DecodeSignature(stored.event_signature());
+  f.stems.assign(stored.text_stems().begin(), stored.text_stems().end());
   f.report_count = stored.report_count();
   return f;
 }
@@ -197,6 +198,10 @@ void AddMember(internal::StoredIncident& stored, const IncidentMember& member, a
   lexicon::EventSignature event = lexicon::DecodeSignature(stored.event_signature());
   event.Merge(f.event);
   stored.set_event_signature(lexicon::EncodeSignature(event));
+  const std::vector<uint32_t> stems = lexicon::MergeStems(
+      {stored.text_stems().begin(), stored.text_stems().end()}, f.stems,
+      lexicon::kMaxIncidentStems);
+  stored.mutable_text_stems()->Assign(stems.begin(), stems.end());
   if (member.needs_review) {
     stored.set_review_count(stored.review_count() + 1);
     incident.set_needs_review(true);

@@ -25,6 +25,12 @@ size_t ThemeIndex(catalog::Theme theme) {
 
 double Clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
 
+// Each text names exactly one gender, and they differ.
+bool GenderConflict(const lexicon::EventSignature& a, const lexicon::EventSignature& b) {
+  auto single = [](uint32_t g) { return g != 0 && (g & (g - 1)) == 0; };
+  return single(a.genders) && single(b.genders) && a.genders != b.genders;
+}
+
 }  // namespace
 
 absl::Status ValidateDedupOptions(const DedupOptions& o) {
@@ -45,10 +51,10 @@ absl::Status ValidateDedupOptions(const DedupOptions& o) {
     return InvalidFieldError("situation_window", "must be in [0, 365 days]");
   }
   const ScoreWeights& w = o.weights;
-  for (double x : {w.distance, w.time, w.theme, w.category, w.text, w.event}) {
+  for (double x : {w.distance, w.time, w.theme, w.category, w.text, w.event, w.stems}) {
     if (!(x >= 0)) return InvalidFieldError("weights", "must not be negative");
   }
-  if (!(w.distance + w.time + w.theme + w.category + w.text + w.event > 0)) {
+  if (!(w.distance + w.time + w.theme + w.category + w.text + w.event + w.stems > 0)) {
     return InvalidFieldError("weights", "must not all be zero");
   }
   if (!(o.near_meters >= 0 && o.near_meters <= o.radius_meters)) {
@@ -163,6 +169,7 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
     s.text_similarity = Clamp01(dot);
   }
 
+  s.stem_overlap = lexicon::StemOverlap(report.stems, incident.stems);
   if (effective_distance > options_.radius_meters || s.time_gap > window) return s;
   if (conflict) {
     s.veto = "event kind";
@@ -177,7 +184,13 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
       return s;
     }
   }
-  if (effective_distance > options_.near_meters && common_kinds == 0) {
+  // Beyond the near distance only the same event told apart: a common event kind, a common
+  // brand, or a common colour with no gender conflict ("a boy in a red jacket").
+  const bool common_brand = (report.event.brands & incident.event.brands) != 0;
+  const bool common_colour = (report.event.colours & incident.event.colours) != 0;
+  const bool gender_conflict = GenderConflict(report.event, incident.event);
+  if (effective_distance > options_.near_meters && common_kinds == 0 && !common_brand &&
+      !(common_colour && !gender_conflict)) {
     s.veto = "distance without a common event kind";
     return s;
   }
@@ -190,7 +203,10 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
   const double text_weight = has_text ? w.text : 0;
   const double category_weight = category_counts ? w.category : 0;
   const double event_weight = event_counts ? w.event : 0;
-  const double total = w.distance + w.time + w.theme + category_weight + text_weight + event_weight;
+  const bool stems_count = !report.stems.empty() && !incident.stems.empty();
+  const double stem_weight = stems_count ? w.stems : 0;
+  const double total =
+      w.distance + w.time + w.theme + category_weight + text_weight + event_weight + stem_weight;
   if (total <= 0) return s;
   double weighted =
       w.distance * (1 - effective_distance / options_.radius_meters) +
@@ -198,18 +214,14 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
       w.theme * (report.theme == incident.theme ? 1 : 0) +
       (category_counts ? category_weight * CategoryAgreement(report.category, incident.category)
                        : 0) +
-      text_weight * s.text_similarity +
+      text_weight * s.text_similarity + stem_weight * s.stem_overlap +
       event_weight * (common_kinds != 0 ? 1 : (report_kinds != 0 && incident_kinds != 0) ? 0.25 : 0.5);
   double score = weighted / total;
   if (report.event.colours != 0 && incident.event.colours != 0 &&
       (report.event.colours & incident.event.colours) == 0) {
     score -= options_.colour_penalty;
   }
-  auto single = [](uint32_t g) { return g != 0 && (g & (g - 1)) == 0; };
-  if (single(report.event.genders) && single(incident.event.genders) &&
-      report.event.genders != incident.event.genders) {
-    score -= options_.gender_penalty;
-  }
+  if (gender_conflict) score -= options_.gender_penalty;
   s.score = Clamp01(score);
   return s;
 }

@@ -13,7 +13,8 @@
 // A candidate is ELIGIBLE when
 //   - its centre lies within `radius_meters` of the report (the report's GPS accuracy counts
 //     in its favour, at most `max_accuracy_slack_meters`); beyond `near_meters` only when
-//     both texts name a common event kind (the same event told a few hundred metres apart);
+//     the texts identify the same event (a common event kind, a common brand, or a common
+//     colour without a gender conflict): the same event told a few hundred metres apart;
 //   - the event kinds do not conflict (lexicon::KindsConflict: both texts name kinds other
 //     than what a witness of anything may say, and none is the same or related);
 //   - the objects do not conflict: no brand class in which both name brands, all different
@@ -32,6 +33,7 @@
 //   category   1 same category; 0.6 same group and theme hint; 0.3 same theme hint; else 0;
 //              left out when either category is a catch-all (catalog::IsCatchAllCategory)
 //   text       cosine similarity of fastText sentence vectors (negative counts as 0)
+//   stems      shared content words (lexicon::StemOverlap); left out when a side has none
 //   event      1 a common event kind; 0.25 only related kinds; 0.5 when one side names none;
 //              left out when neither does
 // minus `colour_penalty` when both name colours and none in common and `gender_penalty` when
@@ -69,15 +71,16 @@ struct ScoreWeights {
   double time = 0.10;
   double theme = 0.10;
   double category = 0.20;
-  double text = 0.30;
+  double text = 0.20;
   double event = 0.40;
+  double stems = 0.40;
 };
 
 struct DedupOptions {
   // Search radius around the report (metres).
   double radius_meters = 350;
   // Beyond this distance (after the GPS slack) a report joins only an incident whose text
-  // names a common event kind.
+  // identifies the same event (see the top of this file).
   double near_meters = 150;
   // GPS accuracy in the report's favour, at most this much (metres).
   double max_accuracy_slack_meters = 100;
@@ -104,7 +107,7 @@ struct DedupOptions {
   ScoreWeights weights;
   // Minimum score to join an incident (chosen on the tuning split of data/dedup and the
   // writers' training pairs data/dedup/writers, never on data/eval).
-  double threshold = 0.60;
+  double threshold = 0.53;
   // At most this many candidates are scored per report (a bound on the work of one
   // decision; reached only where hundreds of open incidents crowd one spot).
   int max_candidates = 1000;
@@ -129,6 +132,7 @@ struct ReportFeatures {
   std::string category;
   std::vector<float> text_vector;  // L2-normalised; empty = no text model
   lexicon::EventSignature event;   // of the description
+  std::vector<uint32_t> stems;     // lexicon::ContentStems of the description
 };
 
 // What the matcher knows of an open incident.
@@ -142,6 +146,7 @@ struct IncidentFeatures {
   std::string category;
   std::vector<float> text_vector;  // L2-normalised mean of its reports' vectors
   lexicon::EventSignature event;   // union of its reports' signatures
+  std::vector<uint32_t> stems;     // union of its reports' content stems (capped)
   int report_count = 0;
 };
 
@@ -151,8 +156,10 @@ struct MatchScore {
   double distance_meters = 0;
   absl::Duration time_gap;  // 0 inside the incident's span
   double text_similarity = 0;
+  double stem_overlap = 0;
   // Why an otherwise near candidate is not eligible ("" when eligible or simply too far or
-  // too late): "event kind", "brand", "distance without a common event kind".
+  // too late): "event kind", "brand", "distance without a common event kind" (nor a
+  // common brand or colour).
   absl::string_view veto;
 };
 

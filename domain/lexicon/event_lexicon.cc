@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 #include <initializer_list>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 
@@ -42,7 +43,7 @@ constexpr EventKindInfo kCueInfo[] = {
     {"blocked_exit", P::kLasting},     {"crowd", P::kEvening},
     {"staff_aggression", P::kInstant}, {"waste", P::kDays},
     {"question", P::kLasting},         {"lost_found", P::kLasting},
-    {"parking", P::kEvening},
+    {"parking", P::kEvening},          {"commotion", P::kInstant},
     {"youth_actor", P::kInstant},      {"shop_setting", P::kInstant},
     {"organised", P::kInstant},        {"maintenance", P::kInstant},
     {"threat", P::kInstant},           {"home", P::kInstant},
@@ -128,7 +129,8 @@ constexpr Entry kEntries[] = {
     C("|broken into my car", kCarBreakIn), C("|car broken into", kCarBreakIn),
     C("|car was broken into", kCarBreakIn), C("|navigatie", kCarBreakIn),
     C("|zijruit", kCarBreakIn), C("|portier open", kCarBreakIn), C("|airbag", kCarBreakIn),
-    C("|smashed window", kCarBreakIn), C("|window smashed", kCarBreakIn),
+    C("|smashed window", kCarBreakIn), C("|ruit ligt", kCarBreakIn), C("|ruit eruit", kCarBreakIn),
+    C("|radio weg", kCarBreakIn), C("|uit de auto", kCarBreakIn), C("|uit mijn auto", kCarBreakIn), C("|window smashed", kCarBreakIn),
     // burglary
     C("|inbraak", kHomeBurglary), C("|ingebroken", kHomeBurglary), C("|inbreker", kHomeBurglary),
     C("|inbreken", kHomeBurglary), C("woninginbraak", kHomeBurglary),
@@ -186,10 +188,10 @@ constexpr Entry kEntries[] = {
     C("|harde muziek", kNoise), C("|keiharde muziek", kNoise), C("|muziek", kNoise),
     C("|feest", kNoise), C("|party", kNoise), C("|loud", kNoise), C("|noise", kNoise),
     C("|music", kNoise), C("|bas|", kNoise), C("|bass", kNoise), C("|dreun", kNoise),
-    C("|gebonk", kNoise), C("|geschreeuw", kNoise), C("|schreeuwen", kNoise),
-    C("|gillen", kNoise), C("|kabaal", kNoise), C("|stampen", kNoise), C("|geluid", kNoise),
-    C("|boxen|", kNoise), C("|speaker", kNoise), C("|blaft", kNoise), C("|geblaf", kNoise),
-    C("|barking", kNoise), C("|nachtrust", kNoise), C("|slapen", kNoise),
+    C("|gebonk", kCommotion), C("|geschreeuw", kCommotion), C("|schreeuwen", kCommotion),
+    C("|gillen", kCommotion), C("|kabaal", kCommotion), C("|stampen", kCommotion), C("|geluid", kCommotion),
+    C("|boxen|", kNoise), C("|speaker", kNoise), C("|blaft", kCommotion), C("|geblaf", kCommotion),
+    C("|barking", kCommotion), C("|nachtrust", kNoise), C("|slapen", kCommotion),
     C("|cant sleep", kNoise), C("|kan niet slapen", kNoise), C("|terras", kNoise),
     // fireworks
     C("vuurwerk", kFireworks), C("|knalvuurwerk", kFireworks), C("|rotje", kFireworks),
@@ -208,7 +210,9 @@ constexpr Entry kEntries[] = {
     C("|omver gereden", kCollision), C("|omvergereden", kCollision), C("|geschept", kCollision),
     C("|tegen een paal", kCollision), C("|ramde", kCollision), C("|vast gereden", kCollision),
     // speeding
-    C("|hardrijd", kSpeeding), C("|te hard", kSpeeding), C("|veel te hard", kSpeeding),
+    C("|hardrijd", kSpeeding), C("|rijdt te hard", kSpeeding), C("|rijdt veel te hard", kSpeeding),
+    C("|rijden te hard", kSpeeding), C("|rijden veel te hard", kSpeeding), C("|reed te hard", kSpeeding),
+    C("|reed veel te hard", kSpeeding), C("|te hard rijd", kSpeeding), C("|te hard gereden", kSpeeding),
     C("|scheuren", kSpeeding), C("|scheurt", kSpeeding), C("|scheurde", kSpeeding),
     C("|gescheurd", kSpeeding), C("|uitlaat", kSpeeding), C("|racen", kSpeeding),
     C("|racet", kSpeeding), C("|race|", kSpeeding), C("|speed", kSpeeding),
@@ -241,12 +245,12 @@ constexpr Entry kEntries[] = {
     C("|onder invloed", kDrunk), C("|drinken", kDrunk), C("|zuipen", kDrunk),
     // fight
     C("|vechtpartij", kFight), C("|gevecht", kFight), C("|op de vuist", kFight), C("|vechten", kFight), C("|vecht", kFight),
-    C("|klappen", kFight), C("|geslagen", kFight), C("|schoppen", kFight),
+    C("|klappen", kCommotion), C("|geslagen", kFight), C("|schoppen", kFight),
     C("|geschopt", kFight), C("|mishandel", kFight), C("|knokpartij", kFight),
     C("|knokken", kFight), C("|matten", kFight), C("|fight", kFight), C("|beat up", kFight),
-    C("|punch", kFight), C("|slaan", kFight), C("|sloeg", kFight), C("|in elkaar", kFight),
-    C("|rellen", kFight), C("|ruzie", kFight), C("|gefilmd", kFight), C("|filmen", kFight),
-    C("|duwen", kFight), C("|geduwd", kFight),
+    C("|punch", kCommotion), C("|slaan", kCommotion), C("|sloeg", kCommotion), C("|in elkaar", kCommotion),
+    C("|rellen", kFight), C("|ruzie", kCommotion), C("|gefilmd", kCommotion), C("|filmen", kCommotion),
+    C("|duwen", kCommotion), C("|geduwd", kCommotion),
     // hanging youth
     C("hangjongeren", kHangingYouth), C("|hangjeugd", kHangingYouth),
     C("|hangen", kHangingYouth), C("|hangt", kHangingYouth), C("|rondhang", kHangingYouth),
@@ -726,14 +730,15 @@ constexpr uint64_t Bits(std::initializer_list<int> cues) {
 }
 
 constexpr uint64_t kWitnessKinds =
-    Bits({kSuspiciousPerson, kSuspiciousVehicle, kSpeeding, kNoise, kHarassment, kLostFound,
-          kAnimal, kCrowd, kParking, kStaffAggression, kQuestion, kFight});
+    Bits({kSuspiciousPerson, kSuspiciousVehicle, kSpeeding, kCommotion, kHarassment, kLostFound,
+          kAnimal, kCrowd, kParking, kStaffAggression, kQuestion});
 
 // Families of related kinds: two texts naming kinds of one family may describe one event.
 constexpr uint64_t kFamilies[] = {
     Bits({kHomeBurglary, kBusinessBurglary, kCarBreakIn, kVehicleTheft}),
     Bits({kShoplifting, kRobbery, kStaffAggression, kFraud, kPickpocket}),
     Bits({kRobbery, kFight, kHarassment}),
+    Bits({kFight, kHangingYouth, kDrunk}),
     Bits({kFireHazard, kBlockedExit, kArson, kGasSmell}),
     Bits({kHangingYouth, kLaughingGas, kVandalism, kGraffiti, kFireworks, kDrunk, kNoise}),
     Bits({kDrugDealing, kGrowHouse, kDrugWaste, kExtortion, kFrontBusiness, kOvercrowding,
@@ -746,7 +751,80 @@ constexpr uint64_t kFamilies[] = {
     Bits({kVandalism, kCarBreakIn}),
 };
 
+// Function words and reporting phrases: shared by any two reports, they identify nothing.
+constexpr absl::string_view kStopWords[] = {
+    "aan", "achter", "al", "alle", "alles", "als", "altijd", "and", "are", "bij", "but", "dan",
+    "dat", "de", "deze", "die", "dit", "doe", "doen", "door", "een", "echt", "elk", "elke",
+    "en", "er", "for", "from", "gaan", "gaat", "geen", "gewoon", "graag", "had", "has", "have",
+    "heb", "hebben", "heeft", "hem", "her", "het", "hier", "him", "his", "hoe", "hun", "iemand",
+    "iets", "ik", "in", "into", "is", "its", "jij", "just", "kan", "komt", "kunnen", "kwam",
+    "maar", "me", "meer", "melden", "melding", "met", "mijn", "moet", "naar", "net", "niet",
+    "niks", "nog", "nou", "now", "nu", "of", "ofzo", "om", "onder", "ons", "onze", "ook", "op",
+    "our", "over", "she", "staan", "staat", "that", "the", "their", "there", "they", "this",
+    "toe", "tot", "uit", "van", "veel", "via", "voor", "waar", "was", "wat", "way", "we",
+    "weer", "wel", "werd", "were", "what", "when", "which", "who", "wie", "wij", "will", "with",
+    "word", "wordt", "worden", "you", "your", "zag", "ze", "zeer", "zich", "zien", "zij",
+    "zijn", "zo", "zojuist", "zou", "zit", "zitten", "zonder", "zoals"};
+
+bool IsStopWord(absl::string_view word) {
+  for (absl::string_view stop : kStopWords) {
+    if (word == stop) return true;
+  }
+  return false;
+}
+
+uint32_t Fnv1a(absl::string_view s) {
+  uint32_t h = 2166136261u;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  }
+  return h;
+}
+
 }  // namespace
+
+std::vector<uint32_t> ContentStems(absl::string_view normalised) {
+  std::vector<uint32_t> stems;
+  size_t i = 0;
+  while (i < normalised.size()) {
+    size_t end = normalised.find(' ', i);
+    if (end == absl::string_view::npos) end = normalised.size();
+    const absl::string_view word = normalised.substr(i, end - i);
+    i = end + 1;
+    if (word.size() < 3 || IsStopWord(word)) continue;
+    stems.push_back(Fnv1a(word.substr(0, 5)));
+  }
+  std::sort(stems.begin(), stems.end());
+  stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
+  if (stems.size() > kMaxReportStems) stems.resize(kMaxReportStems);
+  return stems;
+}
+
+double StemOverlap(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+  if (a.empty() || b.empty()) return 0;
+  size_t common = 0;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] == b[j]) {
+      ++common, ++i, ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(std::min(a.size(), b.size()));
+}
+
+std::vector<uint32_t> MergeStems(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b,
+                                 size_t cap) {
+  std::vector<uint32_t> out;
+  out.reserve(std::min(cap, a.size() + b.size()));
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (out.size() > cap) out.resize(cap);
+  return out;
+}
 
 uint64_t WitnessKinds() { return kWitnessKinds; }
 

@@ -48,7 +48,8 @@ enum Cue : uint8_t {
   kTrafficking, kBikers, kHarassment, kSuspiciousPerson, kSuspiciousVehicle, kLooseDog,
   kAnimal, kPests, kStreetLight, kRoadDamage, kTree, kTrafficLight, kGasSmell, kFireHazard,
   kBlockedExit, kCrowd, kStaffAggression, kWaste, kQuestion, kLostFound, kParking,
-  kLastEventKind = kParking,
+  kCommotion,  // shouting, a bang, pushing: what a witness of almost anything hears or sees
+  kLastEventKind = kCommotion,
   // --- context cues ---
   kYouthActor,     // jongeren, pubers, tieners, kids, teenagers
   kShopSetting,    // winkel, kassa, zaak, klant, caissiere
@@ -114,6 +115,21 @@ struct EventSignature {
 // The longest gap between two reports of one occurrence of an event of these kinds (the
 // longest over the kinds): 3 h instant, 10 h evening, 3 days, 21 days lasting; 0 for none.
 [[nodiscard]] absl::Duration MaxGap(uint64_t kinds);
+
+// Content stems: for shared details between two descriptions of one event ("rode jas",
+// "omslagdoek", "grijs konijn met hangoren") that an embedding of the whole text blurs. The
+// 32-bit FNV-1a hashes of the first five letters of each word of 3+ letters that is not a
+// stop word (Dutch and English function words, reporting phrases), sorted, unique, at most
+// kMaxReportStems.
+inline constexpr size_t kMaxReportStems = 64;
+inline constexpr size_t kMaxIncidentStems = 256;
+[[nodiscard]] std::vector<uint32_t> ContentStems(absl::string_view normalised);
+// |a ∩ b| / min(|a|, |b|) for sorted unique sets; 0 if either is empty.
+[[nodiscard]] double StemOverlap(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b);
+// The sorted union of two sorted unique sets, keeping the smallest `cap` hashes (an
+// incident's stems are the union of its reports').
+[[nodiscard]] std::vector<uint32_t> MergeStems(const std::vector<uint32_t>& a,
+                                               const std::vector<uint32_t>& b, size_t cap);
 
 // Compact storage form (three little-endian 64-bit words, 24 bytes) and back. Decode of
 // anything that is not 24 bytes gives an empty signature.

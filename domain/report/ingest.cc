@@ -205,7 +205,9 @@ absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const 
     decision.needs_review = false;
   }
 
-  decision.event = lexicon::ReadSignature(classify::NormaliseForModel(d.description));
+  const std::string normalised = classify::NormaliseForModel(d.description);
+  decision.event = lexicon::ReadSignature(normalised);
+  decision.stems = lexicon::ContentStems(normalised);
   decision.s2_cell_id = S2CellId(S2LatLng::FromDegrees(d.latitude, d.longitude)).id();
   decision.fingerprint = ContentFingerprint(d);
   decision.reporter = d.reporter;
@@ -232,6 +234,7 @@ dedup::ReportFeatures DedupFeatures(const IngestDecision& decision) {
   f.category = decision.category;
   f.text_vector = decision.text_vector;
   f.event = decision.event;
+  f.stems = decision.stems;
   return f;
 }
 

@@ -92,6 +92,7 @@ struct IngestDecision {
   // What the description says happened (event kinds, colours, brands, genders), for
   // deduplication; read by the event lexicon with or without a classifier.
   lexicon::EventSignature event;
+  std::vector<uint32_t> stems;  // lexicon::ContentStems of the description
   // As in the draft, trimmed; nullopt when none was given.
   std::optional<ContactDraft> contact;
 };

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -61,7 +62,7 @@ ABSL_FLAG(double, colour_penalty, -1, "matcher colour penalty (default: the serv
 ABSL_FLAG(double, gender_penalty, -1, "matcher gender penalty (default: the server's)");
 ABSL_FLAG(double, near_meters, -1, "matcher near distance (default: the server's)");
 ABSL_FLAG(std::vector<std::string>, weights, {},
-          "matcher weights distance,time,theme,category,text,event (default: the server's)");
+          "matcher weights distance,time,theme,category,text,event,stems (default: the server's)");
 ABSL_FLAG(int, show_errors, 0, "print up to this many wrong decisions of each section");
 ABSL_FLAG(double, min_macro_f1_catchall, 0, "floor: writers' theme macro-F1, catch-all category");
 ABSL_FLAG(double, min_macro_f1_category, 0, "floor: writers' theme macro-F1, given category");
@@ -161,7 +162,15 @@ class CategoryResolver {
 struct ThemeCounts {
   std::array<std::array<int, kThemes>, kThemes> confusion{};
   int examples = 0, review = 0, accepted_correct = 0;
-  void Add(int truth, int predicted, bool needs_review) {
+  // Expected calibration error: per confidence bin (10 equal widths), count, sum of
+  // confidences and number correct.
+  std::array<double, 10> bin_confidence{};
+  std::array<int, 10> bin_count{}, bin_correct{};
+  void Add(int truth, int predicted, bool needs_review, double confidence) {
+    const int bin = std::clamp(static_cast<int>(confidence * 10), 0, 9);
+    bin_confidence[bin] += confidence;
+    ++bin_count[bin];
+    if (truth == predicted) ++bin_correct[bin];
     ++confusion[truth][predicted];
     ++examples;
     if (needs_review) {
@@ -205,6 +214,14 @@ struct ThemeCounts {
     }
     return n == 0 ? 0 : sum / n;
   }
+  double Ece() const {
+    double ece = 0;
+    for (size_t b = 0; b < bin_count.size(); ++b) {
+      if (bin_count[b] == 0) continue;
+      ece += std::abs(bin_confidence[b] - bin_correct[b]) / std::max(1, examples);
+    }
+    return ece;
+  }
   double Accuracy() const {
     int correct = 0;
     for (size_t k = 0; k < kThemes; ++k) correct += confusion[k][k];
@@ -220,9 +237,11 @@ const char* ShortTheme(size_t k) {
 void PrintThemeTables(const char* title, const ThemeCounts& c) {
   std::printf("\n%s: examples %d  accuracy %.3f  macro-F1 %.3f\n", title, c.examples,
               c.Accuracy(), c.MacroF1());
-  std::printf("  needs review (below the review threshold): %.1f %%; accuracy of the others %.3f\n",
+  std::printf("  needs review (below the review threshold): %.1f %%; accuracy of the others %.3f;"
+              " expected calibration error %.3f\n",
               c.examples ? 100.0 * c.review / c.examples : 0.0,
-              c.examples - c.review ? double(c.accepted_correct) / (c.examples - c.review) : 1.0);
+              c.examples - c.review ? double(c.accepted_correct) / (c.examples - c.review) : 1.0,
+              c.Ece());
   std::printf("  %-18s %9s %7s %7s %7s\n", "theme", "precision", "recall", "F1", "support");
   for (size_t k = 0; k < kThemes; ++k) {
     std::printf("  %-18s %9.3f %7.3f %7.3f %7d\n",
@@ -261,11 +280,11 @@ bool RunThemes(const classify::ThemeClassifier& classifier, const std::vector<Th
       return false;
     }
     const int pa = classify::ThemeIndex(a->theme), pb = classify::ThemeIndex(b->theme);
-    result->catch_all.Add(e.truth, pa, a->needs_review);
-    result->given.Add(e.truth, pb, b->needs_review);
+    result->catch_all.Add(e.truth, pa, a->needs_review, a->confidence);
+    result->given.Add(e.truth, pb, b->needs_review, b->confidence);
     auto& w = result->by_writer[e.writer];
-    w.first.Add(e.truth, pa, a->needs_review);
-    w.second.Add(e.truth, pb, b->needs_review);
+    w.first.Add(e.truth, pa, a->needs_review, a->confidence);
+    w.second.Add(e.truth, pb, b->needs_review, b->confidence);
     if (pa != e.truth && shown < show_errors) {
       ++shown;
       std::printf("  wrong (catch-all) %s [%s] true %s, predicted %s (%.2f): %s\n", e.id.c_str(),
@@ -339,6 +358,7 @@ dedup::IncidentFeatures AsIncident(const dedup::ReportFeatures& r) {
   i.category = r.category;
   i.text_vector = r.text_vector;
   i.event = r.event;
+  i.stems = r.stems;
   i.report_count = 1;
   return i;
 }
@@ -452,10 +472,11 @@ int main(int argc, char** argv) {
     dedup_options.gender_penalty = absl::GetFlag(FLAGS_gender_penalty);
   }
   if (absl::GetFlag(FLAGS_near_meters) >= 0) dedup_options.near_meters = absl::GetFlag(FLAGS_near_meters);
-  if (const auto w = absl::GetFlag(FLAGS_weights); w.size() == 6) {
+  if (const auto w = absl::GetFlag(FLAGS_weights); w.size() == 7) {
     dedup::ScoreWeights& sw = dedup_options.weights;
-    double* fields[] = {&sw.distance, &sw.time, &sw.theme, &sw.category, &sw.text, &sw.event};
-    for (size_t i = 0; i < 6; ++i) *fields[i] = std::stod(w[i]);
+    double* fields[] = {&sw.distance, &sw.time, &sw.theme, &sw.category, &sw.text, &sw.event,
+                        &sw.stems};
+    for (size_t i = 0; i < 7; ++i) *fields[i] = std::stod(w[i]);
   }
   const dedup::IncidentMatcher matcher(dedup_options, catalog_or->get());
   const int show = absl::GetFlag(FLAGS_show_errors);
