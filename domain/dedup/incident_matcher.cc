@@ -175,8 +175,10 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
     s.veto = "event kind";
     return s;
   }
-  for (lexicon::BrandClass c : {lexicon::BrandClass::kBike, lexicon::BrandClass::kCar,
-                                lexicon::BrandClass::kScooter, lexicon::BrandClass::kPhone}) {
+  for (lexicon::BrandClass c :
+       {lexicon::BrandClass::kBike, lexicon::BrandClass::kCar, lexicon::BrandClass::kScooter,
+        lexicon::BrandClass::kPhone, lexicon::BrandClass::kDog,
+        lexicon::BrandClass::kVehicleType}) {
     const uint64_t mask = lexicon::BrandMask(c);
     const uint64_t a = report.event.brands & mask, b = incident.event.brands & mask;
     if (a != 0 && b != 0 && (a & b) == 0) {

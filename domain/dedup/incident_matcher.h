@@ -102,12 +102,12 @@ struct DedupOptions {
   absl::Duration unknown_kind_window = absl::Hours(12);
   // Subtracted from the score when both texts name colours and share none, and when each
   // names exactly one gender and they differ.
-  double colour_penalty = 0.30;
-  double gender_penalty = 0.30;
+  double colour_penalty = 0.20;
+  double gender_penalty = 0.20;
   ScoreWeights weights;
   // Minimum score to join an incident (chosen on the tuning split of data/dedup and the
   // writers' training pairs data/dedup/writers, never on data/eval).
-  double threshold = 0.53;
+  double threshold = 0.50;
   // At most this many candidates are scored per report (a bound on the work of one
   // decision; reached only where hundreds of open incidents crowd one spot).
   int max_candidates = 1000;

@@ -70,12 +70,8 @@ struct Brand {
 constexpr Brand kBrands[] = {
     {"|gazelle|", BrandClass::kBike},   {"|batavus|", BrandClass::kBike},
     {"|sparta|", BrandClass::kBike},    {"|cortina|", BrandClass::kBike},
-    {"|vanmoof|", BrandClass::kBike},   {"|van moof|", BrandClass::kBike},
-    {"|cube|", BrandClass::kBike},      {"|giant|", BrandClass::kBike},
-    {"|trek|", BrandClass::kBike},      {"|union|", BrandClass::kBike},
-    {"|stella|", BrandClass::kBike},    {"|qwic|", BrandClass::kBike},
-    {"|koga|", BrandClass::kBike},      {"|rih|", BrandClass::kBike},
-    {"|babboe|", BrandClass::kBike},    {"|cannondale|", BrandClass::kBike},
+    {"|vanmoof|", BrandClass::kBike},   {"|giant|", BrandClass::kBike},
+    {"|trek|", BrandClass::kBike},      {"|stella|", BrandClass::kBike},    {"|qwic|", BrandClass::kBike},
     {"|fatbike|", BrandClass::kBike},   {"|omafiets|", BrandClass::kBike},
     {"|racefiets|", BrandClass::kBike}, {"|bakfiets|", BrandClass::kBike},
     {"|mountainbike|", BrandClass::kBike}, {"|e bike|", BrandClass::kBike},
@@ -87,15 +83,18 @@ constexpr Brand kBrands[] = {
     {"|tesla|", BrandClass::kCar},      {"|fiat|", BrandClass::kCar},
     {"|kia|", BrandClass::kCar},        {"|skoda|", BrandClass::kCar},
     {"|volvo|", BrandClass::kCar},      {"|citroen|", BrandClass::kCar},
-    {"|seat|", BrandClass::kCar},       {"|hyundai|", BrandClass::kCar},
-    {"|nissan|", BrandClass::kCar},     {"|mazda|", BrandClass::kCar},
-    {"|suzuki|", BrandClass::kCar},     {"|range rover|", BrandClass::kCar},
-    {"|vespa|", BrandClass::kScooter},  {"|piaggio|", BrandClass::kScooter},
-    {"|yamaha|", BrandClass::kScooter}, {"|kymco|", BrandClass::kScooter},
+    {"|seat|", BrandClass::kCar},       {"|vespa|", BrandClass::kScooter},  {"|piaggio|", BrandClass::kScooter},
+    {"|yamaha|", BrandClass::kScooter}, {"|pitbull", BrandClass::kDog},     {"|husky", BrandClass::kDog},
+    {"|herder", BrandClass::kDog},      {"|rottweiler", BrandClass::kDog},
+    {"|labrador", BrandClass::kDog},    {"|teckel", BrandClass::kDog},
+    {"|stafford", BrandClass::kDog},    {"|chihuahua", BrandClass::kDog},
+    {"|bulldog", BrandClass::kDog},     {"|poedel", BrandClass::kDog},
+    {"|motor|", BrandClass::kVehicleType}, {"|scooter", BrandClass::kVehicleType}, {"|brommer", BrandClass::kVehicleType},
+    {"|busje", BrandClass::kVehicleType}, {"|bestelbus", BrandClass::kVehicleType},
+    {"|vrachtwagen", BrandClass::kVehicleType}, {"|auto|", BrandClass::kVehicleType},
     {"|iphone", BrandClass::kPhone},    {"|samsung|", BrandClass::kPhone},
     {"|huawei|", BrandClass::kPhone},   {"|xiaomi|", BrandClass::kPhone},
-    {"|pixel|", BrandClass::kPhone},    {"|oneplus|", BrandClass::kPhone},
-};
+    };
 constexpr int kNumBrands = sizeof(kBrands) / sizeof(kBrands[0]);
 static_assert(kNumBrands <= 64);
 
@@ -613,7 +612,7 @@ constexpr Entry kEntries[] = {
 
     // ---- gender of the persons described ----
     G("|vrouw|", kWoman), G("|vrouwen|", kWoman), G("|mevrouw|", kWoman), G("|dame|", kWoman),
-    G("|meisje|", kWoman), G("|meisjes|", kWoman), G("|meid|", kWoman), G("|woman|", kWoman),
+    G("|meisje|", kWoman), G("|meisjes|", kWoman), G("|meid|", kWoman), G("|meiden|", kWoman), G("|woman|", kWoman),
     G("|women|", kWoman), G("|lady|", kWoman), G("|girl|", kWoman), G("|girls|", kWoman),
     G("|oudere dame", kWoman), G("|oude vrouw", kWoman), G("|zij|", kWoman),
     G("|man|", kMan), G("|mannen|", kMan), G("|meneer|", kMan), G("|heer|", kMan),
@@ -793,7 +792,7 @@ std::vector<uint32_t> ContentStems(absl::string_view normalised) {
     const absl::string_view word = normalised.substr(i, end - i);
     i = end + 1;
     if (word.size() < 3 || IsStopWord(word)) continue;
-    stems.push_back(Fnv1a(word.substr(0, 5)));
+    stems.push_back(Fnv1a(word.substr(0, 6)));
   }
   std::sort(stems.begin(), stems.end());
   stems.erase(std::unique(stems.begin(), stems.end()), stems.end());

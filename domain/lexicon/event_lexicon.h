@@ -78,7 +78,8 @@ enum Colour : uint8_t {
 };
 enum Gender : uint8_t { kWoman, kMan, kNumGenders };
 // Brand classes; a brand bit belongs to exactly one class (BrandClass).
-enum class BrandClass : uint8_t { kBike, kCar, kScooter, kPhone };
+// kDog: breeds; kVehicleType: motor, scooter, van, lorry, car (a motorbike is not a van).
+enum class BrandClass : uint8_t { kBike, kCar, kScooter, kPhone, kDog, kVehicleType };
 
 struct EventSignature {
   uint64_t cues = 0;     // bit per Cue found
@@ -118,7 +119,7 @@ struct EventSignature {
 
 // Content stems: for shared details between two descriptions of one event ("rode jas",
 // "omslagdoek", "grijs konijn met hangoren") that an embedding of the whole text blurs. The
-// 32-bit FNV-1a hashes of the first five letters of each word of 3+ letters that is not a
+// 32-bit FNV-1a hashes of the first six letters of each word of 3+ letters that is not a
 // stop word (Dutch and English function words, reporting phrases), sorted, unique, at most
 // kMaxReportStems.
 inline constexpr size_t kMaxReportStems = 64;

@@ -388,11 +388,21 @@ void RunPairs(const report::ReportIngest& ingest, const CategoryResolver& resolv
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       ++result->scored;
       predicted = s.eligible && s.score >= matcher.options().threshold;
-      detail = absl::StrFormat("%.0f m, gap %s, score %.2f%s%s, text %.2f, themes %s/%s", s.distance_meters,
-                               absl::FormatDuration(s.time_gap), s.score,
-                               s.eligible ? "" : " not eligible", s.veto.empty() ? "" : absl::StrCat(" (", s.veto, ")"),
-                               s.text_similarity, catalog::ThemeName(first.theme),
-                               catalog::ThemeName(second.theme));
+      auto cues = [](const wijkwacht::lexicon::EventSignature& e) {
+        std::string out;
+        for (int c = 0; c <= wijkwacht::lexicon::kLastEventKind; ++c) {
+          if ((e.cues >> c) & 1) absl::StrAppend(&out, out.empty() ? "" : "+",
+                                                 wijkwacht::lexicon::CueInfo(c).name);
+        }
+        return out.empty() ? std::string("-") : out;
+      };
+      detail = absl::StrFormat(
+          "%.0f m, gap %s, score %.2f%s%s, text %.2f, stems %.2f, themes %s/%s, kinds %s/%s",
+          s.distance_meters, absl::FormatDuration(s.time_gap), s.score,
+          s.eligible ? "" : " not eligible",
+          s.veto.empty() ? "" : absl::StrCat(" (", s.veto, ")"), s.text_similarity,
+          s.stem_overlap, catalog::ThemeName(first.theme), catalog::ThemeName(second.theme),
+          cues(first.event), cues(second.event));
     }
     result->all.Add(same, predicted);
     result->by_kind[kind].Add(same, predicted);
