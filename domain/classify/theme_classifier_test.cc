@@ -561,7 +561,8 @@ TEST(ModelInputTest, Normalisation) {
 
 TEST(ModelInputTest, Format) {
   EXPECT_EQ(ModelInput("Winkeldief!", "winkeldiefstal", 2),
-            "__cat__winkeldiefstal __cue__shoplifting __cue__shoplifting winkeldief");
+            "__cat__winkeldiefstal __cue__shoplifting __cue__shop_setting __cue__shoplifting "
+            "__cue__shop_setting winkeldief");
   EXPECT_EQ(ModelInput("x", "signalen.overlast-van-en-door-personen-of-groepen.jongerenoverlast", 1),
             "__cat__jongerenoverlast x");
   EXPECT_EQ(ModelInput("", "", 0), "__cat__none");
