@@ -157,46 +157,29 @@ std::string ModelInput(absl::string_view description, absl::string_view category
 
 namespace {
 
-// The writers' JSON Lines form: {"id", "writer", "theme", "category", "text", ...} per line.
-absl::StatusOr<std::vector<LabelledExample>> ReadJsonLines(const std::string& path,
-                                                           std::ifstream& in) {
-  std::vector<LabelledExample> examples;
-  std::string line;
-  int number = 0;
-  auto bad = [&](absl::string_view problem) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ":", number, ": ", problem));
-  };
-  while (std::getline(in, line)) {
-    ++number;
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    const nlohmann::json json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (json.is_discarded() || !json.is_object()) return bad("not a JSON object");
-    auto text = json.find("text");
-    auto theme_name = json.find("theme");
-    if (text == json.end() || !text->is_string()) return bad("\"text\" must be a string");
-    if (theme_name == json.end() || !theme_name->is_string()) {
-      return bad("\"theme\" must be a string");
-    }
-    std::optional<catalog::Theme> theme = catalog::ParseTheme(theme_name->get<std::string>());
-    if (!theme || *theme == catalog::Theme::kUnspecified) return bad("unknown theme");
-    LabelledExample example;
-    example.theme = *theme;
-    example.line = number;
-    example.text = text->get<std::string>();
-    if (std::string problem = TextProblem(example.text, /*allow_controls=*/true);
-        !problem.empty()) {
-      return bad(absl::StrCat("text ", problem));
-    }
-    if (NormaliseForModel(example.text).empty()) return bad("no text");
-    auto category = json.find("category");
-    if (category != json.end() && category->is_string()) {
-      const std::string code = category->get<std::string>();
-      if (code != "none" && catalog::IsValidCategoryCode(code)) example.category = code;
-    }
-    examples.push_back(std::move(example));
+// One line of the writers' JSON Lines form ({"id", "writer", "theme", "category", "text",
+// ...}) into `example`; "" if fine, else the problem.
+std::string ParseJsonLine(const std::string& line, LabelledExample& example) {
+  const nlohmann::json json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object()) return "not a JSON object";
+  auto text = json.find("text");
+  auto theme_name = json.find("theme");
+  if (text == json.end() || !text->is_string()) return "\"text\" must be a string";
+  if (theme_name == json.end() || !theme_name->is_string()) return "\"theme\" must be a string";
+  std::optional<catalog::Theme> theme = catalog::ParseTheme(theme_name->get<std::string>());
+  if (!theme || *theme == catalog::Theme::kUnspecified) return "unknown theme";
+  example.theme = *theme;
+  example.text = text->get<std::string>();
+  if (std::string problem = TextProblem(example.text, /*allow_controls=*/true); !problem.empty()) {
+    return absl::StrCat("text ", problem);
   }
-  if (examples.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": no examples"));
-  return examples;
+  if (NormaliseForModel(example.text).empty()) return "no text";
+  auto category = json.find("category");
+  if (category != json.end() && category->is_string()) {
+    const std::string code = category->get<std::string>();
+    if (code != "none" && catalog::IsValidCategoryCode(code)) example.category = code;
+  }
+  return "";
 }
 
 }  // namespace
@@ -208,7 +191,7 @@ absl::StatusOr<std::vector<LabelledExample>> ReadLabelledFile(const std::string&
     if (err == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
     return absl::ErrnoToStatus(err, absl::StrCat(path, ": cannot open"));
   }
-  if (absl::EndsWith(path, ".jsonl")) return ReadJsonLines(path, in);
+  const bool json_lines = absl::EndsWith(path, ".jsonl");
   std::vector<LabelledExample> examples;
   std::string line;
   int number = 0;
@@ -217,6 +200,14 @@ absl::StatusOr<std::vector<LabelledExample>> ReadLabelledFile(const std::string&
   };
   while (std::getline(in, line)) {
     ++number;
+    if (json_lines) {
+      if (absl::StripAsciiWhitespace(line).empty()) continue;
+      LabelledExample example;
+      example.line = number;
+      if (std::string problem = ParseJsonLine(line, example); !problem.empty()) return bad(problem);
+      examples.push_back(std::move(example));
+      continue;
+    }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     absl::string_view rest = absl::StripAsciiWhitespace(line);
     if (rest.empty() || rest.front() == '#') continue;

@@ -271,6 +271,21 @@ uint64_t IncidentMatcher::IndexCell(double latitude, double longitude) {
       .id();
 }
 
+IncidentFeatures OneReportIncident(const ReportFeatures& report, std::string id) {
+  IncidentFeatures i;
+  i.id = std::move(id);
+  i.latitude = report.latitude;
+  i.longitude = report.longitude;
+  i.first_observed = i.last_observed = report.observed;
+  i.theme = report.theme;
+  i.category = report.category;
+  i.text_vector = report.text_vector;
+  i.event = report.event;
+  i.stems = report.stems;
+  i.report_count = 1;
+  return i;
+}
+
 double DistanceMeters(double lat1, double lng1, double lat2, double lng2) {
   return S2Earth::ToMeters(
       S2LatLng::FromDegrees(lat1, lng1).GetDistance(S2LatLng::FromDegrees(lat2, lng2)));

@@ -203,6 +203,10 @@ class IncidentMatcher {
   absl::Duration max_window_;
 };
 
+// The incident a single report opens: its place, time, theme, category, text vector, event
+// signature and stems (for evaluations and tests that score one report against another).
+[[nodiscard]] IncidentFeatures OneReportIncident(const ReportFeatures& report, std::string id);
+
 // Great-circle distance in metres.
 [[nodiscard]] double DistanceMeters(double lat1, double lng1, double lat2, double lng2);
 

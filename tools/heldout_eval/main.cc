@@ -348,21 +348,6 @@ absl::StatusOr<report::IngestDecision> DecideReport(const report::ReportIngest& 
   return ingest.Decide(d);
 }
 
-dedup::IncidentFeatures AsIncident(const dedup::ReportFeatures& r) {
-  dedup::IncidentFeatures i;
-  i.id = "first";
-  i.latitude = r.latitude;
-  i.longitude = r.longitude;
-  i.first_observed = i.last_observed = r.observed;
-  i.theme = r.theme;
-  i.category = r.category;
-  i.text_vector = r.text_vector;
-  i.event = r.event;
-  i.stems = r.stems;
-  i.report_count = 1;
-  return i;
-}
-
 void RunPairs(const report::ReportIngest& ingest, const CategoryResolver& resolver,
               const dedup::IncidentMatcher& matcher, const std::vector<nlohmann::json>& pairs,
               bool catch_all, int show_errors, PairResult* result) {
@@ -381,7 +366,7 @@ void RunPairs(const report::ReportIngest& ingest, const CategoryResolver& resolv
       dedup::ReportFeatures first = report::DedupFeatures(*a);
       dedup::ReportFeatures second = report::DedupFeatures(*b);
       if (second.observed < first.observed) std::swap(first, second);
-      const dedup::IncidentFeatures incident = AsIncident(first);
+      const dedup::IncidentFeatures incident = dedup::OneReportIncident(first, "first");
       const auto start = std::chrono::steady_clock::now();
       const dedup::MatchScore s = matcher.Score(second, incident);
       result->score_seconds +=
