@@ -551,9 +551,10 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Merge(
                     "");
           }
           WW_RETURN_IF_ERROR(UpdateReports(ctx, members, report_status, &survivor_name));
-          lexicon::EventSignature event = lexicon::DecodeSignature(survivor.event_signature());
-          event.Merge(lexicon::DecodeSignature(other.event_signature()));
-          survivor.set_event_signature(lexicon::EncodeSignature(event));
+          lexicon::EventSignature signature =
+              lexicon::DecodeSignature(survivor.event_signature());
+          signature.Merge(lexicon::DecodeSignature(other.event_signature()));
+          survivor.set_event_signature(lexicon::EncodeSignature(signature));
           const std::vector<uint32_t> stems = lexicon::MergeStems(
               {survivor.text_stems().begin(), survivor.text_stems().end()},
               {other.text_stems().begin(), other.text_stems().end()}, lexicon::kMaxIncidentStems);
