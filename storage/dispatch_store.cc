@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status.h"
+#include "domain/lexicon/event_lexicon.h"
 #include "domain/catalog/theme.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/aggregate_store.h"
@@ -540,6 +541,14 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Merge(
             incidents->StageMember(ctx, id, m.observed, m.report_id);
           }
           WW_RETURN_IF_ERROR(UpdateReports(ctx, members, report_status, &survivor_name));
+          lexicon::EventSignature signature =
+              lexicon::DecodeSignature(survivor.event_signature());
+          signature.Merge(lexicon::DecodeSignature(other.event_signature()));
+          survivor.set_event_signature(lexicon::EncodeSignature(signature));
+          const std::vector<uint32_t> stems = lexicon::MergeStems(
+              {survivor.text_stems().begin(), survivor.text_stems().end()},
+              {other.text_stems().begin(), other.text_stems().end()}, lexicon::kMaxIncidentStems);
+          survivor.mutable_text_stems()->Assign(stems.begin(), stems.end());
           if (other.text_vector_size() == static_cast<int>(sum.size()) || sum.empty()) {
             if (sum.empty()) sum.assign(other.text_vector_size(), 0.0);
             for (int k = 0; k < other.text_vector_size(); ++k) {
@@ -644,6 +653,8 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Split(absl::string_view 
         // Counted on the map like an incident the report had opened itself.
         for (const std::string& code : ReportAreaCodes(r.area())) fresh.add_area_codes(code);
         *fresh.mutable_text_vector() = old.text_vector();
+        fresh.set_event_signature(old.event_signature());
+        *fresh.mutable_text_stems() = old.text_stems();
         incidents->StageMember(ctx, new_id, observed, report_id);
         WW_RETURN_IF_ERROR(Recompute(ctx, new_id, fresh));
         incident.set_version(1);

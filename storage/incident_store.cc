@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
+#include "domain/lexicon/event_lexicon.h"
 #include "domain/dispatch/workflow.h"
 #include "storage/aggregate_store.h"
 #include "storage/keys.h"
@@ -146,6 +147,13 @@ void AddMember(internal::StoredIncident& stored, const IncidentMember& member, a
   std::vector<float> previous(stored.text_vector().begin(), stored.text_vector().end());
   std::vector<float> combined = dedup::CombineVectors(previous, previous_count, f.text_vector);
   stored.mutable_text_vector()->Assign(combined.begin(), combined.end());
+  lexicon::EventSignature event = lexicon::DecodeSignature(stored.event_signature());
+  event.Merge(f.event);
+  stored.set_event_signature(lexicon::EncodeSignature(event));
+  const std::vector<uint32_t> stems = lexicon::MergeStems(
+      {stored.text_stems().begin(), stored.text_stems().end()}, f.stems,
+      lexicon::kMaxIncidentStems);
+  stored.mutable_text_stems()->Assign(stems.begin(), stems.end());
   if (member.needs_review) {
     stored.set_review_count(stored.review_count() + 1);
     incident.set_needs_review(true);

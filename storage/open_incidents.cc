@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "domain/dispatch/workflow.h"
+#include "domain/lexicon/event_lexicon.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/keys.h"
 
@@ -42,6 +43,8 @@ dedup::IncidentFeatures OpenIncidents::FeaturesOf(absl::string_view id,
   f.theme = static_cast<catalog::Theme>(incident.theme());
   f.category = incident.category();
   f.text_vector.assign(stored.text_vector().begin(), stored.text_vector().end());
+  f.event = lexicon::DecodeSignature(stored.event_signature());
+  f.stems.assign(stored.text_stems().begin(), stored.text_stems().end());
   f.report_count = stored.report_count();
   return f;
 }

@@ -899,6 +899,15 @@ std::vector<Row> BadInputTest::Catalogue() {
   add("Submit: C1 control U+0085 in description", [&] {
     return Submit([](R& r) { r.set_description("dief \xc2\x85 weg"); });
   }, Code::INVALID_ARGUMENT, "report.description");
+  add("Submit: whitespace-only description", [&] {
+    return Submit([](R& r) { r.set_description("  \n\t  "); });
+  }, Code::INVALID_ARGUMENT, "report.description");
+  add("Submit: punctuation-only description", [&] {
+    return Submit([](R& r) { r.set_description("?!... --"); });
+  }, Code::INVALID_ARGUMENT, "report.description");
+  add("Submit: emoji-only description", [&] {
+    return Submit([](R& r) { r.set_description("\xf0\x9f\x9a\xb2\xf0\x9f\x9a\xa8"); });
+  }, Code::INVALID_ARGUMENT, "report.description");
   add("Submit: two bad fields at once", [&] {
     return Submit([](R& r) {
       r.set_description("");

@@ -42,6 +42,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "google/rpc/error_details.pb.h"
@@ -106,6 +107,10 @@ ABSL_FLAG(std::string, kvk, "", "verify-entrepreneur: 8-digit KvK number");
 ABSL_FLAG(std::string, business_name, "", "verify-entrepreneur: the shop's name");
 ABSL_FLAG(std::string, train_file, WIJKWACHT_CORPUS_DIR "/train.txt",
           "train: labelled training examples (fastText format, data/corpus/README.md)");
+ABSL_FLAG(std::vector<std::string>, extra_train,
+          absl::StrSplit(WIJKWACHT_EXTRA_TRAIN, ',', absl::SkipEmpty()),
+          "train: further training files, comma-separated (default: the shipped model's weak "
+          "labels and writers' texts)");
 ABSL_FLAG(std::string, calibration, WIJKWACHT_CORPUS_DIR "/calibration.txt",
           "train: labelled examples that fit the confidence temperature only");
 ABSL_FLAG(std::string, corrections, "", "train: extra labelled examples (dispatch corrections)");
@@ -738,6 +743,7 @@ int Train(const Args& args) {
   ExpectArgs(args, 0, "");
   classify::TrainOptions options;
   options.train_path = absl::GetFlag(FLAGS_train_file);
+  options.extra_train_paths = absl::GetFlag(FLAGS_extra_train);
   options.corrections_path = absl::GetFlag(FLAGS_corrections);
   options.calibration_path = absl::GetFlag(FLAGS_calibration);
   options.output_path = absl::GetFlag(FLAGS_out);

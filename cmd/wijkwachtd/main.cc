@@ -24,10 +24,11 @@ ABSL_FLAG(std::string, categories, WIJKWACHT_DEFAULT_DATA "/categories",
           "folder with the category tables");
 ABSL_FLAG(std::string, theme_model, WIJKWACHT_DEFAULT_THEME_MODEL,
           "fastText theme model (its .calibration.json beside it); empty = category hint only");
-ABSL_FLAG(double, review_threshold, 0.6,
+ABSL_FLAG(double, review_threshold, wijkwacht::classify::ClassifierOptions{}.review_threshold,
           "reports whose theme confidence is below this are flagged for human review");
-ABSL_FLAG(double, dedup_radius_meters, 150,
-          "reports within this distance of an open incident's centre may join it");
+ABSL_FLAG(double, dedup_radius_meters, wijkwacht::dedup::DedupOptions{}.radius_meters,
+          "reports within this distance of an open incident's centre may join it (beyond "
+          "150 m only when both texts name a common kind of event)");
 ABSL_FLAG(double, dedup_threshold, wijkwacht::dedup::DedupOptions{}.threshold,
           "minimum match score in [0, 1] for a report to join an incident");
 ABSL_FLAG(std::string, dedup_windows, "",

@@ -491,6 +491,18 @@ bool IsValidCategoryCode(absl::string_view code) {
   return true;
 }
 
+bool IsCatchAllCategory(absl::string_view code) {
+  if (code.empty()) return true;
+  absl::string_view slug = code;
+  if (const size_t dot = slug.rfind('.'); dot != absl::string_view::npos) {
+    slug.remove_prefix(dot + 1);
+  }
+  for (absl::string_view catch_all : kCatchAllSlugs) {
+    if (slug == catch_all) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<std::unique_ptr<CategoryCatalog>> CategoryCatalog::Load(
     const std::string& categories_dir) {
   WW_ASSIGN_OR_RETURN(GroupRules group_rules, LoadGroupRules(PathIn(categories_dir, kGroupsFile)));

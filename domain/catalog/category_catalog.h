@@ -57,6 +57,17 @@ inline constexpr std::array<CategoryGroup, 4> kAllCategoryGroups = {
 // whether the code exists; use CategoryCatalog::Find for that.
 [[nodiscard]] bool IsValidCategoryCode(absl::string_view code);
 
+// Last slugs of the catch-all codes a reporter picks when nothing else fits: "Overig"
+// (signalen.overig.overig) and "Overige overlast door personen"
+// (signalen.overlast-van-en-door-personen-of-groepen.overige-overlast-door-personen); "none"
+// is the labelled files' word for no category.
+inline constexpr std::array<absl::string_view, 3> kCatchAllSlugs = {
+    "overig", "overige-overlast-door-personen", "none"};
+// True for "" and for a code whose last slug is in kCatchAllSlugs. Such a category says
+// nothing about the theme or the event: the theme classifier gives it no token and the
+// incident matcher no agreement.
+[[nodiscard]] bool IsCatchAllCategory(absl::string_view code);
+
 struct Category {
   std::string code;         // see "Category codes" above
   std::string name;         // Dutch label for the app; never empty

@@ -12,6 +12,8 @@
 #include "common/text.h"
 #include "domain/catalog/category_catalog.h"
 #include "domain/classify/theme_classifier.h"
+#include "domain/lexicon/event_lexicon.h"
+#include "nlohmann/json.hpp"
 
 namespace wijkwacht::classify {
 namespace {
@@ -72,6 +74,12 @@ bool IsOtherScriptLetter(uint32_t cp) {
   return (cp >= 0x0370 && cp <= 0x1FFF) || (cp >= 0x3040 && cp <= 0x9FFF) ||
          (cp >= 0xAC00 && cp <= 0xD7AF);
 }
+
+// The cue tokens are written this many times: fastText averages over every word and
+// character n-gram, and a cue written once is outweighed by long texts. Measured holding out
+// by writer (data/corpus/README.md): macro-F1 text-only 0.79 / 0.78 without cues, 0.83 / 0.85
+// once, 0.86 / 0.85 twice, 0.86 / 0.85 three times.
+constexpr int kCueRepeat = 2;
 
 constexpr absl::string_view kRoleNames[] = {"unspecified", "resident", "entrepreneur", "staff"};
 
@@ -136,12 +144,45 @@ std::string ModelInput(absl::string_view description, absl::string_view category
                        int reporter_role) {
   absl::string_view slug = category;
   if (size_t dot = slug.rfind('.'); dot != absl::string_view::npos) slug.remove_prefix(dot + 1);
-  if (slug.empty()) slug = "none";
+  if (catalog::IsCatchAllCategory(category)) slug = "none";
   std::string normalised = NormaliseForModel(description);
-  std::string out = absl::StrCat("__cat__", slug, " __role__", RoleName(reporter_role));
+  std::string out = absl::StrCat("__cat__", slug);
+  const std::string cues = lexicon::CueTokens(lexicon::ReadSignature(normalised));
+  if (!cues.empty()) {
+    for (int i = 0; i < kCueRepeat; ++i) absl::StrAppend(&out, " ", cues);
+  }
   if (!normalised.empty()) absl::StrAppend(&out, " ", normalised);
   return out;
 }
+
+namespace {
+
+// One line of the writers' JSON Lines form ({"id", "writer", "theme", "category", "text",
+// ...}) into `example`; "" if fine, else the problem.
+std::string ParseJsonLine(const std::string& line, LabelledExample& example) {
+  const nlohmann::json json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object()) return "not a JSON object";
+  auto text = json.find("text");
+  auto theme_name = json.find("theme");
+  if (text == json.end() || !text->is_string()) return "\"text\" must be a string";
+  if (theme_name == json.end() || !theme_name->is_string()) return "\"theme\" must be a string";
+  std::optional<catalog::Theme> theme = catalog::ParseTheme(theme_name->get<std::string>());
+  if (!theme || *theme == catalog::Theme::kUnspecified) return "unknown theme";
+  example.theme = *theme;
+  example.text = text->get<std::string>();
+  if (std::string problem = TextProblem(example.text, /*allow_controls=*/true); !problem.empty()) {
+    return absl::StrCat("text ", problem);
+  }
+  if (NormaliseForModel(example.text).empty()) return "no text";
+  auto category = json.find("category");
+  if (category != json.end() && category->is_string()) {
+    const std::string code = category->get<std::string>();
+    if (code != "none" && catalog::IsValidCategoryCode(code)) example.category = code;
+  }
+  return "";
+}
+
+}  // namespace
 
 absl::StatusOr<std::vector<LabelledExample>> ReadLabelledFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -150,6 +191,7 @@ absl::StatusOr<std::vector<LabelledExample>> ReadLabelledFile(const std::string&
     if (err == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
     return absl::ErrnoToStatus(err, absl::StrCat(path, ": cannot open"));
   }
+  const bool json_lines = absl::EndsWith(path, ".jsonl");
   std::vector<LabelledExample> examples;
   std::string line;
   int number = 0;
@@ -158,6 +200,14 @@ absl::StatusOr<std::vector<LabelledExample>> ReadLabelledFile(const std::string&
   };
   while (std::getline(in, line)) {
     ++number;
+    if (json_lines) {
+      if (absl::StripAsciiWhitespace(line).empty()) continue;
+      LabelledExample example;
+      example.line = number;
+      if (std::string problem = ParseJsonLine(line, example); !problem.empty()) return bad(problem);
+      examples.push_back(std::move(example));
+      continue;
+    }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     absl::string_view rest = absl::StripAsciiWhitespace(line);
     if (rest.empty() || rest.front() == '#') continue;

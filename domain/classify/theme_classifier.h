@@ -4,8 +4,9 @@
 //   auto c = ThemeClassifier::Load(WIJKWACHT_THEME_MODEL);   // + <model>.calibration.json
 //   absl::StatusOr<ThemePrediction> p = (*c)->Predict(description, category_code, role);
 //
-// Model input: the reporter's category and role as tokens, then the normalised description,
-// e.g. "__cat__winkeldiefstal __role__entrepreneur winkeldief in de breestraat". Training,
+// Model input: the reporter's category as a token (none for a catch-all code), the event
+// lexicon's cue tokens (domain/lexicon), then the normalised description, e.g.
+// "__cat__winkeldiefstal __cue__shoplifting winkeldief in de breestraat". Training,
 // evaluation and prediction all build it with ModelInput(), so they cannot drift apart.
 //
 // Labelled files (training data, corrections, calibration and held-out sets) hold one
@@ -61,10 +62,16 @@ inline constexpr std::size_t kNumThemes = catalog::kFrameworkThemes.size();
 // 3 "staff", anything else "unspecified".
 [[nodiscard]] absl::string_view RoleName(int reporter_role);
 
-// "__cat__<slug> __role__<RoleName> <NormaliseForModel(description)>", where <slug> is the
+// "__cat__<slug> [<cue tokens> <cue tokens>] <NormaliseForModel(description)>", where <slug> is the
 // category code's last slug ("signalen.afval.grofvuil" -> "grofvuil"; slugs are unique
-// across the catalog) or "none" for "". Full codes run to 70 characters, and every
-// character n-gram of a token weighs as much as a word in fastText's mean.
+// across the catalog) or "none" for "" and for catch-all codes (catalog::IsCatchAllCategory:
+// "Overig", "Overige overlast door personen" say nothing, so they add no evidence). Full codes
+// run to 70 characters, and every character n-gram of a token weighs as much as a word in
+// fastText's mean. The cue tokens are lexicon::CueTokens of the normalised description (the
+// curated stems of the themes' event kinds, matched inside compounds), written twice so a
+// long text does not drown them. The reporter's role is
+// not part of the input: a theme follows the act and its setting, not who reports it
+// (data/corpus/README.md, rules), and `reporter_role` is accepted for the API only.
 [[nodiscard]] std::string ModelInput(absl::string_view description, absl::string_view category,
                                      int reporter_role);
 
@@ -77,7 +84,8 @@ struct LabelledExample {
   int line = 0;            // 1-based line number in its file
 };
 
-// Reads a labelled file (format above).
+// Reads a labelled file (format above), or, when `path` ends in ".jsonl", the writers' JSON
+// Lines ({"theme", "category", "text", ...}; a category that is not a code counts as none).
 // Errors: NOT_FOUND (or the errno status) if unreadable; INVALID_ARGUMENT "<path>:<line>:
 // <problem>" for the first broken line (missing or unknown __label__, several labels, bad
 // category code, unknown role, no text, invalid UTF-8 or control characters); INVALID_ARGUMENT
@@ -162,6 +170,13 @@ class ThemeClassifier {
 
 struct TrainOptions {
   std::string train_path;        // required: labelled examples to fit the weights
+  // Optional: more training files (labelled files, or the writers' JSON Lines when the name
+  // ends in ".jsonl": {"theme", "category", "text", ...} per line). They never calibrate.
+  std::vector<std::string> extra_train_paths;
+  // Each example of a ".jsonl" extra file is trained on this many times: the writers' texts
+  // are few (1,000) but varied, against 2,100 templated ones (chosen holding out by writer,
+  // data/corpus/README.md).
+  int writer_repeat = 3;
   std::string corrections_path;  // optional: more labelled examples (dispatch corrections)
   // Optional: labelled examples used only to fit the temperature. Empty: every 8th line of
   // train_path (by position) is held out of fitting for it instead.

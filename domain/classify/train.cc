@@ -10,6 +10,7 @@
 
 #include <fasttext/fasttext.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "domain/classify/calibration_file.h"
@@ -95,6 +96,7 @@ absl::Status CheckOptions(const TrainOptions& o) {
     return bad("char n-gram lengths must satisfy 0 <= min <= max <= 20 (max 0: none)");
   }
   if (o.buckets < 1 || o.buckets > (1 << 24)) return bad("buckets must be in [1, 2^24]");
+  if (o.writer_repeat < 1 || o.writer_repeat > 100) return bad("writer_repeat must be in [1, 100]");
   return absl::OkStatus();
 }
 
@@ -150,6 +152,13 @@ absl::StatusOr<TrainSummary> Train(const TrainOptions& options) {
     if (calibration.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           options.train_path, ": too few examples to hold out a calibration slice (need 8)"));
+    }
+  }
+  for (const std::string& path : options.extra_train_paths) {
+    WW_ASSIGN_OR_RETURN(std::vector<LabelledExample> extra, ReadLabelledFile(path));
+    const int repeat = absl::EndsWith(path, ".jsonl") ? options.writer_repeat : 1;
+    for (int r = 0; r < repeat; ++r) {
+      for (const auto& e : extra) train.push_back(e);
     }
   }
   if (!options.corrections_path.empty()) {
@@ -258,6 +267,8 @@ absl::StatusOr<TrainSummary> Train(const TrainOptions& options) {
         {"word_ngrams", options.word_ngrams},
         {"char_ngrams", {options.min_char_ngram, options.max_char_ngram}},
         {"buckets", options.buckets},
+        {"extra_train", options.extra_train_paths.size()},
+        {"writer_repeat", options.writer_repeat},
         {"quantized", options.quantize}}},
   };
   TempFile calibration_file;

@@ -25,6 +25,12 @@ size_t ThemeIndex(catalog::Theme theme) {
 
 double Clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
 
+// Each text names exactly one gender, and they differ.
+bool GenderConflict(const lexicon::EventSignature& a, const lexicon::EventSignature& b) {
+  auto single = [](uint32_t g) { return g != 0 && (g & (g - 1)) == 0; };
+  return single(a.genders) && single(b.genders) && a.genders != b.genders;
+}
+
 }  // namespace
 
 absl::Status ValidateDedupOptions(const DedupOptions& o) {
@@ -45,11 +51,21 @@ absl::Status ValidateDedupOptions(const DedupOptions& o) {
     return InvalidFieldError("situation_window", "must be in [0, 365 days]");
   }
   const ScoreWeights& w = o.weights;
-  for (double x : {w.distance, w.time, w.theme, w.category, w.text}) {
+  for (double x : {w.distance, w.time, w.theme, w.category, w.text, w.event, w.stems}) {
     if (!(x >= 0)) return InvalidFieldError("weights", "must not be negative");
   }
-  if (!(w.distance + w.time + w.theme + w.category + w.text > 0)) {
+  if (!(w.distance + w.time + w.theme + w.category + w.text + w.event + w.stems > 0)) {
     return InvalidFieldError("weights", "must not all be zero");
+  }
+  if (!(o.near_meters >= 0 && o.near_meters <= o.radius_meters)) {
+    return InvalidFieldError("near_meters", "must be in [0, radius_meters]");
+  }
+  if (o.unknown_kind_window <= absl::ZeroDuration() ||
+      o.unknown_kind_window > absl::Hours(24 * 365)) {
+    return InvalidFieldError("unknown_kind_window", "must be in (0, 365 days]");
+  }
+  for (double p : {o.colour_penalty, o.gender_penalty}) {
+    if (!(p >= 0 && p <= 1)) return InvalidFieldError("penalties", "must be in [0, 1]");
   }
   if (!(o.threshold >= 0 && o.threshold <= 1)) {
     return InvalidFieldError("threshold", "must be in [0, 1]");
@@ -78,7 +94,8 @@ absl::Status ParseTimeWindows(absl::string_view spec, DedupOptions* options) {
 IncidentMatcher::IncidentMatcher(DedupOptions options, const catalog::CategoryCatalog* catalog)
     : options_(std::move(options)), catalog_(catalog), max_window_(absl::ZeroDuration()) {
   for (catalog::Theme t : catalog::kFrameworkThemes) max_window_ = std::max(max_window_, WindowFor(t));
-  max_window_ = std::max({max_window_, options_.time_window[0], options_.situation_window});
+  max_window_ = std::max({max_window_, options_.time_window[0], options_.situation_window,
+                          lexicon::MaxGap(~uint64_t{0})});
 }
 
 absl::Duration IncidentMatcher::WindowFor(catalog::Theme theme) const {
@@ -87,12 +104,14 @@ absl::Duration IncidentMatcher::WindowFor(catalog::Theme theme) const {
 
 absl::Duration IncidentMatcher::SearchWindow(const ReportFeatures& report,
                                              catalog::Theme incident_theme) const {
-  absl::Duration window = std::max(WindowFor(report.theme), WindowFor(incident_theme));
+  absl::Duration window = std::max({WindowFor(report.theme), WindowFor(incident_theme),
+                                    lexicon::MaxGap(report.event.kinds())});
   if (IsLastingSituation(report.category)) window = std::max(window, options_.situation_window);
   return window;
 }
 
 double IncidentMatcher::CategoryAgreement(const std::string& a, const std::string& b) const {
+  if (catalog::IsCatchAllCategory(a) || catalog::IsCatchAllCategory(b)) return 0;
   if (a == b) return 1;
   if (catalog_ == nullptr) return 0;
   const catalog::Category* ca = catalog_->Find(a);
@@ -102,7 +121,8 @@ double IncidentMatcher::CategoryAgreement(const std::string& a, const std::strin
 }
 
 bool IncidentMatcher::IsLastingSituation(const std::string& category) const {
-  if (catalog_ == nullptr) return false;
+  // A catch-all category ("Overig") is filed under SURROUNDINGS but says nothing.
+  if (catalog_ == nullptr || catalog::IsCatchAllCategory(category)) return false;
   const catalog::Category* c = catalog_->Find(category);
   return c != nullptr && c->group == catalog::CategoryGroup::kSurroundings;
 }
@@ -120,9 +140,23 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
   } else if (report.observed > incident.last_observed) {
     s.time_gap = report.observed - incident.last_observed;
   }
-  absl::Duration window = std::max(WindowFor(report.theme), WindowFor(incident.theme));
-  if (IsLastingSituation(report.category) && IsLastingSituation(incident.category)) {
-    window = std::max(window, options_.situation_window);
+
+  const uint64_t report_kinds = report.event.kinds();
+  const uint64_t incident_kinds = incident.event.kinds();
+  const uint64_t common_kinds = report_kinds & incident_kinds;
+  const bool conflict = lexicon::KindsConflict(report_kinds, incident_kinds);
+  absl::Duration window;
+  if (common_kinds != 0) {
+    window = lexicon::MaxGap(common_kinds);
+  } else if (report_kinds != 0 && incident_kinds != 0 && !conflict) {
+    // Related kinds (a robbery told as aggression at the till): the shorter of their spans.
+    window = std::min(lexicon::MaxGap(report_kinds), lexicon::MaxGap(incident_kinds));
+  } else {
+    window = std::min({WindowFor(report.theme), WindowFor(incident.theme),
+                       options_.unknown_kind_window});
+    if (IsLastingSituation(report.category) && IsLastingSituation(incident.category)) {
+      window = std::max(window, options_.situation_window);
+    }
   }
 
   const bool has_text = !report.text_vector.empty() &&
@@ -135,20 +169,62 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
     s.text_similarity = Clamp01(dot);
   }
 
-  s.eligible = effective_distance <= options_.radius_meters && s.time_gap <= window;
-  if (!s.eligible) return s;
+  s.stem_overlap = lexicon::StemOverlap(report.stems, incident.stems);
+  if (effective_distance > options_.radius_meters || s.time_gap > window) return s;
+  if (conflict) {
+    s.veto = "event kind";
+    return s;
+  }
+  for (lexicon::BrandClass c :
+       {lexicon::BrandClass::kBike, lexicon::BrandClass::kCar, lexicon::BrandClass::kScooter,
+        lexicon::BrandClass::kPhone, lexicon::BrandClass::kDog,
+        lexicon::BrandClass::kVehicleType}) {
+    const uint64_t mask = lexicon::BrandMask(c);
+    const uint64_t a = report.event.brands & mask, b = incident.event.brands & mask;
+    if (a != 0 && b != 0 && (a & b) == 0) {
+      s.veto = "brand";
+      return s;
+    }
+  }
+  // Beyond the near distance only the same event told apart: a common event kind, a common
+  // brand, or a common colour with no gender conflict ("a boy in a red jacket").
+  const bool common_brand = (report.event.brands & incident.event.brands) != 0;
+  const bool common_colour = (report.event.colours & incident.event.colours) != 0;
+  const bool gender_conflict = GenderConflict(report.event, incident.event);
+  if (effective_distance > options_.near_meters && common_kinds == 0 && !common_brand &&
+      !(common_colour && !gender_conflict)) {
+    s.veto = "distance without a common event kind";
+    return s;
+  }
+  s.eligible = true;
 
   const ScoreWeights& w = options_.weights;
+  const bool category_counts = !catalog::IsCatchAllCategory(report.category) &&
+                               !catalog::IsCatchAllCategory(incident.category);
+  const bool event_counts = report_kinds != 0 || incident_kinds != 0;
   const double text_weight = has_text ? w.text : 0;
-  const double total = w.distance + w.time + w.theme + w.category + text_weight;
+  const double category_weight = category_counts ? w.category : 0;
+  const double event_weight = event_counts ? w.event : 0;
+  const bool stems_count = !report.stems.empty() && !incident.stems.empty();
+  const double stem_weight = stems_count ? w.stems : 0;
+  const double total =
+      w.distance + w.time + w.theme + category_weight + text_weight + event_weight + stem_weight;
   if (total <= 0) return s;
-  const double weighted =
+  double weighted =
       w.distance * (1 - effective_distance / options_.radius_meters) +
       w.time * (1 - absl::FDivDuration(s.time_gap, window)) +
       w.theme * (report.theme == incident.theme ? 1 : 0) +
-      w.category * CategoryAgreement(report.category, incident.category) +
-      text_weight * s.text_similarity;
-  s.score = Clamp01(weighted / total);
+      (category_counts ? category_weight * CategoryAgreement(report.category, incident.category)
+                       : 0) +
+      text_weight * s.text_similarity + stem_weight * s.stem_overlap +
+      event_weight * (common_kinds != 0 ? 1 : (report_kinds != 0 && incident_kinds != 0) ? 0.25 : 0.5);
+  double score = weighted / total;
+  if (report.event.colours != 0 && incident.event.colours != 0 &&
+      (report.event.colours & incident.event.colours) == 0) {
+    score -= options_.colour_penalty;
+  }
+  if (gender_conflict) score -= options_.gender_penalty;
+  s.score = Clamp01(score);
   return s;
 }
 
@@ -193,6 +269,21 @@ uint64_t IncidentMatcher::IndexCell(double latitude, double longitude) {
   return S2CellId(S2LatLng::FromDegrees(latitude, longitude).Normalized())
       .parent(kIncidentCellLevel)
       .id();
+}
+
+IncidentFeatures OneReportIncident(const ReportFeatures& report, std::string id) {
+  IncidentFeatures i;
+  i.id = std::move(id);
+  i.latitude = report.latitude;
+  i.longitude = report.longitude;
+  i.first_observed = i.last_observed = report.observed;
+  i.theme = report.theme;
+  i.category = report.category;
+  i.text_vector = report.text_vector;
+  i.event = report.event;
+  i.stems = report.stems;
+  i.report_count = 1;
+  return i;
 }
 
 double DistanceMeters(double lat1, double lng1, double lat2, double lng2) {

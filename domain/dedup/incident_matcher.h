@@ -6,19 +6,40 @@
 //   MatchScore s = matcher.Score(report, incident);   // eligible + score in [0, 1]
 //   std::optional<size_t> best = matcher.Choose(scores);
 //
-// A candidate is ELIGIBLE when its centre lies within `radius_meters` of the report (the
-// report's GPS accuracy counts in its favour, at most `max_accuracy_slack_meters`) and the
-// report's observed time lies within the time window from the incident's [first, last]
-// observed span: the longer of the two themes' windows, and at least `situation_window` when
-// both categories describe a lasting situation. An eligible candidate's score is a weighted
-// sum of
+// Event identity, not theme similarity. Each side carries an EventSignature read from its
+// text by the event lexicon (domain/lexicon): the kinds of event (bike theft, pickpocket,
+// noise, collision, ...), colours, brands and the genders of the persons described.
+//
+// A candidate is ELIGIBLE when
+//   - its centre lies within `radius_meters` of the report (the report's GPS accuracy counts
+//     in its favour, at most `max_accuracy_slack_meters`); beyond `near_meters` only when
+//     the texts identify the same event (a common event kind, a common brand, or a common
+//     colour without a gender conflict): the same event told a few hundred metres apart;
+//   - the event kinds do not conflict (lexicon::KindsConflict: both texts name kinds other
+//     than what a witness of anything may say, and none is the same or related);
+//   - the objects do not conflict: no brand class in which both name brands, all different
+//     (a Batavus is not a Gazelle);
+//   - the report's observed time lies within the time window from the incident's [first,
+//     last] observed span. With a common event kind the window is how long such an event
+//     lasts (lexicon::MaxGap: 3 h for a theft or a fight, 10 h for one evening's party or
+//     fireworks, days for dumped waste, weeks for a grow house): the same kind at the same
+//     place on another day is a new incident. Without one, the shorter of the two themes'
+//     windows and `unknown_kind_window`, but at least `situation_window` when both
+//     categories describe a lasting situation.
+// An eligible candidate's score is the weighted mean of
 //   distance   1 - effective distance / radius
 //   time       1 - time gap / window
 //   theme      1 if the themes agree
-//   category   1 same category; 0.6 same group and theme hint; 0.3 same theme hint; else 0
+//   category   1 same category; 0.6 same group and theme hint; 0.3 same theme hint; else 0;
+//              left out when either category is a catch-all (catalog::IsCatchAllCategory)
 //   text       cosine similarity of fastText sentence vectors (negative counts as 0)
-// and the report joins the best candidate whose score reaches `threshold` (ties: the smaller
-// incident id, so the choice never depends on candidate order).
+//   stems      shared content words (lexicon::StemOverlap); left out when a side has none
+//   event      1 a common event kind; 0.25 only related kinds; 0.5 when one side names none;
+//              left out when neither does
+// minus `colour_penalty` when both name colours and none in common and `gender_penalty` when
+// each names exactly one gender and they differ; the report joins the best candidate whose
+// score reaches `threshold` (ties: the smaller incident id, so the choice never depends on
+// candidate order).
 //
 // Everything depends only on the report and incident data — never on the wall-clock time of
 // processing — so replaying the same data gives the same decisions.
@@ -37,6 +58,7 @@
 #include "absl/time/time.h"
 #include "domain/catalog/category_catalog.h"
 #include "domain/catalog/theme.h"
+#include "domain/lexicon/event_lexicon.h"
 
 namespace wijkwacht::dedup {
 
@@ -45,16 +67,21 @@ namespace wijkwacht::dedup {
 inline constexpr int kIncidentCellLevel = 14;
 
 struct ScoreWeights {
-  double distance = 0.20;
-  double time = 0.15;
-  double theme = 0.15;
-  double category = 0.25;
-  double text = 0.25;
+  double distance = 0.10;
+  double time = 0.10;
+  double theme = 0.10;
+  double category = 0.20;
+  double text = 0.20;
+  double event = 0.40;
+  double stems = 0.40;
 };
 
 struct DedupOptions {
   // Search radius around the report (metres).
-  double radius_meters = 150;
+  double radius_meters = 350;
+  // Beyond this distance (after the GPS slack) a report joins only an incident whose text
+  // identifies the same event (see the top of this file).
+  double near_meters = 150;
   // GPS accuracy in the report's favour, at most this much (metres).
   double max_accuracy_slack_meters = 100;
   // Time window per theme, indexed by catalog::Theme value (0 = unspecified).
@@ -71,9 +98,16 @@ struct DedupOptions {
   // exit, signs of a grow house) are reported for days: their window is at least this (kept
   // below a week, so a weekly nuisance does not merge across weeks).
   absl::Duration situation_window = absl::Hours(24 * 5);
+  // Window when the texts name no common event kind (and the situation is not lasting).
+  absl::Duration unknown_kind_window = absl::Hours(12);
+  // Subtracted from the score when both texts name colours and share none, and when each
+  // names exactly one gender and they differ.
+  double colour_penalty = 0.20;
+  double gender_penalty = 0.20;
   ScoreWeights weights;
-  // Minimum score to join an incident (chosen on the tuning split of data/dedup).
-  double threshold = 0.55;
+  // Minimum score to join an incident (chosen on the tuning split of data/dedup and the
+  // writers' training pairs data/dedup/writers, never on data/eval).
+  double threshold = 0.50;
   // At most this many candidates are scored per report (a bound on the work of one
   // decision; reached only where hundreds of open incidents crowd one spot).
   int max_candidates = 1000;
@@ -97,6 +131,8 @@ struct ReportFeatures {
   catalog::Theme theme = catalog::Theme::kUnspecified;
   std::string category;
   std::vector<float> text_vector;  // L2-normalised; empty = no text model
+  lexicon::EventSignature event;   // of the description
+  std::vector<uint32_t> stems;     // lexicon::ContentStems of the description
 };
 
 // What the matcher knows of an open incident.
@@ -109,6 +145,8 @@ struct IncidentFeatures {
   catalog::Theme theme = catalog::Theme::kUnspecified;
   std::string category;
   std::vector<float> text_vector;  // L2-normalised mean of its reports' vectors
+  lexicon::EventSignature event;   // union of its reports' signatures
+  std::vector<uint32_t> stems;     // union of its reports' content stems (capped)
   int report_count = 0;
 };
 
@@ -118,6 +156,11 @@ struct MatchScore {
   double distance_meters = 0;
   absl::Duration time_gap;  // 0 inside the incident's span
   double text_similarity = 0;
+  double stem_overlap = 0;
+  // Why an otherwise near candidate is not eligible ("" when eligible or simply too far or
+  // too late): "event kind", "brand", "distance without a common event kind" (nor a
+  // common brand or colour).
+  absl::string_view veto;
 };
 
 class IncidentMatcher {
@@ -159,6 +202,10 @@ class IncidentMatcher {
   const catalog::CategoryCatalog* catalog_;
   absl::Duration max_window_;
 };
+
+// The incident a single report opens: its place, time, theme, category, text vector, event
+// signature and stems (for evaluations and tests that score one report against another).
+[[nodiscard]] IncidentFeatures OneReportIncident(const ReportFeatures& report, std::string id);
 
 // Great-circle distance in metres.
 [[nodiscard]] double DistanceMeters(double lat1, double lng1, double lat2, double lng2);

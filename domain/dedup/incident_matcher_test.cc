@@ -98,12 +98,126 @@ TEST(IncidentMatcherTest, TimeWindowDependsOnTheme) {
                                  {1, 0}),
                           shop)
                    .eligible);
-  const IncidentFeatures grow = Incident("b", Theme::kSubversion, "hennepteelt-signalen", {1, 0});
+  // A grow house is a lasting situation: reports days apart are one incident when both
+  // texts say so (the event kind's span, not the theme's).
+  IncidentFeatures grow = Incident("b", Theme::kSubversion, "hennepteelt-signalen", {1, 0});
+  grow.event = lexicon::ReadSignature("wietlucht en gezoem uit de woning");
+  ReportFeatures later = Report(0, absl::Hours(24 * 6), Theme::kSubversion,
+                                "hennepteelt-signalen", {1, 0});
+  EXPECT_FALSE(kMatcher.Score(later, grow).eligible);  // texts that name no kind
+  later.event = lexicon::ReadSignature("ramen afgeplakt en het ruikt naar hennep");
+  EXPECT_TRUE(kMatcher.Score(later, grow).eligible);
+}
+
+ReportFeatures WithText(ReportFeatures r, absl::string_view text) {
+  r.event = lexicon::ReadSignature(text);
+  return r;
+}
+IncidentFeatures WithText(IncidentFeatures i, absl::string_view text) {
+  i.event = lexicon::ReadSignature(text);
+  return i;
+}
+
+TEST(IncidentMatcherTest, DifferentKindsOfEventAtOneSpotAreNotEligible) {
+  // A pickpocket and a bike theft at the station, minutes apart.
+  const IncidentFeatures bike =
+      WithText(Incident("a", Theme::kLiveability, "", {1, 0}), "mijn fiets is gestolen");
+  MatchScore s = kMatcher.Score(
+      WithText(Report(20, absl::Minutes(5), Theme::kPhysicalBusiness, "", {1, 0}),
+               "zakkenroller heeft mijn portemonnee gepakt"),
+      bike);
+  EXPECT_FALSE(s.eligible);
+  EXPECT_EQ(s.veto, "event kind");
+  // A witness's words (someone running off) do not conflict with the theft.
+  s = kMatcher.Score(WithText(Report(20, absl::Minutes(5), Theme::kLiveability, "", {1, 0}),
+                              "zag iemand verdacht wegrennen met een kniptang"),
+                     bike);
+  EXPECT_TRUE(s.eligible);
+  EXPECT_GE(s.score, kMatcher.options().threshold);
+}
+
+TEST(IncidentMatcherTest, SameKindAtTheSamePlaceOnAnotherDayIsANewIncident) {
+  const IncidentFeatures bike =
+      WithText(Incident("a", Theme::kLiveability, "fietsdiefstal", {1, 0}), "fiets gestolen");
   EXPECT_TRUE(kMatcher
-                  .Score(Report(0, absl::Hours(24 * 6), Theme::kSubversion,
-                                "hennepteelt-signalen", {1, 0}),
-                         grow)
+                  .Score(WithText(Report(0, absl::Hours(1), Theme::kLiveability,
+                                         "fietsdiefstal", {1, 0}),
+                                  "fiets gejat"),
+                         bike)
                   .eligible);
+  EXPECT_FALSE(kMatcher
+                   .Score(WithText(Report(0, absl::Hours(24 * 3), Theme::kLiveability,
+                                          "fietsdiefstal", {1, 0}),
+                                   "fiets gejat"),
+                          bike)
+                   .eligible);
+  // Fireworks at one flat: one evening, not the next one.
+  const IncidentFeatures fireworks =
+      WithText(Incident("b", Theme::kLiveability, "", {1, 0}), "vuurwerk bij de flat");
+  EXPECT_TRUE(kMatcher
+                  .Score(WithText(Report(0, absl::Hours(3), Theme::kLiveability, "", {1, 0}),
+                                  "weer vuurwerk"),
+                         fireworks)
+                  .eligible);
+  EXPECT_FALSE(kMatcher
+                   .Score(WithText(Report(0, absl::Hours(24), Theme::kLiveability, "", {1, 0}),
+                                   "weer vuurwerk"),
+                          fireworks)
+                   .eligible);
+}
+
+TEST(IncidentMatcherTest, ObjectsAndPersonsTellEventsApart) {
+  const IncidentFeatures batavus = WithText(
+      Incident("a", Theme::kLiveability, "", {1, 0}), "zwarte batavus gestolen");
+  MatchScore s = kMatcher.Score(
+      WithText(Report(10, absl::Minutes(20), Theme::kLiveability, "", {1, 0}),
+               "blauwe gazelle gestolen"),
+      batavus);
+  EXPECT_FALSE(s.eligible);
+  EXPECT_EQ(s.veto, "brand");
+  // Colours or genders that differ lower the score.
+  const IncidentFeatures woman = WithText(Incident("b", Theme::kLiveability, "", {1, 0}),
+                                          "verwarde vrouw bij de bushalte");
+  const double same = kMatcher.Score(WithText(Report(10, absl::Minutes(5), Theme::kLiveability,
+                                                      "", {1, 0}),
+                                               "vrouw in de war bij de bushalte"),
+                                      woman)
+                          .score;
+  const double other = kMatcher.Score(WithText(Report(10, absl::Minutes(5), Theme::kLiveability,
+                                                       "", {1, 0}),
+                                                "man in de war bij de bushalte"),
+                                       woman)
+                           .score;
+  EXPECT_NEAR(same - other, kMatcher.options().gender_penalty, 1e-9);
+}
+
+TEST(IncidentMatcherTest, FarReportsJoinOnlyOnACommonEventKind) {
+  const IncidentFeatures robbery =
+      WithText(Incident("a", Theme::kPhysicalBusiness, "", {1, 0}), "overval op de snackbar");
+  ReportFeatures far = Report(250, absl::Minutes(10), Theme::kPhysicalBusiness, "", {1, 0});
+  MatchScore s = kMatcher.Score(far, robbery);
+  EXPECT_FALSE(s.eligible);
+  EXPECT_EQ(s.veto, "distance without a common event kind");
+  s = kMatcher.Score(WithText(far, "net een overval gezien, dader op scooter"), robbery);
+  EXPECT_TRUE(s.eligible);
+}
+
+TEST(IncidentMatcherTest, CatchAllCategoriesAddNothing) {
+  constexpr char kOverig[] = "signalen.overig.overig";
+  const IncidentFeatures i = Incident("a", Theme::kLiveability, kOverig, {1, 0});
+  const IncidentFeatures j = Incident("a", Theme::kLiveability, "", {1, 0});
+  // Agreeing on "Overig" scores like having no category at all.
+  EXPECT_EQ(kMatcher.Score(Report(10, absl::Minutes(5), Theme::kLiveability, kOverig, {1, 0}), i)
+                .score,
+            kMatcher.Score(Report(10, absl::Minutes(5), Theme::kLiveability, "", {1, 0}), j)
+                .score);
+}
+
+TEST(IncidentMatcherTest, SearchWindowCoversLastingEventKinds) {
+  ReportFeatures r = WithText(Report(0, absl::ZeroDuration(), Theme::kYouth, "", {}),
+                              "hennepkwekerij");
+  EXPECT_GE(kMatcher.SearchWindow(r, Theme::kYouth), absl::Hours(24 * 21));
+  EXPECT_GE(kMatcher.MaxWindow(), absl::Hours(24 * 21));
 }
 
 TEST(IncidentMatcherTest, WeeklyNuisanceDoesNotReachLastWeeksIncident) {
@@ -213,6 +327,12 @@ TEST(IncidentMatcherTest, ValidateRejectsBadOptions) {
   EXPECT_NE(ValidateDedupOptions(o).message().find("time_window.SUBVERSION"), std::string::npos);
   o = DedupOptions{};
   o.threshold = 1.5;
+  EXPECT_FALSE(ValidateDedupOptions(o).ok());
+  o = DedupOptions{};
+  o.near_meters = o.radius_meters + 1;
+  EXPECT_FALSE(ValidateDedupOptions(o).ok());
+  o = DedupOptions{};
+  o.gender_penalty = -0.1;
   EXPECT_FALSE(ValidateDedupOptions(o).ok());
 }
 

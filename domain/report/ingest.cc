@@ -114,6 +114,10 @@ absl::Status ReportIngest::Validate(const ReportDraft& d) const {
                                              limits.max_description_bytes, " are allowed")});
   } else if (std::string problem = TextProblem(d.description, /*allow_controls=*/false); !problem.empty()) {
     v.push_back({"description", problem});
+  } else if (classify::NormaliseForModel(d.description).empty()) {
+    v.push_back({"description",
+                 "has no content: it must contain at least one letter or digit (only "
+                 "whitespace, punctuation, symbols or emoji were sent)"});
   }
   if (d.contact) {
     for (FieldViolation& violation : ContactViolations(*d.contact)) v.push_back(std::move(violation));
@@ -201,6 +205,9 @@ absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const 
     decision.needs_review = false;
   }
 
+  const std::string normalised = classify::NormaliseForModel(d.description);
+  decision.event = lexicon::ReadSignature(normalised);
+  decision.stems = lexicon::ContentStems(normalised);
   decision.s2_cell_id = S2CellId(S2LatLng::FromDegrees(d.latitude, d.longitude)).id();
   decision.fingerprint = ContentFingerprint(d);
   decision.reporter = d.reporter;
@@ -226,6 +233,8 @@ dedup::ReportFeatures DedupFeatures(const IngestDecision& decision) {
   f.theme = decision.theme;
   f.category = decision.category;
   f.text_vector = decision.text_vector;
+  f.event = decision.event;
+  f.stems = decision.stems;
   return f;
 }
 

@@ -29,6 +29,7 @@
 #include "domain/classify/theme_classifier.h"
 #include "domain/dedup/incident_matcher.h"
 #include "domain/geo/area_index.h"
+#include "domain/lexicon/event_lexicon.h"
 
 namespace wijkwacht::report {
 
@@ -88,6 +89,10 @@ struct IngestDecision {
   // fastText sentence vector of the description (L2-normalised) for deduplication; empty
   // without a classifier.
   std::vector<float> text_vector;
+  // What the description says happened (event kinds, colours, brands, genders), for
+  // deduplication; read by the event lexicon with or without a classifier.
+  lexicon::EventSignature event;
+  std::vector<uint32_t> stems;  // lexicon::ContentStems of the description
   // As in the draft, trimmed; nullopt when none was given.
   std::optional<ContactDraft> contact;
 };
@@ -110,6 +115,8 @@ class ReportIngest {
 
   // Errors: INVALID_ARGUMENT naming every offending field (id, reporter_role, observed_time,
   // location, location.latitude, location.longitude, accuracy_meters, category, description);
+  // a description without content (no letter or digit of any script: only whitespace,
+  // punctuation, symbols or emoji) is refused as "description";
   // a location outside every served gemeente is INVALID_ARGUMENT on "location".
   [[nodiscard]] absl::StatusOr<IngestDecision> Decide(const ReportDraft& draft) const;
 

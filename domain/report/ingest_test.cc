@@ -193,6 +193,24 @@ TEST_F(IngestTest, DescriptionRules) {
   EXPECT_TRUE(FieldsOf(d).empty());
 }
 
+TEST_F(IngestTest, DescriptionWithoutContentIsRefused) {
+  ReportDraft d = Breestraat();
+  // Only whitespace, punctuation, symbols or emoji: nothing to read.
+  for (std::string empty : {std::string(" "), std::string("   \n\t  "), std::string("..."),
+                            std::string("?!?! --- ;;"), std::string("🚲🚨😡"),
+                            std::string("\xe2\x80\x94 \xe2\x80\xa6 \xc2\xa0"),
+                            std::string("€ % & @ # *")}) {
+    d.description = empty;
+    EXPECT_EQ(FieldsOf(d), Fields{"description"}) << empty;
+  }
+  // One letter or digit of any script is content.
+  for (std::string ok : {std::string("!! 112 !!"), std::string("🚲 weg"), std::string("ë"),
+                         std::string("Γ")}) {
+    d.description = ok;
+    EXPECT_TRUE(FieldsOf(d).empty()) << ok;
+  }
+}
+
 TEST_F(IngestTest, AllViolationsAreReportedAtOnce) {
   ReportDraft d;
   EXPECT_EQ(FieldsOf(d), (Fields{"id", "reporter_role", "observed_time", "location", "category",

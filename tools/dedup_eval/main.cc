@@ -36,7 +36,6 @@ ABSL_FLAG(double, min_test_f1, 0, "exit 1 if the test split's F1 is below this")
 
 namespace {
 
-using wijkwacht::dedup::IncidentFeatures;
 using wijkwacht::dedup::IncidentMatcher;
 using wijkwacht::dedup::MatchScore;
 using wijkwacht::dedup::ReportFeatures;
@@ -89,19 +88,6 @@ absl::StatusOr<wijkwacht::report::IngestDecision> Decide(
   d.category = r.at("category").get<std::string>();
   d.description = r.at("text").get<std::string>();
   return ingest.Decide(d);
-}
-
-IncidentFeatures AsIncident(const ReportFeatures& r) {
-  IncidentFeatures i;
-  i.id = "first";
-  i.latitude = r.latitude;
-  i.longitude = r.longitude;
-  i.first_observed = i.last_observed = r.observed;
-  i.theme = r.theme;
-  i.category = r.category;
-  i.text_vector = r.text_vector;
-  i.report_count = 1;
-  return i;
 }
 
 void PrintCounts(const char* label, const Counts& c) {
@@ -165,7 +151,7 @@ int main(int argc, char** argv) {
     ReportFeatures first = wijkwacht::report::DedupFeatures(*a);
     ReportFeatures second = wijkwacht::report::DedupFeatures(*b);
     if (second.observed < first.observed) std::swap(first, second);
-    const MatchScore score = matcher.Score(second, AsIncident(first));
+    const MatchScore score = matcher.Score(second, wijkwacht::dedup::OneReportIncident(first, "first"));
     const std::string detail = absl::StrFormat(
         "%s/%s -> %s/%s, %.0f m, gap %s, text %.2f",
         wijkwacht::catalog::ThemeName(first.theme), first.category,

@@ -18,12 +18,15 @@ const wijkwacht::classify::TrainOptions kDefaults;
 }
 
 ABSL_FLAG(std::string, train, "", "labelled training examples (fastText format, see README)");
+ABSL_FLAG(std::vector<std::string>, extra_train, {},
+          "comma-separated further training files (labelled files or writers' .jsonl)");
 ABSL_FLAG(std::string, corrections, "", "optional extra labelled examples (dispatch corrections)");
 ABSL_FLAG(std::string, calibration, "",
           "labelled examples for the temperature fit only; default: every 8th --train line");
 ABSL_FLAG(std::string, out, "", "model file to write (.bin, or .ftz with --quantize); also <out>.calibration.json");
 ABSL_FLAG(std::string, heldout, "", "optional labelled test set to evaluate the new model on");
 ABSL_FLAG(uint32_t, seed, kDefaults.seed, "random seed");
+ABSL_FLAG(int, writer_repeat, kDefaults.writer_repeat, "times each .jsonl extra example is trained on");
 ABSL_FLAG(int, epochs, kDefaults.epochs, "training epochs");
 ABSL_FLAG(double, lr, kDefaults.learning_rate, "learning rate");
 ABSL_FLAG(int, dim, kDefaults.dimension, "embedding dimension");
@@ -42,11 +45,13 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   wijkwacht::classify::TrainOptions options;
   options.train_path = absl::GetFlag(FLAGS_train);
+  options.extra_train_paths = absl::GetFlag(FLAGS_extra_train);
   options.corrections_path = absl::GetFlag(FLAGS_corrections);
   options.calibration_path = absl::GetFlag(FLAGS_calibration);
   options.output_path = absl::GetFlag(FLAGS_out);
   options.seed = absl::GetFlag(FLAGS_seed);
   options.epochs = absl::GetFlag(FLAGS_epochs);
+  options.writer_repeat = absl::GetFlag(FLAGS_writer_repeat);
   options.learning_rate = absl::GetFlag(FLAGS_lr);
   options.dimension = absl::GetFlag(FLAGS_dim);
   options.buckets = absl::GetFlag(FLAGS_buckets);

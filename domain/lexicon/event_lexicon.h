@@ -1,0 +1,140 @@
+// Event lexicon: what a report text says happened, read from its words with a curated list of
+// Dutch (and some English) stems. One list serves two decisions:
+//   - the theme classifier (domain/classify) adds a "__cue__<name>" token per cue found, so
+//     "fiets gejat", "rijwiel ontvreemd" and "bike stolen" meet the same feature;
+//   - the incident matcher (domain/dedup) compares the EventSignature of two reports: the
+//     kind of event (bike theft is not a pickpocket), the objects' attributes (a black
+//     Batavus is not a blue Gazelle; a woman is not a man) and how long such an event lasts.
+//
+//   std::string n = classify::NormaliseForModel(text);     // lower-case ASCII words
+//   lexicon::EventSignature s = lexicon::ReadSignature(n);
+//
+// Input is text as NormaliseForModel leaves it (lower case, accents folded, single spaces).
+// Stems match inside compounds ("fietsendief", "autoruit", "wietlucht"): a pattern may be
+// anchored at the start or end of a word, or both (see event_lexicon.cc), which is how
+// compounds are split without a dictionary.
+//
+// Errors: none (pure functions on text). Thread safety: the pattern table is built once on
+// first use (thread-safe static); everything else is pure and reentrant.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace wijkwacht::lexicon {
+
+// How long one occurrence of an event kind lasts, which bounds the time gap between two
+// reports of it (EventKindInfo::max_gap).
+enum class Persistence : uint8_t {
+  kInstant,  // a theft, a fight, a collision: minutes to a few hours
+  kEvening,  // a party, hanging youths, fireworks: one evening or night
+  kDays,     // dumped waste, graffiti: found and reported over a few days
+  kLasting,  // a grow house, a dealing spot, a broken light: weeks until dealt with
+};
+
+// Event kinds (bits of EventSignature::kinds) and context cues (other bits of `cues`).
+// Kinds take part in the matcher's event identity; context cues only inform the classifier.
+enum Cue : uint8_t {
+  // --- event kinds ---
+  kBikeTheft, kVehicleTheft, kCarBreakIn, kHomeBurglary, kBusinessBurglary, kPickpocket,
+  kShoplifting, kRobbery, kFraud, kNoise, kFireworks, kCollision, kSpeeding, kConfusedPerson,
+  kDrunk, kFight, kHangingYouth, kLaughingGas, kVandalism, kGraffiti, kArson, kDumping,
+  kDrugDealing, kGrowHouse, kDrugWaste, kExtortion, kFrontBusiness, kOvercrowding,
+  kTrafficking, kBikers, kHarassment, kSuspiciousPerson, kSuspiciousVehicle, kLooseDog,
+  kAnimal, kPests, kStreetLight, kRoadDamage, kTree, kTrafficLight, kGasSmell, kFireHazard,
+  kBlockedExit, kCrowd, kStaffAggression, kWaste, kQuestion, kLostFound, kParking,
+  kCommotion,  // shouting, a bang, pushing: what a witness of almost anything hears or sees
+  kLastEventKind = kCommotion,
+  // --- context cues ---
+  kYouthActor,     // jongeren, pubers, tieners, kids, teenagers
+  kShopSetting,    // winkel, kassa, zaak, klant, caissiere
+  kOrganised,      // crimineel, netwerk, contant, witwassen
+  kMaintenance,    // kapot, gemeente, repareren, onderhoud
+  kThreat,         // bedreigd, dreigen, mes, wapen
+  kHome,           // woning, huis, voordeur, schuur
+  kVehicle,        // auto, busje, scooter, motor
+  kNumCues,
+};
+static_assert(kNumCues <= 64);
+
+struct EventKindInfo {
+  absl::string_view name;  // token name, e.g. "bike_theft"
+  Persistence persistence = Persistence::kInstant;
+};
+
+// Name (and persistence for kinds) of every cue, indexed by Cue.
+[[nodiscard]] const EventKindInfo& CueInfo(int cue);
+[[nodiscard]] bool IsEventKind(int cue);
+
+// Colours, genders and brands mentioned (bit sets).
+enum Colour : uint8_t {
+  kBlack, kWhite, kRed, kBlue, kGreen, kYellow, kGrey, kBrown, kOrange, kPink, kPurple,
+  kSilver, kNumColours
+};
+enum Gender : uint8_t { kWoman, kMan, kNumGenders };
+// Brand classes; a brand bit belongs to exactly one class (BrandClass).
+// kDog: breeds; kVehicleType: motor, scooter, van, lorry, car (a motorbike is not a van).
+enum class BrandClass : uint8_t { kBike, kCar, kScooter, kPhone, kDog, kVehicleType };
+
+struct EventSignature {
+  uint64_t cues = 0;     // bit per Cue found
+  uint32_t colours = 0;  // bit per Colour
+  uint32_t genders = 0;  // bit per Gender
+  uint64_t brands = 0;   // bit per brand (see BrandMask)
+
+  [[nodiscard]] uint64_t kinds() const;  // the event-kind bits of `cues`
+  [[nodiscard]] bool empty() const { return cues == 0 && colours == 0 && genders == 0 && brands == 0; }
+  // Bitwise union (an incident's signature is the union of its reports').
+  void Merge(const EventSignature& other);
+  friend bool operator==(const EventSignature&, const EventSignature&) = default;
+};
+
+// Kinds a witness may name for almost any event ("someone ran off", "a car raced away",
+// "a noise woke me", "he threatened the cashier"): they never make two texts conflict.
+[[nodiscard]] uint64_t WitnessKinds();
+// True when both texts name event kinds other than witness kinds and none of one is the
+// same as or related to one of the other (related: the same family, e.g. robbery and
+// shoplifting and aggression at the till; a blocked exit and a fire hazard; dealing and a
+// grow house). Bike theft and a pickpocket, a robbery and a collision, a confused person and
+// a drunk one conflict.
+[[nodiscard]] bool KindsConflict(uint64_t a, uint64_t b);
+
+// Reads the signature of a normalised text (see the top of this file).
+[[nodiscard]] EventSignature ReadSignature(absl::string_view normalised);
+
+// The brand bits of one class.
+[[nodiscard]] uint64_t BrandMask(BrandClass brand_class);
+
+// "__cue__<name>" for every cue in `s`, space-separated, in Cue order ("" if none).
+[[nodiscard]] std::string CueTokens(const EventSignature& s);
+
+// The longest gap between two reports of one occurrence of an event of these kinds (the
+// longest over the kinds): 3 h instant, 10 h evening, 3 days, 21 days lasting; 0 for none.
+[[nodiscard]] absl::Duration MaxGap(uint64_t kinds);
+
+// Content stems: for shared details between two descriptions of one event ("rode jas",
+// "omslagdoek", "grijs konijn met hangoren") that an embedding of the whole text blurs. The
+// 32-bit FNV-1a hashes of the first six letters of each word of 3+ letters that is not a
+// stop word (Dutch and English function words, reporting phrases), sorted, unique, at most
+// kMaxReportStems.
+inline constexpr size_t kMaxReportStems = 64;
+inline constexpr size_t kMaxIncidentStems = 256;
+[[nodiscard]] std::vector<uint32_t> ContentStems(absl::string_view normalised);
+// |a ∩ b| / min(|a|, |b|) for sorted unique sets; 0 if either is empty.
+[[nodiscard]] double StemOverlap(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b);
+// The sorted union of two sorted unique sets, keeping the smallest `cap` hashes (an
+// incident's stems are the union of its reports').
+[[nodiscard]] std::vector<uint32_t> MergeStems(const std::vector<uint32_t>& a,
+                                               const std::vector<uint32_t>& b, size_t cap);
+
+// Compact storage form (three little-endian 64-bit words, 24 bytes) and back. Decode of
+// anything that is not 24 bytes gives an empty signature.
+[[nodiscard]] std::string EncodeSignature(const EventSignature& s);
+[[nodiscard]] EventSignature DecodeSignature(absl::string_view bytes);
+
+}  // namespace wijkwacht::lexicon
