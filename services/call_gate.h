@@ -17,6 +17,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -28,6 +29,8 @@
 
 namespace wijkwacht::services {
 
+class StreamRegistry;
+
 struct Caller {
   bool authenticated = false;  // a valid token was presented
   bool trusted = false;        // authentication is disabled: object-level checks pass
@@ -38,6 +41,10 @@ struct Caller {
   // authentication.
   std::string reporter;
   std::string peer;     // the client address without port
+  // What per-address limits key on: the client's address (a trusted proxy's forwarded one),
+  // IPv4 as it is, IPv6 by its /64 (common/address.h).
+  std::string address_key;
+  bool in_process = false;  // the server's own in-process channel (the map page's HTTP side)
 
   [[nodiscard]] bool HasRole(auth::Role r) const { return trusted || (authenticated && role == r); }
   [[nodiscard]] bool IsStaff() const { return trusted || (authenticated && auth::IsStaffRole(role)); }
@@ -52,12 +59,26 @@ class CallGate {
     const storage::IdentityStore* identities = nullptr;  // revocation check; may be null
     auth::RateLimiter* device_writes = nullptr;          // may be null (no limit)
     auth::RateLimiter* peer_writes = nullptr;            // may be null (no limit)
+    // RegisterDevice per client address (IPv6: per /64); may be null (no limit).
+    auth::RateLimiter* registrations = nullptr;
+    // Addresses (bare: "10.0.0.2", "::1") of reverse proxies whose "x-forwarded-for" is
+    // believed (its last entry is the client). Empty: the header is ignored and the
+    // connection's address counts.
+    std::vector<std::string> trusted_proxies;
+    // Open server streams per caller (caps, ending a revoked device's streams); may be null.
+    StreamRegistry* streams = nullptr;
   };
   explicit CallGate(Options options) : options_(options) {}
 
   [[nodiscard]] absl::StatusOr<Caller> Admit(const grpc::ServerContextBase& context,
                                              absl::string_view method) const;
   [[nodiscard]] bool enabled() const { return options_.verifier != nullptr; }
+  [[nodiscard]] StreamRegistry* streams() const { return options_.streams; }
+
+  // Takes `cost` more write tokens from the caller's device and address buckets (SyncService
+  // Push charges every report of a batch; the gate took one). RESOURCE_EXHAUSTED with a retry
+  // delay when either is short (nothing is taken then).
+  [[nodiscard]] absl::Status ChargeWrites(const Caller& caller, double cost) const;
 
  private:
   // UNAUTHENTICATED unless the token's device exists and is not revoked, or its staff account

@@ -266,8 +266,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
   const auto refuse = RefuseStream;
   v1::WatchQueueRequest request_message;
   const v1::WatchQueueRequest* request = &request_message;
+  std::shared_ptr<StreamLease> lease;
   absl::StatusOr<Caller> caller = AdmitStream(*parts_.gate, "/wijkwacht.v1.DispatchService/WatchQueue",
-                                              *context, *raw_request, &request_message);
+                                              *context, *raw_request, &request_message, &lease);
   if (!caller.ok()) return refuse(caller.status());
   absl::StatusOr<uint64_t> after =
       storage::DecodeCursor(request->resume_cursor(), "resume_cursor");
@@ -275,6 +276,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
   if (*after > parts_.feed->LastSequence()) {
     return refuse(InvalidFieldError("resume_cursor", "lies beyond the newest change"));
   }
+  LogStream<v1::QueueEvent>::Options options;
+  options.lease = std::move(lease);
   return LogStream<v1::QueueEvent>::Start(
       parts_.feed, parts_.workers, *after,
       [this](const internal::ChangeEvent& event, std::vector<v1::QueueEvent>* out) {
@@ -302,7 +305,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
         e.set_reason(reason);
         *e.mutable_incident() = ToProto(*stored);
         return absl::OkStatus();
-      });
+      },
+      {}, std::move(options));
 }
 
 }  // namespace wijkwacht::services

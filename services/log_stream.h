@@ -24,6 +24,10 @@
 // everything this client has received (events filtered out for it included). Resuming from it
 // (or from the last message's cursor) on a restarted server misses nothing.
 //
+// A stream holding a StreamLease (Options::lease, services/stream_registry.h) ends at once
+// with the registry's status when its caller's streams are ended (a revoked device gets
+// UNAUTHENTICATED), and frees its slot when gRPC is done with it.
+//
 // The reactor is a raw one (ServerWriteReactor<grpc::ByteBuffer>, see stream_call.h): each
 // message is serialized when it is written.
 //
@@ -43,6 +47,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "common/status.h"
 #include "services/grpc_status.h"
+#include "services/stream_registry.h"
 #include "services/unary_call.h"
 #include "storage/change_feed.h"
 #include "wijkwacht/internal/records.pb.h"
@@ -63,6 +68,8 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     Flush flush;  // empty: every message comes from `render`
     // At least this long between the end of one batch of writes and the next read.
     std::chrono::milliseconds min_interval{0};
+    // The stream's slot in the StreamRegistry; may be null.
+    std::shared_ptr<StreamLease> lease;
   };
 
   // Events read per batch.
@@ -73,8 +80,16 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
                                                    uint64_t after, Render render,
                                                    std::vector<Response> initial = {},
                                                    Options options = {}) {
+    std::shared_ptr<StreamLease> lease = options.lease;
     auto* stream = new LogStream(feed, workers, after, std::move(render), std::move(initial),
                                  std::move(options));
+    if (lease != nullptr) {
+      std::shared_ptr<State> state = stream->state_;
+      lease->SetEnd([state](const absl::Status& status) {
+        std::lock_guard<std::mutex> lock(state->mu);
+        if (state->stream != nullptr) state->stream->EndWith(status);
+      });
+    }
     stream->SchedulePump();
     return stream;
   }
@@ -110,7 +125,7 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       std::lock_guard<std::mutex> lock(state->mu);
       state->stream = nullptr;
     }
-    delete this;
+    delete this;  // frees the stream's lease (its slot) outside every lock of this stream
   }
 
  private:
@@ -180,6 +195,14 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
         if (state->stream != nullptr) state->stream->OnLogAdvanced();
       });
     });
+  }
+
+  // Ends the stream now with `status` (its caller's streams were ended).
+  void EndWith(const absl::Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (watch_ != 0) feed_->Cancel(watch_);
+    watch_ = 0;
+    FinishLocked(ToGrpcStatus(status));
   }
 
   void OnLogAdvanced() {
