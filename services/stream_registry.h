@@ -10,7 +10,8 @@
 //     each of them with the given status (UNAUTHENTICATED), so nothing published after the
 //     revocation reaches it.
 // A cap of 0 means no cap. Streams from the in-process channel (the map page's HTTP side,
-// which caps its own clients per address) count toward no cap.
+// which caps its own clients per address) and, with authentication off, trusted callers count
+// toward no cap.
 //
 // Usage (stream handlers, after the call gate):
 //   absl::StatusOr<std::shared_ptr<StreamLease>> lease = registry->Open(caller);

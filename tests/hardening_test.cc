@@ -759,6 +759,62 @@ TEST_F(HardeningTest, Row05_PublicStreamDoesNotAnnounceChangesInsideWithheldCell
   feed->context.TryCancel();
 }
 
+// ------------------------------------------------------------------------------------ row 6
+TEST_F(HardeningTest, Row06_EarlyWarningsReachStaffStreamsOnly) {
+  options().device_write_burst = 1e6;
+  Start();
+  // A quiet month of youth incidents, then twelve today: the monitor raises a warning.
+  auto youth = [&](double lat, double lng, absl::Time observed) {
+    v1::Report r = BreestraatReport(NewUuid(rng_), "Groep jongeren hangt rond en intimideert "
+                                                   "voorbijgangers, ze schreeuwen en gooien met "
+                                                   "flessen");
+    r.set_category("hangjongeren");
+    r.mutable_location()->set_latitude(lat);
+    r.mutable_location()->set_longitude(lng);
+    *r.mutable_observed_time() = Ts(observed);
+    v1::Report out;
+    grpc::Status status = Submit(server_.resident_token(), r, &out);
+    ASSERT_TRUE(status.ok()) << Describe(status);
+  };
+  const absl::Time today = absl::Now() - absl::Minutes(30);
+  for (int day = 25; day >= 1; --day) {
+    youth(52.480 + 0.001 * (day % 5), 4.650 + 0.002 * (day % 4), today - absl::Hours(24 * day));
+  }
+  for (double lat : {52.476, 52.483, 52.490}) {
+    for (double lng : {4.645, 4.655, 4.665, 4.675}) youth(lat, lng, today);
+  }
+  bool raised = false;
+  for (int attempt = 0; attempt < 100 && !raised; ++attempt) {
+    grpc::ClientContext context;
+    Prepare(context, server_.admin_token());
+    v1::ListEarlyWarningsRequest request;
+    request.set_area_code("GM0375");
+    v1::ListEarlyWarningsResponse listed;
+    ASSERT_TRUE(map_->ListEarlyWarnings(&context, request, &listed).ok());
+    raised = listed.early_warnings_size() > 0;
+    if (!raised) absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(raised) << "the monitor raised no warning";
+  v1::AggregateSelection selection;
+  selection.set_level(v1::GEMEENTE);
+  selection.add_area_codes("GM0375");
+  selection.add_themes(v1::YOUTH);
+  selection.set_period(v1::DAY);
+  *selection.mutable_start_time() = Ts(today - absl::Hours(48));
+  *selection.mutable_end_time() = Ts(absl::Now() + absl::Hours(1));
+  // Both replay the whole log, the warning included, in one batch.
+  auto warnings_in_first_update = [&](const std::string& token) {
+    std::unique_ptr<AggregateFeed> feed = StreamAggregates(selection, token, storage::EncodeCursor(0));
+    v1::AggregateUpdate update;
+    EXPECT_TRUE(feed->reader->Read(&update));
+    feed->context.TryCancel();
+    (void)feed->reader->Finish();
+    return update.early_warnings_size();
+  };
+  EXPECT_GE(warnings_in_first_update(server_.admin_token()), 1) << "positive control: staff";
+  EXPECT_EQ(warnings_in_first_update(""), 0) << "an anonymous stream carried an early warning";
+}
+
 // ------------------------------------------------------------------------------ row 2 (part)
 TEST_F(HardeningTest, Row02_PublicRangesAreWholePeriodsSoOverlapsCannotBeDifferenced) {
   options().device_write_burst = 1e6;

@@ -286,6 +286,9 @@ class HttpServerImpl final : public HttpServer {
     ops_.set_read_timeout(10, 0);
     ops_.set_tcp_nodelay(true);
     ops_.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
+    ops_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      Count(RouteOf(req.path), res.status);
+    });
     ops_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { Health(res); });
     ops_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) { Metrics(res); });
     ops_port_ = port == 0 ? ops_.bind_to_any_port(host) : (ops_.bind_to_port(host, port) ? port : -1);

@@ -191,7 +191,8 @@ std::optional<std::vector<std::shared_ptr<ChannelToken>>> RegisterDevices(
         std::cerr << "  the server has no AuthService: started with --auth=false? Then pass "
                      "--no_auth.\n";
       } else if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
-        std::cerr << "  RegisterDevice counts against the per-address write limit: raise "
+        std::cerr << "  RegisterDevice counts against the per-address registration and write "
+                     "limits: raise --device_registration_burst and "
                      "--peer_writes_per_second/--peer_write_burst on wijkwachtd.\n";
       }
       return std::nullopt;
