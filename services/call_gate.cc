@@ -143,7 +143,10 @@ absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
       if (absl::Status s = Limit(options_.registrations, caller.address_key); !s.ok()) return s;
     }
     if (absl::Status s = Limit(options_.peer_writes, caller.address_key); !s.ok()) {
-      // Refused by the peer limit: the device's token was not used after all.
+      // Refused by the peer limit: the device's (or registration's) token was not used.
+      if (method == kRegisterDevice && options_.registrations != nullptr) {
+        options_.registrations->Release(caller.address_key);
+      }
       if (options_.device_writes != nullptr && !device.empty()) {
         options_.device_writes->Release(device);
       }

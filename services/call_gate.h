@@ -4,8 +4,11 @@
 // the `authorization: Bearer <JWT>` metadata, verifies the token (auth::TokenVerifier: pinned
 // EdDSA, issuer, audience, expiry), checks that the token's device is not revoked (or its
 // staff account exists and is not disabled),
-// checks the role against the row, and for rate-limited RPCs (writes, and Login) takes a
-// token from the per-device and per-peer rate limiters.
+// checks the role against the row, and for rate-limited RPCs (writes, previews, refreshes and
+// Login) takes a token from the per-device and per-address rate limiters; RegisterDevice
+// first from the per-address registration limiter. Per-address limits key on
+// Caller::address_key: the IPv4 address or the IPv6 /64 of the connection, or of the client
+// a trusted proxy names in "x-forwarded-for" (common/address.h).
 //
 // With authentication disabled (no verifier) every call is admitted as a trusted caller (the
 // per-peer rate limit still applies); the server says so loudly at start.
