@@ -231,11 +231,13 @@ void ReportServiceImpl::Get(const Caller& caller, const v1::GetReportRequest& re
 
 absl::Status ReportServiceImpl::MaskIfErased(const std::string& reporter, v1::Report* report,
                                              absl::flat_hash_map<std::string, bool>* erased) const {
-  if (parts_.sealed == nullptr || !storage::IsPseudonym(reporter)) return absl::OkStatus();
+  if (parts_.engine == nullptr || !storage::IsPseudonym(reporter)) return absl::OkStatus();
   auto [it, inserted] = erased->try_emplace(reporter, false);
   if (inserted) {
-    WW_ASSIGN_OR_RETURN(storage::RevealedIdentity identity, parts_.sealed->Reveal(reporter));
-    it->second = identity.erased;
+    // Erasure deletes the reporter's wrapped data key; nothing needs opening to see that.
+    WW_ASSIGN_OR_RETURN(std::optional<std::string> key,
+                        parts_.engine->Get(storage::ColumnFamily::kReporterKeys, reporter));
+    it->second = !key.has_value();
   }
   if (!it->second) return absl::OkStatus();
   report->set_description("");
@@ -258,7 +260,7 @@ void ReportServiceImpl::List(const Caller& caller, const v1::ListReportsRequest&
     if (!page.ok()) return done(page.status());
     absl::flat_hash_map<std::string, bool> erased;
     for (v1::Report& r : page->reports) {
-      if (parts_.sealed != nullptr) {
+      if (parts_.engine != nullptr) {
         // Who reported it is in the stored record only.
         absl::StatusOr<internal::StoredReport> stored = parts_.store->GetStored(r.id());
         if (!stored.ok()) return done(stored.status());

@@ -32,6 +32,7 @@
 #include "services/unary_call.h"
 #include "storage/incident_store.h"
 #include "storage/report_store.h"
+#include "storage/engine.h"
 #include "storage/sealed_identity_store.h"
 #include "wijkwacht/v1/report.grpc.pb.h"
 
@@ -66,8 +67,9 @@ class ReportServiceImpl final : public RawReportService {
     // looked for in (the public map's finest heatmap level); also how coarse the location of
     // an erased reporter's report is shown.
     int public_cell_level = 14;
-    // Whose identity was erased (reports of erased reporters are masked); may be null.
-    const storage::SealedIdentityStore* sealed = nullptr;
+    // Whose identity was erased: a pseudonym without a data key in reporter_keys (reports of
+    // erased reporters are masked); may be null (nothing is masked).
+    const storage::Engine* engine = nullptr;
   };
   explicit ReportServiceImpl(Parts parts) : parts_(parts) {}
 

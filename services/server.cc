@@ -141,7 +141,7 @@ class ServerImpl final : public WijkwachtServer {
         self->ingest_.get(), self->report_store_.get(), self->incident_store_.get(),
         self->catalog_.get(), self->workers_.get(), self->gate_.get(),
         options.map_public_max_cell_level > 0 ? options.map_public_max_cell_level : 13,
-        self->sealed_.get()});
+        self->engine_.get()});
     self->aggregates_ = std::make_unique<storage::AggregateStore>(self->engine_.get());
     self->indicators_ = std::make_unique<storage::IndicatorStore>(self->engine_.get());
     self->map_service_ = std::make_unique<MapServiceImpl>(
