@@ -51,6 +51,9 @@ class RateLimiter {
   // elsewhere (capped at the burst; a no-op for a key no longer tracked).
   void Release(absl::string_view key, double cost = 1.0);
 
+  // The most one Acquire can take.
+  [[nodiscard]] double burst() const { return options_.burst; }
+
   // Number of buckets currently held (never above max_keys).
   [[nodiscard]] size_t TrackedKeys() const;
 

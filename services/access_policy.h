@@ -35,7 +35,7 @@ struct RpcAccess {
 inline constexpr RpcAccess kRpcAccessTable[] = {
     // ReportService
     {"/wijkwacht.v1.ReportService/SubmitReport",        kDevices | kDispatcher | kAdmin, false, true},
-    {"/wijkwacht.v1.ReportService/PreviewReport",       kDevices | kDispatcher | kAdmin, false, false},
+    {"/wijkwacht.v1.ReportService/PreviewReport",       kDevices | kDispatcher | kAdmin, false, true},
     {"/wijkwacht.v1.ReportService/GetReport",           kEveryRole,                      false, false},
     {"/wijkwacht.v1.ReportService/ListReports",         kStaff,                          false, false},
     {"/wijkwacht.v1.ReportService/ListCategories",      kEveryRole,                      true,  false},
@@ -73,7 +73,7 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     // AuthService
     {"/wijkwacht.v1.AuthService/RegisterDevice",        kEveryRole,                      true,  true},
     {"/wijkwacht.v1.AuthService/Login",                 kEveryRole,                      true,  true},
-    {"/wijkwacht.v1.AuthService/RefreshToken",          kEveryRole,                      true,  false},
+    {"/wijkwacht.v1.AuthService/RefreshToken",          kEveryRole,                      true,  true},
     {"/wijkwacht.v1.AuthService/RevokeDevice",          kDevices | kAdmin,               false, false},
     {"/wijkwacht.v1.AuthService/GetSigningKeys",        kEveryRole,                      true,  false},
     {"/wijkwacht.v1.AuthService/VerifyEntrepreneur",    kAdmin,                          false, false},

@@ -216,8 +216,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::SubscribeAlerts(
   const auto refuse = RefuseStream;
   v1::SubscribeAlertsRequest request_message;
   const v1::SubscribeAlertsRequest* request = &request_message;
+  std::shared_ptr<StreamLease> lease;
   absl::StatusOr<Caller> caller = AdmitStream(*parts_.gate, "/wijkwacht.v1.AlertService/SubscribeAlerts",
-                                              *context, *raw_request, &request_message);
+                                              *context, *raw_request, &request_message, &lease);
   if (!caller.ok()) return refuse(caller.status());
   absl::StatusOr<AlertFilter> filter = ParseFilter(*parts_.areas, *request);
   if (!filter.ok()) return refuse(filter.status());
@@ -233,6 +234,10 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::SubscribeAlerts(
   }
   auto f = std::make_shared<const AlertFilter>(*std::move(filter));
   const Clock* clock = parts_.clock;
+  LogStream<v1::AlertEvent>::Options options;
+  options.lease = std::move(lease);
+  options.observer = parts_.gate->observer();
+  options.method = "/wijkwacht.v1.AlertService/SubscribeAlerts";
   return LogStream<v1::AlertEvent>::Start(
       parts_.feed, parts_.workers, after,
       [f, clock](const internal::ChangeEvent& event, std::vector<v1::AlertEvent>* out) {
@@ -258,7 +263,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::SubscribeAlerts(
         *e.mutable_alert() = std::move(alert);
         return absl::OkStatus();
       },
-      {}, StreamCounting(*parts_.gate, "/wijkwacht.v1.AlertService/SubscribeAlerts"));
+      {}, std::move(options));
 }
 
 void AlertServiceImpl::Ack(const Caller& caller, const v1::AckAlertRequest& request,

@@ -76,34 +76,77 @@ WW_SERVE_AUTH(GetSigningKeys, v1::GetSigningKeysRequest, v1::GetSigningKeysRespo
 WW_SERVE_AUTH(VerifyEntrepreneur, v1::VerifyEntrepreneurRequest, v1::VerifyEntrepreneurResponse)
 #undef WW_SERVE_AUTH
 
-void AuthServiceImpl::RunHashing(std::function<absl::Status()> work, UnaryDone done) {
-  if (pending_logins_.fetch_add(1) >= parts_.max_pending_logins) {
-    pending_logins_.fetch_sub(1);
-    return done(WithRetryDelay(absl::ResourceExhaustedError("too many logins in progress"),
-                               absl::Seconds(1)));
+void AuthServiceImpl::RunHashing(const std::string& address, bool known,
+                                 std::function<absl::Status()> work, UnaryDone done) {
+  {
+    absl::MutexLock lock(&admission_mu_);
+    int& of_address = pending_by_address_[address];
+    const bool full = pending_logins_ >= parts_.max_pending_logins ||
+                      (!known && pending_unknown_logins_ >= parts_.max_pending_unknown_logins) ||
+                      of_address >= parts_.max_pending_logins_per_address;
+    if (full) {
+      if (of_address == 0) pending_by_address_.erase(address);
+      return done(WithRetryDelay(absl::ResourceExhaustedError("too many logins in progress"),
+                                 absl::Seconds(1)));
+    }
+    ++pending_logins_;
+    if (!known) ++pending_unknown_logins_;
+    ++of_address;
   }
-  parts_.login_workers->Schedule([this, work = std::move(work), done = std::move(done)] {
+  parts_.login_workers->Schedule([this, address, known, work = std::move(work),
+                                  done = std::move(done)] {
     absl::Status status = work();
-    pending_logins_.fetch_sub(1);
+    {
+      absl::MutexLock lock(&admission_mu_);
+      --pending_logins_;
+      if (!known) --pending_unknown_logins_;
+      auto it = pending_by_address_.find(address);
+      if (it != pending_by_address_.end() && --it->second <= 0) pending_by_address_.erase(it);
+    }
     done(status);
   });
 }
 
+// The throttle's key for a login: the account on this client address (see auth_service.h).
+static std::string ThrottleKey(const std::string& username, const Caller& caller) {
+  return absl::StrCat(username, "|", caller.address_key);
+}
+
 // Login and CreateAccount hash passwords: their handlers run on the login worker.
-#define WW_SERVE_AUTH_HASHING(Method, Request, Response)                                    \
-  grpc::ServerUnaryReactor* AuthServiceImpl::Method(grpc::CallbackServerContext* context,   \
-                                                    const grpc::ByteBuffer* request,        \
-                                                    grpc::ByteBuffer* response) {           \
-    return ServeUnary<Request, Response>(                                                   \
-        *parts_.gate, "/wijkwacht.v1.AuthService/" #Method, context, request, response,     \
-        [this](const Caller& caller, const Request& req, Response* resp, UnaryDone done) {  \
-          RunHashing([this, &caller, &req, resp] { return Do##Method(caller, req, resp); },  \
-                     std::move(done));                                                      \
-        });                                                                                 \
-  }
-WW_SERVE_AUTH_HASHING(Login, v1::LoginRequest, v1::TokenResponse)
-WW_SERVE_AUTH_HASHING(CreateAccount, v1::CreateAccountRequest, v1::Account)
-#undef WW_SERVE_AUTH_HASHING
+grpc::ServerUnaryReactor* AuthServiceImpl::Login(grpc::CallbackServerContext* context,
+                                                 const grpc::ByteBuffer* request,
+                                                 grpc::ByteBuffer* response) {
+  return ServeUnary<v1::LoginRequest, v1::TokenResponse>(
+      *parts_.gate, "/wijkwacht.v1.AuthService/Login", context, request, response,
+      [this](const Caller& caller, const v1::LoginRequest& req, v1::TokenResponse* resp,
+             UnaryDone done) {
+        // A locked (account, address) is refused before it costs a place in the queue.
+        if (!req.username().empty()) {
+          if (absl::Status s = parts_.throttle->Check(ThrottleKey(req.username(), caller));
+              !s.ok()) {
+            return done(s);
+          }
+        }
+        absl::StatusOr<internal::UserRecord> user = parts_.identities->GetUser(req.username());
+        const bool known = !req.username().empty() && user.ok() && !user->disabled();
+        RunHashing(caller.address_key, known,
+                   [this, &caller, &req, resp] { return DoLogin(caller, req, resp); },
+                   std::move(done));
+      });
+}
+
+grpc::ServerUnaryReactor* AuthServiceImpl::CreateAccount(grpc::CallbackServerContext* context,
+                                                         const grpc::ByteBuffer* request,
+                                                         grpc::ByteBuffer* response) {
+  return ServeUnary<v1::CreateAccountRequest, v1::Account>(
+      *parts_.gate, "/wijkwacht.v1.AuthService/CreateAccount", context, request, response,
+      [this](const Caller& caller, const v1::CreateAccountRequest& req, v1::Account* resp,
+             UnaryDone done) {
+        RunHashing(caller.address_key, /*known=*/true,
+                   [this, &caller, &req, resp] { return DoCreateAccount(caller, req, resp); },
+                   std::move(done));
+      });
+}
 
 absl::Status AuthServiceImpl::IssueAccessToken(const std::string& subject, auth::Role role,
                                                v1::TokenResponse* out) const {
@@ -135,6 +178,7 @@ absl::Status AuthServiceImpl::DoRegisterDevice(const Caller&, const v1::Register
   device.set_role(static_cast<int>(auth::Role::kResident));
   device.set_refresh_secret_hash(Sha256(secret));
   *device.mutable_create_time() = ToTimestamp(parts_.clock->Now());
+  *device.mutable_refresh_issue_time() = device.create_time();
   device.set_platform(request.platform());
   WW_RETURN_IF_ERROR(parts_.identities->CreateDevice(device).status());
 
@@ -143,23 +187,24 @@ absl::Status AuthServiceImpl::DoRegisterDevice(const Caller&, const v1::Register
   return IssueAccessToken(response->device(), auth::Role::kResident, response->mutable_access());
 }
 
-absl::Status AuthServiceImpl::DoLogin(const Caller&, const v1::LoginRequest& request,
+absl::Status AuthServiceImpl::DoLogin(const Caller& caller, const v1::LoginRequest& request,
                                       v1::TokenResponse* response) {
   if (request.username().empty()) return InvalidFieldError("username", "is required");
   if (request.password().empty()) return InvalidFieldError("password", "is required");
   if (request.password().size() > auth::kMaxPasswordBytes) {
     return InvalidFieldError("password", "is too long");
   }
-  WW_RETURN_IF_ERROR(parts_.throttle->Check(request.username()));
+  const std::string throttle_key = ThrottleKey(request.username(), caller);
+  WW_RETURN_IF_ERROR(parts_.throttle->Check(throttle_key));
   absl::StatusOr<internal::UserRecord> user = parts_.identities->GetUser(request.username());
   if (!user.ok() && !absl::IsNotFound(user.status())) return user.status();
   const std::string& stored = user.ok() ? user->password_hash() : dummy_password_hash_;
   absl::Status verified = parts_.passwords->Verify(request.password(), stored);
   if (!user.ok() || !verified.ok() || user->disabled()) {
-    parts_.throttle->RecordFailure(request.username());
+    parts_.throttle->RecordFailure(throttle_key);
     return absl::UnauthenticatedError("invalid username or password");
   }
-  parts_.throttle->RecordSuccess(request.username());
+  parts_.throttle->RecordSuccess(throttle_key);
   return IssueAccessToken(absl::StrCat("users/", user->username()),
                           static_cast<auth::Role>(user->role()), response);
 }
@@ -172,16 +217,59 @@ absl::Status AuthServiceImpl::DoRefreshToken(const Caller&, const v1::RefreshTok
   absl::StatusOr<std::string> secret = auth::Base64UrlDecode(parts.second);
   absl::StatusOr<std::string> device_id = DeviceIdFromName(parts.first, "refresh_token");
   if (!device_id.ok() || !secret.ok()) return InvalidRefreshToken();
-  absl::StatusOr<internal::DeviceRecord> device = parts_.identities->GetDevice(*device_id);
+  const std::string hash = Sha256(*secret);
+  const auto same = [&hash](const std::string& stored) {
+    return stored.size() == hash.size() &&
+           CRYPTO_memcmp(hash.data(), stored.data(), hash.size()) == 0;
+  };
+  WW_ASSIGN_OR_RETURN(std::string next_secret, parts_.random->Bytes(kSecretBytes));
+  const absl::Time now = parts_.clock->Now();
+  enum class Outcome { kRotated, kInvalid, kExpired, kReused } outcome = Outcome::kInvalid;
+  // One atomic read-modify-write: of two refreshes with the same token, one rotates and
+  // the other is reuse.
+  absl::StatusOr<internal::DeviceRecord> device =
+      parts_.identities->UpdateDevice(*device_id, [&](internal::DeviceRecord& d) {
+        if (d.revoked()) {
+          outcome = Outcome::kInvalid;
+        } else if (same(d.refresh_secret_hash())) {
+          const google::protobuf::Timestamp& issued =
+              d.has_refresh_issue_time() ? d.refresh_issue_time() : d.create_time();
+          if (now - absl::FromUnixSeconds(issued.seconds()) >= parts_.refresh_token_lifetime) {
+            outcome = Outcome::kExpired;
+          } else {
+            outcome = Outcome::kRotated;
+            d.set_previous_refresh_secret_hash(d.refresh_secret_hash());
+            d.set_refresh_secret_hash(Sha256(next_secret));
+            *d.mutable_refresh_issue_time() = ToTimestamp(now);
+          }
+        } else if (!d.previous_refresh_secret_hash().empty() &&
+                   same(d.previous_refresh_secret_hash())) {
+          // A spent token came back: someone holds a copy. Nobody keeps the device.
+          outcome = Outcome::kReused;
+          d.set_revoked(true);
+          *d.mutable_revoke_time() = ToTimestamp(now);
+        }
+        return absl::OkStatus();
+      });
   if (absl::IsNotFound(device.status())) return InvalidRefreshToken();
   if (!device.ok()) return device.status();
-  const std::string hash = Sha256(*secret);
-  if (device->refresh_secret_hash().size() != hash.size() ||
-      CRYPTO_memcmp(hash.data(), device->refresh_secret_hash().data(), hash.size()) != 0 ||
-      device->revoked()) {
-    return InvalidRefreshToken();
+  switch (outcome) {
+    case Outcome::kRotated:
+      break;
+    case Outcome::kExpired:
+      return absl::UnauthenticatedError("refresh_token has expired; register the device again");
+    case Outcome::kReused:
+      if (parts_.streams != nullptr) {
+        parts_.streams->EndStreamsOf(
+            absl::StrCat(kDevicePrefix, *device_id),
+            absl::UnauthenticatedError("the device was revoked: its refresh token was reused"));
+      }
+      return absl::UnauthenticatedError(
+          "refresh_token was already used; the device is revoked, register it again");
+    case Outcome::kInvalid:
+      return InvalidRefreshToken();
   }
-  response->set_refresh_token(request.refresh_token());
+  response->set_refresh_token(absl::StrCat(*device_id, ".", auth::Base64UrlEncode(next_secret)));
   return IssueAccessToken(absl::StrCat(kDevicePrefix, *device_id),
                           static_cast<auth::Role>(device->role()), response);
 }
@@ -206,6 +294,11 @@ absl::Status AuthServiceImpl::DoRevokeDevice(const Caller& caller,
                         }
                         return absl::OkStatus();
                       }));
+  // Open streams end now: nothing published after the revocation reaches the device.
+  if (parts_.streams != nullptr) {
+    parts_.streams->EndStreamsOf(absl::StrCat(kDevicePrefix, device_id),
+                                 absl::UnauthenticatedError("the device was revoked"));
+  }
   if (!request.erase()) return absl::OkStatus();
   return parts_.sealed->Erase(revoked.pseudonym(), device_id);
 }

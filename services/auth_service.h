@@ -3,11 +3,19 @@
 //
 // Credentials:
 //   - a device gets a refresh token "<device id>.<secret>"; only SHA-256(secret) is stored,
-//     compared in constant time. Access tokens (JWT, EdDSA) live at most 15 minutes and carry
+//     compared in constant time. Refresh tokens rotate: RefreshToken answers with the next
+//     one and the presented one is spent. Presenting a spent token again is reuse (it was
+//     copied): the device is revoked and its open streams end. A refresh token expires
+//     `refresh_token_lifetime` after its issue (UNAUTHENTICATED: register again). Access tokens (JWT, EdDSA) live at most 15 minutes and carry
 //     the device's current role (RESIDENT, or ENTREPRENEUR once verified by an admin).
 //   - staff log in with username and password (scrypt, per-user salt); failures are
-//     throttled per username (back-off, then lock-out). An unknown username costs the same
-//     hashing work as a wrong password, so timing does not reveal which accounts exist.
+//     throttled per (username, client address) (back-off, then lock-out), so guessing from
+//     one address cannot lock the account for anyone else. An unknown username costs the
+//     same hashing work as a wrong password, so timing does not reveal which accounts exist.
+//     Admission (before hashing): logins for unknown usernames get only a share of the
+//     hashing queue and each address only a few places, so a flood of made-up usernames
+//     cannot keep real staff out. While that share is full, whether a username is queued
+//     or refused tells that it exists; staff usernames are not treated as secrets.
 //
 // Object rules: RevokeDevice by the device itself or an admin; VerifyEntrepreneur and
 // CreateAccount by an admin (the access table already limits the roles).
@@ -26,6 +34,9 @@
 #include "auth/random.h"
 #include "common/clock.h"
 #include "common/worker_pool.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "services/stream_registry.h"
 #include "services/unary_call.h"
 #include "storage/identity_store.h"
 #include "wijkwacht/v1/auth.grpc.pb.h"
@@ -58,6 +69,17 @@ class AuthServiceImpl final : public RawAuthService {
     // never on a gRPC thread; at most `max_pending_logins` wait, more get RESOURCE_EXHAUSTED.
     WorkerPool* login_workers = nullptr;
     int max_pending_logins = 16;
+    // Login admission: logins for usernames without an (enabled) account may hold at most
+    // this many of the `max_pending_logins` places, so the rest stays reserved for real
+    // accounts; one client address (IPv6: /64) may have at most
+    // `max_pending_logins_per_address` logins waiting.
+    int max_pending_unknown_logins = 4;
+    int max_pending_logins_per_address = 2;
+    // RevokeDevice and refresh-token reuse end the device's open streams here; may be null.
+    StreamRegistry* streams = nullptr;
+    // A refresh token is good for one refresh within this long of its issue; each refresh
+    // hands out the next one.
+    absl::Duration refresh_token_lifetime = absl::Hours(24 * 90);
     std::string issuer;
     std::string audience;
     absl::Duration access_token_lifetime = absl::Minutes(15);
@@ -109,15 +131,21 @@ class AuthServiceImpl final : public RawAuthService {
                                              v1::Account* response);
 
  private:
-  // Runs `work` on the login worker, or refuses when too many are waiting.
-  void RunHashing(std::function<absl::Status()> work, UnaryDone done);
+  // Runs `work` on the login worker, or refuses when too many are waiting. `address` and
+  // `known` (the login names an enabled account; CreateAccount: true) decide the admission.
+  void RunHashing(const std::string& address, bool known, std::function<absl::Status()> work,
+                  UnaryDone done);
   // A signed access token for `subject` with `role`, into `out`.
   [[nodiscard]] absl::Status IssueAccessToken(const std::string& subject, auth::Role role,
                                               v1::TokenResponse* out) const;
 
   Parts parts_;
-  std::string dummy_password_hash_;
-  std::atomic<int> pending_logins_{0};  // verified against for unknown usernames
+  std::string dummy_password_hash_;  // verified against for unknown usernames
+  // Login admission (RunHashing).
+  absl::Mutex admission_mu_;
+  int pending_logins_ ABSL_GUARDED_BY(admission_mu_) = 0;
+  int pending_unknown_logins_ ABSL_GUARDED_BY(admission_mu_) = 0;
+  absl::flat_hash_map<std::string, int> pending_by_address_ ABSL_GUARDED_BY(admission_mu_);
 };
 
 // Creates the first staff account (an admin) when no account exists yet; a no-op otherwise.

@@ -1,8 +1,12 @@
 #include "services/call_gate.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/address.h"
+#include "common/status.h"
 #include "services/access_policy.h"
 
 namespace wijkwacht::services {
@@ -10,6 +14,7 @@ namespace {
 
 constexpr absl::string_view kDevicePrefix = "devices/";
 constexpr absl::string_view kUserPrefix = "users/";
+constexpr absl::string_view kRegisterDevice = "/wijkwacht.v1.AuthService/RegisterDevice";
 
 absl::Status Limit(auth::RateLimiter* limiter, absl::string_view key) {
   if (limiter == nullptr || key.empty()) return absl::OkStatus();
@@ -31,6 +36,25 @@ std::string PeerAddress(absl::string_view peer) {
   const size_t scheme = peer.find(':');
   if (colon == absl::string_view::npos || colon == scheme) return std::string(peer);
   return std::string(peer.substr(0, colon));
+}
+
+absl::Status CallGate::ChargeWrites(const Caller& caller, double cost) const {
+  const std::string device = caller.DeviceId();
+  // On top of the gate's one token: a call never costs more than a whole burst.
+  const double device_cost =
+      options_.device_writes == nullptr ? 0 : std::min(cost, options_.device_writes->burst() - 1);
+  const double peer_cost =
+      options_.peer_writes == nullptr ? 0 : std::min(cost, options_.peer_writes->burst() - 1);
+  if (device_cost > 0 && !device.empty()) {
+    WW_RETURN_IF_ERROR(options_.device_writes->Acquire(device, device_cost));
+  }
+  if (peer_cost > 0 && !caller.address_key.empty()) {
+    if (absl::Status s = options_.peer_writes->Acquire(caller.address_key, peer_cost); !s.ok()) {
+      if (device_cost > 0 && !device.empty()) options_.device_writes->Release(device, device_cost);
+      return s;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CallGate::CheckSubjectActive(absl::string_view subject,
@@ -64,11 +88,24 @@ absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
                                        absl::string_view method) const {
   Caller caller;
   caller.peer = PeerAddress(context.peer());
+  caller.in_process = absl::StartsWith(caller.peer, "inproc") ||
+                      absl::StartsWith(caller.peer, "in-process");
+  const auto& metadata = context.client_metadata();
+  std::string client = BareAddress(caller.peer);
+  if (std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(), client) !=
+      options_.trusted_proxies.end()) {
+    auto forwarded = metadata.find("x-forwarded-for");
+    if (forwarded != metadata.end()) {
+      std::string named = LastForwardedFor(
+          absl::string_view(forwarded->second.data(), forwarded->second.size()));
+      if (!named.empty()) client = std::move(named);
+    }
+  }
+  caller.address_key = AddressBucket(client);
   const RpcAccess* access = FindRpcAccess(method);
   if (access == nullptr) {
     return absl::PermissionDeniedError(absl::StrCat(method, " is not open to any caller"));
   }
-  const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   if (options_.verifier == nullptr) {
     caller.trusted = true;  // authentication is off: no token is read
@@ -100,8 +137,16 @@ absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
   if (access->rate_limited) {
     const std::string device = caller.DeviceId();
     if (absl::Status s = Limit(options_.device_writes, device); !s.ok()) return s;
-    if (absl::Status s = Limit(options_.peer_writes, caller.peer); !s.ok()) {
-      // Refused by the peer limit: the device's token was not used after all.
+    // Free device tokens are the currency of every per-device limit: their minting is
+    // limited per address first.
+    if (method == kRegisterDevice) {
+      if (absl::Status s = Limit(options_.registrations, caller.address_key); !s.ok()) return s;
+    }
+    if (absl::Status s = Limit(options_.peer_writes, caller.address_key); !s.ok()) {
+      // Refused by the peer limit: the device's (or registration's) token was not used.
+      if (method == kRegisterDevice && options_.registrations != nullptr) {
+        options_.registrations->Release(caller.address_key);
+      }
       if (options_.device_writes != nullptr && !device.empty()) {
         options_.device_writes->Release(device);
       }

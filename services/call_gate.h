@@ -4,8 +4,11 @@
 // the `authorization: Bearer <JWT>` metadata, verifies the token (auth::TokenVerifier: pinned
 // EdDSA, issuer, audience, expiry), checks that the token's device is not revoked (or its
 // staff account exists and is not disabled),
-// checks the role against the row, and for rate-limited RPCs (writes, and Login) takes a
-// token from the per-device and per-peer rate limiters.
+// checks the role against the row, and for rate-limited RPCs (writes, previews, refreshes and
+// Login) takes a token from the per-device and per-address rate limiters; RegisterDevice
+// first from the per-address registration limiter. Per-address limits key on
+// Caller::address_key: the IPv4 address or the IPv6 /64 of the connection, or of the client
+// a trusted proxy names in "x-forwarded-for" (common/address.h).
 //
 // With authentication disabled (no verifier) every call is admitted as a trusted caller (the
 // per-peer rate limit still applies); the server says so loudly at start.
@@ -17,6 +20,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -43,6 +47,7 @@ class CallObserver {
   virtual void StreamStarted(absl::string_view method) = 0;
   virtual void StreamEnded(absl::string_view method, int code) = 0;
 };
+class StreamRegistry;
 
 struct Caller {
   bool authenticated = false;  // a valid token was presented
@@ -54,6 +59,10 @@ struct Caller {
   // authentication.
   std::string reporter;
   std::string peer;     // the client address without port
+  // What per-address limits key on: the client's address (a trusted proxy's forwarded one),
+  // IPv4 as it is, IPv6 by its /64 (common/address.h).
+  std::string address_key;
+  bool in_process = false;  // the server's own in-process channel (the map page's HTTP side)
 
   [[nodiscard]] bool HasRole(auth::Role r) const { return trusted || (authenticated && role == r); }
   [[nodiscard]] bool IsStaff() const { return trusted || (authenticated && auth::IsStaffRole(role)); }
@@ -69,6 +78,14 @@ class CallGate {
     auth::RateLimiter* device_writes = nullptr;          // may be null (no limit)
     auth::RateLimiter* peer_writes = nullptr;            // may be null (no limit)
     CallObserver* observer = nullptr;                    // may be null (calls not counted)
+    // RegisterDevice per client address (IPv6: per /64); may be null (no limit).
+    auth::RateLimiter* registrations = nullptr;
+    // Addresses (bare: "10.0.0.2", "::1") of reverse proxies whose "x-forwarded-for" is
+    // believed (its last entry is the client). Empty: the header is ignored and the
+    // connection's address counts.
+    std::vector<std::string> trusted_proxies;
+    // Open server streams per caller (caps, ending a revoked device's streams); may be null.
+    StreamRegistry* streams = nullptr;
   };
   explicit CallGate(Options options) : options_(options) {}
 
@@ -77,6 +94,12 @@ class CallGate {
   [[nodiscard]] bool enabled() const { return options_.verifier != nullptr; }
   // Where call outcomes are reported; nullptr when they are not counted.
   [[nodiscard]] CallObserver* observer() const { return options_.observer; }
+  [[nodiscard]] StreamRegistry* streams() const { return options_.streams; }
+
+  // Takes `cost` more write tokens from the caller's device and address buckets (SyncService
+  // Push charges every report of a batch; the gate took one). RESOURCE_EXHAUSTED with a retry
+  // delay when either is short (nothing is taken then).
+  [[nodiscard]] absl::Status ChargeWrites(const Caller& caller, double cost) const;
 
  private:
   // UNAUTHENTICATED unless the token's device exists and is not revoked, or its staff account

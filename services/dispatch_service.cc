@@ -266,8 +266,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
   const auto refuse = RefuseStream;
   v1::WatchQueueRequest request_message;
   const v1::WatchQueueRequest* request = &request_message;
+  std::shared_ptr<StreamLease> lease;
   absl::StatusOr<Caller> caller = AdmitStream(*parts_.gate, "/wijkwacht.v1.DispatchService/WatchQueue",
-                                              *context, *raw_request, &request_message);
+                                              *context, *raw_request, &request_message, &lease);
   if (!caller.ok()) return refuse(caller.status());
   absl::StatusOr<uint64_t> after =
       storage::DecodeCursor(request->resume_cursor(), "resume_cursor");
@@ -275,6 +276,10 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
   if (*after > parts_.feed->LastSequence()) {
     return refuse(InvalidFieldError("resume_cursor", "lies beyond the newest change"));
   }
+  LogStream<v1::QueueEvent>::Options options;
+  options.lease = std::move(lease);
+  options.observer = parts_.gate->observer();
+  options.method = "/wijkwacht.v1.DispatchService/WatchQueue";
   return LogStream<v1::QueueEvent>::Start(
       parts_.feed, parts_.workers, *after,
       [this](const internal::ChangeEvent& event, std::vector<v1::QueueEvent>* out) {
@@ -303,7 +308,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
         *e.mutable_incident() = ToProto(*stored);
         return absl::OkStatus();
       },
-      {}, StreamCounting(*parts_.gate, "/wijkwacht.v1.DispatchService/WatchQueue"));
+      {}, std::move(options));
 }
 
 }  // namespace wijkwacht::services

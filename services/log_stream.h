@@ -24,6 +24,10 @@
 // everything this client has received (events filtered out for it included). Resuming from it
 // (or from the last message's cursor) on a restarted server misses nothing.
 //
+// A stream holding a StreamLease (Options::lease, services/stream_registry.h) ends at once
+// with the registry's status when its caller's streams are ended (a revoked device gets
+// UNAUTHENTICATED), and frees its slot when gRPC is done with it.
+//
 // The reactor is a raw one (ServerWriteReactor<grpc::ByteBuffer>, see stream_call.h): each
 // message is serialized when it is written.
 //
@@ -44,6 +48,7 @@
 #include "common/status.h"
 #include "services/call_gate.h"
 #include "services/grpc_status.h"
+#include "services/stream_registry.h"
 #include "services/unary_call.h"
 #include "storage/change_feed.h"
 #include "wijkwacht/internal/records.pb.h"
@@ -67,6 +72,8 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     // Told when the stream starts and ends (for /metrics); `method` must name a static string.
     CallObserver* observer = nullptr;
     absl::string_view method;
+    // The stream's slot in the StreamRegistry; may be null.
+    std::shared_ptr<StreamLease> lease;
   };
 
   // Events read per batch.
@@ -78,8 +85,16 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
                                                    std::vector<Response> initial = {},
                                                    Options options = {}) {
     if (options.observer != nullptr) options.observer->StreamStarted(options.method);
+    std::shared_ptr<StreamLease> lease = options.lease;
     auto* stream = new LogStream(feed, workers, after, std::move(render), std::move(initial),
                                  std::move(options));
+    if (lease != nullptr) {
+      std::shared_ptr<State> state = stream->state_;
+      lease->SetEnd([state](const absl::Status& status) {
+        std::lock_guard<std::mutex> lock(state->mu);
+        if (state->stream != nullptr) state->stream->EndWith(status);
+      });
+    }
     stream->SchedulePump();
     return stream;
   }
@@ -119,7 +134,7 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       std::lock_guard<std::mutex> lock(state->mu);
       state->stream = nullptr;
     }
-    delete this;
+    delete this;  // frees the stream's lease (its slot) outside every lock of this stream
   }
 
  private:
@@ -191,6 +206,14 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     });
   }
 
+  // Ends the stream now with `status` (its caller's streams were ended).
+  void EndWith(const absl::Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (watch_ != 0) feed_->Cancel(watch_);
+    watch_ = 0;
+    FinishLocked(ToGrpcStatus(status));
+  }
+
   void OnLogAdvanced() {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -252,22 +275,5 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   storage::ChangeFeed::WatchId watch_ = 0;
   std::shared_ptr<State> state_;
 };
-
-// Options of a stream that only reports its start and end to the gate's observer; converts
-// to any LogStream<...>::Options.
-struct StreamCountingOptions {
-  CallObserver* observer;
-  absl::string_view method;
-  template <typename Options>
-  operator Options() const {  // NOLINT(google-explicit-constructor)
-    Options o;
-    o.observer = observer;
-    o.method = method;
-    return o;
-  }
-};
-inline StreamCountingOptions StreamCounting(const CallGate& gate, absl::string_view method) {
-  return {gate.observer(), method};
-}
 
 }  // namespace wijkwacht::services

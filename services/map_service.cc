@@ -191,6 +191,13 @@ absl::StatusOr<AggregateQuery> MapServiceImpl::ParseSelection(
     for (int t = v1::LIVEABILITY; t <= v1::OTHER; ++t) q.themes.push_back(t);
   }
   q.period = sel.period();
+  if (!caller.IsStaff() && start && end) {
+    // Public callers get whole periods only: a start or end inside a period is widened to
+    // its boundaries, so two overlapping ranges (a week from Tuesday minus a week from
+    // Wednesday) cannot be subtracted to reveal one withheld day.
+    q.first_day = PeriodStart(q.first_day, q.period);
+    q.end_day = PeriodEnd(PeriodStart(q.end_day - 1, q.period), q.period);
+  }
   q.k = caller.IsStaff() ? 0 : parts_.suppression_k;
   q.cell_level = caller.IsStaff() ? sel.s2_cell_level()
                                   : std::min(sel.s2_cell_level(), parts_.public_max_cell_level);
@@ -363,8 +370,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* MapServiceImpl::StreamAggregates(
   const auto refuse = RefuseStream;
   v1::StreamAggregatesRequest request_message;
   const v1::StreamAggregatesRequest* request = &request_message;
+  std::shared_ptr<StreamLease> lease;
   absl::StatusOr<Caller> caller = AdmitStream(*parts_.gate, "/wijkwacht.v1.MapService/StreamAggregates",
-                                              *context, *raw_request, &request_message);
+                                              *context, *raw_request, &request_message, &lease);
   if (!caller.ok()) return refuse(caller.status());
   if (!request->has_selection()) return refuse(InvalidFieldError("selection", "is required"));
   absl::StatusOr<AggregateQuery> parsed = ParseSelection(*caller, request->selection());
@@ -373,6 +381,18 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* MapServiceImpl::StreamAggregates(
   if (!resume.ok()) return refuse(resume.status());
   if (*resume > parts_.feed->LastSequence()) {
     return refuse(InvalidFieldError("resume_cursor", "lies beyond the newest change"));
+  }
+  // Without a token, a resume is a convenience, not a replay service: a cursor far behind
+  // the log's head would make this stream read (and re-read cells for) every change since.
+  // Such a caller starts afresh with a snapshot (messages carry absolute values).
+  const bool staff = caller->IsStaff();
+  if (!caller->authenticated && !caller->trusted && !caller->in_process &&
+      parts_.anonymous_max_replay > 0 &&
+      !request->resume_cursor().empty() &&
+      parts_.feed->LastSequence() - *resume > parts_.anonymous_max_replay) {
+    return refuse(absl::FailedPreconditionError(absl::StrCat(
+        "resume_cursor: more than ", parts_.anonymous_max_replay,
+        " changes behind; start without a resume_cursor (a fresh snapshot)")));
   }
 
   auto q = std::make_shared<const AggregateQuery>(*std::move(parsed));
@@ -395,25 +415,48 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* MapServiceImpl::StreamAggregates(
                                                                       q->areas.end());
   using Stream = LogStream<v1::AggregateUpdate>;
   Stream::Options options;
-  options.min_interval = parts_.stream_min_interval;
+  options.lease = std::move(lease);
   options.observer = parts_.gate->observer();
   options.method = "/wijkwacht.v1.MapService/StreamAggregates";
-  options.flush = [this, q, dirty, warnings](uint64_t last,
-                                             std::vector<v1::AggregateUpdate>* out) {
+  // Public updates come in batches (at most one per public_stream_interval), so that an
+  // update does not time-stamp a single report.
+  options.min_interval = staff ? parts_.stream_min_interval
+                               : std::max(parts_.stream_min_interval, parts_.public_stream_interval);
+  options.flush = [this, q, dirty, warnings, staff](uint64_t last,
+                                                    std::vector<v1::AggregateUpdate>* out) {
     if (dirty->empty() && warnings->empty()) return absl::OkStatus();
-    v1::AggregateUpdate& update = out->emplace_back();
+    v1::AggregateUpdate update;
     update.set_cursor(storage::EncodeCursor(last));
     for (v1::EarlyWarning& w : *warnings) *update.add_early_warnings() = std::move(w);
     warnings->clear();
     absl::Status s = ReadCells(*q, dirty.get(), update.mutable_cells());
     dirty->clear();
-    return s;
+    if (!s.ok()) return s;
+    if (!staff) {
+      // A change inside a cell that stays withheld is not announced at all: the update would
+      // say when a report came into a cell whose count is below k.
+      auto* cells = update.mutable_cells();
+      cells->erase(std::remove_if(cells->begin(), cells->end(),
+                                  [](const v1::AggregateCell& c) { return c.suppressed(); }),
+                   cells->end());
+      if (cells->empty() && update.early_warnings().empty()) return absl::OkStatus();
+    }
+    out->push_back(std::move(update));
+    return absl::OkStatus();
   };
+  // Streams without a token read and render on their own workers: however many there are,
+  // they cannot take the threads unary calls and the apps' streams need.
+  WorkerPool* workers = caller->authenticated || caller->trusted || parts_.anonymous_workers == nullptr
+                            ? parts_.workers
+                            : parts_.anonymous_workers;
   return Stream::Start(
-      parts_.feed, parts_.workers, after,
-      [q, dirty, warnings, area_set](const internal::ChangeEvent& event,
-                                     std::vector<v1::AggregateUpdate>*) {
+      parts_.feed, workers, after,
+      [q, dirty, warnings, area_set, staff](const internal::ChangeEvent& event,
+                                            std::vector<v1::AggregateUpdate>*) {
         if (event.has_early_warning_raised()) {
+          // Early warnings are staff-only (ListEarlyWarnings): a handful of reports from free
+          // devices can raise one, so the public never sees them.
+          if (!staff) return absl::OkStatus();
           const internal::EarlyWarningRaised& raised = event.early_warning_raised();
           if (area_set->contains(raised.area_code()) &&
               std::find(q->themes.begin(), q->themes.end(), raised.theme()) != q->themes.end()) {

@@ -6,7 +6,9 @@
 // years, all in Europe/Amsterdam). Privacy: callers without a staff role (ANALYST,
 // DISPATCHER, ADMIN), including anonymous ones, get every cell with a count (reports or
 // incidents) in [1, k) withheld (counts 0, suppressed = true); staff see exact counts. Only
-// cells with at least one report or incident are returned.
+// cells with at least one report or incident are returned. For non-staff callers a start or
+// end time inside a period is widened to the period's boundaries (whole periods only), so
+// overlapping ranges cannot be differenced.
 //
 // Heatmap: with selection.s2_cell_level in [1, storage::kHeatmapCellLevel] every cell is
 // also split per S2 cell of that level (AggregateCell.s2_cell holds its token), summed from
@@ -28,7 +30,14 @@
 // domain/progress) as self-contained HTML with SVG charts, and as Markdown.
 //
 // Early warnings (services/early_warning_monitor.h) are listed by ListEarlyWarnings and sent
-// on the aggregate stream when they concern the selected areas and themes.
+// on the aggregate stream, to staff callers only, when they concern the selected areas and
+// themes.
+//
+// Public streams (callers without a staff role): updates at most once per
+// `public_stream_interval` (batched), and cells that are withheld (count below k) are left
+// out of updates, so no update announces a change inside a withheld cell; a stream without a
+// token runs on `anonymous_workers` and may not resume from a cursor more than
+// `anonymous_max_replay` changes behind (FAILED_PRECONDITION: start with a snapshot).
 //
 // Thread safety: one instance serves all calls concurrently.
 #pragma once
@@ -93,6 +102,13 @@ class MapServiceImpl final : public RawMapService {
     std::string report_gemeente_code = "GM0375";
     // Finest heatmap cell level served to non-staff callers (finer requests are coarsened).
     int public_max_cell_level = 14;
+    // StreamAggregates for non-staff callers: at most one update per this interval.
+    std::chrono::milliseconds public_stream_interval{0};
+    // Streams without a token run here (null: on `workers`).
+    WorkerPool* anonymous_workers = nullptr;
+    // A caller without a token may resume at most this many changes behind the newest
+    // (0 = any cursor).
+    uint64_t anonymous_max_replay = 0;
   };
   explicit MapServiceImpl(Parts parts) : parts_(parts) {}
 

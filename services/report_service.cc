@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
+#include "s2/s2cell_id.h"
+#include "s2/s2latlng.h"
 #include "services/grpc_status.h"
 #include "services/report_mapping.h"
 
@@ -20,6 +22,10 @@ constexpr int kDefaultPageSize = 50;
 // joining threshold, so the reporter can still pick one the server would not join on its own.
 constexpr size_t kMaxPreviewMatches = 5;
 constexpr double kMinPreviewScore = 0.40;
+// For callers without a staff role: how far from each search point incidents are looked for
+// (the matcher caps it at its radius plus its accuracy slack), and how many are examined.
+constexpr double kPreviewReachMeters = 5000;
+constexpr size_t kMaxScannedForPublic = 20;
 
 absl::StatusOr<int> PageSize(int requested) {
   if (requested < 0) return InvalidFieldError("page_size", "must not be negative");
@@ -158,16 +164,50 @@ void ReportServiceImpl::Preview(const Caller& caller, const v1::PreviewReportReq
       Prepare(caller, &request.report(), request.has_report());
   if (!prepared.ok()) return done(prepared.status());
   *response->mutable_report() = std::move(prepared->report);
-  parts_.workers->Schedule([this, response, done = std::move(done),
-                            features = std::move(prepared->dedup)] {
-    absl::StatusOr<std::vector<storage::ScoredIncident>> matches =
-        parts_.incidents->FindMatches(features, kMaxPreviewMatches, kMinPreviewScore);
-    if (matches.ok()) {
+  if (caller.IsStaff()) {
+    parts_.workers->Schedule([this, response, done = std::move(done),
+                              features = std::move(prepared->dedup)] {
+      absl::StatusOr<std::vector<storage::ScoredIncident>> matches =
+          parts_.incidents->FindMatches(features, kMaxPreviewMatches, kMinPreviewScore);
+      if (!matches.ok()) return done(matches.status());
       for (const storage::ScoredIncident& m : *matches) {
         *response->add_matching_incidents() = IncidentMatchToProto(m);
       }
+      done(absl::OkStatus());
+    });
+    return;
+  }
+  // The same question for every point of the public cell and every moment of the hour: looked
+  // for from the centres of the cell's four children (so the matcher's reach covers the
+  // cell), counting only incidents whose centre lies in the cell.
+  dedup::ReportFeatures features = std::move(prepared->dedup);
+  const S2CellId cell = S2CellId(S2LatLng::FromDegrees(features.latitude, features.longitude))
+                            .parent(parts_.public_cell_level);
+  features.accuracy_meters = kPreviewReachMeters;
+  features.observed = absl::FromUnixSeconds(absl::ToUnixSeconds(features.observed) / 3600 * 3600);
+  parts_.workers->Schedule([this, response, done = std::move(done), cell,
+                            features = std::move(features)]() mutable {
+    for (int i = 0; i < 4; ++i) {
+      const S2LatLng centre = cell.child(i).ToLatLng();
+      features.latitude = centre.lat().degrees();
+      features.longitude = centre.lng().degrees();
+      absl::StatusOr<std::vector<storage::ScoredIncident>> matches =
+          parts_.incidents->FindMatches(features, kMaxScannedForPublic, kMinPreviewScore);
+      if (!matches.ok()) return done(matches.status());
+      for (const storage::ScoredIncident& m : *matches) {
+        const S2CellId incident_cell =
+            S2CellId(S2LatLng::FromDegrees(m.incident.latitude, m.incident.longitude))
+                .parent(parts_.public_cell_level);
+        if (incident_cell != cell) continue;
+        // That a similar open report exists, and of what kind: nothing that names, locates,
+        // times or counts it.
+        v1::IncidentMatch& match = *response->add_matching_incidents();
+        match.set_theme(static_cast<v1::Theme>(m.incident.theme));
+        match.set_category(m.incident.category);
+        return done(absl::OkStatus());
+      }
     }
-    done(matches.status());
+    done(absl::OkStatus());
   });
 }
 
@@ -180,8 +220,33 @@ void ReportServiceImpl::Get(const Caller& caller, const v1::GetReportRequest& re
   if (!caller.IsStaff() && stored->reporter() != caller.reporter) {
     return done(absl::NotFoundError(absl::StrCat(request.name(), " does not exist")));
   }
+  absl::flat_hash_map<std::string, bool> erased;
+  if (absl::Status s = MaskIfErased(stored->reporter(), stored->mutable_report(), &erased);
+      !s.ok()) {
+    return done(s);
+  }
   *response = std::move(*stored->mutable_report());
   done(absl::OkStatus());
+}
+
+absl::Status ReportServiceImpl::MaskIfErased(const std::string& reporter, v1::Report* report,
+                                             absl::flat_hash_map<std::string, bool>* erased) const {
+  if (parts_.sealed == nullptr || !storage::IsPseudonym(reporter)) return absl::OkStatus();
+  auto [it, inserted] = erased->try_emplace(reporter, false);
+  if (inserted) {
+    // Erasure deletes the reporter's wrapped data key; nothing needs opening to see that.
+    WW_ASSIGN_OR_RETURN(it->second, parts_.sealed->IsErased(reporter));
+  }
+  if (!it->second) return absl::OkStatus();
+  report->set_description("");
+  const S2LatLng centre =
+      S2CellId(S2LatLng::FromDegrees(report->location().latitude(), report->location().longitude()))
+          .parent(parts_.public_cell_level)
+          .ToLatLng();
+  report->mutable_location()->set_latitude(centre.lat().degrees());
+  report->mutable_location()->set_longitude(centre.lng().degrees());
+  report->set_accuracy_meters(0);
+  return absl::OkStatus();
 }
 
 void ReportServiceImpl::List(const Caller& caller, const v1::ListReportsRequest& request,
@@ -190,11 +255,19 @@ void ReportServiceImpl::List(const Caller& caller, const v1::ListReportsRequest&
   if (!query.ok()) return done(query.status());
   parts_.workers->Schedule([this, response, done = std::move(done), query = *std::move(query)] {
     absl::StatusOr<storage::ReportPage> page = parts_.store->List(query);
-    if (page.ok()) {
-      for (v1::Report& r : page->reports) *response->add_reports() = std::move(r);
-      response->set_next_page_token(page->next_page_token);
+    if (!page.ok()) return done(page.status());
+    absl::flat_hash_map<std::string, bool> erased;
+    for (v1::Report& r : page->reports) {
+      if (parts_.sealed != nullptr) {
+        // Who reported it is in the stored record only.
+        absl::StatusOr<internal::StoredReport> stored = parts_.store->GetStored(r.id());
+        if (!stored.ok()) return done(stored.status());
+        if (absl::Status s = MaskIfErased(stored->reporter(), &r, &erased); !s.ok()) return done(s);
+      }
+      *response->add_reports() = std::move(r);
     }
-    done(page.status());
+    response->set_next_page_token(page->next_page_token);
+    done(absl::OkStatus());
   });
 }
 

@@ -1,5 +1,21 @@
 // wijkwacht.v1.ReportService over the gRPC callback API.
 //
+// PreviewReport shows staff the matching open incidents in full. Anyone else (residents,
+// shopkeepers) learns only whether a similar open report exists that theirs would likely
+// join: at most one match carrying just its theme and category (no incident name, which is
+// another reporter's report id, no score or distance, no times, no count). The match is
+// looked for from the four quarters of the report's public heatmap cell (`public_cell_level`,
+// about 600 m) with the observed time cut to the hour, and only incidents whose centre lies
+// in that cell count: so the answer is the same anywhere in the cell and within the hour, and
+// repeated previews from nearby points cannot locate or time anyone's report more precisely
+// than the public map. PreviewReport is rate-limited like a write (access_policy.h).
+//
+// Erasure: once a reporter's identity is erased (AuthService.RevokeDevice with erase), GetReport
+// and ListReports show that reporter's reports to everyone, staff included, without their free
+// text (description "") and with the location moved to the centre of its public heatmap cell.
+// The stored report is not rewritten (the counts, incident and area stay right); only what
+// is read through the API is masked.
+//
 // Handlers are thin: validate and map the request, call the domain (ReportIngest) and the
 // store, map the status with ToGrpcStatus. SubmitReport answers only after the store has made
 // the report durable (the reactor finishes from the storage writer's callback), so no gRPC
@@ -9,12 +25,15 @@
 // thread-safe and outlive the service.
 #pragma once
 
+#include "absl/container/flat_hash_map.h"
 #include "common/worker_pool.h"
 #include "domain/catalog/category_catalog.h"
 #include "domain/report/ingest.h"
 #include "services/unary_call.h"
 #include "storage/incident_store.h"
 #include "storage/report_store.h"
+#include "storage/sealed_identity_store.h"
+#include "storage/sealed_identity_store.h"
 #include "wijkwacht/v1/report.grpc.pb.h"
 
 namespace wijkwacht::services {
@@ -44,6 +63,13 @@ class ReportServiceImpl final : public RawReportService {
     const catalog::CategoryCatalog* catalog = nullptr;
     WorkerPool* workers = nullptr;
     const CallGate* gate = nullptr;
+    // PreviewReport for callers without a staff role: the S2 level of the cell the match is
+    // looked for in (the public map's finest heatmap level); also how coarse the location of
+    // an erased reporter's report is shown.
+    int public_cell_level = 14;
+    // Whose identity was erased (SealedIdentityStore::IsErased; reports of erased reporters
+    // are masked); may be null (nothing is masked).
+    const storage::SealedIdentityStore* sealed = nullptr;
   };
   explicit ReportServiceImpl(Parts parts) : parts_(parts) {}
 
@@ -81,6 +107,11 @@ class ReportServiceImpl final : public RawReportService {
   [[nodiscard]] absl::StatusOr<storage::NewReport> Prepare(const Caller& caller,
                                                            const v1::Report* report,
                                                            bool has_report) const;
+  // Masks `report` when its reporter was erased (see above). `erased` caches the answer per
+  // reporter within one call.
+  [[nodiscard]] absl::Status MaskIfErased(const std::string& reporter, v1::Report* report,
+                                          absl::flat_hash_map<std::string, bool>* erased) const;
+
   Parts parts_;
 };
 

@@ -1,6 +1,9 @@
 #include "services/server.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -40,6 +43,24 @@
 namespace wijkwacht::services {
 namespace {
 
+// umask 077 for the process, then the data dir created (0700) or narrowed to 0700.
+absl::Status PrivateDataDir(const std::string& dir) {
+  ::umask(077);
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("data_dir: cannot create ", dir, ": ", error.message()));
+  }
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("data_dir: cannot make ", dir, " private (0700): ", error.message()));
+  }
+  return absl::OkStatus();
+}
+
 class ServerImpl final : public WijkwachtServer {
  public:
   static absl::StatusOr<std::unique_ptr<WijkwachtServer>> Create(const ServerOptions& options) {
@@ -57,6 +78,9 @@ class ServerImpl final : public WijkwachtServer {
     if (!categories.ok()) return categories.status();
     self->catalog_ = *std::move(categories);
 
+    // Reports hold free text and exact locations: nothing under the data dir is for other
+    // local users (files 0600, folders 0700, whatever RocksDB or the key files create).
+    if (absl::Status s = PrivateDataDir(options.data_dir); !s.ok()) return s;
     storage::EngineOptions engine_options;
     engine_options.data_dir = options.data_dir;
     engine_options.clock = options.clock;
@@ -123,6 +147,8 @@ class ServerImpl final : public WijkwachtServer {
         self->catalog_.get(), self->areas_.get(), self->classifier_.get(), options.clock,
         options.limits});
     self->workers_ = std::make_unique<WorkerPool>(options.worker_threads);
+    self->anonymous_workers_ =
+        std::make_unique<WorkerPool>(std::max(1, options.anonymous_stream_threads));
     // /metrics: reports are counted where they are stored, store figures read when scraped.
     if (options.pipeline_only) {
       std::fprintf(stderr,
@@ -135,7 +161,9 @@ class ServerImpl final : public WijkwachtServer {
     self->server_metrics_->ExportStore(self->engine_.get());
     self->report_service_ = std::make_unique<ReportServiceImpl>(ReportServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->incident_store_.get(),
-        self->catalog_.get(), self->workers_.get(), self->gate_.get()});
+        self->catalog_.get(), self->workers_.get(), self->gate_.get(),
+        options.map_public_max_cell_level > 0 ? options.map_public_max_cell_level : 13,
+        self->sealed_.get()});
     if (options.map_memory_days < 0) {
       self->engine_->Shutdown();
       return InvalidFieldError("map_memory_days", "must be at least 0");
@@ -159,7 +187,9 @@ class ServerImpl final : public WijkwachtServer {
                               self->gate_.get(), options.map_suppression_k, self->feed_.get(),
                               options.map_stream_min_interval, options.clock,
                               self->warning_store_.get(), options.report_gemeente_code,
-                              options.map_public_max_cell_level});
+                              options.map_public_max_cell_level,
+                              options.map_public_stream_interval,
+                              self->anonymous_workers_.get(), options.anonymous_max_replay});
     EarlyWarningMonitor::Parts monitor_parts{self->warning_store_.get(), self->feed_.get(),
                                              self->aggregates_.get(), self->workers_.get(),
                                              options.early_warning};
@@ -183,7 +213,8 @@ class ServerImpl final : public WijkwachtServer {
     self->sync_service_ = std::make_unique<SyncServiceImpl>(SyncServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->sync_store_.get(),
         self->alert_store_.get(), self->identities_.get(), self->feed_.get(),
-        self->workers_.get(), self->gate_.get(), clock, self->sealed_.get()});
+        self->workers_.get(), self->gate_.get(), clock, self->sealed_.get(),
+        options.max_amendments_per_report});
     self->alert_service_ = std::make_unique<AlertServiceImpl>(AlertServiceImpl::Parts{
         self->areas_.get(), self->alert_store_.get(), self->feed_.get(), self->workers_.get(),
         self->gate_.get(), clock});
@@ -251,6 +282,7 @@ class ServerImpl final : public WijkwachtServer {
   int port() const override { return port_; }
   bool tls() const override { return tls_; }
   int http_port() const override { return http_ != nullptr ? http_->port() : 0; }
+  int ops_http_port() const override { return http_ != nullptr ? http_->ops_port() : 0; }
 
   void Shutdown(absl::Duration grace) override {
     // Also runs when Create() fails half-way, so every part may still be missing.
@@ -272,6 +304,7 @@ class ServerImpl final : public WijkwachtServer {
       if (server_ != nullptr) server_->Shutdown(deadline);
       if (operations_service_ != nullptr) operations_service_->Stop();  // a backup running
       workers_.reset();  // runs queued list scans to completion
+      anonymous_workers_.reset();
       login_workers_.reset();
       if (http_ != nullptr) http_->Stop();  // after the grace period: /healthz said 503 in it
       if (engine_ != nullptr) engine_->Shutdown();
@@ -314,11 +347,20 @@ class ServerImpl final : public WijkwachtServer {
     peer_limits.burst = options.peer_write_burst;
     peer_writes_ = std::make_unique<auth::RateLimiter>(peer_limits);
 
+    auth::RateLimiter::Options registration_limits = device_limits;
+    registration_limits.rate_per_second = options.device_registrations_per_hour / 3600;
+    registration_limits.burst = options.device_registration_burst;
+    registrations_ = std::make_unique<auth::RateLimiter>(registration_limits);
+    streams_ = std::make_unique<StreamRegistry>(options.stream_limits, options.clock);
+
     CallGate::Options gate;
     // Calls are counted where they are served (no per-call interceptor).
     if (options.rpc_metrics) gate.observer = server_metrics_.get();
     gate.device_writes = device_writes_.get();
     gate.peer_writes = peer_writes_.get();
+    gate.registrations = registrations_.get();
+    gate.trusted_proxies = options.trusted_proxies;
+    gate.streams = streams_.get();
     if (!options.auth_enabled) {
       gate_ = std::make_unique<CallGate>(gate);
       return absl::OkStatus();
@@ -365,6 +407,10 @@ class ServerImpl final : public WijkwachtServer {
     parts.throttle = throttle_.get();
     login_workers_ = std::make_unique<WorkerPool>(1);
     parts.login_workers = login_workers_.get();
+    parts.max_pending_unknown_logins = options.max_pending_unknown_logins;
+    parts.max_pending_logins_per_address = options.max_pending_logins_per_address;
+    parts.streams = streams_.get();
+    parts.refresh_token_lifetime = options.refresh_token_lifetime;
     parts.clock = options.clock;
     parts.issuer = options.token_issuer;
     parts.audience = options.token_audience;
@@ -372,8 +418,9 @@ class ServerImpl final : public WijkwachtServer {
     return absl::OkStatus();
   }
 
-  // The map page, /metrics and /healthz. MapService is called in-process without a token, so
-  // the page sees what any anonymous caller sees (small counts withheld).
+  // The map page and /healthz (and the ops listener: /healthz, /metrics). MapService is
+  // called in-process without a token, so the page sees what any anonymous caller sees
+  // (small counts withheld).
   absl::Status StartHttp(const ServerOptions& options) {
     if (options.http_listen.empty()) return absl::OkStatus();
     web::HttpServerOptions http;
@@ -385,6 +432,10 @@ class ServerImpl final : public WijkwachtServer {
     http.channel = server_->InProcessChannel(grpc::ChannelArguments());
     http.metrics = &registry_;
     http.health = [engine = engine_.get()] { return engine->WriteHealth(); };
+    http.max_event_streams = options.http_max_event_streams;
+    http.max_event_streams_per_address = options.http_event_streams_per_address;
+    http.trusted_proxies = options.trusted_proxies;
+    http.ops_listen = options.ops_http_listen;
     http.clock = options.clock;
     WW_ASSIGN_OR_RETURN(http_, web::HttpServer::Start(std::move(http)));
     return absl::OkStatus();
@@ -440,11 +491,14 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<storage::ReportStore> report_store_;
   std::unique_ptr<report::ReportIngest> ingest_;
   std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<WorkerPool> anonymous_workers_;  // streams without a token
   std::unique_ptr<privacy::IdentitySealer> sealer_;
   std::unique_ptr<storage::SealedIdentityStore> sealed_;
   std::unique_ptr<storage::IdentityStore> identities_;
   std::unique_ptr<auth::RateLimiter> device_writes_;
   std::unique_ptr<auth::RateLimiter> peer_writes_;
+  std::unique_ptr<auth::RateLimiter> registrations_;
+  std::unique_ptr<StreamRegistry> streams_;
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::TokenSigner> signer_;
   std::unique_ptr<auth::TokenVerifier> verifier_;

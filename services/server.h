@@ -26,6 +26,7 @@
 #include "domain/dedup/incident_matcher.h"
 #include "domain/trend/rise_detector.h"
 #include "domain/report/ingest.h"
+#include "services/stream_registry.h"
 #include "storage/retention.h"
 
 namespace wijkwacht::services {
@@ -54,7 +55,10 @@ struct ServerOptions {
   int map_memory_days = 400;
   // StreamAggregates sends at most one update per this interval to a subscriber.
   std::chrono::milliseconds map_stream_min_interval{1000};
-  // The HTTP side (web/http_server.h): the map page, /metrics and /healthz on their own port,
+  // ... and at most one per this interval to a caller without a staff role (public updates
+  // come in batches, so that none time-stamps a single report).
+  std::chrono::milliseconds map_public_stream_interval{std::chrono::minutes(60)};
+  // The HTTP side (web/http_server.h): the map page and /healthz on their own port,
   // host:port (port 0 = any, see http_port()); empty: not served. The page's files come from
   // `http_assets_dir`; `map_tile_url` ({z}/{x}/{y}) puts tiles under the polygons.
   std::string http_listen;
@@ -64,6 +68,13 @@ struct ServerOptions {
   // text vector, the dedup decision in memory) but stores nothing (PipelineOnlyStore).
   bool pipeline_only = false;
   // Per-call counters and unary latency histograms on /metrics (counted where calls are served).
+  // /healthz and /metrics on a listener of their own (host:port, port 0 = any, see
+  // ops_http_port()), served by the HTTP side (so only with http_listen); empty: none.
+  // /metrics is served only there, never on http_listen.
+  std::string ops_http_listen;
+  // Map page event streams (SSE) one client address may hold, and in all.
+  int http_event_streams_per_address = 4;
+  int http_max_event_streams = 64;
   bool rpc_metrics = true;
   // The gemeente whose wijken the half-year progress report covers.
   std::string report_gemeente_code = "GM0375";
@@ -122,6 +133,26 @@ struct ServerOptions {
   double device_write_burst = 50;
   double peer_writes_per_second = 500;
   double peer_write_burst = 2000;
+  // RegisterDevice per client address (IPv6: per /64): free devices are what every
+  // per-device limit counts, so their minting is limited first.
+  double device_registrations_per_hour = 60;
+  double device_registration_burst = 30;
+  // Reverse proxies (bare addresses, e.g. "10.0.0.2") whose x-forwarded-for names
+  // the client for every per-address limit; empty: the header is ignored.
+  std::vector<std::string> trusted_proxies;
+  // Open server streams per caller (services/stream_registry.h).
+  StreamLimits stream_limits;
+  // StreamAggregates without a token: resumes at most this many changes behind the newest
+  // (0 = any); their streams run on `anonymous_stream_threads` threads of their own.
+  uint64_t anonymous_max_replay = 10000;
+  int anonymous_stream_threads = 1;
+  // Login admission (services/auth_service.h).
+  int max_pending_unknown_logins = 4;
+  int max_pending_logins_per_address = 2;
+  // A refresh token is good for one refresh within this long of its issue.
+  absl::Duration refresh_token_lifetime = absl::Hours(24 * 90);
+  // SyncService.AmendReport: amendments one report may carry.
+  int max_amendments_per_report = 20;
 
   // TLS: with a certificate and key the port speaks TLS only. client_ca enables client
   // certificates: kOptional verifies one when sent, kRequire refuses clients without one.
@@ -148,6 +179,8 @@ class WijkwachtServer {
   [[nodiscard]] virtual bool tls() const = 0;
   // The bound HTTP port; 0 when http_listen is empty.
   [[nodiscard]] virtual int http_port() const = 0;
+  // The bound port of ops_http_listen; 0 when it is empty.
+  [[nodiscard]] virtual int ops_http_port() const = 0;
   // Ends every server stream with UNAVAILABLE carrying its resume cursor (see
   // services/log_stream.h), stops accepting calls, lets in-flight unary calls finish for up to
   // `grace` (then cancels them), then drains and closes the store. Idempotent.

@@ -11,13 +11,16 @@
 //   RawWriteReactor* SubscribeAlerts(grpc::CallbackServerContext* ctx,
 //                                    const grpc::ByteBuffer* raw) override {
 //     v1::SubscribeAlertsRequest request;
-//     absl::StatusOr<Caller> caller = AdmitStream(*gate_, kMethod, *ctx, *raw, &request);
+//     std::shared_ptr<StreamLease> lease;
+//     absl::StatusOr<Caller> caller = AdmitStream(*gate_, kMethod, *ctx, *raw, &request, &lease);
 //     if (!caller.ok()) return RefuseStream(caller.status());
 //     ...
 //   }
 //
 // AdmitStream errors: whatever the CallGate answers (UNAUTHENTICATED, PERMISSION_DENIED,
-// RESOURCE_EXHAUSTED), then ParseRequest's INVALID_ARGUMENT naming the field.
+// RESOURCE_EXHAUSTED), then ParseRequest's INVALID_ARGUMENT naming the field, then the
+// gate's StreamRegistry (RESOURCE_EXHAUSTED: the caller holds its share of open streams).
+// The lease it hands out goes into LogStream::Options::lease.
 // Thread safety: both functions may be called from any thread.
 #pragma once
 
@@ -30,6 +33,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "services/call_gate.h"
 #include "services/grpc_status.h"
+#include "services/stream_registry.h"
 #include "services/unary_call.h"
 
 namespace wijkwacht::services {
@@ -56,7 +60,8 @@ inline RawWriteReactor* RefuseStream(const absl::Status& status) {
                                                         absl::string_view method,
                                                         grpc::CallbackServerContext& context,
                                                         const grpc::ByteBuffer& raw,
-                                                        google::protobuf::Message* request) {
+                                                        google::protobuf::Message* request,
+                                                        std::shared_ptr<StreamLease>* lease) {
   absl::StatusOr<Caller> caller = gate.Admit(context, method);
   if (caller.ok()) {
     if (absl::Status parsed = ParseRequest(ByteBufferToString(raw), request); !parsed.ok()) {
@@ -65,6 +70,11 @@ inline RawWriteReactor* RefuseStream(const absl::Status& status) {
   }
   if (!caller.ok() && gate.observer() != nullptr) {
     gate.observer()->StreamRefused(method, ToGrpcStatus(caller.status()).error_code());
+  }
+  if (gate.streams() != nullptr) {
+    absl::StatusOr<std::shared_ptr<StreamLease>> slot = gate.streams()->Open(*caller);
+    if (!slot.ok()) return slot.status();
+    *lease = *std::move(slot);
   }
   return caller;
 }

@@ -14,6 +14,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
+#include "services/access_policy.h"
 #include "services/grpc_status.h"
 #include "services/log_stream.h"
 #include "services/report_mapping.h"
@@ -37,11 +38,12 @@ bool IsBuurt(absl::string_view code) { return absl::StartsWith(code, "BU"); }
 class DeviceFeed {
  public:
   DeviceFeed(std::string subject, FollowSet follows, absl::flat_hash_set<std::string> own,
-             const Clock* clock)
+             const Clock* clock, bool alerts)
       : subject_(std::move(subject)),
         follows_(std::move(follows)),
         own_(std::move(own)),
-        clock_(clock) {}
+        clock_(clock),
+        alerts_(alerts) {}
 
   // Appends the change `event` means for this device to `out` (or nothing).
   void Render(const internal::ChangeEvent& event, std::vector<v1::FeedChange>* out) {
@@ -104,6 +106,7 @@ class DeviceFeed {
 
   void RenderAlert(const internal::ChangeEvent& event, const internal::AlertChanged& changed,
                    std::vector<v1::FeedChange>* out) {
+    if (!alerts_) return;  // the role may not receive alerts (see MayReceiveAlerts)
     bool followed = false;
     for (const std::string& code : changed.area_codes()) {
       auto it = follows_.find(code);
@@ -119,12 +122,23 @@ class DeviceFeed {
   FollowSet follows_;
   absl::flat_hash_set<std::string> own_;  // ids of the device's reports
   const Clock* const clock_;
+  const bool alerts_;
 };
+
+// Alerts (a shopkeeper's description and exact location) go only to the roles the access
+// table lets call AlertService.SubscribeAlerts; a resident's feed never carries them.
+bool MayReceiveAlerts(const Caller& caller) {
+  if (caller.trusted) return true;
+  const RpcAccess* subscribe = FindRpcAccess("/wijkwacht.v1.AlertService/SubscribeAlerts");
+  return subscribe != nullptr && caller.authenticated &&
+         (subscribe->roles & RoleBit(caller.role)) != 0;
+}
 
 // The feed of `subject`, knowing its reports stored so far (later ones arrive as events).
 absl::StatusOr<std::unique_ptr<DeviceFeed>> LoadFeed(const storage::SyncStore& sync,
-                                                     const std::string& subject,
+                                                     const Caller& caller,
                                                      const Clock* clock) {
+  const std::string& subject = caller.reporter;
   WW_ASSIGN_OR_RETURN(std::vector<internal::StoredReport> reports,
                       sync.ReportsOf(subject, kMaxReportsPerDevice));
   FollowSet follows;
@@ -136,7 +150,8 @@ absl::StatusOr<std::unique_ptr<DeviceFeed>> LoadFeed(const storage::SyncStore& s
     auto [it, inserted] = follows.try_emplace(buurt, r.create_sequence());
     if (!inserted) it->second = std::min(it->second, r.create_sequence());
   }
-  return std::make_unique<DeviceFeed>(subject, std::move(follows), std::move(own), clock);
+  return std::make_unique<DeviceFeed>(subject, std::move(follows), std::move(own), clock,
+                                      MayReceiveAlerts(caller));
 }
 
 absl::Status NeedsDevice(const Caller& caller) {
@@ -228,6 +243,11 @@ void SyncServiceImpl::DoPush(const Caller& caller, const v1::PushRequest& reques
     return done(InvalidFieldError(
         "reports", absl::StrCat("holds ", n, " reports; at most ", kMaxPushReports, " per Push")));
   }
+  // Every report is a write: the gate took one token, the batch pays for the rest (up to a
+  // bucket's burst) before anything is classified.
+  if (absl::Status charged = parts_.gate->ChargeWrites(caller, n - 1); !charged.ok()) {
+    return done(charged);
+  }
   // Under overload the whole batch is refused before any of it is classified; the client
   // retries it later (every item is idempotent by id).
   if (absl::Status admitted = parts_.reports->CheckAdmission(); !admitted.ok()) {
@@ -307,7 +327,7 @@ void SyncServiceImpl::DoPull(const Caller& caller, const v1::PullRequest& reques
                             done = std::move(done)]() mutable {
     const uint64_t partial = delivered > 0 ? after + 1 : 0;  // the event partly delivered
     absl::StatusOr<std::unique_ptr<DeviceFeed>> feed =
-        LoadFeed(*parts_.sync, caller.reporter, parts_.clock);
+        LoadFeed(*parts_.sync, caller, parts_.clock);
     if (!feed.ok()) return done(feed.status());
     std::vector<v1::FeedChange> changes;
     size_t scanned = 0;
@@ -337,8 +357,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* SyncServiceImpl::Subscribe(
   const auto refuse = RefuseStream;
   v1::SubscribeRequest request_message;
   const v1::SubscribeRequest* request = &request_message;
+  std::shared_ptr<StreamLease> lease;
   absl::StatusOr<Caller> caller = AdmitStream(*parts_.gate, "/wijkwacht.v1.SyncService/Subscribe",
-                                              *context, *raw_request, &request_message);
+                                              *context, *raw_request, &request_message, &lease);
   if (!caller.ok()) return refuse(caller.status());
   if (absl::Status s = NeedsDevice(*caller); !s.ok()) return refuse(s);
   absl::StatusOr<storage::StreamPosition> start =
@@ -346,11 +367,15 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* SyncServiceImpl::Subscribe(
   if (!start.ok()) return refuse(start.status());
   // Read before the stream starts: every report stored later arrives as an event.
   absl::StatusOr<std::unique_ptr<DeviceFeed>> loaded =
-      LoadFeed(*parts_.sync, caller->reporter, parts_.clock);
+      LoadFeed(*parts_.sync, *caller, parts_.clock);
   if (!loaded.ok()) return refuse(loaded.status());
   std::shared_ptr<DeviceFeed> feed = *std::move(loaded);
   const uint64_t partial = start->delivered > 0 ? start->after + 1 : 0;
   const uint32_t delivered = start->delivered;
+  LogStream<v1::FeedChange>::Options options;
+  options.lease = std::move(lease);
+  options.observer = parts_.gate->observer();
+  options.method = "/wijkwacht.v1.SyncService/Subscribe";
   return LogStream<v1::FeedChange>::Start(
       parts_.feed, parts_.workers, start->after,
       [feed, partial, delivered](const internal::ChangeEvent& event,
@@ -358,7 +383,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* SyncServiceImpl::Subscribe(
         RenderWithCursors(*feed, event, event.sequence() == partial ? delivered : 0, out);
         return absl::OkStatus();
       },
-      {}, StreamCounting(*parts_.gate, "/wijkwacht.v1.SyncService/Subscribe"));
+      {}, std::move(options));
 }
 
 void SyncServiceImpl::DoAmend(const Caller& caller, const v1::AmendReportRequest& request,
@@ -367,6 +392,21 @@ void SyncServiceImpl::DoAmend(const Caller& caller, const v1::AmendReportRequest
   absl::StatusOr<std::string> id = ParseReportName(request.name(), "name");
   if (!id.ok()) return done(id.status());
   if (absl::Status s = ValidateAmendment(request); !s.ok()) return done(s);
+  // Each amendment rewrites the whole record: a report takes at most so many. Told only to
+  // its own reporter (any other caller gets AmendAsync's NOT_FOUND, as for a missing id).
+  if (parts_.max_amendments_per_report > 0) {
+    absl::StatusOr<internal::StoredReport> stored = parts_.reports->GetStored(*id);
+    if (stored.ok() && stored->reporter() == caller.reporter &&
+        stored->amendments_size() >= parts_.max_amendments_per_report) {
+      const internal::ReportAmendment& newest =
+          stored->amendments(stored->amendments_size() - 1);
+      if (newest.photo_ref() != request.photo_ref() || newest.note() != request.note()) {
+        return done(absl::FailedPreconditionError(absl::StrCat(
+            "name: ", request.name(), " already carries ", stored->amendments_size(),
+            " amendments, the most one report may have; send a new report")));
+      }
+    }
+  }
   parts_.sync->AmendAsync(*std::move(id), caller.reporter, request.photo_ref(), request.note(),
                           [response, done = std::move(done)](
                               absl::StatusOr<internal::StoredReport> stored) {
@@ -412,7 +452,8 @@ void SyncServiceImpl::DoExport(const Caller& caller, const v1::ExportMyDataReque
       absl::StatusOr<internal::DeviceRecord> device =
           parts_.identities->GetDevice(caller.DeviceId());
       if (!device.ok()) return done(device.status());
-      device->clear_refresh_secret_hash();  // a secret, never exported
+      device->clear_refresh_secret_hash();  // secrets, never exported
+      device->clear_previous_refresh_secret_hash();
       device->set_device_id(caller.DeviceId());  // stored sealed, not in the record
       absl::StatusOr<nlohmann::json> json = ToJson(*device);
       if (!json.ok()) return done(json.status());

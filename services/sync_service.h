@@ -8,14 +8,17 @@
 // error_code (the google.rpc.Code number), error_message and error_field, a path into the
 // request ("reports[3].location.latitude"; "reports[3].id" when the id was already used for
 // other content). A bad item never fails the batch; the call fails only when the batch itself
-// is unusable. Rate limit: the call gate takes ONE token per call, so a batch counts as one
-// write; the 100-item cap bounds what one token buys.
+// is unusable. Rate limit: every report is a write: the call gate takes one token and the
+// batch the rest (n - 1, at most a bucket's burst) from the device's and the address's
+// buckets; short of them the whole batch gets RESOURCE_EXHAUSTED with a retry delay.
 //
 // Pull(cursor, page_size) and Subscribe(cursor): the calling device's feed, a filtered cursor
 // over the change log (storage/change_feed.h). It holds:
 //   - report_status: RECEIVED when one of the device's own reports was stored;
-//   - alert: an alert (published, resolved or retracted; the message carries its state and
-//     outcome) whose location lies in a buurt the device follows. Rule: a device follows the
+//   - alert: only for a device whose role may call AlertService.SubscribeAlerts (a verified
+//     shopkeeper; a resident's feed never carries alerts): an alert (published, resolved or
+//     retracted; the message carries its state and outcome) whose location lies in a buurt
+//     the device follows. Rule: a device follows the
 //     buurt of every report it has sent, from the change that stored that report on; so the
 //     answer for a given change never depends on when the device asks. Alerts whose
 //     expire_time has passed when the feed is read are not delivered.
@@ -38,7 +41,9 @@
 // other than tab, newline and carriage return. At least one of the two is required. The
 // amendment is stored with the report (internal::StoredReport.amendments, not on the public
 // Report), report.update_time moves, and a report_amended change event is appended. Status
-// can never be changed by a client. Repeating the newest amendment changes nothing.
+// can never be changed by a client. Repeating the newest amendment changes nothing. A report
+// carries at most `max_amendments_per_report` amendments (FAILED_PRECONDITION beyond, for
+// its own reporter only).
 //
 // ExportMyData: everything stored about the calling device as JSON: its device record (the
 // refresh-token hash left out), its reports with their amendments, and its alert
@@ -82,6 +87,8 @@ class SyncServiceImpl final : public RawSyncService {
     const Clock* clock = nullptr;
     // ExportMyData opens the caller's own sealed identity and contact details; may be null.
     const storage::SealedIdentityStore* sealed = nullptr;
+    // AmendReport: amendments one report may carry (0 = no cap).
+    int max_amendments_per_report = 20;
   };
   static constexpr int kMaxPushReports = 100;
   static constexpr int kDefaultPageSize = 50;

@@ -138,6 +138,12 @@ absl::Status SealedIdentityStore::StageContact(WriteContext& ctx, absl::string_v
   return sealed;
 }
 
+absl::StatusOr<bool> SealedIdentityStore::IsErased(absl::string_view pseudonym) const {
+  WW_ASSIGN_OR_RETURN(std::optional<std::string> key,
+                      engine_->Get(ColumnFamily::kReporterKeys, pseudonym));
+  return !key.has_value();
+}
+
 absl::StatusOr<RevealedIdentity> SealedIdentityStore::Reveal(absl::string_view pseudonym) const {
   RevealedIdentity out;
   WW_ASSIGN_OR_RETURN(std::optional<std::string> key,

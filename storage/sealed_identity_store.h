@@ -79,6 +79,9 @@ class SealedIdentityStore {
                                            const internal::SealedBusiness& business) const;
 
   [[nodiscard]] absl::StatusOr<RevealedIdentity> Reveal(absl::string_view pseudonym) const;
+  // Whether the reporter `pseudonym` has been erased: its data key is gone (one point read;
+  // nothing is opened, so it answers without the master key).
+  [[nodiscard]] absl::StatusOr<bool> IsErased(absl::string_view pseudonym) const;
 
   // Crypto-shredding of `pseudonym` (and the device record of `device_id`); see above.
   [[nodiscard]] absl::Status Erase(absl::string_view pseudonym, absl::string_view device_id);

@@ -132,9 +132,10 @@ TEST_F(IncidentTest, PreviewOffersTheOpenIncidentAndReplaysKeepTheGrouping) {
   *preview.mutable_report() =
       MakeReport({lat2, lng2, base_ + absl::Minutes(4), "winkeldiefstal",
                   "jongen in rode jas rende net langs met gestolen spullen van de drogist"});
+  // Staff see the match in full.
   v1::PreviewReportResponse response;
   grpc::ClientContext context;
-  WithToken(context, server_.resident_token());
+  WithToken(context, server_.admin_token());
   ASSERT_TRUE(server_.reports().PreviewReport(&context, preview, &response).ok());
   ASSERT_GE(response.matching_incidents_size(), 1);
   const v1::IncidentMatch& match = response.matching_incidents(0);
@@ -143,6 +144,15 @@ TEST_F(IncidentTest, PreviewOffersTheOpenIncidentAndReplaysKeepTheGrouping) {
   EXPECT_NEAR(match.distance_meters(), 41, 3);
   EXPECT_EQ(match.report_count(), 1);
   EXPECT_EQ(match.theme(), v1::PHYSICAL_BUSINESS);
+  // A resident learns only that a similar open report exists, and of what kind (issue 15).
+  v1::PreviewReportResponse resident;
+  grpc::ClientContext resident_context;
+  WithToken(resident_context, server_.resident_token());
+  ASSERT_TRUE(server_.reports().PreviewReport(&resident_context, preview, &resident).ok());
+  ASSERT_EQ(resident.matching_incidents_size(), 1);
+  EXPECT_EQ(resident.matching_incidents(0).incident(), "");
+  EXPECT_EQ(resident.matching_incidents(0).distance_meters(), 0);
+  EXPECT_EQ(resident.matching_incidents(0).theme(), v1::PHYSICAL_BUSINESS);
 
   // Replaying the first report returns the same stored report with the same incident.
   v1::Report replayed;

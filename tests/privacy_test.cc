@@ -272,7 +272,12 @@ TEST_F(PrivacyTest, ErasureShredsTheIdentityEverywhereAndKeepsReportsAndCounts) 
     v1::Report report;
     status = server_.reports().GetReport(&context, request, &report);
     ASSERT_TRUE(status.ok()) << status.error_message();
-    EXPECT_EQ(report.description(), first.description());
+    // Issue 15, row 15: the erased reporter's free text and exact location are gone for
+    // everyone, the admin included; the report stays, at the centre of its public map cell.
+    EXPECT_EQ(report.description(), "");
+    EXPECT_NE(report.location().latitude(), first.location().latitude());
+    EXPECT_NEAR(report.location().latitude(), first.location().latitude(), 0.01);
+    EXPECT_NEAR(report.location().longitude(), first.location().longitude(), 0.01);
     EXPECT_FALSE(report.has_contact());
   }
   EXPECT_EQ(Aggregates(), counts_before);

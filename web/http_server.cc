@@ -1,16 +1,20 @@
 #include "web/http_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_replace.h"
+#include "common/address.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -107,6 +111,45 @@ std::pair<absl::Time, absl::Time> CurrentPeriod(v1::AggregationPeriod period, ab
 
 google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+
+// The origin ("https://host[:port]") of a tile URL template, "{s}" subdomains as a wildcard;
+// "" when it has none.
+std::string TileOrigin(const std::string& tile_url) {
+  const size_t scheme = tile_url.find("://");
+  if (scheme == std::string::npos) return "";
+  const size_t path = tile_url.find('/', scheme + 3);
+  return absl::StrReplaceAll(tile_url.substr(0, path), {{"{s}", "*"}});
+}
+
+// The page's Content-Security-Policy: everything from its own origin (the Leaflet legend
+// sets style attributes, hence 'unsafe-inline' for styles only), tiles from the tile server,
+// never framed.
+std::string ContentSecurityPolicy(const std::string& tile_url) {
+  const std::string tiles = TileOrigin(tile_url);
+  return absl::StrCat("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                      "img-src 'self' data:",
+                      tiles.empty() ? "" : " ", tiles,
+                      "; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                      "form-action 'none'; frame-ancestors 'none'");
+}
+
+// host:port of `flag` -> (host, port); INVALID_ARGUMENT naming the flag otherwise.
+absl::StatusOr<std::pair<std::string, int>> ParseListen(const std::string& listen,
+                                                         absl::string_view flag) {
+  const size_t colon = listen.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": '", listen, "' is not host:port (port 0 = any)"));
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) host = "0.0.0.0";
+  return std::make_pair(host, port);
 }
 
 // One browser's event stream: a StreamAggregates call whose updates wait here, as SSE text,
@@ -206,13 +249,20 @@ class HttpServerImpl final : public HttpServer {
   ~HttpServerImpl() override { Stop(); }
 
   absl::Status Bind(const std::string& host, int port) {
-    const int threads = options_.max_event_streams + 8;
+    const int threads = options_.max_event_streams + 16;
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server_.set_payload_max_length(64 << 10);
     // Headers and body go out in separate writes: without this the last segment of a large
     // body (/metrics) waits for the client's delayed ACK.
     server_.set_tcp_nodelay(true);
-    server_.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
+    server_.set_default_headers({{"X-Content-Type-Options", "nosniff"},
+                                 {"Content-Security-Policy", ContentSecurityPolicy(options_.tile_url)},
+                                 {"X-Frame-Options", "DENY"},
+                                 {"Referrer-Policy", "no-referrer"}});
+    // Idle sockets give their thread back soon (event streams write at least every
+    // `keepalive`, so they are not idle).
+    server_.set_keep_alive_timeout(5);
+    server_.set_read_timeout(10, 0);
     Routes();
     if (!server_.set_mount_point("/", options_.assets_dir)) {
       return absl::InvalidArgumentError(
@@ -227,6 +277,28 @@ class HttpServerImpl final : public HttpServer {
   }
 
   int port() const override { return port_; }
+  int ops_port() const override { return ops_port_; }
+
+  // The ops listener: /healthz and /metrics only, on threads of their own.
+  absl::Status BindOps(const std::string& host, int port) {
+    ops_.new_task_queue = [] { return new httplib::ThreadPool(4); };
+    ops_.set_keep_alive_timeout(5);
+    ops_.set_read_timeout(10, 0);
+    ops_.set_tcp_nodelay(true);
+    ops_.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
+    ops_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      Count(RouteOf(req.path), res.status);
+    });
+    ops_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { Health(res); });
+    ops_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) { Metrics(res); });
+    ops_port_ = port == 0 ? ops_.bind_to_any_port(host) : (ops_.bind_to_port(host, port) ? port : -1);
+    if (ops_port_ <= 0) {
+      return absl::UnavailableError(
+          absl::StrCat("ops_http_listen: cannot listen on ", options_.ops_listen));
+    }
+    ops_thread_ = std::thread([this] { ops_.listen_after_bind(); });
+    return absl::OkStatus();
+  }
 
   void BeginDrain() override {
     draining_.store(true);
@@ -244,6 +316,8 @@ class HttpServerImpl final : public HttpServer {
       BeginDrain();
       server_.stop();
       if (thread_.joinable()) thread_.join();
+      ops_.stop();
+      if (ops_thread_.joinable()) ops_thread_.join();
     });
   }
 
@@ -263,25 +337,41 @@ class HttpServerImpl final : public HttpServer {
     return path.rfind("/api/", 0) == 0 ? "/api/other" : "static";
   }
 
+  void Health(httplib::Response& res) {
+    absl::Status health = draining_.load() ? absl::UnavailableError("shutting down")
+                                           : options_.health();
+    res.set_header("Cache-Control", "no-store");
+    if (health.ok()) {
+      res.set_content("ok\n", "text/plain");
+    } else {
+      res.status = 503;
+      res.set_content(absl::StrCat("unavailable: ", health.message(), "\n"), "text/plain");
+    }
+  }
+
+  void Metrics(httplib::Response& res) {
+    res.set_content(options_.metrics->Render(), "text/plain; version=0.0.4; charset=utf-8");
+  }
+
+  // The per-address key of a request's client (common/address.h).
+  std::string ClientKey(const httplib::Request& req) const {
+    std::string client = req.remote_addr;
+    if (std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(), client) !=
+        options_.trusted_proxies.end()) {
+      std::string named = LastForwardedFor(req.get_header_value("X-Forwarded-For"));
+      if (!named.empty()) client = std::move(named);
+    }
+    return AddressBucket(client);
+  }
+
   void Routes() {
     server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
       Count(RouteOf(req.path), res.status);
     });
-    server_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-      absl::Status health = draining_.load()
-                                ? absl::UnavailableError("shutting down")
-                                : options_.health();
-      res.set_header("Cache-Control", "no-store");
-      if (health.ok()) {
-        res.set_content("ok\n", "text/plain");
-      } else {
-        res.status = 503;
-        res.set_content(absl::StrCat("unavailable: ", health.message(), "\n"), "text/plain");
-      }
-    });
-    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(options_.metrics->Render(), "text/plain; version=0.0.4; charset=utf-8");
-    });
+    server_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { Health(res); });
+    if (options_.public_metrics) {
+      server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) { Metrics(res); });
+    }
     server_.Get("/api/config", [this](const httplib::Request&, httplib::Response& res) {
       nlohmann::json config = {{"tile_url", options_.tile_url},
                                {"suppression_k", options_.suppression_k},
@@ -388,19 +478,38 @@ class HttpServerImpl final : public HttpServer {
     if (draining_.load()) {
       return SetError(res, 503, "UNAVAILABLE", "the server is shutting down");
     }
-    if (open_streams_.fetch_add(1) >= options_.max_event_streams) {
-      open_streams_.fetch_sub(1);
-      return SetError(res, 503, "UNAVAILABLE", "too many event streams; retry later");
+    const std::string client = ClientKey(req);
+    {
+      std::lock_guard<std::mutex> lock(streams_mu_);
+      int& of_client = streams_by_address_[client];
+      if (of_client >= options_.max_event_streams_per_address) {
+        if (of_client == 0) streams_by_address_.erase(client);
+        return SetError(res, 503, "UNAVAILABLE",
+                        "too many event streams from this address; retry later");
+      }
+      if (open_streams_.fetch_add(1) >= options_.max_event_streams) {
+        open_streams_.fetch_sub(1);
+        if (of_client == 0) streams_by_address_.erase(client);
+        return SetError(res, 503, "UNAVAILABLE", "too many event streams; retry later");
+      }
+      ++of_client;
     }
+    // Gives back this stream's places (when it ends, or was not started after all).
+    auto release = [this, client] {
+      open_streams_.fetch_sub(1);
+      std::lock_guard<std::mutex> lock(streams_mu_);
+      auto it = streams_by_address_.find(client);
+      if (it != streams_by_address_.end() && --it->second <= 0) streams_by_address_.erase(it);
+    };
     v1::StreamAggregatesRequest request;
     v1::AggregateSelection* sel = request.mutable_selection();
     std::vector<std::string> codes;
     if (grpc::Status status = LoadAreas(level, nullptr, &codes); !status.ok()) {
-      open_streams_.fetch_sub(1);
+      release();
       return SetGrpcError(res, status);
     }
     if (codes.empty()) {  // an empty list would select every gemeente's areas
-      open_streams_.fetch_sub(1);
+      release();
       return SetError(res, 404, "NOT_FOUND", "the gemeente has no areas of this level", "level");
     }
     for (std::string& code : codes) sel->add_area_codes(std::move(code));
@@ -463,13 +572,13 @@ class HttpServerImpl final : public HttpServer {
           }
           return true;
         },
-        [this, stream](bool) {
+        [this, stream, release](bool) {
           // The response is over (sent, or the browser left): end the gRPC call too and wait
           // for it, so no reactor outlives this server.
           stream->context().TryCancel();
           stream->WaitFinished();
           streams_open_->Add(-1);
-          open_streams_.fetch_sub(1);
+          release();
         });
   }
 
@@ -479,12 +588,16 @@ class HttpServerImpl final : public HttpServer {
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;
+  httplib::Server ops_;  // /healthz and /metrics (BindOps)
+  int ops_port_ = 0;
+  std::thread ops_thread_;
   std::once_flag stop_once_;
   std::atomic<bool> draining_{false};
   std::atomic<int> open_streams_{0};
   metrics::Gauge* streams_open_ = nullptr;
   std::mutex streams_mu_;
   std::vector<std::weak_ptr<EventStream>> streams_;
+  std::map<std::string, int> streams_by_address_;  // guarded by streams_mu_
   std::mutex areas_mu_;
   struct CachedAreas {
     std::string json;
@@ -502,25 +615,27 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions 
   if (options.max_event_streams < 1) {
     return absl::InvalidArgumentError("http_max_event_streams: must be at least 1");
   }
-  const std::string& listen = options.listen;
-  const size_t colon = listen.rfind(':');
-  int port = -1;
-  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("http_listen: '", listen, "' is not host:port (port 0 = any)"));
+  if (options.max_event_streams_per_address < 1) {
+    return absl::InvalidArgumentError("http_event_streams_per_address: must be at least 1");
   }
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
+  absl::StatusOr<std::pair<std::string, int>> listen = ParseListen(options.listen, "http_listen");
+  if (!listen.ok()) return listen.status();
+  std::optional<std::pair<std::string, int>> ops;
+  if (!options.ops_listen.empty()) {
+    absl::StatusOr<std::pair<std::string, int>> parsed =
+        ParseListen(options.ops_listen, "ops_http_listen");
+    if (!parsed.ok()) return parsed.status();
+    ops = *parsed;
   }
-  if (host.empty()) host = "0.0.0.0";
   if (!std::filesystem::is_directory(options.assets_dir)) {
     return absl::InvalidArgumentError(
         absl::StrCat("http_assets: no such folder: '", options.assets_dir, "'"));
   }
   auto server = std::make_unique<HttpServerImpl>(std::move(options));
-  if (absl::Status s = server->Bind(host, port); !s.ok()) return s;
+  if (absl::Status s = server->Bind(listen->first, listen->second); !s.ok()) return s;
+  if (ops) {
+    if (absl::Status s = server->BindOps(ops->first, ops->second); !s.ok()) return s;
+  }
   return std::unique_ptr<HttpServer>(std::move(server));
 }
 

@@ -4,7 +4,8 @@
 //                         style.css and vendor/leaflet from npm, copied there by the build)
 //   GET /healthz          200 "ok" while serving and the store accepts writes; 503 with the
 //                         reason otherwise, and from BeginDrain() on
-//   GET /metrics          Prometheus text format (common/metrics.h)
+//   GET /metrics          Prometheus text format (common/metrics.h); only on the ops listener
+//                         (`ops_listen`, never on the public one, unless `public_metrics`)
 //   GET /api/config       {"tile_url", "suppression_k", "gemeente_code"} for the page
 //   GET /api/areas?level=BUURT|WIJK|FOCUS_AREA   ListAreasResponse as JSON, with GeoJSON
 //   GET /api/indicators   imported indicators of the gemeente's wijken and buurten
@@ -18,8 +19,18 @@
 // public gRPC API gives anyone: counts below k withheld and marked suppressed (MapService's
 // one suppression rule), no finer cells. Only the areas of `gemeente_code` are shown.
 //
+// Ops listener: with `ops_listen` set, /healthz and /metrics are also served on a port of
+// their own, with its own threads, so nothing on the public port (open event streams, idle
+// sockets) can keep a health check or a scrape from being answered.
+//
+// Hardening of the public port: every response carries a Content-Security-Policy (scripts,
+// styles, data only from the page's own origin; tiles also from `tile_url`'s origin;
+// frame-ancestors 'none'), X-Frame-Options DENY and Referrer-Policy no-referrer. Idle
+// keep-alive sockets are closed after a few seconds.
+//
 // An event stream holds one HTTP worker thread; at most `max_event_streams` are open at once
-// (more get 503). Each holds at most kMaxQueuedUpdates undelivered updates: a browser that
+// and at most `max_event_streams_per_address` from one client address (IPv6: per /64; behind
+// a proxy in `trusted_proxies`, the address its X-Forwarded-For names); more get 503. Each holds at most kMaxQueuedUpdates undelivered updates: a browser that
 // falls behind is disconnected and resumes from its Last-Event-ID (the change log is the
 // buffer). Idle streams get a comment line every `keepalive`, which also notices browsers
 // that left.
@@ -35,6 +46,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -55,7 +67,15 @@ struct HttpServerOptions {
   int suppression_k = 5;
   // Areas of this gemeente are shown (its buurten, wijken and focus areas).
   std::string gemeente_code = "GM0375";
-  int max_event_streams = 32;
+  int max_event_streams = 64;
+  int max_event_streams_per_address = 4;
+  // Reverse proxies (bare addresses) whose X-Forwarded-For names the client.
+  std::vector<std::string> trusted_proxies;
+  // /healthz and /metrics on their own port (host:port, port 0 = any); empty: none.
+  std::string ops_listen;
+  // Also serve /metrics on the public port (off: counts of devices, accounts and report
+  // timing are not for the public).
+  bool public_metrics = false;
   std::chrono::milliseconds keepalive{15000};
   // To MapService in the same process (grpc::Server::InProcessChannel). Required.
   std::shared_ptr<grpc::Channel> channel;
@@ -76,6 +96,8 @@ class HttpServer {
   virtual ~HttpServer() = default;
 
   [[nodiscard]] virtual int port() const = 0;
+  // The ops listener's port; 0 without `ops_listen`.
+  [[nodiscard]] virtual int ops_port() const = 0;
   // /healthz answers 503 from now on and event streams end (browsers retry elsewhere or
   // later, resuming from their last event).
   virtual void BeginDrain() = 0;

@@ -86,11 +86,15 @@ class MapPageTest : public ::testing::Test {
   void SetUp() override {
     server_.options().http_listen = "127.0.0.1:0";
     server_.options().http_assets_dir = WIJKWACHT_WEB_SITE;
+    server_.options().ops_http_listen = "127.0.0.1:0";
     server_.options().map_stream_min_interval = std::chrono::milliseconds(50);
+    server_.options().map_public_stream_interval = std::chrono::milliseconds(50);
     absl::Status started = server_.Start();
     ASSERT_TRUE(started.ok()) << started;
     http_port_ = server_.server()->http_port();
     ASSERT_GT(http_port_, 0);
+    ops_port_ = server_.server()->ops_http_port();
+    ASSERT_GT(ops_port_, 0);
   }
 
   // A shoplifting report at the Breestraat, seen `hours_ago`, stored; remembers its buurt and
@@ -107,25 +111,31 @@ class MapPageTest : public ::testing::Test {
     theme_ = v1::Theme_Name(out.theme());
   }
 
-  httplib::Result Get(const std::string& path) {
-    httplib::Client client("127.0.0.1", http_port_);
+  httplib::Result Get(const std::string& path, int port = 0) {
+    httplib::Client client("127.0.0.1", port != 0 ? port : http_port_);
     client.set_read_timeout(10, 0);
     return client.Get(path);
   }
+  // /metrics is served only on the ops listener.
+  httplib::Result GetMetrics() { return Get("/metrics", ops_port_); }
 
   std::mt19937_64 rng_{5};
   TempDir dir_;
   ServerFixture server_{dir_.path()};
   int http_port_ = 0;
+  int ops_port_ = 0;
   std::string buurt_;
   std::string theme_;
 };
 
 TEST_F(MapPageTest, HealthzAndMetricsReportTheServer) {
-  httplib::Result health = Get("/healthz");
-  ASSERT_TRUE(health);
-  EXPECT_EQ(health->status, 200);
-  EXPECT_EQ(health->body, "ok\n");
+  for (int port : {http_port_, ops_port_}) {
+    httplib::Result health = Get("/healthz", port);
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    EXPECT_EQ(health->body, "ok\n");
+  }
+  EXPECT_EQ(Get("/metrics")->status, 404) << "/metrics is not for the public listener";
 
   Submit("Winkeldief bij de drogist in de Breestraat, rende weg richting station");
   Submit("Man steelt scheermesjes bij de drogist in de Breestraat");
@@ -137,7 +147,7 @@ TEST_F(MapPageTest, HealthzAndMetricsReportTheServer) {
     v1::Report out;
     EXPECT_FALSE(server_.reports().GetReport(&context, request, &out).ok());
   }
-  httplib::Result metrics = Get("/metrics");
+  httplib::Result metrics = GetMetrics();
   ASSERT_TRUE(metrics);
   EXPECT_EQ(metrics->status, 200);
   EXPECT_TRUE(absl::StartsWith(metrics->get_header_value("Content-Type"), "text/plain; version=0.0.4"));
@@ -163,7 +173,7 @@ TEST_F(MapPageTest, HealthzAndMetricsReportTheServer) {
   double answered = -1;
   for (int i = 0; i < 50 && answered < 1; ++i) {
     if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    answered = Sample(Get("/metrics")->body,
+    answered = Sample(GetMetrics()->body,
                       "wijkwacht_http_requests_total{route=\"/metrics\",code=\"200\"}");
   }
   EXPECT_GE(answered, 1);
@@ -336,7 +346,7 @@ TEST_F(MapPageTest, PageShowsABuurtGoFromSuppressedToItsCountLive) {
   ASSERT_TRUE(std::filesystem::exists(screenshot));
   EXPECT_GT(std::filesystem::file_size(screenshot), 10000u);
 
-  const std::string metrics = Get("/metrics")->body;
+  const std::string metrics = GetMetrics()->body;
   EXPECT_EQ(Sample(metrics, "wijkwacht_reports_ingested_total"), 5);
   EXPECT_GE(Sample(metrics, "wijkwacht_http_requests_total{route=\"/api/areas\",code=\"200\"}"), 3);
   EXPECT_EQ(Get("/healthz")->status, 200);

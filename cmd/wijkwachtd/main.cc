@@ -11,8 +11,17 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/time/time.h"
 #include "absl/strings/str_split.h"
 #include "services/server.h"
+
+namespace {
+// The one place new flags take their defaults from.
+const wijkwacht::services::ServerOptions& Defaults() {
+  static const wijkwacht::services::ServerOptions options;
+  return options;
+}
+}  // namespace
 
 ABSL_FLAG(std::string, listen, "localhost:50051", "gRPC listen address, host:port (port 0 = any)");
 ABSL_FLAG(std::string, data_dir, "wijkwacht-data", "RocksDB data folder (created if missing)");
@@ -39,8 +48,43 @@ ABSL_FLAG(int, map_suppression_k, 5,
 ABSL_FLAG(int, map_public_max_cell_level, 14,
           "finest S2 heatmap cell level served to callers without a staff role (0-16)");
 ABSL_FLAG(std::string, http_listen, "localhost:8080",
-          "HTTP address of the map page, /metrics and /healthz, host:port (port 0 = any; "
-          "empty = no HTTP)");
+          "HTTP address of the map page and /healthz, host:port (port 0 = any; empty = no HTTP)");
+ABSL_FLAG(std::string, ops_http_listen, Defaults().ops_http_listen,
+          "HTTP address of /healthz and /metrics on their own listener, host:port (empty = "
+          "none; /metrics is never served on --http_listen)");
+ABSL_FLAG(int, http_event_streams_per_address, Defaults().http_event_streams_per_address,
+          "map page event streams (SSE) one client address (IPv6: /64) may hold");
+ABSL_FLAG(int, http_max_event_streams, Defaults().http_max_event_streams,
+          "map page event streams (SSE) open at once");
+ABSL_FLAG(std::vector<std::string>, trusted_proxies, Defaults().trusted_proxies,
+          "addresses of reverse proxies whose X-Forwarded-For names the client for every "
+          "per-address limit, comma-separated (empty = the header is ignored)");
+ABSL_FLAG(double, device_registrations_per_hour, Defaults().device_registrations_per_hour,
+          "RegisterDevice per client address (IPv6: /64), refill rate");
+ABSL_FLAG(double, device_registration_burst, Defaults().device_registration_burst,
+          "RegisterDevice per client address (IPv6: /64), burst");
+ABSL_FLAG(int, max_streams_per_caller, Defaults().stream_limits.max_per_subject,
+          "open server streams per device or staff account (0 = no cap)");
+ABSL_FLAG(int, max_streams_per_address, Defaults().stream_limits.max_per_address,
+          "open server streams with a token per client address (0 = no cap)");
+ABSL_FLAG(int, max_anonymous_streams, Defaults().stream_limits.max_anonymous,
+          "open server streams without a token, in all (0 = no cap)");
+ABSL_FLAG(int, max_anonymous_streams_per_address,
+          Defaults().stream_limits.max_anonymous_per_address,
+          "open server streams without a token per client address (0 = no cap)");
+ABSL_FLAG(uint64_t, anonymous_max_replay, Defaults().anonymous_max_replay,
+          "StreamAggregates without a token resumes at most this many changes behind (0 = any)");
+ABSL_FLAG(absl::Duration, map_public_stream_interval,
+          absl::FromChrono(Defaults().map_public_stream_interval),
+          "StreamAggregates and the map page send public callers at most one update per this");
+ABSL_FLAG(int, max_pending_unknown_logins, Defaults().max_pending_unknown_logins,
+          "logins for unknown usernames waiting for the password hasher, at most");
+ABSL_FLAG(int, max_pending_logins_per_address, Defaults().max_pending_logins_per_address,
+          "logins from one client address waiting for the password hasher, at most");
+ABSL_FLAG(absl::Duration, refresh_token_lifetime, Defaults().refresh_token_lifetime,
+          "a refresh token is good for one refresh within this long of its issue");
+ABSL_FLAG(int, max_amendments_per_report, Defaults().max_amendments_per_report,
+          "AmendReport: amendments one report may carry (0 = no cap)");
 ABSL_FLAG(std::string, http_assets, WIJKWACHT_DEFAULT_WEB_SITE,
           "folder of the map page's files (built into build/web/site)");
 ABSL_FLAG(std::string, map_tile_url, "",
@@ -168,6 +212,24 @@ int main(int argc, char** argv) {
   options.device_write_burst = absl::GetFlag(FLAGS_device_write_burst);
   options.peer_writes_per_second = absl::GetFlag(FLAGS_peer_writes_per_second);
   options.peer_write_burst = absl::GetFlag(FLAGS_peer_write_burst);
+  options.ops_http_listen = absl::GetFlag(FLAGS_ops_http_listen);
+  options.http_event_streams_per_address = absl::GetFlag(FLAGS_http_event_streams_per_address);
+  options.http_max_event_streams = absl::GetFlag(FLAGS_http_max_event_streams);
+  options.trusted_proxies = absl::GetFlag(FLAGS_trusted_proxies);
+  options.device_registrations_per_hour = absl::GetFlag(FLAGS_device_registrations_per_hour);
+  options.device_registration_burst = absl::GetFlag(FLAGS_device_registration_burst);
+  options.stream_limits.max_per_subject = absl::GetFlag(FLAGS_max_streams_per_caller);
+  options.stream_limits.max_per_address = absl::GetFlag(FLAGS_max_streams_per_address);
+  options.stream_limits.max_anonymous = absl::GetFlag(FLAGS_max_anonymous_streams);
+  options.stream_limits.max_anonymous_per_address =
+      absl::GetFlag(FLAGS_max_anonymous_streams_per_address);
+  options.anonymous_max_replay = absl::GetFlag(FLAGS_anonymous_max_replay);
+  options.map_public_stream_interval = std::chrono::milliseconds(
+      absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_map_public_stream_interval)));
+  options.max_pending_unknown_logins = absl::GetFlag(FLAGS_max_pending_unknown_logins);
+  options.max_pending_logins_per_address = absl::GetFlag(FLAGS_max_pending_logins_per_address);
+  options.refresh_token_lifetime = absl::GetFlag(FLAGS_refresh_token_lifetime);
+  options.max_amendments_per_report = absl::GetFlag(FLAGS_max_amendments_per_report);
   options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   options.backup_keep = absl::GetFlag(FLAGS_backup_keep);
   options.max_pending_writes = absl::GetFlag(FLAGS_max_pending_writes);
@@ -224,8 +286,12 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "wijkwachtd: serving on port %d (data: %s)\n", (*server)->port(),
                options.data_dir.c_str());
   if ((*server)->http_port() != 0) {
-    std::fprintf(stderr, "wijkwachtd: map page, /metrics and /healthz on http port %d\n",
+    std::fprintf(stderr, "wijkwachtd: map page and /healthz on http port %d\n",
                  (*server)->http_port());
+  }
+  if ((*server)->ops_http_port() != 0) {
+    std::fprintf(stderr, "wijkwachtd: /healthz and /metrics on ops http port %d\n",
+                 (*server)->ops_http_port());
   }
   if (!(*server)->tls()) {
     std::fprintf(stderr,

@@ -20,7 +20,9 @@
 //
 // Authentication: the streams and publishes carry --token (a dispatcher's access token; a
 // dispatcher may both publish and subscribe) or nothing for a server started with
-// --auth=false. Only a loopback --target is contacted.
+// --auth=false. With authentication on, one token holds at most --max_streams_per_caller
+// streams and one address --max_streams_per_address: start the server with both at 0 (no
+// cap) to measure. Only a loopback --target is contacted.
 #include <sys/resource.h>
 
 #include <atomic>

@@ -9,20 +9,21 @@ cd "$(dirname "$0")/../.."
 DURATION=${1:-8}
 BIN=${WIJKWACHT_BUILD:-build}
 LIMITS=(--device_writes_per_second=1e9 --device_write_burst=1e9
-        --peer_writes_per_second=1e9 --peer_write_burst=1e9)
+        --peer_writes_per_second=1e9 --peer_write_burst=1e9 --device_registration_burst=1e9)
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-SERVER_PID= PORT= HTTP_PORT=
+SERVER_PID= PORT= OPS_PORT=
 start_server() {  # $1 = name, rest = flags
   local log="$WORK/$1.log"
   "$BIN/cmd/wijkwachtd/wijkwachtd" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
+    --ops_http_listen=127.0.0.1:0 \
     --data_dir="$WORK/$1" "${LIMITS[@]}" "${@:2}" >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 100); do
     PORT=$(sed -n 's/.*serving on port \([0-9]*\).*/\1/p' "$log")
-    HTTP_PORT=$(sed -n 's/.*http port \([0-9]*\).*/\1/p' "$log")
-    [ -n "$PORT" ] && [ -n "$HTTP_PORT" ] && return
+    OPS_PORT=$(sed -n 's/.*ops http port \([0-9]*\).*/\1/p' "$log")
+    [ -n "$PORT" ] && [ -n "$OPS_PORT" ] && return
     sleep 0.1
   done
   echo "server $1 did not start" >&2; cat "$log" >&2; exit 1
@@ -32,10 +33,11 @@ loadgen() {
   "$BIN/tools/loadgen/wijkwacht_loadgen" --target=127.0.0.1:$PORT --mode=both \
     --duration="$DURATION" --warmup=2 | grep -E "^(health|submit)|qps|latency"
 }
-# p50 and p99 in ms of N sequential GETs of $1.
+# p50 and p99 in ms of N sequential GETs of $1 on the ops listener (/metrics is served only
+# there).
 http_times() {
   for _ in $(seq "$2"); do
-    curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$HTTP_PORT$1"
+    curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$OPS_PORT$1"
   done | sort -n | awk '{a[NR]=$1} END {printf "p50 %.3f ms  p99 %.3f ms\n", a[int(NR*0.5)]*1000, a[int(NR*0.99)]*1000}'
 }
 
@@ -46,7 +48,7 @@ for round in 1 2; do
   if [ "$round" = 2 ]; then
     echo "== 2. /metrics vs /healthz (200 GETs each, after the load above)"
     echo "/healthz  $(http_times /healthz 200)"
-    echo "/metrics  $(http_times /metrics 200)  ($(curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | wc -l) lines)"
+    echo "/metrics  $(http_times /metrics 200)  ($(curl -s "http://127.0.0.1:$OPS_PORT/metrics" | wc -l) lines)"
   fi
   stop_server
   start_server "off$round" --rpc_metrics=false

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 DURATION=${1:-10}
 BIN=${WIJKWACHT_BUILD:-build}  # the build folder
 LIMITS=(--device_writes_per_second=1e9 --device_write_burst=1e9
-        --peer_writes_per_second=1e9 --peer_write_burst=1e9)
+        --peer_writes_per_second=1e9 --peer_write_burst=1e9 --device_registration_burst=1e9)
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 

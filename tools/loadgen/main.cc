@@ -153,19 +153,25 @@ class ChannelToken {
     std::lock_guard<std::mutex> lock(mu_);
     return expire_time_;
   }
-  void Set(const std::string& access_token, absl::Time expire_time) {
+  // The refresh token rotates: each refresh hands out the next one (empty: keep the old one).
+  void Set(const std::string& access_token, absl::Time expire_time,
+           const std::string& refresh_token) {
     std::lock_guard<std::mutex> lock(mu_);
     header_ = absl::StrCat("Bearer ", access_token);
     expire_time_ = expire_time;
+    if (!refresh_token.empty()) refresh_token_ = refresh_token;
   }
   // Empty for a --token (it cannot be renewed).
-  const std::string& refresh_token() const { return refresh_token_; }
+  std::string refresh_token() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return refresh_token_;
+  }
 
  private:
   mutable std::mutex mu_;
   std::string header_;
   absl::Time expire_time_;
-  const std::string refresh_token_;
+  std::string refresh_token_;
 };
 
 absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
@@ -191,7 +197,8 @@ std::optional<std::vector<std::shared_ptr<ChannelToken>>> RegisterDevices(
         std::cerr << "  the server has no AuthService: started with --auth=false? Then pass "
                      "--no_auth.\n";
       } else if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
-        std::cerr << "  RegisterDevice counts against the per-address write limit: raise "
+        std::cerr << "  RegisterDevice counts against the per-address registration and write "
+                     "limits: raise --device_registration_burst and "
                      "--peer_writes_per_second/--peer_write_burst on wijkwachtd.\n";
       }
       return std::nullopt;
@@ -264,7 +271,8 @@ class TokenRefresher {
                 << "): " << CodeName(s.error_code()) << ": " << s.error_message() << "\n";
       return;
     }
-    token.Set(response.access_token(), FromTimestamp(response.expire_time()));
+    token.Set(response.access_token(), FromTimestamp(response.expire_time()),
+              response.refresh_token());
     std::lock_guard<std::mutex> lock(mu_);
     ++refreshed_;
   }

@@ -286,6 +286,8 @@ async function main() {
     'zodat niemand uit de kaart kan afleiden wie iets meldde.';
   buildMap();
   await loadIndicators();
+  // The page's Content-Security-Policy allows no inline handlers: the form never submits.
+  $('controls').addEventListener('submit', (event) => event.preventDefault());
   $('level').addEventListener('change', connect);
   $('period').addEventListener('change', connect);
   for (const id of ['theme', 'measure', 'layer']) $(id).addEventListener('change', render);
