@@ -62,18 +62,20 @@ inline RawWriteReactor* RefuseStream(const absl::Status& status) {
                                                         const grpc::ByteBuffer& raw,
                                                         google::protobuf::Message* request,
                                                         std::shared_ptr<StreamLease>* lease) {
-  absl::StatusOr<Caller> caller = gate.Admit(context, method);
-  if (caller.ok()) {
-    if (absl::Status parsed = ParseRequest(ByteBufferToString(raw), request); !parsed.ok()) {
-      caller = parsed;
+  auto refused = [&](absl::Status status) {
+    if (gate.observer() != nullptr) {
+      gate.observer()->StreamRefused(method, ToGrpcStatus(status).error_code());
     }
-  }
-  if (!caller.ok() && gate.observer() != nullptr) {
-    gate.observer()->StreamRefused(method, ToGrpcStatus(caller.status()).error_code());
+    return status;
+  };
+  absl::StatusOr<Caller> caller = gate.Admit(context, method);
+  if (!caller.ok()) return refused(caller.status());
+  if (absl::Status parsed = ParseRequest(ByteBufferToString(raw), request); !parsed.ok()) {
+    return refused(parsed);
   }
   if (gate.streams() != nullptr) {
     absl::StatusOr<std::shared_ptr<StreamLease>> slot = gate.streams()->Open(*caller);
-    if (!slot.ok()) return slot.status();
+    if (!slot.ok()) return refused(slot.status());
     *lease = *std::move(slot);
   }
   return caller;

@@ -683,7 +683,7 @@ TEST_F(HardeningTest, Row04_AnonymousStreamsHaveTheirOwnBudgetAndNoOldReplay) {
   Start();
   v1::Report stored;
   for (int i = 0; i < 8; ++i) {
-    ASSERT_TRUE(Submit(server_.resident_token(), Breestraat(absl::StrCat("Fietsendief ", i), i * 3),
+    ASSERT_TRUE(Submit(server_.resident_token(), Breestraat(absl::StrCat("Winkeldief bij de drogist, poging ", i), i * 3),
                        &stored).ok());
   }
   const v1::AggregateSelection selection = BuurtHalfYear(stored.area().buurt_code());

@@ -165,7 +165,8 @@ start_server() {  # $1 = name; sets SERVER_PID and PORT
   # shellcheck disable=SC2086
   "$BIN/cmd/wijkwachtd/wijkwachtd" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
     --data_dir="$WORK/$1" --device_writes_per_second=1e9 --device_write_burst=1e9 \
-    --peer_writes_per_second=1e9 --peer_write_burst=1e9 ${SERVER_FLAGS:-} >"$log" 2>&1 &
+    --peer_writes_per_second=1e9 --peer_write_burst=1e9 ${REGISTRATION_LIMIT---device_registration_burst=1e9} \
+    ${SERVER_FLAGS:-} >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 200); do
     PORT=$(sed -n 's/.*serving on port \([0-9]*\).*/\1/p' "$log")
