@@ -68,10 +68,16 @@ void EarlyWarningMonitor::Pump() {
   const uint64_t after = examined_.load();
   absl::StatusOr<std::vector<internal::ChangeEvent>> events = parts_.feed->Read(after, 512);
   if (!events.ok() || events->empty()) {
-    // Caught up (or the log is unreadable for now): wait for the next change.
+    // Caught up (or the log is unreadable for now): wait for the next change. Watch calls
+    // back at once when the log moved on since the read, so it must not run under mu_ (the
+    // callback takes it: a self-deadlock that stopped shutdown).
+    const storage::ChangeFeed::WatchId id = parts_.feed->Watch(after, [this] { Schedule(); });
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopped_) return;
-    watch_ = parts_.feed->Watch(after, [this] { Schedule(); });
+    if (stopped_) {
+      parts_.feed->Cancel(id);
+      return;
+    }
+    watch_ = id;
     return;
   }
   if (history_start_day_ < 0) {

@@ -144,12 +144,7 @@ class RocksEngine final : public Engine {
 
   absl::StatusOr<std::optional<std::string>> Get(ColumnFamily cf,
                                                  absl::string_view key) const override {
-    std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(cf),
-                                 rocksdb::Slice(key.data(), key.size()), &value);
-    if (s.IsNotFound()) return std::nullopt;
-    if (!s.ok()) return FromRocks(s);
-    return value;
+    return internal_rocks::PointRead(db_.get(), Handle(cf), key);
   }
 
   absl::Status Scan(ColumnFamily cf, absl::string_view start, absl::string_view prefix,

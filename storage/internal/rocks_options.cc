@@ -10,6 +10,7 @@
 #include "rocksdb/utilities/table_properties_collectors.h"
 #include "storage/engine.h"
 #include "storage/keys.h"
+#include "storage/rocks_status.h"
 
 namespace wijkwacht::storage::internal_rocks {
 
@@ -19,6 +20,17 @@ std::string EncodeCounters(int64_t first, int64_t second) {
   AppendFixed64(&out, static_cast<uint64_t>(first));
   AppendFixed64(&out, static_cast<uint64_t>(second));
   return out;
+}
+
+absl::StatusOr<std::optional<std::string>> PointRead(rocksdb::DB* db,
+                                                     rocksdb::ColumnFamilyHandle* handle,
+                                                     absl::string_view key) {
+  std::string value;
+  rocksdb::Status s =
+      db->Get(rocksdb::ReadOptions(), handle, rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s);
+  return value;
 }
 
 namespace {

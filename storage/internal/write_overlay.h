@@ -40,12 +40,7 @@ class RocksWriteContext final : public WriteContext {
 
   absl::StatusOr<std::optional<std::string>> Get(ColumnFamily cf, absl::string_view key) override {
     if (auto it = staged_.find(StagedKey(cf, key)); it != staged_.end()) return it->second;
-    std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(cf),
-                                 rocksdb::Slice(key.data(), key.size()), &value);
-    if (s.IsNotFound()) return std::nullopt;
-    if (!s.ok()) return FromRocks(s);
-    return value;
+    return PointRead(db_, Handle(cf), key);
   }
   absl::Status Scan(ColumnFamily cf, absl::string_view start, absl::string_view prefix,
                     const ScanVisitor& visit) override {
