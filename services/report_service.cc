@@ -150,8 +150,6 @@ void ReportServiceImpl::Submit(const Caller& caller, const v1::SubmitReportReque
   absl::StatusOr<storage::NewReport> prepared =
       Prepare(caller, &request.report(), request.has_report());
   if (!prepared.ok()) return done(prepared.status());
-  // The matching runs here, in parallel across calls; the writer rescores only what changed.
-  prepared->prescored = parts_.incidents->PreScore(prepared->dedup);
   parts_.store->SubmitAsync(*std::move(prepared),
                             [response, done = std::move(done)](
                                 absl::StatusOr<storage::SubmitOutcome> outcome) {

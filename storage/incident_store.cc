@@ -69,53 +69,37 @@ absl::Time IndexDay(absl::Time t) {
   return absl::FromUnixSeconds(seconds - ((seconds % 86400) + 86400) % 86400);
 }
 
-// Visits the open incidents in memory that can be eligible for `report` with their scores
-// (reused from `pre` for entries it scored, computed for the others); `on_writer`: called on
-// the engine's writer thread (reads the set without its lock). `record`, if set, keeps every
-// outcome (PreScore).
-void VisitCandidates(const OpenIncidents& open, const dedup::IncidentMatcher& matcher,
-                     const dedup::ReportFeatures& report, bool on_writer,
-                     const PreScoredIncidents* pre, PreScoredIncidents* record,
-                     const std::function<void(const OpenIncidents::Entry&,
-                                              const dedup::MatchScore&)>& visit) {
-  size_t visited = 0;
+// Scores the open incidents in memory that can be eligible for `report` (not sorted).
+// `on_writer`: called on the engine's writer thread (reads the set without its lock).
+std::vector<ScoredIncident> ScoreCandidates(const OpenIncidents& open,
+                                            const dedup::IncidentMatcher& matcher,
+                                            const dedup::ReportFeatures& report,
+                                            bool on_writer) {
+  std::vector<ScoredIncident> out;
   const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
   const double reach = matcher.ReachMeters(report);
-  auto outcome = [&](const OpenIncidents::Entry& entry) -> std::optional<dedup::MatchScore> {
-    if (pre != nullptr) {
-      if (auto it = pre->scores.find(&entry); it != pre->scores.end()) return it->second;
-    }
-    const dedup::IncidentFeatures& f = entry.features;
-    // Cheap bounds first; Score() decides eligibility exactly.
-    const absl::Duration window = matcher.SearchWindow(report, f.theme);
-    if (f.last_observed < report.observed - window) return std::nullopt;
-    if (f.first_observed > report.observed + window) return std::nullopt;
-    if (dedup::DistanceMeters(report.latitude, report.longitude, f.latitude, f.longitude) >
-        reach) {
-      return std::nullopt;
-    }
-    return matcher.Score(report, f);
-  };
-  const OpenIncidents::Visitor each = [&](const OpenIncidents::EntryPtr& entry) {
-    if (visited >= max_candidates) return false;
-    const std::optional<dedup::MatchScore> score = outcome(*entry);
-    if (record != nullptr) {
-      record->scores.emplace(entry.get(), score);
-      record->entries.push_back(entry);
-    }
-    if (score) {
-      ++visited;
-      visit(*entry, *score);
-    }
-    return true;
-  };
   for (uint64_t cell : matcher.SearchCells(report)) {
+    const std::function<bool(const OpenIncidents::Entry&)> visit = [&](const OpenIncidents::Entry& entry) {
+      if (out.size() >= max_candidates) return false;
+      const dedup::IncidentFeatures& f = entry.features;
+      // Cheap bounds first; Score() decides eligibility exactly.
+      const absl::Duration window = matcher.SearchWindow(report, f.theme);
+      if (f.last_observed < report.observed - window) return true;
+      if (f.first_observed > report.observed + window) return true;
+      if (dedup::DistanceMeters(report.latitude, report.longitude, f.latitude, f.longitude) >
+          reach) {
+        return true;
+      }
+      out.push_back({f, matcher.Score(report, f)});
+      return true;
+    };
     if (on_writer) {
-      open.ForEachInCellOnWriter(cell, each);
+      open.ForEachInCellOnWriter(cell, visit);
     } else {
-      open.ForEachInCell(cell, each);
+      open.ForEachInCell(cell, visit);
     }
   }
+  return out;
 }
 
 absl::StatusOr<internal::StoredIncident> ParseIncident(absl::string_view bytes) {
@@ -294,11 +278,8 @@ size_t IncidentStore::OpenInMemory() const { return open_->size(); }
 absl::StatusOr<std::vector<ScoredIncident>> IncidentStore::FindMatches(
     const dedup::ReportFeatures& report, size_t limit, double min_score) const {
   WW_RETURN_IF_ERROR(Load());
-  std::vector<ScoredIncident> scored;
-  VisitCandidates(*open_, *matcher_, report, /*on_writer=*/false, nullptr, nullptr,
-                  [&](const OpenIncidents::Entry& entry, const dedup::MatchScore& score) {
-                    scored.push_back({entry.features, score});
-                  });
+  std::vector<ScoredIncident> scored =
+      ScoreCandidates(*open_, *matcher_, report, /*on_writer=*/false);
   std::erase_if(scored, [&](const ScoredIncident& s) {
     return !s.score.eligible || s.score.score < min_score;
   });
@@ -308,15 +289,6 @@ absl::StatusOr<std::vector<ScoredIncident>> IncidentStore::FindMatches(
   });
   if (scored.size() > limit) scored.resize(limit);
   return scored;
-}
-
-std::shared_ptr<const PreScoredIncidents> IncidentStore::PreScore(
-    const dedup::ReportFeatures& report) const {
-  if (!Load().ok()) return nullptr;  // Assign reports the error
-  auto pre = std::make_shared<PreScoredIncidents>();
-  VisitCandidates(*open_, *matcher_, report, /*on_writer=*/false, nullptr, pre.get(),
-                  [](const OpenIncidents::Entry&, const dedup::MatchScore&) {});
-  return pre;
 }
 
 absl::StatusOr<internal::StoredIncident> IncidentStore::Get(absl::string_view id,
@@ -372,22 +344,22 @@ void IncidentStore::RemoveMember(WriteContext& ctx, absl::string_view member_key
 absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
                                                          const IncidentMember& member) const {
   WW_RETURN_IF_ERROR(Load());
-  // Only ids and scores are needed to choose: the entries stay where they are (nothing
-  // changes them before the choice is made).
-  std::vector<absl::string_view> ids;
+  std::vector<ScoredIncident> scored =
+      ScoreCandidates(*open_, *matcher_, member.features, /*on_writer=*/true);
+  std::vector<dedup::IncidentFeatures> incidents;
   std::vector<dedup::MatchScore> scores;
-  VisitCandidates(*open_, *matcher_, member.features, /*on_writer=*/true,
-                  member.prescored.get(), nullptr,
-                  [&](const OpenIncidents::Entry& entry, const dedup::MatchScore& score) {
-                    ids.push_back(entry.features.id);
-                    scores.push_back(score);
-                  });
-  const std::optional<size_t> best = matcher_->Choose(ids, scores);
+  incidents.reserve(scored.size());
+  scores.reserve(scored.size());
+  for (ScoredIncident& s : scored) {
+    incidents.push_back(std::move(s.incident));
+    scores.push_back(s.score);
+  }
+  const std::optional<size_t> best = matcher_->Choose(incidents, scores);
 
   IncidentAssignment assignment;
   internal::StoredIncident stored;
   if (best) {
-    assignment.incident_id = std::string(ids[*best]);
+    assignment.incident_id = incidents[*best].id;
     OpenIncidents::EntryPtr entry = open_->Find(assignment.incident_id);
     if (entry == nullptr) {
       return absl::InternalError(

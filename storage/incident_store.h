@@ -30,7 +30,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "domain/dedup/incident_matcher.h"
@@ -46,17 +45,6 @@ struct ScoredIncident {
   dedup::MatchScore score;
 };
 
-// The report's scores against the open incidents, computed before its write on the caller's
-// thread (IncidentStore::PreScore). Assign reuses the score of every entry it meets unchanged
-// (entries are immutable: the same entry, the same score) and scores only what changed since,
-// so the serial writer does little of the matching. The entries are kept alive here, so an
-// address can never stand for another entry meanwhile.
-struct PreScoredIncidents {
-  // Entry -> its score, nullopt when the cheap bounds ruled it out.
-  absl::flat_hash_map<const OpenIncidents::Entry*, std::optional<dedup::MatchScore>> scores;
-  std::vector<OpenIncidents::EntryPtr> entries;
-};
-
 // What Assign needs of the report being written.
 struct IncidentMember {
   std::string report_id;
@@ -65,7 +53,6 @@ struct IncidentMember {
   std::vector<std::string> area_codes;
   uint64_t leaf_cell = 0;  // S2 leaf cell of the report location (where the map counts it)
   bool needs_review = false;
-  std::shared_ptr<const PreScoredIncidents> prescored;  // optional (PreScore)
 };
 
 struct IncidentAssignment {
@@ -95,11 +82,6 @@ class IncidentStore {
   // may include changes of a group being committed).
   [[nodiscard]] absl::StatusOr<std::vector<ScoredIncident>> FindMatches(
       const dedup::ReportFeatures& report, size_t limit, double min_score) const;
-
-  // The scores Assign will reuse for `report` (see PreScoredIncidents); call it outside the
-  // writer, just before the write.
-  [[nodiscard]] std::shared_ptr<const PreScoredIncidents> PreScore(
-      const dedup::ReportFeatures& report) const;
 
   // The incident with up to `max_members` member report names (oldest observed first) in
   // incident.reports; report_count always has the full count.

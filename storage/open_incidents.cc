@@ -96,7 +96,8 @@ OpenIncidents::EntryPtr OpenIncidents::Find(absl::string_view id) const {
   return it == by_id_.end() ? nullptr : it->second;
 }
 
-void OpenIncidents::ForEachInCell(uint64_t cell, const Visitor& visit) const {
+void OpenIncidents::ForEachInCell(uint64_t cell,
+                                  const std::function<bool(const Entry&)>& visit) const {
   // Collect under the lock, visit outside it: scoring must not hold up the writer.
   std::vector<EntryPtr> entries;
   {
@@ -107,15 +108,16 @@ void OpenIncidents::ForEachInCell(uint64_t cell, const Visitor& visit) const {
     for (const auto& [id, entry] : it->second) entries.push_back(entry);
   }
   for (const EntryPtr& entry : entries) {
-    if (!visit(entry)) return;
+    if (!visit(*entry)) return;
   }
 }
 
-void OpenIncidents::ForEachInCellOnWriter(uint64_t cell, const Visitor& visit) const {
+void OpenIncidents::ForEachInCellOnWriter(
+    uint64_t cell, const std::function<bool(const Entry&)>& visit) const {
   auto it = by_cell_.find(cell);
   if (it == by_cell_.end()) return;
   for (const auto& [id, entry] : it->second) {
-    if (!visit(entry)) return;
+    if (!visit(*entry)) return;
   }
 }
 

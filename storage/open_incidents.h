@@ -64,11 +64,11 @@ class OpenIncidents {
 
   // Visits the incidents whose centre lies in `cell`, in id order; stops when `visit`
   // returns false.
-  using Visitor = std::function<bool(const EntryPtr& entry)>;
-  void ForEachInCell(uint64_t cell, const Visitor& visit) const;
+  void ForEachInCell(uint64_t cell, const std::function<bool(const Entry&)>& visit) const;
   // Writer thread only (the one mutator, so nothing changes under it): the same without the
   // lock and without copying the cell's entries.
-  void ForEachInCellOnWriter(uint64_t cell, const Visitor& visit) const;
+  void ForEachInCellOnWriter(uint64_t cell,
+                             const std::function<bool(const Entry&)>& visit) const;
 
   // Writer: makes `id` hold `record` (dropped when the record is not open). Returns the
   // previous entry (nullptr if none) for Restore.

@@ -203,7 +203,6 @@ class EngineReportStore final : public ReportStore {
     IncidentMember member;
     member.report_id = id;
     member.features = input.dedup;
-    member.prescored = input.prescored;
     member.area = report.area();
     member.area_codes = input.area_codes;
     member.leaf_cell = ReportLeafCell(report);

@@ -57,9 +57,6 @@ struct NewReport {
   std::optional<v1::ContactDetails> contact;
   // What deduplication compares (location, time, theme, category, text vector).
   dedup::ReportFeatures dedup;
-  // Its scores against the open incidents, computed before the write (optional; see
-  // IncidentStore::PreScore): the writer then scores only incidents changed since.
-  std::shared_ptr<const PreScoredIncidents> prescored;
 };
 
 struct SubmitOutcome {

@@ -230,20 +230,12 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
 
 std::optional<size_t> IncidentMatcher::Choose(const std::vector<IncidentFeatures>& incidents,
                                               const std::vector<MatchScore>& scores) const {
-  std::vector<absl::string_view> ids;
-  ids.reserve(incidents.size());
-  for (const IncidentFeatures& i : incidents) ids.push_back(i.id);
-  return Choose(ids, scores);
-}
-
-std::optional<size_t> IncidentMatcher::Choose(const std::vector<absl::string_view>& ids,
-                                              const std::vector<MatchScore>& scores) const {
   std::optional<size_t> best;
-  for (size_t i = 0; i < scores.size() && i < ids.size(); ++i) {
+  for (size_t i = 0; i < scores.size() && i < incidents.size(); ++i) {
     const MatchScore& s = scores[i];
     if (!s.eligible || s.score < options_.threshold) continue;
     if (!best || s.score > scores[*best].score ||
-        (s.score == scores[*best].score && ids[i] < ids[*best])) {
+        (s.score == scores[*best].score && incidents[i].id < incidents[*best].id)) {
       best = i;
     }
   }

@@ -175,9 +175,6 @@ class IncidentMatcher {
   // `scores[i]` belongs to `incidents[i]`.
   [[nodiscard]] std::optional<size_t> Choose(const std::vector<IncidentFeatures>& incidents,
                                              const std::vector<MatchScore>& scores) const;
-  // The same by the candidates' ids alone (`ids[i]` belongs to `scores[i]`).
-  [[nodiscard]] std::optional<size_t> Choose(const std::vector<absl::string_view>& ids,
-                                             const std::vector<MatchScore>& scores) const;
 
   // The kIncidentCellLevel cells (ascending ids) covering every point an eligible incident
   // centre can lie at for this report.
