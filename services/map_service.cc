@@ -17,6 +17,7 @@
 #include "services/log_stream.h"
 #include "services/progress_data.h"
 #include "services/report_mapping.h"
+#include "storage/keys.h"
 
 namespace wijkwacht::services {
 namespace {

@@ -10,7 +10,6 @@
 #include "s2/s2latlng.h"
 #include "common/status.h"
 #include "storage/keys.h"
-#include "storage/report_store.h"
 
 namespace wijkwacht::storage {
 namespace {

@@ -111,4 +111,9 @@ std::string CellIndexKey(uint64_t cell_id, absl::Time observed, absl::string_vie
   return key;
 }
 
+uint64_t S2CellParent(uint64_t cell_id, int level) {
+  const uint64_t lsb = uint64_t{1} << (2 * (30 - level));
+  return (cell_id & (~lsb + 1)) | lsb;
+}
+
 }  // namespace wijkwacht::storage

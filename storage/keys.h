@@ -59,6 +59,9 @@ struct AreaIndexEntry {
 [[nodiscard]] std::string ReporterIndexKey(absl::string_view reporter, absl::Time created,
                                            absl::string_view report_id);
 
+// Parent of S2 cell `cell_id` at `level` (S2CellId::parent, without linking S2 here).
+[[nodiscard]] uint64_t S2CellParent(uint64_t cell_id, int level);
+
 // reports_by_cell: oldest first within a cell.
 [[nodiscard]] std::string CellIndexKey(uint64_t cell_id, absl::Time observed,
                                        absl::string_view report_id);

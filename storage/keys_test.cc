@@ -1,7 +1,6 @@
 #include "storage/keys.h"
 
 #include "gtest/gtest.h"
-#include "storage/report_store.h"
 
 namespace wijkwacht::storage {
 namespace {

@@ -268,9 +268,4 @@ std::unique_ptr<ReportStore> NewReportStore(Engine* engine, const IncidentStore*
   return std::make_unique<EngineReportStore>(engine, incidents, sealed);
 }
 
-uint64_t S2CellParent(uint64_t cell_id, int level) {
-  const uint64_t lsb = uint64_t{1} << (2 * (30 - level));
-  return (cell_id & (~lsb + 1)) | lsb;
-}
-
 }  // namespace wijkwacht::storage

@@ -129,7 +129,5 @@ class ForwardingReportStore : public ReportStore {
 [[nodiscard]] std::unique_ptr<ReportStore> NewReportStore(
     Engine* engine, const IncidentStore* incidents, const SealedIdentityStore* sealed = nullptr);
 
-// Parent of S2 cell `cell_id` at `level` (S2CellId::parent, without linking S2 here).
-[[nodiscard]] uint64_t S2CellParent(uint64_t cell_id, int level);
 
 }  // namespace wijkwacht::storage
