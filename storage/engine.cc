@@ -294,6 +294,15 @@ class RocksEngine final : public Engine {
       }
       completion_cv_.notify_all();
       completer_.join();
+      // A clean stop leaves nothing to replay: every memtable goes to an SST file now, so the
+      // next start does not re-read the WAL (skipped while RocksDB refuses writes, e.g. on a
+      // full disk; the WAL still holds everything then).
+      if (write_errors_ == nullptr || write_errors_->error().empty()) {
+        rocksdb::FlushOptions flush;
+        flush.wait = true;
+        flush.allow_write_stall = true;
+        db_->Flush(flush, handles_).PermitUncheckedError();
+      }
     });
   }
 

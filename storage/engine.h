@@ -226,7 +226,8 @@ class Engine {
   // still sees survive until it is released. Errors: UNAVAILABLE (I/O, shutting down).
   [[nodiscard]] virtual absl::Status PurgeDeleted(const std::vector<ColumnFamily>& cfs) = 0;
 
-  // Finishes queued writes, then stops the writer; later Commit() calls fail UNAVAILABLE.
+  // Finishes queued writes, then stops the writer and flushes every memtable (so the next
+  // Open replays no WAL); later Commit() calls fail UNAVAILABLE.
   virtual void Shutdown() = 0;
 };
 
