@@ -102,6 +102,8 @@ inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();
 
 // incidents_by_cell scans stay within one cell + theme: the first 9 bytes of its keys.
 inline constexpr std::size_t kIncidentIndexPrefixBytes = 9;
+// incidents_by_cell keys: cell (8), theme (1), last observed day (8), then the incident id.
+inline constexpr std::size_t kIncidentIndexHeaderBytes = 17;
 
 constexpr bool ColumnFamilyTableMatchesEnum() {
   for (std::size_t i = 0; i < kColumnFamilies.size(); ++i) {

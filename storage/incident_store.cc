@@ -20,8 +20,6 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-constexpr size_t kCellKeyBytes = 8;
-constexpr size_t kIndexHeaderBytes = 17;  // cell + theme + last observed
 
 google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
@@ -100,10 +98,6 @@ std::vector<ScoredIncident> ScoreCandidates(const OpenIncidents& open,
     }
   }
   return out;
-}
-
-absl::StatusOr<internal::StoredIncident> ParseIncident(absl::string_view bytes) {
-  return ParseStoredIncident(bytes);
 }
 
 // The most common key of `counts`; `current` stays unless another key has strictly more
@@ -252,7 +246,7 @@ std::string IncidentMemberKey(absl::string_view incident_id, absl::Time observed
 std::string IncidentIndexKey(uint64_t cell_id, int theme, absl::Time last_observed,
                              absl::string_view incident_id) {
   std::string key;
-  key.reserve(kIndexHeaderBytes + incident_id.size());
+  key.reserve(kIncidentIndexHeaderBytes + incident_id.size());
   AppendBigEndian64(&key, cell_id);
   key.push_back(static_cast<char>(theme));
   AppendBigEndian64(&key, TimeToMicros(IndexDay(last_observed)));
@@ -296,7 +290,7 @@ absl::StatusOr<internal::StoredIncident> IncidentStore::Get(absl::string_view id
   WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                       engine_->Get(ColumnFamily::kIncidents, id));
   if (!bytes) return absl::NotFoundError(absl::StrCat("incidents/", id, " does not exist"));
-  WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, ParseIncident(*bytes));
+  WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, ParseStoredIncident(*bytes));
   if (max_members == 0) return stored;
   const std::string prefix = IncidentMemberPrefix(id);
   v1::Incident& incident = *stored.mutable_incident();

@@ -26,8 +26,6 @@ bool IsOpenRecord(const internal::StoredIncident& record) {
   return dispatch::IsOpen(static_cast<dispatch::IncidentStatus>(record.incident().status()));
 }
 
-// incidents_by_cell key: cell (8) theme (1) last observed day micros (8) id.
-constexpr size_t kIndexHeaderBytes = 17;
 
 }  // namespace
 
@@ -60,7 +58,7 @@ absl::Status OpenIncidents::Load(const Engine& engine) {
   WW_RETURN_IF_ERROR(engine.Scan(
       ColumnFamily::kIncidentsByCell, "", "", [&](absl::string_view key, absl::string_view) {
         const std::optional<uint64_t> day =
-            key.size() > kIndexHeaderBytes ? ReadBigEndian64(key.substr(9, 8)) : std::nullopt;
+            key.size() > kIncidentIndexHeaderBytes ? ReadBigEndian64(key.substr(kIncidentIndexPrefixBytes, 8)) : std::nullopt;
         if (!day) {
           inner = absl::DataLossError("malformed incidents_by_cell key");
           return false;
@@ -68,7 +66,7 @@ absl::Status OpenIncidents::Load(const Engine& engine) {
         // The key holds the start of the UTC day of the last observed report.
         const absl::Time t = absl::FromUnixMicros(static_cast<int64_t>(*day));
         newest_day = std::max(newest_day, t);
-        indexed.push_back({std::string(key.substr(kIndexHeaderBytes)), t});
+        indexed.push_back({std::string(key.substr(kIncidentIndexHeaderBytes)), t});
         return true;
       }));
   WW_RETURN_IF_ERROR(inner);
