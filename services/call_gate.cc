@@ -57,8 +57,8 @@ absl::Status CallGate::ChargeWrites(const Caller& caller, double cost) const {
   return absl::OkStatus();
 }
 
-absl::Status CallGate::CheckSubjectActive(absl::string_view subject,
-                                          std::string* reporter) const {
+absl::Status CallGate::CheckSubjectActive(absl::string_view subject, std::string* reporter,
+                                          bool* established) const {
   *reporter = std::string(subject);
   if (options_.identities == nullptr) return absl::OkStatus();
   absl::string_view name = subject;
@@ -70,6 +70,10 @@ absl::Status CallGate::CheckSubjectActive(absl::string_view subject,
     if (!device.ok()) return device.status();
     if (device->revoked()) return absl::UnauthenticatedError("the token's device is revoked");
     if (!device->pseudonym().empty()) *reporter = device->pseudonym();
+    Clock& clock = options_.clock != nullptr ? *options_.clock : *SystemClock();
+    const absl::Time registered = absl::FromUnixSeconds(device->create_time().seconds()) +
+                                  absl::Nanoseconds(device->create_time().nanos());
+    *established = clock.Now() - registered >= options_.established_device_age;
     return absl::OkStatus();
   }
   if (absl::ConsumePrefix(&name, kUserPrefix)) {
@@ -126,7 +130,8 @@ absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
     caller.authenticated = true;
     caller.role = *role;
     caller.subject = claims->subject;
-    if (absl::Status active = CheckSubjectActive(caller.subject, &caller.reporter); !active.ok()) {
+    if (absl::Status active = CheckSubjectActive(caller.subject, &caller.reporter, &caller.established);
+        !active.ok()) {
       return active;
     }
     if ((access->roles & RoleBit(caller.role)) == 0) {

@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
 #include "absl/strings/string_view.h"
 #include "auth/token_cache.h"
 #include "auth/rate_limiter.h"
@@ -58,6 +60,10 @@ struct Caller {
   // device id; see storage/sealed_identity_store.h), "users/{name}" for staff, "" without
   // authentication.
   std::string reporter;
+  // Whether the caller's reports count towards k on the public map (privacy/small_counts.h):
+  // staff accounts, and devices registered at least Options::established_device_age before
+  // this call. True with authentication off.
+  bool established = true;
   std::string peer;     // the client address without port
   // What per-address limits key on: the client's address (a trusted proxy's forwarded one),
   // IPv4 as it is, IPv6 by its /64 (common/address.h).
@@ -86,6 +92,9 @@ class CallGate {
     std::vector<std::string> trusted_proxies;
     // Open server streams per caller (caps, ending a revoked device's streams); may be null.
     StreamRegistry* streams = nullptr;
+    // A device this old counts as an established reporter (Caller::established).
+    absl::Duration established_device_age = absl::ZeroDuration();
+    Clock* clock = nullptr;  // nullptr = SystemClock()
   };
   explicit CallGate(Options options) : options_(options) {}
 
@@ -105,7 +114,7 @@ class CallGate {
   // UNAUTHENTICATED unless the token's device exists and is not revoked, or its staff account
   // exists and is not disabled. Sets `*reporter` (see Caller::reporter).
   [[nodiscard]] absl::Status CheckSubjectActive(absl::string_view subject,
-                                                std::string* reporter) const;
+                                                std::string* reporter, bool* established) const;
 
   Options options_;
 };

@@ -1,5 +1,7 @@
 #include "services/map_service.h"
 
+#include "privacy/small_counts.h"
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -191,6 +193,16 @@ absl::StatusOr<AggregateQuery> MapServiceImpl::ParseSelection(
   if (q.themes.empty()) {
     for (int t = v1::LIVEABILITY; t <= v1::OTHER; ++t) q.themes.push_back(t);
   }
+  if (!caller.IsStaff()) {
+    // Themes left off the public map answer as if they had no reports.
+    q.themes.erase(std::remove_if(q.themes.begin(), q.themes.end(),
+                                  [&](int t) {
+                                    auto it = parts_.theme_k.find(t);
+                                    return it != parts_.theme_k.end() && it->second == kHiddenTheme;
+                                  }),
+                   q.themes.end());
+    q.theme_k = parts_.theme_k;
+  }
   q.period = sel.period();
   if (!caller.IsStaff() && start && end) {
     // Public callers get whole periods only: a start or end inside a period is widened to
@@ -214,9 +226,7 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
                  const storage::DayCounts& c) {
     const CellKey key{area, theme, PeriodStart(day, q.period), cell};
     if (only != nullptr && !only->contains(key)) return;
-    storage::DayCounts& sum = sums[key];
-    sum.incidents += c.incidents;
-    sum.reports += c.reports;
+    sums[key] += c;
   };
   auto add_range = [&](const std::string& area, int theme, absl::CivilDay first,
                        absl::CivilDay end) {
@@ -262,12 +272,19 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
     *cell.mutable_period_start() = TimeUtil::NanosecondsToTimestamp(
         absl::ToUnixNanos(absl::FromCivil(std::get<2>(key), storage::MapTimeZone())));
     if (std::get<3>(key) != 0) cell.set_s2_cell(S2CellId(std::get<3>(key)).ToToken());
-    const auto below_k = [&](int64_t count) { return count > 0 && count < q.k; };
-    if (below_k(counts.reports) || below_k(counts.incidents)) {
+    int k = q.k;
+    if (auto it = q.theme_k.find(std::get<1>(key)); k > 0 && it != q.theme_k.end()) {
+      k = std::max(k, it->second);
+    }
+    const privacy::PublishedCounts shown = privacy::Publish(
+        privacy::CellCounts{counts.incidents, counts.reports, counts.incident_keys,
+                            counts.report_keys, counts.established_reports},
+        k);
+    if (shown.withheld) {
       cell.set_suppressed(true);
     } else {
-      cell.set_incident_count(counts.incidents);
-      cell.set_report_count(counts.reports);
+      cell.set_incident_count(shown.incidents);
+      cell.set_report_count(shown.reports);
     }
   }
   return absl::OkStatus();

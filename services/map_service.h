@@ -33,6 +33,11 @@
 // on the aggregate stream, to staff callers only, when they concern the selected areas and
 // themes.
 //
+// Small counts (callers without a staff role): privacy/small_counts.h is the one rule —
+// withheld below k (also when fewer than k reports come from established reporters),
+// perturbed by the cell key otherwise, so overlapping public tables cannot be differenced.
+// A theme may have a higher k or be left off the public map (Parts::theme_k).
+//
 // Public streams (callers without a staff role): updates at most once per
 // `public_stream_interval` (batched), and cells that are withheld (count below k) are left
 // out of updates, so no update announces a change inside a withheld cell; a stream without a
@@ -43,6 +48,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -69,6 +75,9 @@ using RawMapService = v1::MapService::WithRawCallbackMethod_ListAreas<
                     v1::MapService::WithRawCallbackMethod_GetProgressReport<
                         v1::MapService::Service>>>>>>;
 
+// MapServiceImpl::Parts::theme_k: the theme is not on the public map at all.
+inline constexpr int kHiddenTheme = -1;
+
 // A validated aggregate selection.
 struct AggregateQuery {
   std::vector<std::string> areas;
@@ -76,7 +85,9 @@ struct AggregateQuery {
   absl::CivilDay first_day;
   absl::CivilDay end_day;  // exclusive
   v1::AggregationPeriod period = v1::DAY;
-  int k = 0;  // counts below this are withheld (0 = exact)
+  int k = 0;  // counts below this are withheld (0 = exact); see privacy/small_counts.h
+  // Themes with a higher threshold than `k` for this caller (non-staff only).
+  std::map<int, int> theme_k;
   int cell_level = 0;  // S2 level of heatmap cells; 0 = area totals
 };
 // (area code, theme, period start, S2 cell id at the query's cell level or 0).
@@ -91,7 +102,7 @@ class MapServiceImpl final : public RawMapService {
     storage::IndicatorStore* indicators = nullptr;
     WorkerPool* workers = nullptr;
     const CallGate* gate = nullptr;
-    // Counts below this are withheld from non-staff callers.
+    // Counts below this are withheld from non-staff callers (privacy/small_counts.h).
     int suppression_k = 5;
     storage::ChangeFeed* feed = nullptr;
     // StreamAggregates sends at most one update per this interval to a subscriber.
@@ -109,6 +120,9 @@ class MapServiceImpl final : public RawMapService {
     // A caller without a token may resume at most this many changes behind the newest
     // (0 = any cursor).
     uint64_t anonymous_max_replay = 0;
+    // Per theme (wijkwacht.v1.Theme value): a higher threshold for non-staff callers, or
+    // kHiddenTheme to leave the theme off the public map entirely.
+    std::map<int, int> theme_k;
   };
   explicit MapServiceImpl(Parts parts) : parts_(parts) {}
 

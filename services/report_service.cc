@@ -120,7 +120,9 @@ absl::StatusOr<storage::NewReport> PrepareReport(const report::ReportIngest& ing
   }
   absl::StatusOr<report::IngestDecision> decision = ingest.Decide(*draft);
   if (!decision.ok()) return decision.status();
-  return BuildNewReport(report, *decision);
+  storage::NewReport out = BuildNewReport(report, *decision);
+  out.established_reporter = caller.established;
+  return out;
 }
 
 absl::StatusOr<storage::NewReport> ReportServiceImpl::Prepare(const Caller& caller,

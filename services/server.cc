@@ -1,4 +1,9 @@
 #include "services/server.h"
+#include <map>
+#include "domain/catalog/theme.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
 
 #include <sys/stat.h>
 
@@ -42,6 +47,32 @@
 
 namespace wijkwacht::services {
 namespace {
+
+// ServerOptions::map_theme_k: "THEME=K|hidden,..." -> theme value -> k (or kHiddenTheme).
+absl::StatusOr<std::map<int, int>> ParseThemeThresholds(absl::string_view spec) {
+  std::map<int, int> out;
+  for (absl::string_view item : absl::StrSplit(spec, ',', absl::SkipWhitespace())) {
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(item, '=');
+    const std::optional<catalog::Theme> theme =
+        catalog::ParseTheme(absl::StripAsciiWhitespace(kv.first));
+    const absl::string_view value = absl::StripAsciiWhitespace(kv.second);
+    int k = 0;
+    if (!theme || *theme == catalog::Theme::kUnspecified) {
+      return InvalidFieldError("map_theme_k",
+                               absl::StrCat("\"", item, "\": unknown theme (LIVEABILITY, YOUTH, "
+                                            "SUBVERSION, PHYSICAL_BUSINESS, OTHER)"));
+    }
+    if (value == "hidden") {
+      k = kHiddenTheme;
+    } else if (!absl::SimpleAtoi(value, &k) || k < 1) {
+      return InvalidFieldError("map_theme_k",
+                               absl::StrCat("\"", item, "\": expected THEME=K (K >= 1) or "
+                                            "THEME=hidden"));
+    }
+    out[static_cast<int>(*theme)] = k;
+  }
+  return out;
+}
 
 // umask 077 for the process, then the data dir created (0700) or narrowed to 0700.
 absl::Status PrivateDataDir(const std::string& dir) {
@@ -101,6 +132,15 @@ class ServerImpl final : public WijkwachtServer {
     if (options.map_suppression_k < 1) {
       self->engine_->Shutdown();
       return InvalidFieldError("map_suppression_k", "must be at least 1");
+    }
+    absl::StatusOr<std::map<int, int>> theme_k = ParseThemeThresholds(options.map_theme_k);
+    if (!theme_k.ok()) {
+      self->engine_->Shutdown();
+      return theme_k.status();
+    }
+    if (options.map_established_device_age < absl::ZeroDuration()) {
+      self->engine_->Shutdown();
+      return InvalidFieldError("map_established_device_age", "must not be negative");
     }
     if (absl::Status s = dedup::ValidateDedupOptions(options.dedup); !s.ok()) {
       self->engine_->Shutdown();
@@ -181,15 +221,16 @@ class ServerImpl final : public WijkwachtServer {
     }
     self->indicators_ = std::make_unique<storage::IndicatorStore>(self->engine_.get());
     self->warning_store_ = std::make_unique<storage::EarlyWarningStore>(self->engine_.get());
-    self->map_service_ = std::make_unique<MapServiceImpl>(
-        MapServiceImpl::Parts{self->areas_.get(), self->aggregates_.get(),
-                              self->indicators_.get(), self->workers_.get(),
-                              self->gate_.get(), options.map_suppression_k, self->feed_.get(),
-                              options.map_stream_min_interval, options.clock,
-                              self->warning_store_.get(), options.report_gemeente_code,
-                              options.map_public_max_cell_level,
-                              options.map_public_stream_interval,
-                              self->anonymous_workers_.get(), options.anonymous_max_replay});
+    MapServiceImpl::Parts map_parts{self->areas_.get(), self->aggregates_.get(),
+                                    self->indicators_.get(), self->workers_.get(),
+                                    self->gate_.get(), options.map_suppression_k, self->feed_.get(),
+                                    options.map_stream_min_interval, options.clock,
+                                    self->warning_store_.get(), options.report_gemeente_code,
+                                    options.map_public_max_cell_level,
+                                    options.map_public_stream_interval,
+                                    self->anonymous_workers_.get(), options.anonymous_max_replay};
+    map_parts.theme_k = *std::move(theme_k);
+    self->map_service_ = std::make_unique<MapServiceImpl>(std::move(map_parts));
     EarlyWarningMonitor::Parts monitor_parts{self->warning_store_.get(), self->feed_.get(),
                                              self->aggregates_.get(), self->workers_.get(),
                                              options.early_warning};
@@ -361,6 +402,8 @@ class ServerImpl final : public WijkwachtServer {
     gate.registrations = registrations_.get();
     gate.trusted_proxies = options.trusted_proxies;
     gate.streams = streams_.get();
+    gate.established_device_age = options.map_established_device_age;
+    gate.clock = options.clock;
     if (!options.auth_enabled) {
       gate_ = std::make_unique<CallGate>(gate);
       return absl::OkStatus();

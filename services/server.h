@@ -47,6 +47,13 @@ struct ServerOptions {
   dedup::DedupOptions dedup;
   // MapService: counts below this are withheld from callers without a staff role.
   int map_suppression_k = 5;
+  // MapService: per theme, a higher threshold for callers without a staff role, or "hidden"
+  // (the theme is left off the public map): "THEME=K|hidden", comma-separated, "" = none.
+  // Ondermijning reports name addresses and people, so by default they need twice k.
+  std::string map_theme_k = "SUBVERSION=10";
+  // MapService: a device counts towards k on the public map once it is this old, so that
+  // devices minted to top a withheld cell up to k do not (privacy/small_counts.h).
+  absl::Duration map_established_device_age = absl::Hours(72);
   // MapService: the finest heatmap cell level (S2) served to callers without a staff role
   // (14: cells of about 600 m; 0: no heatmap cells for them).
   int map_public_max_cell_level = 14;

@@ -6,9 +6,12 @@
 #include "absl/container/btree_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "s2/s2cell_id.h"
 #include "s2/s2latlng.h"
 #include "common/status.h"
+#include "privacy/small_counts.h"
 #include "storage/keys.h"
 
 namespace wijkwacht::storage {
@@ -60,21 +63,30 @@ std::optional<absl::CivilDay> CounterKeyDay(absl::string_view key) {
   return kEpochDay + ReadBigEndian(key.substr(nul + 2, 4));
 }
 
-void AddCounts(WriteContext& ctx, const google::protobuf::RepeatedPtrField<std::string>& codes,
-               int theme, absl::CivilDay day, uint64_t heatmap_cell, int64_t incidents,
-               int64_t reports) {
+template <typename Codes>
+void AddCounts(WriteContext& ctx, const Codes& codes, int theme, absl::CivilDay day,
+               uint64_t heatmap_cell, const DayCounts& delta) {
+  const Counters counters = delta.ToCounters();
   for (const std::string& code : codes) {
-    ctx.AddToCounters(ColumnFamily::kAggregates, AggregateKey(code, theme, day), incidents,
-                      reports);
+    ctx.AddToCounters(ColumnFamily::kAggregates, AggregateKey(code, theme, day), counters);
     ctx.AddToCounters(ColumnFamily::kAggregates, CellKey(code, theme, day, heatmap_cell),
-                      incidents, reports);
+                      counters);
   }
+}
+
+// One incident (+1) or its removal (-1), with its record key.
+DayCounts IncidentDelta(absl::string_view incident_id, int64_t delta) {
+  DayCounts d;
+  d.incidents = delta;
+  d.incident_keys = static_cast<uint64_t>(delta) * privacy::RecordKey(incident_id);
+  return d;
 }
 
 void StageIncidentDelta(WriteContext& ctx, const internal::StoredIncident& stored, int theme,
                         int64_t delta) {
   const internal::IncidentCounted& at = stored.counted_at();
-  AddCounts(ctx, stored.area_codes(), theme, kEpochDay + at.day(), at.heatmap_cell(), delta, 0);
+  AddCounts(ctx, stored.area_codes(), theme, kEpochDay + at.day(), at.heatmap_cell(),
+            IncidentDelta(absl::StripPrefix(stored.incident().name(), "incidents/"), delta));
 }
 
 }  // namespace
@@ -105,16 +117,37 @@ uint64_t ReportLeafCell(const v1::Report& report) {
       .id();
 }
 
+DayCounts& DayCounts::operator+=(const DayCounts& other) {
+  Counters sum = ToCounters();
+  sum += other.ToCounters();
+  return *this = From(sum);
+}
+
+DayCounts DayCounts::From(const Counters& c) {
+  return DayCounts{c.field[0], c.field[1], static_cast<uint64_t>(c.field[2]),
+                   static_cast<uint64_t>(c.field[3]), c.field[4]};
+}
+
+Counters DayCounts::ToCounters() const {
+  Counters c;
+  c.field = {incidents, reports, static_cast<int64_t>(incident_keys),
+             static_cast<int64_t>(report_keys), established_reports};
+  return c;
+}
+
 void StageReportCounts(WriteContext& ctx, const std::vector<std::string>& area_codes, int theme,
-                       absl::Time observed, uint64_t leaf_cell, bool incident_opened) {
-  const absl::CivilDay day = MapDay(observed);
-  const uint64_t heatmap_cell = S2CellParent(leaf_cell, kHeatmapCellLevel);
-  for (const std::string& code : area_codes) {
-    ctx.AddToCounters(ColumnFamily::kAggregates, AggregateKey(code, theme, day),
-                      incident_opened ? 1 : 0, 1);
-    ctx.AddToCounters(ColumnFamily::kAggregates, CellKey(code, theme, day, heatmap_cell),
-                      incident_opened ? 1 : 0, 1);
+                       absl::Time observed, uint64_t leaf_cell, const NewReportCount& report) {
+  const uint64_t key = privacy::RecordKey(report.report_id);
+  DayCounts delta;
+  delta.reports = 1;
+  delta.report_keys = key;
+  delta.established_reports = report.established_reporter ? 1 : 0;
+  if (report.incident_opened) {  // the incident's id is its first report's id
+    delta.incidents = 1;
+    delta.incident_keys = key;
   }
+  AddCounts(ctx, area_codes, theme, MapDay(observed), S2CellParent(leaf_cell, kHeatmapCellLevel),
+            delta);
 }
 
 void MarkIncidentCounted(internal::StoredIncident& stored, absl::Time observed,
@@ -195,15 +228,13 @@ void AggregateStore::Apply(const std::vector<CounterDelta>& deltas) {
     if (d.cf != ColumnFamily::kAggregates) continue;
     const std::optional<absl::CivilDay> day = CounterKeyDay(d.key);
     if (!day || *day < mem->from) continue;
-    CounterPair& c = mem->counters[d.key];
-    c.first += d.delta.first;
-    c.second += d.delta.second;
+    mem->counters[d.key] += d.delta;
   }
 }
 
 void AggregateStore::ScanMemory(
     absl::string_view start, absl::string_view prefix,
-    const std::function<bool(absl::string_view key, const CounterPair&)>& visit) const {
+    const std::function<bool(absl::string_view key, const Counters&)>& visit) const {
   std::shared_lock lock(memory_->mu);
   for (auto it = memory_->counters.lower_bound(start); it != memory_->counters.end(); ++it) {
     const absl::string_view key = it->first;
@@ -221,7 +252,7 @@ size_t AggregateStore::CountersInMemory() const {
 absl::StatusOr<std::vector<std::string>> AggregateStore::VerifyMemory() const {
   std::vector<std::string> out;
   if (memory_ == nullptr) return out;
-  absl::btree_map<std::string, CounterPair> disk;
+  absl::btree_map<std::string, Counters> disk;
   absl::Status inner;
   WW_RETURN_IF_ERROR(engine_->Scan(
       ColumnFamily::kAggregates, "", "", [&](absl::string_view key, absl::string_view value) {
@@ -230,18 +261,18 @@ absl::StatusOr<std::vector<std::string>> AggregateStore::VerifyMemory() const {
         return true;
       }));
   std::shared_lock lock(memory_->mu);
-  auto describe = [](absl::string_view key, const CounterPair& c) {
-    return absl::StrCat(absl::CEscape(key), " ", c.first, "/", c.second);
+  auto describe = [](absl::string_view key, const Counters& c) {
+    return absl::StrCat(absl::CEscape(key), " ", absl::StrJoin(c.field, "/"));
   };
   for (const auto& [key, c] : memory_->counters) {
     auto it = disk.find(key);
-    const CounterPair d = it == disk.end() ? CounterPair{} : it->second;
-    if (d.first != c.first || d.second != c.second) {
+    const Counters d = it == disk.end() ? Counters{} : it->second;
+    if (d != c) {
       out.push_back(absl::StrCat("memory ", describe(key, c), ", disk ", describe(key, d)));
     }
   }
   for (const auto& [key, d] : disk) {
-    if (!memory_->counters.contains(key) && (d.first != 0 || d.second != 0)) {
+    if (!memory_->counters.contains(key) && !d.zero()) {
       out.push_back(absl::StrCat("missing from memory: ", describe(key, d)));
     }
   }
@@ -253,11 +284,11 @@ absl::Status AggregateStore::ForEachDay(absl::string_view area_code, int theme,
                                         const DayVisitor& visit) const {
   const std::string prefix = AggregatePrefix(area_code, theme);
   const uint32_t end_number = DayNumber(end);
-  auto visit_key = [&](absl::string_view key, const CounterPair& c) {
+  auto visit_key = [&](absl::string_view key, const Counters& c) {
     if (key.size() != prefix.size() + 4) return true;
     const uint32_t n = ReadBigEndian(key.substr(prefix.size(), 4));
     if (n >= end_number) return false;
-    visit(kEpochDay + n, DayCounts{c.first, c.second});
+    visit(kEpochDay + n, DayCounts::From(c));
     return true;
   };
   const std::string start = AggregateKey(area_code, theme, first);
@@ -278,12 +309,12 @@ absl::Status AggregateStore::ForEachCellDay(absl::string_view area_code, int the
   std::string start = prefix;
   AppendBigEndian32(&start, DayNumber(first));
   const uint32_t end_number = DayNumber(end);
-  auto visit_key = [&](absl::string_view key, const CounterPair& c) {
+  auto visit_key = [&](absl::string_view key, const Counters& c) {
     if (key.size() != prefix.size() + 12) return true;
     const uint32_t n = ReadBigEndian(key.substr(prefix.size(), 4));
     if (n >= end_number) return false;
     visit(kEpochDay + n, ReadBigEndian64(key.substr(prefix.size() + 4)).value_or(0),
-          DayCounts{c.first, c.second});
+          DayCounts::From(c));
     return true;
   };
   if (InMemory(first)) {
@@ -298,8 +329,8 @@ absl::Status AggregateStore::ForEachCellDay(absl::string_view area_code, int the
 
 absl::StatusOr<std::vector<std::string>> VerifyAggregates(const Engine& engine,
                                                           size_t max_differences) {
-  // Recompute: key -> (incidents, reports).
-  absl::btree_map<std::string, CounterPair> expected;
+  // Recompute: key -> counters (DayCounts' fields).
+  absl::btree_map<std::string, DayCounts> expected;
   absl::Status inner = absl::OkStatus();
   absl::Status scanned = engine.Scan(
       ColumnFamily::kReports, "", "", [&](absl::string_view, absl::string_view value) {
@@ -314,9 +345,13 @@ absl::StatusOr<std::vector<std::string>> VerifyAggregates(const Engine& engine,
             absl::Nanoseconds(report.observed_time().nanos());
         const absl::CivilDay day = MapDay(observed);
         const uint64_t cell = S2CellParent(ReportLeafCell(report), kHeatmapCellLevel);
+        DayCounts one;
+        one.reports = 1;
+        one.report_keys = privacy::RecordKey(report.id());
+        one.established_reports = stored.established_reporter() ? 1 : 0;
         for (const std::string& code : ReportAreaCodes(report.area())) {
-          expected[AggregateKey(code, report.theme(), day)].second += 1;
-          expected[CellKey(code, report.theme(), day, cell)].second += 1;
+          expected[AggregateKey(code, report.theme(), day)] += one;
+          expected[CellKey(code, report.theme(), day, cell)] += one;
         }
         return true;
       });
@@ -345,16 +380,17 @@ absl::StatusOr<std::vector<std::string>> VerifyAggregates(const Engine& engine,
                                              stored.incident().theme()));
         }
         const absl::CivilDay day = kEpochDay + at.day();
+        const DayCounts one = IncidentDelta(id, 1);
         for (const std::string& code : stored.area_codes()) {
-          expected[AggregateKey(code, at.theme(), day)].first += 1;
-          expected[CellKey(code, at.theme(), day, at.heatmap_cell())].first += 1;
+          expected[AggregateKey(code, at.theme(), day)] += one;
+          expected[CellKey(code, at.theme(), day, at.heatmap_cell())] += one;
         }
         return differences.size() < max_differences;
       });
   WW_RETURN_IF_ERROR(scanned);
   WW_RETURN_IF_ERROR(inner);
 
-  auto describe = [](absl::string_view key, CounterPair stored, CounterPair recomputed) {
+  auto describe = [](absl::string_view key, const Counters& stored, const Counters& recomputed) {
     const size_t nul = key.find('\0');
     const std::string area(key.substr(0, nul));
     const int theme_byte = nul + 1 < key.size() ? static_cast<uint8_t>(key[nul + 1]) : 0;
@@ -363,27 +399,28 @@ absl::StatusOr<std::vector<std::string>> VerifyAggregates(const Engine& engine,
     std::string where = absl::StrCat(area, " theme ", theme_byte & ~kCellThemeFlag, " ",
                                      absl::FormatCivilTime(day));
     if (rest.size() > 4) absl::StrAppend(&where, " cell ", ReadBigEndian64(rest.substr(4)).value_or(0));
-    return absl::StrCat(where, ": stored ", stored.first, "/", stored.second, ", recomputed ",
-                        recomputed.first, "/", recomputed.second, " (incidents/reports)");
+    return absl::StrCat(where, ": stored ", absl::StrJoin(stored.field, "/"), ", recomputed ",
+                        absl::StrJoin(recomputed.field, "/"),
+                        " (incidents/reports/incident keys/report keys/established reports)");
   };
   auto it = expected.begin();
   absl::Status compared = engine.Scan(
       ColumnFamily::kAggregates, "", "", [&](absl::string_view key, absl::string_view value) {
-        const CounterPair stored = DecodeCounters(value);
+        const Counters stored = DecodeCounters(value);
         while (it != expected.end() && it->first < key) {
-          differences.push_back(describe(it->first, {}, it->second));
+          differences.push_back(describe(it->first, {}, it->second.ToCounters()));
           ++it;
         }
-        CounterPair recomputed;
-        if (it != expected.end() && it->first == key) recomputed = (it++)->second;
-        if (stored.first != recomputed.first || stored.second != recomputed.second) {
+        Counters recomputed;
+        if (it != expected.end() && it->first == key) recomputed = (it++)->second.ToCounters();
+        if (stored != recomputed) {
           differences.push_back(describe(key, stored, recomputed));
         }
         return differences.size() < max_differences;
       });
   WW_RETURN_IF_ERROR(compared);
   for (; it != expected.end() && differences.size() < max_differences; ++it) {
-    differences.push_back(describe(it->first, {}, it->second));
+    differences.push_back(describe(it->first, {}, it->second.ToCounters()));
   }
   return differences;
 }

@@ -41,9 +41,31 @@ namespace wijkwacht::storage {
 // The civil day of `t` in MapTimeZone().
 [[nodiscard]] absl::CivilDay MapDay(absl::Time t);
 
+// The counters of one area x theme x day (or heatmap cell), as the fields of the aggregates
+// family's Counters (engine.h): 0 incidents, 1 reports, 2 and 3 the sums (mod 2^64) of the
+// counted incidents' and reports' record keys (privacy::RecordKey, the public map's cell
+// key), 4 reports from established reporters (see NewReportCount). Sums of days and cells add
+// field by field.
 struct DayCounts {
   int64_t incidents = 0;
   int64_t reports = 0;
+  uint64_t incident_keys = 0;
+  uint64_t report_keys = 0;
+  int64_t established_reports = 0;
+
+  DayCounts& operator+=(const DayCounts& other);
+  [[nodiscard]] static DayCounts From(const Counters& c);
+  [[nodiscard]] Counters ToCounters() const;
+};
+
+// What a new report adds to the map's counters besides its place and time.
+struct NewReportCount {
+  std::string report_id;  // its record key is privacy::RecordKey(report_id)
+  // Whether it counts towards k on the public map: sent by a device that was at least the
+  // minimum age (ServerOptions::map_min_device_age) when it sent it, by staff, or with
+  // authentication off. Stored with the report (StoredReport.established_reporter).
+  bool established_reporter = true;
+  bool incident_opened = false;  // the incident's record key is RecordKey(report_id) too
 };
 
 // Heatmap counters are kept per S2 cell of this level (about 150 m across); coarser levels
@@ -58,7 +80,7 @@ inline constexpr int kHeatmapCellLevel = 16;
 // Inside a report's WriteFn: one report (and one incident when it opened one) in every area
 // it lies in, per area and per heatmap cell of `leaf_cell` (the report location's S2 cell).
 void StageReportCounts(WriteContext& ctx, const std::vector<std::string>& area_codes, int theme,
-                       absl::Time observed, uint64_t leaf_cell, bool incident_opened);
+                       absl::Time observed, uint64_t leaf_cell, const NewReportCount& report);
 
 // Where an incident is counted: the areas, day and heatmap cell of the report that opened it,
 // under the incident's current theme. Dispatch actions keep the incident counters right:
@@ -124,12 +146,12 @@ class AggregateStore {
     absl::CivilDay from;
     std::atomic<bool> loaded{false};  // set on the writer thread once the load is complete
     mutable std::shared_mutex mu;
-    absl::btree_map<std::string, CounterPair> counters;
+    absl::btree_map<std::string, Counters> counters;
   };
   void Apply(const std::vector<CounterDelta>& deltas);
   // Visits memory counters in [start, ...) while `key` starts with `prefix`.
   void ScanMemory(absl::string_view start, absl::string_view prefix,
-                  const std::function<bool(absl::string_view key, const CounterPair&)>& visit)
+                  const std::function<bool(absl::string_view key, const Counters&)>& visit)
       const;
   [[nodiscard]] bool InMemory(absl::CivilDay first) const {
     return memory_ != nullptr && memory_->loaded.load(std::memory_order_acquire) &&

@@ -564,10 +564,19 @@ absl::StatusOr<uint64_t> ReadLastSequence(rocksdb::DB* db, rocksdb::ColumnFamily
 
 }  // namespace
 
-CounterPair DecodeCounters(absl::string_view value) {
-  if (value.size() != 16) return {};
-  return {static_cast<int64_t>(DecodeFixed64(value)),
-          static_cast<int64_t>(DecodeFixed64(value.substr(8)))};
+Counters DecodeCounters(absl::string_view value) {
+  Counters c;
+  if (value.size() == 16) {  // the layout before the fields were widened
+    c.field[0] = static_cast<int64_t>(DecodeFixed64(value));
+    c.field[1] = static_cast<int64_t>(DecodeFixed64(value.substr(8)));
+    c.field[kCounterFields - 1] = c.field[1];
+    return c;
+  }
+  if (value.size() != 8 * kCounterFields) return c;
+  for (int i = 0; i < kCounterFields; ++i) {
+    c.field[i] = static_cast<int64_t>(DecodeFixed64(value.substr(8 * i)));
+  }
+  return c;
 }
 
 absl::Status Engine::CommitAndWait(WriteFn write) {

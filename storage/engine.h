@@ -36,6 +36,7 @@
 // (RocksDB BackupEngine, WAL included, incremental); storage/backup.h restores one.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -87,6 +88,43 @@ struct EngineOptions {
   size_t block_cache_bytes = 128u << 20;
 };
 
+// The counters stored under one key of a counter column family, as WriteContext::AddToCounters
+// adds them: kCounterFields 64-bit fields, each added on its own with two's-complement wrap
+// (so a field may also hold a sum modulo 2^64). What each field means is the owner's (the
+// aggregates family: storage/aggregate_store.h).
+inline constexpr int kCounterFields = 5;
+struct Counters {
+  std::array<int64_t, kCounterFields> field{};
+
+  Counters& operator+=(const Counters& other) {
+    for (int i = 0; i < kCounterFields; ++i) {
+      field[i] = static_cast<int64_t>(static_cast<uint64_t>(field[i]) +
+                                      static_cast<uint64_t>(other.field[i]));
+    }
+    return *this;
+  }
+  Counters& operator-=(const Counters& other) {
+    for (int i = 0; i < kCounterFields; ++i) {
+      field[i] = static_cast<int64_t>(static_cast<uint64_t>(field[i]) -
+                                      static_cast<uint64_t>(other.field[i]));
+    }
+    return *this;
+  }
+  [[nodiscard]] bool zero() const {
+    for (int64_t f : field) {
+      if (f != 0) return false;
+    }
+    return true;
+  }
+  friend bool operator==(const Counters& a, const Counters& b) { return a.field == b.field; }
+  friend bool operator!=(const Counters& a, const Counters& b) { return !(a == b); }
+};
+// Decodes a stored counter value; all zero for a malformed one. A 16-byte value from before
+// the fields were widened holds the first two fields; the last field then equals the second
+// (the aggregates family's "reports from established devices": every report counted before
+// the distinction existed is treated as one).
+[[nodiscard]] Counters DecodeCounters(absl::string_view value);
+
 class WriteContext {
  public:
   virtual ~WriteContext() = default;
@@ -104,10 +142,9 @@ class WriteContext {
                                               visit) = 0;
   virtual void Put(ColumnFamily cf, absl::string_view key, absl::string_view value) = 0;
   virtual void Delete(ColumnFamily cf, absl::string_view key) = 0;
-  // Adds to the pair of counters stored under `key` in a counter column family (aggregates;
-  // see DecodeCounters). Merged by RocksDB, never read back within the group.
-  virtual void AddToCounters(ColumnFamily cf, absl::string_view key, int64_t first,
-                             int64_t second) = 0;
+  // Adds `delta`, field by field, to the counters stored under `key` in a counter column
+  // family (aggregates; see Counters). Merged by RocksDB, never read back within the group.
+  virtual void AddToCounters(ColumnFamily cf, absl::string_view key, const Counters& delta) = 0;
   // Stamps `event` with the next sequence and time, and stages it in the change log.
   virtual uint64_t AppendChange(internal::ChangeEvent& event) = 0;
   // The time of this group's commit (one value for the whole group).
@@ -119,18 +156,12 @@ class WriteContext {
   virtual void OnAbort(std::function<void()> undo) = 0;
 };
 
-// A counter pair as stored by WriteContext::AddToCounters; {0, 0} for a malformed value.
-struct CounterPair {
-  int64_t first = 0;
-  int64_t second = 0;
-};
-[[nodiscard]] CounterPair DecodeCounters(absl::string_view value);
 
 // One counter increment of a committed group (WriteContext::AddToCounters, summed per key).
 struct CounterDelta {
   ColumnFamily cf;
   absl::string_view key;  // valid during the listener call only
-  CounterPair delta;
+  Counters delta;
 };
 
 // One backup in a backup directory.

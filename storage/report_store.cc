@@ -223,7 +223,8 @@ class EngineReportStore final : public ReportStore {
     if (assignment.count_moved) *created.mutable_incident_count_moved() = *assignment.count_moved;
     created.set_reporter(input.reporter);
     StageReportCounts(ctx, input.area_codes, report.theme(), observed, ReportLeafCell(report),
-                      assignment.opened);
+                      NewReportCount{id, input.established_reporter, assignment.opened});
+    stored.set_established_reporter(input.established_reporter);
     stored.set_create_sequence(ctx.AppendChange(event));
     stored.set_content_fingerprint(input.fingerprint);
     stored.set_reporter(input.reporter);

@@ -52,6 +52,8 @@ struct NewReport {
   uint64_t s2_cell_id = 0;
   // A device's pseudonym / "users/{name}" / "" (see internal::StoredReport.reporter).
   std::string reporter;
+  // Counts towards k on the public map (see storage::NewReportCount).
+  bool established_reporter = true;
   // Contact details the reporter left; sealed under the reporter's data key in the same
   // batch (SealedIdentityStore::StageContact), never stored with the report.
   std::optional<v1::ContactDetails> contact;

@@ -176,7 +176,7 @@ TEST_F(ReportStoreTest, AggregatesMatchARecomputationAndTamperingIsFound) {
                   ->CommitAndWait([](WriteContext& ctx) {
                     StageReportCounts(ctx, {"BU03750003"}, v1::LIVEABILITY,
                                       kBase + absl::Minutes(1), /*leaf_cell=*/0x47c5e3a1b2c3d4e5,
-                                      /*incident_opened=*/false);
+                                      NewReportCount{"r-tampered", true, false});
                     return absl::OkStatus();
                   })
                   .ok());
@@ -198,7 +198,8 @@ TEST_F(ReportStoreTest, InMemoryCountsEqualRocksDBThroughWritesFailuresAndRestar
     ASSERT_TRUE(store_->Submit(MakeReport(n, n % 2 ? "BU03750003" : "BU03750001")).ok());
   }
   absl::Status failed = engine_->CommitAndWait([](WriteContext& ctx) {
-    StageReportCounts(ctx, {"BU03750003"}, v1::LIVEABILITY, kBase, 0x47c5e3a1b2c3d4e5, true);
+    StageReportCounts(ctx, {"BU03750003"}, v1::LIVEABILITY, kBase, 0x47c5e3a1b2c3d4e5,
+                      NewReportCount{"r-memory", true, true});
     return absl::AbortedError("rolled back");
   });
   EXPECT_TRUE(absl::IsAborted(failed));

@@ -239,6 +239,18 @@ class HardeningTest : public ::testing::Test {
     return feed;
   }
 
+  v1::GetAggregatesResponse Aggregates(const v1::AggregateSelection& selection,
+                                       const std::string& token) {
+    grpc::ClientContext context;
+    Prepare(context, token);
+    v1::GetAggregatesRequest request;
+    *request.mutable_selection() = selection;
+    v1::GetAggregatesResponse response;
+    grpc::Status status = map_->GetAggregates(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    return response;
+  }
+
   v1::AggregateSelection BuurtHalfYear(const std::string& buurt) {
     v1::AggregateSelection s;
     s.set_level(v1::BUURT);
@@ -275,6 +287,71 @@ class HardeningTest : public ::testing::Test {
   std::unique_ptr<v1::AlertService::Stub> alerts_;
   std::unique_ptr<v1::MapService::Stub> map_;
 };
+
+// ---------------------------------------------------------------------------------- row 3
+// "n-1": one neighbour's report withheld in a buurt; the attacker mints devices and tops the
+// cell up to k with reports of their own. Fresh devices do not count towards k, so the cell
+// stays withheld; devices that have aged past the minimum do (positive control).
+TEST_F(HardeningTest, Row03_FreshDevicesCannotTopAWithheldCellUpToK) {
+  options().device_write_burst = 1e6;
+  options().device_registration_burst = 100;
+  options().map_established_device_age = absl::Hours(72);
+  options().clock = &clock_;
+  Start();
+  // Access tokens are short-lived; after the clock moves, a device refreshes (and rotates).
+  struct Device {
+    std::string token, refresh;
+  };
+  auto renew = [&](Device& d) {
+    v1::TokenResponse response;
+    ASSERT_TRUE(Refresh(d.refresh, &response).ok());
+    d.token = response.access_token();
+    d.refresh = response.refresh_token();
+  };
+  Device victim;
+  ASSERT_TRUE(Register(&victim.token, nullptr, &victim.refresh).ok());
+  clock_.Advance(absl::Hours(96));  // the victim's device is four days old
+  renew(victim);
+  const char* kEvents[] = {"Winkeldief bij de drogist, rende weg met parfum",
+                           "Overval op de juwelier, dader met mes",
+                           "Ramkraak bij de telefoonwinkel vannacht",
+                           "Etalageruit van de bakker ingegooid",
+                           "Personeel van de slijter bedreigd door klant"};
+  v1::Report report;
+  ASSERT_TRUE(Submit(victim.token, Breestraat(kEvents[0], 0, 30), &report).ok());
+  auto shown = [&](bool staff) {
+    std::string token;
+    if (staff) EXPECT_TRUE(Login(kAdminName, kAdminPassword, "", &token).ok());
+    const v1::GetAggregatesResponse response =
+        Aggregates(BuurtHalfYear(report.area().buurt_code()), token);
+    return response.cells_size() == 1 ? response.cells(0) : v1::AggregateCell();
+  };
+  EXPECT_TRUE(shown(false).suppressed());
+
+  // The attack: four fresh devices, four reports in the same buurt.
+  std::vector<Device> attackers(4);
+  for (Device& d : attackers) ASSERT_TRUE(Register(&d.token, nullptr, &d.refresh).ok());
+  for (int i = 0; i < 4; ++i) {
+    v1::Report out;
+    ASSERT_TRUE(Submit(attackers[i].token, Breestraat(kEvents[i + 1], 0, 24 + 5 * i), &out).ok());
+  }
+  const v1::AggregateCell staff = shown(true);
+  ASSERT_EQ(staff.report_count(), 5);
+  ASSERT_EQ(staff.incident_count(), 5) << "five separate events: each its own incident";
+  EXPECT_TRUE(shown(false).suppressed()) << "fresh devices lifted a withheld cell to k";
+
+  // Positive control: four days later the same devices count. Their first four reports were
+  // sent while fresh and stay uncounted; four more from them make five established reports.
+  clock_.Advance(absl::Hours(96));
+  for (int i = 0; i < 4; ++i) {
+    renew(attackers[i]);
+    v1::Report out;
+    ASSERT_TRUE(Submit(attackers[i].token, Breestraat(kEvents[i + 1], 0, 60 + 5 * i), &out).ok());
+  }
+  const v1::AggregateCell visible = shown(false);
+  EXPECT_FALSE(visible.suppressed()) << "five reports from established devices";
+  EXPECT_GE(visible.report_count(), 7);  // 9 reports, shown within 2
+}
 
 // ---------------------------------------------------------------------------------- row 11
 TEST_F(HardeningTest, Row11_RevokedDevicesOpenStreamEndsAtOnce) {
@@ -833,13 +910,7 @@ TEST_F(HardeningTest, Row02_PublicRangesAreWholePeriodsSoOverlapsCannotBeDiffere
   auto count = [&](absl::Duration start_ago, const std::string& token) {
     v1::AggregateSelection selection = BuurtHalfYear(report.area().buurt_code());
     *selection.mutable_start_time() = Ts(absl::Now() - start_ago);
-    grpc::ClientContext context;
-    Prepare(context, token);
-    v1::GetAggregatesRequest request;
-    *request.mutable_selection() = selection;
-    v1::GetAggregatesResponse response;
-    grpc::Status status = map_->GetAggregates(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << Describe(status);
+    const v1::GetAggregatesResponse response = Aggregates(selection, token);
     int64_t n = 0;
     for (const v1::AggregateCell& c : response.cells()) n += c.report_count();
     return n;

@@ -34,12 +34,8 @@ class MapServiceTest : public ::testing::Test {
     v1::Report r = BreestraatReport(NewUuid(rng_), text);
     r.mutable_location()->set_longitude(r.location().longitude() + east_m / 67700);
     *r.mutable_observed_time() = Ts(absl::Now() - absl::Hours(hours_ago));
-    grpc::ClientContext context;
-    WithToken(context, server_.resident_token());
-    v1::SubmitReportRequest request;
-    *request.mutable_report() = r;
     v1::Report out;
-    grpc::Status status = server_.reports().SubmitReport(&context, request, &out);
+    grpc::Status status = server_.Submit(server_.resident_token(), r, &out);
     EXPECT_TRUE(status.ok()) << status.error_message();
     buurt_ = out.area().buurt_code();
     return out.incident_id();
@@ -120,8 +116,12 @@ TEST_F(MapServiceTest, CountsIncidentsAndReportsAndHidesSmallCountsFromThePublic
   ASSERT_TRUE(Aggregates(BuurtWeek(), "", &pub).ok());
   ASSERT_EQ(pub.cells_size(), 1);
   EXPECT_FALSE(pub.cells(0).suppressed());
-  EXPECT_EQ(pub.cells(0).report_count(), 6);
-  EXPECT_EQ(pub.cells(0).incident_count(), 5);
+  // 6 reports and 5 incidents, shown with the public rule's offset (privacy/small_counts.h):
+  // within 2, never below k.
+  EXPECT_GE(pub.cells(0).report_count(), 5);
+  EXPECT_LE(pub.cells(0).report_count(), 8);
+  EXPECT_GE(pub.cells(0).incident_count(), 5);
+  EXPECT_LE(pub.cells(0).incident_count(), 7);
 }
 
 TEST_F(MapServiceTest, HeatmapCellsSumToTheAreaAndThePublicGetsNoFineCells) {

@@ -45,6 +45,12 @@ ABSL_FLAG(std::string, dedup_windows, "",
           "deploy/README.md)");
 ABSL_FLAG(int, map_suppression_k, 5,
           "map counts below this are withheld from callers without a staff role");
+ABSL_FLAG(std::string, map_theme_k, wijkwacht::services::ServerOptions{}.map_theme_k,
+          "per theme, a higher map threshold for callers without a staff role, or `hidden`: "
+          "THEME=K|hidden,... (empty: none)");
+ABSL_FLAG(absl::Duration, map_established_device_age,
+          wijkwacht::services::ServerOptions{}.map_established_device_age,
+          "a device's reports count towards the map threshold once it is this old");
 ABSL_FLAG(int, map_public_max_cell_level, 14,
           "finest S2 heatmap cell level served to callers without a staff role (0-16)");
 ABSL_FLAG(std::string, http_listen, "localhost:8080",
@@ -177,6 +183,8 @@ int main(int argc, char** argv) {
   options.theme_model_path = absl::GetFlag(FLAGS_theme_model);
   options.review_threshold = absl::GetFlag(FLAGS_review_threshold);
   options.map_suppression_k = absl::GetFlag(FLAGS_map_suppression_k);
+  options.map_theme_k = absl::GetFlag(FLAGS_map_theme_k);
+  options.map_established_device_age = absl::GetFlag(FLAGS_map_established_device_age);
   options.map_memory_days = absl::GetFlag(FLAGS_map_memory_days);
   options.pipeline_only = absl::GetFlag(FLAGS_pipeline_only);
   options.map_public_max_cell_level = absl::GetFlag(FLAGS_map_public_max_cell_level);

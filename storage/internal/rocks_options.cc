@@ -14,11 +14,10 @@
 
 namespace wijkwacht::storage::internal_rocks {
 
-std::string EncodeCounters(int64_t first, int64_t second) {
+std::string EncodeCounters(const Counters& counters) {
   std::string out;
-  out.reserve(16);
-  AppendFixed64(&out, static_cast<uint64_t>(first));
-  AppendFixed64(&out, static_cast<uint64_t>(second));
+  out.reserve(8 * kCounterFields);
+  for (int64_t f : counters.field) AppendFixed64(&out, static_cast<uint64_t>(f));
   return out;
 }
 
@@ -52,15 +51,17 @@ class AreaPrefix final : public rocksdb::SliceTransform {
 
 // Adds counter pairs: the aggregates are incremented in the same batch as the report that
 // changes them, without reading the old value.
-class CounterPairAddOperator final : public rocksdb::AssociativeMergeOperator {
+class CounterAddOperator final : public rocksdb::AssociativeMergeOperator {
  public:
+  // The name is kept from when the value held two fields: it is stored in the OPTIONS file,
+  // and the operator reads both layouts.
   const char* Name() const override { return "wijkwacht.CounterPairAdd"; }
   bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
              std::string* new_value, rocksdb::Logger*) const override {
-    CounterPair a = existing ? DecodeCounters(absl::string_view(existing->data(), existing->size()))
-                             : CounterPair{};
-    CounterPair b = DecodeCounters(absl::string_view(value.data(), value.size()));
-    *new_value = EncodeCounters(a.first + b.first, a.second + b.second);
+    Counters sum = existing ? DecodeCounters(absl::string_view(existing->data(), existing->size()))
+                            : Counters{};
+    sum += DecodeCounters(absl::string_view(value.data(), value.size()));
+    *new_value = EncodeCounters(sum);
     return true;
   }
 };
@@ -97,7 +98,7 @@ rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(ColumnFamily cf,
     options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(8));
   }
   if (cf == ColumnFamily::kAggregates) {
-    options.merge_operator = std::make_shared<CounterPairAddOperator>();
+    options.merge_operator = std::make_shared<CounterAddOperator>();
   }
   if (cf == ColumnFamily::kIncidentsByCell) {
     // Scans never cross a cell+theme prefix: prefix Bloom filters (in SSTs and memtables) let

@@ -17,6 +17,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "storage/column_families.h"
+#include "storage/engine.h"
 
 namespace wijkwacht::storage::internal_rocks {
 
@@ -32,7 +33,7 @@ namespace wijkwacht::storage::internal_rocks {
 [[nodiscard]] absl::StatusOr<std::optional<std::string>> PointRead(
     rocksdb::DB* db, rocksdb::ColumnFamilyHandle* handle, absl::string_view key);
 
-// A counter pair as the counter merge operator stores it (see DecodeCounters in engine.h).
-[[nodiscard]] std::string EncodeCounters(int64_t first, int64_t second);
+// Counters as the counter merge operator stores them (see DecodeCounters in engine.h).
+[[nodiscard]] std::string EncodeCounters(const Counters& counters);
 
 }  // namespace wijkwacht::storage::internal_rocks

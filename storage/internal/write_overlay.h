@@ -83,13 +83,10 @@ class RocksWriteContext final : public WriteContext {
     return sequence;
   }
   absl::Time Now() const override { return now_; }
-  void AddToCounters(ColumnFamily cf, absl::string_view key, int64_t first,
-                     int64_t second) override {
+  void AddToCounters(ColumnFamily cf, absl::string_view key, const Counters& delta) override {
     std::string k = StagedKey(cf, key);
-    CounterPair& c = counters_[k];
-    c.first += first;
-    c.second += second;
-    counter_undo_.push_back({std::move(k), first, second});
+    counters_[k] += delta;
+    counter_undo_.push_back({std::move(k), delta});
   }
 
   void OnAbort(std::function<void()> undo) override { aborts_.push_back(std::move(undo)); }
@@ -113,9 +110,7 @@ class RocksWriteContext final : public WriteContext {
     }
     while (counter_undo_.size() > counter_undo_mark_) {
       CounterUndo& u = counter_undo_.back();
-      CounterPair& c = counters_[u.key];
-      c.first -= u.first;
-      c.second -= u.second;
+      counters_[u.key] -= u.delta;
       counter_undo_.pop_back();
     }
     while (undo_.size() > undo_mark_) {
@@ -135,7 +130,7 @@ class RocksWriteContext final : public WriteContext {
     std::vector<CounterDelta> out;
     out.reserve(counters_.size());
     for (const auto& [staged_key, counts] : counters_) {
-      if (counts.first == 0 && counts.second == 0) continue;
+      if (counts.zero()) continue;
       out.push_back({static_cast<ColumnFamily>(staged_key[0]),
                      absl::string_view(staged_key).substr(1), counts});
     }
@@ -155,10 +150,9 @@ class RocksWriteContext final : public WriteContext {
       }
     }
     for (const auto& [staged_key, counts] : counters_) {
-      if (counts.first == 0 && counts.second == 0) continue;
+      if (counts.zero()) continue;
       rocksdb::Slice key(staged_key.data() + 1, staged_key.size() - 1);
-      batch.Merge(Handle(static_cast<ColumnFamily>(staged_key[0])), key,
-                  EncodeCounters(counts.first, counts.second));
+      batch.Merge(Handle(static_cast<ColumnFamily>(staged_key[0])), key, EncodeCounters(counts));
     }
     return batch;
   }
@@ -208,10 +202,9 @@ class RocksWriteContext final : public WriteContext {
   // Counter increments of the group, summed per key; written as one merge each.
   struct CounterUndo {
     std::string key;
-    int64_t first;
-    int64_t second;
+    Counters delta;
   };
-  absl::btree_map<std::string, CounterPair> counters_;
+  absl::btree_map<std::string, Counters> counters_;
   std::vector<CounterUndo> counter_undo_;
   size_t counter_undo_mark_ = 0;
   std::vector<Undo> undo_;

@@ -112,7 +112,9 @@ absl::Status SeedCounters(const std::string& data_dir, const geo::AreaIndex& are
         const int theme = 1 + static_cast<int>(rng() % 5);
         const absl::Time observed =
             end - absl::Seconds(static_cast<int64_t>(rng() % static_cast<uint64_t>(span_seconds)));
-        storage::StageReportCounts(ctx, codes, theme, observed, leaf, rng() % 10 < 4);
+        storage::StageReportCounts(
+            ctx, codes, theme, observed, leaf,
+            storage::NewReportCount{absl::StrCat("bench-", done + i), true, rng() % 10 < 4});
       }
       return absl::OkStatus();
     });
