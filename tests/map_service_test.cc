@@ -448,3 +448,70 @@ TEST_F(MapServiceTest, ASpikeOfIncidentsRaisesOneEarlyWarning) {
 
 }  // namespace
 }  // namespace wijkwacht::testing
+
+namespace wijkwacht::testing {
+namespace {
+
+// --map_theme_k: a theme with a higher threshold, or left off the public map.
+class MapThemeKTest : public MapServiceTest {
+ protected:
+  void SetUp() override {}
+  void StartWith(const std::string& theme_k) {
+    server_.options().map_theme_k = theme_k;
+    MapServiceTest::SetUp();
+  }
+  // Five shop incidents of different kinds in one buurt (five reports, five incidents).
+  void FiveIncidents() {
+    const char* kEvents[] = {"Winkeldief bij de drogist, rende weg met parfum",
+                             "Overval op de juwelier, dader met mes",
+                             "Ramkraak bij de telefoonwinkel vannacht",
+                             "Etalageruit van de bakker ingegooid",
+                             "Personeel van de slijter bedreigd door klant"};
+    for (int i = 0; i < 5; ++i) Submit(0, 2 + 7 * i, kEvents[i]);
+  }
+  v1::GetAggregatesResponse Read(const std::string& token) {
+    v1::GetAggregatesResponse response;
+    EXPECT_TRUE(Aggregates(BuurtWeek(), token, &response).ok());
+    return response;
+  }
+};
+
+TEST_F(MapThemeKTest, ADefaultThemeIsShownAtK) {  // the positive control of the two below
+  StartWith("");
+  FiveIncidents();
+  const v1::GetAggregatesResponse pub = Read("");
+  ASSERT_EQ(pub.cells_size(), 1);
+  EXPECT_FALSE(pub.cells(0).suppressed());
+}
+
+TEST_F(MapThemeKTest, AThemeWithAHigherKIsWithheldBelowIt) {
+  StartWith("PHYSICAL_BUSINESS=7");
+  FiveIncidents();
+  const v1::GetAggregatesResponse staff = Read(server_.admin_token());
+  ASSERT_EQ(staff.cells_size(), 1);
+  ASSERT_EQ(staff.cells(0).incident_count(), 5);
+  const v1::GetAggregatesResponse pub = Read("");
+  ASSERT_EQ(pub.cells_size(), 1);
+  EXPECT_TRUE(pub.cells(0).suppressed());
+}
+
+TEST_F(MapThemeKTest, AHiddenThemeIsNotOnThePublicMapAtAll) {
+  StartWith("PHYSICAL_BUSINESS=hidden");
+  FiveIncidents();
+  EXPECT_EQ(Read(server_.admin_token()).cells_size(), 1);
+  EXPECT_EQ(Read("").cells_size(), 0) << "not even a withheld cell: its existence is news";
+}
+
+TEST(MapThemeKOptionTest, ABadSpecificationNamesTheOption) {
+  for (const std::string bad : {"SUBVERSION", "SUBVERSION=0", "BURGLARY=10", "SUBVERSION=many"}) {
+    TempDir dir;
+    ServerFixture server(dir.path());
+    server.options().map_theme_k = bad;
+    const absl::Status started = server.Start();
+    EXPECT_EQ(started.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(started.ToString().find("map_theme_k"), std::string::npos) << started;
+  }
+}
+
+}  // namespace
+}  // namespace wijkwacht::testing
