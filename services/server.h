@@ -47,6 +47,8 @@ struct ServerOptions {
   dedup::DedupOptions dedup;
   // MapService: counts below this are withheld from callers without a staff role.
   int map_suppression_k = 5;
+  // PollService: respondents an area needs before any figure of it is shown (every caller).
+  int poll_min_respondents = 10;
   // MapService: the finest heatmap cell level (S2) served to callers without a staff role
   // (14: cells of about 600 m; 0: no heatmap cells for them).
   int map_public_max_cell_level = 14;

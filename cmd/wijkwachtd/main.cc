@@ -45,6 +45,8 @@ ABSL_FLAG(std::string, dedup_windows, "",
           "deploy/README.md)");
 ABSL_FLAG(int, map_suppression_k, 5,
           "map counts below this are withheld from callers without a staff role");
+ABSL_FLAG(int, poll_min_respondents, Defaults().poll_min_respondents,
+          "flitspeiling: respondents an area needs before any figure of it is shown (>= 1)");
 ABSL_FLAG(int, map_public_max_cell_level, 14,
           "finest S2 heatmap cell level served to callers without a staff role (0-16)");
 ABSL_FLAG(std::string, http_listen, "localhost:8080",
@@ -177,6 +179,7 @@ int main(int argc, char** argv) {
   options.theme_model_path = absl::GetFlag(FLAGS_theme_model);
   options.review_threshold = absl::GetFlag(FLAGS_review_threshold);
   options.map_suppression_k = absl::GetFlag(FLAGS_map_suppression_k);
+  options.poll_min_respondents = absl::GetFlag(FLAGS_poll_min_respondents);
   options.map_memory_days = absl::GetFlag(FLAGS_map_memory_days);
   options.pipeline_only = absl::GetFlag(FLAGS_pipeline_only);
   options.map_public_max_cell_level = absl::GetFlag(FLAGS_map_public_max_cell_level);
