@@ -170,8 +170,11 @@ void PollServiceImpl::Answer(const Caller& caller, const v1::AnswerPollRequest& 
   if (!number.ok()) v.push_back(GetFieldViolations(number.status()).front());
   const geo::Area* buurt =
       request.buurt_code().empty() ? nullptr : parts_.areas->Find(request.buurt_code());
-  if (buurt == nullptr || buurt->level != geo::AreaLevel::kBuurt) {
-    v.push_back({"buurt_code", "is required: the code of a buurt of the map"});
+  const geo::Area* wijk = buurt != nullptr ? parts_.areas->Find(buurt->parent_code) : nullptr;
+  if (buurt == nullptr || buurt->level != geo::AreaLevel::kBuurt || wijk == nullptr ||
+      wijk->parent_code != parts_.gemeente_code) {
+    v.push_back({"buurt_code",
+                 absl::StrCat("is required: the code of a buurt of ", parts_.gemeente_code)});
   }
   if (request.safety_score() < 1 || request.safety_score() > 10) {
     v.push_back({"safety_score", "is required: 1-10"});

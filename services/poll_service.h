@@ -6,7 +6,7 @@
 // that ends in the future. The poll gets min_respondents = the server's
 // --poll_min_respondents and reaches every device's feed (FeedChange.poll). ListPolls: anyone.
 //
-// AnswerPoll (device tokens only): buurt_code a buurt of the map, safety_score 1-10, at most 3
+// AnswerPoll (device tokens only): buurt_code a buurt of the report gemeente, safety_score 1-10, at most 3
 // distinct themes, open_answer (only when the poll asks one) up to 500 bytes of one-line
 // UTF-8. Outside the window: FAILED_PRECONDITION. Once per device: a different second answer
 // is ALREADY_EXISTS, the same answer again OK with replayed = true.
@@ -14,7 +14,8 @@
 // GetPollResults (anyone): per wijk and buurt of the report gemeente with respondents, the
 // figures of domain/plan/poll_figures.h; below min_respondents an area is withheld for every
 // caller, staff included (answers are pseudonymous: a small buurt's figure could point at a
-// person). Open answers go to staff only, in text order, once the poll has min_respondents.
+// person), and so are the areas that would let a withheld one be worked out by subtraction
+// (complementary withholding, plan::WithheldAreas). Open answers go to staff only, in text order, once the poll has min_respondents.
 //
 // What the unlinkability protects against. Stored: answers without device, pseudonym, time or
 // arrival order; markers HMAC(k, device id) with k a random key of the poll, whose value is

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
+#include <utility>
 
 #include "boost/math/distributions/normal.hpp"
 #include "boost/math/distributions/students_t.hpp"
@@ -47,9 +49,61 @@ Interval WilsonInterval(int64_t hits, int64_t n) {
   return out;
 }
 
+std::set<std::string> WithheldAreas(const std::vector<PollResponse>& responses,
+                                    int min_respondents) {
+  const int64_t k = std::max(1, min_respondents);
+  std::map<std::string, int64_t> buurt_n, wijk_n;
+  std::map<std::string, std::set<std::string>> buurten_of;  // wijk -> its buurten
+  for (const PollResponse& r : responses) {
+    ++buurt_n[r.buurt_code];
+    ++wijk_n[r.wijk_code];
+    buurten_of[r.wijk_code].insert(r.buurt_code);
+  }
+  std::set<std::string> withheld;
+  for (const auto& [code, n] : buurt_n) {
+    if (n < k) withheld.insert(code);
+  }
+  for (const auto& [code, n] : wijk_n) {
+    if (n < k) withheld.insert(code);
+  }
+  // Withholds the smallest shown members of `group` until the withheld ones hold none or at
+  // least k respondents together, so that the parent minus the shown members reveals nothing
+  // about fewer than k people.
+  auto complete = [&](const std::set<std::string>& group,
+                      const std::map<std::string, int64_t>& n_of) {
+    int64_t hidden = 0;
+    std::vector<std::pair<int64_t, std::string>> shown;
+    for (const std::string& code : group) {
+      if (withheld.count(code)) {
+        hidden += n_of.at(code);
+      } else {
+        shown.emplace_back(n_of.at(code), code);
+      }
+    }
+    std::sort(shown.begin(), shown.end());
+    std::vector<std::string> added;
+    for (size_t i = 0; hidden > 0 && hidden < k && i < shown.size(); ++i) {
+      withheld.insert(shown[i].second);
+      added.push_back(shown[i].second);
+      hidden += shown[i].first;
+    }
+    return added;
+  };
+  for (const auto& [wijk, buurten] : buurten_of) complete(buurten, buurt_n);
+  std::set<std::string> wijken;
+  for (const auto& [code, n] : wijk_n) wijken.insert(code);
+  // Across wijken (the gemeente is the sum of them); a wijk withheld here takes its buurten
+  // along, which would otherwise add up to it.
+  for (const std::string& wijk : complete(wijken, wijk_n)) {
+    for (const std::string& buurt : buurten_of[wijk]) withheld.insert(buurt);
+  }
+  return withheld;
+}
+
 std::vector<AreaFigures> PollFigures(const std::vector<PollResponse>& responses,
                                      const std::vector<std::string>& area_codes,
                                      int min_respondents) {
+  const std::set<std::string> withheld = WithheldAreas(responses, min_respondents);
   std::vector<AreaFigures> out;
   for (const std::string& code : area_codes) {
     std::vector<int> scores;
@@ -62,7 +116,7 @@ std::vector<AreaFigures> PollFigures(const std::vector<PollResponse>& responses,
     if (scores.empty()) continue;
     AreaFigures& f = out.emplace_back();
     f.area_code = code;
-    if (static_cast<int64_t>(scores.size()) < std::max(1, min_respondents)) {
+    if (withheld.count(code)) {
       f.withheld = true;
       continue;
     }

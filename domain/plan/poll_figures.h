@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,10 +42,21 @@ struct AreaFigures {
 };
 
 // Figures for each of `area_codes` (a respondent counts for an area when its buurt or wijk is
-// that code); areas without respondents are left out. min_respondents >= 1.
+// that code); areas without respondents are left out. min_respondents >= 1. Withheld are the
+// areas WithheldAreas() names, whichever codes are asked for, so that figures from different
+// calls cannot be subtracted either.
 [[nodiscard]] std::vector<AreaFigures> PollFigures(const std::vector<PollResponse>& responses,
                                                    const std::vector<std::string>& area_codes,
                                                    int min_respondents);
+
+// The areas whose figures are withheld: every buurt and wijk with fewer than min_respondents
+// respondents (primary), and then complementary ones: within a wijk, the smallest shown
+// buurten until its withheld buurten hold none or at least min_respondents respondents
+// together (else the wijk minus its shown buurten would give them away); the same across the
+// wijken (all `responses` make up the gemeente), a wijk withheld there taking its buurten
+// along.
+[[nodiscard]] std::set<std::string> WithheldAreas(const std::vector<PollResponse>& responses,
+                                                  int min_respondents);
 
 // 95% interval for the mean of `scores` (1-10): Student's t with n - 1 degrees of freedom,
 // clipped to [1, 10]; [1, 10] for fewer than two scores.
