@@ -1,6 +1,7 @@
 #include "privacy/sealer.h"
 
 #include <openssl/crypto.h>
+#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include <utility>
@@ -124,6 +125,16 @@ std::string DeviceKey(absl::string_view device_id) {
   SHA256(reinterpret_cast<const unsigned char*>(device_id.data()), device_id.size(),
          reinterpret_cast<unsigned char*>(digest.data()));
   return digest;
+}
+
+std::string KeyedMarker(absl::string_view key, absl::string_view message) {
+  std::string mac(SHA256_DIGEST_LENGTH, '\0');
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+       reinterpret_cast<unsigned char*>(mac.data()), &length);
+  mac.resize(length);
+  return mac;
 }
 
 }  // namespace wijkwacht::privacy

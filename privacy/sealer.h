@@ -77,4 +77,8 @@ class IdentitySealer {
 // becomes a RocksDB key (keys outlive their records in SST boundaries of the MANIFEST).
 [[nodiscard]] std::string DeviceKey(absl::string_view device_id);
 
+// HMAC-SHA256 of `message` under `key` (32 bytes out): a marker that only the key's holder can
+// compute or test (the flitspeiling's once-per-device markers, storage/poll_store.h).
+[[nodiscard]] std::string KeyedMarker(absl::string_view key, absl::string_view message);
+
 }  // namespace wijkwacht::privacy

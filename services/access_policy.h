@@ -78,6 +78,22 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.AuthService/GetSigningKeys",        kEveryRole,                      true,  false},
     {"/wijkwacht.v1.AuthService/VerifyEntrepreneur",    kAdmin,                          false, false},
     {"/wijkwacht.v1.AuthService/CreateAccount",         kAdmin,                          false, false},
+    // ActionPlanService: policy staff write (audited); published plans are public.
+    {"/wijkwacht.v1.ActionPlanService/CreateActionPlan",  kAnalyst | kAdmin,            false, false},
+    {"/wijkwacht.v1.ActionPlanService/GetActionPlan",     kEveryRole,                   true,  false},
+    {"/wijkwacht.v1.ActionPlanService/ListActionPlans",   kEveryRole,                   true,  false},
+    {"/wijkwacht.v1.ActionPlanService/CreateMeasure",     kAnalyst | kAdmin,            false, false},
+    {"/wijkwacht.v1.ActionPlanService/UpdateMeasure",     kAnalyst | kAdmin,            false, false},
+    {"/wijkwacht.v1.ActionPlanService/ListMeasures",      kEveryRole,                   true,  false},
+    // ... enforcement: the departments' records (staff); the public sees counts on the map.
+    {"/wijkwacht.v1.ActionPlanService/RecordEnforcement", kStaff,                       false, false},
+    {"/wijkwacht.v1.ActionPlanService/ImportEnforcement", kAnalyst | kAdmin,            false, true},
+    {"/wijkwacht.v1.ActionPlanService/ListEnforcement",   kStaff,                       false, false},
+    // PollService: the flitspeiling; answers from the app only, results for everyone.
+    {"/wijkwacht.v1.PollService/CreatePoll",            kAnalyst | kAdmin,               false, false},
+    {"/wijkwacht.v1.PollService/ListPolls",             kEveryRole,                      true,  false},
+    {"/wijkwacht.v1.PollService/AnswerPoll",            kDevices,                        false, true},
+    {"/wijkwacht.v1.PollService/GetPollResults",        kEveryRole,                      true,  false},
     // OperationsService: backups.
     {"/wijkwacht.v1.OperationsService/CreateBackup",    kAdmin,                          false, false},
     {"/wijkwacht.v1.OperationsService/ListBackups",     kAdmin,                          false, false},

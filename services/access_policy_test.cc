@@ -44,6 +44,13 @@ TEST(AccessPolicyTest, SensitiveRpcsAreStaffOnly) {
       EXPECT_EQ(row.roles & kDevices, 0u) << row.method;
     }
   }
+  // The Actieplan cycle: enforcement records are staff-only, poll answers come from devices.
+  EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.ActionPlanService/ListEnforcement")->roles, kStaff);
+  EXPECT_FALSE(FindRpcAccess("/wijkwacht.v1.ActionPlanService/ListEnforcement")->anonymous);
+  EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.ActionPlanService/CreateMeasure")->roles & kDevices, 0u);
+  EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.PollService/AnswerPoll")->roles, kDevices);
+  EXPECT_TRUE(FindRpcAccess("/wijkwacht.v1.PollService/AnswerPoll")->rate_limited);
+  EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.PollService/CreatePoll")->roles & kDevices, 0u);
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.ReportService/Nope"), nullptr);
 }
 

@@ -3,12 +3,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
+#include "wijkwacht/v1/action_plan.pb.h"
 #include "wijkwacht/v1/alert.pb.h"
 #include "wijkwacht/v1/auth.pb.h"
 #include "wijkwacht/v1/common.pb.h"
 #include "wijkwacht/v1/dispatch.pb.h"
 #include "wijkwacht/v1/map.pb.h"
 #include "wijkwacht/v1/operations.pb.h"
+#include "wijkwacht/v1/poll.pb.h"
 #include "wijkwacht/v1/report.pb.h"
 #include "wijkwacht/v1/sync.pb.h"
 
@@ -24,6 +26,8 @@ std::vector<ApiMethod> ApiMethods(std::vector<std::string>* missing_files) {
   (void)v1::LoginRequest::descriptor();
   (void)v1::LatLng::descriptor();
   (void)v1::CreateBackupRequest::descriptor();
+  (void)v1::CreateActionPlanRequest::descriptor();
+  (void)v1::CreatePollRequest::descriptor();
   std::vector<ApiMethod> methods;
   for (absl::string_view name : absl::StrSplit(WIJKWACHT_API_PROTOS, ',', absl::SkipEmpty())) {
     const google::protobuf::FileDescriptor* file =

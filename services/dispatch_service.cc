@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/action_plan_service.h"
 #include "services/log_stream.h"
 #include "services/report_mapping.h"
 
@@ -158,12 +159,19 @@ void DispatchServiceImpl::Transition(const Caller& caller,
   if (request.comment().size() > kMaxCommentBytes) {
     v.push_back({"comment", absl::StrCat("must be at most ", kMaxCommentBytes, " bytes")});
   }
+  // Enforcement outcomes of a resolution (services/action_plan_service.h).
+  absl::StatusOr<storage::DispatchStore::AlsoStage> enforcement =
+      EnforcementOnResolve(request.enforcement(), request.target_status());
+  if (!enforcement.ok()) {
+    for (FieldViolation& f : GetFieldViolations(enforcement.status())) v.push_back(std::move(f));
+  }
   if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
   // target_status is checked by dispatch::CheckTransition (field-named INVALID_ARGUMENT).
   RunAction([this, id = *id, version = request.version(),
              target = static_cast<dispatch::IncidentStatus>(request.target_status()),
-             comment = request.comment(), actor = ActorOf(caller)] {
-    return parts_.store->Transition(id, version, target, comment, actor);
+             comment = request.comment(), actor = ActorOf(caller),
+             also = *std::move(enforcement)] {
+    return parts_.store->Transition(id, version, target, comment, actor, also);
   }, response, std::move(done));
 }
 

@@ -17,6 +17,7 @@
 #include "domain/indicators/indicator_csv.h"
 #include "services/early_warning_monitor.h"
 #include "services/log_stream.h"
+#include "services/map_layers.h"
 #include "services/progress_data.h"
 #include "services/report_mapping.h"
 #include "storage/keys.h"
@@ -91,6 +92,10 @@ absl::CivilDay PeriodStart(absl::CivilDay day, v1::AggregationPeriod period) {
 }
 
 }  // namespace
+
+absl::CivilDay AggregatePeriodStart(absl::CivilDay day, v1::AggregationPeriod period) {
+  return PeriodStart(day, period);
+}
 
 #define WW_SERVE_UNARY(Method, Request, Response, Handler) \
   WW_SERVE_UNARY_METHOD(MapServiceImpl, MapService, Method, Request, Response, Handler)
@@ -272,14 +277,10 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
     *cell.mutable_period_start() = TimeUtil::NanosecondsToTimestamp(
         absl::ToUnixNanos(absl::FromCivil(std::get<2>(key), storage::MapTimeZone())));
     if (std::get<3>(key) != 0) cell.set_s2_cell(S2CellId(std::get<3>(key)).ToToken());
-    int k = q.k;
-    if (auto it = q.theme_k.find(std::get<1>(key)); k > 0 && it != q.theme_k.end()) {
-      k = std::max(k, it->second);
-    }
     const privacy::PublishedCounts shown = privacy::Publish(
         privacy::CellCounts{counts.incidents, counts.reports, counts.incident_keys,
                             counts.report_keys, counts.established_reports},
-        k);
+        q.KFor(std::get<1>(key)));
     if (shown.withheld) {
       cell.set_suppressed(true);
     } else {
@@ -296,8 +297,8 @@ void MapServiceImpl::Aggregates(const Caller& caller, const v1::GetAggregatesReq
   absl::StatusOr<AggregateQuery> query = ParseSelection(caller, request.selection());
   if (!query.ok()) return done(query.status());
   const bool with_indicators = request.selection().include_indicators();
-  parts_.workers->Schedule([this, response, done = std::move(done), q = *std::move(query),
-                            with_indicators] {
+  parts_.workers->Schedule([this, request, response, done = std::move(done),
+                            q = *std::move(query), with_indicators] {
     response->set_suppression_threshold(q.k);
     if (absl::Status s = ReadCells(q, nullptr, response->mutable_cells()); !s.ok()) {
       return done(s);
@@ -308,6 +309,12 @@ void MapServiceImpl::Aggregates(const Caller& caller, const v1::GetAggregatesReq
             parts_.indicators->ForArea(area);
         if (!values.ok()) return done(values.status());
         for (v1::IndicatorValue& v : *values) *response->add_indicators() = std::move(v);
+      }
+    }
+    if (parts_.layers != nullptr) {
+      if (absl::Status s = AddMapLayers(*parts_.layers, q, request.selection(), response);
+          !s.ok()) {
+        return done(s);
       }
     }
     done(absl::OkStatus());
@@ -366,8 +373,14 @@ void MapServiceImpl::Progress(const Caller& caller, const v1::GetProgressReportR
                               v1::ProgressReport* response, UnaryDone done) {
   if (request.period().empty()) return done(InvalidFieldError("period", "is required"));
   parts_.workers->Schedule([this, response, done = std::move(done), period = request.period()] {
-    const ProgressSources sources{parts_.areas, parts_.aggregates, parts_.indicators,
-                                  parts_.report_gemeente_code};
+    ProgressSources sources{parts_.areas, parts_.aggregates, parts_.indicators,
+                            parts_.report_gemeente_code};
+    sources.warnings = parts_.warnings;
+    if (parts_.layers != nullptr) {  // the Actieplan cycle's sections
+      sources.plans = parts_.layers->plans;
+      sources.enforcement = parts_.layers->enforcement;
+      sources.polls = parts_.layers->polls;
+    }
     const absl::Time now = parts_.clock != nullptr ? parts_.clock->Now() : absl::Now();
     absl::StatusOr<progress::ProgressReportData> data =
         BuildProgressReportData(sources, period, now);

@@ -29,6 +29,9 @@
 // GetProgressReport renders the council's half-year report (services/progress_data.h,
 // domain/progress) as self-contained HTML with SVG charts, and as Markdown.
 //
+// Layers of the Actieplan cycle (services/map_layers.h): enforcement counts with
+// selection.include_enforcement, under the same suppression.
+//
 // Early warnings (services/early_warning_monitor.h) are listed by ListEarlyWarnings and sent
 // on the aggregate stream, to staff callers only, when they concern the selected areas and
 // themes.
@@ -47,6 +50,7 @@
 // Thread safety: one instance serves all calls concurrently.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <string>
@@ -88,8 +92,19 @@ struct AggregateQuery {
   int k = 0;  // counts below this are withheld (0 = exact); see privacy/small_counts.h
   // Themes with a higher threshold than `k` for this caller (non-staff only).
   std::map<int, int> theme_k;
+  // The threshold of `theme` for this caller.
+  [[nodiscard]] int KFor(int theme) const {
+    auto it = theme_k.find(theme);
+    return k > 0 && it != theme_k.end() ? std::max(k, it->second) : k;
+  }
   int cell_level = 0;  // S2 level of heatmap cells; 0 = area totals
 };
+// The start of the period of `period` containing `day` (ISO weeks start Monday; half years
+// on 1 January and 1 July).
+[[nodiscard]] absl::CivilDay AggregatePeriodStart(absl::CivilDay day, v1::AggregationPeriod period);
+
+struct MapLayers;  // services/map_layers.h
+
 // (area code, theme, period start, S2 cell id at the query's cell level or 0).
 using CellKey = std::tuple<std::string, int, absl::CivilDay, uint64_t>;
 using CellSet = absl::btree_set<CellKey>;
@@ -123,6 +138,8 @@ class MapServiceImpl final : public RawMapService {
     // Per theme (wijkwacht.v1.Theme value): a higher threshold for non-staff callers, or
     // kHiddenTheme to leave the theme off the public map entirely.
     std::map<int, int> theme_k;
+    // The Actieplan layers (enforcement counts); null: none.
+    const MapLayers* layers = nullptr;
   };
   explicit MapServiceImpl(Parts parts) : parts_(parts) {}
 

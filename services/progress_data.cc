@@ -1,12 +1,18 @@
 #include "services/progress_data.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "domain/catalog/theme.h"
 #include "domain/progress/half_year.h"
+#include "absl/strings/str_join.h"
+#include "domain/plan/poll_figures.h"
+#include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
+#include "services/action_plan_service.h"
+#include "services/poll_service.h"
 
 namespace wijkwacht::services {
 namespace {
@@ -18,6 +24,250 @@ struct DayRange {
 
 DayRange RangeOf(absl::Time start, absl::Time end) {
   return {storage::MapDay(start), storage::MapDay(end)};
+}
+
+using google::protobuf::util::TimeUtil;
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
+}
+
+absl::StatusOr<storage::DayCounts> Counts(const storage::AggregateStore& store,
+                                         absl::string_view area, catalog::Theme theme,
+                                         DayRange range) {
+  storage::DayCounts sum;
+  WW_RETURN_IF_ERROR(store.ForEachDay(area, static_cast<int>(theme), range.first, range.end,
+                                      [&](absl::CivilDay, const storage::DayCounts& c) {
+                                        sum.incidents += c.incidents;
+                                        sum.reports += c.reports;
+                                      }));
+  return sum;
+}
+
+const char* StatusLabel(v1::MeasureStatus status) {
+  switch (status) {
+    case v1::MEASURE_RUNNING: return "loopt";
+    case v1::MEASURE_COMPLETED: return "afgerond";
+    case v1::MEASURE_STOPPED: return "gestopt";
+    default: return "gepland";
+  }
+}
+
+const char* ActionLabel(int type) {
+  switch (type) {
+    case v1::ENFORCEMENT_WARNING: return "waarschuwing(en)";
+    case v1::ENFORCEMENT_FINE: return "boete(s) / bestuurlijke strafbeschikking(en)";
+    case v1::ENFORCEMENT_CLOSURE_ORDER: return "sluiting(en)";
+    case v1::ENFORCEMENT_REFERRAL_POLICE: return "doorverwijzing(en) naar de politie";
+    case v1::ENFORCEMENT_REFERRAL_YOUTH_CARE: return "doorverwijzing(en) naar jeugdzorg";
+    default: return "overig";
+  }
+}
+
+std::string AreaNames(const geo::AreaIndex& areas,
+                      const google::protobuf::RepeatedPtrField<std::string>& codes) {
+  std::vector<std::string> names;
+  for (const std::string& code : codes) {
+    const geo::Area* a = areas.Find(code);
+    names.push_back(a != nullptr ? a->name : code);
+  }
+  return absl::StrJoin(names, ", ");
+}
+
+// The Actieplan section of `data` (see progress_data.h).
+absl::Status AddActionPlan(const ProgressSources& sources, const progress::HalfYearPeriod& half,
+                           absl::Time now, progress::ProgressReportData& data) {
+  const int year = half.half_year.year;
+  absl::StatusOr<v1::ActionPlan> plan = sources.plans->GetPlan(year);
+  if (absl::IsNotFound(plan.status())) return absl::OkStatus();
+  if (!plan.ok()) return plan.status();
+  data.action_plan_title = plan->title();
+  WW_ASSIGN_OR_RETURN(std::vector<v1::Measure> measures, sources.plans->ListMeasures(year));
+  // All enforcement from the earliest measure start to the end of the half-year, once.
+  const absl::CivilDay half_first = storage::MapDay(half.start);
+  const absl::CivilDay half_end = storage::MapDay(half.end);
+  absl::CivilDay first = half_first;
+  for (const v1::Measure& m : measures) first = std::min(first, storage::MapDay(TimeOf(m.start_time())));
+  std::vector<v1::EnforcementRecord> records;
+  if (sources.enforcement != nullptr) {
+    WW_RETURN_IF_ERROR(sources.enforcement->ForEachInDays(
+        first, half_end, [&](const v1::EnforcementRecord& r) {
+          if (!r.measure().empty()) records.push_back(r);
+          return true;
+        }));
+  }
+  const absl::CivilDay today_end = storage::MapDay(now) + 1;
+  for (int i = 0; i < plan->priorities_size(); ++i) {
+    progress::PriorityProgress& p = data.priorities.emplace_back();
+    p.rank = plan->priorities(i).rank();
+    p.theme = static_cast<catalog::Theme>(plan->priorities(i).theme());
+    p.areas = AreaNames(*sources.areas, plan->priorities(i).area_codes());
+  }
+  progress::PriorityProgress other;
+  for (const v1::Measure& m : measures) {
+    progress::MeasureProgress out;
+    out.title = m.title();
+    out.theme = static_cast<catalog::Theme>(m.theme());
+    out.areas = AreaNames(*sources.areas, m.area_codes());
+    out.owner = m.owner_department();
+    out.status = StatusLabel(m.status());
+    out.start = storage::MapDay(TimeOf(m.start_time()));
+    out.end = storage::MapDay(TimeOf(m.end_time()));
+    if (!m.progress_notes().empty()) out.latest_note = m.progress_notes().rbegin()->text();
+    for (const v1::PlannedOutput& o : m.planned_outputs()) {
+      progress::OutputProgress& op = out.outputs.emplace_back();
+      op.description = o.description();
+      op.target = o.target_count();
+      if (o.enforcement_type() != v1::ENFORCEMENT_ACTION_TYPE_UNSPECIFIED) {
+        op.recorded = 0;
+        for (const v1::EnforcementRecord& r : records) {
+          const absl::CivilDay day = storage::MapDay(TimeOf(r.action_time()));
+          if (r.measure() == m.name() && r.type() == o.enforcement_type() && day >= out.start) {
+            op.recorded += r.count();
+          }
+        }
+      }
+    }
+    for (const v1::EnforcementRecord& r : records) {
+      const absl::CivilDay day = storage::MapDay(TimeOf(r.action_time()));
+      if (r.measure() == m.name() && day >= half_first) {
+        out.enforcement[ActionLabel(r.type())] += r.count();
+      }
+    }
+    // Before/after, up to the end of the half-year and today.
+    const absl::CivilDay during_end = std::min({out.end, half_end, today_end});
+    if (during_end > out.start) {
+      progress::BeforeAfter& b = out.before_after;
+      out.has_before_after = true;
+      b.during_start = out.start;
+      b.during_end = during_end;
+      b.before_start = out.start - (during_end - out.start);
+      const DayRange before{b.before_start, b.during_start};
+      const DayRange during{b.during_start, b.during_end};
+      for (const std::string& code : m.area_codes()) {
+        WW_ASSIGN_OR_RETURN(storage::DayCounts c0,
+                            Counts(*sources.aggregates, code, out.theme, before));
+        WW_ASSIGN_OR_RETURN(storage::DayCounts c1,
+                            Counts(*sources.aggregates, code, out.theme, during));
+        b.area_incidents_before += c0.incidents;
+        b.area_reports_before += c0.reports;
+        b.area_incidents_during += c1.incidents;
+        b.area_reports_during += c1.reports;
+      }
+      WW_ASSIGN_OR_RETURN(storage::DayCounts g0,
+                          Counts(*sources.aggregates, sources.gemeente_code, out.theme, before));
+      WW_ASSIGN_OR_RETURN(storage::DayCounts g1,
+                          Counts(*sources.aggregates, sources.gemeente_code, out.theme, during));
+      b.rest_incidents_before = std::max<int64_t>(0, g0.incidents - b.area_incidents_before);
+      b.rest_incidents_during = std::max<int64_t>(0, g1.incidents - b.area_incidents_during);
+    }
+    auto it = std::find_if(data.priorities.begin(), data.priorities.end(),
+                           [&](const progress::PriorityProgress& p) { return p.theme == out.theme; });
+    (it != data.priorities.end() ? *it : other).measures.push_back(std::move(out));
+  }
+  if (!other.measures.empty()) data.priorities.push_back(std::move(other));
+  return absl::OkStatus();
+}
+
+// The flitspeiling trend: gemeente-wide figures of every poll closed by the half-year's end.
+absl::Status AddPollTrend(const ProgressSources& sources, const progress::HalfYearPeriod& half,
+                          progress::ProgressReportData& data) {
+  WW_ASSIGN_OR_RETURN(std::vector<v1::Poll> polls, sources.polls->List());
+  std::reverse(polls.begin(), polls.end());  // oldest first
+  data.poll_caveat = plan::PollCaveat();
+  for (const v1::Poll& poll : polls) {
+    if (TimeOf(poll.close_time()) > half.end) continue;
+    absl::StatusOr<uint64_t> number = ParsePollName(poll.name(), "poll");
+    if (!number.ok()) return number.status();
+    WW_ASSIGN_OR_RETURN(std::vector<internal::PollAnswer> answers,
+                        sources.polls->Answers(*number));
+    std::vector<int> scores;
+    for (const internal::PollAnswer& a : answers) {
+      const geo::Area* wijk = sources.areas->Find(a.wijk_code());
+      if (wijk != nullptr && (wijk->parent_code == sources.gemeente_code ||
+                              wijk->gemeente_code == sources.gemeente_code)) {
+        scores.push_back(a.safety_score());
+      }
+    }
+    progress::PollPoint& point = data.poll_trend.emplace_back();
+    point.title = poll.title();
+    point.closed = storage::MapDay(TimeOf(poll.close_time()) - absl::Nanoseconds(1));
+    if (static_cast<int64_t>(scores.size()) < std::max(1, poll.min_respondents())) {
+      point.withheld = true;
+      continue;
+    }
+    const plan::Interval interval = plan::MeanInterval(scores);
+    point.respondents = static_cast<int64_t>(scores.size());
+    point.mean = interval.mean;
+    point.low = interval.low;
+    point.high = interval.high;
+  }
+  return absl::OkStatus();
+}
+
+// The early warnings raised in the half-year in the gemeente, with what was done about them.
+absl::Status AddEarlyWarnings(const ProgressSources& sources, const progress::HalfYearPeriod& half,
+                              progress::ProgressReportData& data) {
+  std::vector<v1::Measure> measures;
+  if (sources.plans != nullptr) {
+    absl::StatusOr<std::vector<v1::Measure>> listed =
+        sources.plans->ListMeasures(half.half_year.year);
+    if (!listed.ok()) return listed.status();
+    measures = *std::move(listed);
+  }
+  std::string token;
+  do {
+    WW_ASSIGN_OR_RETURN(storage::EarlyWarningStore::Page page,
+                        sources.warnings->List("", 0, 1000, token));
+    for (const v1::EarlyWarning& w : page.warnings) {
+      const absl::Time raised = TimeOf(w.raise_time());
+      if (raised < half.start || raised >= half.end) continue;
+      const geo::Area* area = sources.areas->Find(w.area_code());
+      if (area == nullptr) continue;
+      const geo::Area* parent = sources.areas->Find(area->parent_code);
+      const bool in_gemeente = area->code == sources.gemeente_code ||
+                               area->gemeente_code == sources.gemeente_code ||
+                               area->parent_code == sources.gemeente_code ||
+                               (parent != nullptr && parent->parent_code == sources.gemeente_code);
+      if (!in_gemeente) continue;
+      progress::EarlyWarning& out = data.early_warnings.emplace_back();
+      out.area_code = w.area_code();
+      out.area_name = area->name;
+      out.theme = static_cast<catalog::Theme>(w.theme());
+      out.day = storage::MapDay(raised);
+      out.observed = w.observed_count();
+      out.expected = w.expected_count();
+      std::vector<std::string> done;
+      for (const v1::Measure& m : measures) {
+        if (m.theme() != w.theme() || TimeOf(m.end_time()) <= raised) continue;
+        const bool covers = std::find(m.area_codes().begin(), m.area_codes().end(),
+                                      w.area_code()) != m.area_codes().end() ||
+                            std::find(m.area_codes().begin(), m.area_codes().end(),
+                                      area->parent_code) != m.area_codes().end();
+        if (covers) done.push_back(absl::StrCat("maatregel \"", m.title(), "\" (", StatusLabel(m.status()), ")"));
+      }
+      int64_t actions = 0;
+      if (sources.enforcement != nullptr) {
+        WW_RETURN_IF_ERROR(sources.enforcement->ForEachInDays(
+            out.day, storage::MapDay(half.end), [&](const v1::EnforcementRecord& r) {
+              if (r.theme() == w.theme() && AreaRefContains(r.area(), w.area_code()) &&
+                  TimeOf(r.action_time()) >= raised) {
+                actions += r.count();
+              }
+              return true;
+            }));
+      }
+      if (actions > 0) done.push_back(absl::StrCat(actions, " handhavingsacties daarna"));
+      out.follow_up = done.empty() ? "geen maatregel of handhaving geregistreerd"
+                                   : absl::StrJoin(done, "; ");
+    }
+    token = page.next_page_token;
+  } while (!token.empty());
+  std::sort(data.early_warnings.begin(), data.early_warnings.end(),
+            [](const progress::EarlyWarning& a, const progress::EarlyWarning& b) {
+              return a.day < b.day;
+            });
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> Incidents(const storage::AggregateStore& store, absl::string_view area,
@@ -131,6 +381,10 @@ absl::StatusOr<progress::ProgressReportData> BuildProgressReportData(
       series.push_back(n);
     }
   }
+
+  if (sources.plans != nullptr) WW_RETURN_IF_ERROR(AddActionPlan(sources, *current, now, data));
+  if (sources.polls != nullptr) WW_RETURN_IF_ERROR(AddPollTrend(sources, *current, data));
+  if (sources.warnings != nullptr) WW_RETURN_IF_ERROR(AddEarlyWarnings(sources, *current, data));
 
   for (const geo::Area* area : covered) {
     WW_ASSIGN_OR_RETURN(std::vector<v1::IndicatorValue> values,

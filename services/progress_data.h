@@ -6,6 +6,19 @@
 // counted in the half-year and areas of its first report. Compared periods: the previous
 // half-year and the same half-year a year earlier. Exact counts (the report is for staff).
 //
+// The Actieplan of the half-year's year (ActionPlanStore): per priority (rank order; a measure
+// belongs to the first priority of its theme, else to "other measures") each measure with its
+// status, newest progress note, planned outputs with the enforcement recorded against them
+// (actions of the output's kind linked to the measure, from its start to the end of the
+// half-year), its enforcement in the half-year by kind, and before/after: incidents and
+// reports of its theme in its areas (summed over them) and incidents in the rest of the
+// gemeente, in the part of the measure up to the end of the half-year (and not after `now`)
+// vs. as many days just before it. The flitspeiling trend: every poll closed by the end of the
+// half-year, gemeente-wide mean score with its 95% interval (withheld below the poll's
+// minimum). Early warnings raised in the half-year in the gemeente, each with what was done:
+// measures of its theme covering its area that ran after it, and the enforcement of its area
+// and theme recorded after it in the half-year.
+//
 // Thread safety: pure reads; may be called concurrently. Errors: INVALID_ARGUMENT on
 // "period" (not "YYYY-H1"/"YYYY-H2"), NOT_FOUND when the gemeente has no wijken, storage
 // errors as they come.
@@ -16,8 +29,12 @@
 #include "absl/time/time.h"
 #include "domain/geo/area_index.h"
 #include "domain/progress/progress_report.h"
+#include "storage/action_plan_store.h"
 #include "storage/aggregate_store.h"
+#include "storage/early_warning_store.h"
+#include "storage/enforcement_store.h"
 #include "storage/indicator_store.h"
+#include "storage/poll_store.h"
 
 namespace wijkwacht::services {
 
@@ -26,6 +43,11 @@ struct ProgressSources {
   const storage::AggregateStore* aggregates = nullptr;
   const storage::IndicatorStore* indicators = nullptr;
   std::string gemeente_code = "GM0375";  // whose wijken the report covers
+  // The Actieplan cycle (each may be null: its section then says there is nothing).
+  const storage::ActionPlanStore* plans = nullptr;
+  const storage::EnforcementStore* enforcement = nullptr;
+  const storage::PollStore* polls = nullptr;
+  const storage::EarlyWarningStore* warnings = nullptr;
 };
 
 [[nodiscard]] absl::StatusOr<progress::ProgressReportData> BuildProgressReportData(

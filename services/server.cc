@@ -24,12 +24,15 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "common/status.h"
+#include "services/action_plan_service.h"
 #include "services/auth_service.h"
 #include "services/call_gate.h"
 #include "services/dispatch_service.h"
 #include "services/early_warning_monitor.h"
+#include "services/map_layers.h"
 #include "services/map_service.h"
 #include "services/operations_service.h"
+#include "services/poll_service.h"
 #include "services/report_service.h"
 #include "services/pipeline_only_store.h"
 #include "services/server_metrics.h"
@@ -129,6 +132,10 @@ class ServerImpl final : public WijkwachtServer {
       return InvalidFieldError("map_public_max_cell_level",
                                absl::StrCat("must be in [0, ", storage::kHeatmapCellLevel, "]"));
     }
+    if (options.poll_min_respondents < 1) {
+      self->engine_->Shutdown();
+      return InvalidFieldError("poll_min_respondents", "must be at least 1");
+    }
     if (options.map_suppression_k < 1) {
       self->engine_->Shutdown();
       return InvalidFieldError("map_suppression_k", "must be at least 1");
@@ -221,6 +228,12 @@ class ServerImpl final : public WijkwachtServer {
     }
     self->indicators_ = std::make_unique<storage::IndicatorStore>(self->engine_.get());
     self->warning_store_ = std::make_unique<storage::EarlyWarningStore>(self->engine_.get());
+    self->enforcement_ = std::make_unique<storage::EnforcementStore>(self->engine_.get());
+    self->poll_store_ = std::make_unique<storage::PollStore>(self->engine_.get(), nullptr);
+    self->action_plan_store_ = std::make_unique<storage::ActionPlanStore>(self->engine_.get());
+    self->map_layers_ = std::make_unique<MapLayers>(
+        MapLayers{self->enforcement_.get(), self->poll_store_.get(), self->areas_.get(),
+                  self->action_plan_store_.get()});
     MapServiceImpl::Parts map_parts{self->areas_.get(), self->aggregates_.get(),
                                     self->indicators_.get(), self->workers_.get(),
                                     self->gate_.get(), options.map_suppression_k, self->feed_.get(),
@@ -230,6 +243,7 @@ class ServerImpl final : public WijkwachtServer {
                                     options.map_public_stream_interval,
                                     self->anonymous_workers_.get(), options.anonymous_max_replay};
     map_parts.theme_k = *std::move(theme_k);
+    map_parts.layers = self->map_layers_.get();
     self->map_service_ = std::make_unique<MapServiceImpl>(std::move(map_parts));
     EarlyWarningMonitor::Parts monitor_parts{self->warning_store_.get(), self->feed_.get(),
                                              self->aggregates_.get(), self->workers_.get(),
@@ -272,6 +286,13 @@ class ServerImpl final : public WijkwachtServer {
       self->periodic_retention_ = std::make_unique<storage::PeriodicRetention>(
           self->retention_.get(), options.retention_sweep_interval);
     }
+    self->action_plan_service_ = std::make_unique<ActionPlanServiceImpl>(
+        ActionPlanServiceImpl::Parts{self->action_plan_store_.get(), self->areas_.get(),
+                                     self->workers_.get(), self->gate_.get(),
+                                     self->enforcement_.get(), clock});
+    self->poll_service_ = std::make_unique<PollServiceImpl>(PollServiceImpl::Parts{
+        self->poll_store_.get(), self->areas_.get(), self->workers_.get(), self->gate_.get(),
+        clock, options.poll_min_respondents, options.report_gemeente_code});
     self->operations_service_ = std::make_unique<OperationsServiceImpl>(OperationsServiceImpl::Parts{
         self->engine_.get(), self->gate_.get(), options.backup_dir, options.backup_keep});
 
@@ -306,6 +327,8 @@ class ServerImpl final : public WijkwachtServer {
     builder.RegisterService(self->sync_service_.get());
     builder.RegisterService(self->alert_service_.get());
     builder.RegisterService(self->operations_service_.get());
+    builder.RegisterService(self->action_plan_service_.get());
+    builder.RegisterService(self->poll_service_.get());
     if (self->auth_service_) builder.RegisterService(self->auth_service_.get());
     // Everything else (RPCs not implemented yet) passes the gate, then gets UNIMPLEMENTED.
     builder.RegisterCallbackGenericService(self->unimplemented_.get());
@@ -566,6 +589,12 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<SyncServiceImpl> sync_service_;
   std::unique_ptr<AlertServiceImpl> alert_service_;
   std::unique_ptr<OperationsServiceImpl> operations_service_;
+  std::unique_ptr<storage::ActionPlanStore> action_plan_store_;
+  std::unique_ptr<ActionPlanServiceImpl> action_plan_service_;
+  std::unique_ptr<storage::EnforcementStore> enforcement_;
+  std::unique_ptr<storage::PollStore> poll_store_;
+  std::unique_ptr<PollServiceImpl> poll_service_;
+  std::unique_ptr<MapLayers> map_layers_;
   std::unique_ptr<storage::RetentionSweeper> retention_;
   std::unique_ptr<storage::PeriodicRetention> periodic_retention_;
   std::unique_ptr<grpc::Server> server_;

@@ -54,6 +54,8 @@ struct ServerOptions {
   // MapService: a device counts towards k on the public map once it is this old, so that
   // devices minted to top a withheld cell up to k do not (privacy/small_counts.h).
   absl::Duration map_established_device_age = absl::Hours(72);
+  // PollService: respondents an area needs before any figure of it is shown (every caller).
+  int poll_min_respondents = 10;
   // MapService: the finest heatmap cell level (S2) served to callers without a staff role
   // (14: cells of about 600 m; 0: no heatmap cells for them).
   int map_public_max_cell_level = 14;

@@ -68,6 +68,10 @@ class DeviceFeed {
         return RenderAlert(event, event.alert_resolved(), out);
       case internal::ChangeEvent::kAlertRetracted:
         return RenderAlert(event, event.alert_retracted(), out);
+      case internal::ChangeEvent::kPollPublished:
+        // A flitspeiling goes to every device.
+        *Add(event, out).mutable_poll() = event.poll_published();
+        return;
       default:
         // report_amended: the device made it itself.
         return;

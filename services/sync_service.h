@@ -22,6 +22,7 @@
 //     buurt of every report it has sent, from the change that stored that report on; so the
 //     answer for a given change never depends on when the device asks. Alerts whose
 //     expire_time has passed when the feed is read are not delivered.
+//   - poll: a flitspeiling (PollService.CreatePoll), in every device's feed;
 //   - report_status / feedback: dispatch changed the incident of one of its reports
 //     (ChangeEvent.incident_changed: the new visible status, and SendFeedback's message).
 //     Several own reports in one incident change give several messages; each but the last

@@ -31,6 +31,11 @@ enum class ColumnFamily : int {
   kEarlyWarnings,
   kReporterKeys,
   kSealedIdentities,
+  kActionPlans,
+  kEnforcement,
+  kPolls,
+  kPollAnswers,
+  kPollMarkers,
 };
 
 struct ColumnFamilySpec {
@@ -39,7 +44,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 23> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 28> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -96,6 +101,23 @@ inline constexpr std::array<ColumnFamilySpec, 23> kColumnFamilies = {{
      "pseudonym \\0 \"identity\" -> sealed wijkwacht.internal.SealedIdentity; pseudonym \\0 "
      "\"contact\" \\0 create_micros(BE64) report id -> sealed wijkwacht.internal.SealedContact "
      "(AES-256-GCM under the reporter's data key, AAD = the key)"},
+    {ColumnFamily::kActionPlans, "action_plans",
+     "'p' year (BE32) -> wijkwacht.v1.ActionPlan; 'm' year (BE32) measure number (BE32) -> "
+     "wijkwacht.v1.Measure (storage::ActionPlanStore)"},
+    {ColumnFamily::kEnforcement, "enforcement",
+     "'r' civil day of the action in Europe/Amsterdam (BE32, days since 1970-01-01) record "
+     "number (BE64) -> wijkwacht.v1.EnforcementRecord; 'x' department \\0 external_ref -> the "
+     "record's 'r' key; \"n\" -> the last record number (BE64) (storage::EnforcementStore)"},
+    {ColumnFamily::kPolls, "polls",
+     "'p' poll number (BE64) -> wijkwacht.internal.StoredPoll (with its marker key); \"n\" -> "
+     "the last poll number (BE64) (storage::PollStore)"},
+    {ColumnFamily::kPollAnswers, "poll_answers",
+     "poll number (BE64) 16 random bytes -> wijkwacht.internal.PollAnswer (no device, "
+     "pseudonym, marker or time; key order is random) (storage::PollStore)"},
+    {ColumnFamily::kPollMarkers, "poll_markers",
+     "poll number (BE64) HMAC-SHA256(poll's marker key, device id) -> HMAC-SHA256(marker key, "
+     "\"answer\" + the answer's bytes): once per device per poll, kept apart from the answers "
+     "(storage::PollStore)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();

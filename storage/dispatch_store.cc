@@ -203,7 +203,8 @@ absl::Status Recompute(WriteContext& ctx, absl::string_view id, internal::Stored
   return absl::OkStatus();
 }
 
-// Appends one entry to the hash chain.
+}  // namespace
+
 absl::Status AppendAudit(WriteContext& ctx, const DispatchActor& actor, absl::string_view action,
                          absl::string_view target, std::string detail) {
   WW_ASSIGN_OR_RETURN(std::optional<std::string> head_bytes,
@@ -225,6 +226,8 @@ absl::Status AppendAudit(WriteContext& ctx, const DispatchActor& actor, absl::st
   ctx.Put(ColumnFamily::kMeta, meta::kAuditHead, bytes);
   return absl::OkStatus();
 }
+
+namespace {
 
 internal::IncidentChanged& NewChange(internal::ChangeEvent& event,
                                      const internal::StoredIncident& stored,
@@ -441,11 +444,12 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Assign(absl::string_view
 
 absl::StatusOr<internal::StoredIncident> DispatchStore::Transition(
     absl::string_view id_view, int64_t version, dispatch::IncidentStatus target,
-    absl::string_view comment_view, const DispatchActor& actor) {
+    absl::string_view comment_view, const DispatchActor& actor, AlsoStage also) {
   std::string id(id_view), comment(comment_view);
   return CommitOne<internal::StoredIncident>(
       engine_,
-      [id, version, target, comment, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
+      [id, version, target, comment, actor, incidents = incidents_, also = std::move(also)](
+          WriteContext& ctx, internal::StoredIncident& out) {
         WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, LoadIncident(ctx, id));
         WW_RETURN_IF_ERROR(CheckVersion(stored, version));
         v1::Incident& incident = *stored.mutable_incident();
@@ -485,6 +489,10 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Transition(
         std::string detail = absl::StrCat(dispatch::IncidentStatusName(from), " -> ",
                                           dispatch::IncidentStatusName(target));
         if (!comment.empty()) absl::StrAppend(&detail, ": ", comment);
+        if (also) {
+          WW_ASSIGN_OR_RETURN(std::string more, also(ctx, stored));
+          if (!more.empty()) absl::StrAppend(&detail, "; ", more);
+        }
         WW_RETURN_IF_ERROR(
             AppendAudit(ctx, actor, "TransitionIncident", incident.name(), std::move(detail)));
         ctx.AppendChange(event);

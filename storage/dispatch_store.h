@@ -119,9 +119,14 @@ class DispatchStore {
                                                                 int64_t version,
                                                                 dispatch::Team team,
                                                                 const DispatchActor& actor);
+  // Stages more writes in the transition's batch (after the status change, before the audit
+  // entry), given the incident as changed; its error fails the whole transition. Returns text
+  // for the audit entry's detail ("" = nothing to add).
+  using AlsoStage =
+      std::function<absl::StatusOr<std::string>(WriteContext&, const internal::StoredIncident&)>;
   [[nodiscard]] absl::StatusOr<internal::StoredIncident> Transition(
       absl::string_view id, int64_t version, dispatch::IncidentStatus target,
-      absl::string_view comment, const DispatchActor& actor);
+      absl::string_view comment, const DispatchActor& actor, AlsoStage also = nullptr);
   [[nodiscard]] absl::StatusOr<internal::StoredIncident> Merge(
       absl::string_view id, int64_t version, const std::vector<std::string>& absorbed,
       const DispatchActor& actor);
@@ -152,6 +157,15 @@ class DispatchStore {
 // Every stored correction line, in report-id order, each followed by a newline: the file
 // `wijkwacht train --corrections` reads. Returns the number of lines.
 [[nodiscard]] absl::StatusOr<int64_t> ExportCorrections(const Engine& engine, std::string* out);
+
+// Appends one entry (who, what, on which object, details) to the hash-chained audit log
+// within the caller's write, so the action and its audit entry commit together. The
+// DispatchStore owns the audit log; other stores whose writes are audited (ActionPlanStore,
+// EnforcementStore, PollStore) stage their entries only through this function.
+// Errors: DATA_LOSS when the chain head does not parse.
+[[nodiscard]] absl::Status AppendAudit(WriteContext& ctx, const DispatchActor& actor,
+                                       absl::string_view action, absl::string_view target,
+                                       std::string detail);
 
 // Conversions between the stored (API) audit entry and the domain's.
 [[nodiscard]] dispatch::AuditEntry AuditEntryFromProto(const v1::AuditEntry& entry);

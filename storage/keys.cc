@@ -116,4 +116,70 @@ uint64_t S2CellParent(uint64_t cell_id, int level) {
   return (cell_id & (~lsb + 1)) | lsb;
 }
 
+std::string ActionPlanKey(int year) {
+  std::string key = ActionPlanPrefix();
+  AppendBigEndian32(&key, static_cast<uint32_t>(year));
+  return key;
+}
+
+std::string ActionPlanPrefix() { return "p"; }
+
+std::string MeasurePrefix(int year) {
+  std::string key = "m";
+  AppendBigEndian32(&key, static_cast<uint32_t>(year));
+  return key;
+}
+
+std::string MeasureKey(int year, uint32_t number) {
+  std::string key = MeasurePrefix(year);
+  AppendBigEndian32(&key, number);
+  return key;
+}
+
+std::optional<uint32_t> ParseMeasureKey(absl::string_view key) {
+  if (key.size() != 9 || key[0] != 'm') return std::nullopt;
+  return ReadBigEndian32(key.substr(5));
+}
+
+std::string EnforcementRecordPrefix() { return "r"; }
+
+std::string EnforcementDayPrefix(int32_t day) {
+  std::string key = EnforcementRecordPrefix();
+  AppendBigEndian32(&key, static_cast<uint32_t>(day));
+  return key;
+}
+
+std::string EnforcementRecordKey(int32_t day, uint64_t number) {
+  std::string key = EnforcementDayPrefix(day);
+  AppendBigEndian64(&key, number);
+  return key;
+}
+
+std::string EnforcementRefKey(absl::string_view department, absl::string_view external_ref) {
+  std::string key = "x";
+  key.append(department.data(), department.size());
+  key.push_back('\0');
+  key.append(external_ref.data(), external_ref.size());
+  return key;
+}
+
+std::string EnforcementCounterKey() { return "n"; }
+
+std::string PollPrefix() { return "p"; }
+
+std::string PollKey(uint64_t number) {
+  std::string key = PollPrefix();
+  AppendBigEndian64(&key, number);
+  return key;
+}
+
+std::string PollCounterKey() { return "n"; }
+
+std::string PollEntryKey(uint64_t number, absl::string_view suffix) {
+  std::string key;
+  AppendBigEndian64(&key, number);
+  key.append(suffix.data(), suffix.size());
+  return key;
+}
+
 }  // namespace wijkwacht::storage

@@ -66,4 +66,28 @@ struct AreaIndexEntry {
 [[nodiscard]] std::string CellIndexKey(uint64_t cell_id, absl::Time observed,
                                        absl::string_view report_id);
 
+// action_plans: a plan per year, its measures numbered from 1 within it.
+[[nodiscard]] std::string ActionPlanKey(int year);
+[[nodiscard]] std::string ActionPlanPrefix();
+[[nodiscard]] std::string MeasureKey(int year, uint32_t number);
+[[nodiscard]] std::string MeasurePrefix(int year);
+// The measure number of a key made by MeasureKey (nullopt when it is not one).
+[[nodiscard]] std::optional<uint32_t> ParseMeasureKey(absl::string_view key);
+
+// enforcement: records by the civil day of the action, then number; an index by the
+// department's reference; the number counter.
+[[nodiscard]] std::string EnforcementDayPrefix(int32_t day);  // "r" day
+[[nodiscard]] std::string EnforcementRecordKey(int32_t day, uint64_t number);
+[[nodiscard]] std::string EnforcementRecordPrefix();  // "r"
+[[nodiscard]] std::string EnforcementRefKey(absl::string_view department,
+                                            absl::string_view external_ref);
+[[nodiscard]] std::string EnforcementCounterKey();
+
+// polls, poll_answers, poll_markers: everything of a poll begins with its number.
+[[nodiscard]] std::string PollKey(uint64_t number);  // polls: 'p' number
+[[nodiscard]] std::string PollPrefix();               // polls: "p"
+[[nodiscard]] std::string PollCounterKey();           // polls: "n"
+// poll_answers and poll_markers: number, then `suffix` (random bytes / the marker).
+[[nodiscard]] std::string PollEntryKey(uint64_t number, absl::string_view suffix);
+
 }  // namespace wijkwacht::storage

@@ -51,6 +51,8 @@ ABSL_FLAG(std::string, map_theme_k, wijkwacht::services::ServerOptions{}.map_the
 ABSL_FLAG(absl::Duration, map_established_device_age,
           wijkwacht::services::ServerOptions{}.map_established_device_age,
           "a device's reports count towards the map threshold once it is this old");
+ABSL_FLAG(int, poll_min_respondents, Defaults().poll_min_respondents,
+          "flitspeiling: respondents an area needs before any figure of it is shown (>= 1)");
 ABSL_FLAG(int, map_public_max_cell_level, 14,
           "finest S2 heatmap cell level served to callers without a staff role (0-16)");
 ABSL_FLAG(std::string, http_listen, "localhost:8080",
@@ -185,6 +187,7 @@ int main(int argc, char** argv) {
   options.map_suppression_k = absl::GetFlag(FLAGS_map_suppression_k);
   options.map_theme_k = absl::GetFlag(FLAGS_map_theme_k);
   options.map_established_device_age = absl::GetFlag(FLAGS_map_established_device_age);
+  options.poll_min_respondents = absl::GetFlag(FLAGS_poll_min_respondents);
   options.map_memory_days = absl::GetFlag(FLAGS_map_memory_days);
   options.pipeline_only = absl::GetFlag(FLAGS_pipeline_only);
   options.map_public_max_cell_level = absl::GetFlag(FLAGS_map_public_max_cell_level);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/status.h"
 #include "domain/progress/choropleth.h"
+#include "domain/progress/plan_sections.h"
 #include "domain/progress/progress_report.h"
 #include "domain/progress/report_model.h"
 #include "domain/progress/svg_charts.h"
@@ -39,6 +40,8 @@ h3 { font-size: 11.5pt; margin: 14px 0 6px; }
 .version.public { background: #e3f1e3; color: #1d5e1d; }
 .version.staff { background: #fde2e2; color: #8a1010; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; font-size: 9.5pt; }
+.measure { break-inside: avoid; border-left: 3px solid #1f5f8b; padding-left: 8px; margin: 8px 0 12px; }
+h4 { margin: 6px 0 2px; font-size: 10.5pt; }
 th, td { border-bottom: 1px solid #d9d9d9; padding: 3px 6px; text-align: left;
   vertical-align: top; }
 th { background: #eef3f8; font-weight: 600; }
@@ -253,7 +256,7 @@ std::string EarlyWarnings(const ProgressReportData& data, const ReportModel& m) 
   absl::StrAppend(&html,
                   "<table><thead><tr><th>Datum</th><th>Gebied</th><th>Thema</th>"
                   "<th class=\"num\">Waargenomen</th><th class=\"num\">Verwacht</th>"
-                  "<th>Toelichting</th></tr></thead><tbody>");
+                  "<th>Toelichting</th><th>Opvolging</th></tr></thead><tbody>");
   for (const EarlyWarning& w : data.early_warnings) {
     ShownCount observed = m.disclosure.Count(w.observed);
     absl::StrAppend(
@@ -264,7 +267,7 @@ std::string EarlyWarnings(const ProgressReportData& data, const ReportModel& m) 
         "</td><td>", HtmlEscape(internal::ThemeTitle(w.theme)), "</td><td class=\"",
         CountClass(observed), "\">", HtmlEscape(m.disclosure.Text(observed)),
         "</td><td class=\"num\">", internal::FormatDecimal(w.expected, 1), "</td><td>",
-        HtmlEscape(w.explanation), "</td></tr>");
+        HtmlEscape(w.explanation), "</td><td>", HtmlEscape(w.follow_up), "</td></tr>");
   }
   absl::StrAppend(&html, "</tbody></table></section>");
   return html;
@@ -323,7 +326,8 @@ absl::StatusOr<std::string> RenderHtml(const ProgressReportData& data) {
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/><title>",
       HtmlEscape(m.title), " — ", m.period.half_year.Label(), "</title><style>", kStyle,
       "</style></head><body>", Header(m), "<main>", Summary(m), FocusAreas(m), MapSection(data, m),
-      MonthlySection(m), ThemeSections(m), EarlyWarnings(data, m), Indicators(data),
+      MonthlySection(m), ThemeSections(m), internal::ActionPlanHtml(data, m.disclosure),
+      internal::PollTrendHtml(data), EarlyWarnings(data, m), Indicators(data),
       Accountability(data, m), "</main></body></html>\n");
 }
 

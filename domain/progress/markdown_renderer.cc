@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status.h"
+#include "domain/progress/plan_sections.h"
 #include "domain/progress/progress_report.h"
 #include "domain/progress/report_model.h"
 #include "domain/progress/text_escape.h"
@@ -132,8 +133,9 @@ std::string EarlyWarnings(const ProgressReportData& data, const ReportModel& m) 
   if (data.early_warnings.empty())
     return absl::StrCat(md, "Er zijn geen vroegsignalen afgegeven.\n\n");
   absl::StrAppend(&md,
-                  TableHead({"Datum", "Gebied", "Thema", "Waargenomen", "Verwacht", "Toelichting"},
-                            {false, false, false, true, true, false}));
+                  TableHead({"Datum", "Gebied", "Thema", "Waargenomen", "Verwacht", "Toelichting",
+                             "Opvolging"},
+                            {false, false, false, true, true, false, false}));
   for (const EarlyWarning& w : data.early_warnings) {
     std::string area = MarkdownEscape(w.area_name);
     if (!w.area_code.empty()) absl::StrAppend(&area, " (", MarkdownEscape(w.area_code), ")");
@@ -141,7 +143,8 @@ std::string EarlyWarnings(const ProgressReportData& data, const ReportModel& m) 
         &md,
         TableRow({internal::DayLabel(w.day), area, MarkdownEscape(internal::ThemeTitle(w.theme)),
                   m.disclosure.Text(m.disclosure.Count(w.observed)),
-                  internal::FormatDecimal(w.expected, 1), MarkdownEscape(w.explanation)}));
+                  internal::FormatDecimal(w.expected, 1), MarkdownEscape(w.explanation),
+                  MarkdownEscape(w.follow_up)}));
   }
   return absl::StrCat(md, "\n");
 }
@@ -186,7 +189,9 @@ std::string Accountability(const ProgressReportData& data, const ReportModel& m)
 absl::StatusOr<std::string> RenderMarkdown(const ProgressReportData& data) {
   WW_ASSIGN_OR_RETURN(ReportModel m, internal::BuildReportModel(data));
   return absl::StrCat(Header(m), Summary(m), FocusAreas(m), WijkTotals(data, m), Monthly(m),
-                      Themes(m), EarlyWarnings(data, m), Indicators(data), Accountability(data, m));
+                      Themes(m), internal::ActionPlanMarkdown(data, m.disclosure),
+                      internal::PollTrendMarkdown(data), EarlyWarnings(data, m), Indicators(data),
+                      Accountability(data, m));
 }
 
 }  // namespace wijkwacht::progress

@@ -188,6 +188,16 @@ TEST_F(ChromiumRenderTest, PrintsToA4PdfWithTheReportText) {
                                "Indicatoren",
                                "Voelt zich weleens onveilig in de buurt",
                                "Gegenereerd op 3 juli 2026",
+                               "Actieplan: maatregelen en resultaten",
+                               "Prioriteit 1: Leefbaarheid en veiligheid in de buurten",
+                               "Extra handhavingsrondes De Drie Straatjes",
+                               "12 extra rondes op vrijdagavond: 9 van 12 geregistreerd",
+                               "Incidenten in de rest van de gemeente (vergelijking)",
+                               "volgt dus niet dat de maatregel het verschil veroorzaakte",
+                               "Flitspeiling: veiligheidsgevoel",
+                               "Flitspeiling voorjaar 2026",
+                               "Opvolging",
+                               "geen maatregel of handhaving geregistreerd",
                                "<5",
                                "nieuw",
                                kEscapedWijkName}) {
@@ -243,6 +253,35 @@ TEST_F(ChromiumRenderTest, ScreenshotShowsChartsAndMap) {
   size_t map_pixels = CountColor(*image, 0xfdcc8a) + CountColor(*image, 0xfc8d59) +
                       CountColor(*image, 0xe34a33) + CountColor(*image, 0xa50f15);
   EXPECT_GT(map_pixels, 10000u);
+}
+
+// The Actieplan cycle's sections (Actieplan, flitspeiling, early warnings with their follow-up)
+// on top of the page, screenshotted and kept as a test artefact (WIJKWACHT_ARTIFACT_DIR).
+TEST_F(ChromiumRenderTest, ScreenshotOfTheActieplanSections) {
+  std::string html = ReadFile(html_path_);
+  const size_t main = html.find("<main>");
+  const size_t plan = html.find("<section id=\"actieplan\"");
+  const size_t indicators = html.find("<section id=\"indicatoren\"");
+  ASSERT_NE(main, std::string::npos);
+  ASSERT_NE(plan, std::string::npos);
+  ASSERT_NE(indicators, std::string::npos);
+  html = absl::StrCat(html.substr(0, main + 6), html.substr(plan, indicators - plan),
+                      "</main></body></html>\n");
+  html_path_ = dir_ / "actieplan.html";
+  std::ofstream(html_path_, std::ios::binary) << html;
+  fs::path png = dir_ / "actieplan.png";
+  ASSERT_NO_FATAL_FAILURE(
+      RunChromium(absl::StrCat("--window-size=1000,1800 --screenshot=", ShellQuote(png.string()))));
+  ASSERT_TRUE(fs::exists(png));
+  absl::StatusOr<testing::RgbImage> image = testing::DecodePng(ReadFile(png));
+  ASSERT_TRUE(image.ok()) << image.status();
+  // The measures' left rules are drawn; the page is not blank.
+  EXPECT_GT(CountColor(*image, 0x1f5f8b), 400u);
+  const size_t pixels = static_cast<size_t>(image->width) * image->height;
+  EXPECT_GT(pixels - CountColor(*image, 0xffffff, 0), pixels / 50);
+  fs::create_directories(WIJKWACHT_ARTIFACT_DIR);
+  fs::copy_file(png, fs::path(WIJKWACHT_ARTIFACT_DIR) / "tussenstand_actieplan.png",
+                fs::copy_options::overwrite_existing);
 }
 
 }  // namespace

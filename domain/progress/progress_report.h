@@ -9,8 +9,10 @@
 // map of the wijken by incidents in the half-year (numbered, keyed in its legend; see
 // choropleth.h for the projection and classes); a line chart of monthly incidents per
 // theme; per theme a table and a grouped bar chart per wijk (this half-year, the previous
-// one, the same half-year last year); the early warnings; the imported indicators; and a
-// note on sources and privacy. RenderMarkdown() gives the same content as tables, without
+// one, the same half-year last year); the Actieplan (per priority the measures, their status,
+// enforcement against the planned outputs and before/after figures with the caveat in words);
+// the flitspeiling trend; the early warnings with what was done about them; the imported
+// indicators; and a note on sources and privacy. RenderMarkdown() gives the same content as tables, without
 // charts. All text from the data is escaped for its output format.
 //
 // Privacy: with suppress_below_k = k >= 2 (the public version) every count from 1 to k-1 is
@@ -86,6 +88,68 @@ struct EarlyWarning {
   int64_t observed = 0;  // incidents counted (subject to suppression)
   double expected = 0;   // what the model expected; shown with one decimal
   std::string explanation;
+  // What was done about it (measures running there, enforcement after it); "" = not known.
+  std::string follow_up;
+};
+
+// The Actieplan of the report's year: per priority its measures and how far they got.
+//
+// Before/after of a measure: incidents and reports of its theme in its areas and, as a
+// comparison, in the rest of the gemeente, in the part of the measure that ran up to the end
+// of the report's half-year ("during") and in a period of the same length just before it
+// ("before"). The report states in words that two such numbers do not show what caused a
+// difference.
+struct BeforeAfter {
+  absl::CivilDay before_start;
+  absl::CivilDay during_start;
+  absl::CivilDay during_end;  // exclusive
+  int64_t area_incidents_before = 0;
+  int64_t area_incidents_during = 0;
+  int64_t area_reports_before = 0;
+  int64_t area_reports_during = 0;
+  int64_t rest_incidents_before = 0;
+  int64_t rest_incidents_during = 0;
+};
+
+struct OutputProgress {
+  std::string description;
+  int64_t target = 0;     // 0 = not a count
+  int64_t recorded = -1;  // enforcement recorded against it so far; -1 = not counted
+};
+
+struct MeasureProgress {
+  std::string title;
+  catalog::Theme theme = catalog::Theme::kUnspecified;
+  std::string areas;  // area names as shown
+  std::string owner;  // department
+  std::string status;  // e.g. "loopt"
+  absl::CivilDay start;
+  absl::CivilDay end;  // exclusive
+  std::vector<OutputProgress> outputs;
+  // Enforcement actions linked to the measure in the report's half-year, by kind (Dutch
+  // label, e.g. "waarschuwing") -> count.
+  std::map<std::string, int64_t> enforcement;
+  std::string latest_note;  // newest progress note; may be empty
+  bool has_before_after = false;  // false until the measure has run a day
+  BeforeAfter before_after;
+};
+
+struct PriorityProgress {
+  int rank = 0;  // 1 = first; 0 = measures under no priority
+  catalog::Theme theme = catalog::Theme::kUnspecified;
+  std::string areas;  // area names as shown; empty = the whole gemeente
+  std::vector<MeasureProgress> measures;
+};
+
+// One flitspeiling's gemeente-wide result (the trend over polls).
+struct PollPoint {
+  std::string title;
+  absl::CivilDay closed;
+  bool withheld = false;  // too few respondents: no figure
+  int64_t respondents = 0;
+  double mean = 0;  // safety score 1-10 with its 95% interval
+  double low = 0;
+  double high = 0;
 };
 
 // A figure imported from another source (e.g. CBS, politie, veiligheidsmonitor).
@@ -110,6 +174,13 @@ struct ProgressReportData {
   std::map<catalog::Theme, std::vector<int64_t>> monthly_counts;
   std::vector<EarlyWarning> early_warnings;  // shown in this order
   std::vector<Indicator> indicators;         // shown in this order
+  // The Actieplan section: its title ("" = no plan for the year: the section says so) and
+  // priorities in rank order.
+  std::string action_plan_title;
+  std::vector<PriorityProgress> priorities;
+  // The flitspeiling section, oldest poll first, and the caveat shown with it.
+  std::vector<PollPoint> poll_trend;
+  std::string poll_caveat;
   // 0: staff version with exact counts. k in 2..1000: public version, 1..k-1 is "<k".
   int suppress_below_k = 0;
   absl::Time generated_at;       // shown in the report's time zone (see ReportTimeZone())

@@ -108,10 +108,48 @@ absl::StatusOr<ProgressReportData> SampleReport(int suppress_below_k) {
 
   data.early_warnings = {
       {"WK037506", "Wijk 06 Oosterwijk en Zwaansmeer", Theme::kYouth, absl::CivilDay(2026, 3, 14),
-       14, 4.2, "Meer meldingen van intimiderende jongeren op scooters bij het winkelcentrum."},
+       14, 4.2, "Meer meldingen van intimiderende jongeren op scooters bij het winkelcentrum.",
+       "maatregel \"Jongerenwerk op straat\" (loopt); 6 handhavingsacties daarna"},
       {"FA037501", "De Drie Straatjes", Theme::kPhysicalBusiness, absl::CivilDay(2026, 5, 2), 3,
-       0.8, "Winkeldiefstallen in de Breestraat boven verwachting."},
+       0.8, "Winkeldiefstallen in de Breestraat boven verwachting.",
+       "geen maatregel of handhaving geregistreerd"},
   };
+  data.action_plan_title = "Actieplan Veiligheid 2026";
+  {
+    PriorityProgress first{1, Theme::kLiveability, "De Drie Straatjes", {}};
+    MeasureProgress rounds;
+    rounds.title = "Extra handhavingsrondes De Drie Straatjes";
+    rounds.theme = Theme::kLiveability;
+    rounds.areas = "De Drie Straatjes";
+    rounds.owner = "Team Handhaving";
+    rounds.status = "loopt";
+    rounds.start = absl::CivilDay(2026, 2, 1);
+    rounds.end = absl::CivilDay(2026, 10, 1);
+    rounds.outputs = {{"12 extra rondes op vrijdagavond", 12, 9},
+                      {"Gesprekken met ondernemers", 0, -1}};
+    rounds.enforcement = {{"waarschuwing(en)", 7}, {"boete(s) / bestuurlijke strafbeschikking(en)", 2}};
+    rounds.latest_note = "9 van 12 rondes gelopen; minder overlast gemeld door ondernemers.";
+    rounds.has_before_after = true;
+    rounds.before_after = {absl::CivilDay(2025, 9, 3), absl::CivilDay(2026, 2, 1),
+                           absl::CivilDay(2026, 7, 1), 41, 29, 77, 52, 310, 296};
+    first.measures.push_back(rounds);
+    PriorityProgress second{2, Theme::kYouth, "", {}};
+    MeasureProgress youth;
+    youth.title = "Jongerenwerk op straat";
+    youth.theme = Theme::kYouth;
+    youth.areas = "Wijk 06 Oosterwijk en Zwaansmeer";
+    youth.owner = "Welzijn Beverwijk";
+    youth.status = "gepland";
+    youth.start = absl::CivilDay(2026, 9, 1);
+    youth.end = absl::CivilDay(2027, 3, 1);
+    second.measures.push_back(youth);
+    data.priorities = {first, second};
+  }
+  data.poll_trend = {{"Flitspeiling najaar 2025", absl::CivilDay(2025, 11, 30), false, 412, 6.8,
+                      6.6, 7.0},
+                     {"Flitspeiling voorjaar 2026", absl::CivilDay(2026, 5, 31), false, 388, 7.1,
+                      6.9, 7.3}};
+  data.poll_caveat = "De flitspeiling is een open peiling in de app.";
   data.indicators = {
       {"GM0375", "Beverwijk", "Woninginbraken", "2025", 2.9, "per 1.000 woningen",
        "Politie, data.politie.nl"},

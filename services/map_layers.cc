@@ -1,0 +1,91 @@
+#include "services/map_layers.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "common/status.h"
+#include "privacy/small_counts.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/action_plan_service.h"
+#include "services/poll_service.h"
+#include "storage/aggregate_store.h"
+
+namespace wijkwacht::services {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+absl::Status AddEnforcement(const storage::EnforcementStore& store, const AggregateQuery& q,
+                            v1::GetAggregatesResponse* response) {
+  // (area, theme, period start, type) -> counts, published by the map's one small-count rule
+  // (privacy/small_counts.h): records are staff-entered, so every action is established.
+  std::map<std::tuple<std::string, int, absl::CivilDay, int>, privacy::CellCounts> sums;
+  WW_RETURN_IF_ERROR(store.ForEachInDays(
+      q.first_day, q.end_day, [&](const v1::EnforcementRecord& r) {
+        if (std::find(q.themes.begin(), q.themes.end(), r.theme()) == q.themes.end()) return true;
+        const absl::CivilDay day = storage::MapDay(
+            absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(r.action_time())));
+        for (const std::string& area : q.areas) {
+          if (!AreaRefContains(r.area(), area)) continue;
+          privacy::CellCounts& c = sums[{area, r.theme(), AggregatePeriodStart(day, q.period), r.type()}];
+          c.reports += r.count();
+          c.established_reports += r.count();
+          c.report_keys += privacy::RecordKey(r.name());
+        }
+        return true;
+      }));
+  for (const auto& [key, counts] : sums) {
+    if (counts.reports <= 0) continue;
+    v1::EnforcementCount& out = *response->add_enforcement();
+    out.set_area_code(std::get<0>(key));
+    out.set_theme(static_cast<v1::Theme>(std::get<1>(key)));
+    *out.mutable_period_start() = TimeUtil::NanosecondsToTimestamp(
+        absl::ToUnixNanos(absl::FromCivil(std::get<2>(key), storage::MapTimeZone())));
+    out.set_type(static_cast<v1::EnforcementActionType>(std::get<3>(key)));
+    const privacy::PublishedCounts shown = privacy::Publish(counts, q.KFor(std::get<1>(key)));
+    if (shown.withheld) {
+      out.set_suppressed(true);
+    } else {
+      out.set_count(shown.reports);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AddPollResults(const MapLayers& layers, const AggregateQuery& q,
+                            v1::GetAggregatesResponse* response) {
+  WW_ASSIGN_OR_RETURN(std::vector<v1::Poll> polls, layers.polls->List());
+  std::reverse(polls.begin(), polls.end());  // oldest first
+  for (const v1::Poll& poll : polls) {
+    const absl::CivilDay closed = storage::MapDay(
+        absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(poll.close_time())));
+    if (closed < q.first_day || closed >= q.end_day) continue;
+    WW_ASSIGN_OR_RETURN(std::vector<v1::PollAreaResult> results,
+                        PollAreaResults(*layers.polls, *layers.areas, poll, q.areas, nullptr));
+    for (v1::PollAreaResult& r : results) *response->add_poll_results() = std::move(r);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status AddMapLayers(const MapLayers& layers, const AggregateQuery& query,
+                          const v1::AggregateSelection& selection,
+                          v1::GetAggregatesResponse* response) {
+  if (selection.include_enforcement()) {
+    if (layers.enforcement == nullptr) {
+      return absl::FailedPreconditionError("this server keeps no enforcement records");
+    }
+    WW_RETURN_IF_ERROR(AddEnforcement(*layers.enforcement, query, response));
+  }
+  if (selection.include_poll_results()) {
+    if (layers.polls == nullptr || layers.areas == nullptr) {
+      return absl::FailedPreconditionError("this server keeps no polls");
+    }
+    WW_RETURN_IF_ERROR(AddPollResults(layers, query, response));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace wijkwacht::services

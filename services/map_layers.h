@@ -1,0 +1,37 @@
+// The Actieplan cycle's layers of the safety map, added to MapService.GetAggregates on
+// request: enforcement counts per area x theme x period x action type
+// (selection.include_enforcement), summed from storage::EnforcementStore, and the
+// flitspeiling results of the selected areas for every poll that closed in the selected range
+// (selection.include_poll_results; oldest poll first, so the list is the trend over polls).
+//
+// Privacy: the query's k (0 for staff) applies to every count: a count in [1, k) is withheld
+// (count 0, suppressed = true), as for report and incident counts. Poll results follow the
+// poll's own minimum of respondents for every caller (services/poll_service.h). Periods are the query's
+// (whole periods for non-staff callers, see MapServiceImpl::ParseSelection).
+//
+// Thread safety: const reads of thread-safe stores; call from any thread.
+#pragma once
+
+#include "absl/status/status.h"
+#include "services/map_service.h"
+#include "storage/action_plan_store.h"
+#include "storage/enforcement_store.h"
+#include "storage/poll_store.h"
+#include "wijkwacht/v1/map.pb.h"
+
+namespace wijkwacht::services {
+
+struct MapLayers {
+  const storage::EnforcementStore* enforcement = nullptr;
+  const storage::PollStore* polls = nullptr;
+  const geo::AreaIndex* areas = nullptr;
+  // Not a layer: the progress report's Actieplan section reads it (map_service.h).
+  const storage::ActionPlanStore* plans = nullptr;
+};
+
+// Adds the layers `selection` asks for to `response`.
+[[nodiscard]] absl::Status AddMapLayers(const MapLayers& layers, const AggregateQuery& query,
+                                        const v1::AggregateSelection& selection,
+                                        v1::GetAggregatesResponse* response);
+
+}  // namespace wijkwacht::services

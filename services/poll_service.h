@@ -1,0 +1,100 @@
+// wijkwacht.v1.PollService over the gRPC callback API: the flitspeiling (storage/poll_store.h
+// keeps polls, answers and markers; domain/plan/poll_figures.h computes the figures).
+//
+// CreatePoll (analysts, admins; audited): title 1-200 bytes, the two questions 1-500 bytes,
+// an optional open question up to 500, a window [open_time, close_time) of at most 92 days
+// that ends in the future. The poll gets min_respondents = the server's
+// --poll_min_respondents and reaches every device's feed (FeedChange.poll). ListPolls: anyone.
+//
+// AnswerPoll (device tokens only): buurt_code a buurt of the report gemeente, safety_score 1-10, at most 3
+// distinct themes, open_answer (only when the poll asks one) up to 500 bytes of one-line
+// UTF-8. Outside the window: FAILED_PRECONDITION. Once per device: a different second answer
+// is ALREADY_EXISTS, the same answer again OK with replayed = true.
+//
+// GetPollResults (anyone): per wijk and buurt of the report gemeente with respondents, the
+// figures of domain/plan/poll_figures.h; below min_respondents an area is withheld for every
+// caller, staff included (answers are pseudonymous: a small buurt's figure could point at a
+// person), and so are the areas that would let a withheld one be worked out by subtraction
+// (complementary withholding, plan::WithheldAreas). Open answers go to staff only, in text order, once the poll has min_respondents.
+//
+// What the unlinkability protects against. Stored: answers without device, pseudonym, time or
+// arrival order; markers HMAC(k, device id) with k a random key of the poll, whose value is
+// HMAC(k, answer). So whoever reads the answers (results, a backup, an export of the
+// poll_answers family) cannot tell which device (or which reporter: reports are filed under
+// a pseudonym, never the device id) gave which answer, or whether two answers to different
+// polls came from one device; and whoever has the data dir cannot test a device id against
+// the markers without k. Not protected: the running server sees device and answer together
+// in memory during the call; whoever holds a poll's k (it is in the polls family of the data
+// dir) and a device id can tell whether that device answered, and, trying the few possible
+// answers against the marker's value, what it answered. Dropping k and the markers when a
+// poll closes would end that; it is not done yet.
+//
+// Thread safety: one instance serves all calls concurrently; storage calls run on `workers`.
+#pragma once
+
+#include <string>
+
+#include "common/clock.h"
+#include "common/worker_pool.h"
+#include "domain/geo/area_index.h"
+#include "services/unary_call.h"
+#include "storage/poll_store.h"
+#include "wijkwacht/v1/poll.grpc.pb.h"
+
+namespace wijkwacht::services {
+
+using RawPollService = v1::PollService::WithRawCallbackMethod_CreatePoll<
+    v1::PollService::WithRawCallbackMethod_ListPolls<
+        v1::PollService::WithRawCallbackMethod_AnswerPoll<
+            v1::PollService::WithRawCallbackMethod_GetPollResults<v1::PollService::Service>>>>;
+
+class PollServiceImpl final : public RawPollService {
+ public:
+  struct Parts {
+    storage::PollStore* polls = nullptr;
+    const geo::AreaIndex* areas = nullptr;
+    WorkerPool* workers = nullptr;
+    const CallGate* gate = nullptr;
+    const Clock* clock = nullptr;  // nullptr: the system clock
+    int min_respondents = 10;
+    std::string gemeente_code = "GM0375";  // results cover its wijken and buurten
+  };
+  explicit PollServiceImpl(Parts parts) : parts_(std::move(parts)) {}
+
+  grpc::ServerUnaryReactor* CreatePoll(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListPolls(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* AnswerPoll(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetPollResults(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
+
+ private:
+  void Create(const Caller& caller, const v1::CreatePollRequest& request, v1::Poll* response,
+              UnaryDone done);
+  void List(const Caller& caller, const v1::ListPollsRequest& request,
+            v1::ListPollsResponse* response, UnaryDone done);
+  void Answer(const Caller& caller, const v1::AnswerPollRequest& request,
+              v1::AnswerPollResponse* response, UnaryDone done);
+  void Results(const Caller& caller, const v1::GetPollResultsRequest& request,
+               v1::PollResults* response, UnaryDone done);
+
+  Parts parts_;
+};
+
+// "polls/{number}" -> number; INVALID_ARGUMENT on `field` otherwise.
+[[nodiscard]] absl::StatusOr<uint64_t> ParsePollName(absl::string_view name,
+                                                     absl::string_view field);
+
+// The results of `poll` for `area_codes` (withheld below the poll's min_respondents), with
+// its answers read from `polls`: used by GetPollResults and the map's poll layer.
+[[nodiscard]] absl::StatusOr<std::vector<v1::PollAreaResult>> PollAreaResults(
+    const storage::PollStore& polls, const geo::AreaIndex& areas, const v1::Poll& poll,
+    const std::vector<std::string>& area_codes, std::vector<std::string>* open_answers);
+
+}  // namespace wijkwacht::services
