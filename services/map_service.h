@@ -51,6 +51,7 @@
 #include "common/clock.h"
 #include "common/worker_pool.h"
 #include "domain/geo/area_index.h"
+#include "services/method_table.h"
 #include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/aggregate_store.h"
@@ -60,14 +61,6 @@
 #include "wijkwacht/v1/map.grpc.pb.h"
 
 namespace wijkwacht::services {
-
-using RawMapService = v1::MapService::WithRawCallbackMethod_ListAreas<
-    v1::MapService::WithRawCallbackMethod_GetAggregates<
-        v1::MapService::WithRawCallbackMethod_StreamAggregates<
-            v1::MapService::WithRawCallbackMethod_ImportIndicators<
-                v1::MapService::WithRawCallbackMethod_ListEarlyWarnings<
-                    v1::MapService::WithRawCallbackMethod_GetProgressReport<
-                        v1::MapService::Service>>>>>>;
 
 // A validated aggregate selection.
 struct AggregateQuery {
@@ -83,7 +76,7 @@ struct AggregateQuery {
 using CellKey = std::tuple<std::string, int, absl::CivilDay, uint64_t>;
 using CellSet = absl::btree_set<CellKey>;
 
-class MapServiceImpl final : public RawMapService {
+class MapServiceImpl final {
  public:
   struct Parts {
     const geo::AreaIndex* areas = nullptr;
@@ -112,24 +105,11 @@ class MapServiceImpl final : public RawMapService {
   };
   explicit MapServiceImpl(Parts parts) : parts_(parts) {}
 
-  grpc::ServerUnaryReactor* ListAreas(grpc::CallbackServerContext* context,
-                                      const grpc::ByteBuffer* request,
-                                      grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* GetAggregates(grpc::CallbackServerContext* context,
-                                          const grpc::ByteBuffer* request,
-                                          grpc::ByteBuffer* response) override;
+  // Registers every RPC of the service with its handler (services/method_table.h).
+  void Register(MethodTable* table);
 
-  grpc::ServerUnaryReactor* ImportIndicators(grpc::CallbackServerContext* context,
-                                             const grpc::ByteBuffer* request,
-                                             grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ListEarlyWarnings(grpc::CallbackServerContext* context,
-                                              const grpc::ByteBuffer* request,
-                                              grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* GetProgressReport(grpc::CallbackServerContext* context,
-                                              const grpc::ByteBuffer* request,
-                                              grpc::ByteBuffer* response) override;
   grpc::ServerWriteReactor<grpc::ByteBuffer>* StreamAggregates(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request);
 
   void Areas(const Caller& caller, const v1::ListAreasRequest& request,
              v1::ListAreasResponse* response, UnaryDone done);
