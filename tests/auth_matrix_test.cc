@@ -201,8 +201,13 @@ class AuthMatrixTest : public ::testing::Test {
     return token.ok() ? *token : "";
   }
 
-  // Every identity of the matrix, with real tokens from the running server.
-  static std::vector<Identity> Identities() {
+  // Every identity of the matrix, with real tokens from the running server; made once (the
+  // accounts exist from then on) and shared by the gRPC and the HTTP matrix.
+  static const std::vector<Identity>& Identities() {
+    static const std::vector<Identity>* const ids = new std::vector<Identity>(MakeIdentities());
+    return *ids;
+  }
+  static std::vector<Identity> MakeIdentities() {
     std::vector<Identity> ids;
     ids.push_back({"anon", "", std::nullopt, false});
 
@@ -360,7 +365,7 @@ TEST_F(AuthMatrixTest, EveryRpcOfTheApiHasAnAccessRow) {
 
 TEST_F(AuthMatrixTest, EveryRpcTimesEveryIdentityMatchesTheAccessTable) {
   const std::vector<ApiMethod> methods = AllApiMethods();
-  const std::vector<Identity> identities = Identities();
+  const std::vector<Identity>& identities = Identities();
   ASSERT_GE(methods.size(), 38u);
   for (const Identity& who : identities) {
     ASSERT_TRUE(!who.token.empty() || (!who.role && !who.bad))
@@ -442,7 +447,7 @@ grpc::StatusCode HttpOutcome(int status) {
 // request: the same allow/deny as over gRPC, i.e. as the access table says.
 TEST_F(AuthMatrixTest, EveryRpcOverHttpMatchesTheAccessTable) {
   const std::vector<ApiMethod> methods = AllApiMethods();
-  const std::vector<Identity> identities = Identities();
+  const std::vector<Identity>& identities = Identities();
   ASSERT_GE(methods.size(), 38u);
   ASSERT_NE(server_->server()->http_port(), 0);
   httplib::Client client("127.0.0.1", server_->server()->http_port());

@@ -19,10 +19,12 @@
 namespace wijkwacht::testing {
 namespace {
 
-// Runs `script` against a fresh server; its exit code (0: every check passed).
-void RunClient(const std::string& script) {
+// Runs `script` against a fresh server (MapService's suppression threshold `k`); every
+// check must pass.
+void RunClient(const std::string& script, int k = 5) {
   TempDir dir, assets;
   ServerFixture server(dir.path());
+  server.options().map_suppression_k = k;
   server.options().http_listen = "127.0.0.1:0";
   server.options().http_assets_dir = assets.path();
   absl::Status started = server.Start();
@@ -45,7 +47,9 @@ TEST(OutsideClientsTest, Open311SpecClientSubmitsListsAndReadsInJsonAndXml) {
 }
 
 TEST(OutsideClientsTest, ExportsRoundTripThroughCsvAndJson) {
-  RunClient(absl::StrCat(WIJKWACHT_TESTS_DIR, "/exports_client.py"));
+  // k = 2: three distinct shop incidents in one buurt make a public count of at least k, a
+  // lone report elsewhere one below it.
+  RunClient(absl::StrCat(WIJKWACHT_TESTS_DIR, "/exports_client.py"), 2);
 }
 
 }  // namespace
