@@ -9,7 +9,9 @@
 //   - a valid token whose role is not in the row gets PERMISSION_DENIED;
 //   - everything else is admitted: any code but those two (OK, INVALID_ARGUMENT, NOT_FOUND,
 //     UNIMPLEMENTED, ...).
-// On failure the whole matrix is printed, with every wrong cell marked.
+// On failure the whole matrix is printed, with every wrong cell marked. The same matrix is
+// then called over HTTP/JSON (every RPC at its google.api.http route, services/http_api.h):
+// 401 and 403 must fall exactly where UNAUTHENTICATED and PERMISSION_DENIED do.
 #include <chrono>
 #include <condition_variable>
 #include <map>
