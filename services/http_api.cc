@@ -125,6 +125,22 @@ absl::Status JsonParseError(const std::string& error) {
 absl::Status BuildRequest(const HttpRoute& route, const web::ApiHandler::Request& http,
                           const std::vector<std::pair<std::string, std::string>>& bindings,
                           Message* request) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  // The common case (POST /v1/reports): the body alone is the request or its body field,
+  // parsed straight into it.
+  if (!route.body.empty() && http.params.empty() && bindings.empty() &&
+      !absl::StripAsciiWhitespace(http.body).empty()) {
+    Message* target = request;
+    if (route.body != "*") {
+      const FieldDescriptor* field = request->GetDescriptor()->FindFieldByName(route.body);
+      target = request->GetReflection()->MutableMessage(request, field);
+    }
+    google::protobuf::util::Status parsed =
+        google::protobuf::util::JsonStringToMessage(http.body, target, options);
+    if (!parsed.ok()) return JsonParseError(parsed.ToString());
+    return absl::OkStatus();
+  }
   json object = json::object();
   if (!route.body.empty() && !absl::StripAsciiWhitespace(http.body).empty()) {
     json body = json::parse(http.body, nullptr, /*allow_exceptions=*/false);
@@ -163,8 +179,6 @@ absl::Status BuildRequest(const HttpRoute& route, const web::ApiHandler::Request
     }
     (*at)[parts.back()] = value;  // the path wins over the body
   }
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
   const std::string text = object.dump(-1, ' ', false, json::error_handler_t::replace);
   google::protobuf::util::Status parsed =
       google::protobuf::util::JsonStringToMessage(text, request, options);

@@ -261,6 +261,8 @@ class HttpServerImpl final : public HttpServer {
     // Idle sockets give their thread back soon (event streams write at least every
     // `keepalive`, so they are not idle).
     server_.set_keep_alive_timeout(5);
+    // API clients send many requests over one connection (httplib's default closes it after 5).
+    server_.set_keep_alive_max_count(1000);
     server_.set_read_timeout(10, 0);
     Routes();
     if (!server_.set_mount_point("/", options_.assets_dir)) {

@@ -115,6 +115,7 @@ int Main() {
           std::make_shared<loadgen::ReportGenerator>(corpus, 5000 + c, id_seed + round * 104729 + 1000003 + c);
       auto client = std::make_shared<httplib::Client>(host_port[0], http_port);
       client->set_keep_alive(true);
+      client->set_tcp_nodelay(true);  // headers and body go out in separate writes
       client->set_read_timeout(10, 0);
       httplib::Headers headers;
       if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
