@@ -15,6 +15,10 @@ WIJKWACHT_PACKAGES=(
 if ! command -v npm >/dev/null 2>&1; then
   WIJKWACHT_PACKAGES+=(nodejs npm)
 fi
+# The test suite's Open311 client (tests/open311_client.py) is written in Python.
+if [ "${WIJKWACHT_WITH_TEST_TOOLS:-0}" = 1 ]; then
+  WIJKWACHT_PACKAGES+=(python3)
+fi
 # The test suite also renders the council report in headless Chromium and reads the PDF.
 if [ "${WIJKWACHT_WITH_TEST_TOOLS:-0}" = 1 ]; then
   WIJKWACHT_PACKAGES+=(chromium poppler-utils)

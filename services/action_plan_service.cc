@@ -340,22 +340,17 @@ absl::StatusOr<std::pair<int, uint32_t>> ParseMeasureName(absl::string_view name
   return std::make_pair(*year, number);
 }
 
-#define WW_SERVE_UNARY(Method, Request, Response, Handler)                                 \
-  WW_SERVE_UNARY_METHOD(ActionPlanServiceImpl, ActionPlanService, Method, Request, Response, \
-                        Handler)
-WW_SERVE_UNARY(CreateActionPlan, v1::CreateActionPlanRequest, v1::ActionPlan, CreatePlan)
-WW_SERVE_UNARY(GetActionPlan, v1::GetActionPlanRequest, v1::ActionPlan, GetPlan)
-WW_SERVE_UNARY(ListActionPlans, v1::ListActionPlansRequest, v1::ListActionPlansResponse,
-               ListPlans)
-WW_SERVE_UNARY(CreateMeasure, v1::CreateMeasureRequest, v1::Measure, Create)
-WW_SERVE_UNARY(UpdateMeasure, v1::UpdateMeasureRequest, v1::Measure, Update)
-WW_SERVE_UNARY(ListMeasures, v1::ListMeasuresRequest, v1::ListMeasuresResponse, List)
-WW_SERVE_UNARY(RecordEnforcement, v1::RecordEnforcementRequest, v1::EnforcementRecord, Record)
-WW_SERVE_UNARY(ImportEnforcement, v1::ImportEnforcementRequest, v1::ImportEnforcementResponse,
-               Import)
-WW_SERVE_UNARY(ListEnforcement, v1::ListEnforcementRequest, v1::ListEnforcementResponse,
-               ListRecords)
-#undef WW_SERVE_UNARY
+void ActionPlanServiceImpl::Register(MethodTable* table) {
+  table->Unary("/wijkwacht.v1.ActionPlanService/CreateActionPlan", this, &ActionPlanServiceImpl::CreatePlan);
+  table->Unary("/wijkwacht.v1.ActionPlanService/GetActionPlan", this, &ActionPlanServiceImpl::GetPlan);
+  table->Unary("/wijkwacht.v1.ActionPlanService/ListActionPlans", this, &ActionPlanServiceImpl::ListPlans);
+  table->Unary("/wijkwacht.v1.ActionPlanService/CreateMeasure", this, &ActionPlanServiceImpl::Create);
+  table->Unary("/wijkwacht.v1.ActionPlanService/UpdateMeasure", this, &ActionPlanServiceImpl::Update);
+  table->Unary("/wijkwacht.v1.ActionPlanService/ListMeasures", this, &ActionPlanServiceImpl::List);
+  table->Unary("/wijkwacht.v1.ActionPlanService/RecordEnforcement", this, &ActionPlanServiceImpl::Record);
+  table->Unary("/wijkwacht.v1.ActionPlanService/ImportEnforcement", this, &ActionPlanServiceImpl::Import);
+  table->Unary("/wijkwacht.v1.ActionPlanService/ListEnforcement", this, &ActionPlanServiceImpl::ListRecords);
+}
 
 void ActionPlanServiceImpl::CreatePlan(const Caller& caller,
                                        const v1::CreateActionPlanRequest& request,

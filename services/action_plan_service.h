@@ -29,6 +29,7 @@
 
 #include "common/worker_pool.h"
 #include "domain/geo/area_index.h"
+#include "services/method_table.h"
 #include "services/unary_call.h"
 #include "common/clock.h"
 #include "storage/action_plan_store.h"
@@ -37,18 +38,7 @@
 
 namespace wijkwacht::services {
 
-using RawActionPlanService = v1::ActionPlanService::WithRawCallbackMethod_CreateActionPlan<
-    v1::ActionPlanService::WithRawCallbackMethod_GetActionPlan<
-        v1::ActionPlanService::WithRawCallbackMethod_ListActionPlans<
-            v1::ActionPlanService::WithRawCallbackMethod_CreateMeasure<
-                v1::ActionPlanService::WithRawCallbackMethod_UpdateMeasure<
-                    v1::ActionPlanService::WithRawCallbackMethod_ListMeasures<
-                        v1::ActionPlanService::WithRawCallbackMethod_RecordEnforcement<
-                            v1::ActionPlanService::WithRawCallbackMethod_ImportEnforcement<
-                                v1::ActionPlanService::WithRawCallbackMethod_ListEnforcement<
-                                    v1::ActionPlanService::Service>>>>>>>>>;
-
-class ActionPlanServiceImpl final : public RawActionPlanService {
+class ActionPlanServiceImpl final {
  public:
   struct Parts {
     storage::ActionPlanStore* plans = nullptr;
@@ -58,35 +48,23 @@ class ActionPlanServiceImpl final : public RawActionPlanService {
     storage::EnforcementStore* enforcement = nullptr;
     const Clock* clock = nullptr;  // nullptr: the system clock
   };
+  // Registers every RPC of the service with its handler (services/method_table.h).
+  void Register(MethodTable* table);
+
   explicit ActionPlanServiceImpl(Parts parts) : parts_(parts) {}
 
-  grpc::ServerUnaryReactor* CreateActionPlan(grpc::CallbackServerContext* context,
-                                             const grpc::ByteBuffer* request,
-                                             grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetActionPlan(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,
                                           grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ListActionPlans(grpc::CallbackServerContext* context,
-                                            const grpc::ByteBuffer* request,
-                                            grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* CreateMeasure(grpc::CallbackServerContext* context,
-                                          const grpc::ByteBuffer* request,
-                                          grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* UpdateMeasure(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,
                                           grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListMeasures(grpc::CallbackServerContext* context,
                                          const grpc::ByteBuffer* request,
                                          grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* RecordEnforcement(grpc::CallbackServerContext* context,
-                                              const grpc::ByteBuffer* request,
-                                              grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ImportEnforcement(grpc::CallbackServerContext* context,
                                               const grpc::ByteBuffer* request,
                                               grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ListEnforcement(grpc::CallbackServerContext* context,
-                                            const grpc::ByteBuffer* request,
-                                            grpc::ByteBuffer* response) override;
 
  private:
   void CreatePlan(const Caller& caller, const v1::CreateActionPlanRequest& request,

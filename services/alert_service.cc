@@ -127,13 +127,17 @@ absl::StatusOr<AlertFilter> ParseFilter(const geo::AreaIndex& index,
 
 }  // namespace
 
-#define WW_SERVE_UNARY(Method, Request, Response, Handler) \
-  WW_SERVE_UNARY_METHOD(AlertServiceImpl, AlertService, Method, Request, Response, Handler)
-WW_SERVE_UNARY(PublishAlert, v1::PublishAlertRequest, v1::Alert, Publish)
-WW_SERVE_UNARY(AckAlert, v1::AckAlertRequest, v1::AckAlertResponse, Ack)
-WW_SERVE_UNARY(ResolveAlert, v1::ResolveAlertRequest, v1::Alert, Resolve)
-WW_SERVE_UNARY(RetractAlert, v1::RetractAlertRequest, v1::Alert, Retract)
-#undef WW_SERVE_UNARY
+void AlertServiceImpl::Register(MethodTable* table) {
+  table->Unary("/wijkwacht.v1.AlertService/PublishAlert", this, &AlertServiceImpl::Publish);
+  table->Unary("/wijkwacht.v1.AlertService/AckAlert", this, &AlertServiceImpl::Ack);
+  table->Unary("/wijkwacht.v1.AlertService/ResolveAlert", this, &AlertServiceImpl::Resolve);
+  table->Unary("/wijkwacht.v1.AlertService/RetractAlert", this, &AlertServiceImpl::Retract);
+  table->Stream<v1::SubscribeAlertsRequest, v1::AlertEvent>(
+      "/wijkwacht.v1.AlertService/SubscribeAlerts",
+      [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+        return SubscribeAlerts(context, request);
+      });
+}
 
 void AlertServiceImpl::Publish(const Caller& caller, const v1::PublishAlertRequest& request,
                                v1::Alert* response, UnaryDone done) {

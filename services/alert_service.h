@@ -32,6 +32,7 @@
 #include "common/clock.h"
 #include "common/worker_pool.h"
 #include "domain/geo/area_index.h"
+#include "services/method_table.h"
 #include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/alert_store.h"
@@ -40,14 +41,7 @@
 
 namespace wijkwacht::services {
 
-using RawAlertService = v1::AlertService::WithRawCallbackMethod_PublishAlert<
-    v1::AlertService::WithRawCallbackMethod_SubscribeAlerts<
-        v1::AlertService::WithRawCallbackMethod_AckAlert<
-            v1::AlertService::WithRawCallbackMethod_ResolveAlert<
-                v1::AlertService::WithRawCallbackMethod_RetractAlert<
-                    v1::AlertService::Service>>>>>;
-
-class AlertServiceImpl final : public RawAlertService {
+class AlertServiceImpl final {
  public:
   struct Parts {
     const geo::AreaIndex* areas = nullptr;
@@ -63,20 +57,10 @@ class AlertServiceImpl final : public RawAlertService {
 
   explicit AlertServiceImpl(Parts parts) : parts_(parts) {}
 
-  grpc::ServerUnaryReactor* PublishAlert(grpc::CallbackServerContext* context,
-                                         const grpc::ByteBuffer* request,
-                                         grpc::ByteBuffer* response) override;
+  // Registers every RPC of the service with its handler (services/method_table.h).
+  void Register(MethodTable* table);
   grpc::ServerWriteReactor<grpc::ByteBuffer>* SubscribeAlerts(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) override;
-  grpc::ServerUnaryReactor* AckAlert(grpc::CallbackServerContext* context,
-                                     const grpc::ByteBuffer* request,
-                                     grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ResolveAlert(grpc::CallbackServerContext* context,
-                                         const grpc::ByteBuffer* request,
-                                         grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* RetractAlert(grpc::CallbackServerContext* context,
-                                         const grpc::ByteBuffer* request,
-                                         grpc::ByteBuffer* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request);
 
   void Publish(const Caller& caller, const v1::PublishAlertRequest& request, v1::Alert* response,
                UnaryDone done);

@@ -42,7 +42,7 @@ std::vector<ApiMethod> ApiMethods(std::vector<std::string>* missing_files) {
         const google::protobuf::MethodDescriptor* method = service->method(m);
         methods.push_back({absl::StrCat("/", service->full_name(), "/", method->name()),
                            absl::StrCat(service->name(), "/", method->name()),
-                           method->client_streaming(), method->server_streaming()});
+                           method->client_streaming(), method->server_streaming(), method});
       }
     }
   }

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+namespace google::protobuf {
+class MethodDescriptor;
+}  // namespace google::protobuf
+
 namespace wijkwacht::services {
 
 struct ApiMethod {
@@ -15,6 +19,7 @@ struct ApiMethod {
   std::string short_name;  // "ReportService/SubmitReport"
   bool client_streaming = false;
   bool server_streaming = false;
+  const google::protobuf::MethodDescriptor* descriptor = nullptr;
 };
 
 // Every RPC, in file order. A proto file that is not linked into the binary is reported in

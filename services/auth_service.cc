@@ -59,22 +59,6 @@ AuthServiceImpl::AuthServiceImpl(Parts parts) : parts_(std::move(parts)) {
   if (dummy.ok()) dummy_password_hash_ = *std::move(dummy);
 }
 
-#define WW_SERVE_AUTH(Method, Request, Response)                                            \
-  grpc::ServerUnaryReactor* AuthServiceImpl::Method(grpc::CallbackServerContext* context,   \
-                                                    const grpc::ByteBuffer* request,        \
-                                                    grpc::ByteBuffer* response) {           \
-    return ServeUnary<Request, Response>(                                                   \
-        *parts_.gate, "/wijkwacht.v1.AuthService/" #Method, context, request, response,     \
-        [this](const Caller& caller, const Request& req, Response* resp, UnaryDone done) {  \
-          done(Do##Method(caller, req, resp));                                              \
-        });                                                                                 \
-  }
-WW_SERVE_AUTH(RegisterDevice, v1::RegisterDeviceRequest, v1::RegisterDeviceResponse)
-WW_SERVE_AUTH(RefreshToken, v1::RefreshTokenRequest, v1::TokenResponse)
-WW_SERVE_AUTH(RevokeDevice, v1::RevokeDeviceRequest, v1::RevokeDeviceResponse)
-WW_SERVE_AUTH(GetSigningKeys, v1::GetSigningKeysRequest, v1::GetSigningKeysResponse)
-WW_SERVE_AUTH(VerifyEntrepreneur, v1::VerifyEntrepreneurRequest, v1::VerifyEntrepreneurResponse)
-#undef WW_SERVE_AUTH
 
 void AuthServiceImpl::RunHashing(const std::string& address, bool known,
                                  std::function<absl::Status()> work, UnaryDone done) {
@@ -112,40 +96,46 @@ static std::string ThrottleKey(const std::string& username, const Caller& caller
   return absl::StrCat(username, "|", caller.address_key);
 }
 
-// Login and CreateAccount hash passwords: their handlers run on the login worker.
-grpc::ServerUnaryReactor* AuthServiceImpl::Login(grpc::CallbackServerContext* context,
-                                                 const grpc::ByteBuffer* request,
-                                                 grpc::ByteBuffer* response) {
-  return ServeUnary<v1::LoginRequest, v1::TokenResponse>(
-      *parts_.gate, "/wijkwacht.v1.AuthService/Login", context, request, response,
-      [this](const Caller& caller, const v1::LoginRequest& req, v1::TokenResponse* resp,
-             UnaryDone done) {
-        // A locked (account, address) is refused before it costs a place in the queue.
-        if (!req.username().empty()) {
-          if (absl::Status s = parts_.throttle->Check(ThrottleKey(req.username(), caller));
-              !s.ok()) {
-            return done(s);
-          }
-        }
-        absl::StatusOr<internal::UserRecord> user = parts_.identities->GetUser(req.username());
-        const bool known = !req.username().empty() && user.ok() && !user->disabled();
-        RunHashing(caller.address_key, known,
-                   [this, &caller, &req, resp] { return DoLogin(caller, req, resp); },
-                   std::move(done));
-      });
+void AuthServiceImpl::Register(MethodTable* table) {
+  // Handlers that answer at once.
+  auto now = [this](auto method) {
+    return [this, method](const Caller& caller, const auto& request, auto* response,
+                          UnaryDone done) { done((this->*method)(caller, request, response)); };
+  };
+  table->Unary<v1::RegisterDeviceRequest, v1::RegisterDeviceResponse>(
+      "/wijkwacht.v1.AuthService/RegisterDevice", now(&AuthServiceImpl::DoRegisterDevice));
+  table->Unary<v1::RefreshTokenRequest, v1::TokenResponse>(
+      "/wijkwacht.v1.AuthService/RefreshToken", now(&AuthServiceImpl::DoRefreshToken));
+  table->Unary<v1::RevokeDeviceRequest, v1::RevokeDeviceResponse>(
+      "/wijkwacht.v1.AuthService/RevokeDevice", now(&AuthServiceImpl::DoRevokeDevice));
+  table->Unary<v1::GetSigningKeysRequest, v1::GetSigningKeysResponse>(
+      "/wijkwacht.v1.AuthService/GetSigningKeys", now(&AuthServiceImpl::DoGetSigningKeys));
+  table->Unary<v1::VerifyEntrepreneurRequest, v1::VerifyEntrepreneurResponse>(
+      "/wijkwacht.v1.AuthService/VerifyEntrepreneur", now(&AuthServiceImpl::DoVerifyEntrepreneur));
+  table->Unary("/wijkwacht.v1.AuthService/Login", this, &AuthServiceImpl::Login);
+  table->Unary("/wijkwacht.v1.AuthService/CreateAccount", this, &AuthServiceImpl::CreateAccount);
 }
 
-grpc::ServerUnaryReactor* AuthServiceImpl::CreateAccount(grpc::CallbackServerContext* context,
-                                                         const grpc::ByteBuffer* request,
-                                                         grpc::ByteBuffer* response) {
-  return ServeUnary<v1::CreateAccountRequest, v1::Account>(
-      *parts_.gate, "/wijkwacht.v1.AuthService/CreateAccount", context, request, response,
-      [this](const Caller& caller, const v1::CreateAccountRequest& req, v1::Account* resp,
-             UnaryDone done) {
-        RunHashing(caller.address_key, /*known=*/true,
-                   [this, &caller, &req, resp] { return DoCreateAccount(caller, req, resp); },
-                   std::move(done));
-      });
+// Login and CreateAccount hash passwords: their handlers run on the login worker.
+void AuthServiceImpl::Login(const Caller& caller, const v1::LoginRequest& req,
+                            v1::TokenResponse* resp, UnaryDone done) {
+  // A locked (account, address) is refused before it costs a place in the queue.
+  if (!req.username().empty()) {
+    if (absl::Status s = parts_.throttle->Check(ThrottleKey(req.username(), caller)); !s.ok()) {
+      return done(s);
+    }
+  }
+  absl::StatusOr<internal::UserRecord> user = parts_.identities->GetUser(req.username());
+  const bool known = !req.username().empty() && user.ok() && !user->disabled();
+  RunHashing(caller.address_key, known,
+             [this, &caller, &req, resp] { return DoLogin(caller, req, resp); }, std::move(done));
+}
+
+void AuthServiceImpl::CreateAccount(const Caller& caller, const v1::CreateAccountRequest& req,
+                                    v1::Account* resp, UnaryDone done) {
+  RunHashing(caller.address_key, /*known=*/true,
+             [this, &caller, &req, resp] { return DoCreateAccount(caller, req, resp); },
+             std::move(done));
 }
 
 absl::Status AuthServiceImpl::IssueAccessToken(const std::string& subject, auth::Role role,

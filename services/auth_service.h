@@ -36,6 +36,7 @@
 #include "common/worker_pool.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "services/method_table.h"
 #include "services/stream_registry.h"
 #include "services/unary_call.h"
 #include "storage/identity_store.h"
@@ -43,16 +44,7 @@
 
 namespace wijkwacht::services {
 
-using RawAuthService = v1::AuthService::WithRawCallbackMethod_RegisterDevice<
-    v1::AuthService::WithRawCallbackMethod_Login<
-        v1::AuthService::WithRawCallbackMethod_RefreshToken<
-            v1::AuthService::WithRawCallbackMethod_RevokeDevice<
-                v1::AuthService::WithRawCallbackMethod_GetSigningKeys<
-                    v1::AuthService::WithRawCallbackMethod_VerifyEntrepreneur<
-                        v1::AuthService::WithRawCallbackMethod_CreateAccount<
-                            v1::AuthService::Service>>>>>>>;
-
-class AuthServiceImpl final : public RawAuthService {
+class AuthServiceImpl final {
  public:
   struct Parts {
     const CallGate* gate = nullptr;
@@ -86,29 +78,16 @@ class AuthServiceImpl final : public RawAuthService {
   };
   explicit AuthServiceImpl(Parts parts);
 
-  grpc::ServerUnaryReactor* RegisterDevice(grpc::CallbackServerContext* context,
-                                           const grpc::ByteBuffer* request,
-                                           grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* context,
-                                  const grpc::ByteBuffer* request,
-                                  grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* RefreshToken(grpc::CallbackServerContext* context,
-                                         const grpc::ByteBuffer* request,
-                                         grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* RevokeDevice(grpc::CallbackServerContext* context,
-                                         const grpc::ByteBuffer* request,
-                                         grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* GetSigningKeys(grpc::CallbackServerContext* context,
-                                           const grpc::ByteBuffer* request,
-                                           grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* VerifyEntrepreneur(grpc::CallbackServerContext* context,
-                                               const grpc::ByteBuffer* request,
-                                               grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* CreateAccount(grpc::CallbackServerContext* context,
-                                          const grpc::ByteBuffer* request,
-                                          grpc::ByteBuffer* response) override;
+  // Registers every RPC of the service with its handler (services/method_table.h).
+  void Register(MethodTable* table);
 
-  // Typed handlers (each returns its status; ServeUnary maps it).
+  // Login and CreateAccount: the password hashing runs on the login worker (RunHashing).
+  void Login(const Caller& caller, const v1::LoginRequest& request, v1::TokenResponse* response,
+             UnaryDone done);
+  void CreateAccount(const Caller& caller, const v1::CreateAccountRequest& request,
+                     v1::Account* response, UnaryDone done);
+
+  // Typed handlers (each returns its status; Register() binds them).
   [[nodiscard]] absl::Status DoRegisterDevice(const Caller& caller,
                                               const v1::RegisterDeviceRequest& request,
                                               v1::RegisterDeviceResponse* response);

@@ -90,36 +90,54 @@ absl::Status CallGate::CheckSubjectActive(absl::string_view subject, std::string
 
 absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
                                        absl::string_view method) const {
+  CallMetadata call;
+  call.peer = context.peer();
+  const auto& metadata = context.client_metadata();
+  auto header = [&](absl::string_view name, bool* present, std::string* value) {
+    auto it = metadata.find(grpc::string_ref(name.data(), name.size()));
+    if (it == metadata.end()) return;
+    *present = true;
+    value->assign(it->second.data(), it->second.size());
+  };
+  header("authorization", &call.has_authorization, &call.authorization);
+  header("x-forwarded-for", &call.has_forwarded_for, &call.forwarded_for);
+  const std::string peer = PeerAddress(call.peer);
+  if (absl::StartsWith(peer, "inproc") || absl::StartsWith(peer, "in-process")) {
+    bool from_http = false;
+    std::string http_peer;
+    header(kHttpPeerMetadata, &from_http, &http_peer);
+    if (from_http) call.peer = std::move(http_peer);
+  }
+  return Admit(call, method);
+}
+
+absl::StatusOr<Caller> CallGate::Admit(const CallMetadata& metadata,
+                                       absl::string_view method) const {
   Caller caller;
-  caller.peer = PeerAddress(context.peer());
+  caller.peer = PeerAddress(metadata.peer);
   caller.in_process = absl::StartsWith(caller.peer, "inproc") ||
                       absl::StartsWith(caller.peer, "in-process");
-  const auto& metadata = context.client_metadata();
   std::string client = BareAddress(caller.peer);
-  if (std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(), client) !=
-      options_.trusted_proxies.end()) {
-    auto forwarded = metadata.find("x-forwarded-for");
-    if (forwarded != metadata.end()) {
-      std::string named = LastForwardedFor(
-          absl::string_view(forwarded->second.data(), forwarded->second.size()));
-      if (!named.empty()) client = std::move(named);
-    }
+  if (metadata.has_forwarded_for &&
+      std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(), client) !=
+          options_.trusted_proxies.end()) {
+    std::string named = LastForwardedFor(metadata.forwarded_for);
+    if (!named.empty()) client = std::move(named);
   }
   caller.address_key = AddressBucket(client);
   const RpcAccess* access = FindRpcAccess(method);
   if (access == nullptr) {
     return absl::PermissionDeniedError(absl::StrCat(method, " is not open to any caller"));
   }
-  auto it = metadata.find("authorization");
   if (options_.verifier == nullptr) {
     caller.trusted = true;  // authentication is off: no token is read
-  } else if (it == metadata.end()) {
+  } else if (!metadata.has_authorization) {
     if (!access->anonymous) {
       return absl::UnauthenticatedError(
           "this call needs an access token: send \"authorization: Bearer <token>\"");
     }
   } else {
-    absl::string_view header(it->second.data(), it->second.size());
+    absl::string_view header = metadata.authorization;
     if (!absl::ConsumePrefix(&header, "Bearer ") && !absl::ConsumePrefix(&header, "bearer ")) {
       return absl::UnauthenticatedError("authorization metadata must be \"Bearer <token>\"");
     }

@@ -51,6 +51,21 @@ class CallObserver {
 };
 class StreamRegistry;
 
+// What the gate reads of a call, from any transport (gRPC metadata, HTTP headers).
+struct CallMetadata {
+  std::string peer;  // gRPC form: "ipv4:1.2.3.4:5678", "ipv6:[::1]:5678"
+  bool has_authorization = false;
+  std::string authorization;  // "Bearer <token>"
+  bool has_forwarded_for = false;
+  std::string forwarded_for;  // X-Forwarded-For, believed only from a trusted proxy
+};
+
+// The HTTP side reaches server streams through the server's in-process channel; it names the
+// HTTP client's address (gRPC peer form) in this metadata, and forwards its Authorization and
+// X-Forwarded-For. Only calls on the in-process channel (which only the server itself holds)
+// may carry it: the gate then admits the HTTP client, not the in-process caller.
+inline constexpr char kHttpPeerMetadata[] = "x-wijkwacht-http-peer";
+
 struct Caller {
   bool authenticated = false;  // a valid token was presented
   bool trusted = false;        // authentication is disabled: object-level checks pass
@@ -99,6 +114,9 @@ class CallGate {
   explicit CallGate(Options options) : options_(options) {}
 
   [[nodiscard]] absl::StatusOr<Caller> Admit(const grpc::ServerContextBase& context,
+                                             absl::string_view method) const;
+  // The same for a call from any transport.
+  [[nodiscard]] absl::StatusOr<Caller> Admit(const CallMetadata& metadata,
                                              absl::string_view method) const;
   [[nodiscard]] bool enabled() const { return options_.verifier != nullptr; }
   // Where call outcomes are reported; nullptr when they are not counted.

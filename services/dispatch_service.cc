@@ -45,19 +45,23 @@ int PageSize(int requested, int max) {
 
 }  // namespace
 
-#define WW_SERVE_UNARY(Method, Request, Response, Handler) \
-  WW_SERVE_UNARY_METHOD(DispatchServiceImpl, DispatchService, Method, Request, Response, Handler)
-WW_SERVE_UNARY(GetIncident, v1::GetIncidentRequest, v1::Incident, Get)
-WW_SERVE_UNARY(ListIncidents, v1::ListIncidentsRequest, v1::ListIncidentsResponse, List)
-WW_SERVE_UNARY(ClaimIncident, v1::ClaimIncidentRequest, v1::Incident, Claim)
-WW_SERVE_UNARY(AssignIncident, v1::AssignIncidentRequest, v1::Incident, Assign)
-WW_SERVE_UNARY(TransitionIncident, v1::TransitionIncidentRequest, v1::Incident, Transition)
-WW_SERVE_UNARY(MergeIncidents, v1::MergeIncidentsRequest, v1::Incident, Merge)
-WW_SERVE_UNARY(SplitReport, v1::SplitReportRequest, v1::Incident, Split)
-WW_SERVE_UNARY(ReclassifyIncident, v1::ReclassifyIncidentRequest, v1::Incident, Reclassify)
-WW_SERVE_UNARY(SendFeedback, v1::SendFeedbackRequest, v1::SendFeedbackResponse, Feedback)
-WW_SERVE_UNARY(GetAuditLog, v1::GetAuditLogRequest, v1::GetAuditLogResponse, AuditLog)
-#undef WW_SERVE_UNARY
+void DispatchServiceImpl::Register(MethodTable* table) {
+  table->Unary("/wijkwacht.v1.DispatchService/GetIncident", this, &DispatchServiceImpl::Get);
+  table->Unary("/wijkwacht.v1.DispatchService/ListIncidents", this, &DispatchServiceImpl::List);
+  table->Unary("/wijkwacht.v1.DispatchService/ClaimIncident", this, &DispatchServiceImpl::Claim);
+  table->Unary("/wijkwacht.v1.DispatchService/AssignIncident", this, &DispatchServiceImpl::Assign);
+  table->Unary("/wijkwacht.v1.DispatchService/TransitionIncident", this, &DispatchServiceImpl::Transition);
+  table->Unary("/wijkwacht.v1.DispatchService/MergeIncidents", this, &DispatchServiceImpl::Merge);
+  table->Unary("/wijkwacht.v1.DispatchService/SplitReport", this, &DispatchServiceImpl::Split);
+  table->Unary("/wijkwacht.v1.DispatchService/ReclassifyIncident", this, &DispatchServiceImpl::Reclassify);
+  table->Unary("/wijkwacht.v1.DispatchService/SendFeedback", this, &DispatchServiceImpl::Feedback);
+  table->Unary("/wijkwacht.v1.DispatchService/GetAuditLog", this, &DispatchServiceImpl::AuditLog);
+  table->Stream<v1::WatchQueueRequest, v1::QueueEvent>(
+      "/wijkwacht.v1.DispatchService/WatchQueue",
+      [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+        return WatchQueue(context, request);
+      });
+}
 
 absl::Time DispatchServiceImpl::Now() const {
   return (parts_.clock != nullptr ? parts_.clock : SystemClock())->Now();

@@ -30,6 +30,7 @@
 #include "common/clock.h"
 #include "common/worker_pool.h"
 #include "domain/catalog/category_catalog.h"
+#include "services/method_table.h"
 #include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/change_feed.h"
@@ -38,20 +39,7 @@
 
 namespace wijkwacht::services {
 
-using RawDispatchService = v1::DispatchService::WithRawCallbackMethod_GetIncident<
-    v1::DispatchService::WithRawCallbackMethod_ListIncidents<
-        v1::DispatchService::WithRawCallbackMethod_ClaimIncident<
-            v1::DispatchService::WithRawCallbackMethod_AssignIncident<
-                v1::DispatchService::WithRawCallbackMethod_TransitionIncident<
-                    v1::DispatchService::WithRawCallbackMethod_MergeIncidents<
-                        v1::DispatchService::WithRawCallbackMethod_SplitReport<
-                            v1::DispatchService::WithRawCallbackMethod_ReclassifyIncident<
-                                v1::DispatchService::WithRawCallbackMethod_SendFeedback<
-                                    v1::DispatchService::WithRawCallbackMethod_GetAuditLog<
-                                        v1::DispatchService::WithRawCallbackMethod_WatchQueue<
-                                            v1::DispatchService::Service>>>>>>>>>>>;
-
-class DispatchServiceImpl final : public RawDispatchService {
+class DispatchServiceImpl final {
  public:
   struct Parts {
     storage::DispatchStore* store = nullptr;
@@ -63,39 +51,11 @@ class DispatchServiceImpl final : public RawDispatchService {
   };
   explicit DispatchServiceImpl(Parts parts) : parts_(parts) {}
 
-  grpc::ServerUnaryReactor* GetIncident(grpc::CallbackServerContext* context,
-                                        const grpc::ByteBuffer* request,
-                                        grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ListIncidents(grpc::CallbackServerContext* context,
-                                          const grpc::ByteBuffer* request,
-                                          grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ClaimIncident(grpc::CallbackServerContext* context,
-                                          const grpc::ByteBuffer* request,
-                                          grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* AssignIncident(grpc::CallbackServerContext* context,
-                                           const grpc::ByteBuffer* request,
-                                           grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* TransitionIncident(grpc::CallbackServerContext* context,
-                                               const grpc::ByteBuffer* request,
-                                               grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* MergeIncidents(grpc::CallbackServerContext* context,
-                                           const grpc::ByteBuffer* request,
-                                           grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* SplitReport(grpc::CallbackServerContext* context,
-                                        const grpc::ByteBuffer* request,
-                                        grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ReclassifyIncident(grpc::CallbackServerContext* context,
-                                               const grpc::ByteBuffer* request,
-                                               grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* SendFeedback(grpc::CallbackServerContext* context,
-                                         const grpc::ByteBuffer* request,
-                                         grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* GetAuditLog(grpc::CallbackServerContext* context,
-                                        const grpc::ByteBuffer* request,
-                                        grpc::ByteBuffer* response) override;
+  // Registers every RPC of the service with its handler (services/method_table.h).
+  void Register(MethodTable* table);
   // Raw like the unary RPCs, so an unparsable request names its field (stream_call.h).
   grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchQueue(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request);
 
   // Typed handlers (after the gate and parsing).
   void Get(const Caller& caller, const v1::GetIncidentRequest& request, v1::Incident* response,

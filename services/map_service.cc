@@ -97,15 +97,18 @@ absl::CivilDay AggregatePeriodStart(absl::CivilDay day, v1::AggregationPeriod pe
   return PeriodStart(day, period);
 }
 
-#define WW_SERVE_UNARY(Method, Request, Response, Handler) \
-  WW_SERVE_UNARY_METHOD(MapServiceImpl, MapService, Method, Request, Response, Handler)
-WW_SERVE_UNARY(ListAreas, v1::ListAreasRequest, v1::ListAreasResponse, Areas)
-WW_SERVE_UNARY(GetAggregates, v1::GetAggregatesRequest, v1::GetAggregatesResponse, Aggregates)
-WW_SERVE_UNARY(ImportIndicators, v1::ImportIndicatorsRequest, v1::ImportIndicatorsResponse, Import)
-WW_SERVE_UNARY(GetProgressReport, v1::GetProgressReportRequest, v1::ProgressReport, Progress)
-WW_SERVE_UNARY(ListEarlyWarnings, v1::ListEarlyWarningsRequest, v1::ListEarlyWarningsResponse,
-               Warnings)
-#undef WW_SERVE_UNARY
+void MapServiceImpl::Register(MethodTable* table) {
+  table->Unary("/wijkwacht.v1.MapService/ListAreas", this, &MapServiceImpl::Areas);
+  table->Unary("/wijkwacht.v1.MapService/GetAggregates", this, &MapServiceImpl::Aggregates);
+  table->Unary("/wijkwacht.v1.MapService/ImportIndicators", this, &MapServiceImpl::Import);
+  table->Unary("/wijkwacht.v1.MapService/GetProgressReport", this, &MapServiceImpl::Progress);
+  table->Unary("/wijkwacht.v1.MapService/ListEarlyWarnings", this, &MapServiceImpl::Warnings);
+  table->Stream<v1::StreamAggregatesRequest, v1::AggregateUpdate>(
+      "/wijkwacht.v1.MapService/StreamAggregates",
+      [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+        return StreamAggregates(context, request);
+      });
+}
 
 void MapServiceImpl::Areas(const Caller& caller, const v1::ListAreasRequest& request,
                            v1::ListAreasResponse* response, UnaryDone done) {

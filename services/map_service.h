@@ -61,6 +61,7 @@
 #include "common/clock.h"
 #include "common/worker_pool.h"
 #include "domain/geo/area_index.h"
+#include "services/method_table.h"
 #include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/aggregate_store.h"
@@ -70,14 +71,6 @@
 #include "wijkwacht/v1/map.grpc.pb.h"
 
 namespace wijkwacht::services {
-
-using RawMapService = v1::MapService::WithRawCallbackMethod_ListAreas<
-    v1::MapService::WithRawCallbackMethod_GetAggregates<
-        v1::MapService::WithRawCallbackMethod_StreamAggregates<
-            v1::MapService::WithRawCallbackMethod_ImportIndicators<
-                v1::MapService::WithRawCallbackMethod_ListEarlyWarnings<
-                    v1::MapService::WithRawCallbackMethod_GetProgressReport<
-                        v1::MapService::Service>>>>>>;
 
 // MapServiceImpl::Parts::theme_k: the theme is not on the public map at all.
 inline constexpr int kHiddenTheme = -1;
@@ -109,7 +102,7 @@ struct MapLayers;  // services/map_layers.h
 using CellKey = std::tuple<std::string, int, absl::CivilDay, uint64_t>;
 using CellSet = absl::btree_set<CellKey>;
 
-class MapServiceImpl final : public RawMapService {
+class MapServiceImpl final {
  public:
   struct Parts {
     const geo::AreaIndex* areas = nullptr;
@@ -143,24 +136,11 @@ class MapServiceImpl final : public RawMapService {
   };
   explicit MapServiceImpl(Parts parts) : parts_(parts) {}
 
-  grpc::ServerUnaryReactor* ListAreas(grpc::CallbackServerContext* context,
-                                      const grpc::ByteBuffer* request,
-                                      grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* GetAggregates(grpc::CallbackServerContext* context,
-                                          const grpc::ByteBuffer* request,
-                                          grpc::ByteBuffer* response) override;
+  // Registers every RPC of the service with its handler (services/method_table.h).
+  void Register(MethodTable* table);
 
-  grpc::ServerUnaryReactor* ImportIndicators(grpc::CallbackServerContext* context,
-                                             const grpc::ByteBuffer* request,
-                                             grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ListEarlyWarnings(grpc::CallbackServerContext* context,
-                                              const grpc::ByteBuffer* request,
-                                              grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* GetProgressReport(grpc::CallbackServerContext* context,
-                                              const grpc::ByteBuffer* request,
-                                              grpc::ByteBuffer* response) override;
   grpc::ServerWriteReactor<grpc::ByteBuffer>* StreamAggregates(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request);
 
   void Areas(const Caller& caller, const v1::ListAreasRequest& request,
              v1::ListAreasResponse* response, UnaryDone done);

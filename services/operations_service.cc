@@ -25,11 +25,9 @@ absl::Status NoBackupDir() {
 
 }  // namespace
 
-grpc::ServerUnaryReactor* OperationsServiceImpl::CreateBackup(grpc::CallbackServerContext* context,
-                                                              const grpc::ByteBuffer* request,
-                                                              grpc::ByteBuffer* response) {
-  return ServeUnary<v1::CreateBackupRequest, v1::Backup>(
-      *parts_.gate, "/wijkwacht.v1.OperationsService/CreateBackup", context, request, response,
+void OperationsServiceImpl::Register(MethodTable* table) {
+  table->Unary<v1::CreateBackupRequest, v1::Backup>(
+      "/wijkwacht.v1.OperationsService/CreateBackup",
       [this](const Caller&, const v1::CreateBackupRequest&, v1::Backup* out, UnaryDone done) {
         if (parts_.backup_dir.empty()) return done(NoBackupDir());
         if (backup_worker_ == nullptr) return done(absl::UnavailableError("server is stopping"));
@@ -41,13 +39,8 @@ grpc::ServerUnaryReactor* OperationsServiceImpl::CreateBackup(grpc::CallbackServ
           done(absl::OkStatus());
         });
       });
-}
-
-grpc::ServerUnaryReactor* OperationsServiceImpl::ListBackups(grpc::CallbackServerContext* context,
-                                                             const grpc::ByteBuffer* request,
-                                                             grpc::ByteBuffer* response) {
-  return ServeUnary<v1::ListBackupsRequest, v1::ListBackupsResponse>(
-      *parts_.gate, "/wijkwacht.v1.OperationsService/ListBackups", context, request, response,
+  table->Unary<v1::ListBackupsRequest, v1::ListBackupsResponse>(
+      "/wijkwacht.v1.OperationsService/ListBackups",
       [this](const Caller&, const v1::ListBackupsRequest&, v1::ListBackupsResponse* out,
              UnaryDone done) {
         if (parts_.backup_dir.empty()) return done(NoBackupDir());

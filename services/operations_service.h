@@ -13,16 +13,14 @@
 #include <string>
 
 #include "common/worker_pool.h"
+#include "services/method_table.h"
 #include "services/unary_call.h"
 #include "storage/engine.h"
 #include "wijkwacht/v1/operations.grpc.pb.h"
 
 namespace wijkwacht::services {
 
-using RawOperationsService = v1::OperationsService::WithRawCallbackMethod_CreateBackup<
-    v1::OperationsService::WithRawCallbackMethod_ListBackups<v1::OperationsService::Service>>;
-
-class OperationsServiceImpl final : public RawOperationsService {
+class OperationsServiceImpl final {
  public:
   struct Parts {
     storage::Engine* engine = nullptr;
@@ -34,12 +32,8 @@ class OperationsServiceImpl final : public RawOperationsService {
   explicit OperationsServiceImpl(Parts parts)
       : parts_(std::move(parts)), backup_worker_(std::make_unique<WorkerPool>(1)) {}
 
-  grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* context,
-                                         const grpc::ByteBuffer* request,
-                                         grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ListBackups(grpc::CallbackServerContext* context,
-                                        const grpc::ByteBuffer* request,
-                                        grpc::ByteBuffer* response) override;
+  // Registers every RPC of the service with its handler (services/method_table.h).
+  void Register(MethodTable* table);
 
   // Waits for a backup in progress (call before the engine shuts down).
   void Stop() { backup_worker_.reset(); }

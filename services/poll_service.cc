@@ -91,13 +91,12 @@ absl::StatusOr<std::vector<v1::PollAreaResult>> PollAreaResults(
   return out;
 }
 
-#define WW_SERVE_UNARY(Method, Request, Response, Handler) \
-  WW_SERVE_UNARY_METHOD(PollServiceImpl, PollService, Method, Request, Response, Handler)
-WW_SERVE_UNARY(CreatePoll, v1::CreatePollRequest, v1::Poll, Create)
-WW_SERVE_UNARY(ListPolls, v1::ListPollsRequest, v1::ListPollsResponse, List)
-WW_SERVE_UNARY(AnswerPoll, v1::AnswerPollRequest, v1::AnswerPollResponse, Answer)
-WW_SERVE_UNARY(GetPollResults, v1::GetPollResultsRequest, v1::PollResults, Results)
-#undef WW_SERVE_UNARY
+void PollServiceImpl::Register(MethodTable* table) {
+  table->Unary("/wijkwacht.v1.PollService/CreatePoll", this, &PollServiceImpl::Create);
+  table->Unary("/wijkwacht.v1.PollService/ListPolls", this, &PollServiceImpl::List);
+  table->Unary("/wijkwacht.v1.PollService/AnswerPoll", this, &PollServiceImpl::Answer);
+  table->Unary("/wijkwacht.v1.PollService/GetPollResults", this, &PollServiceImpl::Results);
+}
 
 void PollServiceImpl::Create(const Caller& caller, const v1::CreatePollRequest& request,
                              v1::Poll* response, UnaryDone done) {

@@ -37,18 +37,14 @@
 #include "common/clock.h"
 #include "common/worker_pool.h"
 #include "domain/geo/area_index.h"
+#include "services/method_table.h"
 #include "services/unary_call.h"
 #include "storage/poll_store.h"
 #include "wijkwacht/v1/poll.grpc.pb.h"
 
 namespace wijkwacht::services {
 
-using RawPollService = v1::PollService::WithRawCallbackMethod_CreatePoll<
-    v1::PollService::WithRawCallbackMethod_ListPolls<
-        v1::PollService::WithRawCallbackMethod_AnswerPoll<
-            v1::PollService::WithRawCallbackMethod_GetPollResults<v1::PollService::Service>>>>;
-
-class PollServiceImpl final : public RawPollService {
+class PollServiceImpl final {
  public:
   struct Parts {
     storage::PollStore* polls = nullptr;
@@ -59,17 +55,14 @@ class PollServiceImpl final : public RawPollService {
     int min_respondents = 10;
     std::string gemeente_code = "GM0375";  // results cover its wijken and buurten
   };
+  // Registers every RPC of the service with its handler (services/method_table.h).
+  void Register(MethodTable* table);
+
   explicit PollServiceImpl(Parts parts) : parts_(std::move(parts)) {}
 
-  grpc::ServerUnaryReactor* CreatePoll(grpc::CallbackServerContext* context,
-                                       const grpc::ByteBuffer* request,
-                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListPolls(grpc::CallbackServerContext* context,
                                       const grpc::ByteBuffer* request,
                                       grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* AnswerPoll(grpc::CallbackServerContext* context,
-                                       const grpc::ByteBuffer* request,
-                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetPollResults(grpc::CallbackServerContext* context,
                                            const grpc::ByteBuffer* request,
                                            grpc::ByteBuffer* response) override;

@@ -134,14 +134,13 @@ absl::StatusOr<storage::NewReport> ReportServiceImpl::Prepare(const Caller& call
   return prepared;
 }
 
-#define WW_SERVE_UNARY(Method, Request, Response, Handler) \
-  WW_SERVE_UNARY_METHOD(ReportServiceImpl, ReportService, Method, Request, Response, Handler)
-WW_SERVE_UNARY(SubmitReport, v1::SubmitReportRequest, v1::Report, Submit)
-WW_SERVE_UNARY(PreviewReport, v1::PreviewReportRequest, v1::PreviewReportResponse, Preview)
-WW_SERVE_UNARY(GetReport, v1::GetReportRequest, v1::Report, Get)
-WW_SERVE_UNARY(ListReports, v1::ListReportsRequest, v1::ListReportsResponse, List)
-WW_SERVE_UNARY(ListCategories, v1::ListCategoriesRequest, v1::ListCategoriesResponse, Categories)
-#undef WW_SERVE_UNARY
+void ReportServiceImpl::Register(MethodTable* table) {
+  table->Unary("/wijkwacht.v1.ReportService/SubmitReport", this, &ReportServiceImpl::Submit);
+  table->Unary("/wijkwacht.v1.ReportService/PreviewReport", this, &ReportServiceImpl::Preview);
+  table->Unary("/wijkwacht.v1.ReportService/GetReport", this, &ReportServiceImpl::Get);
+  table->Unary("/wijkwacht.v1.ReportService/ListReports", this, &ReportServiceImpl::List);
+  table->Unary("/wijkwacht.v1.ReportService/ListCategories", this, &ReportServiceImpl::Categories);
+}
 
 void ReportServiceImpl::Submit(const Caller& caller, const v1::SubmitReportRequest& request,
                                v1::Report* response, UnaryDone done) {

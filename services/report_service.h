@@ -29,6 +29,7 @@
 #include "common/worker_pool.h"
 #include "domain/catalog/category_catalog.h"
 #include "domain/report/ingest.h"
+#include "services/method_table.h"
 #include "services/unary_call.h"
 #include "storage/incident_store.h"
 #include "storage/report_store.h"
@@ -45,16 +46,7 @@ namespace wijkwacht::services {
 [[nodiscard]] absl::StatusOr<storage::NewReport> PrepareReport(const report::ReportIngest& ingest,
                                                  const Caller& caller, const v1::Report& report);
 
-// Every method is a raw callback (see unary_call.h), so unparsable requests get a status
-// that names the field.
-using RawReportService = v1::ReportService::WithRawCallbackMethod_SubmitReport<
-    v1::ReportService::WithRawCallbackMethod_PreviewReport<
-        v1::ReportService::WithRawCallbackMethod_GetReport<
-            v1::ReportService::WithRawCallbackMethod_ListReports<
-                v1::ReportService::WithRawCallbackMethod_ListCategories<
-                    v1::ReportService::Service>>>>>;
-
-class ReportServiceImpl final : public RawReportService {
+class ReportServiceImpl final {
  public:
   struct Parts {
     const report::ReportIngest* ingest = nullptr;
@@ -73,21 +65,8 @@ class ReportServiceImpl final : public RawReportService {
   };
   explicit ReportServiceImpl(Parts parts) : parts_(parts) {}
 
-  grpc::ServerUnaryReactor* SubmitReport(grpc::CallbackServerContext* context,
-                                         const grpc::ByteBuffer* request,
-                                         grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* PreviewReport(grpc::CallbackServerContext* context,
-                                          const grpc::ByteBuffer* request,
-                                          grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* context,
-                                      const grpc::ByteBuffer* request,
-                                      grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ListReports(grpc::CallbackServerContext* context,
-                                        const grpc::ByteBuffer* request,
-                                        grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ListCategories(grpc::CallbackServerContext* context,
-                                           const grpc::ByteBuffer* request,
-                                           grpc::ByteBuffer* response) override;
+  // Registers every RPC of the service with its handler (services/method_table.h).
+  void Register(MethodTable* table);
 
   // The typed handlers.
   void Submit(const Caller& caller, const v1::SubmitReportRequest& request, v1::Report* response,

@@ -31,6 +31,10 @@
 #include "services/early_warning_monitor.h"
 #include "services/map_layers.h"
 #include "services/map_service.h"
+#include "services/exports.h"
+#include "services/http_api.h"
+#include "services/method_table.h"
+#include "services/open311.h"
 #include "services/operations_service.h"
 #include "services/poll_service.h"
 #include "services/report_service.h"
@@ -321,15 +325,22 @@ class ServerImpl final : public WijkwachtServer {
         static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_min_time)));
     builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
     builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
-    builder.RegisterService(self->report_service_.get());
-    builder.RegisterService(self->map_service_.get());
-    builder.RegisterService(self->dispatch_service_.get());
-    builder.RegisterService(self->sync_service_.get());
-    builder.RegisterService(self->alert_service_.get());
-    builder.RegisterService(self->operations_service_.get());
-    builder.RegisterService(self->action_plan_service_.get());
-    builder.RegisterService(self->poll_service_.get());
-    if (self->auth_service_) builder.RegisterService(self->auth_service_.get());
+    // Every RPC once, in the method table that the HTTP/JSON side serves too.
+    self->report_service_->Register(&self->methods_);
+    self->map_service_->Register(&self->methods_);
+    self->dispatch_service_->Register(&self->methods_);
+    self->sync_service_->Register(&self->methods_);
+    self->alert_service_->Register(&self->methods_);
+    self->operations_service_->Register(&self->methods_);
+    self->action_plan_service_->Register(&self->methods_);
+    self->poll_service_->Register(&self->methods_);
+    if (self->auth_service_) self->auth_service_->Register(&self->methods_);
+    if (!self->methods_.status().ok()) {
+      self->engine_->Shutdown();
+      return self->methods_.status();
+    }
+    self->grpc_services_ = self->methods_.GrpcServices(self->gate_.get());
+    for (const auto& service : self->grpc_services_) builder.RegisterService(service.get());
     // Everything else (RPCs not implemented yet) passes the gate, then gets UNIMPLEMENTED.
     builder.RegisterCallbackGenericService(self->unimplemented_.get());
     self->server_ = builder.BuildAndStart();
@@ -503,6 +514,13 @@ class ServerImpl final : public WijkwachtServer {
     http.trusted_proxies = options.trusted_proxies;
     http.ops_listen = options.ops_http_listen;
     http.clock = options.clock;
+    WW_ASSIGN_OR_RETURN(json_api_, JsonApi::Create(&methods_, gate_.get()));
+    open311_ = std::make_unique<Open311Api>(
+        Open311Api::Parts{&methods_, gate_.get(), catalog_.get(), options.clock, nullptr});
+    exports_ = std::make_unique<ExportsApi>(&methods_, gate_.get(), options.clock);
+    // Most specific prefix first: /v1/exports/ before the JSON routes' /v1/.
+    http.api = {exports_.get(), open311_.get(), json_api_.get()};
+    http.max_body_bytes = static_cast<size_t>(options.max_receive_message_bytes);
     WW_ASSIGN_OR_RETURN(http_, web::HttpServer::Start(std::move(http)));
     return absl::OkStatus();
   }
@@ -597,7 +615,12 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<MapLayers> map_layers_;
   std::unique_ptr<storage::RetentionSweeper> retention_;
   std::unique_ptr<storage::PeriodicRetention> periodic_retention_;
+  MethodTable methods_;  // every served RPC (gRPC and HTTP/JSON)
+  std::vector<std::unique_ptr<grpc::Service>> grpc_services_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<JsonApi> json_api_;        // served by http_
+  std::unique_ptr<Open311Api> open311_;      // served by http_
+  std::unique_ptr<ExportsApi> exports_;      // served by http_
   std::unique_ptr<web::HttpServer> http_;  // a client of server_
   int port_ = 0;
   bool tls_ = false;

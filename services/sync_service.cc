@@ -231,13 +231,17 @@ absl::StatusOr<nlohmann::json> ToJson(const google::protobuf::Message& message) 
 
 }  // namespace
 
-#define WW_SERVE_UNARY(Method, Request, Response, Handler) \
-  WW_SERVE_UNARY_METHOD(SyncServiceImpl, SyncService, Method, Request, Response, Handler)
-WW_SERVE_UNARY(Push, v1::PushRequest, v1::PushResponse, DoPush)
-WW_SERVE_UNARY(Pull, v1::PullRequest, v1::PullResponse, DoPull)
-WW_SERVE_UNARY(AmendReport, v1::AmendReportRequest, v1::Report, DoAmend)
-WW_SERVE_UNARY(ExportMyData, v1::ExportMyDataRequest, v1::ExportMyDataResponse, DoExport)
-#undef WW_SERVE_UNARY
+void SyncServiceImpl::Register(MethodTable* table) {
+  table->Unary("/wijkwacht.v1.SyncService/Push", this, &SyncServiceImpl::DoPush);
+  table->Unary("/wijkwacht.v1.SyncService/Pull", this, &SyncServiceImpl::DoPull);
+  table->Unary("/wijkwacht.v1.SyncService/AmendReport", this, &SyncServiceImpl::DoAmend);
+  table->Unary("/wijkwacht.v1.SyncService/ExportMyData", this, &SyncServiceImpl::DoExport);
+  table->Stream<v1::SubscribeRequest, v1::FeedChange>(
+      "/wijkwacht.v1.SyncService/Subscribe",
+      [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+        return Subscribe(context, request);
+      });
+}
 
 void SyncServiceImpl::DoPush(const Caller& caller, const v1::PushRequest& request,
                              v1::PushResponse* response, UnaryDone done) {

@@ -56,6 +56,7 @@
 
 #include "common/worker_pool.h"
 #include "domain/report/ingest.h"
+#include "services/method_table.h"
 #include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/alert_store.h"
@@ -68,13 +69,7 @@
 
 namespace wijkwacht::services {
 
-using RawSyncService = v1::SyncService::WithRawCallbackMethod_Push<
-    v1::SyncService::WithRawCallbackMethod_Pull<
-        v1::SyncService::WithRawCallbackMethod_Subscribe<
-            v1::SyncService::WithRawCallbackMethod_AmendReport<
-                v1::SyncService::WithRawCallbackMethod_ExportMyData<v1::SyncService::Service>>>>>;
-
-class SyncServiceImpl final : public RawSyncService {
+class SyncServiceImpl final {
  public:
   struct Parts {
     const report::ReportIngest* ingest = nullptr;
@@ -98,20 +93,10 @@ class SyncServiceImpl final : public RawSyncService {
 
   explicit SyncServiceImpl(Parts parts) : parts_(parts) {}
 
-  grpc::ServerUnaryReactor* Push(grpc::CallbackServerContext* context,
-                                 const grpc::ByteBuffer* request,
-                                 grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* Pull(grpc::CallbackServerContext* context,
-                                 const grpc::ByteBuffer* request,
-                                 grpc::ByteBuffer* response) override;
+  // Registers every RPC of the service with its handler (services/method_table.h).
+  void Register(MethodTable* table);
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(grpc::CallbackServerContext* context,
-                                                        const grpc::ByteBuffer* raw_request) override;
-  grpc::ServerUnaryReactor* AmendReport(grpc::CallbackServerContext* context,
-                                        const grpc::ByteBuffer* request,
-                                        grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ExportMyData(grpc::CallbackServerContext* context,
-                                         const grpc::ByteBuffer* request,
-                                         grpc::ByteBuffer* response) override;
+                                                        const grpc::ByteBuffer* raw_request);
 
   // The typed handlers.
   void DoPush(const Caller& caller, const v1::PushRequest& request, v1::PushResponse* response,

@@ -9,7 +9,9 @@
 //   - a valid token whose role is not in the row gets PERMISSION_DENIED;
 //   - everything else is admitted: any code but those two (OK, INVALID_ARGUMENT, NOT_FOUND,
 //     UNIMPLEMENTED, ...).
-// On failure the whole matrix is printed, with every wrong cell marked.
+// On failure the whole matrix is printed, with every wrong cell marked. The same matrix is
+// then called over HTTP/JSON (every RPC at its google.api.http route, services/http_api.h):
+// 401 and 403 must fall exactly where UNAUTHENTICATED and PERMISSION_DENIED do.
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -34,8 +36,10 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "absl/strings/ascii.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "services/access_policy.h"
 #include "services/api_methods.h"
+#include "services/http_routes.h"
 #include "tests/test_support.h"
 #include "wijkwacht/v1/alert.grpc.pb.h"
 #include "wijkwacht/v1/auth.grpc.pb.h"
@@ -162,6 +166,11 @@ class AuthMatrixTest : public ::testing::Test {
     options.device_write_burst = 1e6;
     options.peer_writes_per_second = 1e6;
     options.peer_write_burst = 1e6;
+    options.device_registrations_per_hour = 1e6;
+    options.device_registration_burst = 1e6;
+    // The JSON API on the HTTP port (the matrix over HTTP).
+    options.http_listen = "127.0.0.1:0";
+    options.http_assets_dir = keys_dir_->path();
     absl::Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started;
   }
@@ -194,8 +203,13 @@ class AuthMatrixTest : public ::testing::Test {
     return token.ok() ? *token : "";
   }
 
-  // Every identity of the matrix, with real tokens from the running server.
-  static std::vector<Identity> Identities() {
+  // Every identity of the matrix, with real tokens from the running server; made once (the
+  // accounts exist from then on) and shared by the gRPC and the HTTP matrix.
+  static const std::vector<Identity>& Identities() {
+    static const std::vector<Identity>* const ids = new std::vector<Identity>(MakeIdentities());
+    return *ids;
+  }
+  static std::vector<Identity> MakeIdentities() {
     std::vector<Identity> ids;
     ids.push_back({"anon", "", std::nullopt, false});
 
@@ -353,7 +367,7 @@ TEST_F(AuthMatrixTest, EveryRpcOfTheApiHasAnAccessRow) {
 
 TEST_F(AuthMatrixTest, EveryRpcTimesEveryIdentityMatchesTheAccessTable) {
   const std::vector<ApiMethod> methods = AllApiMethods();
-  const std::vector<Identity> identities = Identities();
+  const std::vector<Identity>& identities = Identities();
   ASSERT_GE(methods.size(), 38u);
   for (const Identity& who : identities) {
     ASSERT_TRUE(!who.token.empty() || (!who.role && !who.bad))
@@ -422,6 +436,62 @@ TEST_F(AuthMatrixTest, EveryRpcTimesEveryIdentityMatchesTheAccessTable) {
                   << table << "wrong cells:\n"
                   << absl::StrJoin(failures, "\n");
   }
+}
+
+// The outcome class of an HTTP answer: 401 and 403 are the gate's refusals.
+grpc::StatusCode HttpOutcome(int status) {
+  if (status == 401) return grpc::StatusCode::UNAUTHENTICATED;
+  if (status == 403) return grpc::StatusCode::PERMISSION_DENIED;
+  return status == 200 ? grpc::StatusCode::OK : grpc::StatusCode::UNKNOWN;
+}
+
+// Every RPC over HTTP/JSON (its google.api.http route), by every identity, with an empty
+// request: the same allow/deny as over gRPC, i.e. as the access table says.
+TEST_F(AuthMatrixTest, EveryRpcOverHttpMatchesTheAccessTable) {
+  const std::vector<ApiMethod> methods = AllApiMethods();
+  const std::vector<Identity>& identities = Identities();
+  ASSERT_GE(methods.size(), 38u);
+  ASSERT_NE(server_->server()->http_port(), 0);
+  httplib::Client client("127.0.0.1", server_->server()->http_port());
+  client.set_read_timeout(10, 0);
+  int wrong = 0, cells = 0;
+  std::vector<std::string> failures;
+  for (const ApiMethod& m : methods) {
+    absl::StatusOr<services::HttpRoute> route = services::RouteOf(m.descriptor);
+    ASSERT_TRUE(route.ok()) << m.short_name << ": " << route.status();
+    const std::string path = route->ExamplePath("x1");
+    for (const Identity& who : identities) {
+      httplib::Headers headers;
+      if (!who.token.empty()) headers.emplace("Authorization", "Bearer " + who.token);
+      int status = 0;
+      if (route->http_method == "GET") {
+        // An admitted stream stays open: the status is all this test reads.
+        httplib::Result result = client.Get(
+            path, headers,
+            [&](const httplib::Response& response) {
+              status = response.status;
+              return false;
+            },
+            [](const char*, size_t) { return false; });
+        ASSERT_NE(status, 0) << m.short_name << ": " << httplib::to_string(result.error());
+      } else {
+        httplib::Result result =
+            client.Post(path, headers, route->body.empty() ? "" : "{}", "application/json");
+        ASSERT_TRUE(result) << m.short_name << ": " << httplib::to_string(result.error());
+        status = result->status;
+      }
+      const Outcome expected = Expected(FindRpcAccess(m.path), who);
+      ++cells;
+      if (!Matches(expected, HttpOutcome(status))) {
+        ++wrong;
+        failures.push_back(absl::StrFormat("  %s %s (%s) as %s: expected %s, got HTTP %d",
+                                           route->http_method, path, m.short_name, who.label,
+                                           OutcomeName(expected), status));
+      }
+    }
+  }
+  std::cout << "[ matrix   ] over HTTP: " << cells << " cells, " << wrong << " wrong\n";
+  EXPECT_EQ(wrong, 0) << absl::StrJoin(failures, "\n");
 }
 
 }  // namespace

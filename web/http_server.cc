@@ -12,15 +12,18 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_replace.h"
 #include "common/address.h"
+#include "common/http_status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "wijkwacht/v1/map.grpc.pb.h"
@@ -31,25 +34,6 @@ namespace {
 // Undelivered updates one event stream may hold before its browser is disconnected.
 constexpr size_t kMaxQueuedUpdates = 64;
 constexpr std::chrono::seconds kCallTimeout{10};
-
-int HttpStatusFor(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return 200;
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::FAILED_PRECONDITION:
-    case grpc::StatusCode::OUT_OF_RANGE: return 400;
-    case grpc::StatusCode::UNAUTHENTICATED: return 401;
-    case grpc::StatusCode::PERMISSION_DENIED: return 403;
-    case grpc::StatusCode::NOT_FOUND: return 404;
-    case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::ABORTED: return 409;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
-    case grpc::StatusCode::UNIMPLEMENTED: return 501;
-    case grpc::StatusCode::UNAVAILABLE: return 503;
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
-    default: return 500;
-  }
-}
 
 void SetError(httplib::Response& res, int http_status, absl::string_view code,
               absl::string_view message, absl::string_view field = "") {
@@ -66,7 +50,7 @@ void SetGrpcError(httplib::Response& res, const grpc::Status& status) {
       "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
       "UNAUTHENTICATED"};
   const int code = static_cast<int>(status.error_code());
-  SetError(res, HttpStatusFor(status.error_code()), code >= 0 && code < 17 ? kNames[code] : "UNKNOWN",
+  SetError(res, HttpStatusFor(static_cast<absl::StatusCode>(status.error_code())), code >= 0 && code < 17 ? kNames[code] : "UNKNOWN",
            status.error_message());
 }
 
@@ -211,20 +195,34 @@ class EventStream {
   grpc::Status status_;
 };
 
-class UpdateReader final : public grpc::ClientReadReactor<v1::AggregateUpdate> {
+// One event stream's server-streaming call (any method, over the in-process channel), as a
+// generic bidi call: the request is sent with WritesDone, every message is rendered to SSE text
+// and pushed to the EventStream.
+class EventReader final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  UpdateReader(std::shared_ptr<EventStream> stream, v1::MapService::Stub* stub,
-               v1::StreamAggregatesRequest request)
-      : stream_(std::move(stream)), request_(std::move(request)) {
-    stub->async()->StreamAggregates(&stream_->context(), &request_, this);
-    StartRead(&update_);
+  EventReader(std::shared_ptr<EventStream> stream, grpc::GenericStub* stub,
+              ApiHandler::StreamCall call)
+      : stream_(std::move(stream)), call_(std::move(call)) {
+    for (const auto& [key, value] : call_.metadata) stream_->context().AddMetadata(key, value);
+    grpc::Slice slice(call_.request_bytes);
+    request_ = grpc::ByteBuffer(&slice, 1);
+    stub->PrepareBidiStreamingCall(&stream_->context(), call_.method, grpc::StubOptions(), this);
+    StartWriteLast(&request_, grpc::WriteOptions());
+    StartRead(&message_);
     StartCall();
   }
   void OnReadDone(bool ok) override {
     if (!ok) return;
-    stream_->Push(absl::StrCat("id: ", update_.cursor(), "\ndata: ", ToJson(update_), "\n\n"));
-    update_.Clear();
-    StartRead(&update_);
+    std::vector<grpc::Slice> slices;
+    std::string bytes;
+    if (message_.Dump(&slices).ok()) {
+      for (const grpc::Slice& slice : slices) {
+        bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+      }
+    }
+    stream_->Push(call_.render(bytes));
+    message_.Clear();
+    StartRead(&message_);
   }
   void OnDone(const grpc::Status& status) override {
     stream_->Finish(status);
@@ -233,8 +231,8 @@ class UpdateReader final : public grpc::ClientReadReactor<v1::AggregateUpdate> {
 
  private:
   std::shared_ptr<EventStream> stream_;
-  v1::StreamAggregatesRequest request_;
-  v1::AggregateUpdate update_;
+  ApiHandler::StreamCall call_;
+  grpc::ByteBuffer request_, message_;
 };
 
 class HttpServerImpl final : public HttpServer {
@@ -242,7 +240,8 @@ class HttpServerImpl final : public HttpServer {
   explicit HttpServerImpl(HttpServerOptions options)
       : options_(std::move(options)),
         clock_(options_.clock != nullptr ? options_.clock : SystemClock()),
-        stub_(v1::MapService::NewStub(options_.channel)) {
+        stub_(v1::MapService::NewStub(options_.channel)),
+        generic_stub_(options_.channel) {
     streams_open_ = options_.metrics->GetGauge("wijkwacht_http_event_streams_active",
                                                "Map page event streams (SSE) open now");
   }
@@ -251,7 +250,7 @@ class HttpServerImpl final : public HttpServer {
   absl::Status Bind(const std::string& host, int port) {
     const int threads = options_.max_event_streams + 16;
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    server_.set_payload_max_length(64 << 10);
+    server_.set_payload_max_length(options_.max_body_bytes);
     // Headers and body go out in separate writes: without this the last segment of a large
     // body (/metrics) waits for the client's delayed ACK.
     server_.set_tcp_nodelay(true);
@@ -262,6 +261,8 @@ class HttpServerImpl final : public HttpServer {
     // Idle sockets give their thread back soon (event streams write at least every
     // `keepalive`, so they are not idle).
     server_.set_keep_alive_timeout(5);
+    // API clients send many requests over one connection (httplib's default closes it after 5).
+    server_.set_keep_alive_max_count(1000);
     server_.set_read_timeout(10, 0);
     Routes();
     if (!server_.set_mount_point("/", options_.assets_dir)) {
@@ -329,10 +330,15 @@ class HttpServerImpl final : public HttpServer {
         ->Increment();
   }
 
-  static std::string RouteOf(const std::string& path) {
+  std::string RouteOf(const std::string& path) const {
     for (const char* route : {"/healthz", "/metrics", "/api/config", "/api/areas",
                               "/api/indicators", "/api/stream"}) {
       if (path == route) return route;
+    }
+    for (const ApiHandler* api : options_.api) {
+      for (const std::string& prefix : api->prefixes()) {
+        if (path.rfind(prefix, 0) == 0) return prefix;
+      }
     }
     return path.rfind("/api/", 0) == 0 ? "/api/other" : "static";
   }
@@ -393,6 +399,61 @@ class HttpServerImpl final : public HttpServer {
     server_.Get("/api/stream", [this](const httplib::Request& req, httplib::Response& res) {
       Stream(req, res);
     });
+    for (ApiHandler* api : options_.api) {
+      for (const std::string& prefix : api->prefixes()) {
+        const std::string pattern = absl::StrCat(prefix, ".*");
+        auto handler = [this, api](const httplib::Request& req, httplib::Response& res) {
+          Api(*api, req, res);
+        };
+        server_.Get(pattern, handler);
+        server_.Post(pattern, handler);
+        server_.Put(pattern, handler);
+        server_.Patch(pattern, handler);
+        server_.Delete(pattern, handler);
+      }
+    }
+  }
+
+  // A request for an ApiHandler: its answer, or its event stream.
+  void Api(ApiHandler& api, const httplib::Request& req, httplib::Response& res) {
+    ApiHandler::Request request;
+    request.method = req.method;
+    request.path = req.path;
+    for (const auto& [key, value] : req.params) request.params.emplace(key, value);
+    request.body = req.body;
+    request.peer = absl::StrContains(req.remote_addr, ':')
+                       ? absl::StrCat("ipv6:[", req.remote_addr, "]:", req.remote_port)
+                       : absl::StrCat("ipv4:", req.remote_addr, ":", req.remote_port);
+    request.has_authorization = req.has_header("Authorization");
+    request.authorization = req.get_header_value("Authorization");
+    request.has_forwarded_for = req.has_header("X-Forwarded-For");
+    request.forwarded_for = req.get_header_value("X-Forwarded-For");
+    request.last_event_id = req.get_header_value("Last-Event-ID");
+    request.accept = req.get_header_value("Accept");
+    std::variant<ApiHandler::Response, ApiHandler::StreamCall> answer = api.Handle(request);
+    if (auto* call = std::get_if<ApiHandler::StreamCall>(&answer)) {
+      return ServeEvents(req, res, std::move(*call), "retry: 2000\n\n");
+    }
+    ApiHandler::Response& response = std::get<ApiHandler::Response>(answer);
+    res.status = response.status;
+    for (const auto& [key, value] : response.headers) res.set_header(key, value);
+    if (!response.more) return res.set_content(std::move(response.body), response.content_type);
+    auto first = std::make_shared<std::string>(std::move(response.body));
+    res.set_chunked_content_provider(
+        response.content_type,
+        [first, more = std::move(response.more)](size_t, httplib::DataSink& sink) {
+          if (!first->empty()) {
+            if (!sink.write(first->data(), first->size())) return false;
+            first->clear();
+            return true;
+          }
+          std::string chunk;
+          if (!more(&chunk)) {
+            sink.done();
+            return true;
+          }
+          return chunk.empty() || sink.write(chunk.data(), chunk.size());
+        });
   }
 
   // The gemeente's areas of `level` as JSON (with geometry) and their codes, read once.
@@ -475,6 +536,51 @@ class HttpServerImpl final : public HttpServer {
       return SetError(res, 400, "INVALID_ARGUMENT", "must be DAY, WEEK, MONTH or HALF_YEAR",
                       "period");
     }
+    v1::StreamAggregatesRequest request;
+    v1::AggregateSelection* sel = request.mutable_selection();
+    std::vector<std::string> codes;
+    if (grpc::Status status = LoadAreas(level, nullptr, &codes); !status.ok()) {
+      return SetGrpcError(res, status);
+    }
+    if (codes.empty()) {  // an empty list would select every gemeente's areas
+      return SetError(res, 404, "NOT_FOUND", "the gemeente has no areas of this level", "level");
+    }
+    for (std::string& code : codes) sel->add_area_codes(std::move(code));
+    sel->set_level(level);
+    sel->set_period(period);
+    auto [start, end] = CurrentPeriod(period, clock_->Now());
+    *sel->mutable_start_time() = ToTimestamp(start);
+    *sel->mutable_end_time() = ToTimestamp(end);
+    request.set_resume_cursor(req.get_header_value("Last-Event-ID"));
+
+    // The period this stream counts, so the page can say so.
+    const std::string prelude =
+        absl::StrCat("retry: 2000\nevent: period\ndata: ",
+                     nlohmann::json{{"start", absl::FormatTime(absl::RFC3339_sec, start, absl::UTCTimeZone())},
+                                    {"end", absl::FormatTime(absl::RFC3339_sec, end, absl::UTCTimeZone())}}
+                         .dump(),
+                     "\n\n");
+    ApiHandler::StreamCall call;
+    call.method = "/wijkwacht.v1.MapService/StreamAggregates";
+    call.request_bytes = request.SerializeAsString();
+    call.render = [](const std::string& bytes) {
+      v1::AggregateUpdate update;
+      if (!update.ParseFromString(bytes)) return std::string();
+      return absl::StrCat("id: ", update.cursor(), "\ndata: ", ToJson(update), "\n\n");
+    };
+    call.end = [](const grpc::Status& status) {
+      nlohmann::json end = {{"code", static_cast<int>(status.error_code())},
+                            {"message", status.error_message()}};
+      return absl::StrCat("event: end\ndata: ", end.dump(), "\n\n");
+    };
+    ServeEvents(req, res, std::move(call), prelude);
+  }
+
+  // Answers `req` with Server-Sent Events: `prelude`, then every message of `call` rendered,
+  // then its end. Admission: at most max_event_streams open, max_event_streams_per_address
+  // from one client (503 beyond), none while draining.
+  void ServeEvents(const httplib::Request& req, httplib::Response& res, ApiHandler::StreamCall call,
+                   const std::string& prelude) {
     if (draining_.load()) {
       return SetError(res, 503, "UNAVAILABLE", "the server is shutting down");
     }
@@ -501,25 +607,6 @@ class HttpServerImpl final : public HttpServer {
       auto it = streams_by_address_.find(client);
       if (it != streams_by_address_.end() && --it->second <= 0) streams_by_address_.erase(it);
     };
-    v1::StreamAggregatesRequest request;
-    v1::AggregateSelection* sel = request.mutable_selection();
-    std::vector<std::string> codes;
-    if (grpc::Status status = LoadAreas(level, nullptr, &codes); !status.ok()) {
-      release();
-      return SetGrpcError(res, status);
-    }
-    if (codes.empty()) {  // an empty list would select every gemeente's areas
-      release();
-      return SetError(res, 404, "NOT_FOUND", "the gemeente has no areas of this level", "level");
-    }
-    for (std::string& code : codes) sel->add_area_codes(std::move(code));
-    sel->set_level(level);
-    sel->set_period(period);
-    auto [start, end] = CurrentPeriod(period, clock_->Now());
-    *sel->mutable_start_time() = ToTimestamp(start);
-    *sel->mutable_end_time() = ToTimestamp(end);
-    request.set_resume_cursor(req.get_header_value("Last-Event-ID"));
-
     auto stream = std::make_shared<EventStream>();
     {
       std::lock_guard<std::mutex> lock(streams_mu_);
@@ -527,20 +614,13 @@ class HttpServerImpl final : public HttpServer {
       streams_.push_back(stream);
     }
     streams_open_->Add(1);
-    new UpdateReader(stream, stub_.get(), std::move(request));  // deletes itself when done
+    new EventReader(stream, &generic_stub_, call);  // deletes itself when done
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Accel-Buffering", "no");
-    // The period this stream counts, so the page can say so.
-    const std::string prelude =
-        absl::StrCat("retry: 2000\nevent: period\ndata: ",
-                     nlohmann::json{{"start", absl::FormatTime(absl::RFC3339_sec, start, absl::UTCTimeZone())},
-                                    {"end", absl::FormatTime(absl::RFC3339_sec, end, absl::UTCTimeZone())}}
-                         .dump(),
-                     "\n\n");
     auto sent_prelude = std::make_shared<bool>(false);
     res.set_chunked_content_provider(
         "text/event-stream",
-        [this, stream, prelude, sent_prelude](size_t, httplib::DataSink& sink) {
+        [this, stream, prelude, sent_prelude, call](size_t, httplib::DataSink& sink) {
           if (!*sent_prelude) {
             *sent_prelude = true;
             if (!sink.write(prelude.data(), prelude.size())) return false;
@@ -548,9 +628,7 @@ class HttpServerImpl final : public HttpServer {
           std::vector<std::string> events;
           grpc::Status final_status;
           if (!stream->Take(options_.keepalive, draining_, &events, &final_status)) {
-            nlohmann::json end = {{"code", static_cast<int>(final_status.error_code())},
-                                  {"message", final_status.error_message()}};
-            const std::string text = absl::StrCat("event: end\ndata: ", end.dump(), "\n\n");
+            const std::string text = call.end(final_status);
             sink.write(text.data(), text.size());
             sink.done();
             return true;
@@ -585,6 +663,7 @@ class HttpServerImpl final : public HttpServer {
   HttpServerOptions options_;
   Clock* clock_;
   std::unique_ptr<v1::MapService::Stub> stub_;
+  grpc::GenericStub generic_stub_;  // event streams of any method
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;

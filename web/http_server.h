@@ -14,6 +14,10 @@
 //                         StreamAggregates for the current period, as JSON, with `id:` = its
 //                         cursor; the browser's Last-Event-ID header resumes after it.
 //
+//   /v1/..., and any other prefix of an ApiHandler in `api` (web/api_handler.h): the JSON
+//                         API; its server streams are event streams like /api/stream, under
+//                         the same caps
+//
 // Privacy: every map figure comes from MapService over `channel` (an in-process channel to the
 // same server) as an anonymous caller, without a token. So the page gets exactly what the
 // public gRPC API gives anyone: counts below k withheld and marked suppressed (MapService's
@@ -53,6 +57,7 @@
 #include "common/clock.h"
 #include "common/metrics.h"
 #include "grpcpp/channel.h"
+#include "web/api_handler.h"
 
 namespace wijkwacht::web {
 
@@ -84,6 +89,10 @@ struct HttpServerOptions {
   // OK when the server serves and its store accepts writes. Required.
   std::function<absl::Status()> health;
   Clock* clock = nullptr;  // nullptr = SystemClock()
+  // Handlers of API prefixes (not owned; they outlive the server). May be empty.
+  std::vector<ApiHandler*> api;
+  // Request bodies beyond this get 413.
+  size_t max_body_bytes = 64 << 10;
 };
 
 class HttpServer {

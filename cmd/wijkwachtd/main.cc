@@ -23,8 +23,8 @@ const wijkwacht::services::ServerOptions& Defaults() {
 }
 }  // namespace
 
-ABSL_FLAG(std::string, listen, "localhost:50051", "gRPC listen address, host:port (port 0 = any)");
-ABSL_FLAG(std::string, data_dir, "wijkwacht-data", "RocksDB data folder (created if missing)");
+ABSL_FLAG(std::string, listen, Defaults().listen, "gRPC listen address, host:port (port 0 = any)");
+ABSL_FLAG(std::string, data_dir, Defaults().data_dir, "RocksDB data folder (created if missing)");
 ABSL_FLAG(std::string, areas, WIJKWACHT_DEFAULT_DATA "/areas",
           "CBS wijk- en buurtkaart GeoJSON: files or folders, comma-separated");
 ABSL_FLAG(std::string, focus_areas, WIJKWACHT_DEFAULT_DATA "/areas/focus_areas.geojson",
@@ -43,17 +43,17 @@ ABSL_FLAG(double, dedup_threshold, wijkwacht::dedup::DedupOptions{}.threshold,
 ABSL_FLAG(std::string, dedup_windows, "",
           "time window per theme, e.g. PHYSICAL_BUSINESS=6h,SUBVERSION=336h (defaults in "
           "deploy/README.md)");
-ABSL_FLAG(int, map_suppression_k, 5,
+ABSL_FLAG(int, map_suppression_k, Defaults().map_suppression_k,
           "map counts below this are withheld from callers without a staff role");
-ABSL_FLAG(std::string, map_theme_k, wijkwacht::services::ServerOptions{}.map_theme_k,
+ABSL_FLAG(std::string, map_theme_k, Defaults().map_theme_k,
           "per theme, a higher map threshold for callers without a staff role, or `hidden`: "
           "THEME=K|hidden,... (empty: none)");
 ABSL_FLAG(absl::Duration, map_established_device_age,
-          wijkwacht::services::ServerOptions{}.map_established_device_age,
+          Defaults().map_established_device_age,
           "a device's reports count towards the map threshold once it is this old");
 ABSL_FLAG(int, poll_min_respondents, Defaults().poll_min_respondents,
           "flitspeiling: respondents an area needs before any figure of it is shown (>= 1)");
-ABSL_FLAG(int, map_public_max_cell_level, 14,
+ABSL_FLAG(int, map_public_max_cell_level, Defaults().map_public_max_cell_level,
           "finest S2 heatmap cell level served to callers without a staff role (0-16)");
 ABSL_FLAG(std::string, http_listen, "localhost:8080",
           "HTTP address of the map page and /healthz, host:port (port 0 = any; empty = no HTTP)");
@@ -98,64 +98,69 @@ ABSL_FLAG(std::string, http_assets, WIJKWACHT_DEFAULT_WEB_SITE,
 ABSL_FLAG(std::string, map_tile_url, "",
           "tile URL template for the map page's background, e.g. "
           "https://tiles.example.org/{z}/{x}/{y}.png (empty = polygons on a plain background)");
-ABSL_FLAG(int, map_memory_days, wijkwacht::services::ServerOptions().map_memory_days,
+ABSL_FLAG(int, map_memory_days, Defaults().map_memory_days,
           "map counts of the last this many days are kept in memory; older periods are read "
           "from RocksDB");
-ABSL_FLAG(bool, pipeline_only, wijkwacht::services::ServerOptions().pipeline_only,
+ABSL_FLAG(bool, pipeline_only, Defaults().pipeline_only,
           "benchmarks only: SubmitReport runs the whole pipeline but stores nothing");
-ABSL_FLAG(bool, rpc_metrics, true,
+ABSL_FLAG(bool, rpc_metrics, Defaults().rpc_metrics,
           "count every gRPC call by method and status, with unary latency histograms, on /metrics");
-ABSL_FLAG(absl::Duration, max_report_age, absl::Hours(24 * 30),
+ABSL_FLAG(absl::Duration, max_report_age, Defaults().limits.max_age,
           "oldest observed_time accepted, e.g. 720h");
-ABSL_FLAG(int, max_message_bytes, 4 << 20, "largest request message accepted");
-ABSL_FLAG(absl::Duration, keepalive_min_time, absl::Seconds(10),
+ABSL_FLAG(int, max_message_bytes, Defaults().max_receive_message_bytes,
+          "largest request message accepted");
+ABSL_FLAG(absl::Duration, keepalive_min_time, Defaults().keepalive_min_time,
           "clients pinging more often than this are disconnected");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "on SIGTERM/SIGINT, time in-flight calls get to finish");
-ABSL_FLAG(bool, auth, true,
+ABSL_FLAG(bool, auth, Defaults().auth_enabled,
           "require access tokens (off only for local experiments: every caller is trusted)");
 ABSL_FLAG(std::string, signing_keys_dir, "",
           "folder of the token signing keys (default <data_dir>/keys; created 0700)");
 ABSL_FLAG(std::string, signing_key_file, "",
           "PEM Ed25519 private key that signs tokens (instead of --signing_keys_dir)");
-ABSL_FLAG(std::string, token_issuer, "wijkwacht", "iss of access tokens");
-ABSL_FLAG(std::string, token_audience, "wijkwacht-api", "aud of access tokens");
+ABSL_FLAG(std::string, token_issuer, Defaults().token_issuer, "iss of access tokens");
+ABSL_FLAG(std::string, token_audience, Defaults().token_audience, "aud of access tokens");
 ABSL_FLAG(std::string, bootstrap_admin, "",
           "create this admin account at start when no staff account exists");
 ABSL_FLAG(std::string, bootstrap_admin_password_file, "",
           "file holding the bootstrap admin's password (at least 12 bytes)");
-ABSL_FLAG(double, device_writes_per_second, 5, "write rate limit per device (refill rate)");
-ABSL_FLAG(double, device_write_burst, 50, "write rate limit per device (burst)");
-ABSL_FLAG(double, peer_writes_per_second, 500, "write rate limit per client address");
-ABSL_FLAG(double, peer_write_burst, 2000, "write burst per client address");
+ABSL_FLAG(double, device_writes_per_second, Defaults().device_writes_per_second,
+          "write rate limit per device (refill rate)");
+ABSL_FLAG(double, device_write_burst, Defaults().device_write_burst,
+          "write rate limit per device (burst)");
+ABSL_FLAG(double, peer_writes_per_second, Defaults().peer_writes_per_second,
+          "write rate limit per client address");
+ABSL_FLAG(double, peer_write_burst, Defaults().peer_write_burst, "write burst per client address");
 ABSL_FLAG(std::string, backup_dir, "",
           "OperationsService.CreateBackup writes online backups here (empty = backups off)");
-ABSL_FLAG(int, backup_keep, 7, "backups kept in --backup_dir (older ones are purged; 0 = all)");
-ABSL_FLAG(int, max_pending_writes, 20000,
+ABSL_FLAG(int, backup_keep, Defaults().backup_keep,
+          "backups kept in --backup_dir (older ones are purged; 0 = all)");
+ABSL_FLAG(int, max_pending_writes, Defaults().max_pending_writes,
           "overload: writes queued beyond this get RESOURCE_EXHAUSTED at once");
-ABSL_FLAG(absl::Duration, max_write_queue_delay, absl::Seconds(1),
+ABSL_FLAG(absl::Duration, max_write_queue_delay, Defaults().max_write_queue_delay,
           "overload: a write queued longer than this gets RESOURCE_EXHAUSTED instead of running");
-ABSL_FLAG(absl::Duration, write_admission_delay, absl::Milliseconds(250),
+ABSL_FLAG(absl::Duration, write_admission_delay, Defaults().write_admission_delay,
           "overload: while the oldest queued write has waited this long, new writes get "
           "RESOURCE_EXHAUSTED at once (inf = off)");
-ABSL_FLAG(int64_t, min_free_disk_mb, 64,
+ABSL_FLAG(int64_t, min_free_disk_mb, Defaults().min_free_disk_bytes >> 20,
           "disk full: writes get UNAVAILABLE while the data dir has less free space (0 = no check)");
-ABSL_FLAG(int64_t, grpc_memory_mb, 1024,
+ABSL_FLAG(int64_t, grpc_memory_mb, Defaults().grpc_memory_bytes >> 20,
           "memory gRPC may use for connections and calls (ResourceQuota), MiB");
 ABSL_FLAG(std::string, master_key_file, "",
           "master key that wraps every reporter's data key (64 hex digits, mode 0600); default "
           "<data_dir>/keys/master.key, generated on first start");
-ABSL_FLAG(absl::Duration, retain_contact_details, absl::Hours(24 * 365),
+ABSL_FLAG(absl::Duration, retain_contact_details, Defaults().retention.contact_details,
           "retention of the contact details left with a report");
-ABSL_FLAG(absl::Duration, retain_free_text, absl::Hours(24 * 730),
+ABSL_FLAG(absl::Duration, retain_free_text, Defaults().retention.free_text,
           "retention of report descriptions and follow-up notes (then emptied)");
-ABSL_FLAG(absl::Duration, retain_photos, absl::Hours(24 * 365),
+ABSL_FLAG(absl::Duration, retain_photos, Defaults().retention.photos,
           "retention of photo references added to reports");
-ABSL_FLAG(absl::Duration, retain_audit_entries, absl::Hours(24 * 2555),
+ABSL_FLAG(absl::Duration, retain_audit_entries, Defaults().retention.audit_entries,
           "retention of dispatch audit entries (the chain stays verifiable)");
-ABSL_FLAG(absl::Duration, retain_change_log, absl::Hours(24 * 90),
+ABSL_FLAG(absl::Duration, retain_change_log, Defaults().retention.change_log,
           "retention of the change log: the age of the oldest usable sync/stream cursor");
-ABSL_FLAG(absl::Duration, retention_sweep_interval, absl::Hours(1),
+ABSL_FLAG(absl::Duration, retention_sweep_interval, Defaults().retention_sweep_interval,
           "how often the retention sweep runs (0 = never)");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: turns TLS on (with --tls_key)");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");

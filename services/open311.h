@@ -1,0 +1,64 @@
+// Open311Api: Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2/
+// on the HTTP port, every answer in JSON (`.json`) or XML (`.xml`), onto the same method
+// table, gate and handlers as the v1 API (services/method_table.h):
+//
+//   GET  discovery.{json,xml}        the endpoint, its formats and changeset
+//   GET  services.{json,xml}         the category catalogue: service_code = category code,
+//                                    service_name, description, group, keywords; metadata
+//                                    false (no category asks for extra attributes)
+//   GET  services/{code}.{json,xml}  a service definition (its attributes: none)
+//   POST requests.{json,xml}         SubmitReport: lat/long (an address_string alone cannot be
+//                                    located: 400), service_code, description, email, name,
+//                                    phone; the request's own id as `attribute[id]` (a UUID,
+//                                    the idempotency key) or a new one
+//   GET  requests.{json,xml}         ListReports (staff): service_code, status, start_date,
+//                                    end_date (at most 90 days; default the last 90), or
+//                                    service_request_id (comma-separated) through GetReport
+//   GET  requests/{id}.{json,xml}    GetReport (the reporter's own, or staff)
+//
+// api_key: an access token of the v1 API (a registered device's, or a staff or partner
+// account's), presented to the CallGate exactly like "Authorization: Bearer", so roles and the
+// per-device and per-address rate limits are the v1 API's. Without one, only discovery and
+// services answer.
+//
+// Status: RECEIVED, TRIAGED, IN_PROGRESS -> "open"; RESOLVED, REJECTED, CLOSED -> "closed";
+// status_notes names the workflow status. Reports carry no address: `address` is empty and
+// lat/long are the stored location (as the v1 API returns it to the same caller).
+//
+// Errors: Open311's shape, [{"code": 400, "description": "..."}] (XML: <errors><error>...),
+// with the HTTP status of the gRPC code; a field violation names the Open311 parameter.
+//
+// Thread safety: Handle() may be called concurrently; everything referenced must outlive it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "auth/random.h"
+#include "common/clock.h"
+#include "domain/catalog/category_catalog.h"
+#include "services/method_table.h"
+#include "web/api_handler.h"
+
+namespace wijkwacht::services {
+
+class Open311Api final : public web::ApiHandler {
+ public:
+  struct Parts {
+    const MethodTable* methods = nullptr;
+    const CallGate* gate = nullptr;
+    const catalog::CategoryCatalog* catalog = nullptr;
+    const Clock* clock = nullptr;          // nullptr = SystemClock()
+    auth::RandomSource* random = nullptr;  // request ids; nullptr = SystemRandom()
+    std::string jurisdiction = "beverwijk.nl";
+  };
+  explicit Open311Api(Parts parts);
+
+  [[nodiscard]] std::vector<std::string> prefixes() const override { return {"/open311/v2/"}; }
+  [[nodiscard]] std::variant<Response, StreamCall> Handle(const Request& request) override;
+
+ private:
+  Parts parts_;
+};
+
+}  // namespace wijkwacht::services

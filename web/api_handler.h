@@ -1,0 +1,64 @@
+// ApiHandler: what the HTTP side (web/http_server.h) hands API requests to, without knowing
+// the API: the JSON transcoding of the v1 RPCs (services/http_api.h) implements it.
+//
+// The HTTP side passes every request under one of the handler's prefixes to Handle(). The
+// answer is either a whole response, or a server stream to open over the server's in-process
+// gRPC channel, which the HTTP side sends as Server-Sent Events with its own admission (the
+// same caps as the map page's streams), keepalives and drain.
+//
+// Thread safety: Handle() is called from many HTTP threads at once; `render` and `end` of a
+// StreamCall from the stream's gRPC thread.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "grpcpp/support/status.h"
+
+namespace wijkwacht::web {
+
+class ApiHandler {
+ public:
+  struct Request {
+    std::string method;  // "GET", "POST", ...
+    std::string path;    // decoded, without the query string
+    std::multimap<std::string, std::string> params;  // the query string, decoded
+    std::string body;
+    std::string peer;  // the client's address in gRPC form: "ipv4:1.2.3.4:5678"
+    bool has_authorization = false;
+    std::string authorization;
+    bool has_forwarded_for = false;
+    std::string forwarded_for;
+    std::string last_event_id;  // "" when absent
+    std::string accept;         // the Accept header ("" when absent)
+  };
+  struct Response {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+    // Set for a long answer sent as it is produced (chunked): `body` first, then every chunk
+    // this gives until it returns false. Called from the HTTP thread, one call at a time.
+    std::function<bool(std::string* chunk)> more;
+  };
+  struct StreamCall {
+    std::string method;  // "/wijkwacht.v1.MapService/StreamAggregates"
+    std::string request_bytes;
+    std::vector<std::pair<std::string, std::string>> metadata;
+    // One message (serialized) -> its SSE event text ("id: ...\ndata: ...\n\n").
+    std::function<std::string(const std::string& message_bytes)> render;
+    // The call's end -> the closing SSE event's text.
+    std::function<std::string(const grpc::Status& status)> end;
+  };
+
+  virtual ~ApiHandler() = default;
+  // Path prefixes this handler serves ("/v1/").
+  [[nodiscard]] virtual std::vector<std::string> prefixes() const = 0;
+  [[nodiscard]] virtual std::variant<Response, StreamCall> Handle(const Request& request) = 0;
+};
+
+}  // namespace wijkwacht::web
