@@ -37,8 +37,16 @@ TEST(AccessPolicyTest, SensitiveRpcsAreStaffOnly) {
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.ReportService/ListReports")->roles & kDevices, 0u);
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.DispatchService/GetAuditLog")->roles, kAdmin);
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.AuthService/VerifyEntrepreneur")->roles, kAdmin);
+  EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.AuthService/UpdateAccount")->roles, kAdmin);
+  // Reporter identity: never shopkeepers (nor residents, nor analysts).
+  EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.DispatchService/GetReporterContact")->roles,
+            kDispatcher | kAdmin);
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.AlertService/PublishAlert")->roles & kResident, 0u);
   for (const RpcAccess& row : kRpcAccessTable) {
+    if (absl::string_view(row.method).find("DirectoryService") != absl::string_view::npos) {
+      EXPECT_EQ(row.roles, kAdmin) << row.method;
+      EXPECT_FALSE(row.anonymous) << row.method;
+    }
     if (absl::string_view(row.method).find("DispatchService") != absl::string_view::npos) {
       EXPECT_FALSE(row.anonymous) << row.method;
       EXPECT_EQ(row.roles & kDevices, 0u) << row.method;

@@ -6,6 +6,7 @@
 #include "wijkwacht/v1/alert.pb.h"
 #include "wijkwacht/v1/auth.pb.h"
 #include "wijkwacht/v1/common.pb.h"
+#include "wijkwacht/v1/directory.pb.h"
 #include "wijkwacht/v1/dispatch.pb.h"
 #include "wijkwacht/v1/map.pb.h"
 #include "wijkwacht/v1/operations.pb.h"
@@ -23,6 +24,7 @@ std::vector<ApiMethod> ApiMethods(std::vector<std::string>* missing_files) {
   (void)v1::ClaimIncidentRequest::descriptor();
   (void)v1::LoginRequest::descriptor();
   (void)v1::LatLng::descriptor();
+  (void)v1::AccessRule::descriptor();
   (void)v1::CreateBackupRequest::descriptor();
   std::vector<ApiMethod> methods;
   for (absl::string_view name : absl::StrSplit(WIJKWACHT_API_PROTOS, ',', absl::SkipEmpty())) {

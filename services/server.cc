@@ -21,6 +21,7 @@
 #include "common/status.h"
 #include "services/auth_service.h"
 #include "services/call_gate.h"
+#include "services/directory_service.h"
 #include "services/dispatch_service.h"
 #include "services/early_warning_monitor.h"
 #include "services/map_service.h"
@@ -31,6 +32,7 @@
 #include "services/alert_service.h"
 #include "services/sync_service.h"
 #include "services/unimplemented_service.h"
+#include "storage/directory_store.h"
 #include "storage/identity_store.h"
 #include "storage/change_feed.h"
 #include "storage/engine.h"
@@ -130,6 +132,11 @@ class ServerImpl final : public WijkwachtServer {
                                                   self->sealed_.get());
     self->identities_ =
         std::make_unique<storage::IdentityStore>(self->engine_.get(), self->sealed_.get());
+    self->directory_ = std::make_unique<storage::DirectoryStore>(self->engine_.get());
+    if (absl::Status s = self->directory_->SeedDefaults(); !s.ok()) {
+      self->engine_->Shutdown();
+      return s;
+    }
     if (absl::Status s = self->SetUpAuth(options); !s.ok()) {
       self->engine_->Shutdown();
       return s;
@@ -163,7 +170,7 @@ class ServerImpl final : public WijkwachtServer {
         self->ingest_.get(), self->report_store_.get(), self->incident_store_.get(),
         self->catalog_.get(), self->workers_.get(), self->gate_.get(),
         options.map_public_max_cell_level > 0 ? options.map_public_max_cell_level : 13,
-        self->sealed_.get()});
+        self->sealed_.get(), self->identities_.get(), self->directory_.get()});
     if (options.map_memory_days < 0) {
       self->engine_->Shutdown();
       return InvalidFieldError("map_memory_days", "must be at least 0");
@@ -209,7 +216,8 @@ class ServerImpl final : public WijkwachtServer {
         std::make_unique<storage::DispatchStore>(self->engine_.get(), self->incident_store_.get());
     self->dispatch_service_ = std::make_unique<DispatchServiceImpl>(DispatchServiceImpl::Parts{
         self->dispatch_store_.get(), self->feed_.get(), self->catalog_.get(), self->workers_.get(),
-        self->gate_.get(), options.clock});
+        self->gate_.get(), options.clock, self->identities_.get(), self->directory_.get(),
+        self->report_store_.get(), self->sealed_.get()});
     self->sync_service_ = std::make_unique<SyncServiceImpl>(SyncServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->sync_store_.get(),
         self->alert_store_.get(), self->identities_.get(), self->feed_.get(),
@@ -218,6 +226,8 @@ class ServerImpl final : public WijkwachtServer {
     self->alert_service_ = std::make_unique<AlertServiceImpl>(AlertServiceImpl::Parts{
         self->areas_.get(), self->alert_store_.get(), self->feed_.get(), self->workers_.get(),
         self->gate_.get(), clock});
+    self->directory_service_ = std::make_unique<DirectoryServiceImpl>(DirectoryServiceImpl::Parts{
+        self->directory_.get(), self->catalog_.get(), self->workers_.get(), self->gate_.get()});
     self->unimplemented_ = std::make_unique<UnimplementedService>(self->gate_.get());
     storage::RetentionOptions retention = options.retention;
     retention.clock = options.clock;
@@ -265,6 +275,7 @@ class ServerImpl final : public WijkwachtServer {
     builder.RegisterService(self->sync_service_.get());
     builder.RegisterService(self->alert_service_.get());
     builder.RegisterService(self->operations_service_.get());
+    builder.RegisterService(self->directory_service_.get());
     if (self->auth_service_) builder.RegisterService(self->auth_service_.get());
     // Everything else (RPCs not implemented yet) passes the gate, then gets UNIMPLEMENTED.
     builder.RegisterCallbackGenericService(self->unimplemented_.get());
@@ -401,6 +412,7 @@ class ServerImpl final : public WijkwachtServer {
     parts.gate = gate_.get();
     parts.identities = identities_.get();
     parts.sealed = sealed_.get();
+    parts.directory = directory_.get();
     parts.keys = keys_.get();
     parts.signer = signer_.get();
     parts.passwords = passwords_.get();
@@ -495,6 +507,8 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<privacy::IdentitySealer> sealer_;
   std::unique_ptr<storage::SealedIdentityStore> sealed_;
   std::unique_ptr<storage::IdentityStore> identities_;
+  std::unique_ptr<storage::DirectoryStore> directory_;
+  std::unique_ptr<DirectoryServiceImpl> directory_service_;
   std::unique_ptr<auth::RateLimiter> device_writes_;
   std::unique_ptr<auth::RateLimiter> peer_writes_;
   std::unique_ptr<auth::RateLimiter> registrations_;

@@ -31,6 +31,8 @@ enum class ColumnFamily : int {
   kEarlyWarnings,
   kReporterKeys,
   kSealedIdentities,
+  kDepartments,
+  kAccessRules,
 };
 
 struct ColumnFamilySpec {
@@ -39,7 +41,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 23> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 25> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -96,6 +98,11 @@ inline constexpr std::array<ColumnFamilySpec, 23> kColumnFamilies = {{
      "pseudonym \\0 \"identity\" -> sealed wijkwacht.internal.SealedIdentity; pseudonym \\0 "
      "\"contact\" \\0 create_micros(BE64) report id -> sealed wijkwacht.internal.SealedContact "
      "(AES-256-GCM under the reporter's data key, AAD = the key)"},
+    {ColumnFamily::kDepartments, "departments",
+     "department id -> wijkwacht.internal.DepartmentRecord (storage::DirectoryStore)"},
+    {ColumnFamily::kAccessRules, "access_rules",
+     "\"rules\" -> wijkwacht.internal.AccessRulesRecord (storage::DirectoryStore); absent: the "
+     "default rules of domain/access/need_to_know.h"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();
