@@ -82,9 +82,10 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.AuthService/VerifyEntrepreneur",    kAdmin,                          false, false},
     {"/wijkwacht.v1.AuthService/CreateAccount",         kAdmin,                          false, false},
     {"/wijkwacht.v1.AuthService/UpdateAccount",         kAdmin,                          false, false},
-    // DirectoryService: departments and need-to-know rules.
+    // DirectoryService: departments and need-to-know rules (staff list departments to assign
+    // incidents to them; only admins change anything or read the rules).
     {"/wijkwacht.v1.DirectoryService/CreateDepartment", kAdmin,                          false, false},
-    {"/wijkwacht.v1.DirectoryService/ListDepartments",  kAdmin,                          false, false},
+    {"/wijkwacht.v1.DirectoryService/ListDepartments",  kStaff,                          false, false},
     {"/wijkwacht.v1.DirectoryService/UpdateDepartment", kAdmin,                          false, false},
     {"/wijkwacht.v1.DirectoryService/SetAccessRules",   kAdmin,                          false, false},
     {"/wijkwacht.v1.DirectoryService/ListAccessRules",  kAdmin,                          false, false},

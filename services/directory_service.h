@@ -1,5 +1,6 @@
 // wijkwacht.v1.DirectoryService over the gRPC callback API: departments and the need-to-know
-// rule table (proto/wijkwacht/v1/directory.proto). Admin only (services/access_policy.h).
+// rule table (proto/wijkwacht/v1/directory.proto). Admin only, except ListDepartments for all
+// staff (services/access_policy.h).
 //
 // Handlers validate (field-named INVALID_ARGUMENT: department_id, department.name,
 // department.display_name, rules[i].theme / .category / .departments[j]) and call

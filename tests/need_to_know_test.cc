@@ -332,8 +332,18 @@ TEST_F(NeedToKnowTest, DepartmentsAndRulesAreAdminManagedValidatedAndAudited) {
     EXPECT_EQ(server_.auth().UpdateAccount(&unknown, request, &account).error_code(),
               grpc::StatusCode::NOT_FOUND);
   }
-  {  // Only admins manage the directory.
+  {  // Only admins manage the directory; staff may list departments (to assign incidents).
     const std::string dispatcher = Staff("joke", v1::ROLE_DISPATCHER, {"departments/ondermijning"});
+    grpc::ClientContext listing;
+    WithToken(listing, dispatcher);
+    v1::ListDepartmentsResponse departments;
+    EXPECT_TRUE(directory_->ListDepartments(&listing, {}, &departments).ok());
+    EXPECT_EQ(departments.departments_size(), 6);
+    grpc::ClientContext rules;
+    WithToken(rules, dispatcher);
+    v1::AccessRules table;
+    EXPECT_EQ(directory_->ListAccessRules(&rules, {}, &table).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
     grpc::ClientContext context;
     WithToken(context, dispatcher);
     v1::AccessRules out;
