@@ -3,7 +3,9 @@
 // services/access_policy_test.cc fails when a proto RPC has no row.
 //
 // Object-level rules live in the handlers (a resident reads only their own reports; only
-// dispatch and admin ever see who reported something; shopkeepers never see reporters).
+// dispatch and admin ever see who reported something; shopkeepers never see reporters), and
+// need-to-know (which staff see incidents and reports of a restricted theme or category) in
+// domain/access/need_to_know.h, applied through services/need_to_know.h.
 #pragma once
 
 #include <cstdint>
@@ -70,6 +72,7 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.DispatchService/ReclassifyIncident", kDispatcher | kAdmin,           false, false},
     {"/wijkwacht.v1.DispatchService/SendFeedback",      kDispatcher | kAdmin,            false, false},
     {"/wijkwacht.v1.DispatchService/GetAuditLog",       kAdmin,                          false, false},
+    {"/wijkwacht.v1.DispatchService/GetReporterContact", kDispatcher | kAdmin,           false, false},
     // AuthService
     {"/wijkwacht.v1.AuthService/RegisterDevice",        kEveryRole,                      true,  true},
     {"/wijkwacht.v1.AuthService/Login",                 kEveryRole,                      true,  true},
@@ -78,6 +81,7 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.AuthService/GetSigningKeys",        kEveryRole,                      true,  false},
     {"/wijkwacht.v1.AuthService/VerifyEntrepreneur",    kAdmin,                          false, false},
     {"/wijkwacht.v1.AuthService/CreateAccount",         kAdmin,                          false, false},
+    {"/wijkwacht.v1.AuthService/UpdateAccount",         kAdmin,                          false, false},
     // ActionPlanService: policy staff write (audited); published plans are public.
     {"/wijkwacht.v1.ActionPlanService/CreateActionPlan",  kAnalyst | kAdmin,            false, false},
     {"/wijkwacht.v1.ActionPlanService/GetActionPlan",     kEveryRole,                   true,  false},
@@ -94,6 +98,13 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.PollService/ListPolls",             kEveryRole,                      true,  false},
     {"/wijkwacht.v1.PollService/AnswerPoll",            kDevices,                        false, true},
     {"/wijkwacht.v1.PollService/GetPollResults",        kEveryRole,                      true,  false},
+    // DirectoryService: departments and need-to-know rules (staff list departments to assign
+    // incidents to them; only admins change anything or read the rules).
+    {"/wijkwacht.v1.DirectoryService/CreateDepartment", kAdmin,                          false, false},
+    {"/wijkwacht.v1.DirectoryService/ListDepartments",  kStaff,                          false, false},
+    {"/wijkwacht.v1.DirectoryService/UpdateDepartment", kAdmin,                          false, false},
+    {"/wijkwacht.v1.DirectoryService/SetAccessRules",   kAdmin,                          false, false},
+    {"/wijkwacht.v1.DirectoryService/ListAccessRules",  kAdmin,                          false, false},
     // OperationsService: backups.
     {"/wijkwacht.v1.OperationsService/CreateBackup",    kAdmin,                          false, false},
     {"/wijkwacht.v1.OperationsService/ListBackups",     kAdmin,                          false, false},

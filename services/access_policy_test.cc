@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
@@ -37,8 +38,17 @@ TEST(AccessPolicyTest, SensitiveRpcsAreStaffOnly) {
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.ReportService/ListReports")->roles & kDevices, 0u);
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.DispatchService/GetAuditLog")->roles, kAdmin);
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.AuthService/VerifyEntrepreneur")->roles, kAdmin);
+  EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.AuthService/UpdateAccount")->roles, kAdmin);
+  // Reporter identity: never shopkeepers (nor residents, nor analysts).
+  EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.DispatchService/GetReporterContact")->roles,
+            kDispatcher | kAdmin);
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.AlertService/PublishAlert")->roles & kResident, 0u);
   for (const RpcAccess& row : kRpcAccessTable) {
+    if (absl::string_view(row.method).find("DirectoryService") != absl::string_view::npos) {
+      EXPECT_EQ(row.roles, absl::EndsWith(row.method, "/ListDepartments") ? kStaff : kAdmin)
+          << row.method;
+      EXPECT_FALSE(row.anonymous) << row.method;
+    }
     if (absl::string_view(row.method).find("DispatchService") != absl::string_view::npos) {
       EXPECT_FALSE(row.anonymous) << row.method;
       EXPECT_EQ(row.roles & kDevices, 0u) << row.method;

@@ -53,19 +53,6 @@ class ActionPlanServiceImpl final {
 
   explicit ActionPlanServiceImpl(Parts parts) : parts_(parts) {}
 
-  grpc::ServerUnaryReactor* GetActionPlan(grpc::CallbackServerContext* context,
-                                          const grpc::ByteBuffer* request,
-                                          grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* CreateMeasure(grpc::CallbackServerContext* context,
-                                          const grpc::ByteBuffer* request,
-                                          grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ListMeasures(grpc::CallbackServerContext* context,
-                                         const grpc::ByteBuffer* request,
-                                         grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ImportEnforcement(grpc::CallbackServerContext* context,
-                                              const grpc::ByteBuffer* request,
-                                              grpc::ByteBuffer* response) override;
-
  private:
   void CreatePlan(const Caller& caller, const v1::CreateActionPlanRequest& request,
                   v1::ActionPlan* response, UnaryDone done);

@@ -7,6 +7,7 @@
 #include "wijkwacht/v1/alert.pb.h"
 #include "wijkwacht/v1/auth.pb.h"
 #include "wijkwacht/v1/common.pb.h"
+#include "wijkwacht/v1/directory.pb.h"
 #include "wijkwacht/v1/dispatch.pb.h"
 #include "wijkwacht/v1/map.pb.h"
 #include "wijkwacht/v1/operations.pb.h"
@@ -25,6 +26,7 @@ std::vector<ApiMethod> ApiMethods(std::vector<std::string>* missing_files) {
   (void)v1::ClaimIncidentRequest::descriptor();
   (void)v1::LoginRequest::descriptor();
   (void)v1::LatLng::descriptor();
+  (void)v1::AccessRule::descriptor();
   (void)v1::CreateBackupRequest::descriptor();
   (void)v1::CreateActionPlanRequest::descriptor();
   (void)v1::CreatePollRequest::descriptor();

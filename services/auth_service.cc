@@ -10,7 +10,10 @@
 #include "absl/strings/strip.h"
 #include "auth/base64url.h"
 #include "auth/roles.h"
+#include "absl/strings/str_join.h"
 #include "common/status.h"
+#include "services/need_to_know.h"
+#include "storage/dispatch_store.h"
 #include "google/protobuf/util/time_util.h"
 #include "openssl/crypto.h"
 #include "openssl/evp.h"
@@ -44,6 +47,18 @@ absl::StatusOr<std::string> DeviceIdFromName(absl::string_view name, absl::strin
     return InvalidFieldError(field, "must be \"devices/{id}\" as returned by RegisterDevice");
   }
   return std::string(name);
+}
+
+v1::Account AccountOf(const internal::UserRecord& user) {
+  v1::Account out;
+  out.set_name(absl::StrCat("users/", user.username()));
+  out.set_username(user.username());
+  out.set_role(static_cast<v1::Role>(user.role()));
+  *out.mutable_create_time() = user.create_time();
+  for (const std::string& id : user.departments()) {
+    out.add_departments(access::DepartmentName(id));
+  }
+  return out;
 }
 
 absl::Status InvalidRefreshToken() {
@@ -112,6 +127,8 @@ void AuthServiceImpl::Register(MethodTable* table) {
       "/wijkwacht.v1.AuthService/GetSigningKeys", now(&AuthServiceImpl::DoGetSigningKeys));
   table->Unary<v1::VerifyEntrepreneurRequest, v1::VerifyEntrepreneurResponse>(
       "/wijkwacht.v1.AuthService/VerifyEntrepreneur", now(&AuthServiceImpl::DoVerifyEntrepreneur));
+  table->Unary<v1::UpdateAccountRequest, v1::Account>(
+      "/wijkwacht.v1.AuthService/UpdateAccount", now(&AuthServiceImpl::DoUpdateAccount));
   table->Unary("/wijkwacht.v1.AuthService/Login", this, &AuthServiceImpl::Login);
   table->Unary("/wijkwacht.v1.AuthService/CreateAccount", this, &AuthServiceImpl::CreateAccount);
 }
@@ -354,10 +371,21 @@ absl::Status AuthServiceImpl::DoCreateAccount(const Caller&, const v1::CreateAcc
       request.password().size() > auth::kMaxPasswordBytes) {
     violations.push_back({"password", "must be 12-1024 bytes"});
   }
+  std::vector<std::string> departments;
+  if (request.departments_size() > 0) {
+    absl::StatusOr<std::vector<std::string>> parsed = AccountDepartments(request.departments());
+    if (!parsed.ok()) {
+      if (!absl::IsInvalidArgument(parsed.status())) return parsed.status();
+      for (FieldViolation& v : GetFieldViolations(parsed.status())) violations.push_back(std::move(v));
+    } else {
+      departments = *std::move(parsed);
+    }
+  }
   if (!violations.empty()) return InvalidFieldsError(std::move(violations));
   internal::UserRecord user;
   user.set_username(name);
   user.set_role(static_cast<int>(role));
+  user.mutable_departments()->Assign(departments.begin(), departments.end());
   WW_ASSIGN_OR_RETURN(std::string hash, parts_.passwords->Hash(request.password()));
   user.set_password_hash(std::move(hash));
   *user.mutable_create_time() = ToTimestamp(parts_.clock->Now());
@@ -366,10 +394,43 @@ absl::Status AuthServiceImpl::DoCreateAccount(const Caller&, const v1::CreateAcc
     return absl::AlreadyExistsError(absl::StrCat("username: users/", name, " already exists"));
   }
   WW_RETURN_IF_ERROR(created);
-  response->set_name(absl::StrCat("users/", name));
-  response->set_username(name);
-  response->set_role(request.role());
-  *response->mutable_create_time() = user.create_time();
+  *response = AccountOf(user);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> AuthServiceImpl::AccountDepartments(
+    const google::protobuf::RepeatedPtrField<std::string>& names) const {
+  if (parts_.directory == nullptr) {
+    return InvalidFieldError("departments", "is not supported by this server (no directory)");
+  }
+  return ParseAccountDepartments(names, "departments", *parts_.directory);
+}
+
+absl::Status AuthServiceImpl::DoUpdateAccount(const Caller& caller,
+                                              const v1::UpdateAccountRequest& request,
+                                              v1::Account* response) {
+  if (request.username().empty()) return InvalidFieldError("username", "is required");
+  WW_ASSIGN_OR_RETURN(std::vector<std::string> departments,
+                      AccountDepartments(request.departments()));
+  std::string before;
+  absl::StatusOr<internal::UserRecord> user = parts_.identities->UpdateUser(
+      request.username(),
+      [&](internal::UserRecord& record) {
+        before = absl::StrJoin(record.departments(), ",");
+        record.mutable_departments()->Assign(departments.begin(), departments.end());
+        return absl::OkStatus();
+      },
+      [&](storage::WriteContext& ctx, internal::UserRecord& record) {
+        return storage::AppendAudit(
+            ctx, {caller.subject}, "UpdateAccount", absl::StrCat("users/", record.username()),
+            absl::StrCat("departments [", before, "] -> [", absl::StrJoin(departments, ","), "]"));
+      });
+  if (absl::IsNotFound(user.status())) {
+    return absl::NotFoundError(absl::StrCat("username: users/", request.username(),
+                                            " does not exist"));
+  }
+  WW_RETURN_IF_ERROR(user.status());
+  *response = AccountOf(*user);
   return absl::OkStatus();
 }
 

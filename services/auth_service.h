@@ -17,8 +17,10 @@
 //     cannot keep real staff out. While that share is full, whether a username is queued
 //     or refused tells that it exists; staff usernames are not treated as secrets.
 //
-// Object rules: RevokeDevice by the device itself or an admin; VerifyEntrepreneur and
-// CreateAccount by an admin (the access table already limits the roles).
+// Object rules: RevokeDevice by the device itself or an admin; VerifyEntrepreneur,
+// CreateAccount and UpdateAccount by an admin (the access table already limits the roles).
+// Staff accounts carry departments (DirectoryService); UpdateAccount replaces them and is
+// audited (action "UpdateAccount", target "users/{name}", the old and new departments).
 //
 // Thread safety: one instance serves all calls concurrently.
 #pragma once
@@ -39,6 +41,7 @@
 #include "services/method_table.h"
 #include "services/stream_registry.h"
 #include "services/unary_call.h"
+#include "storage/directory_store.h"
 #include "storage/identity_store.h"
 #include "wijkwacht/v1/auth.grpc.pb.h"
 
@@ -51,6 +54,9 @@ class AuthServiceImpl final {
     storage::IdentityStore* identities = nullptr;
     // RevokeDevice with erase (crypto-shredding); null = erase is refused.
     storage::SealedIdentityStore* sealed = nullptr;
+    // Departments of staff accounts (CreateAccount / UpdateAccount `departments`) are checked
+    // against it; null = departments are refused.
+    const storage::DirectoryStore* directory = nullptr;
     const auth::KeyRing* keys = nullptr;
     const auth::TokenSigner* signer = nullptr;
     const auth::PasswordHasher* passwords = nullptr;
@@ -108,12 +114,18 @@ class AuthServiceImpl final {
   [[nodiscard]] absl::Status DoCreateAccount(const Caller& caller,
                                              const v1::CreateAccountRequest& request,
                                              v1::Account* response);
+  [[nodiscard]] absl::Status DoUpdateAccount(const Caller& caller,
+                                             const v1::UpdateAccountRequest& request,
+                                             v1::Account* response);
 
  private:
   // Runs `work` on the login worker, or refuses when too many are waiting. `address` and
   // `known` (the login names an enabled account; CreateAccount: true) decide the admission.
   void RunHashing(const std::string& address, bool known, std::function<absl::Status()> work,
                   UnaryDone done);
+  // Department names of an account request -> ids (services/need_to_know.h).
+  [[nodiscard]] absl::StatusOr<std::vector<std::string>> AccountDepartments(
+      const google::protobuf::RepeatedPtrField<std::string>& names) const;
   // A signed access token for `subject` with `role`, into `out`.
   [[nodiscard]] absl::Status IssueAccessToken(const std::string& subject, auth::Role role,
                                               v1::TokenResponse* out) const;

@@ -1,8 +1,10 @@
 #include "services/dispatch_service.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
@@ -10,6 +12,7 @@
 #include "services/action_plan_service.h"
 #include "services/log_stream.h"
 #include "services/report_mapping.h"
+#include "domain/access/need_to_know.h"
 
 namespace wijkwacht::services {
 namespace {
@@ -21,6 +24,8 @@ constexpr size_t kMaxIncidentIdBytes = 100;
 constexpr size_t kMaxFeedbackBytes = 2000;
 constexpr size_t kMaxCommentBytes = 2000;
 constexpr int kMaxMerged = 100;
+constexpr size_t kMinReasonBytes = 5;
+constexpr size_t kMaxReasonBytes = 500;
 
 // "incidents/{id}" -> id.
 absl::StatusOr<std::string> ParseIncidentName(absl::string_view name, absl::string_view field) {
@@ -56,6 +61,8 @@ void DispatchServiceImpl::Register(MethodTable* table) {
   table->Unary("/wijkwacht.v1.DispatchService/ReclassifyIncident", this, &DispatchServiceImpl::Reclassify);
   table->Unary("/wijkwacht.v1.DispatchService/SendFeedback", this, &DispatchServiceImpl::Feedback);
   table->Unary("/wijkwacht.v1.DispatchService/GetAuditLog", this, &DispatchServiceImpl::AuditLog);
+  table->Unary("/wijkwacht.v1.DispatchService/GetReporterContact", this,
+               &DispatchServiceImpl::ReporterContact);
   table->Stream<v1::WatchQueueRequest, v1::QueueEvent>(
       "/wijkwacht.v1.DispatchService/WatchQueue",
       [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
@@ -77,10 +84,32 @@ v1::Incident DispatchServiceImpl::ToProto(const internal::StoredIncident& stored
   return incident;
 }
 
+absl::StatusOr<Visibility> DispatchServiceImpl::VisibilityOf(const Caller& caller) const {
+  return VisibilityFor(caller, parts_.identities, parts_.directory);
+}
+
+absl::Status DispatchServiceImpl::CheckNeedToKnow(const Caller& caller,
+                                                  const std::vector<std::string>& ids) const {
+  WW_ASSIGN_OR_RETURN(Visibility visibility, VisibilityOf(caller));
+  if (visibility.SeesEverything()) return absl::OkStatus();
+  for (const std::string& id : ids) {
+    absl::StatusOr<internal::StoredIncident> stored = parts_.store->Get(id);
+    if (absl::IsNotFound(stored.status())) continue;
+    WW_RETURN_IF_ERROR(stored.status());
+    if (!visibility.MaySee(stored->incident())) {
+      return absl::NotFoundError(absl::StrCat("incidents/", id, " does not exist"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 void DispatchServiceImpl::RunAction(
+    const Caller& caller, std::vector<std::string> ids,
     std::function<absl::StatusOr<internal::StoredIncident>()> action, v1::Incident* response,
     UnaryDone done) {
-  parts_.workers->Schedule([this, action = std::move(action), response, done = std::move(done)] {
+  parts_.workers->Schedule([this, caller, ids = std::move(ids), action = std::move(action),
+                            response, done = std::move(done)] {
+    if (absl::Status allowed = CheckNeedToKnow(caller, ids); !allowed.ok()) return done(allowed);
     absl::StatusOr<internal::StoredIncident> stored = action();
     if (!stored.ok()) return done(stored.status());
     if (stored->incident().reports_size() == 0 && stored->report_count() > 0) {
@@ -95,14 +124,15 @@ void DispatchServiceImpl::RunAction(
   });
 }
 
-void DispatchServiceImpl::Get(const Caller&, const v1::GetIncidentRequest& request,
+void DispatchServiceImpl::Get(const Caller& caller, const v1::GetIncidentRequest& request,
                               v1::Incident* response, UnaryDone done) {
   absl::StatusOr<std::string> id = ParseIncidentName(request.name(), "name");
   if (!id.ok()) return done(id.status());
-  RunAction([this, id = *id] { return parts_.store->Get(id); }, response, std::move(done));
+  RunAction(caller, {*id}, [this, id = *id] { return parts_.store->Get(id); }, response,
+            std::move(done));
 }
 
-void DispatchServiceImpl::List(const Caller&, const v1::ListIncidentsRequest& request,
+void DispatchServiceImpl::List(const Caller& caller, const v1::ListIncidentsRequest& request,
                                v1::ListIncidentsResponse* response, UnaryDone done) {
   std::vector<FieldViolation> v;
   if (request.page_size() < 0) v.push_back({"page_size", "must not be negative"});
@@ -119,7 +149,15 @@ void DispatchServiceImpl::List(const Caller&, const v1::ListIncidentsRequest& re
   query.area_code = request.area_code();
   query.page_size = PageSize(request.page_size(), storage::kMaxIncidentPageSize);
   query.page_token = request.page_token();
-  parts_.workers->Schedule([this, query = std::move(query), response, done = std::move(done)] {
+  parts_.workers->Schedule([this, caller, query = std::move(query), response,
+                            done = std::move(done)]() mutable {
+    absl::StatusOr<Visibility> visibility = VisibilityOf(caller);
+    if (!visibility.ok()) return done(visibility.status());
+    if (!visibility->SeesEverything()) {
+      query.visible = [visibility = *visibility](const internal::StoredIncident& stored) {
+        return visibility.MaySee(stored.incident());
+      };
+    }
     absl::StatusOr<storage::IncidentPage> page = parts_.store->List(query);
     if (!page.ok()) return done(page.status());
     for (const internal::StoredIncident& stored : page->incidents) {
@@ -134,7 +172,7 @@ void DispatchServiceImpl::Claim(const Caller& caller, const v1::ClaimIncidentReq
                                 v1::Incident* response, UnaryDone done) {
   absl::StatusOr<std::string> id = ParseIncidentName(request.name(), "name");
   if (!id.ok()) return done(id.status());
-  RunAction([this, id = *id, version = request.version(), actor = ActorOf(caller)] {
+  RunAction(caller, {*id}, [this, id = *id, version = request.version(), actor = ActorOf(caller)] {
     return parts_.store->Claim(id, version, actor);
   }, response, std::move(done));
 }
@@ -144,13 +182,36 @@ void DispatchServiceImpl::Assign(const Caller& caller, const v1::AssignIncidentR
   std::vector<FieldViolation> v;
   absl::StatusOr<std::string> id = ParseIncidentName(request.name(), "name");
   if (!id.ok()) v.push_back(GetFieldViolations(id.status()).front());
-  if (request.team() == v1::TEAM_UNSPECIFIED || !v1::Team_IsValid(request.team())) {
-    v.push_back({"team", "is required: HANDHAVING, POLICE_LIAISON or PUBLIC_SPACE"});
+  std::string department;
+  if (!request.department().empty()) {
+    absl::StatusOr<std::string> parsed =
+        access::ParseDepartmentName(request.department(), "department");
+    if (!parsed.ok()) {
+      v.push_back(GetFieldViolations(parsed.status()).front());
+    } else {
+      department = *std::move(parsed);
+    }
+    if (request.team() != v1::TEAM_UNSPECIFIED) {
+      v.push_back({"team", "must be unset when department is set (team is deprecated)"});
+    }
+  } else if (request.team() == v1::TEAM_UNSPECIFIED || !v1::Team_IsValid(request.team())) {
+    v.push_back({"department", "is required: \"departments/{id}\" (or the deprecated team: "
+                               "HANDHAVING, POLICE_LIAISON or PUBLIC_SPACE)"});
+  } else {
+    department = std::string(dispatch::TeamDepartment(static_cast<dispatch::Team>(request.team())));
   }
   if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
-  RunAction([this, id = *id, version = request.version(),
-             team = static_cast<dispatch::Team>(request.team()), actor = ActorOf(caller)] {
-    return parts_.store->Assign(id, version, team, actor);
+  RunAction(caller, {*id}, [this, id = *id, version = request.version(), department,
+                            actor = ActorOf(caller)]() -> absl::StatusOr<internal::StoredIncident> {
+    if (parts_.directory != nullptr) {
+      absl::StatusOr<bool> exists = parts_.directory->HasDepartment(department);
+      if (!exists.ok()) return exists.status();
+      if (!*exists) {
+        return InvalidFieldError("department",
+                                 "is not an existing department (see ListDepartments)");
+      }
+    }
+    return parts_.store->Assign(id, version, department, actor);
   }, response, std::move(done));
 }
 
@@ -171,7 +232,7 @@ void DispatchServiceImpl::Transition(const Caller& caller,
   }
   if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
   // target_status is checked by dispatch::CheckTransition (field-named INVALID_ARGUMENT).
-  RunAction([this, id = *id, version = request.version(),
+  RunAction(caller, {*id}, [this, id = *id, version = request.version(),
              target = static_cast<dispatch::IncidentStatus>(request.target_status()),
              comment = request.comment(), actor = ActorOf(caller),
              also = *std::move(enforcement)] {
@@ -199,7 +260,9 @@ void DispatchServiceImpl::Merge(const Caller& caller, const v1::MergeIncidentsRe
     }
   }
   if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
-  RunAction([this, id = *id, version = request.version(), merged = std::move(merged),
+  std::vector<std::string> named = merged;
+  named.push_back(*id);
+  RunAction(caller, std::move(named), [this, id = *id, version = request.version(), merged = std::move(merged),
              actor = ActorOf(caller)] {
     return parts_.store->Merge(id, version, merged, actor);
   }, response, std::move(done));
@@ -213,7 +276,7 @@ void DispatchServiceImpl::Split(const Caller& caller, const v1::SplitReportReque
   absl::StatusOr<std::string> report = ParseReportName(request.report(), "report");
   if (!report.ok()) v.push_back(GetFieldViolations(report.status()).front());
   if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
-  RunAction([this, id = *id, version = request.version(), report = *report,
+  RunAction(caller, {*id}, [this, id = *id, version = request.version(), report = *report,
              actor = ActorOf(caller)] {
     return parts_.store->Split(id, version, report, actor);
   }, response, std::move(done));
@@ -234,7 +297,7 @@ void DispatchServiceImpl::Reclassify(const Caller& caller,
     v.push_back({"category", "is not a known category code (see ListCategories)"});
   }
   if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
-  RunAction([this, id = *id, version = request.version(), theme = static_cast<int>(request.theme()),
+  RunAction(caller, {*id}, [this, id = *id, version = request.version(), theme = static_cast<int>(request.theme()),
              category = request.category(), actor = ActorOf(caller)] {
     return parts_.store->Reclassify(id, version, theme, category, actor);
   }, response, std::move(done));
@@ -250,8 +313,9 @@ void DispatchServiceImpl::Feedback(const Caller& caller, const v1::SendFeedbackR
     v.push_back({"message", absl::StrCat("must be 1 to ", kMaxFeedbackBytes, " bytes")});
   }
   if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
-  parts_.workers->Schedule([this, id = *id, message = request.message(), actor = ActorOf(caller),
-                            response, done = std::move(done)] {
+  parts_.workers->Schedule([this, caller, id = *id, message = request.message(),
+                            actor = ActorOf(caller), response, done = std::move(done)] {
+    if (absl::Status allowed = CheckNeedToKnow(caller, {id}); !allowed.ok()) return done(allowed);
     absl::StatusOr<int> recipients = parts_.store->SendFeedback(id, message, actor);
     if (!recipients.ok()) return done(recipients.status());
     response->set_recipients(*recipients);
@@ -273,6 +337,71 @@ void DispatchServiceImpl::AuditLog(const Caller&, const v1::GetAuditLogRequest& 
   });
 }
 
+void DispatchServiceImpl::ReporterContact(const Caller& caller,
+                                          const v1::GetReporterContactRequest& request,
+                                          v1::ReporterContact* response, UnaryDone done) {
+  std::vector<FieldViolation> v;
+  absl::StatusOr<std::string> id = ParseReportName(request.report(), "report");
+  if (!id.ok()) v.push_back(GetFieldViolations(id.status()).front());
+  const absl::string_view reason = absl::StripAsciiWhitespace(request.reason());
+  if (reason.size() < kMinReasonBytes || request.reason().size() > kMaxReasonBytes) {
+    v.push_back({"reason", absl::StrCat("must say why, in ", kMinReasonBytes, " to ",
+                                        kMaxReasonBytes, " bytes")});
+  }
+  if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
+  if (parts_.reports == nullptr || parts_.sealed == nullptr) {
+    return done(absl::FailedPreconditionError(
+        "contact details are not sealed on this server (no identity sealing)"));
+  }
+  parts_.workers->Schedule([this, caller, id = *id, reason = std::string(reason), response,
+                            done = std::move(done)] {
+    const std::string name = absl::StrCat("reports/", id);
+    const absl::Status missing = absl::NotFoundError(absl::StrCat(name, " does not exist"));
+    absl::StatusOr<internal::StoredReport> stored = parts_.reports->GetStored(id);
+    if (!stored.ok()) return done(stored.status());
+    absl::StatusOr<Visibility> visibility = VisibilityOf(caller);
+    if (!visibility.ok()) return done(visibility.status());
+    std::optional<v1::Incident> incident;
+    absl::string_view incident_id = stored->report().incident_id();
+    if (absl::ConsumePrefix(&incident_id, "incidents/")) {
+      absl::StatusOr<internal::StoredIncident> found = parts_.store->Get(incident_id);
+      if (found.ok()) {
+        incident = found->incident();
+      } else if (!absl::IsNotFound(found.status())) {
+        return done(found.status());
+      }
+    }
+    if (!visibility->MaySeeReport(stored->report(), incident ? &*incident : nullptr)) {
+      return done(missing);
+    }
+    const absl::Status no_contact =
+        absl::NotFoundError(absl::StrCat(name, " has no contact details"));
+    if (!storage::IsPseudonym(stored->reporter())) return done(no_contact);
+    absl::StatusOr<storage::RevealedIdentity> revealed = parts_.sealed->Reveal(stored->reporter());
+    if (!revealed.ok()) return done(revealed.status());
+    const storage::RevealedIdentity::Contact* contact = nullptr;
+    for (const storage::RevealedIdentity::Contact& c : revealed->contacts) {
+      if (c.report_id == id) contact = &c;
+    }
+    if (revealed->erased || contact == nullptr) return done(no_contact);
+    const bool consent = contact->details.may_contact();
+    if (absl::Status audited = parts_.store->Audit(
+            ActorOf(caller), "GetReporterContact", name,
+            absl::StrCat(consent ? "opened" : "refused: no consent", "; reason: ", reason));
+        !audited.ok()) {
+      return done(audited);
+    }
+    if (!consent) {
+      return done(absl::FailedPreconditionError(absl::StrCat(
+          name, ": the reporter did not consent to be contacted (contact.may_contact)")));
+    }
+    response->set_report(name);
+    *response->mutable_contact() = contact->details;
+    *response->mutable_create_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(contact->time));
+    done(absl::OkStatus());
+  });
+}
+
 grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
   const auto refuse = RefuseStream;
@@ -282,6 +411,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
   absl::StatusOr<Caller> caller = AdmitStream(*parts_.gate, "/wijkwacht.v1.DispatchService/WatchQueue",
                                               *context, *raw_request, &request_message, &lease);
   if (!caller.ok()) return refuse(caller.status());
+  absl::StatusOr<Visibility> visibility = VisibilityOf(*caller);
+  if (!visibility.ok()) return refuse(visibility.status());
   absl::StatusOr<uint64_t> after =
       storage::DecodeCursor(request->resume_cursor(), "resume_cursor");
   if (!after.ok()) return refuse(after.status());
@@ -294,7 +425,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
   options.method = "/wijkwacht.v1.DispatchService/WatchQueue";
   return LogStream<v1::QueueEvent>::Start(
       parts_.feed, parts_.workers, *after,
-      [this](const internal::ChangeEvent& event, std::vector<v1::QueueEvent>* out) {
+      [this, visibility = *std::move(visibility)](const internal::ChangeEvent& event,
+                                                  std::vector<v1::QueueEvent>* out) {
         std::string incident_name;
         v1::QueueEvent::Reason reason = v1::QueueEvent::UPDATED;
         if (event.has_report_created()) {
@@ -311,6 +443,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
         absl::StatusOr<internal::StoredIncident> stored = parts_.store->Get(id);
         if (absl::IsNotFound(stored.status())) return absl::OkStatus();
         if (!stored.ok()) return stored.status();
+        if (!visibility.MaySee(stored->incident())) return absl::OkStatus();
         if (reason == v1::QueueEvent::NEW && stored->incident().needs_review()) {
           reason = v1::QueueEvent::NEEDS_REVIEW;
         }

@@ -16,11 +16,29 @@
 // it shows the current state (a resumed stream replays old events with today's incident);
 // an incident that no longer exists is skipped. Each event's cursor resumes after it.
 //
+// Need-to-know: every RPC answers as if an incident the caller may not see (its theme or
+// category restricted to departments the caller is not in; services/need_to_know.h) did not
+// exist: NOT_FOUND on direct reads and actions (Get, Claim, Assign, Transition, Merge — any
+// named incident —, Split, Reclassify, SendFeedback), absent from ListIncidents pages (pages,
+// tokens and their boundaries are those of a store without it), never delivered by
+// WatchQueue (the caller's departments and the rules are read when the stream starts).
+// GetAuditLog is for admins, who see everything.
+//
+// GetReporterContact (dispatchers and admins; never shopkeepers or analysts) opens the sealed
+// contact details a resident left with a report, only for a caller who may see the report
+// (need-to-know, as GetReport) and only when the resident consented (ContactDetails.
+// may_contact; FAILED_PRECONDITION otherwise). Each call that finds contact details writes an
+// audit entry "GetReporterContact" on the report with the outcome and the caller's reason
+// before anything is answered; when that write fails, nothing is opened.
+//
+// AssignIncident takes a department ("departments/{id}", which must exist) or the deprecated
+// team (mapped to its department, dispatch::TeamDepartment); the incident shows both.
+//
 // Priority (Incident.priority) is dispatch::Priority with no early-warning input yet (the
 // early-warning feed is MapService's, not served).
 //
 // Errors (besides the gate's): INVALID_ARGUMENT naming the field (name, version,
-// target_status, team, theme, category, message, merged[i], report, page_size, page_token,
+// target_status, team, department, report, reason, theme, category, message, merged[i], report, page_size, page_token,
 // resume_cursor), NOT_FOUND, ABORTED, FAILED_PRECONDITION (workflow: names the allowed
 // targets), UNAVAILABLE.
 //
@@ -31,10 +49,13 @@
 #include "common/worker_pool.h"
 #include "domain/catalog/category_catalog.h"
 #include "services/method_table.h"
+#include "services/need_to_know.h"
 #include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/change_feed.h"
 #include "storage/dispatch_store.h"
+#include "storage/report_store.h"
+#include "storage/sealed_identity_store.h"
 #include "wijkwacht/v1/dispatch.grpc.pb.h"
 
 namespace wijkwacht::services {
@@ -48,6 +69,13 @@ class DispatchServiceImpl final {
     WorkerPool* workers = nullptr;
     const CallGate* gate = nullptr;
     const Clock* clock = nullptr;  // nullptr: the system clock
+    // Need-to-know (services/need_to_know.h); either null: every caller sees everything.
+    const storage::IdentityStore* identities = nullptr;
+    const storage::DirectoryStore* directory = nullptr;
+    // GetReporterContact: the report (its reporter) and the sealed contact details; either
+    // null: GetReporterContact answers FAILED_PRECONDITION.
+    const storage::ReportStore* reports = nullptr;
+    const storage::SealedIdentityStore* sealed = nullptr;
   };
   explicit DispatchServiceImpl(Parts parts) : parts_(parts) {}
 
@@ -78,13 +106,22 @@ class DispatchServiceImpl final {
                 v1::SendFeedbackResponse* response, UnaryDone done);
   void AuditLog(const Caller& caller, const v1::GetAuditLogRequest& request,
                 v1::GetAuditLogResponse* response, UnaryDone done);
+  void ReporterContact(const Caller& caller, const v1::GetReporterContactRequest& request,
+                       v1::ReporterContact* response, UnaryDone done);
 
  private:
   [[nodiscard]] absl::Time Now() const;
   // The API view of a stored incident, with its priority.
   [[nodiscard]] v1::Incident ToProto(const internal::StoredIncident& stored) const;
-  // Runs `action` on a worker and answers with the incident it returns.
-  void RunAction(std::function<absl::StatusOr<internal::StoredIncident>()> action,
+  [[nodiscard]] absl::StatusOr<Visibility> VisibilityOf(const Caller& caller) const;
+  // NOT_FOUND, worded as for a missing incident, unless `caller` may see every incident of
+  // `ids` (a missing one is left to the action to report).
+  [[nodiscard]] absl::Status CheckNeedToKnow(const Caller& caller,
+                                             const std::vector<std::string>& ids) const;
+  // Runs `action` on a worker, after CheckNeedToKnow(caller, ids), and answers with the
+  // incident it returns.
+  void RunAction(const Caller& caller, std::vector<std::string> ids,
+                 std::function<absl::StatusOr<internal::StoredIncident>()> action,
                  v1::Incident* response, UnaryDone done);
 
   Parts parts_;

@@ -60,13 +60,6 @@ class PollServiceImpl final {
 
   explicit PollServiceImpl(Parts parts) : parts_(std::move(parts)) {}
 
-  grpc::ServerUnaryReactor* ListPolls(grpc::CallbackServerContext* context,
-                                      const grpc::ByteBuffer* request,
-                                      grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* GetPollResults(grpc::CallbackServerContext* context,
-                                           const grpc::ByteBuffer* request,
-                                           grpc::ByteBuffer* response) override;
-
  private:
   void Create(const Caller& caller, const v1::CreatePollRequest& request, v1::Poll* response,
               UnaryDone done);

@@ -28,6 +28,7 @@ absl::StatusOr<report::ReportDraft> DraftFromProto(const v1::Report& r) {
     c.name = r.contact().name();
     c.email = r.contact().email();
     c.phone = r.contact().phone();
+    c.may_contact = r.contact().may_contact();
   }
   return d;
 }
@@ -74,6 +75,7 @@ storage::NewReport BuildNewReport(const v1::Report& input, const report::IngestD
     contact.set_name(decision.contact->name);
     contact.set_email(decision.contact->email);
     contact.set_phone(decision.contact->phone);
+    contact.set_may_contact(decision.contact->may_contact);
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 #include "s2/s2cell_id.h"
@@ -166,12 +167,19 @@ void ReportServiceImpl::Preview(const Caller& caller, const v1::PreviewReportReq
   if (!prepared.ok()) return done(prepared.status());
   *response->mutable_report() = std::move(prepared->report);
   if (caller.IsStaff()) {
-    parts_.workers->Schedule([this, response, done = std::move(done),
+    parts_.workers->Schedule([this, caller, response, done = std::move(done),
                               features = std::move(prepared->dedup)] {
+      absl::StatusOr<Visibility> visibility =
+          VisibilityFor(caller, parts_.identities, parts_.directory);
+      if (!visibility.ok()) return done(visibility.status());
       absl::StatusOr<std::vector<storage::ScoredIncident>> matches =
           parts_.incidents->FindMatches(features, kMaxPreviewMatches, kMinPreviewScore);
       if (!matches.ok()) return done(matches.status());
       for (const storage::ScoredIncident& m : *matches) {
+        v1::Incident seen;
+        seen.set_theme(static_cast<v1::Theme>(m.incident.theme));
+        seen.set_category(m.incident.category);
+        if (!visibility->MaySee(seen)) continue;
         *response->add_matching_incidents() = IncidentMatchToProto(m);
       }
       done(absl::OkStatus());
@@ -221,6 +229,14 @@ void ReportServiceImpl::Get(const Caller& caller, const v1::GetReportRequest& re
   if (!caller.IsStaff() && stored->reporter() != caller.reporter) {
     return done(absl::NotFoundError(absl::StrCat(request.name(), " does not exist")));
   }
+  if (caller.IsStaff()) {
+    absl::StatusOr<Visibility> visibility =
+        VisibilityFor(caller, parts_.identities, parts_.directory);
+    if (!visibility.ok()) return done(visibility.status());
+    absl::StatusOr<bool> may_see = MaySee(*visibility, stored->report());
+    if (!may_see.ok()) return done(may_see.status());
+    if (!*may_see) return done(absl::NotFoundError(absl::StrCat(request.name(), " does not exist")));
+  }
   absl::flat_hash_map<std::string, bool> erased;
   if (absl::Status s = MaskIfErased(stored->reporter(), stored->mutable_report(), &erased);
       !s.ok()) {
@@ -228,6 +244,19 @@ void ReportServiceImpl::Get(const Caller& caller, const v1::GetReportRequest& re
   }
   *response = std::move(*stored->mutable_report());
   done(absl::OkStatus());
+}
+
+absl::StatusOr<bool> ReportServiceImpl::MaySee(const Visibility& visibility,
+                                               const v1::Report& report) const {
+  if (visibility.SeesEverything()) return true;
+  absl::string_view incident_id = report.incident_id();
+  if (!absl::ConsumePrefix(&incident_id, "incidents/") || parts_.incidents == nullptr) {
+    return visibility.MaySeeReport(report, nullptr);
+  }
+  absl::StatusOr<internal::StoredIncident> incident = parts_.incidents->Get(incident_id, 0);
+  if (absl::IsNotFound(incident.status())) return visibility.MaySeeReport(report, nullptr);
+  if (!incident.ok()) return incident.status();
+  return visibility.MaySeeReport(report, &incident->incident());
 }
 
 absl::Status ReportServiceImpl::MaskIfErased(const std::string& reporter, v1::Report* report,
@@ -254,8 +283,24 @@ void ReportServiceImpl::List(const Caller& caller, const v1::ListReportsRequest&
                              v1::ListReportsResponse* response, UnaryDone done) {
   absl::StatusOr<storage::ReportQuery> query = QueryFromRequest(request);
   if (!query.ok()) return done(query.status());
-  parts_.workers->Schedule([this, response, done = std::move(done), query = *std::move(query)] {
+  parts_.workers->Schedule([this, caller, response, done = std::move(done),
+                            query = *std::move(query)]() mutable {
+    absl::StatusOr<Visibility> visibility =
+        VisibilityFor(caller, parts_.identities, parts_.directory);
+    if (!visibility.ok()) return done(visibility.status());
+    absl::Status hidden_error;
+    if (!visibility->SeesEverything()) {
+      query.visible = [this, visibility = *visibility, &hidden_error](const v1::Report& r) {
+        absl::StatusOr<bool> may_see = MaySee(visibility, r);
+        if (!may_see.ok()) {
+          hidden_error = may_see.status();
+          return false;
+        }
+        return *may_see;
+      };
+    }
     absl::StatusOr<storage::ReportPage> page = parts_.store->List(query);
+    if (!hidden_error.ok()) return done(hidden_error);
     if (!page.ok()) return done(page.status());
     absl::flat_hash_map<std::string, bool> erased;
     for (v1::Report& r : page->reports) {

@@ -16,6 +16,12 @@
 // The stored report is not rewritten (the counts, incident and area stay right); only what
 // is read through the API is masked.
 //
+// Need-to-know: staff see a report only when they may see its theme/category and, when it
+// belongs to an incident, the incident's (services/need_to_know.h). GetReport answers NOT_FOUND
+// otherwise (worded as for a missing report), ListReports leaves it out as if absent (pages
+// and tokens do not depend on it), and staff PreviewReport leaves out incidents they may not
+// see. A resident's own report is always theirs to read.
+//
 // Handlers are thin: validate and map the request, call the domain (ReportIngest) and the
 // store, map the status with ToGrpcStatus. SubmitReport answers only after the store has made
 // the report durable (the reactor finishes from the storage writer's callback), so no gRPC
@@ -30,6 +36,7 @@
 #include "domain/catalog/category_catalog.h"
 #include "domain/report/ingest.h"
 #include "services/method_table.h"
+#include "services/need_to_know.h"
 #include "services/unary_call.h"
 #include "storage/incident_store.h"
 #include "storage/report_store.h"
@@ -62,6 +69,9 @@ class ReportServiceImpl final {
     // Whose identity was erased (SealedIdentityStore::IsErased; reports of erased reporters
     // are masked); may be null (nothing is masked).
     const storage::SealedIdentityStore* sealed = nullptr;
+    // Need-to-know (services/need_to_know.h); either null: staff see every report.
+    const storage::IdentityStore* identities = nullptr;
+    const storage::DirectoryStore* directory = nullptr;
   };
   explicit ReportServiceImpl(Parts parts) : parts_(parts) {}
 
@@ -81,6 +91,9 @@ class ReportServiceImpl final {
                   v1::ListCategoriesResponse* response, UnaryDone done);
 
  private:
+  // Whether `visibility` admits the report (and its incident, read when it has one).
+  [[nodiscard]] absl::StatusOr<bool> MaySee(const Visibility& visibility,
+                                            const v1::Report& report) const;
   // Validation and classification shared by Submit and Preview. With authentication on, the
   // caller's token decides reporter_role and the reporter.
   [[nodiscard]] absl::StatusOr<storage::NewReport> Prepare(const Caller& caller,

@@ -27,6 +27,7 @@
 #include "services/action_plan_service.h"
 #include "services/auth_service.h"
 #include "services/call_gate.h"
+#include "services/directory_service.h"
 #include "services/dispatch_service.h"
 #include "services/early_warning_monitor.h"
 #include "services/map_layers.h"
@@ -43,6 +44,7 @@
 #include "services/alert_service.h"
 #include "services/sync_service.h"
 #include "services/unimplemented_service.h"
+#include "storage/directory_store.h"
 #include "storage/identity_store.h"
 #include "storage/change_feed.h"
 #include "storage/engine.h"
@@ -181,6 +183,11 @@ class ServerImpl final : public WijkwachtServer {
                                                   self->sealed_.get());
     self->identities_ =
         std::make_unique<storage::IdentityStore>(self->engine_.get(), self->sealed_.get());
+    self->directory_ = std::make_unique<storage::DirectoryStore>(self->engine_.get());
+    if (absl::Status s = self->directory_->SeedDefaults(); !s.ok()) {
+      self->engine_->Shutdown();
+      return s;
+    }
     if (absl::Status s = self->SetUpAuth(options); !s.ok()) {
       self->engine_->Shutdown();
       return s;
@@ -214,7 +221,7 @@ class ServerImpl final : public WijkwachtServer {
         self->ingest_.get(), self->report_store_.get(), self->incident_store_.get(),
         self->catalog_.get(), self->workers_.get(), self->gate_.get(),
         options.map_public_max_cell_level > 0 ? options.map_public_max_cell_level : 13,
-        self->sealed_.get()});
+        self->sealed_.get(), self->identities_.get(), self->directory_.get()});
     if (options.map_memory_days < 0) {
       self->engine_->Shutdown();
       return InvalidFieldError("map_memory_days", "must be at least 0");
@@ -268,7 +275,8 @@ class ServerImpl final : public WijkwachtServer {
         std::make_unique<storage::DispatchStore>(self->engine_.get(), self->incident_store_.get());
     self->dispatch_service_ = std::make_unique<DispatchServiceImpl>(DispatchServiceImpl::Parts{
         self->dispatch_store_.get(), self->feed_.get(), self->catalog_.get(), self->workers_.get(),
-        self->gate_.get(), options.clock});
+        self->gate_.get(), options.clock, self->identities_.get(), self->directory_.get(),
+        self->report_store_.get(), self->sealed_.get()});
     self->sync_service_ = std::make_unique<SyncServiceImpl>(SyncServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->sync_store_.get(),
         self->alert_store_.get(), self->identities_.get(), self->feed_.get(),
@@ -277,6 +285,8 @@ class ServerImpl final : public WijkwachtServer {
     self->alert_service_ = std::make_unique<AlertServiceImpl>(AlertServiceImpl::Parts{
         self->areas_.get(), self->alert_store_.get(), self->feed_.get(), self->workers_.get(),
         self->gate_.get(), clock});
+    self->directory_service_ = std::make_unique<DirectoryServiceImpl>(DirectoryServiceImpl::Parts{
+        self->directory_.get(), self->catalog_.get(), self->workers_.get(), self->gate_.get()});
     self->unimplemented_ = std::make_unique<UnimplementedService>(self->gate_.get());
     storage::RetentionOptions retention = options.retention;
     retention.clock = options.clock;
@@ -334,6 +344,7 @@ class ServerImpl final : public WijkwachtServer {
     self->operations_service_->Register(&self->methods_);
     self->action_plan_service_->Register(&self->methods_);
     self->poll_service_->Register(&self->methods_);
+    self->directory_service_->Register(&self->methods_);
     if (self->auth_service_) self->auth_service_->Register(&self->methods_);
     if (!self->methods_.status().ok()) {
       self->engine_->Shutdown();
@@ -478,6 +489,7 @@ class ServerImpl final : public WijkwachtServer {
     parts.gate = gate_.get();
     parts.identities = identities_.get();
     parts.sealed = sealed_.get();
+    parts.directory = directory_.get();
     parts.keys = keys_.get();
     parts.signer = signer_.get();
     parts.passwords = passwords_.get();
@@ -579,6 +591,8 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<privacy::IdentitySealer> sealer_;
   std::unique_ptr<storage::SealedIdentityStore> sealed_;
   std::unique_ptr<storage::IdentityStore> identities_;
+  std::unique_ptr<storage::DirectoryStore> directory_;
+  std::unique_ptr<DirectoryServiceImpl> directory_service_;
   std::unique_ptr<auth::RateLimiter> device_writes_;
   std::unique_ptr<auth::RateLimiter> peer_writes_;
   std::unique_ptr<auth::RateLimiter> registrations_;

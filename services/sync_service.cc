@@ -437,7 +437,8 @@ nlohmann::json SealedIdentityJson(const storage::RevealedIdentity& sealed) {
                                                          absl::UTCTimeZone())},
                                {"name", contact.details.name()},
                                {"email", contact.details.email()},
-                               {"phone", contact.details.phone()}});
+                               {"phone", contact.details.phone()},
+                               {"may_contact", contact.details.may_contact()}});
   }
   if (sealed.business) {
     out["business"] = {

@@ -36,6 +36,8 @@ enum class ColumnFamily : int {
   kPolls,
   kPollAnswers,
   kPollMarkers,
+  kDepartments,
+  kAccessRules,
 };
 
 struct ColumnFamilySpec {
@@ -44,7 +46,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 28> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 30> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -118,6 +120,11 @@ inline constexpr std::array<ColumnFamilySpec, 28> kColumnFamilies = {{
      "poll number (BE64) HMAC-SHA256(poll's marker key, device id) -> HMAC-SHA256(marker key, "
      "\"answer\" + the answer's bytes): once per device per poll, kept apart from the answers "
      "(storage::PollStore)"},
+    {ColumnFamily::kDepartments, "departments",
+     "department id -> wijkwacht.internal.DepartmentRecord (storage::DirectoryStore)"},
+    {ColumnFamily::kAccessRules, "access_rules",
+     "\"rules\" -> wijkwacht.internal.AccessRulesRecord (storage::DirectoryStore); absent: the "
+     "default rules of domain/access/need_to_know.h"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();

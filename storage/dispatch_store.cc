@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -341,13 +342,24 @@ absl::StatusOr<IncidentPage> DispatchStore::List(const IncidentQuery& q) const {
       ColumnFamily::kIncidentsByStatus, start, prefix,
       [&](absl::string_view key, absl::string_view theme) {
         if (key == last_returned) return true;
+        if (key.size() <= 9) {
+          inner = absl::DataLossError("malformed incidents_by_status key");
+          return false;
+        }
+        std::optional<absl::StatusOr<internal::StoredIncident>> loaded;
+        if (q.visible) {
+          // An incident the caller may not see is as if absent: it neither counts against the
+          // scan budget nor ends a page, so pages and tokens do not depend on it.
+          loaded = incidents_->Get(key.substr(9), 0);
+          if (!loaded->ok()) {
+            inner = loaded->status();
+            return false;
+          }
+          if (!q.visible(**loaded)) return true;
+        }
         if (static_cast<int>(page.incidents.size()) >= q.page_size ||
             scanned >= kMaxIncidentsScanned) {
           more = true;
-          return false;
-        }
-        if (key.size() <= 9) {
-          inner = absl::DataLossError("malformed incidents_by_status key");
           return false;
         }
         ++scanned;
@@ -355,7 +367,8 @@ absl::StatusOr<IncidentPage> DispatchStore::List(const IncidentQuery& q) const {
         if (q.theme != 0 && (theme.size() != 1 || theme[0] != static_cast<char>(q.theme))) {
           return true;
         }
-        absl::StatusOr<internal::StoredIncident> stored = incidents_->Get(key.substr(9), 0);
+        absl::StatusOr<internal::StoredIncident> stored =
+            loaded ? *std::move(loaded) : incidents_->Get(key.substr(9), 0);
         if (!stored.ok()) {
           inner = stored.status();
           return false;
@@ -414,11 +427,11 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Claim(absl::string_view 
 
 absl::StatusOr<internal::StoredIncident> DispatchStore::Assign(absl::string_view id_view,
                                                                int64_t version,
-                                                               dispatch::Team team,
+                                                               absl::string_view department_view,
                                                                const DispatchActor& actor) {
-  std::string id(id_view);
+  std::string id(id_view), department(department_view);
   return CommitOne<internal::StoredIncident>(
-      engine_, [id, version, team, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
+      engine_, [id, version, department, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
         WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, LoadIncident(ctx, id));
         WW_RETURN_IF_ERROR(CheckVersion(stored, version));
         v1::Incident& incident = *stored.mutable_incident();
@@ -427,13 +440,15 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Assign(absl::string_view
               absl::StrCat(incident.name(), " is ", StatusName(incident.status()),
                            "; only open incidents can be assigned"));
         }
-        const auto previous = static_cast<dispatch::Team>(incident.assigned_team());
-        incident.set_assigned_team(static_cast<v1::Team>(team));
+        const std::string previous =
+            incident.assigned_department().empty() ? "none" : incident.assigned_department();
+        incident.set_assigned_department(absl::StrCat("departments/", department));
+        incident.set_assigned_team(static_cast<v1::Team>(dispatch::TeamOfDepartment(department)));
         Touch(stored, ctx.Now());
         WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, id, incident.status(), stored));
         WW_RETURN_IF_ERROR(AppendAudit(ctx, actor, "AssignIncident", incident.name(),
-                                       absl::StrCat("team ", dispatch::TeamName(previous), " -> ",
-                                                    dispatch::TeamName(team))));
+                                       absl::StrCat("department ", previous, " -> ",
+                                                    incident.assigned_department())));
         internal::ChangeEvent event;
         NewChange(event, stored, "AssignIncident", actor);
         ctx.AppendChange(event);
@@ -457,6 +472,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Transition(
         dispatch::TransitionContext context{
             .comment = comment,
             .assigned_team = static_cast<dispatch::Team>(incident.assigned_team())};
+        context.assigned_to_department = !incident.assigned_department().empty();
         if (stored.has_close_time()) context.closed_time = FromTimestamp(stored.close_time());
         context.now = ctx.Now();
         if (!stored.merged_into().empty()) {
@@ -749,6 +765,13 @@ absl::StatusOr<int> DispatchStore::SendFeedback(absl::string_view id_view,
     ctx.AppendChange(event);
     out = static_cast<int>(reporters.size());
     return absl::OkStatus();
+  });
+}
+
+absl::Status DispatchStore::Audit(const DispatchActor& actor, absl::string_view action,
+                                  absl::string_view target, std::string detail) {
+  return engine_->CommitAndWait([&](WriteContext& ctx) {
+    return AppendAudit(ctx, actor, action, target, detail);
   });
 }
 

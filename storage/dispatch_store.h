@@ -21,7 +21,10 @@
 // Semantics of the actions:
 //   Claim      claimed_by = actor. FAILED_PRECONDITION if another dispatcher holds it or the
 //              incident is not open; claiming one's own claim again just bumps the version.
-//   Assign     assigned_team = team (any status that is open).
+//   Assign     assigned_department = "departments/{department_id}" (any status that is open;
+//              the caller checks that the department exists); assigned_team = the deprecated
+//              Team that department stands for (dispatch::TeamOfDepartment), else unspecified.
+//              An incident with a department counts as assigned for the workflow.
 //   Transition dispatch::CheckTransition (reopen window kDefaultReopenWindow from close_time);
 //              entering CLOSED records close_time, leaving it clears it.
 //   Merge      `id` survives (must be open); every absorbed incident (any status, not already
@@ -46,8 +49,8 @@
 //              distinct reporters (reports stored without a reporter count as none).
 //
 // Reads: Get (committed data, member names oldest first), List (incidents_by_status, newest
-// created first, filters status/theme from the index and area_code from the record; at most
-// kMaxIncidentsScanned index entries per call, so a filtered page may come back short with a
+// created first, filters status/theme from the index and area_code from the record, and
+// IncidentQuery::visible; at most kMaxIncidentsScanned visible index entries per call, so a filtered page may come back short with a
 // next_page_token; the token is bound to the filters), AuditLog (oldest first, ascending
 // sequence).
 //
@@ -86,6 +89,10 @@ struct IncidentQuery {
   std::string area_code;  // "" = any; matches gemeente, wijk, buurt or focus area
   int page_size = 50;     // 1..kMaxIncidentPageSize
   std::string page_token;
+  // Need-to-know (services/need_to_know.h): when set, an incident it refuses is treated as
+  // absent — not returned, not counted against kMaxIncidentsScanned, never the reason for a
+  // next_page_token — so a caller's pages are those of a store without it.
+  std::function<bool(const internal::StoredIncident&)> visible;
 };
 
 struct IncidentPage {
@@ -117,7 +124,7 @@ class DispatchStore {
                                                                const DispatchActor& actor);
   [[nodiscard]] absl::StatusOr<internal::StoredIncident> Assign(absl::string_view id,
                                                                 int64_t version,
-                                                                dispatch::Team team,
+                                                                absl::string_view department_id,
                                                                 const DispatchActor& actor);
   // Stages more writes in the transition's batch (after the status change, before the audit
   // entry), given the incident as changed; its error fails the whole transition. Returns text
@@ -141,6 +148,11 @@ class DispatchStore {
   [[nodiscard]] absl::StatusOr<int> SendFeedback(absl::string_view id, absl::string_view message,
                                                  const DispatchActor& actor);
 
+  // Appends one audit entry on its own, for a read that must be accounted for (e.g. opening
+  // a reporter's contact details); durable when it returns.
+  [[nodiscard]] absl::Status Audit(const DispatchActor& actor, absl::string_view action,
+                                   absl::string_view target, std::string detail);
+
   // Oldest first. page_size 1..kMaxAuditPageSize.
   [[nodiscard]] absl::StatusOr<AuditPage> AuditLog(int page_size,
                                                    absl::string_view page_token) const;
@@ -161,7 +173,8 @@ class DispatchStore {
 // Appends one entry (who, what, on which object, details) to the hash-chained audit log
 // within the caller's write, so the action and its audit entry commit together. The
 // DispatchStore owns the audit log; other stores whose writes are audited (ActionPlanStore,
-// EnforcementStore, PollStore) stage their entries only through this function.
+// EnforcementStore, PollStore, DirectoryStore, account changes) stage their entries only
+// through this function. `actor` "" is audited as "anonymous".
 // Errors: DATA_LOSS when the chain head does not parse.
 [[nodiscard]] absl::Status AppendAudit(WriteContext& ctx, const DispatchActor& actor,
                                        absl::string_view action, absl::string_view target,

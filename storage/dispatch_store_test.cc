@@ -112,7 +112,7 @@ TEST_F(DispatchStoreTest, ResolvedIncidentLeavesTheCellIndexAndReportsFollow) {
   // DISPATCHED needs a team.
   s = store_->Transition(id, Version(id), dispatch::IncidentStatus::kDispatched, "", alice_);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
-  ASSERT_TRUE(store_->Assign(id, Version(id), dispatch::Team::kHandhaving, alice_).ok());
+  ASSERT_TRUE(store_->Assign(id, Version(id), "handhaving", alice_).ok());
   ASSERT_TRUE(
       store_->Transition(id, Version(id), dispatch::IncidentStatus::kDispatched, "", alice_).ok());
   s = store_->Transition(id, Version(id), dispatch::IncidentStatus::kResolved, "", alice_);
@@ -248,7 +248,7 @@ TEST_F(DispatchStoreTest, ListFiltersAndPagesByStatus) {
 TEST_F(DispatchStoreTest, AuditLogPagesAndDetectsTampering) {
   const std::string id = Submit(1, 0, absl::ZeroDuration(), "devices/a");
   ASSERT_TRUE(store_->Claim(id, Version(id), alice_).ok());
-  ASSERT_TRUE(store_->Assign(id, Version(id), dispatch::Team::kPublicSpace, alice_).ok());
+  ASSERT_TRUE(store_->Assign(id, Version(id), "openbare-ruimte", alice_).ok());
   ASSERT_TRUE(
       store_->Transition(id, Version(id), dispatch::IncidentStatus::kTriaged, "", alice_).ok());
   auto verified = VerifyAuditLog(*engine_);
@@ -284,7 +284,7 @@ TEST_F(DispatchStoreTest, AuditLogPagesAndDetectsTampering) {
 TEST_F(DispatchStoreTest, CutOffTailIsDetected) {
   const std::string id = Submit(1, 0, absl::ZeroDuration(), "devices/a");
   ASSERT_TRUE(store_->Claim(id, Version(id), alice_).ok());
-  ASSERT_TRUE(store_->Assign(id, Version(id), dispatch::Team::kPublicSpace, alice_).ok());
+  ASSERT_TRUE(store_->Assign(id, Version(id), "openbare-ruimte", alice_).ok());
   ASSERT_TRUE(engine_
                   ->CommitAndWait([&](WriteContext& ctx) {
                     ctx.Delete(ColumnFamily::kAuditLog, SequenceKey(2));

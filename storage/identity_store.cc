@@ -118,11 +118,11 @@ absl::StatusOr<internal::UserRecord> IdentityStore::GetUser(absl::string_view us
   return Parse<internal::UserRecord>(bytes, "user", username);
 }
 
-absl::StatusOr<internal::UserRecord> IdentityStore::UpdateUser(absl::string_view username,
-                                                               UserMutator mutate) {
+absl::StatusOr<internal::UserRecord> IdentityStore::UpdateUser(
+    absl::string_view username, UserMutator mutate,
+    std::function<absl::Status(WriteContext&, internal::UserRecord&)> also) {
   return Update<internal::UserRecord>(engine_, ColumnFamily::kUsers, std::string(username),
-                                      username, mutate,
-                                      "user");
+                                      username, mutate, "user", also);
 }
 
 absl::StatusOr<bool> IdentityStore::HasUsers() const {

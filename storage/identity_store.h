@@ -51,8 +51,10 @@ class IdentityStore {
 
   [[nodiscard]] absl::Status CreateUser(const internal::UserRecord& user);
   [[nodiscard]] absl::StatusOr<internal::UserRecord> GetUser(absl::string_view username) const;
-  [[nodiscard]] absl::StatusOr<internal::UserRecord> UpdateUser(absl::string_view username,
-                                                                UserMutator mutate);
+  // `also` (optional) runs in the same commit after `mutate`, e.g. to stage an audit entry.
+  [[nodiscard]] absl::StatusOr<internal::UserRecord> UpdateUser(
+      absl::string_view username, UserMutator mutate,
+      std::function<absl::Status(WriteContext&, internal::UserRecord&)> also = nullptr);
   // True if at least one staff account exists.
   [[nodiscard]] absl::StatusOr<bool> HasUsers() const;
 

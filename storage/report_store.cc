@@ -132,22 +132,33 @@ class EngineReportStore final : public ReportStore {
         ColumnFamily::kReportsByArea, start, prefix,
         [&](absl::string_view key, absl::string_view theme) {
           if (key == last_returned) return true;  // the previous page ended here
-          if (static_cast<int>(page.reports.size()) >= q.page_size || scanned >= kMaxScannedPerPage) {
-            more = true;
-            return false;
-          }
           std::optional<AreaIndexEntry> entry = ParseAreaIndexKey(key, prefix.size());
           if (!entry) {
             inner = absl::DataLossError("malformed reports_by_area key");
             return false;
           }
-          if (q.start_time && entry->observed < *q.start_time) return false;
+          const bool too_old = q.start_time && entry->observed < *q.start_time;
+          std::optional<absl::StatusOr<v1::Report>> loaded;
+          if (q.visible && !too_old) {
+            // Hidden from this caller: as if absent (ReportQuery::visible).
+            loaded = Get(entry->report_id);
+            if (!loaded->ok()) {
+              inner = loaded->status();
+              return false;
+            }
+            if (!q.visible(**loaded)) return true;
+          }
+          if (static_cast<int>(page.reports.size()) >= q.page_size || scanned >= kMaxScannedPerPage) {
+            more = true;
+            return false;
+          }
+          if (too_old) return false;
           ++scanned;
           last_key = std::string(key);
           if (q.theme != 0 && (theme.size() != 1 || theme[0] != static_cast<char>(q.theme))) {
             return true;
           }
-          absl::StatusOr<v1::Report> report = Get(entry->report_id);
+          absl::StatusOr<v1::Report> report = loaded ? *std::move(loaded) : Get(entry->report_id);
           if (!report.ok()) {
             inner = report.status();
             return false;

@@ -74,6 +74,10 @@ struct ReportQuery {
   std::optional<absl::Time> end_time;    // exclusive
   int page_size = 50;                    // 1..kMaxPageSize (callers default it)
   std::string page_token;
+  // Need-to-know (services/need_to_know.h): when set, a report it refuses is treated as
+  // absent — not returned, not counted against the scan budget, never the reason for a
+  // next_page_token — so a caller's pages are those of a store without it.
+  std::function<bool(const v1::Report&)> visible;
 };
 
 struct ReportPage {

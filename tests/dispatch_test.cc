@@ -38,6 +38,9 @@ class DispatchTest : public ::testing::Test {
     request.set_username(name);
     request.set_role(v1::ROLE_DISPATCHER);
     request.set_password(kPassword);
+    // Incidents here get reclassified to SUBVERSION, which by default only the ondermijning
+    // department sees (need-to-know, tests/need_to_know_test.cc).
+    request.add_departments("departments/ondermijning");
     v1::Account account;
     grpc::Status status = server_.auth().CreateAccount(&context, request, &account);
     EXPECT_TRUE(status.ok()) << status.error_message();

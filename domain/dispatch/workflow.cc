@@ -93,6 +93,27 @@ absl::string_view TeamName(Team team) {
   return "TEAM_UNSPECIFIED";
 }
 
+absl::string_view TeamDepartment(Team team) {
+  switch (team) {
+    case Team::kHandhaving:
+      return "handhaving";
+    case Team::kPoliceLiaison:
+      return "politie-liaison";
+    case Team::kPublicSpace:
+      return "openbare-ruimte";
+    case Team::kUnspecified:
+      break;
+  }
+  return "";
+}
+
+Team TeamOfDepartment(absl::string_view department_id) {
+  for (Team team : {Team::kHandhaving, Team::kPoliceLiaison, Team::kPublicSpace}) {
+    if (TeamDepartment(team) == department_id) return team;
+  }
+  return Team::kUnspecified;
+}
+
 const TransitionRule* FindTransition(IncidentStatus from, IncidentStatus to) {
   for (const TransitionRule& rule : kTransitions) {
     if (rule.from == from && rule.to == to) return &rule;
@@ -125,7 +146,7 @@ absl::Status CheckTransition(IncidentStatus from, IncidentStatus to,
     return absl::FailedPreconditionError(absl::StrCat("cannot go from ", from_name, " to ", to_name,
                                                       "; allowed: ", AllowedTargetNames(from)));
   }
-  if (rule->needs_team && !IsKnown(context.assigned_team)) {
+  if (rule->needs_team && !IsKnown(context.assigned_team) && !context.assigned_to_department) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot go from ", from_name, " to ", to_name, ": assign a team first"));
   }

@@ -73,6 +73,10 @@ enum class Team {
 [[nodiscard]] absl::string_view IncidentStatusName(IncidentStatus status);
 [[nodiscard]] absl::string_view ReportStatusName(ReportStatus status);
 [[nodiscard]] absl::string_view TeamName(Team team);
+// The department a (deprecated) Team stands for: its id ("handhaving", "politie-liaison",
+// "openbare-ruimte"; "" for kUnspecified), and back (kUnspecified for any other department).
+[[nodiscard]] absl::string_view TeamDepartment(Team team);
+[[nodiscard]] Team TeamOfDepartment(absl::string_view department_id);
 
 // One allowed status change and what it requires.
 struct TransitionRule {
@@ -119,6 +123,8 @@ struct TransitionContext {
   std::optional<absl::Time> closed_time;
   std::optional<absl::Time> now;
   absl::Duration reopen_window = kDefaultReopenWindow;
+  // The incident is assigned to a department (DirectoryService); counts as a team.
+  bool assigned_to_department = false;
 };
 
 // The rule for `from` -> `to`, or nullptr if the table has none.

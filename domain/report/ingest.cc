@@ -220,6 +220,7 @@ absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const 
     c.name = std::string(absl::StripAsciiWhitespace(d.contact->name));
     c.email = std::string(absl::StripAsciiWhitespace(d.contact->email));
     c.phone = std::string(absl::StripAsciiWhitespace(d.contact->phone));
+    c.may_contact = d.contact->may_contact;
   }
   return decision;
 }

@@ -42,6 +42,7 @@ struct ContactDraft {
   std::string name;
   std::string email;
   std::string phone;
+  bool may_contact = false;  // consent to be contacted about the report
 };
 
 // What a client sends, before validation. Raw values (e.g. an unknown enum number) are kept
