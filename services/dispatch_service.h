@@ -1,8 +1,8 @@
 // wijkwacht.v1.DispatchService over the gRPC callback API: the municipal dispatch desk.
 //
 // Every unary RPC is a raw callback method served by ServeUnary (services/unary_call.h): the
-// CallGate admits the caller (DISPATCHER or ADMIN; GetAuditLog ADMIN only, see
-// access_policy.h), the request is parsed with field-named errors, validated here, and the
+// CallGate admits the caller (DISPATCHER or ADMIN; GetAuditLog, PurgeIncident and
+// ListDeletions ADMIN only, see access_policy.h), the request is parsed with field-named errors, validated here, and the
 // work — one storage::DispatchStore call, i.e. one synced commit for an action — runs on the
 // worker pool, never on a gRPC thread. Semantics of each action, the version rule (ABORTED on
 // a stale `version`, naming the current one; 0 is refused) and the audit log are documented in
