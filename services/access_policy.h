@@ -73,6 +73,8 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.DispatchService/SendFeedback",      kDispatcher | kAdmin,            false, false},
     {"/wijkwacht.v1.DispatchService/GetAuditLog",       kAdmin,                          false, false},
     {"/wijkwacht.v1.DispatchService/GetReporterContact", kDispatcher | kAdmin,           false, false},
+    {"/wijkwacht.v1.DispatchService/PurgeIncident",     kAdmin,                          false, false},
+    {"/wijkwacht.v1.DispatchService/ListDeletions",     kAdmin,                          false, false},
     // AuthService
     {"/wijkwacht.v1.AuthService/RegisterDevice",        kEveryRole,                      true,  true},
     {"/wijkwacht.v1.AuthService/Login",                 kEveryRole,                      true,  true},

@@ -42,6 +42,9 @@ TEST(AccessPolicyTest, SensitiveRpcsAreStaffOnly) {
   // Reporter identity: never shopkeepers (nor residents, nor analysts).
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.DispatchService/GetReporterContact")->roles,
             kDispatcher | kAdmin);
+  // Deleting data and reading the deletion log: admins only.
+  EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.DispatchService/PurgeIncident")->roles, kAdmin);
+  EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.DispatchService/ListDeletions")->roles, kAdmin);
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.AlertService/PublishAlert")->roles & kResident, 0u);
   for (const RpcAccess& row : kRpcAccessTable) {
     if (absl::string_view(row.method).find("DirectoryService") != absl::string_view::npos) {

@@ -63,6 +63,9 @@ void DispatchServiceImpl::Register(MethodTable* table) {
   table->Unary("/wijkwacht.v1.DispatchService/GetAuditLog", this, &DispatchServiceImpl::AuditLog);
   table->Unary("/wijkwacht.v1.DispatchService/GetReporterContact", this,
                &DispatchServiceImpl::ReporterContact);
+  table->Unary("/wijkwacht.v1.DispatchService/PurgeIncident", this, &DispatchServiceImpl::Purge);
+  table->Unary("/wijkwacht.v1.DispatchService/ListDeletions", this,
+               &DispatchServiceImpl::Deletions);
   table->Stream<v1::WatchQueueRequest, v1::QueueEvent>(
       "/wijkwacht.v1.DispatchService/WatchQueue",
       [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
@@ -398,6 +401,54 @@ void DispatchServiceImpl::ReporterContact(const Caller& caller,
     response->set_report(name);
     *response->mutable_contact() = contact->details;
     *response->mutable_create_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(contact->time));
+    done(absl::OkStatus());
+  });
+}
+
+void DispatchServiceImpl::Purge(const Caller& caller, const v1::PurgeIncidentRequest& request,
+                                v1::PurgeIncidentResponse* response, UnaryDone done) {
+  std::vector<FieldViolation> v;
+  absl::StatusOr<std::string> id = ParseIncidentName(request.name(), "name");
+  if (!id.ok()) v.push_back(GetFieldViolations(id.status()).front());
+  const auto reason = request.reason();
+  if (reason == v1::PurgeIncidentRequest::REASON_UNSPECIFIED ||
+      !v1::PurgeIncidentRequest::Reason_IsValid(reason)) {
+    v.push_back({"reason", "must be UNFOUNDED, MALICIOUS, DUPLICATE_OF_CLOSED or OTHER"});
+  }
+  const absl::string_view note = absl::StripAsciiWhitespace(request.note());
+  if (request.note().size() > kMaxReasonBytes) {
+    v.push_back({"note", absl::StrCat("must be at most ", kMaxReasonBytes, " bytes")});
+  } else if (reason == v1::PurgeIncidentRequest::OTHER && note.size() < kMinReasonBytes) {
+    v.push_back({"note", absl::StrCat("must say why (reason OTHER), in ", kMinReasonBytes,
+                                      " to ", kMaxReasonBytes, " bytes")});
+  }
+  if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
+  if (parts_.purger == nullptr) {
+    return done(absl::FailedPreconditionError("purging is not available on this server"));
+  }
+  storage::PurgeOrder order{*id, caller.subject.empty() ? "anonymous" : caller.subject,
+                            v1::PurgeIncidentRequest::Reason_Name(reason), std::string(note)};
+  parts_.workers->Schedule([this, order = std::move(order), response, done = std::move(done)] {
+    absl::StatusOr<std::vector<v1::Deletion>> written = parts_.purger->Purge(order);
+    if (!written.ok()) return done(written.status());
+    for (v1::Deletion& d : *written) *response->add_deletions() = std::move(d);
+    done(absl::OkStatus());
+  });
+}
+
+void DispatchServiceImpl::Deletions(const Caller&, const v1::ListDeletionsRequest& request,
+                                    v1::ListDeletionsResponse* response, UnaryDone done) {
+  if (request.page_size() < 0) return done(InvalidFieldError("page_size", "must not be negative"));
+  if (parts_.deletions == nullptr) {
+    return done(absl::FailedPreconditionError("there is no deletion log on this server"));
+  }
+  const int page_size = PageSize(request.page_size(), storage::kMaxDeletionPageSize);
+  parts_.workers->Schedule([this, page_size, token = request.page_token(), response,
+                            done = std::move(done)] {
+    absl::StatusOr<storage::DeletionPage> page = parts_.deletions->List(page_size, token);
+    if (!page.ok()) return done(page.status());
+    for (v1::Deletion& d : page->deletions) *response->add_deletions() = std::move(d);
+    response->set_next_page_token(page->next_page_token);
     done(absl::OkStatus());
   });
 }

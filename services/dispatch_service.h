@@ -1,8 +1,8 @@
 // wijkwacht.v1.DispatchService over the gRPC callback API: the municipal dispatch desk.
 //
 // Every unary RPC is a raw callback method served by ServeUnary (services/unary_call.h): the
-// CallGate admits the caller (DISPATCHER or ADMIN; GetAuditLog ADMIN only, see
-// access_policy.h), the request is parsed with field-named errors, validated here, and the
+// CallGate admits the caller (DISPATCHER or ADMIN; GetAuditLog, PurgeIncident and
+// ListDeletions ADMIN only, see access_policy.h), the request is parsed with field-named errors, validated here, and the
 // work — one storage::DispatchStore call, i.e. one synced commit for an action — runs on the
 // worker pool, never on a gRPC thread. Semantics of each action, the version rule (ABORTED on
 // a stale `version`, naming the current one; 0 is refused) and the audit log are documented in
@@ -31,6 +31,13 @@
 // audit entry "GetReporterContact" on the report with the outcome and the caller's reason
 // before anything is answered; when that write fails, nothing is opened.
 //
+// PurgeIncident and ListDeletions are for admins (who see everything): the purge deletes the
+// incident and its reports' content everywhere (storage/purge.h: IncidentPurger, one write,
+// then a flush and compaction) and answers with the deletion-log entries it wrote; a reason
+// (UNFOUNDED, MALICIOUS, DUPLICATE_OF_CLOSED, OTHER) is required, and OTHER needs a note (at
+// most 500 bytes). ListDeletions pages the deletion log (storage/deletion_log.h), oldest
+// first.
+//
 // AssignIncident takes a department ("departments/{id}", which must exist) or the deprecated
 // team (mapped to its department, dispatch::TeamDepartment); the incident shows both.
 //
@@ -38,7 +45,8 @@
 // early-warning feed is MapService's, not served).
 //
 // Errors (besides the gate's): INVALID_ARGUMENT naming the field (name, version,
-// target_status, team, department, report, reason, theme, category, message, merged[i], report, page_size, page_token,
+// target_status, team, department, report, reason, note, theme, category, message, merged[i], report,
+// page_size, page_token,
 // resume_cursor), NOT_FOUND, ABORTED, FAILED_PRECONDITION (workflow: names the allowed
 // targets), UNAVAILABLE.
 //
@@ -53,7 +61,9 @@
 #include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/change_feed.h"
+#include "storage/deletion_log.h"
 #include "storage/dispatch_store.h"
+#include "storage/purge.h"
 #include "storage/report_store.h"
 #include "storage/sealed_identity_store.h"
 #include "wijkwacht/v1/dispatch.grpc.pb.h"
@@ -76,6 +86,9 @@ class DispatchServiceImpl final {
     // null: GetReporterContact answers FAILED_PRECONDITION.
     const storage::ReportStore* reports = nullptr;
     const storage::SealedIdentityStore* sealed = nullptr;
+    // PurgeIncident and ListDeletions; either null: they answer FAILED_PRECONDITION.
+    storage::IncidentPurger* purger = nullptr;
+    const storage::DeletionLog* deletions = nullptr;
   };
   explicit DispatchServiceImpl(Parts parts) : parts_(parts) {}
 
@@ -108,6 +121,10 @@ class DispatchServiceImpl final {
                 v1::GetAuditLogResponse* response, UnaryDone done);
   void ReporterContact(const Caller& caller, const v1::GetReporterContactRequest& request,
                        v1::ReporterContact* response, UnaryDone done);
+  void Purge(const Caller& caller, const v1::PurgeIncidentRequest& request,
+             v1::PurgeIncidentResponse* response, UnaryDone done);
+  void Deletions(const Caller& caller, const v1::ListDeletionsRequest& request,
+                 v1::ListDeletionsResponse* response, UnaryDone done);
 
  private:
   [[nodiscard]] absl::Time Now() const;

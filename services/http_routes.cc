@@ -50,16 +50,26 @@ std::string HttpRoute::OpenApiPath() const {
       absl::StrAppend(&out, "/", segment.literal);
       continue;
     }
+    int wildcard = 0;
     for (const std::string& p : segment.pattern) {
-      absl::StrAppend(&out, "/", p == "*" ? absl::StrCat("{", PathParameter(segment), "}") : p);
+      absl::StrAppend(&out, "/",
+                      p == "*" ? absl::StrCat("{", PathParameter(segment, wildcard++), "}") : p);
     }
   }
   if (!custom_verb.empty()) absl::StrAppend(&out, ":", custom_verb);
   return out;
 }
 
-std::string HttpRoute::PathParameter(const Segment& segment) {
-  return absl::StrReplaceAll(segment.field, {{".", "_"}});
+int HttpRoute::Wildcards(const Segment& segment) {
+  int n = 0;
+  for (const std::string& p : segment.pattern) n += p == "*" ? 1 : 0;
+  return n;
+}
+
+std::string HttpRoute::PathParameter(const Segment& segment, int wildcard) {
+  std::string name = absl::StrReplaceAll(segment.field, {{".", "_"}});
+  if (Wildcards(segment) > 1) absl::StrAppend(&name, "_", wildcard + 1);
+  return name;
 }
 
 std::string HttpRoute::ExamplePath(absl::string_view id) const {
@@ -127,7 +137,7 @@ absl::StatusOr<HttpRoute> RouteOf(const google::protobuf::MethodDescriptor* meth
       if (p.empty() || p == "**") return bad(absl::StrCat("unsupported pattern in ", part));
       if (p == "*") ++wildcards;
     }
-    if (wildcards != 1) return bad(absl::StrCat("needs exactly one '*' in ", part));
+    if (wildcards < 1) return bad(absl::StrCat("needs a '*' in ", part));
     const FieldDescriptor* field = FieldAt(request, segment.field);
     if (field == nullptr || field->type() != FieldDescriptor::TYPE_STRING || field->is_repeated()) {
       return bad(absl::StrCat("binds ", segment.field, ", which is not a string field of ",

@@ -8,8 +8,8 @@
 //
 // Used by the JSON transcoding (services/http_api.h), the OpenAPI generator
 // (tools/openapi_gen) and the route test. Templates: literal segments, `{field}` (one
-// segment), `{field=lit/*}` (segments bound together into the field, "lit/<id>", exactly one
-// "*" per variable), and a custom
+// segment), `{field=lit/*}` (segments bound together into the field, "lit/<id>"; at least one
+// "*" per variable, e.g. `{name=plans/*/measures/*}`), and a custom
 // verb after the last segment (":claim"). Nothing else of the googleapis grammar (`**`, several
 // bindings per RPC) is supported; such a rule is an error naming the RPC.
 //
@@ -47,7 +47,10 @@ struct HttpRoute {
   // gets "reports/<id>").
   [[nodiscard]] std::string OpenApiPath() const;
   // The OpenAPI path parameter of a variable: its field path with '.' as '_'.
-  [[nodiscard]] static std::string PathParameter(const Segment& segment);
+  // The OpenAPI path parameter of the `wildcard`-th "*" (from 0) of `segment`: the field with
+  // '.' as '_', numbered ("_1", "_2", ...) when the segment has several.
+  [[nodiscard]] static std::string PathParameter(const Segment& segment, int wildcard = 0);
+  [[nodiscard]] static int Wildcards(const Segment& segment);
   // A concrete path of the route, every variable's "*" filled with `id`:
   // "/v1/incidents/{id}:claim".
   [[nodiscard]] std::string ExamplePath(absl::string_view id) const;

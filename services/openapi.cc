@@ -161,17 +161,23 @@ absl::StatusOr<std::string> BuildOpenApiDocument() {
     for (const HttpRoute::Segment& segment : route->segments) {
       if (segment.literal.empty()) {
         bound.insert(segment.field);
-        parameters.push_back(
-            {{"name", HttpRoute::PathParameter(segment)},
-             {"in", "path"},
-             {"required", true},
-             {"description",
-              absl::StrCat("The id; the request's `", segment.field, "` is \"",
-                           absl::StrJoin(segment.pattern, "/", [&](std::string* out, const std::string& p) {
-                             out->append(p == "*" ? "<id>" : p);
-                           }),
-                           "\".")},
-             {"schema", {{"type", "string"}, {"pattern", "^[^/:]+$"}}}});
+        for (int w = 0; w < HttpRoute::Wildcards(segment); ++w) {
+          int seen = 0;
+          parameters.push_back(
+              {{"name", HttpRoute::PathParameter(segment, w)},
+               {"in", "path"},
+               {"required", true},
+               {"description",
+                absl::StrCat("The id; the request's `", segment.field, "` is \"",
+                             absl::StrJoin(segment.pattern, "/",
+                                           [&](std::string* out, const std::string& p) {
+                                             out->append(p != "*"       ? p
+                                                         : seen++ == w ? "<id>"
+                                                                       : "*");
+                                           }),
+                             "\".")},
+               {"schema", {{"type", "string"}, {"pattern", "^[^/:]+$"}}}});
+        }
       }
     }
     const Descriptor* request = m.descriptor->input_type();

@@ -155,6 +155,10 @@ class ServerImpl final : public WijkwachtServer {
       self->engine_->Shutdown();
       return InvalidFieldError("map_established_device_age", "must not be negative");
     }
+    if (absl::Status s = storage::ValidateRetentionOptions(options.retention); !s.ok()) {
+      self->engine_->Shutdown();
+      return s;
+    }
     if (absl::Status s = dedup::ValidateDedupOptions(options.dedup); !s.ok()) {
       self->engine_->Shutdown();
       return PrefixFieldPaths(s, "dedup");
@@ -273,10 +277,14 @@ class ServerImpl final : public WijkwachtServer {
     self->sync_store_ = std::make_unique<storage::SyncStore>(self->engine_.get());
     self->dispatch_store_ =
         std::make_unique<storage::DispatchStore>(self->engine_.get(), self->incident_store_.get());
+    self->purger_ =
+        std::make_unique<storage::IncidentPurger>(self->engine_.get(), self->incident_store_.get());
+    self->deletion_log_ = std::make_unique<storage::DeletionLog>(self->engine_.get());
     self->dispatch_service_ = std::make_unique<DispatchServiceImpl>(DispatchServiceImpl::Parts{
         self->dispatch_store_.get(), self->feed_.get(), self->catalog_.get(), self->workers_.get(),
         self->gate_.get(), options.clock, self->identities_.get(), self->directory_.get(),
-        self->report_store_.get(), self->sealed_.get()});
+        self->report_store_.get(), self->sealed_.get(), self->purger_.get(),
+        self->deletion_log_.get()});
     self->sync_service_ = std::make_unique<SyncServiceImpl>(SyncServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->sync_store_.get(),
         self->alert_store_.get(), self->identities_.get(), self->feed_.get(),
@@ -291,7 +299,8 @@ class ServerImpl final : public WijkwachtServer {
     storage::RetentionOptions retention = options.retention;
     retention.clock = options.clock;
     self->retention_ = std::make_unique<storage::RetentionSweeper>(
-        self->engine_.get(), self->sealed_.get(), self->feed_.get(), retention);
+        self->engine_.get(), self->sealed_.get(), self->feed_.get(), retention,
+        self->purger_.get(), self->alert_store_.get());
     if (absl::Status s = self->retention_->RestoreChangeLogBound(); !s.ok()) {
       self->engine_->Shutdown();
       return s;
@@ -614,6 +623,8 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<EarlyWarningMonitor> early_warnings_;
   std::unique_ptr<MapServiceImpl> map_service_;
   std::unique_ptr<storage::DispatchStore> dispatch_store_;
+  std::unique_ptr<storage::IncidentPurger> purger_;
+  std::unique_ptr<storage::DeletionLog> deletion_log_;
   std::unique_ptr<DispatchServiceImpl> dispatch_service_;
   std::unique_ptr<UnimplementedService> unimplemented_;
   std::unique_ptr<storage::AlertStore> alert_store_;

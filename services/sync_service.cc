@@ -91,8 +91,11 @@ class DeviceFeed {
   // own resume point).
   void RenderIncident(const internal::ChangeEvent& event, const internal::IncidentChanged& changed,
                       std::vector<v1::FeedChange>* out) {
+    // A purge names the one report's reporter: the report is no longer among the own ones.
+    const bool purged_own = changed.action() == "PurgeIncident" &&
+                            changed.reporters_size() == 1 && changed.reporters(0) == subject_;
     for (const std::string& id : changed.report_ids()) {
-      if (!own_.contains(id)) continue;
+      if (!own_.contains(id) && !purged_own) continue;
       const std::string report = absl::StrCat("reports/", id);
       if (changed.report_status() != 0 && v1::ReportStatus_IsValid(changed.report_status())) {
         v1::ReportStatusChange& status = *Add(event, out).mutable_report_status();

@@ -24,7 +24,8 @@
 //     expire_time has passed when the feed is read are not delivered.
 //   - poll: a flitspeiling (PollService.CreatePoll), in every device's feed;
 //   - report_status / feedback: dispatch changed the incident of one of its reports
-//     (ChangeEvent.incident_changed: the new visible status, and SendFeedback's message).
+//     (ChangeEvent.incident_changed: the new visible status, and SendFeedback's message);
+//     a purged report (PurgeIncident) shows CLOSED and storage::kPurgedFeedback.
 //     Several own reports in one incident change give several messages; each but the last
 //     carries a within-event cursor, so a Subscribe client cut off between them resumes with
 //     the rest of that change (Pull pages always end on a change boundary).

@@ -150,6 +150,18 @@ void StageReportCounts(WriteContext& ctx, const std::vector<std::string>& area_c
             delta);
 }
 
+void UncountReport(WriteContext& ctx, const internal::StoredReport& stored) {
+  const v1::Report& report = stored.report();
+  DayCounts delta;
+  delta.reports = -1;
+  delta.report_keys = uint64_t{0} - privacy::RecordKey(report.id());
+  delta.established_reports = stored.established_reporter() ? -1 : 0;
+  const absl::Time observed = absl::FromUnixSeconds(report.observed_time().seconds()) +
+                              absl::Nanoseconds(report.observed_time().nanos());
+  AddCounts(ctx, ReportAreaCodes(report.area()), report.theme(), MapDay(observed),
+            S2CellParent(ReportLeafCell(report), kHeatmapCellLevel), delta);
+}
+
 void MarkIncidentCounted(internal::StoredIncident& stored, absl::Time observed,
                          uint64_t leaf_cell) {
   internal::IncidentCounted& at = *stored.mutable_counted_at();

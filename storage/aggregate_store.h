@@ -95,6 +95,10 @@ void CountIncident(WriteContext& ctx, internal::StoredIncident& stored, absl::Ti
 void UncountIncident(WriteContext& ctx, internal::StoredIncident& stored);
 // Returns true when it moved the count.
 bool RecountIncident(WriteContext& ctx, internal::StoredIncident& stored);
+// Inside a purge's WriteFn: takes a stored report out of the counters StageReportCounts put
+// it in (its report, record key and established-reporter count; the incident it may have
+// opened is UncountIncident's).
+void UncountReport(WriteContext& ctx, const internal::StoredReport& stored);
 // Where `stored` is counted (empty when it is not): for the change-log event, so live map
 // streams re-read those counts.
 [[nodiscard]] internal::MapCountMoved CountLocation(const internal::StoredIncident& stored);

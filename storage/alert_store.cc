@@ -2,9 +2,11 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
+#include "storage/deletion_log.h"
 
 namespace wijkwacht::storage {
 namespace {
@@ -227,6 +229,52 @@ absl::StatusOr<std::vector<std::pair<std::string, internal::AlertAck>>> AlertSto
       }));
   WW_RETURN_IF_ERROR(inner);
   return acks;
+}
+
+absl::StatusOr<std::pair<int64_t, int64_t>> AlertStore::DeleteEndedBefore(
+    absl::Time cutoff, const std::string& reason) {
+  absl::flat_hash_set<std::string> ended;
+  absl::Status inner;
+  WW_RETURN_IF_ERROR(engine_->Scan(
+      ColumnFamily::kAlerts, "", "", [&](absl::string_view key, absl::string_view value) {
+        absl::StatusOr<internal::StoredAlert> stored = Parse(value);
+        if (!stored.ok()) {
+          inner = stored.status();
+          return false;
+        }
+        if (FromTimestamp(stored->alert().expire_time()) < cutoff) ended.emplace(key);
+        return true;
+      }));
+  WW_RETURN_IF_ERROR(inner);
+  if (ended.empty()) return std::make_pair(int64_t{0}, int64_t{0});
+  std::vector<std::string> acks;  // keyed by subscriber first: one scan finds them all
+  WW_RETURN_IF_ERROR(engine_->Scan(ColumnFamily::kAlertAcks, "", "",
+                                   [&](absl::string_view key, absl::string_view) {
+                                     const size_t nul = key.find('\0');
+                                     if (nul != absl::string_view::npos &&
+                                         ended.contains(key.substr(nul + 1))) {
+                                       acks.emplace_back(key);
+                                     }
+                                     return true;
+                                   }));
+  WW_RETURN_IF_ERROR(engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
+    for (const std::string& id : ended) ctx.Delete(ColumnFamily::kAlerts, id);
+    for (const std::string& key : acks) ctx.Delete(ColumnFamily::kAlertAcks, key);
+    const std::pair<const char*, size_t> classes[] = {{"alert", ended.size()},
+                                                      {"alert_ack", acks.size()}};
+    for (const auto& [kind, count] : classes) {
+      if (count == 0) continue;
+      v1::Deletion entry;
+      entry.set_record_kind(kind);
+      entry.set_count(static_cast<int64_t>(count));
+      entry.set_actor("retention");
+      entry.set_reason(reason);
+      entry.set_target("alerts");
+      WW_RETURN_IF_ERROR(DeletionLog::Stage(ctx, std::move(entry)).status());
+    }
+    return absl::OkStatus();
+  }));
+  return std::make_pair(static_cast<int64_t>(ended.size()), static_cast<int64_t>(acks.size()));
 }
 
 }  // namespace wijkwacht::storage

@@ -5,6 +5,7 @@
 // and an `alert_published` change event; Resolve and Retract rewrite it and append
 // `alert_resolved` / `alert_retracted`; subscribers' streams are cursors over those events.
 // Ack writes one record per (subscriber, alert) in CF "alert_acks" (no change event).
+// Retention (DeleteEndedBefore) deletes ended alerts with their acks, in the deletion log.
 //
 // State: a stored alert is ACTIVE, ALERT_RESOLVED or RETRACTED; EXPIRED is never stored but
 // derived when reading (EffectiveAlert: ACTIVE and expire_time <= now).
@@ -78,6 +79,14 @@ class AlertStore {
   // Every ack of `subscriber`: (alert id, ack), by alert id.
   [[nodiscard]] absl::StatusOr<std::vector<std::pair<std::string, internal::AlertAck>>> AcksOf(
       absl::string_view subscriber) const;
+
+  // Retention: deletes every alert whose expire_time (the latest it can have ended: resolved
+  // and retracted alerts end earlier) is before `cutoff`, with every acknowledgement of it,
+  // and writes the deletion log (storage/deletion_log.h: "alert" and "alert_ack", actor
+  // "retention", `reason`) in the same write. Returns (alerts, acks) deleted. Physical
+  // removal is the caller's (Engine::PurgeDeleted of alerts and alert_acks).
+  [[nodiscard]] absl::StatusOr<std::pair<int64_t, int64_t>> DeleteEndedBefore(
+      absl::Time cutoff, const std::string& reason);
 
  private:
   Engine* const engine_;

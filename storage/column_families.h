@@ -38,6 +38,7 @@ enum class ColumnFamily : int {
   kPollMarkers,
   kDepartments,
   kAccessRules,
+  kDeletionLog,
 };
 
 struct ColumnFamilySpec {
@@ -46,7 +47,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 30> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 31> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -125,6 +126,9 @@ inline constexpr std::array<ColumnFamilySpec, 30> kColumnFamilies = {{
     {ColumnFamily::kAccessRules, "access_rules",
      "\"rules\" -> wijkwacht.internal.AccessRulesRecord (storage::DirectoryStore); absent: the "
      "default rules of domain/access/need_to_know.h"},
+    {ColumnFamily::kDeletionLog, "deletion_log",
+     "sequence (BE64, 1, 2, ...) -> wijkwacht.v1.Deletion (what kind of record, when, by whom, "
+     "why; no content) (storage::DeletionLog)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();

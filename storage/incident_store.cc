@@ -335,6 +335,34 @@ void IncidentStore::RemoveMember(WriteContext& ctx, absl::string_view member_key
   ctx.Delete(ColumnFamily::kIncidentMembers, member_key);
 }
 
+absl::Status IncidentStore::StageRemoval(WriteContext& ctx, absl::string_view id,
+                                        const internal::StoredIncident& stored) const {
+  WW_RETURN_IF_ERROR(Load());
+  const v1::Incident& incident = stored.incident();
+  const absl::Time created = FromTimestamp(incident.create_time());
+  ctx.Delete(ColumnFamily::kIncidentsByStatus, IncidentStatusIndexKey(0, created, id));
+  ctx.Delete(ColumnFamily::kIncidentsByStatus,
+             IncidentStatusIndexKey(incident.status(), created, id));
+  if (!stored.index_key().empty()) ctx.Delete(ColumnFamily::kIncidentsByCell, stored.index_key());
+  const std::string prefix = IncidentMemberPrefix(id);
+  std::vector<std::string> members;
+  WW_RETURN_IF_ERROR(ctx.Scan(ColumnFamily::kIncidentMembers, prefix, prefix,
+                              [&](absl::string_view key, absl::string_view) {
+                                members.emplace_back(key);
+                                return true;
+                              }));
+  for (const std::string& key : members) RemoveMember(ctx, key);
+  ctx.Delete(ColumnFamily::kIncidents, id);
+  // A record that is not open leaves the working set.
+  internal::StoredIncident gone;
+  gone.mutable_incident()->set_status(v1::INCIDENT_CLOSED);
+  OpenIncidents::EntryPtr previous = open_->Put(id, gone);
+  ctx.OnAbort([open = open_.get(), key = std::string(id), previous = std::move(previous)] {
+    open->Restore(key, previous);
+  });
+  return absl::OkStatus();
+}
+
 absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
                                                          const IncidentMember& member) const {
   WW_RETURN_IF_ERROR(Load());

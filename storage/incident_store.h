@@ -109,6 +109,13 @@ class IncidentStore {
                    absl::string_view report_id) const;
   void RemoveMember(WriteContext& ctx, absl::string_view member_key) const;
 
+  // Inside a purge's WriteFn: deletes the incident `id` (as `stored`, read in this write)
+  // entirely — record, every incident_members entry, its incidents_by_cell and
+  // incidents_by_status entries — and drops it from the in-memory working set (put back if
+  // the write is not committed). Counters are the caller's (UncountIncident).
+  [[nodiscard]] absl::Status StageRemoval(WriteContext& ctx, absl::string_view id,
+                                          const internal::StoredIncident& stored) const;
+
   // Open incidents held in memory now.
   [[nodiscard]] size_t OpenInMemory() const;
 

@@ -8,12 +8,17 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/keys.h"
 #include "storage/meta_keys.h"
+#include "storage/incident_store.h"
 #include "storage/report_store.h"
 #include "wijkwacht/internal/records.pb.h"
+#include "wijkwacht/v1/common.pb.h"
 #include "wijkwacht/v1/dispatch.pb.h"
 
 namespace wijkwacht::storage {
@@ -49,13 +54,119 @@ bool ClearClass(internal::StoredReport& stored, bool free_text) {
   return changed;
 }
 
+bool IsFinalStatus(int status) {
+  return status == v1::INCIDENT_RESOLVED || status == v1::INCIDENT_REJECTED ||
+         status == v1::INCIDENT_CLOSED;
+}
+
+std::string StatusName(int status) {
+  return std::string(absl::StripPrefix(
+      v1::IncidentStatus_Name(static_cast<v1::IncidentStatus>(status)), "INCIDENT_"));
+}
+
+int64_t Days(absl::Duration d) { return absl::ToInt64Hours(d) / 24; }
+
+// The rule for an incident of `status` and `theme`: the theme's own, else the any-theme one.
+const IncidentRetentionRule* RuleFor(const std::vector<IncidentRetentionRule>& rules, int status,
+                                     int theme) {
+  const IncidentRetentionRule* any = nullptr;
+  for (const IncidentRetentionRule& rule : rules) {
+    if (rule.status != status) continue;
+    if (rule.theme == theme) return &rule;
+    if (rule.theme == 0) any = &rule;
+  }
+  return any;
+}
+
 }  // namespace
 
+std::vector<IncidentRetentionRule> DefaultIncidentRetention() {
+  return {{v1::INCIDENT_REJECTED, 0, absl::Hours(24 * 365)},
+          {v1::INCIDENT_RESOLVED, 0, absl::Hours(24 * 1826)},
+          {v1::INCIDENT_CLOSED, 0, absl::Hours(24 * 1826)}};
+}
+
+absl::Status ValidateRetentionOptions(const RetentionOptions& options) {
+  const std::pair<const char*, absl::Duration> durations[] = {
+      {"retain_contact_details", options.contact_details},
+      {"retain_free_text", options.free_text},
+      {"retain_photos", options.photos},
+      {"retain_audit_entries", options.audit_entries},
+      {"retain_change_log", options.change_log},
+      {"retain_alerts", options.alerts}};
+  for (const auto& [name, d] : durations) {
+    if (d <= absl::ZeroDuration()) return InvalidFieldError(name, "must be positive");
+  }
+  for (size_t i = 0; i < options.incidents.size(); ++i) {
+    const IncidentRetentionRule& rule = options.incidents[i];
+    if (!IsFinalStatus(rule.status)) {
+      return InvalidFieldError("retain_incidents",
+                               "rules are for RESOLVED, REJECTED or CLOSED incidents only "
+                               "(open incidents are never deleted)");
+    }
+    if (rule.theme != 0 && (!v1::Theme_IsValid(rule.theme))) {
+      return InvalidFieldError("retain_incidents", absl::StrCat("unknown theme ", rule.theme));
+    }
+    if (rule.keep <= absl::ZeroDuration()) {
+      return InvalidFieldError("retain_incidents", "every duration must be positive");
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (options.incidents[j].status == rule.status && options.incidents[j].theme == rule.theme) {
+        return InvalidFieldError("retain_incidents",
+                                 absl::StrCat("two rules for ", StatusName(rule.status)));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<IncidentRetentionRule>> ParseIncidentRetention(absl::string_view spec) {
+  std::vector<IncidentRetentionRule> rules;
+  for (absl::string_view item : absl::StrSplit(spec, ',', absl::SkipWhitespace())) {
+    item = absl::StripAsciiWhitespace(item);
+    const std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(item, '=');
+    absl::string_view subject = kv.first;
+    IncidentRetentionRule rule;
+    if (const size_t slash = subject.find('/'); slash != absl::string_view::npos) {
+      v1::Theme theme;
+      if (!v1::Theme_Parse(std::string(subject.substr(0, slash)), &theme) ||
+          theme == v1::THEME_UNSPECIFIED) {
+        return InvalidFieldError("retain_incidents", absl::StrCat("unknown theme in \"", item, "\""));
+      }
+      rule.theme = theme;
+      subject.remove_prefix(slash + 1);
+    }
+    v1::IncidentStatus status;
+    if (!v1::IncidentStatus_Parse(absl::StrCat("INCIDENT_", subject), &status)) {
+      return InvalidFieldError("retain_incidents", absl::StrCat("unknown status in \"", item, "\""));
+    }
+    rule.status = status;
+    if (!absl::ParseDuration(kv.second, &rule.keep)) {
+      return InvalidFieldError("retain_incidents",
+                               absl::StrCat("no duration (e.g. 8760h) in \"", item, "\""));
+    }
+    rules.push_back(rule);
+  }
+  return rules;
+}
+
+std::string FormatIncidentRetention(const std::vector<IncidentRetentionRule>& rules) {
+  return absl::StrJoin(rules, ",", [](std::string* out, const IncidentRetentionRule& rule) {
+    if (rule.theme != 0) {
+      absl::StrAppend(out, v1::Theme_Name(static_cast<v1::Theme>(rule.theme)), "/");
+    }
+    absl::StrAppend(out, StatusName(rule.status), "=", absl::FormatDuration(rule.keep));
+  });
+}
+
 RetentionSweeper::RetentionSweeper(Engine* engine, SealedIdentityStore* sealed, ChangeFeed* feed,
-                                   RetentionOptions options)
+                                   RetentionOptions options, IncidentPurger* purger,
+                                   AlertStore* alerts)
     : engine_(engine),
       sealed_(sealed),
       feed_(feed),
+      purger_(purger),
+      alerts_(alerts),
       options_(options),
       clock_(options.clock ? options.clock : SystemClock()) {}
 
@@ -82,6 +193,24 @@ absl::StatusOr<RetentionCounts> RetentionSweeper::Sweep() {
   WW_ASSIGN_OR_RETURN(counts.photos, SweepReports(/*free_text=*/false, now - options_.photos));
   WW_ASSIGN_OR_RETURN(counts.audit_entries, SweepAudit(now - options_.audit_entries));
   WW_ASSIGN_OR_RETURN(counts.change_events, SweepChangeLog(now - options_.change_log));
+  WW_ASSIGN_OR_RETURN(counts.incidents, SweepIncidents(now));
+  if (alerts_ != nullptr) {
+    WW_ASSIGN_OR_RETURN(
+        auto deleted,
+        alerts_->DeleteEndedBefore(now - options_.alerts,
+                                   absl::StrCat("retention: alerts ", Days(options_.alerts),
+                                                " d after their end")));
+    counts.alerts = deleted.first;
+  }
+  if (counts.incidents > 0 || counts.alerts > 0) {
+    WW_RETURN_IF_ERROR(engine_->PurgeDeleted(
+        {ColumnFamily::kAlerts, ColumnFamily::kAlertAcks, ColumnFamily::kReports,
+         ColumnFamily::kReportsByArea, ColumnFamily::kReportsByCell,
+         ColumnFamily::kReportsByReporter, ColumnFamily::kCorrections,
+         ColumnFamily::kSealedIdentities, ColumnFamily::kIncidents,
+         ColumnFamily::kIncidentMembers, ColumnFamily::kIncidentsByCell,
+         ColumnFamily::kIncidentsByStatus, ColumnFamily::kChangeLog}));
+  }
   return counts;
 }
 
@@ -222,6 +351,77 @@ absl::StatusOr<int64_t> RetentionSweeper::SweepChangeLog(absl::Time cutoff) {
     if (!more) break;
   }
   return removed;
+}
+
+absl::StatusOr<int64_t> RetentionSweeper::SweepIncidents(absl::Time now) {
+  if (purger_ == nullptr) return 0;
+  int64_t purged = 0;
+  for (int status : {v1::INCIDENT_RESOLVED, v1::INCIDENT_REJECTED, v1::INCIDENT_CLOSED}) {
+    absl::Duration shortest = absl::InfiniteDuration();
+    for (const IncidentRetentionRule& rule : options_.incidents) {
+      if (rule.status == status) shortest = std::min(shortest, rule.keep);
+    }
+    if (shortest == absl::InfiniteDuration()) continue;  // kept
+    // Final status comes after creation: nothing created after now - shortest is due.
+    const absl::Time created_before = now - shortest;
+    const std::string prefix(1, static_cast<char>(status));
+    std::vector<PurgeOrder> due;
+    absl::Status inner;
+    WW_RETURN_IF_ERROR(engine_->Scan(
+        ColumnFamily::kIncidentsByStatus, prefix, prefix,
+        [&](absl::string_view key, absl::string_view) {
+          if (key.size() <= 9) {
+            inner = absl::DataLossError("malformed incidents_by_status key");
+            return false;
+          }
+          const std::optional<uint64_t> micros = ReadBigEndian64(key.substr(1, 8));
+          if (!micros || absl::FromUnixMicros(static_cast<int64_t>(*micros)) >= created_before) {
+            return false;
+          }
+          const std::string id(key.substr(9));
+          absl::StatusOr<std::optional<std::string>> bytes =
+              engine_->Get(ColumnFamily::kIncidents, id);
+          if (!bytes.ok() || !bytes->has_value()) {
+            inner = bytes.ok() ? absl::OkStatus() : bytes.status();
+            return bytes.ok();
+          }
+          absl::StatusOr<internal::StoredIncident> stored = ParseStoredIncident(**bytes);
+          if (!stored.ok()) {
+            inner = stored.status();
+            return false;
+          }
+          const v1::Incident& incident = stored->incident();
+          if (incident.status() != status) return true;  // moved on meanwhile
+          const IncidentRetentionRule* rule = RuleFor(options_.incidents, status, incident.theme());
+          if (rule == nullptr) return true;
+          const absl::Time final_since =
+              stored->has_close_time() ? FromTimestamp(stored->close_time())
+                                       : FromTimestamp(incident.update_time());
+          if (now - final_since < rule->keep) return true;
+          due.push_back(PurgeOrder{
+              id, "retention",
+              absl::StrCat("retention: ", StatusName(status),
+                           rule->theme != 0
+                               ? absl::StrCat(" ", v1::Theme_Name(static_cast<v1::Theme>(rule->theme)))
+                               : std::string(),
+                           " after ", Days(rule->keep), " d"),
+              ""});
+          return true;
+        }));
+    WW_RETURN_IF_ERROR(inner);
+    for (const PurgeOrder& order : due) {
+      WW_ASSIGN_OR_RETURN(IncidentPurger::ChangeEvents scrub,
+                          purger_->FindChangeEvents(order.incident_id));
+      absl::Status staged = engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
+        return purger_->Stage(ctx, order, scrub).status();
+      });
+      // Gone meanwhile (a PurgeIncident) or changed (retried at the next sweep): skip it.
+      if (absl::IsNotFound(staged) || absl::IsAborted(staged)) continue;
+      WW_RETURN_IF_ERROR(staged);
+      ++purged;
+    }
+  }
+  return purged;
 }
 
 PeriodicRetention::PeriodicRetention(RetentionSweeper* sweeper, absl::Duration interval)

@@ -1,17 +1,25 @@
 #include "storage/retention.h"
 
+#include <future>
+#include <map>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "domain/dispatch/audit_chain.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "storage/aggregate_store.h"
+#include "storage/alert_store.h"
+#include "storage/deletion_log.h"
 #include "storage/dispatch_store.h"
+#include "storage/purge.h"
 #include "storage/identity_store.h"
 #include "storage/keys.h"
 #include "storage/report_store.h"
 #include "storage/sealed_test_stack.h"
+#include "storage/test_util.h"
 
 namespace wijkwacht::storage {
 namespace {
@@ -192,6 +200,201 @@ TEST_F(RetentionTest, AuditRetentionKeepsTheChainVerifiable) {
                   })
                   .ok());
   EXPECT_EQ(VerifyAuditLog(*engine_).status().code(), absl::StatusCode::kDataLoss);
+}
+
+// Whole incidents by final status, and alerts: at 366 days exactly the rejected incident and
+// the ended alert (with its ack) are gone, at 5 years + 1 day the resolved and closed ones
+// too; the open incident stays throughout. Each deletion is in the deletion log, no file of
+// the data dir holds a deleted report's description (positive control: found before), and
+// the aggregates and the audit chain verify.
+class IncidentRetentionTest : public SealedStackTest {
+ protected:
+  void SetUp() override {
+    SealedStackTest::SetUp();
+    dispatch_ = std::make_unique<DispatchStore>(engine_.get(), incidents_.get());
+    purger_ = std::make_unique<IncidentPurger>(engine_.get(), incidents_.get());
+    alerts_ = std::make_unique<AlertStore>(engine_.get());
+    RetentionOptions options;
+    options.clock = &clock_;
+    // Descriptions stay (they are this test's markers) for as long as their incidents do.
+    options.free_text = absl::Hours(24 * 3650);
+    sweeper_ = std::make_unique<RetentionSweeper>(engine_.get(), sealed_.get(), nullptr, options,
+                                                  purger_.get(), alerts_.get());
+    pseudonym_ = Register("incident-retention-device");
+  }
+
+  static double Latitude(int n) { return 52.4 + 0.01 * n; }
+  // A marker in report n's description: no four letters in common with another's, so that
+  // block compression cannot split one into a back-reference.
+  static std::string Marker(int n) {
+    static const char* const kMarkers[] = {"", "alfabravoquex", "charliedeltyz", "echofoxjuwmp",
+                                           "golfhotkinvs"};
+    return kMarkers[n];
+  }
+
+  // A report (its own incident, far from the others) with contact details; returns its id.
+  std::string Submit(int n) {
+    NewReport r;
+    r.report.set_id(absl::StrFormat("00000000-0000-4000-8000-%012d", n));
+    r.report.set_description(Marker(n));
+    r.report.set_category("verdachte-persoon");
+    r.report.mutable_location()->set_latitude(Latitude(n));
+    r.report.mutable_location()->set_longitude(4.65);
+    *r.report.mutable_observed_time() =
+        TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(clock_.Now() - absl::Hours(1)));
+    r.report.mutable_area()->set_gemeente_code("GM0375");
+    r.fingerprint = absl::StrCat("fp", n);
+    r.area_codes = {"GM0375"};
+    r.s2_cell_id = 0x47c6b1e3a5f00001ull + 2 * n;
+    r.dedup.latitude = Latitude(n);
+    r.dedup.longitude = 4.65;
+    r.dedup.observed = clock_.Now() - absl::Hours(1);
+    r.reporter = pseudonym_;
+    r.contact.emplace().set_phone("0612345678");
+    absl::StatusOr<SubmitOutcome> outcome = reports_->Submit(r);
+    EXPECT_TRUE(outcome.ok()) << outcome.status();
+    return r.report.id();
+  }
+
+  void Move(const std::string& id, std::vector<dispatch::IncidentStatus> path) {
+    for (dispatch::IncidentStatus target : path) {
+      absl::StatusOr<internal::StoredIncident> now = dispatch_->Get(id);
+      ASSERT_TRUE(now.ok()) << now.status();
+      absl::StatusOr<internal::StoredIncident> moved = dispatch_->Transition(
+          id, now->incident().version(), target, "afgehandeld door de balie", {"users/anna"});
+      ASSERT_TRUE(moved.ok()) << moved.status();
+    }
+  }
+
+  bool Exists(const std::string& id) { return dispatch_->Get(id).ok(); }
+
+  std::map<std::string, int64_t> Logged() {
+    std::map<std::string, int64_t> kinds;
+    absl::StatusOr<DeletionPage> page = DeletionLog(engine_.get()).List(100, "");
+    EXPECT_TRUE(page.ok()) << page.status();
+    for (const v1::Deletion& d : page->deletions) {
+      EXPECT_EQ(d.actor(), "retention");
+      EXPECT_TRUE(absl::StartsWith(d.reason(), "retention: ")) << d.reason();
+      kinds[absl::StrCat(d.target(), " ", d.record_kind())] += d.count();
+    }
+    return kinds;
+  }
+
+  void ExpectClean() {
+    absl::StatusOr<std::vector<std::string>> differences = VerifyAggregates(*engine_);
+    ASSERT_TRUE(differences.ok()) << differences.status();
+    EXPECT_EQ(*differences, std::vector<std::string>{});
+    EXPECT_TRUE(VerifyAuditLog(*engine_).ok());
+  }
+
+  std::unique_ptr<DispatchStore> dispatch_;
+  std::unique_ptr<IncidentPurger> purger_;
+  std::unique_ptr<AlertStore> alerts_;
+  std::unique_ptr<RetentionSweeper> sweeper_;
+  std::string pseudonym_;
+};
+
+TEST_F(IncidentRetentionTest, EachFinalStatusGoesAtItsOwnAgeOpenOnesNever) {
+  using S = dispatch::IncidentStatus;
+  const std::string rejected = Submit(1), resolved = Submit(2), closed = Submit(3),
+                    open = Submit(4);
+  Move(rejected, {S::kRejected});
+  Move(resolved, {S::kTriaged, S::kInProgress, S::kResolved});
+  Move(closed, {S::kTriaged, S::kInProgress, S::kResolved, S::kClosed});
+  {
+    NewAlert alert;
+    alert.id = "winkel-alert-1";
+    alert.alert.set_name("alerts/winkel-alert-1");
+    alert.alert.set_description("Zakkenroller bij de markt");
+    alert.area_codes = {"GM0375"};
+    alert.publisher = "users/winkelier";
+    alert.ttl = absl::Hours(2);
+    std::promise<absl::StatusOr<PublishOutcome>> published;
+    alerts_->PublishAsync(alert, [&](absl::StatusOr<PublishOutcome> r) { published.set_value(r); });
+    ASSERT_TRUE(published.get_future().get().ok());
+    std::promise<absl::StatusOr<bool>> acked;
+    alerts_->AckAsync("winkel-alert-1", "p-subscriber", true,
+                      [&](absl::StatusOr<bool> r) { acked.set_value(r); });
+    ASSERT_TRUE(acked.get_future().get().ok());
+  }
+  ASSERT_TRUE(engine_->PurgeDeleted({ColumnFamily::kIncidents}).ok());  // flush: into SSTs
+  for (int n = 1; n <= 4; ++n) {
+    EXPECT_FALSE(testing::FilesContaining(dir_.path(), Marker(n)).empty())
+        << n << ": the scan could not fail";
+  }
+
+  clock_.Set(kBase + 364 * kDay);
+  RetentionCounts counts = *sweeper_->Sweep();
+  EXPECT_EQ(counts.incidents, 0);
+  EXPECT_EQ(counts.alerts, 0);
+
+  clock_.Set(kBase + 366 * kDay);
+  counts = *sweeper_->Sweep();
+  EXPECT_EQ(counts.incidents, 1);
+  EXPECT_EQ(counts.alerts, 1);
+  EXPECT_FALSE(Exists(rejected));
+  EXPECT_TRUE(Exists(resolved) && Exists(closed) && Exists(open));
+  EXPECT_EQ(reports_->Get(rejected).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(alerts_->Get("winkel-alert-1").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(alerts_->AcksOf("p-subscriber")->empty());
+  EXPECT_EQ(testing::FilesContaining(dir_.path(), Marker(1)), std::vector<std::string>{});
+  for (int n = 2; n <= 4; ++n) {
+    EXPECT_FALSE(testing::FilesContaining(dir_.path(), Marker(n)).empty()) << n;
+  }
+  const std::string rejected_name = absl::StrCat("incidents/", rejected);
+  EXPECT_EQ(Logged(), (std::map<std::string, int64_t>{{rejected_name + " incident", 1},
+                                                      {rejected_name + " report", 1},
+                                                      {"alerts alert", 1},
+                                                      {"alerts alert_ack", 1}}));
+  ExpectClean();
+
+  clock_.Set(kBase + (5 * 365) * kDay);  // a day short of five years with a leap day
+  EXPECT_EQ(sweeper_->Sweep()->incidents, 0);
+  clock_.Set(kBase + (5 * 365 + 2) * kDay);  // five years (one leap day) + 1 day
+  EXPECT_EQ(sweeper_->Sweep()->incidents, 2);
+  EXPECT_FALSE(Exists(resolved) || Exists(closed));
+  EXPECT_TRUE(Exists(open));
+  EXPECT_TRUE(reports_->Get(open).ok());
+  for (int n = 1; n <= 3; ++n) {
+    EXPECT_EQ(testing::FilesContaining(dir_.path(), Marker(n)), std::vector<std::string>{})
+        << n;
+  }
+  EXPECT_FALSE(testing::FilesContaining(dir_.path(), Marker(4)).empty());
+  const std::map<std::string, int64_t> logged = Logged();
+  for (const std::string& id : {resolved, closed}) {
+    EXPECT_EQ(logged.at(absl::StrCat("incidents/", id, " incident")), 1) << id;
+    EXPECT_EQ(logged.at(absl::StrCat("incidents/", id, " report")), 1) << id;
+  }
+  EXPECT_EQ(logged.size(), 8u);
+  ExpectClean();
+}
+
+TEST(IncidentRetentionOptionsTest, RulesParseValidateAndFormat) {
+  absl::StatusOr<std::vector<IncidentRetentionRule>> rules =
+      ParseIncidentRetention("REJECTED=8760h, SUBVERSION/CLOSED=87600h");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  ASSERT_EQ(rules->size(), 2u);
+  EXPECT_EQ((*rules)[1].theme, v1::SUBVERSION);
+  EXPECT_EQ((*rules)[1].status, v1::INCIDENT_CLOSED);
+  EXPECT_EQ(FormatIncidentRetention(*rules), "REJECTED=8760h,SUBVERSION/CLOSED=87600h");
+  EXPECT_EQ(FormatIncidentRetention(DefaultIncidentRetention()),
+            "REJECTED=8760h,RESOLVED=43824h,CLOSED=43824h");
+  EXPECT_EQ(*ParseIncidentRetention(FormatIncidentRetention(DefaultIncidentRetention())) ==
+                DefaultIncidentRetention(),
+            true);
+  for (const char* bad : {"OPEN=1h", "REJECTED", "REJECTED=soon", "NOTATHEME/CLOSED=1h"}) {
+    EXPECT_EQ(ParseIncidentRetention(bad).status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+  RetentionOptions options;
+  options.incidents = *ParseIncidentRetention("NEW=1h");
+  EXPECT_EQ(ValidateRetentionOptions(options).code(), absl::StatusCode::kInvalidArgument);
+  options.incidents = *ParseIncidentRetention("CLOSED=1h,CLOSED=2h");
+  EXPECT_EQ(ValidateRetentionOptions(options).code(), absl::StatusCode::kInvalidArgument);
+  options.incidents = DefaultIncidentRetention();
+  EXPECT_TRUE(ValidateRetentionOptions(options).ok());
+  options.alerts = absl::ZeroDuration();
+  EXPECT_EQ(ValidateRetentionOptions(options).code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

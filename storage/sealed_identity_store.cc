@@ -239,6 +239,18 @@ absl::Status SealedIdentityStore::Purge() {
   });
 }
 
+absl::StatusOr<bool> SealedIdentityStore::StageDeleteContact(WriteContext& ctx,
+                                                             absl::string_view pseudonym,
+                                                             absl::Time created,
+                                                             absl::string_view report_id) {
+  const std::string key = ContactKey(pseudonym, created, report_id);
+  WW_ASSIGN_OR_RETURN(std::optional<std::string> sealed,
+                      ctx.Get(ColumnFamily::kSealedIdentities, key));
+  if (!sealed) return false;
+  ctx.Delete(ColumnFamily::kSealedIdentities, key);
+  return true;
+}
+
 absl::StatusOr<int> SealedIdentityStore::DeleteContactsBefore(absl::Time cutoff) {
   std::vector<std::string> expired;
   WW_RETURN_IF_ERROR(engine_->Scan(ColumnFamily::kSealedIdentities, "", "",

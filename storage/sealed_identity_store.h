@@ -88,6 +88,14 @@ class SealedIdentityStore {
   // Runs the physical purge of an earlier Erase() that did not complete; OK when none is due.
   [[nodiscard]] absl::Status FinishPendingPurge();
 
+  // Inside a purge's WriteFn: deletes the sealed contact details `pseudonym` left with report
+  // `report_id` created at `created` (its create_time); returns whether there were any.
+  // Physical removal is the caller's (Engine::PurgeDeleted of sealed_identities).
+  [[nodiscard]] static absl::StatusOr<bool> StageDeleteContact(WriteContext& ctx,
+                                                              absl::string_view pseudonym,
+                                                              absl::Time created,
+                                                              absl::string_view report_id);
+
   // Deletes sealed contact details created before `cutoff`; returns how many.
   [[nodiscard]] absl::StatusOr<int> DeleteContactsBefore(absl::Time cutoff);
 

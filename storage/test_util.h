@@ -1,9 +1,13 @@
-// Test helper: a fresh temporary directory, removed at destruction.
+// Test helpers: a fresh temporary directory, removed at destruction, and a scan of every file
+// under a directory for a byte string (the erasure and purge tests' "nothing left on disk").
 #pragma once
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 namespace wijkwacht::testing {
 
@@ -25,5 +29,17 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// The files under `dir` whose bytes contain `needle`.
+inline std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
+  std::vector<std::string> hits;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes(std::istreambuf_iterator<char>(in), {});
+    if (bytes.find(needle) != std::string::npos) hits.push_back(entry.path().string());
+  }
+  return hits;
+}
 
 }  // namespace wijkwacht::testing

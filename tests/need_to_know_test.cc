@@ -6,7 +6,8 @@
 // themes (a LIVEABILITY and a SUBVERSION incident). Each cell must give exactly the expected
 // outcome: the role table's PERMISSION_DENIED; NOT_FOUND when need-to-know hides the incident
 // (never PERMISSION_DENIED, which would reveal that it exists); otherwise the RPC's own answer
-// (OK for reads, ABORTED for actions sent with a stale version so that nothing changes). Lists
+// (OK for reads, ABORTED for actions sent with a stale version so that nothing changes;
+// PurgeIncident, admins only, is sent without a reason: INVALID_ARGUMENT, nothing deleted). Lists
 // and the queue stream must leave hidden incidents and reports out, and paging must not
 // reveal them.
 #include <map>
@@ -526,6 +527,22 @@ TEST_F(NeedToKnowTest, AccessMatrixEveryStaffRpcByDepartmentAndTheme) {
     v1::ReporterContact out;
     return Code(GetContact(t, r, "terugbellen over de melding", &out));
   }});
+  // Admins only. The purge is called without a reason, so the matrix deletes nothing: the
+  // gate answers before the request is looked at, the validation after.
+  rpcs.push_back({"PurgeIncident", [&](const std::string& t, const std::string& i, const std::string&) {
+    grpc::ClientContext context;
+    WithToken(context, t);
+    v1::PurgeIncidentRequest request;
+    request.set_name(i);
+    v1::PurgeIncidentResponse out;
+    return Code(dispatch_->PurgeIncident(&context, request, &out));
+  }});
+  rpcs.push_back({"ListDeletions", [&](const std::string& t, const std::string&, const std::string&) {
+    grpc::ClientContext context;
+    WithToken(context, t);
+    v1::ListDeletionsResponse out;
+    return Code(dispatch_->ListDeletions(&context, v1::ListDeletionsRequest(), &out));
+  }});
   rpcs.push_back({"GetReport", [&](const std::string& t, const std::string&, const std::string& r) {
     grpc::ClientContext context;
     WithToken(context, t);
@@ -549,6 +566,12 @@ TEST_F(NeedToKnowTest, AccessMatrixEveryStaffRpcByDepartmentAndTheme) {
                                 "departments/ondermijning") != id.departments.end();
     if (rpc == "GetAuditLog") {
       return std::string(id.role == v1::ROLE_ADMIN ? "listed" : "PERMISSION_DENIED");
+    }
+    if (rpc == "PurgeIncident") {
+      return std::string(id.role == v1::ROLE_ADMIN ? "INVALID_ARGUMENT" : "PERMISSION_DENIED");
+    }
+    if (rpc == "ListDeletions") {
+      return std::string(id.role == v1::ROLE_ADMIN ? "OK" : "PERMISSION_DENIED");
     }
     if (rpc == "GetReport") return std::string(sees ? "OK" : "NOT_FOUND");
     if (rpc == "ListReports") return std::string(sees ? "listed" : "absent");
@@ -576,7 +599,7 @@ TEST_F(NeedToKnowTest, AccessMatrixEveryStaffRpcByDepartmentAndTheme) {
       }
     }
   }
-  EXPECT_EQ(cells, 14 * 6 * 2);
+  EXPECT_EQ(cells, 16 * 6 * 2);
   EXPECT_TRUE(wrong.empty()) << wrong.size() << " wrong cells of " << cells << ":" << table;
 }
 

@@ -157,18 +157,6 @@ class RawStreamingCall final
   grpc::Status status_;
 };
 
-// The files under `dir` whose bytes contain `needle`.
-inline std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
-  std::vector<std::string> hits;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes(std::istreambuf_iterator<char>(in), {});
-    if (bytes.find(needle) != std::string::npos) hits.push_back(entry.path().string());
-  }
-  return hits;
-}
-
 inline std::string DataRoot() { return WIJKWACHT_DATA_DIR; }
 
 inline constexpr char kAdminName[] = "beheerder";

@@ -160,6 +160,13 @@ ABSL_FLAG(absl::Duration, retain_audit_entries, Defaults().retention.audit_entri
           "retention of dispatch audit entries (the chain stays verifiable)");
 ABSL_FLAG(absl::Duration, retain_change_log, Defaults().retention.change_log,
           "retention of the change log: the age of the oldest usable sync/stream cursor");
+ABSL_FLAG(std::string, retain_incidents,
+          wijkwacht::storage::FormatIncidentRetention(Defaults().retention.incidents),
+          "retention of whole incidents by final status, optionally per theme: "
+          "STATUS=DURATION[,THEME/STATUS=DURATION...] with STATUS one of RESOLVED, REJECTED, "
+          "CLOSED (open incidents are never deleted); a status without a rule is kept");
+ABSL_FLAG(absl::Duration, retain_alerts, Defaults().retention.alerts,
+          "retention of alerts and their acknowledgements, from the alert's expiry");
 ABSL_FLAG(absl::Duration, retention_sweep_interval, Defaults().retention_sweep_interval,
           "how often the retention sweep runs (0 = never)");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: turns TLS on (with --tls_key)");
@@ -270,14 +277,15 @@ int main(int argc, char** argv) {
   options.retention.audit_entries = absl::GetFlag(FLAGS_retain_audit_entries);
   options.retention.change_log = absl::GetFlag(FLAGS_retain_change_log);
   options.retention_sweep_interval = absl::GetFlag(FLAGS_retention_sweep_interval);
-  for (absl::Duration d : {options.retention.contact_details, options.retention.free_text,
-                           options.retention.photos, options.retention.audit_entries,
-                           options.retention.change_log}) {
-    if (d <= absl::ZeroDuration()) {
-      std::fprintf(stderr, "wijkwachtd: every --retain_* duration must be positive\n");
-      return 2;
-    }
+  options.retention.alerts = absl::GetFlag(FLAGS_retain_alerts);
+  absl::StatusOr<std::vector<wijkwacht::storage::IncidentRetentionRule>> incident_rules =
+      wijkwacht::storage::ParseIncidentRetention(absl::GetFlag(FLAGS_retain_incidents));
+  if (!incident_rules.ok()) {  // the rest of the options is validated by the server's Start
+    std::fprintf(stderr, "wijkwachtd: --%s\n",
+                 std::string(incident_rules.status().message()).c_str());
+    return 2;
   }
+  options.retention.incidents = *std::move(incident_rules);
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
