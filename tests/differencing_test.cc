@@ -21,6 +21,7 @@
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
 #include "privacy/small_counts.h"
+#include "services/map_service.h"
 #include "storage/aggregate_store.h"
 #include "tests/test_support.h"
 #include "wijkwacht/v1/map.grpc.pb.h"
@@ -108,17 +109,6 @@ struct Attack {
   std::map<std::set<FigureKey>, std::vector<int64_t>> derived;
 };
 
-absl::CivilDay PeriodStartOf(absl::CivilDay d, int period) {
-  switch (period) {
-    case v1::WEEK:
-      return d - ((static_cast<int>(absl::GetWeekday(d)) - static_cast<int>(absl::Weekday::monday) + 7) % 7);
-    case v1::MONTH:
-      return absl::CivilDay(absl::CivilMonth(d));
-    default:
-      return d;
-  }
-}
-
 Attack RunAttack(const Figures& shown, const std::map<std::string, std::string>& parent_of,
                  const std::vector<std::string>& all_areas,
                  const std::map<std::string, int>& level_of) {
@@ -152,7 +142,8 @@ Attack RunAttack(const Figures& shown, const std::map<std::string, std::string>&
     // Days inside this week or month, same area and cell.
     if (period == v1::WEEK || period == v1::MONTH) {
       std::vector<FigureKey> days;
-      for (absl::CivilDay d = start; PeriodStartOf(d, period) == start; ++d) {
+      const auto period_of = static_cast<v1::AggregationPeriod>(period);
+      for (absl::CivilDay d = start; services::AggregatePeriodStart(d, period_of) == start; ++d) {
         days.push_back({level, area, v1::DAY, d, cell});
       }
       relation(figure, days);
@@ -228,7 +219,8 @@ TEST_F(DifferencingTest, NoDifferenceOfPublicFiguresPinsDownACountBelowK) {
   }
 
   const absl::CivilDay today = storage::MapDay(absl::Now());
-  const absl::CivilDay first = PeriodStartOf(absl::CivilDay(absl::CivilMonth(today - 21)), v1::WEEK);
+  const absl::CivilDay first =
+      services::AggregatePeriodStart(absl::CivilDay(absl::CivilMonth(today - 21)), v1::WEEK);
   const absl::CivilDay end = today + 1;
   Figures shown, truth;
   for (v1::AreaLevel level : {v1::GEMEENTE, v1::WIJK, v1::BUURT}) {
