@@ -33,6 +33,7 @@
 #include "services/map_layers.h"
 #include "services/map_service.h"
 #include "services/exports.h"
+#include "services/ogc_features.h"
 #include "services/http_api.h"
 #include "services/method_table.h"
 #include "services/open311.h"
@@ -539,8 +540,9 @@ class ServerImpl final : public WijkwachtServer {
     open311_ = std::make_unique<Open311Api>(
         Open311Api::Parts{&methods_, gate_.get(), catalog_.get(), options.clock, nullptr});
     exports_ = std::make_unique<ExportsApi>(&methods_, gate_.get(), options.clock);
+    ogc_ = std::make_unique<OgcFeaturesApi>(&methods_, gate_.get(), options.clock);
     // Most specific prefix first: /v1/exports/ before the JSON routes' /v1/.
-    http.api = {exports_.get(), open311_.get(), json_api_.get()};
+    http.api = {exports_.get(), open311_.get(), ogc_.get(), json_api_.get()};
     http.max_body_bytes = static_cast<size_t>(options.max_receive_message_bytes);
     WW_ASSIGN_OR_RETURN(http_, web::HttpServer::Start(std::move(http)));
     return absl::OkStatus();
@@ -646,6 +648,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<JsonApi> json_api_;        // served by http_
   std::unique_ptr<Open311Api> open311_;      // served by http_
   std::unique_ptr<ExportsApi> exports_;      // served by http_
+  std::unique_ptr<OgcFeaturesApi> ogc_;      // served by http_
   std::unique_ptr<web::HttpServer> http_;  // a client of server_
   int port_ = 0;
   bool tls_ = false;

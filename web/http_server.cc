@@ -430,6 +430,12 @@ class HttpServerImpl final : public HttpServer {
     request.forwarded_for = req.get_header_value("X-Forwarded-For");
     request.last_event_id = req.get_header_value("Last-Event-ID");
     request.accept = req.get_header_value("Accept");
+    request.host = req.get_header_value("Host");
+    if (request.host.size() > 255 ||
+        request.host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                       "0123456789.-:[]") != std::string::npos) {
+      request.host.clear();
+    }
     std::variant<ApiHandler::Response, ApiHandler::StreamCall> answer = api.Handle(request);
     if (auto* call = std::get_if<ApiHandler::StreamCall>(&answer)) {
       return ServeEvents(req, res, std::move(*call), "retry: 2000\n\n");
