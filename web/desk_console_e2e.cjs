@@ -119,6 +119,7 @@ async function main() {
     // Log in.
     await a.goto(`${base}/desk/`);
     await a.waitForSelector('form.login', T);
+    check(!(await a.locator('#nav').isVisible()), 'the menu shows before login');
     await axe(a, 'login');
     await a.screenshot({ path: path.join(outDir, 'login.png') });
     // A wrong login is refused in words (an unknown name: the server's brake on guessing is
@@ -240,6 +241,7 @@ async function main() {
     await a.locator('#logout').click();
     await a.waitForSelector('form.login', T);
     check(await a.evaluate(() => sessionStorage.length === 0), 'logout left the session');
+    check(!(await a.locator('#nav').isVisible()), 'the menu shows after logout');
 
     // An administrator sees the incident's audit trail.
     await login(a, env('DESK_ADMIN'), env('DESK_ADMIN_PASSWORD'));

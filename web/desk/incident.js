@@ -162,7 +162,8 @@ export function renderIncident(main, id) {
       e.preventDefault();
       const payload = { [text]: question.value };
       if (props.includes('version')) payload.version = incident.version;
-      const url = op.path.replace(/\{[^}]+\}/, name);
+      // The document writes the route's `{name=incidents/*}` as `incidents/{name}`.
+      const url = op.path.replace(/\{[^}]+\}/, id);
       if (await act('Vraag aan de melder', op.method, url, payload)) question.value = '';
     });
     others.push(form);
