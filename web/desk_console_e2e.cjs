@@ -38,7 +38,8 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-// Watches one page for what must never happen: page errors, CSP violations, tokens in URLs.
+// Watches one page for what must never happen (page errors, CSP violations) and records the
+// URLs it requests.
 function guard(page, label, problems) {
   page.on('pageerror', (e) => problems.push(`${label}: page error: ${e.message}`));
   page.on('console', (m) => {
@@ -46,9 +47,22 @@ function guard(page, label, problems) {
       problems.push(`${label}: ${m.text()}`);
     }
   });
-  page.on('request', (r) => {
-    if (/token|eyJ[A-Za-z0-9_-]{10,}/i.test(r.url())) problems.push(`${label}: token in URL ${r.url()}`);
+  page.on('request', (r) => urls.push(r.url()));
+}
+
+// Every URL the browsers requested (checked against the session's tokens).
+const urls = [];
+
+// Fails when a token of `page`'s session appears in any URL requested so far.
+async function checkNoTokenInUrls(page, label) {
+  const tokens = await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('wijkwacht.desk.session') || '{}');
+    return [s.accessToken, s.refreshToken].filter(Boolean);
   });
+  check(tokens.length > 0, `${label}: no session to check`);
+  for (const url of urls) {
+    for (const t of tokens) check(!url.includes(t), `${label}: token in URL ${url}`);
+  }
 }
 
 async function axe(page, name) {
@@ -235,7 +249,9 @@ async function main() {
     await axe(a, 'incident');
     await a.screenshot({ path: path.join(outDir, 'incident.png'), fullPage: true });
 
-    // The session lives in sessionStorage only; logout ends it.
+    // The session lives in sessionStorage only, never in a URL; logout ends it.
+    await checkNoTokenInUrls(a, 'desk 1');
+    await checkNoTokenInUrls(b, 'desk 2');
     check(await a.evaluate(() => localStorage.length === 0), 'something in localStorage');
     check(await a.evaluate(() => sessionStorage.length === 1), 'no session in sessionStorage');
     await a.locator('#logout').click();

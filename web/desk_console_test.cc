@@ -102,6 +102,47 @@ TEST_F(DeskConsoleTest, IsServedUnderAStrictPolicyAndNeverCached) {
   EXPECT_TRUE(absl::StrContains(map->get_header_value("Content-Security-Policy"), "'unsafe-inline'"));
 }
 
+// The console lists the queue, then follows it from the list's position: WatchQueue from
+// ListIncidentsResponse.watch_cursor brings what came after the list, not the log's past.
+TEST_F(DeskConsoleTest, QueueListGivesThePositionToWatchFrom) {
+  CreateDispatcher("meldkamer1");
+  absl::StatusOr<std::string> desk = server_.Login("meldkamer1", kDeskPassword);
+  ASSERT_TRUE(desk.ok()) << desk.status();
+  v1::Report before, after;
+  ASSERT_TRUE(server_.SubmitAsResident(BreestraatReport(NewUuid(rng_), "Winkeldief bij de drogist"),
+                                       &before).ok());
+  v1::ListIncidentsResponse list;
+  {
+    grpc::ClientContext context;
+    WithToken(context, *desk);
+    ASSERT_TRUE(dispatch_->ListIncidents(&context, v1::ListIncidentsRequest(), &list).ok());
+  }
+  ASSERT_EQ(list.incidents_size(), 1);
+  EXPECT_EQ(list.incidents(0).name(), before.incident_id());
+  ASSERT_FALSE(list.watch_cursor().empty());
+  v1::Report far = BreestraatReport(NewUuid(rng_), "Twee jongens stelen blikjes bij de supermarkt");
+  far.mutable_location()->set_latitude(52.4795);
+  far.mutable_location()->set_longitude(4.6470);
+  ASSERT_TRUE(server_.SubmitAsResident(far, &after).ok());
+  ASSERT_NE(after.incident_id(), before.incident_id());
+
+  // From the list's position: the later incident first.
+  for (const auto& [cursor, first] :
+       {std::pair<std::string, std::string>{list.watch_cursor(), after.incident_id()},
+        std::pair<std::string, std::string>{"", before.incident_id()}}) {  // from the start
+    grpc::ClientContext context;
+    WithToken(context, *desk);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::WatchQueueRequest request;
+    request.set_resume_cursor(cursor);
+    auto watch = dispatch_->WatchQueue(&context, request);
+    v1::QueueEvent event;
+    ASSERT_TRUE(watch->Read(&event)) << "from '" << cursor << "'";
+    EXPECT_EQ(event.incident().name(), first) << "from '" << cursor << "'";
+    context.TryCancel();
+  }
+}
+
 // The whole desk flow in two browser contexts; see desk_console_e2e.cjs.
 TEST_F(DeskConsoleTest, DeskWorksAnIncidentInTheBrowser) {
   if (!std::filesystem::exists(std::string(WIJKWACHT_NODE_MODULES) + "/playwright-core") ||

@@ -29,10 +29,21 @@ export function remember(incident) {
   return true;
 }
 
-function startStream() {
+// Follows WatchQueue from the queue's position now (ListIncidentsResponse.watch_cursor), so
+// the log is not replayed from its start; a server without it is followed from the start.
+async function startStream() {
   desk.abort = new AbortController();
+  const { signal } = desk.abort;
+  let from = '';
+  try {
+    from = (await api.call('GET', '/v1/incidents?pageSize=1')).watchCursor || '';
+  } catch {
+    // The stream reports its own refusal.
+  }
+  if (signal.aborted) return;
   api.stream('/v1/incidents:watch', {
-    signal: desk.abort.signal,
+    signal,
+    resumeId: from,
     onState: (state, detail) => {
       desk.streamState = state;
       for (const l of desk.listeners) l({ state, detail });
