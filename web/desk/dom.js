@@ -70,8 +70,14 @@ export const THEME = {
 export const REASON = {
   NEW: 'Nieuw', NEEDS_REVIEW: 'Nieuw, thema nakijken', EARLY_WARNING: 'Vroegsignaal',
   ESCALATED: 'Geëscaleerd', UPDATED: 'Gewijzigd', OVERDUE: 'Over tijd',
-  REOPEN_REQUESTED: 'Verzoek om heropenen',
+  REOPEN_REQUESTED: 'Verzoek om heropenen', REPORTER_ANSWERED: 'Antwoord van de melder',
 };
+
+// The department an incident is assigned to ("departments/{id}"; `department` on servers
+// with routing, `assignedDepartment` before).
+export function departmentOf(incident) {
+  return incident.department || incident.assignedDepartment || '';
+}
 
 // "incidents/abc" -> "abc".
 export function idOf(name) {

@@ -4,7 +4,7 @@
 // concurrency): a change by someone else in between is refused by the server, and the
 // refusal is shown in its words.
 import * as api from './api.js';
-import { h, fill, field, uid, announce, when, idOf, STATUS, THEME, REASON } from './dom.js';
+import { h, fill, field, uid, announce, when, idOf, departmentOf, STATUS, THEME, REASON } from './dom.js';
 import { desk, remember, catalogues, focusHeading } from './app.js';
 
 // Audit log pages read at most, newest entries last (GetAuditLog has no filter by target).
@@ -50,7 +50,8 @@ export function renderIncident(main, id) {
     add('Buurt', [c.areaName.get(a.buurtCode) || a.buurtCode, c.areaName.get(a.wijkCode)].filter(Boolean).join(', '));
     add('Prioriteit', String(incident.priority || 0));
     add('Geclaimd door', incident.claimedBy);
-    add('Afdeling', c.departmentName.get(incident.assignedDepartment) || incident.assignedDepartment);
+    add('Afdeling', c.departmentName.get(departmentOf(incident)) || departmentOf(incident));
+    if (incident.dueTime) add('Uiterlijk afgehandeld', `${when(incident.dueTime)}${incident.overdue ? ' (over tijd)' : ''}`);
     add('Thema nakijken', incident.needsReview ? 'ja' : 'nee');
     add('Eerst gezien', when(incident.firstObservedTime));
     add('Laatst gezien', when(incident.lastObservedTime));
@@ -113,7 +114,7 @@ export function renderIncident(main, id) {
     for (const e of liveChanges) {
       if (seen.has(e.incident.version)) continue;  // a version is one change
       seen.add(e.incident.version);
-      items.push([e.received, `${REASON[e.reason] || e.reason}: status ${STATUS[e.incident.status] || e.incident.status}, versie ${e.incident.version}`]);
+      items.push([e.received, `${REASON[e.reason] || e.reason}: status ${STATUS[e.incident.status] || e.incident.status}, versie ${e.incident.version}${e.detail ? ` — ${e.detail}` : ''}`]);
     }
     items.push([incident.updateTime, `Laatst gewijzigd (versie ${incident.version}, ${STATUS[incident.status] || incident.status})`]);
     items.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
@@ -155,7 +156,7 @@ export function renderIncident(main, id) {
     const props = Object.keys((body || {}).properties || {});
     const text = ['question', 'message', 'text'].find((p) => props.includes(p));
     if (!text) return null;
-    const question = h('textarea', { id: uid('ask'), rows: 3, maxlength: 2000, required: true });
+    const question = h('textarea', { id: uid('ask'), rows: 3, maxlength: 1000, required: true });
     const form = h('form', { id: 'ask-form' }, h('fieldset', {}, h('legend', {}, 'Vraag aan de melder'),
       field('Vraag', question), h('button', { type: 'submit' }, 'Vraag stellen')));
     form.addEventListener('submit', async (e) => {
@@ -177,7 +178,7 @@ export function renderIncident(main, id) {
     forms.push(h('div', { class: 'field' }, claim));
 
     const dept = h('select', { id: uid('dept'), required: true },
-      c.departments.map((d) => h('option', { value: d.name, selected: d.name === incident.assignedDepartment }, d.displayName)));
+      c.departments.map((d) => h('option', { value: d.name, selected: d.name === departmentOf(incident) }, d.displayName)));
     const assign = h('form', { id: 'assign-form' }, h('fieldset', {}, h('legend', {}, 'Toewijzen'),
       field('Afdeling', dept), h('button', { type: 'submit' }, 'Toewijzen')));
     assign.addEventListener('submit', (e) => {

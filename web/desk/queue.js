@@ -4,7 +4,7 @@
 // server's API has them (ListIncidentsRequest.overdue, QueueEvent reasons OVERDUE and
 // REOPEN_REQUESTED in /v1/openapi.json).
 import * as api from './api.js';
-import { h, fill, field, uid, announce, when, idOf, STATUS, THEME, REASON } from './dom.js';
+import { h, fill, field, uid, announce, when, idOf, departmentOf, STATUS, THEME, REASON } from './dom.js';
 import { desk, remember, catalogues, focusHeading } from './app.js';
 
 // Filters of this page load (kept when the desk comes back from an incident).
@@ -17,8 +17,10 @@ async function features() {
     api.schema('wijkwacht.v1.QueueEvent'),
   ]);
   const reasons = (((event || {}).properties || {}).reason || {}).enum || [];
+  const params = list ? (list.op.parameters || []).map((p) => p.name) : [];
   return {
-    overdue: Boolean(list && (list.op.parameters || []).some((p) => p.name === 'overdue')),
+    overdue: params.includes('overdue'),
+    department: params.includes('department'),
     reopen: reasons.includes('REOPEN_REQUESTED'),
     overdueEvents: reasons.includes('OVERDUE'),
   };
@@ -27,7 +29,7 @@ async function features() {
 function matches(incident, f) {
   if (f.status && incident.status !== f.status) return false;
   if (f.theme && incident.theme !== f.theme) return false;
-  if (f.department && incident.assignedDepartment !== f.department) return false;
+  if (f.department && departmentOf(incident) !== f.department) return false;
   if (f.area) {
     const a = incident.area || {};
     const codes = [a.gemeenteCode, a.wijkCode, a.buurtCode, ...(a.focusAreas || [])];
@@ -86,12 +88,18 @@ export function renderQueue(main) {
     state.textContent = words[desk.streamState] || '';
   }
 
+  // Overdue by the server's list (?overdue=true), the incident's own flag or an OVERDUE event.
+  function isOverdue(incident) {
+    return incident.overdue === true || overdueNames.has(incident.name) ||
+      (desk.flags.get(incident.name) || new Set()).has('OVERDUE');
+  }
+
   function row(incident) {
     const c = names();
     const flags = desk.flags.get(incident.name) || new Set();
     const badges = [];
     if (incident.status === 'INCIDENT_NEW') badges.push(h('span', { class: 'badge new' }, 'nieuw'));
-    if (overdueNames.has(incident.name) || flags.has('OVERDUE')) badges.push(h('span', { class: 'badge overdue' }, 'over tijd'));
+    if (isOverdue(incident)) badges.push(h('span', { class: 'badge overdue' }, 'over tijd'));
     if (flags.has('REOPEN_REQUESTED')) badges.push(h('span', { class: 'badge reopen' }, 'heropenen gevraagd'));
     const a = incident.area || {};
     return h('tr', { 'data-incident': incident.name, 'data-status': incident.status },
@@ -102,14 +110,14 @@ export function renderQueue(main) {
       h('td', {}, THEME[incident.theme] || incident.theme || ''),
       h('td', {}, c.areaName.get(a.buurtCode) || a.buurtCode || ''),
       h('td', {}, String(incident.priority || 0)),
-      h('td', {}, c.departmentName.get(incident.assignedDepartment) || incident.assignedDepartment || '—'),
+      h('td', {}, c.departmentName.get(departmentOf(incident)) || departmentOf(incident) || '—'),
       h('td', {}, incident.claimedBy || '—'),
       h('td', {}, when(incident.createTime)));
   }
 
   function renderRows() {
     const list = [...shown.values()].filter((i) => matches(i, filters))
-      .filter((i) => filters.view !== 'overdue' || overdueNames.has(i.name) || (desk.flags.get(i.name) || new Set()).has('OVERDUE'))
+      .filter((i) => filters.view !== 'overdue' || isOverdue(i))
       .sort((x, y) => (y.priority || 0) - (x.priority || 0) || String(y.createTime).localeCompare(String(x.createTime)));
     fill(tbody, list.length ? list.map(row) : h('tr', {}, h('td', { colspan: 9 }, 'Geen incidenten in deze selectie.')));
     count.textContent = `${list.length} incident${list.length === 1 ? '' : 'en'} in de selectie`;
@@ -119,7 +127,8 @@ export function renderQueue(main) {
     fill(log, desk.events.slice(0, 20).map((e) => h('li', {},
       `${REASON[e.reason] || e.reason}: `,
       h('a', { href: `#/incidents/${idOf(e.incident.name)}` }, idOf(e.incident.name).slice(0, 8)),
-      ` (nu ${STATUS[e.incident.status] || e.incident.status}), ontvangen ${when(e.received)}`)));
+      ` (nu ${STATUS[e.incident.status] || e.incident.status}), ontvangen ${when(e.received)}`,
+      e.detail ? ` — ${e.detail}` : '')));
   }
 
   async function load() {
@@ -127,7 +136,8 @@ export function renderQueue(main) {
     try {
       const f = await features();
       shown.clear();
-      const params = { pageSize: 200, status: filters.status, theme: filters.theme, areaCode: filters.area };
+      const params = { pageSize: 200, status: filters.status, theme: filters.theme, areaCode: filters.area,
+                       department: f.department ? filters.department : '' };
       const pages = [api.call('GET', `/v1/incidents${api.query(params)}`)];
       if (f.overdue) pages.push(api.call('GET', `/v1/incidents${api.query({ ...params, overdue: true })}`));
       const [all, overdue] = await Promise.all(pages);
@@ -174,8 +184,9 @@ export function renderQueue(main) {
     else shown.delete(incident.name);
     renderRows();
     renderLog();
-    if (news && (event.reason === 'NEW' || event.reason === 'NEEDS_REVIEW' || event.reason === 'OVERDUE' ||
-                 event.reason === 'REOPEN_REQUESTED')) {
+    // New incidents once (a replayed event is no news); the desk's signals every time.
+    if ((news && ['NEW', 'NEEDS_REVIEW'].includes(event.reason)) ||
+        ['OVERDUE', 'REOPEN_REQUESTED', 'REPORTER_ANSWERED'].includes(event.reason)) {
       announce(`${REASON[event.reason]}: incident ${idOf(incident.name).slice(0, 8)}`);
     }
   };
