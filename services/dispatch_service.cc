@@ -161,12 +161,15 @@ void DispatchServiceImpl::List(const Caller& caller, const v1::ListIncidentsRequ
         return visibility.MaySee(stored.incident());
       };
     }
+    // Taken before the read: whatever the page misses comes after this position.
+    const uint64_t position = parts_.feed->LastSequence();
     absl::StatusOr<storage::IncidentPage> page = parts_.store->List(query);
     if (!page.ok()) return done(page.status());
     for (const internal::StoredIncident& stored : page->incidents) {
       *response->add_incidents() = ToProto(stored);
     }
     response->set_next_page_token(page->next_page_token);
+    response->set_watch_cursor(storage::EncodeCursor(position));
     done(absl::OkStatus());
   });
 }

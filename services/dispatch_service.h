@@ -15,6 +15,8 @@
 // included) gives UPDATED. The incident in each event is read when the event is rendered, so
 // it shows the current state (a resumed stream replays old events with today's incident);
 // an incident that no longer exists is skipped. Each event's cursor resumes after it.
+// ListIncidents answers with `watch_cursor`, the log's position read just before its page:
+// a client that lists and then watches from there misses nothing and replays nothing older.
 //
 // Need-to-know: every RPC answers as if an incident the caller may not see (its theme or
 // category restricted to departments the caller is not in; services/need_to_know.h) did not
