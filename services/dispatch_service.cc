@@ -387,7 +387,17 @@ void DispatchServiceImpl::AskReporter(const Caller& caller, const v1::AskReporte
   parts_.workers->Schedule([this, caller, id = *id, report, question = request.question(),
                             actor = ActorOf(caller), response, done = std::move(done)] {
     if (absl::Status allowed = CheckNeedToKnow(caller, {id}); !allowed.ok()) return done(allowed);
-    absl::StatusOr<storage::AskOutcome> asked = parts_.dialog->Ask(id, report, question, actor);
+    storage::ReporterDialogStore::Reachable reachable;
+    if (parts_.sealed != nullptr) {
+      reachable = [sealed = parts_.sealed](const std::string& reporter) -> absl::StatusOr<bool> {
+        if (!storage::IsPseudonym(reporter)) return true;
+        absl::StatusOr<bool> erased = sealed->IsErased(reporter);
+        if (!erased.ok()) return erased.status();
+        return !*erased;
+      };
+    }
+    absl::StatusOr<storage::AskOutcome> asked =
+        parts_.dialog->Ask(id, report, question, actor, std::move(reachable));
     if (!asked.ok()) return done(asked.status());
     ReporterQuestionAsked(asked->asked);
     response->set_question(asked->asked.question());

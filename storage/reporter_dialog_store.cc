@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
@@ -67,7 +68,8 @@ std::string ReporterActor(absl::string_view report_id) {
 absl::StatusOr<AskOutcome> ReporterDialogStore::Ask(absl::string_view incident_view,
                                                     absl::string_view report_view,
                                                     absl::string_view text_view,
-                                                    const DispatchActor& actor) {
+                                                    const DispatchActor& actor,
+                                                    Reachable reachable) {
   const std::string incident_id(incident_view), report_only(report_view), text(text_view);
   return CommitForResult<AskOutcome>(engine_, [=](WriteContext& ctx, AskOutcome& out) -> absl::Status {
     WW_ASSIGN_OR_RETURN(internal::StoredIncident stored,
@@ -97,7 +99,15 @@ absl::StatusOr<AskOutcome> ReporterDialogStore::Ask(absl::string_view incident_v
                           (LoadFrom<internal::StoredReport>(
                               ctx, ColumnFamily::kReports, id,
                               absl::DataLossError(absl::StrCat("member reports/", id, " is missing")))));
-      if (report.reporter().empty() || !reporters.insert(report.reporter()).second) continue;
+      // Only the app answers: reports without a reporter or by staff ("users/...") have none.
+      if (report.reporter().empty() || absl::StartsWith(report.reporter(), "users/") ||
+          !reporters.insert(report.reporter()).second) {
+        continue;
+      }
+      if (reachable) {
+        WW_ASSIGN_OR_RETURN(bool can_reach, reachable(report.reporter()));
+        if (!can_reach) continue;
+      }
       internal::QuestionRecipient& r = *asked.add_recipients();
       r.set_reporter(report.reporter());
       r.set_report_id(id);
@@ -105,7 +115,7 @@ absl::StatusOr<AskOutcome> ReporterDialogStore::Ask(absl::string_view incident_v
     if (asked.recipients_size() == 0) {
       return absl::FailedPreconditionError(absl::StrCat(
           stored.incident().name(), " has no reporter who can be asked (its reports came "
-                                    "without a device)"));
+                                    "from staff or without a device)"));
     }
     WW_ASSIGN_OR_RETURN(std::optional<std::string> counter,
                         ctx.Get(ColumnFamily::kReporterDialog, QuestionCounterKey()));

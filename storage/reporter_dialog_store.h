@@ -11,7 +11,8 @@
 //
 // Ask: the recipients are the distinct reporters of the incident's reports (or of the one
 // report named), each with the first of their reports in it; reports without a reporter (sent
-// with authentication off) have none. Answer: only a recipient (by reporter) may answer; once:
+// with authentication off) or sent by staff ("users/...": they have no app feed) have none,
+// nor have reporters `reachable` refuses (erased). Answer: only a recipient (by reporter) may answer; once:
 // the same text again is a replay (nothing written), another text ALREADY_EXISTS. Rate: only
 // the report's reporter, only while its incident is RESOLVED or CLOSED, once per report
 // (replay / ALREADY_EXISTS as for answers).
@@ -23,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -56,10 +58,13 @@ class ReporterDialogStore {
   ReporterDialogStore(Engine* engine, const IncidentStore* incidents)
       : engine_(engine), incidents_(incidents) {}
 
-  // `report_id` "" = every reporter of the incident.
+  // `report_id` "" = every reporter of the incident. `reachable` (optional) leaves out
+  // reporters who can no longer be reached (an erased identity); it runs on the writer.
+  using Reachable = std::function<absl::StatusOr<bool>(const std::string& reporter)>;
   [[nodiscard]] absl::StatusOr<AskOutcome> Ask(absl::string_view incident_id,
                                                absl::string_view report_id,
-                                               absl::string_view text, const DispatchActor& actor);
+                                               absl::string_view text, const DispatchActor& actor,
+                                               Reachable reachable = nullptr);
   [[nodiscard]] absl::StatusOr<AnswerOutcome> Answer(uint64_t question, absl::string_view reporter,
                                                      absl::string_view answer);
   [[nodiscard]] absl::StatusOr<RateOutcome> Rate(absl::string_view report_id,
