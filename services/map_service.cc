@@ -384,6 +384,7 @@ void MapServiceImpl::Progress(const Caller& caller, const v1::GetProgressReportR
       sources.plans = parts_.layers->plans;
       sources.enforcement = parts_.layers->enforcement;
       sources.polls = parts_.layers->polls;
+      sources.incidents = parts_.layers->incidents;
     }
     const absl::Time now = parts_.clock != nullptr ? parts_.clock->Now() : absl::Now();
     absl::StatusOr<progress::ProgressReportData> data =

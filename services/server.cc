@@ -29,6 +29,8 @@
 #include "services/call_gate.h"
 #include "services/directory_service.h"
 #include "services/dispatch_service.h"
+#include "services/desk_monitor.h"
+#include "services/desk_policy.h"
 #include "services/early_warning_monitor.h"
 #include "services/map_layers.h"
 #include "services/map_service.h"
@@ -164,6 +166,30 @@ class ServerImpl final : public WijkwachtServer {
       self->engine_->Shutdown();
       return PrefixFieldPaths(s, "dedup");
     }
+    const std::optional<desk::LiberationDay> liberation =
+        desk::ParseLiberationDay(options.liberation_day);
+    if (!liberation) {
+      self->engine_->Shutdown();
+      return InvalidFieldError("liberation_day", "must be lustrum, every_year or never");
+    }
+    absl::StatusOr<std::vector<absl::CivilDay>> closing_days =
+        desk::ParseClosingDays(options.local_closing_days, "local_closing_days");
+    if (!closing_days.ok()) {
+      self->engine_->Shutdown();
+      return closing_days.status();
+    }
+    if (options.deadline_check_interval <= absl::ZeroDuration()) {
+      self->engine_->Shutdown();
+      return InvalidFieldError("deadline_check_interval", "must be positive");
+    }
+    self->desk_rules_ = std::make_unique<storage::DeskRulesStore>(self->engine_.get());
+    if (absl::Status s = self->desk_rules_->Load(); !s.ok()) {
+      self->engine_->Shutdown();
+      return s;
+    }
+    self->desk_policy_ = std::make_unique<DeskPolicy>(
+        self->desk_rules_.get(), self->catalog_.get(),
+        desk::HolidayCalendar(*liberation, *std::move(closing_days)), options.clock);
     self->matcher_ = std::make_unique<dedup::IncidentMatcher>(options.dedup, self->catalog_.get());
     // Open incidents live in memory: a report may be observed up to max_age ago and up to
     // max_future ahead, so incidents older than that (plus the longest window) are dropped.
@@ -226,7 +252,8 @@ class ServerImpl final : public WijkwachtServer {
         self->ingest_.get(), self->report_store_.get(), self->incident_store_.get(),
         self->catalog_.get(), self->workers_.get(), self->gate_.get(),
         options.map_public_max_cell_level > 0 ? options.map_public_max_cell_level : 13,
-        self->sealed_.get(), self->identities_.get(), self->directory_.get()});
+        self->sealed_.get(), self->identities_.get(), self->directory_.get(),
+        self->desk_policy_.get()});
     if (options.map_memory_days < 0) {
       self->engine_->Shutdown();
       return InvalidFieldError("map_memory_days", "must be at least 0");
@@ -281,16 +308,28 @@ class ServerImpl final : public WijkwachtServer {
     self->purger_ =
         std::make_unique<storage::IncidentPurger>(self->engine_.get(), self->incident_store_.get());
     self->deletion_log_ = std::make_unique<storage::DeletionLog>(self->engine_.get());
+    self->map_layers_->incidents = self->dispatch_store_.get();  // the progress report
+    self->dialog_ = std::make_unique<storage::ReporterDialogStore>(self->engine_.get(),
+                                                                   self->incident_store_.get());
     self->dispatch_service_ = std::make_unique<DispatchServiceImpl>(DispatchServiceImpl::Parts{
         self->dispatch_store_.get(), self->feed_.get(), self->catalog_.get(), self->workers_.get(),
         self->gate_.get(), options.clock, self->identities_.get(), self->directory_.get(),
         self->report_store_.get(), self->sealed_.get(), self->purger_.get(),
-        self->deletion_log_.get()});
+        self->deletion_log_.get(), self->desk_rules_.get(), self->desk_policy_.get(),
+        self->areas_.get(), self->dialog_.get(), /*on_question_asked=*/nullptr,
+        /*on_status_changed=*/nullptr});
+    self->desk_monitor_ = std::make_unique<DeskMonitor>(DeskMonitor::Parts{
+        self->dispatch_store_.get(), self->feed_.get(), self->workers_.get(), clock,
+        options.deadline_check_interval});
+    if (absl::Status s = self->desk_monitor_->Start(); !s.ok()) {
+      self->engine_->Shutdown();
+      return s;
+    }
     self->sync_service_ = std::make_unique<SyncServiceImpl>(SyncServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->sync_store_.get(),
         self->alert_store_.get(), self->identities_.get(), self->feed_.get(),
         self->workers_.get(), self->gate_.get(), clock, self->sealed_.get(),
-        options.max_amendments_per_report});
+        options.max_amendments_per_report, self->desk_policy_.get(), self->dialog_.get()});
     self->alert_service_ = std::make_unique<AlertServiceImpl>(AlertServiceImpl::Parts{
         self->areas_.get(), self->alert_store_.get(), self->feed_.get(), self->workers_.get(),
         self->gate_.get(), clock});
@@ -393,6 +432,7 @@ class ServerImpl final : public WijkwachtServer {
       }
       // The monitor keeps its durable cursor and catches up at the next start.
       if (early_warnings_ != nullptr) early_warnings_->Stop();
+      if (desk_monitor_ != nullptr) desk_monitor_->Stop();
       periodic_retention_.reset();  // waits for a sweep in progress
       // Every server stream ends now with UNAVAILABLE and its resume cursor (LogStream);
       // unary calls in flight finish normally within the grace period.
@@ -623,6 +663,10 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<storage::EarlyWarningStore> warning_store_;
   std::unique_ptr<storage::IndicatorStore> indicators_;
   std::unique_ptr<EarlyWarningMonitor> early_warnings_;
+  std::unique_ptr<storage::DeskRulesStore> desk_rules_;
+  std::unique_ptr<DeskPolicy> desk_policy_;
+  std::unique_ptr<DeskMonitor> desk_monitor_;
+  std::unique_ptr<storage::ReporterDialogStore> dialog_;
   std::unique_ptr<MapServiceImpl> map_service_;
   std::unique_ptr<storage::DispatchStore> dispatch_store_;
   std::unique_ptr<storage::IncidentPurger> purger_;

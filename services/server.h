@@ -162,6 +162,12 @@ struct ServerOptions {
   absl::Duration refresh_token_lifetime = absl::Hours(24 * 90);
   // SyncService.AmendReport: amendments one report may carry.
   int max_amendments_per_report = 20;
+  // Handling deadlines (domain/desk/handling_time.h): when Bevrijdingsdag (5 May) is a day
+  // off ("lustrum": years divisible by 5, "every_year", "never"), the municipality's own
+  // closing days ("YYYY-MM-DD,..."), and how often overdue incidents are looked for.
+  std::string liberation_day = "lustrum";
+  std::string local_closing_days;
+  absl::Duration deadline_check_interval = absl::Minutes(1);
 
   // TLS: with a certificate and key the port speaks TLS only. client_ca enables client
   // certificates: kOptional verifies one when sent, kRequire refuses clients without one.

@@ -42,6 +42,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -261,5 +262,16 @@ class Engine {
   // Open replays no WAL); later Commit() calls fail UNAVAILABLE.
   virtual void Shutdown() = 0;
 };
+
+// Runs `stage(ctx, result)` as one commit (Engine::CommitAndWait) and returns the `T` it filled
+// in, or its error.
+template <typename T, typename Fn>
+[[nodiscard]] absl::StatusOr<T> CommitForResult(Engine* engine, Fn stage) {
+  auto result = std::make_shared<T>();
+  absl::Status status = engine->CommitAndWait(
+      [result, stage = std::move(stage)](WriteContext& ctx) { return stage(ctx, *result); });
+  if (!status.ok()) return status;
+  return std::move(*result);
+}
 
 }  // namespace wijkwacht::storage

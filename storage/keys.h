@@ -54,6 +54,16 @@ struct AreaIndexEntry {
 [[nodiscard]] std::optional<AreaIndexEntry> ParseAreaIndexKey(absl::string_view key,
                                                               size_t prefix_size);
 
+// incidents_by_due: due time, then incident id (soonest due first).
+[[nodiscard]] std::string IncidentDueKey(absl::Time due, absl::string_view incident_id);
+// The incident id of an incidents_by_due key (nullopt when it is too short).
+[[nodiscard]] std::optional<std::string> ParseIncidentDueKey(absl::string_view key);
+
+// reporter_dialog: questions by number, ratings by report id, the question counter.
+[[nodiscard]] std::string QuestionKey(uint64_t number);     // 'q' number
+[[nodiscard]] std::string RatingKey(absl::string_view report_id);  // 'r' report id
+[[nodiscard]] std::string QuestionCounterKey();              // "n"
+
 // reports_by_reporter: a reporter's reports, oldest created first.
 [[nodiscard]] std::string ReporterIndexPrefix(absl::string_view reporter);
 [[nodiscard]] std::string ReporterIndexKey(absl::string_view reporter, absl::Time created,

@@ -167,6 +167,16 @@ ABSL_FLAG(std::string, retain_incidents,
           "CLOSED (open incidents are never deleted); a status without a rule is kept");
 ABSL_FLAG(absl::Duration, retain_alerts, Defaults().retention.alerts,
           "retention of alerts and their acknowledgements, from the alert's expiry");
+ABSL_FLAG(std::string, liberation_day, Defaults().liberation_day,
+          "when Bevrijdingsdag (5 May) counts as a day off for handling deadlines: lustrum "
+          "(years divisible by 5), every_year or never");
+ABSL_FLAG(std::string, local_closing_days, Defaults().local_closing_days,
+          "the municipality's own closing days for handling deadlines, YYYY-MM-DD,...");
+ABSL_FLAG(absl::Duration, deadline_check_interval, Defaults().deadline_check_interval,
+          "how often incidents past their due time are looked for (OVERDUE)");
+ABSL_FLAG(absl::Duration, clock_offset, absl::ZeroDuration(),
+          "runs the server's clock this far ahead of the real time (deadline drills and "
+          "tests; never in production)");
 ABSL_FLAG(absl::Duration, retention_sweep_interval, Defaults().retention_sweep_interval,
           "how often the retention sweep runs (0 = never)");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: turns TLS on (with --tls_key)");
@@ -277,6 +287,15 @@ int main(int argc, char** argv) {
   options.retention.audit_entries = absl::GetFlag(FLAGS_retain_audit_entries);
   options.retention.change_log = absl::GetFlag(FLAGS_retain_change_log);
   options.retention_sweep_interval = absl::GetFlag(FLAGS_retention_sweep_interval);
+  options.liberation_day = absl::GetFlag(FLAGS_liberation_day);
+  options.local_closing_days = absl::GetFlag(FLAGS_local_closing_days);
+  options.deadline_check_interval = absl::GetFlag(FLAGS_deadline_check_interval);
+  if (const absl::Duration offset = absl::GetFlag(FLAGS_clock_offset);
+      offset != absl::ZeroDuration()) {
+    std::fprintf(stderr, "wijkwachtd: WARNING --clock_offset: the server's clock runs %s ahead\n",
+                 absl::FormatDuration(offset).c_str());
+    options.clock = new wijkwacht::OffsetClock(offset);  // lives as long as the process
+  }
   options.retention.alerts = absl::GetFlag(FLAGS_retain_alerts);
   absl::StatusOr<std::vector<wijkwacht::storage::IncidentRetentionRule>> incident_rules =
       wijkwacht::storage::ParseIncidentRetention(absl::GetFlag(FLAGS_retain_incidents));
