@@ -39,6 +39,7 @@ enum class ColumnFamily : int {
   kDepartments,
   kAccessRules,
   kDeletionLog,
+  kNotifyOutbox,
 };
 
 struct ColumnFamilySpec {
@@ -47,7 +48,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 31> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 32> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -129,6 +130,9 @@ inline constexpr std::array<ColumnFamilySpec, 31> kColumnFamilies = {{
     {ColumnFamily::kDeletionLog, "deletion_log",
      "sequence (BE64, 1, 2, ...) -> wijkwacht.v1.Deletion (what kind of record, when, by whom, "
      "why; no content) (storage::DeletionLog)"},
+    {ColumnFamily::kNotifyOutbox, "notify_outbox",
+     "change-log sequence of the causing change (BE64) index within it (BE32) -> "
+     "wijkwacht.internal.OutboxNotification, until the webhook took it (storage::NotifyOutbox)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();
