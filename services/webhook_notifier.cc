@@ -39,7 +39,8 @@ absl::Status FlagError(absl::string_view flag, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", what));
 }
 
-absl::Duration Seconds(absl::Duration d) { return std::max(d, absl::Milliseconds(1)); }
+// httplib takes whole microseconds; a positive timeout stays positive.
+absl::Duration AtLeastOneMillisecond(absl::Duration d) { return std::max(d, absl::Milliseconds(1)); }
 
 }  // namespace
 
@@ -205,7 +206,7 @@ WebhookNotifier::Outcome WebhookNotifier::Post(const internal::OutboxNotificatio
         return std::pair<time_t, time_t>(absl::ToInt64Seconds(d),
                                          absl::ToInt64Microseconds(d) % 1000000);
       };
-      const auto [sec, usec] = micros(Seconds(target_.options.timeout));
+      const auto [sec, usec] = micros(AtLeastOneMillisecond(target_.options.timeout));
       client_->set_connection_timeout(sec, usec);
       client_->set_read_timeout(sec, usec);
       client_->set_write_timeout(sec, usec);

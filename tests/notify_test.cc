@@ -25,6 +25,7 @@
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "tests/ops_support.h"
+#include "tests/test_certs.h"
 
 namespace wijkwacht::testing {
 namespace {
@@ -50,10 +51,20 @@ class Receiver {
     bool accepted = false;  // answered 2xx
   };
 
+  // From now on speak https with this certificate and key (PEM files).
+  void UseTls(std::string cert_file, std::string key_file) {
+    cert_file_ = std::move(cert_file);
+    key_file_ = std::move(key_file);
+  }
+
   // Listens on `port` (0: any free one); returns the port (0 on failure).
   int Up(int port = 0) {
     std::lock_guard<std::mutex> lock(mu_);
-    server_ = std::make_unique<httplib::Server>();
+    if (cert_file_.empty()) {
+      server_ = std::make_unique<httplib::Server>();
+    } else {
+      server_ = std::make_unique<httplib::SSLServer>(cert_file_.c_str(), key_file_.c_str());
+    }
     server_->Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
       Request r;
       r.key = req.get_header_value("Idempotency-Key");
@@ -107,6 +118,7 @@ class Receiver {
 
  private:
   std::mutex mu_;
+  std::string cert_file_, key_file_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int fail_next_ = 0;
@@ -182,10 +194,41 @@ class Desk {
   std::string token_;
 };
 
+// The webhook secret in a file of `dir` (mode 0600, with a trailing newline); returns its path.
+std::string WriteSecret(const std::string& dir) {
+  const std::string path = dir + "/webhook-secret";
+  std::ofstream(path) << kSecret << "\n";
+  chmod(path.c_str(), 0600);
+  return path;
+}
+
+// The value of an unlabelled series on /metrics of the ops listener at `port` (-1: none).
+double Metric(int port, const std::string& name) {
+  httplib::Client client("127.0.0.1", port);
+  httplib::Result result = client.Get("/metrics");
+  if (!result || result->status != 200) return -1;
+  for (absl::string_view line : absl::StrSplit(result->body, '\n')) {
+    if (!absl::ConsumePrefix(&line, name + " ")) continue;
+    double v = 0;
+    return absl::SimpleAtod(line, &v) ? v : -1;
+  }
+  return -1;
+}
+
+// An in-process server with /metrics, its webhook at `url` signed with kSecret.
+void NotifyServer(ServerFixture& server, const std::string& secrets_dir, const std::string& url) {
+  const std::string secret_file = WriteSecret(secrets_dir);
+  server.options().http_listen = "127.0.0.1:0";
+  server.options().ops_http_listen = "127.0.0.1:0";
+  server.options().http_assets_dir = secrets_dir;  // no page is fetched
+  server.options().notify.url = url;
+  server.options().notify.secret_file = secret_file;
+  server.options().notify.backoff = {.initial = absl::Milliseconds(10),
+                                     .max = absl::Milliseconds(40)};
+}
+
 std::vector<std::string> NotifyFlags(const std::string& secrets_dir, int port) {
-  const std::string secret_file = secrets_dir + "/webhook-secret";
-  std::ofstream(secret_file) << kSecret << "\n";
-  chmod(secret_file.c_str(), 0600);
+  const std::string secret_file = WriteSecret(secrets_dir);
   std::vector<std::string> flags = OpsServerFlags(secrets_dir);
   flags.push_back(absl::StrCat("--notify_webhook_url=http://127.0.0.1:", port, "/hook"));
   flags.push_back("--notify_webhook_secret_file=" + secret_file);
@@ -410,29 +453,12 @@ TEST(NotifyTest, MetricsCountPendingDeliveredAndFailedAttempts) {
   const int port = receiver.Up();
   ASSERT_NE(port, 0);
   receiver.FailNext(1000000);
-  const std::string secret_file = secrets.path() + "/webhook-secret";
-  std::ofstream(secret_file) << kSecret;
-  chmod(secret_file.c_str(), 0600);
   ServerFixture server(dir.path());
-  server.options().http_listen = "127.0.0.1:0";
-  server.options().ops_http_listen = "127.0.0.1:0";
-  server.options().http_assets_dir = secrets.path();  // no page is fetched
-  server.options().notify.url = absl::StrCat("http://localhost:", port, "/hook");
-  server.options().notify.secret_file = secret_file;
-  server.options().notify.backoff = {.initial = absl::Milliseconds(10),
-                                     .max = absl::Milliseconds(40)};
+  NotifyServer(server, secrets.path(), absl::StrCat("http://localhost:", port, "/hook"));
   const absl::Status started = server.Start();
   ASSERT_TRUE(started.ok()) << started;
-  const auto metric = [&](const std::string& name) -> double {
-    httplib::Client client("127.0.0.1", server.server()->ops_http_port());
-    httplib::Result result = client.Get("/metrics");
-    if (!result || result->status != 200) return -1;
-    for (absl::string_view line : absl::StrSplit(result->body, '\n')) {
-      if (!absl::ConsumePrefix(&line, name + " ")) continue;
-      double v = 0;
-      return absl::SimpleAtod(line, &v) ? v : -1;
-    }
-    return -1;
+  const auto metric = [&](const std::string& name) {
+    return Metric(server.server()->ops_http_port(), name);
   };
   EXPECT_EQ(metric("wijkwacht_notify_pending"), 0);
 
@@ -454,6 +480,57 @@ TEST(NotifyTest, MetricsCountPendingDeliveredAndFailedAttempts) {
   std::set<std::string> keys;
   for (const Receiver::Request& r : receiver.requests()) keys.insert(r.key);
   EXPECT_EQ(keys.size(), 1u);
+}
+
+// An https webhook: its certificate is verified (here against a CA of the test's own); one
+// from a CA the server was not given is refused, and nothing reaches the receiver.
+TEST(NotifyTest, HttpsWebhookCertificateIsVerified) {
+  TempDir dir;
+  TempDir secrets;
+  const Credential ca = Issue(Kind::kCa, "wijkwacht notify test CA", nullptr);
+  const Credential other_ca = Issue(Kind::kCa, "another CA", nullptr);
+  const Credential cert = Issue(Kind::kServer, "localhost", &ca);
+  const auto write = [&](const std::string& name, const std::string& pem) {
+    const std::string path = secrets.path() + "/" + name;
+    std::ofstream(path) << pem;
+    return path;
+  };
+  const std::string ca_file = write("ca.pem", ca.cert_pem);
+  const std::string other_ca_file = write("other-ca.pem", other_ca.cert_pem);
+  Receiver receiver;
+  receiver.UseTls(write("server.pem", cert.cert_pem), write("server.key", cert.key_pem));
+  const int port = receiver.Up();
+  ASSERT_NE(port, 0);
+  const std::string url = absl::StrCat("https://localhost:", port, "/hook");
+  std::mt19937_64 rng(11);
+  {
+    ServerFixture server(dir.path());
+    NotifyServer(server, secrets.path(), url);
+    server.options().notify.ca_file = other_ca_file;
+    const absl::Status started = server.Start();
+    ASSERT_TRUE(started.ok()) << started;
+    v1::Report stored;
+    ASSERT_TRUE(
+        server.SubmitAsResident(BreestraatReport(NewUuid(rng), "Ruit ingegooid"), &stored).ok());
+    Desk desk(server.channel(),
+              NewDispatcherToken(server.channel(), server.admin_token(), kDispatcher));
+    desk.Feedback(stored.incident_id(), "We komen kijken.");
+    ASSERT_TRUE(Eventually([&] {
+      return Metric(server.server()->ops_http_port(), "wijkwacht_notify_failed_attempts_total") >= 2;
+    }));
+    EXPECT_EQ(Metric(server.server()->ops_http_port(), "wijkwacht_notify_pending"), 1);
+    EXPECT_TRUE(receiver.requests().empty());
+  }
+  ServerFixture server(dir.path());
+  NotifyServer(server, secrets.path(), url);
+  server.options().notify.ca_file = ca_file;
+  const absl::Status started = server.Start();
+  ASSERT_TRUE(started.ok()) << started;
+  ASSERT_TRUE(Eventually([&] { return receiver.distinct_accepted() == 1; }));
+  const std::vector<Receiver::Request> requests = receiver.requests();
+  ASSERT_FALSE(requests.empty());
+  EXPECT_TRUE(requests[0].signed_ok);
+  EXPECT_TRUE(absl::StrContains(requests[0].body, "We komen kijken."));
 }
 
 // A webhook that cannot be used is a start-up error naming the flag.
