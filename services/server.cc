@@ -44,9 +44,11 @@
 #include "services/report_service.h"
 #include "services/pipeline_only_store.h"
 #include "services/server_metrics.h"
+#include "services/webhook_notifier.h"
 #include "services/alert_service.h"
 #include "services/sync_service.h"
 #include "services/unimplemented_service.h"
+#include "storage/notify_outbox.h"
 #include "storage/directory_store.h"
 #include "storage/identity_store.h"
 #include "storage/change_feed.h"
@@ -121,6 +123,17 @@ class ServerImpl final : public WijkwachtServer {
     if (!categories.ok()) return categories.status();
     self->catalog_ = *std::move(categories);
 
+    // The webhook's options are checked before the data dir is touched.
+    std::optional<WebhookTarget> webhook;
+    if (!options.notify.url.empty()) {
+      absl::StatusOr<WebhookTarget> target = ValidateWebhookOptions(options.notify);
+      if (!target.ok()) return target.status();
+      webhook = *std::move(target);
+    } else if (!options.notify.secret_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--notify_webhook_secret_file: set without --notify_webhook_url");
+    }
+
     // Reports hold free text and exact locations: nothing under the data dir is for other
     // local users (files 0600, folders 0700, whatever RocksDB or the key files create).
     if (absl::Status s = PrivateDataDir(options.data_dir); !s.ok()) return s;
@@ -136,6 +149,13 @@ class ServerImpl final : public WijkwachtServer {
     self->engine_ = *std::move(engine);
     // Before any write: every stream reads the change log through it.
     self->feed_ = std::make_unique<storage::ChangeFeed>(self->engine_.get());
+    // Before any write, so that every change that notifies is in the outbox.
+    if (webhook) {
+      if (absl::Status s = self->StartNotifications(options, *std::move(webhook)); !s.ok()) {
+        self->engine_->Shutdown();
+        return s;
+      }
+    }
     if (options.map_public_max_cell_level < 0 ||
         options.map_public_max_cell_level > storage::kHeatmapCellLevel) {
       return InvalidFieldError("map_public_max_cell_level",
@@ -433,6 +453,8 @@ class ServerImpl final : public WijkwachtServer {
       // The monitor keeps its durable cursor and catches up at the next start.
       if (early_warnings_ != nullptr) early_warnings_->Stop();
       if (desk_monitor_ != nullptr) desk_monitor_->Stop();
+      // Undelivered notifications stay in the outbox for the next start.
+      if (notifier_ != nullptr) notifier_->Stop();
       periodic_retention_.reset();  // waits for a sweep in progress
       // Every server stream ends now with UNAVAILABLE and its resume cursor (LogStream);
       // unary calls in flight finish normally within the grace period.
@@ -452,6 +474,29 @@ class ServerImpl final : public WijkwachtServer {
 
  private:
   ServerImpl() = default;
+
+  // The outbox (attached to the engine: changes stage their notifications from now on) and
+  // its delivery worker; the devices' payload pseudonyms are keyed by <data_dir>/keys/notify.key
+  // (generated on first use).
+  absl::Status StartNotifications(const ServerOptions& options, WebhookTarget target) {
+    absl::StatusOr<std::string> key = privacy::LoadOrCreateMasterKeyFile(
+        options.data_dir + "/keys/notify.key", auth::SystemRandom());
+    if (!key.ok()) return key.status();
+    outbox_ = std::make_unique<storage::NotifyOutbox>(engine_.get(), auth::SystemRandom());
+    if (absl::Status s = outbox_->Attach(); !s.ok()) return s;
+    const ServerMetrics::NotifyCounters counters = server_metrics_->ExportNotifications(outbox_.get());
+    WebhookNotifier::Parts parts;
+    parts.outbox = outbox_.get();
+    parts.engine = engine_.get();
+    parts.pseudonym_key = *std::move(key);
+    parts.clock = options.clock != nullptr ? options.clock : SystemClock();
+    parts.random = auth::SystemRandom();
+    parts.delivered = counters.delivered;
+    parts.failed_attempts = counters.failed_attempts;
+    notifier_ = std::make_unique<WebhookNotifier>(std::move(target), std::move(parts));
+    notifier_->Start();
+    return absl::OkStatus();
+  }
 
   // The master key and the sealed identity store (crypto-shredding of reporter identities).
   absl::Status SetUpSealing(const ServerOptions& options) {
@@ -667,6 +712,8 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<DeskPolicy> desk_policy_;
   std::unique_ptr<DeskMonitor> desk_monitor_;
   std::unique_ptr<storage::ReporterDialogStore> dialog_;
+  std::unique_ptr<storage::NotifyOutbox> outbox_;   // null without a webhook
+  std::unique_ptr<WebhookNotifier> notifier_;
   std::unique_ptr<MapServiceImpl> map_service_;
   std::unique_ptr<storage::DispatchStore> dispatch_store_;
   std::unique_ptr<storage::IncidentPurger> purger_;

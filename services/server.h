@@ -27,6 +27,7 @@
 #include "domain/trend/rise_detector.h"
 #include "domain/report/ingest.h"
 #include "services/stream_registry.h"
+#include "services/webhook_notifier.h"
 #include "storage/retention.h"
 
 namespace wijkwacht::services {
@@ -168,6 +169,10 @@ struct ServerOptions {
   std::string liberation_day = "lustrum";
   std::string local_closing_days;
   absl::Duration deadline_check_interval = absl::Minutes(1);
+
+  // Notifications out (services/webhook_notifier.h): a webhook gets what reporters and
+  // shopkeepers must not miss; empty url: none are kept.
+  WebhookOptions notify;
 
   // TLS: with a certificate and key the port speaks TLS only. client_ca enables client
   // certificates: kOptional verifies one when sent, kRequire refuses clients without one.

@@ -43,6 +43,7 @@ enum class ColumnFamily : int {
   kHandlingTargets,
   kIncidentsByDue,
   kReporterDialog,
+  kNotifyOutbox,
 };
 
 struct ColumnFamilySpec {
@@ -51,7 +52,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 35> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 36> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -146,6 +147,9 @@ inline constexpr std::array<ColumnFamilySpec, 35> kColumnFamilies = {{
      "'q' question number (BE64) -> wijkwacht.internal.StoredQuestion (with its recipients' "
      "answers); 'r' report id -> wijkwacht.internal.StoredRating; \"n\" -> the last question "
      "number (BE64) (storage::ReporterDialogStore)"},
+    {ColumnFamily::kNotifyOutbox, "notify_outbox",
+     "change-log sequence of the causing change (BE64) index within it (BE32) -> "
+     "wijkwacht.internal.OutboxNotification, until the webhook took it (storage::NotifyOutbox)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();

@@ -229,6 +229,11 @@ class RocksEngine final : public Engine {
     counter_listeners_.push_back(std::move(listener));
   }
 
+  void AddChangeStager(ChangeStager stager) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    stagers_.push_back(std::move(stager));
+  }
+
   absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir, int keep) override {
     if (backup_dir.empty()) return absl::InvalidArgumentError("backup_dir: must be set");
     std::unique_lock<std::mutex> backup_lock(backup_mu_, std::try_to_lock);
@@ -408,12 +413,28 @@ class RocksEngine final : public Engine {
 
   void CommitGroup(std::vector<Pending>& group, std::vector<absl::Status>& results) {
     RocksWriteContext context(db_.get(), handles_, &next_sequence_, clock_->Now());
+    std::vector<ChangeStager> stagers;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stagers = stagers_;
+    }
+    if (!stagers.empty()) context.CaptureChanges();
     results.assign(group.size(), absl::OkStatus());
     const uint64_t group_first_sequence = next_sequence_;
     for (size_t i = 0; i < group.size(); ++i) {
       context.SetSavePoint();
       const uint64_t sequence_mark = next_sequence_;
       results[i] = group[i].write(context);
+      if (!stagers.empty()) {
+        // The stagers add their writes for this WriteFn's changes to the same batch; one
+        // failing fails the WriteFn.
+        for (const internal::ChangeEvent& event : context.TakeAppended()) {
+          for (const ChangeStager& stager : stagers) {
+            if (results[i].ok()) results[i] = stager(context, event);
+          }
+        }
+        context.TakeAppended();  // a stager must not append changes; none are kept
+      }
       if (!results[i].ok()) {
         context.RollbackToSavePoint();
         next_sequence_ = sequence_mark;
@@ -516,6 +537,7 @@ class RocksEngine final : public Engine {
   uint64_t last_durable_sequence_;
   std::vector<CommitListener> listeners_;
   std::vector<CounterListener> counter_listeners_;
+  std::vector<ChangeStager> stagers_;
   std::thread writer_;
   // The `done` callbacks of committed groups, run by completer_ in commit order.
   struct Completion {

@@ -74,6 +74,13 @@ std::optional<uint64_t> ParseSequenceKey(absl::string_view key) {
   return ReadBigEndian64(key);
 }
 
+std::string OutboxKey(uint64_t change_sequence, uint32_t index) {
+  std::string key;
+  AppendBigEndian64(&key, change_sequence);
+  AppendBigEndian32(&key, index);
+  return key;
+}
+
 uint64_t TimeToMicros(absl::Time t) {
   int64_t micros = absl::ToUnixMicros(t);
   return micros < 0 ? 0 : static_cast<uint64_t>(micros);

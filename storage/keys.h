@@ -100,4 +100,8 @@ struct AreaIndexEntry {
 // poll_answers and poll_markers: number, then `suffix` (random bytes / the marker).
 [[nodiscard]] std::string PollEntryKey(uint64_t number, absl::string_view suffix);
 
+// notify_outbox: by the change-log sequence of the change that caused the notification, then
+// its index among that change's notifications, so delivery follows commit order.
+[[nodiscard]] std::string OutboxKey(uint64_t change_sequence, uint32_t index);
+
 }  // namespace wijkwacht::storage

@@ -179,6 +179,23 @@ ABSL_FLAG(absl::Duration, clock_offset, absl::ZeroDuration(),
           "tests; never in production)");
 ABSL_FLAG(absl::Duration, retention_sweep_interval, Defaults().retention_sweep_interval,
           "how often the retention sweep runs (0 = never)");
+ABSL_FLAG(std::string, notify_webhook_url, Defaults().notify.url,
+          "webhook that gets notifications out (status changes, dispatcher feedback and "
+          "questions for a device, shopkeeper alerts) as signed JSON POSTs from a durable "
+          "outbox; https, or http to a loopback host; empty: no notifications");
+ABSL_FLAG(std::string, notify_webhook_secret_file, Defaults().notify.secret_file,
+          "file (mode 0600) with the secret of the X-Wijkwacht-Signature header "
+          "(hex HMAC-SHA256 of the body); required with --notify_webhook_url");
+ABSL_FLAG(bool, notify_allow_insecure_http, Defaults().notify.allow_insecure_http,
+          "allow an http:// webhook on a host other than loopback");
+ABSL_FLAG(std::string, notify_webhook_ca_file, Defaults().notify.ca_file,
+          "PEM CA certificates that sign an https webhook's certificate (default: the system's)");
+ABSL_FLAG(absl::Duration, notify_webhook_timeout, Defaults().notify.timeout,
+          "webhook connect and answer timeout, each");
+ABSL_FLAG(absl::Duration, notify_retry_initial, Defaults().notify.backoff.initial,
+          "wait before the first retry of a failed delivery (then doubling, with jitter)");
+ABSL_FLAG(absl::Duration, notify_retry_max, Defaults().notify.backoff.max,
+          "cap of the wait between retries of a failed delivery");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: turns TLS on (with --tls_key)");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA that signs client certificates (mTLS)");
@@ -305,6 +322,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.retention.incidents = *std::move(incident_rules);
+  options.notify.url = absl::GetFlag(FLAGS_notify_webhook_url);
+  options.notify.secret_file = absl::GetFlag(FLAGS_notify_webhook_secret_file);
+  options.notify.allow_insecure_http = absl::GetFlag(FLAGS_notify_allow_insecure_http);
+  options.notify.ca_file = absl::GetFlag(FLAGS_notify_webhook_ca_file);
+  options.notify.timeout = absl::GetFlag(FLAGS_notify_webhook_timeout);
+  options.notify.backoff.initial = absl::GetFlag(FLAGS_notify_retry_initial);
+  options.notify.backoff.max = absl::GetFlag(FLAGS_notify_retry_max);
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
