@@ -454,7 +454,7 @@ TEST(NotifyTest, MetricsCountPendingDeliveredAndFailedAttempts) {
   ASSERT_NE(port, 0);
   receiver.FailNext(1000000);
   ServerFixture server(dir.path());
-  NotifyServer(server, secrets.path(), absl::StrCat("http://localhost:", port, "/hook"));
+  NotifyServer(server, secrets.path(), absl::StrCat("http://127.0.0.1:", port, "/hook"));
   const absl::Status started = server.Start();
   ASSERT_TRUE(started.ok()) << started;
   const auto metric = [&](const std::string& name) {
@@ -501,7 +501,7 @@ TEST(NotifyTest, HttpsWebhookCertificateIsVerified) {
   receiver.UseTls(write("server.pem", cert.cert_pem), write("server.key", cert.key_pem));
   const int port = receiver.Up();
   ASSERT_NE(port, 0);
-  const std::string url = absl::StrCat("https://localhost:", port, "/hook");
+  const std::string url = absl::StrCat("https://127.0.0.1:", port, "/hook");
   std::mt19937_64 rng(11);
   {
     ServerFixture server(dir.path());
