@@ -39,6 +39,37 @@ void Extend(const ordered& coordinates, std::array<double, 4>* box, bool* any) {
   for (const ordered& part : coordinates) Extend(part, box, any);
 }
 
+// Calls `visit(area, geometry, bbox)` for every area of `level` (ListAreas with geometry, page
+// by page, through the method table and gate).
+template <typename Visit>
+absl::Status ForEachArea(const MethodTable& methods, const CallGate& gate,
+                         const CallMetadata& metadata, v1::AreaLevel level, Visit visit) {
+  v1::ListAreasRequest list;
+  list.set_level(level);
+  list.set_include_geometry(true);
+  list.set_page_size(kPageSize);
+  do {
+    v1::ListAreasResponse page;
+    if (absl::Status s =
+            CallUnary(methods, gate, metadata, "/wijkwacht.v1.MapService/ListAreas", list, &page);
+        !s.ok()) {
+      return s;
+    }
+    for (const v1::Area& area : page.areas()) {
+      ordered geometry = ordered::parse(area.geometry_geojson(), nullptr, false);
+      if (geometry.is_discarded()) geometry = nullptr;
+      std::array<double, 4> box = {0, 0, 0, 0};
+      bool any = false;
+      if (geometry.is_object() && geometry.contains("coordinates")) {
+        Extend(geometry["coordinates"], &box, &any);
+      }
+      visit(area, std::move(geometry), box);
+    }
+    list.set_page_token(page.next_page_token());
+  } while (!list.page_token().empty());
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 void ApplyAreaSelectionDefaults(absl::Time now, v1::AggregateSelection* selection) {
@@ -82,69 +113,69 @@ absl::StatusOr<AreaFeatures> ReadAreaFeatures(const MethodTable& methods, const 
     if (suppressed || (k > 0 && value < k)) return nullptr;
     return value;
   };
-  v1::ListAreasRequest list;
-  list.set_level(selection.level());
-  list.set_include_geometry(true);
-  list.set_page_size(kPageSize);
-  do {
-    v1::ListAreasResponse page;
-    if (absl::Status s =
-            CallUnary(methods, gate, metadata, "/wijkwacht.v1.MapService/ListAreas", list, &page);
-        !s.ok()) {
-      return s;
-    }
-    for (const v1::Area& area : page.areas()) {
-      if (selection.area_codes_size() > 0 &&
-          std::find(selection.area_codes().begin(), selection.area_codes().end(), area.code()) ==
-              selection.area_codes().end()) {
-        continue;
-      }
-      ordered geometry = ordered::parse(area.geometry_geojson(), nullptr, false);
-      if (geometry.is_discarded()) geometry = nullptr;
-      std::array<double, 4> box = {0, 0, 0, 0};
-      bool any = false;
-      if (geometry.is_object() && geometry.contains("coordinates")) {
-        Extend(geometry["coordinates"], &box, &any);
-      }
-      std::vector<int64_t> periods;
-      for (auto it = by_area.lower_bound({area.code(), INT64_MIN});
-           it != by_area.end() && it->first.first == area.code(); ++it) {
-        periods.push_back(it->first.second);
-      }
-      if (periods.empty()) periods.push_back(INT64_MIN);
-      for (int64_t period : periods) {
-        ordered properties = {{"code", area.code()},
-                              {"name", area.display_name()},
-                              {"level", v1::AreaLevel_Name(area.level())},
-                              {"parent_code", area.parent_code()},
-                              {"period_start", period == INT64_MIN ? "" : Rfc3339(period)},
-                              {"suppression_k", k}};
-        const auto found = by_area.find({area.code(), period});
-        for (int t = v1::Theme_MIN; t <= v1::Theme_MAX; ++t) {
-          if (!v1::Theme_IsValid(t) || t == v1::THEME_UNSPECIFIED) continue;
-          Counts c;
-          if (found != by_area.end()) {
-            auto theme = found->second.find(t);
-            if (theme != found->second.end()) c = theme->second;
-          }
-          const std::string name = v1::Theme_Name(static_cast<v1::Theme>(t));
-          properties[name + "_reports"] = count(c.reports, c.suppressed);
-          properties[name + "_incidents"] = count(c.incidents, c.suppressed);
+  absl::Status listed = ForEachArea(
+      methods, gate, metadata, selection.level(),
+      [&](const v1::Area& area, ordered geometry, const std::array<double, 4>& box) {
+        if (selection.area_codes_size() > 0 &&
+            std::find(selection.area_codes().begin(), selection.area_codes().end(),
+                      area.code()) == selection.area_codes().end()) {
+          return;
         }
-        AreaFeature feature;
-        feature.bbox = box;
-        feature.feature = {
-            {"type", "Feature"},
-            {"id", absl::StrCat(area.code(),
-                                period == INT64_MIN ? "" : absl::StrCat("@", period))},
-            {"geometry", geometry},
-            {"properties", std::move(properties)}};
-        out.features.push_back(std::move(feature));
-      }
-    }
-    list.set_page_token(page.next_page_token());
-  } while (!list.page_token().empty());
+        std::vector<int64_t> periods;
+        for (auto it = by_area.lower_bound({area.code(), INT64_MIN});
+             it != by_area.end() && it->first.first == area.code(); ++it) {
+          periods.push_back(it->first.second);
+        }
+        if (periods.empty()) periods.push_back(INT64_MIN);
+        for (int64_t period : periods) {
+          ordered properties = {{"code", area.code()},
+                                {"name", area.display_name()},
+                                {"level", v1::AreaLevel_Name(area.level())},
+                                {"parent_code", area.parent_code()},
+                                {"period_start", period == INT64_MIN ? "" : Rfc3339(period)},
+                                {"suppression_k", k}};
+          const auto found = by_area.find({area.code(), period});
+          for (int t = v1::Theme_MIN; t <= v1::Theme_MAX; ++t) {
+            if (!v1::Theme_IsValid(t) || t == v1::THEME_UNSPECIFIED) continue;
+            Counts c;
+            if (found != by_area.end()) {
+              auto theme = found->second.find(t);
+              if (theme != found->second.end()) c = theme->second;
+            }
+            const std::string name = v1::Theme_Name(static_cast<v1::Theme>(t));
+            properties[name + "_reports"] = count(c.reports, c.suppressed);
+            properties[name + "_incidents"] = count(c.incidents, c.suppressed);
+          }
+          AreaFeature feature;
+          feature.bbox = box;
+          feature.feature = {
+              {"type", "Feature"},
+              {"id", absl::StrCat(area.code(),
+                                  period == INT64_MIN ? "" : absl::StrCat("@", period))},
+              {"geometry", geometry},
+              {"properties", std::move(properties)}};
+          out.features.push_back(std::move(feature));
+        }
+      });
+  if (!listed.ok()) return listed;
   return out;
+}
+
+absl::StatusOr<std::array<double, 4>> AreaExtent(const MethodTable& methods, const CallGate& gate,
+                                                 const CallMetadata& metadata, v1::AreaLevel level) {
+  std::array<double, 4> extent = {180, 90, -180, -90};
+  absl::Status listed = ForEachArea(
+      methods, gate, metadata, level,
+      [&](const v1::Area&, const ordered&, const std::array<double, 4>& box) {
+        if (box == std::array<double, 4>{0, 0, 0, 0}) return;
+        extent[0] = std::min(extent[0], box[0]);
+        extent[1] = std::min(extent[1], box[1]);
+        extent[2] = std::max(extent[2], box[2]);
+        extent[3] = std::max(extent[3], box[3]);
+      });
+  if (!listed.ok()) return listed;
+  if (extent[0] > extent[2]) extent = {-180, -90, 180, 90};
+  return extent;
 }
 
 }  // namespace wijkwacht::services

@@ -48,4 +48,11 @@ void ApplyAreaSelectionDefaults(absl::Time now, v1::AggregateSelection* selectio
                                                             const CallMetadata& metadata,
                                                             const v1::GetAggregatesRequest& request);
 
+// [west, south, east, north] of every area of `level` (ListAreas with geometry only; no
+// counts are read); the whole world when none has a geometry. Errors: those of ListAreas.
+[[nodiscard]] absl::StatusOr<std::array<double, 4>> AreaExtent(const MethodTable& methods,
+                                                               const CallGate& gate,
+                                                               const CallMetadata& metadata,
+                                                               v1::AreaLevel level);
+
 }  // namespace wijkwacht::services

@@ -126,27 +126,6 @@ ordered CollectionJson(const Collection& c, const std::string& base,
             Link(self + "/items", "items", "application/geo+json", "Its features")}}};
 }
 
-// The spatial extent of every area of `level` (any counts; the geometry is what matters).
-absl::StatusOr<std::array<double, 4>> Extent(const MethodTable& methods, const CallGate& gate,
-                                             const CallMetadata& metadata, v1::AreaLevel level,
-                                             absl::Time now) {
-  v1::GetAggregatesRequest request;
-  request.mutable_selection()->set_level(level);
-  ApplyAreaSelectionDefaults(now, request.mutable_selection());
-  absl::StatusOr<AreaFeatures> read = ReadAreaFeatures(methods, gate, metadata, request);
-  if (!read.ok()) return read.status();
-  std::array<double, 4> extent = {180, 90, -180, -90};
-  for (const AreaFeature& f : read->features) {
-    if (f.bbox == std::array<double, 4>{0, 0, 0, 0}) continue;
-    extent[0] = std::min(extent[0], f.bbox[0]);
-    extent[1] = std::min(extent[1], f.bbox[1]);
-    extent[2] = std::max(extent[2], f.bbox[2]);
-    extent[3] = std::max(extent[3], f.bbox[3]);
-  }
-  if (extent[0] > extent[2]) extent = {-180, -90, 180, 90};
-  return extent;
-}
-
 }  // namespace
 
 std::variant<Response, web::ApiHandler::StreamCall> OgcFeaturesApi::Handle(
@@ -205,7 +184,7 @@ std::variant<Response, web::ApiHandler::StreamCall> OgcFeaturesApi::Handle(
   if (parts.size() == 1) {
     ordered list = ordered::array();
     for (const Collection& c : kCollections) {
-      absl::StatusOr<std::array<double, 4>> extent = Extent(*methods_, *gate_, metadata, c.level, now);
+      absl::StatusOr<std::array<double, 4>> extent = AreaExtent(*methods_, *gate_, metadata, c.level);
       if (!extent.ok()) return ErrorResponse(extent.status());
       list.push_back(CollectionJson(c, base, *extent));
     }
@@ -219,7 +198,7 @@ std::variant<Response, web::ApiHandler::StreamCall> OgcFeaturesApi::Handle(
   }
   if (parts.size() == 2) {
     absl::StatusOr<std::array<double, 4>> extent =
-        Extent(*methods_, *gate_, metadata, collection->level, now);
+        AreaExtent(*methods_, *gate_, metadata, collection->level);
     if (!extent.ok()) return ErrorResponse(extent.status());
     return Json(CollectionJson(*collection, base, *extent));
   }
