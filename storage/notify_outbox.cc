@@ -95,9 +95,9 @@ absl::StatusOr<std::vector<internal::OutboxNotification>> NotifyOutbox::Notifica
     case internal::ChangeEvent::kQuestionAsked: {
       // The desk's question (DispatchService.AskReporter): once per asked device.
       const internal::QuestionAsked& asked = event.question_asked();
-      std::vector<std::string> reporters;
+      std::vector<std::string> reporters;  // QuestionNotifications keeps the devices' only
       for (const internal::QuestionRecipient& r : asked.recipients()) {
-        if (IsPseudonym(r.reporter())) reporters.push_back(r.reporter());
+        reporters.push_back(r.reporter());
       }
       return QuestionNotifications(asked.incident(), asked.question(), asked.text(), reporters);
     }

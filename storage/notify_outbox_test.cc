@@ -180,6 +180,30 @@ TEST_F(NotifyOutboxTest, QuestionsGoOncePerDevice) {
   EXPECT_EQ(notes[1].recipient(), kDeviceB);
 }
 
+// The desk's AskReporter appends a QuestionAsked change event: its asked devices are
+// notified in the same write, each once, staff never.
+TEST_F(NotifyOutboxTest, AnAskedQuestionNotifiesItsDevicesInTheSameWrite) {
+  internal::ChangeEvent event;
+  internal::QuestionAsked& q = *event.mutable_question_asked();
+  q.set_question("questions/7");
+  q.set_incident("incidents/i1");
+  q.set_text("Welke kant liep hij op?");
+  for (const std::string& reporter : {kDeviceA, std::string("users/anna"), kDeviceA, kDeviceB}) {
+    q.add_recipients()->set_reporter(reporter);
+  }
+  ASSERT_TRUE(Change(event).ok());
+  const std::vector<NotifyOutbox::Entry> entries = All();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].notification.recipient(), kDeviceA);
+  EXPECT_EQ(entries[1].notification.recipient(), kDeviceB);
+  for (const auto& e : entries) {
+    EXPECT_EQ(e.notification.kind(), "question");
+    EXPECT_EQ(e.notification.question(), "questions/7");
+    EXPECT_EQ(e.notification.incident(), "incidents/i1");
+    EXPECT_EQ(e.notification.message(), "Welke kant liep hij op?");
+  }
+}
+
 TEST_F(NotifyOutboxTest, PendingEntriesSurviveAReopenAndRemoveTakesThemOut) {
   ASSERT_TRUE(Change(Feedback({kDeviceA, kDeviceB})).ok());
   ASSERT_TRUE(Change(Feedback({kDeviceB})).ok());
