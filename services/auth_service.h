@@ -73,14 +73,15 @@ class AuthServiceImpl final {
     // Login admission: logins of a (username, address) pair without a recent successful
     // login may hold at most this many of the `max_pending_logins` places, so the rest stays
     // reserved for staff at addresses they logged in from before; one client address (IPv6:
-    // /64) may have at most `max_pending_logins_per_address` logins waiting.
-    int max_pending_unknown_logins = 4;
-    int max_pending_logins_per_address = 2;
+    // /64) may have at most `max_pending_logins_per_address` logins waiting. Set by the
+    // server from ServerOptions (whose defaults are the flags').
+    int max_pending_unknown_logins = 0;
+    int max_pending_logins_per_address = 0;
     // RevokeDevice and refresh-token reuse end the device's open streams here; may be null.
     StreamRegistry* streams = nullptr;
     // A refresh token is good for one refresh within this long of its issue; each refresh
     // hands out the next one.
-    absl::Duration refresh_token_lifetime = absl::Hours(24 * 90);
+    absl::Duration refresh_token_lifetime;  // set by the server from ServerOptions
     std::string issuer;
     std::string audience;
     absl::Duration access_token_lifetime = absl::Minutes(15);

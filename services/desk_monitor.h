@@ -36,7 +36,7 @@ class DeskMonitor {
     storage::ChangeFeed* feed = nullptr;
     WorkerPool* workers = nullptr;
     const Clock* clock = nullptr;
-    absl::Duration check_interval = absl::Minutes(1);
+    absl::Duration check_interval;  // positive; set by the server from ServerOptions
   };
   explicit DeskMonitor(Parts parts);
   ~DeskMonitor() { Stop(); }

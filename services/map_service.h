@@ -111,16 +111,18 @@ class MapServiceImpl final {
     WorkerPool* workers = nullptr;
     const CallGate* gate = nullptr;
     // Counts below this are withheld from non-staff callers (privacy/small_counts.h).
-    int suppression_k = 5;
+    // This and the other settings below: set by the server from ServerOptions, whose
+    // defaults are the flags'.
+    int suppression_k = 0;
     storage::ChangeFeed* feed = nullptr;
     // StreamAggregates sends at most one update per this interval to a subscriber.
-    std::chrono::milliseconds stream_min_interval{1000};
+    std::chrono::milliseconds stream_min_interval{0};
     Clock* clock = nullptr;  // nullptr = SystemClock()
     const storage::EarlyWarningStore* warnings = nullptr;  // ListEarlyWarnings reads it
     // The gemeente whose wijken the progress report covers.
-    std::string report_gemeente_code = "GM0375";
+    std::string report_gemeente_code;
     // Finest heatmap cell level served to non-staff callers (finer requests are coarsened).
-    int public_max_cell_level = 14;
+    int public_max_cell_level = 0;
     // StreamAggregates for non-staff callers: at most one update per this interval.
     std::chrono::milliseconds public_stream_interval{0};
     // Streams without a token run here (null: on `workers`).

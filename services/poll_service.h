@@ -52,8 +52,9 @@ class PollServiceImpl final {
     WorkerPool* workers = nullptr;
     const CallGate* gate = nullptr;
     const Clock* clock = nullptr;  // nullptr: the system clock
-    int min_respondents = 10;
-    std::string gemeente_code = "GM0375";  // results cover its wijken and buurten
+    // Both set by the server from ServerOptions (whose defaults are the flags').
+    int min_respondents = 0;
+    std::string gemeente_code;  // results cover its wijken and buurten
   };
   // Registers every RPC of the service with its handler (services/method_table.h).
   void Register(MethodTable* table);

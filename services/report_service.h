@@ -66,7 +66,7 @@ class ReportServiceImpl final {
     // PreviewReport for callers without a staff role: the S2 level of the cell the match is
     // looked for in (the public map's finest heatmap level); also how coarse the location of
     // an erased reporter's report is shown.
-    int public_cell_level = 14;
+    int public_cell_level = 0;  // set by the server from ServerOptions
     // Whose identity was erased (SealedIdentityStore::IsErased; reports of erased reporters
     // are masked); may be null (nothing is masked).
     const storage::SealedIdentityStore* sealed = nullptr;

@@ -1,9 +1,4 @@
 #include "services/server.h"
-#include <map>
-#include "domain/catalog/theme.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_split.h"
 
 #include <sys/stat.h>
 
@@ -44,6 +39,7 @@
 #include "services/report_service.h"
 #include "services/pipeline_only_store.h"
 #include "services/server_metrics.h"
+#include "services/server_options.h"
 #include "services/webhook_notifier.h"
 #include "services/alert_service.h"
 #include "services/sync_service.h"
@@ -61,32 +57,6 @@
 
 namespace wijkwacht::services {
 namespace {
-
-// ServerOptions::map_theme_k: "THEME=K|hidden,..." -> theme value -> k (or kHiddenTheme).
-absl::StatusOr<std::map<int, int>> ParseThemeThresholds(absl::string_view spec) {
-  std::map<int, int> out;
-  for (absl::string_view item : absl::StrSplit(spec, ',', absl::SkipWhitespace())) {
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(item, '=');
-    const std::optional<catalog::Theme> theme =
-        catalog::ParseTheme(absl::StripAsciiWhitespace(kv.first));
-    const absl::string_view value = absl::StripAsciiWhitespace(kv.second);
-    int k = 0;
-    if (!theme || *theme == catalog::Theme::kUnspecified) {
-      return InvalidFieldError("map_theme_k",
-                               absl::StrCat("\"", item, "\": unknown theme (LIVEABILITY, YOUTH, "
-                                            "SUBVERSION, PHYSICAL_BUSINESS, OTHER)"));
-    }
-    if (value == "hidden") {
-      k = kHiddenTheme;
-    } else if (!absl::SimpleAtoi(value, &k) || k < 1) {
-      return InvalidFieldError("map_theme_k",
-                               absl::StrCat("\"", item, "\": expected THEME=K (K >= 1) or "
-                                            "THEME=hidden"));
-    }
-    out[static_cast<int>(*theme)] = k;
-  }
-  return out;
-}
 
 // umask 077 for the process, then the data dir created (0700) or narrowed to 0700.
 absl::Status PrivateDataDir(const std::string& dir) {
@@ -108,327 +78,31 @@ absl::Status PrivateDataDir(const std::string& dir) {
 
 class ServerImpl final : public WijkwachtServer {
  public:
+  // One builder per subsystem, in the order their parts depend on each other. A builder that
+  // fails leaves the server half-built: the destructor's Shutdown() stops what was started.
   static absl::StatusOr<std::unique_ptr<WijkwachtServer>> Create(const ServerOptions& options) {
+    WW_ASSIGN_OR_RETURN(CheckedServerOptions checked, CheckServerOptions(options));
     auto self = std::unique_ptr<ServerImpl>(new ServerImpl());
     self->server_metrics_ = std::make_unique<ServerMetrics>(&self->registry_);
-    geo::AreaIndexOptions area_options;
-    area_options.area_paths = options.area_paths;
-    area_options.focus_areas_path = options.focus_areas_path;
-    absl::StatusOr<std::unique_ptr<geo::AreaIndex>> areas = geo::AreaIndex::Load(area_options);
-    if (!areas.ok()) return areas.status();
-    self->areas_ = *std::move(areas);
-
-    absl::StatusOr<std::unique_ptr<catalog::CategoryCatalog>> categories =
-        catalog::CategoryCatalog::Load(options.categories_dir);
-    if (!categories.ok()) return categories.status();
-    self->catalog_ = *std::move(categories);
-
-    // The webhook's options are checked before the data dir is touched.
-    std::optional<WebhookTarget> webhook;
-    if (!options.notify.url.empty()) {
-      absl::StatusOr<WebhookTarget> target = ValidateWebhookOptions(options.notify);
-      if (!target.ok()) return target.status();
-      webhook = *std::move(target);
-    } else if (!options.notify.secret_file.empty()) {
-      return absl::InvalidArgumentError(
-          "--notify_webhook_secret_file: set without --notify_webhook_url");
-    }
-
-    // Reports hold free text and exact locations: nothing under the data dir is for other
-    // local users (files 0600, folders 0700, whatever RocksDB or the key files create).
-    if (absl::Status s = PrivateDataDir(options.data_dir); !s.ok()) return s;
-    storage::EngineOptions engine_options;
-    engine_options.data_dir = options.data_dir;
-    engine_options.clock = options.clock;
-    engine_options.max_pending_writes = options.max_pending_writes;
-    engine_options.max_queue_delay = options.max_write_queue_delay;
-    engine_options.admission_delay = options.write_admission_delay;
-    engine_options.min_free_disk_bytes = static_cast<uint64_t>(options.min_free_disk_bytes);
-    absl::StatusOr<std::unique_ptr<storage::Engine>> engine = storage::Engine::Open(engine_options);
-    if (!engine.ok()) return engine.status();
-    self->engine_ = *std::move(engine);
-    // Before any write: every stream reads the change log through it.
-    self->feed_ = std::make_unique<storage::ChangeFeed>(self->engine_.get());
+    WW_RETURN_IF_ERROR(self->LoadReferenceData(options));
+    WW_RETURN_IF_ERROR(self->OpenStorage(options));
     // Before any write, so that every change that notifies is in the outbox.
-    if (webhook) {
-      if (absl::Status s = self->StartNotifications(options, *std::move(webhook)); !s.ok()) {
-        self->engine_->Shutdown();
-        return s;
-      }
+    if (checked.webhook) {
+      WW_RETURN_IF_ERROR(self->BuildNotify(options, *std::move(checked.webhook)));
     }
-    if (options.map_public_max_cell_level < 0 ||
-        options.map_public_max_cell_level > storage::kHeatmapCellLevel) {
-      return InvalidFieldError("map_public_max_cell_level",
-                               absl::StrCat("must be in [0, ", storage::kHeatmapCellLevel, "]"));
-    }
-    if (options.poll_min_respondents < 1) {
-      self->engine_->Shutdown();
-      return InvalidFieldError("poll_min_respondents", "must be at least 1");
-    }
-    if (options.map_suppression_k < 1) {
-      self->engine_->Shutdown();
-      return InvalidFieldError("map_suppression_k", "must be at least 1");
-    }
-    absl::StatusOr<std::map<int, int>> theme_k = ParseThemeThresholds(options.map_theme_k);
-    if (!theme_k.ok()) {
-      self->engine_->Shutdown();
-      return theme_k.status();
-    }
-    if (options.map_established_device_age < absl::ZeroDuration()) {
-      self->engine_->Shutdown();
-      return InvalidFieldError("map_established_device_age", "must not be negative");
-    }
-    if (absl::Status s = storage::ValidateRetentionOptions(options.retention); !s.ok()) {
-      self->engine_->Shutdown();
-      return s;
-    }
-    if (absl::Status s = dedup::ValidateDedupOptions(options.dedup); !s.ok()) {
-      self->engine_->Shutdown();
-      return PrefixFieldPaths(s, "dedup");
-    }
-    const std::optional<desk::LiberationDay> liberation =
-        desk::ParseLiberationDay(options.liberation_day);
-    if (!liberation) {
-      self->engine_->Shutdown();
-      return InvalidFieldError("liberation_day", "must be lustrum, every_year or never");
-    }
-    absl::StatusOr<std::vector<absl::CivilDay>> closing_days =
-        desk::ParseClosingDays(options.local_closing_days, "local_closing_days");
-    if (!closing_days.ok()) {
-      self->engine_->Shutdown();
-      return closing_days.status();
-    }
-    if (options.deadline_check_interval <= absl::ZeroDuration()) {
-      self->engine_->Shutdown();
-      return InvalidFieldError("deadline_check_interval", "must be positive");
-    }
-    self->desk_rules_ = std::make_unique<storage::DeskRulesStore>(self->engine_.get());
-    if (absl::Status s = self->desk_rules_->Load(); !s.ok()) {
-      self->engine_->Shutdown();
-      return s;
-    }
-    self->desk_policy_ = std::make_unique<DeskPolicy>(
-        self->desk_rules_.get(), self->catalog_.get(),
-        desk::HolidayCalendar(*liberation, *std::move(closing_days)), options.clock);
-    self->matcher_ = std::make_unique<dedup::IncidentMatcher>(options.dedup, self->catalog_.get());
-    // Open incidents live in memory: a report may be observed up to max_age ago and up to
-    // max_future ahead, so incidents older than that (plus the longest window) are dropped.
-    self->incident_store_ = std::make_unique<storage::IncidentStore>(
-        self->engine_.get(), self->matcher_.get(),
-        options.limits.max_age + options.limits.max_future);
-    {
-      const absl::Time start = absl::Now();
-      if (absl::Status s = self->incident_store_->Load(); !s.ok()) {
-        self->engine_->Shutdown();
-        return s;
-      }
-      std::fprintf(stderr, "wijkwachtd: %zu open incidents loaded into memory in %s\n",
-                   self->incident_store_->OpenInMemory(),
-                   absl::FormatDuration(absl::Now() - start).c_str());
-    }
-    if (absl::Status s = self->SetUpSealing(options); !s.ok()) {
-      self->engine_->Shutdown();
-      return s;
-    }
-    self->report_store_ = storage::NewReportStore(self->engine_.get(), self->incident_store_.get(),
-                                                  self->sealed_.get());
-    self->identities_ =
-        std::make_unique<storage::IdentityStore>(self->engine_.get(), self->sealed_.get());
-    self->directory_ = std::make_unique<storage::DirectoryStore>(self->engine_.get());
-    if (absl::Status s = self->directory_->SeedDefaults(); !s.ok()) {
-      self->engine_->Shutdown();
-      return s;
-    }
-    if (absl::Status s = self->SetUpAuth(options); !s.ok()) {
-      self->engine_->Shutdown();
-      return s;
-    }
-
-    if (!options.theme_model_path.empty()) {
-      classify::ClassifierOptions classifier_options;
-      classifier_options.review_threshold = options.review_threshold;
-      absl::StatusOr<std::unique_ptr<classify::ThemeClassifier>> classifier =
-          classify::ThemeClassifier::Load(options.theme_model_path, classifier_options);
-      if (!classifier.ok()) return classifier.status();
-      self->classifier_ = *std::move(classifier);
-    }
-    self->ingest_ = std::make_unique<report::ReportIngest>(report::IngestOptions{
-        self->catalog_.get(), self->areas_.get(), self->classifier_.get(), options.clock,
-        options.limits});
+    WW_RETURN_IF_ERROR(self->BuildIdentities(options));
+    WW_RETURN_IF_ERROR(self->BuildAuth(options));
     self->workers_ = std::make_unique<WorkerPool>(options.worker_threads);
     self->anonymous_workers_ =
         std::make_unique<WorkerPool>(std::max(1, options.anonymous_stream_threads));
-    // /metrics: reports are counted where they are stored, store figures read when scraped.
-    if (options.pipeline_only) {
-      std::fprintf(stderr,
-                   "wijkwachtd: WARNING --pipeline_only: SubmitReport stores NOTHING (a "
-                   "benchmark of the pipeline without the store)\n");
-      self->report_store_ =
-          NewPipelineOnlyStore(std::move(self->report_store_), self->incident_store_.get());
-    }
-    self->report_store_ = self->server_metrics_->CountReports(std::move(self->report_store_));
-    self->server_metrics_->ExportStore(self->engine_.get());
-    self->report_service_ = std::make_unique<ReportServiceImpl>(ReportServiceImpl::Parts{
-        self->ingest_.get(), self->report_store_.get(), self->incident_store_.get(),
-        self->catalog_.get(), self->workers_.get(), self->gate_.get(),
-        options.map_public_max_cell_level > 0 ? options.map_public_max_cell_level : 13,
-        self->sealed_.get(), self->identities_.get(), self->directory_.get(),
-        self->desk_policy_.get()});
-    if (options.map_memory_days < 0) {
-      self->engine_->Shutdown();
-      return InvalidFieldError("map_memory_days", "must be at least 0");
-    }
-    {
-      Clock* clock = options.clock ? options.clock : SystemClock();
-      absl::StatusOr<std::unique_ptr<storage::AggregateStore>> aggregates =
-          storage::AggregateStore::OpenWithMemory(
-              self->engine_.get(), storage::MapDay(clock->Now()) - options.map_memory_days);
-      if (!aggregates.ok()) {
-        self->engine_->Shutdown();
-        return aggregates.status();
-      }
-      self->aggregates_ = *std::move(aggregates);
-    }
-    self->indicators_ = std::make_unique<storage::IndicatorStore>(self->engine_.get());
-    self->warning_store_ = std::make_unique<storage::EarlyWarningStore>(self->engine_.get());
-    self->enforcement_ = std::make_unique<storage::EnforcementStore>(self->engine_.get());
-    self->poll_store_ = std::make_unique<storage::PollStore>(self->engine_.get(), nullptr);
-    self->action_plan_store_ = std::make_unique<storage::ActionPlanStore>(self->engine_.get());
-    self->map_layers_ = std::make_unique<MapLayers>(
-        MapLayers{self->enforcement_.get(), self->poll_store_.get(), self->areas_.get(),
-                  self->action_plan_store_.get()});
-    MapServiceImpl::Parts map_parts{self->areas_.get(), self->aggregates_.get(),
-                                    self->indicators_.get(), self->workers_.get(),
-                                    self->gate_.get(), options.map_suppression_k, self->feed_.get(),
-                                    options.map_stream_min_interval, options.clock,
-                                    self->warning_store_.get(), options.report_gemeente_code,
-                                    options.map_public_max_cell_level,
-                                    options.map_public_stream_interval,
-                                    self->anonymous_workers_.get(), options.anonymous_max_replay};
-    map_parts.theme_k = *std::move(theme_k);
-    map_parts.layers = self->map_layers_.get();
-    self->map_service_ = std::make_unique<MapServiceImpl>(std::move(map_parts));
-    EarlyWarningMonitor::Parts monitor_parts{self->warning_store_.get(), self->feed_.get(),
-                                             self->aggregates_.get(), self->workers_.get(),
-                                             options.early_warning};
-    // Every area x theme series is tested each day: correct alpha for all of them.
-    monitor_parts.detector.comparisons =
-        std::max<int>(1, static_cast<int>(self->areas_->areas().size()) * 5);
-    self->early_warnings_ = std::make_unique<EarlyWarningMonitor>(monitor_parts);
-    if (absl::Status s = self->early_warnings_->Start(); !s.ok()) {
-      self->engine_->Shutdown();
-      return s;
-    }
-    // Issue 6: residents' sync and shopkeepers' alerts, both cursors over the change log.
-    const Clock* clock = options.clock != nullptr ? options.clock : SystemClock();
-    self->alert_store_ = std::make_unique<storage::AlertStore>(self->engine_.get());
-    self->sync_store_ = std::make_unique<storage::SyncStore>(self->engine_.get());
-    self->dispatch_store_ =
-        std::make_unique<storage::DispatchStore>(self->engine_.get(), self->incident_store_.get());
-    self->purger_ =
-        std::make_unique<storage::IncidentPurger>(self->engine_.get(), self->incident_store_.get());
-    self->deletion_log_ = std::make_unique<storage::DeletionLog>(self->engine_.get());
-    self->map_layers_->incidents = self->dispatch_store_.get();  // the progress report
-    self->dialog_ = std::make_unique<storage::ReporterDialogStore>(self->engine_.get(),
-                                                                   self->incident_store_.get());
-    self->dispatch_service_ = std::make_unique<DispatchServiceImpl>(DispatchServiceImpl::Parts{
-        self->dispatch_store_.get(), self->feed_.get(), self->catalog_.get(), self->workers_.get(),
-        self->gate_.get(), options.clock, self->identities_.get(), self->directory_.get(),
-        self->report_store_.get(), self->sealed_.get(), self->purger_.get(),
-        self->deletion_log_.get(), self->desk_rules_.get(), self->desk_policy_.get(),
-        self->areas_.get(), self->dialog_.get(), /*on_question_asked=*/nullptr,
-        /*on_status_changed=*/nullptr});
-    self->desk_monitor_ = std::make_unique<DeskMonitor>(DeskMonitor::Parts{
-        self->dispatch_store_.get(), self->feed_.get(), self->workers_.get(), clock,
-        options.deadline_check_interval});
-    if (absl::Status s = self->desk_monitor_->Start(); !s.ok()) {
-      self->engine_->Shutdown();
-      return s;
-    }
-    self->sync_service_ = std::make_unique<SyncServiceImpl>(SyncServiceImpl::Parts{
-        self->ingest_.get(), self->report_store_.get(), self->sync_store_.get(),
-        self->alert_store_.get(), self->identities_.get(), self->feed_.get(),
-        self->workers_.get(), self->gate_.get(), clock, self->sealed_.get(),
-        options.max_amendments_per_report, self->desk_policy_.get(), self->dialog_.get()});
-    self->alert_service_ = std::make_unique<AlertServiceImpl>(AlertServiceImpl::Parts{
-        self->areas_.get(), self->alert_store_.get(), self->feed_.get(), self->workers_.get(),
-        self->gate_.get(), clock});
-    self->directory_service_ = std::make_unique<DirectoryServiceImpl>(DirectoryServiceImpl::Parts{
-        self->directory_.get(), self->catalog_.get(), self->workers_.get(), self->gate_.get()});
-    self->unimplemented_ = std::make_unique<UnimplementedService>(self->gate_.get());
-    storage::RetentionOptions retention = options.retention;
-    retention.clock = options.clock;
-    self->retention_ = std::make_unique<storage::RetentionSweeper>(
-        self->engine_.get(), self->sealed_.get(), self->feed_.get(), retention,
-        self->purger_.get(), self->alert_store_.get());
-    if (absl::Status s = self->retention_->RestoreChangeLogBound(); !s.ok()) {
-      self->engine_->Shutdown();
-      return s;
-    }
-    if (options.retention_sweep_interval > absl::ZeroDuration()) {
-      self->periodic_retention_ = std::make_unique<storage::PeriodicRetention>(
-          self->retention_.get(), options.retention_sweep_interval);
-    }
-    self->action_plan_service_ = std::make_unique<ActionPlanServiceImpl>(
-        ActionPlanServiceImpl::Parts{self->action_plan_store_.get(), self->areas_.get(),
-                                     self->workers_.get(), self->gate_.get(),
-                                     self->enforcement_.get(), clock});
-    self->poll_service_ = std::make_unique<PollServiceImpl>(PollServiceImpl::Parts{
-        self->poll_store_.get(), self->areas_.get(), self->workers_.get(), self->gate_.get(),
-        clock, options.poll_min_respondents, options.report_gemeente_code});
-    self->operations_service_ = std::make_unique<OperationsServiceImpl>(OperationsServiceImpl::Parts{
-        self->engine_.get(), self->gate_.get(), options.backup_dir, options.backup_keep});
-
-    absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-        ServerCredentialsFor(options);
-    if (!credentials.ok()) {
-      self->engine_->Shutdown();
-      return credentials.status();
-    }
-    self->tls_ = !options.tls_cert_file.empty();
-
-    grpc::EnableDefaultHealthCheckService(true);
-    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort(options.listen, *credentials, &self->port_);
-    builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
-    grpc::ResourceQuota quota("wijkwacht");
-    quota.Resize(static_cast<size_t>(options.grpc_memory_bytes));
-    builder.SetResourceQuota(quota);
-    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
-    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
-                               static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_time)));
-    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
-    builder.AddChannelArgument(
-        GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-        static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_min_time)));
-    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
-    // Every RPC once, in the method table that the HTTP/JSON side serves too.
-    self->report_service_->Register(&self->methods_);
-    self->map_service_->Register(&self->methods_);
-    self->dispatch_service_->Register(&self->methods_);
-    self->sync_service_->Register(&self->methods_);
-    self->alert_service_->Register(&self->methods_);
-    self->operations_service_->Register(&self->methods_);
-    self->action_plan_service_->Register(&self->methods_);
-    self->poll_service_->Register(&self->methods_);
-    self->directory_service_->Register(&self->methods_);
-    if (self->auth_service_) self->auth_service_->Register(&self->methods_);
-    if (!self->methods_.status().ok()) {
-      self->engine_->Shutdown();
-      return self->methods_.status();
-    }
-    self->grpc_services_ = self->methods_.GrpcServices(self->gate_.get());
-    for (const auto& service : self->grpc_services_) builder.RegisterService(service.get());
-    // Everything else (RPCs not implemented yet) passes the gate, then gets UNIMPLEMENTED.
-    builder.RegisterCallbackGenericService(self->unimplemented_.get());
-    self->server_ = builder.BuildAndStart();
-    if (self->server_ == nullptr || self->port_ == 0) {
-      self->engine_->Shutdown();
-      return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
-    }
-    if (absl::Status s = self->StartHttp(options); !s.ok()) return s;  // destructor shuts down
+    WW_RETURN_IF_ERROR(self->BuildDeskRules(options, checked));
+    WW_RETURN_IF_ERROR(self->BuildIngest(options));
+    WW_RETURN_IF_ERROR(self->BuildMap(options, checked));
+    WW_RETURN_IF_ERROR(self->BuildDesk(options));
+    WW_RETURN_IF_ERROR(self->BuildResidentServices(options));
+    WW_RETURN_IF_ERROR(self->BuildOperations(options));
+    WW_RETURN_IF_ERROR(self->BuildGrpc(options));
+    WW_RETURN_IF_ERROR(self->BuildHttp(options));
     return std::unique_ptr<WijkwachtServer>(std::move(self));
   }
 
@@ -475,21 +149,54 @@ class ServerImpl final : public WijkwachtServer {
  private:
   ServerImpl() = default;
 
+  // The clock every part reads (options.clock, or the system's).
+  static Clock* ClockOf(const ServerOptions& options) {
+    return options.clock != nullptr ? options.clock : SystemClock();
+  }
+
+  // Areas (CBS wijk- en buurtkaart, focus areas) and the category catalogue.
+  absl::Status LoadReferenceData(const ServerOptions& options) {
+    geo::AreaIndexOptions area_options;
+    area_options.area_paths = options.area_paths;
+    area_options.focus_areas_path = options.focus_areas_path;
+    WW_ASSIGN_OR_RETURN(areas_, geo::AreaIndex::Load(area_options));
+    WW_ASSIGN_OR_RETURN(catalog_, catalog::CategoryCatalog::Load(options.categories_dir));
+    return absl::OkStatus();
+  }
+
+  // The private data dir, the engine and the change feed every stream reads.
+  absl::Status OpenStorage(const ServerOptions& options) {
+    // Reports hold free text and exact locations: nothing under the data dir is for other
+    // local users (files 0600, folders 0700, whatever RocksDB or the key files create).
+    WW_RETURN_IF_ERROR(PrivateDataDir(options.data_dir));
+    storage::EngineOptions engine_options;
+    engine_options.data_dir = options.data_dir;
+    engine_options.clock = options.clock;
+    engine_options.max_pending_writes = options.max_pending_writes;
+    engine_options.max_queue_delay = options.max_write_queue_delay;
+    engine_options.admission_delay = options.write_admission_delay;
+    engine_options.min_free_disk_bytes = static_cast<uint64_t>(options.min_free_disk_bytes);
+    WW_ASSIGN_OR_RETURN(engine_, storage::Engine::Open(engine_options));
+    server_metrics_->ExportStore(engine_.get());
+    feed_ = std::make_unique<storage::ChangeFeed>(engine_.get());
+    return absl::OkStatus();
+  }
+
   // The outbox (attached to the engine: changes stage their notifications from now on) and
   // its delivery worker; the devices' payload pseudonyms are keyed by <data_dir>/keys/notify.key
   // (generated on first use).
-  absl::Status StartNotifications(const ServerOptions& options, WebhookTarget target) {
-    absl::StatusOr<std::string> key = privacy::LoadOrCreateMasterKeyFile(
-        options.data_dir + "/keys/notify.key", auth::SystemRandom());
-    if (!key.ok()) return key.status();
+  absl::Status BuildNotify(const ServerOptions& options, WebhookTarget target) {
+    WW_ASSIGN_OR_RETURN(std::string key,
+                        privacy::LoadOrCreateMasterKeyFile(options.data_dir + "/keys/notify.key",
+                                                           auth::SystemRandom()));
     outbox_ = std::make_unique<storage::NotifyOutbox>(engine_.get(), auth::SystemRandom());
-    if (absl::Status s = outbox_->Attach(); !s.ok()) return s;
+    WW_RETURN_IF_ERROR(outbox_->Attach());
     const ServerMetrics::NotifyCounters counters = server_metrics_->ExportNotifications(outbox_.get());
     WebhookNotifier::Parts parts;
     parts.outbox = outbox_.get();
     parts.engine = engine_.get();
-    parts.pseudonym_key = *std::move(key);
-    parts.clock = options.clock != nullptr ? options.clock : SystemClock();
+    parts.pseudonym_key = std::move(key);
+    parts.clock = ClockOf(options);
     parts.random = auth::SystemRandom();
     parts.delivered = counters.delivered;
     parts.failed_attempts = counters.failed_attempts;
@@ -498,8 +205,9 @@ class ServerImpl final : public WijkwachtServer {
     return absl::OkStatus();
   }
 
-  // The master key and the sealed identity store (crypto-shredding of reporter identities).
-  absl::Status SetUpSealing(const ServerOptions& options) {
+  // The master key and the sealed identity store (crypto-shredding of reporter identities),
+  // the identities (devices, accounts) and the directory (teams, partners of the desk).
+  absl::Status BuildIdentities(const ServerOptions& options) {
     absl::StatusOr<std::string> master_key =
         !options.master_key.empty()
             ? absl::StatusOr<std::string>(options.master_key)
@@ -508,16 +216,203 @@ class ServerImpl final : public WijkwachtServer {
                   : privacy::LoadOrCreateMasterKeyFile(options.data_dir + "/keys/master.key",
                                                        nullptr);
     if (!master_key.ok()) return PrefixFieldPaths(master_key.status(), "master_key_file");
-    absl::StatusOr<std::unique_ptr<privacy::IdentitySealer>> sealer =
-        privacy::IdentitySealer::Create({*std::move(master_key), nullptr});
-    if (!sealer.ok()) return sealer.status();
-    sealer_ = *std::move(sealer);
+    WW_ASSIGN_OR_RETURN(sealer_,
+                        privacy::IdentitySealer::Create({*std::move(master_key), nullptr}));
     sealed_ = std::make_unique<storage::SealedIdentityStore>(engine_.get(), sealer_.get());
+    identities_ = std::make_unique<storage::IdentityStore>(engine_.get(), sealed_.get());
+    directory_ = std::make_unique<storage::DirectoryStore>(engine_.get());
+    return directory_->SeedDefaults();
+  }
+
+  // The desk's rules (stored, admin-managed) and the policy that applies them with the
+  // municipality's calendar: handling deadlines and messages for ingest and the desk.
+  absl::Status BuildDeskRules(const ServerOptions& options, const CheckedServerOptions& checked) {
+    desk_rules_ = std::make_unique<storage::DeskRulesStore>(engine_.get());
+    WW_RETURN_IF_ERROR(desk_rules_->Load());
+    desk_policy_ = std::make_unique<DeskPolicy>(
+        desk_rules_.get(), catalog_.get(),
+        desk::HolidayCalendar(checked.liberation_day, checked.closing_days), options.clock);
+    return absl::OkStatus();
+  }
+
+  // Reports in: the open incidents in memory, the report store, the theme classifier, the
+  // ingest pipeline and ReportService.
+  absl::Status BuildIngest(const ServerOptions& options) {
+    matcher_ = std::make_unique<dedup::IncidentMatcher>(options.dedup, catalog_.get());
+    // Open incidents live in memory: a report may be observed up to max_age ago and up to
+    // max_future ahead, so incidents older than that (plus the longest window) are dropped.
+    incident_store_ = std::make_unique<storage::IncidentStore>(
+        engine_.get(), matcher_.get(), options.limits.max_age + options.limits.max_future);
+    const absl::Time start = absl::Now();
+    WW_RETURN_IF_ERROR(incident_store_->Load());
+    std::fprintf(stderr, "wijkwachtd: %zu open incidents loaded into memory in %s\n",
+                 incident_store_->OpenInMemory(), absl::FormatDuration(absl::Now() - start).c_str());
+    report_store_ = storage::NewReportStore(engine_.get(), incident_store_.get(), sealed_.get());
+    if (!options.theme_model_path.empty()) {
+      classify::ClassifierOptions classifier_options;
+      classifier_options.review_threshold = options.review_threshold;
+      WW_ASSIGN_OR_RETURN(classifier_, classify::ThemeClassifier::Load(options.theme_model_path,
+                                                                       classifier_options));
+    }
+    ingest_ = std::make_unique<report::ReportIngest>(report::IngestOptions{
+        catalog_.get(), areas_.get(), classifier_.get(), options.clock, options.limits});
+    if (options.pipeline_only) {
+      std::fprintf(stderr,
+                   "wijkwachtd: WARNING --pipeline_only: SubmitReport stores NOTHING (a "
+                   "benchmark of the pipeline without the store)\n");
+      report_store_ = NewPipelineOnlyStore(std::move(report_store_), incident_store_.get());
+    }
+    // /metrics: reports are counted where they are stored.
+    report_store_ = server_metrics_->CountReports(std::move(report_store_));
+    report_service_ = std::make_unique<ReportServiceImpl>(ReportServiceImpl::Parts{
+        ingest_.get(), report_store_.get(), incident_store_.get(), catalog_.get(), workers_.get(),
+        gate_.get(),
+        options.map_public_max_cell_level > 0 ? options.map_public_max_cell_level : 13,
+        sealed_.get(), identities_.get(), directory_.get(), desk_policy_.get()});
+    return absl::OkStatus();
+  }
+
+  // The map: counts (the recent ones also in memory), indicators, enforcement and poll
+  // layers, MapService, and the early-warning monitor over the counts.
+  absl::Status BuildMap(const ServerOptions& options, const CheckedServerOptions& checked) {
+    WW_ASSIGN_OR_RETURN(aggregates_,
+                        storage::AggregateStore::OpenWithMemory(
+                            engine_.get(),
+                            storage::MapDay(ClockOf(options)->Now()) - options.map_memory_days));
+    indicators_ = std::make_unique<storage::IndicatorStore>(engine_.get());
+    warning_store_ = std::make_unique<storage::EarlyWarningStore>(engine_.get());
+    enforcement_ = std::make_unique<storage::EnforcementStore>(engine_.get());
+    poll_store_ = std::make_unique<storage::PollStore>(engine_.get(), nullptr);
+    action_plan_store_ = std::make_unique<storage::ActionPlanStore>(engine_.get());
+    map_layers_ = std::make_unique<MapLayers>(MapLayers{enforcement_.get(), poll_store_.get(),
+                                                        areas_.get(), action_plan_store_.get()});
+    MapServiceImpl::Parts map_parts{areas_.get(), aggregates_.get(), indicators_.get(),
+                                    workers_.get(), gate_.get(), options.map_suppression_k,
+                                    feed_.get(), options.map_stream_min_interval, options.clock,
+                                    warning_store_.get(), options.report_gemeente_code,
+                                    options.map_public_max_cell_level,
+                                    options.map_public_stream_interval, anonymous_workers_.get(),
+                                    options.anonymous_max_replay};
+    map_parts.theme_k = checked.theme_k;
+    map_parts.layers = map_layers_.get();
+    map_service_ = std::make_unique<MapServiceImpl>(std::move(map_parts));
+    EarlyWarningMonitor::Parts monitor_parts{warning_store_.get(), feed_.get(), aggregates_.get(),
+                                             workers_.get(), options.early_warning};
+    // Every area x theme series is tested each day: correct alpha for all of them.
+    monitor_parts.detector.comparisons =
+        std::max<int>(1, static_cast<int>(areas_->areas().size()) * 5);
+    early_warnings_ = std::make_unique<EarlyWarningMonitor>(monitor_parts);
+    return early_warnings_->Start();
+  }
+
+  // The dispatch desk: incidents, their audit trail and deletions, the reporter dialog,
+  // DispatchService and the monitor of handling deadlines.
+  absl::Status BuildDesk(const ServerOptions& options) {
+    dispatch_store_ = std::make_unique<storage::DispatchStore>(engine_.get(), incident_store_.get());
+    purger_ = std::make_unique<storage::IncidentPurger>(engine_.get(), incident_store_.get());
+    deletion_log_ = std::make_unique<storage::DeletionLog>(engine_.get());
+    map_layers_->incidents = dispatch_store_.get();  // the progress report
+    dialog_ = std::make_unique<storage::ReporterDialogStore>(engine_.get(), incident_store_.get());
+    dispatch_service_ = std::make_unique<DispatchServiceImpl>(DispatchServiceImpl::Parts{
+        dispatch_store_.get(), feed_.get(), catalog_.get(), workers_.get(), gate_.get(),
+        options.clock, identities_.get(), directory_.get(), report_store_.get(), sealed_.get(),
+        purger_.get(), deletion_log_.get(), desk_rules_.get(), desk_policy_.get(), areas_.get(),
+        dialog_.get(), /*on_question_asked=*/nullptr, /*on_status_changed=*/nullptr});
+    desk_monitor_ = std::make_unique<DeskMonitor>(DeskMonitor::Parts{
+        dispatch_store_.get(), feed_.get(), workers_.get(), ClockOf(options),
+        options.deadline_check_interval});
+    directory_service_ = std::make_unique<DirectoryServiceImpl>(DirectoryServiceImpl::Parts{
+        directory_.get(), catalog_.get(), workers_.get(), gate_.get()});
+    return desk_monitor_->Start();
+  }
+
+  // What residents and shopkeepers use besides reporting: sync (both cursors over the change
+  // log), alerts, polls and action plans.
+  absl::Status BuildResidentServices(const ServerOptions& options) {
+    Clock* clock = ClockOf(options);
+    alert_store_ = std::make_unique<storage::AlertStore>(engine_.get());
+    sync_store_ = std::make_unique<storage::SyncStore>(engine_.get());
+    sync_service_ = std::make_unique<SyncServiceImpl>(SyncServiceImpl::Parts{
+        ingest_.get(), report_store_.get(), sync_store_.get(), alert_store_.get(),
+        identities_.get(), feed_.get(), workers_.get(), gate_.get(), clock, sealed_.get(),
+        options.max_amendments_per_report, desk_policy_.get(), dialog_.get()});
+    alert_service_ = std::make_unique<AlertServiceImpl>(AlertServiceImpl::Parts{
+        areas_.get(), alert_store_.get(), feed_.get(), workers_.get(), gate_.get(), clock});
+    action_plan_service_ = std::make_unique<ActionPlanServiceImpl>(ActionPlanServiceImpl::Parts{
+        action_plan_store_.get(), areas_.get(), workers_.get(), gate_.get(), enforcement_.get(),
+        clock});
+    poll_service_ = std::make_unique<PollServiceImpl>(PollServiceImpl::Parts{
+        poll_store_.get(), areas_.get(), workers_.get(), gate_.get(), clock,
+        options.poll_min_respondents, options.report_gemeente_code});
+    return absl::OkStatus();
+  }
+
+  // Retention (the sweep, periodically) and OperationsService (backups).
+  absl::Status BuildOperations(const ServerOptions& options) {
+    storage::RetentionOptions retention = options.retention;
+    retention.clock = options.clock;
+    retention_ = std::make_unique<storage::RetentionSweeper>(engine_.get(), sealed_.get(),
+                                                             feed_.get(), retention, purger_.get(),
+                                                             alert_store_.get());
+    WW_RETURN_IF_ERROR(retention_->RestoreChangeLogBound());
+    if (options.retention_sweep_interval > absl::ZeroDuration()) {
+      periodic_retention_ = std::make_unique<storage::PeriodicRetention>(
+          retention_.get(), options.retention_sweep_interval);
+    }
+    operations_service_ = std::make_unique<OperationsServiceImpl>(OperationsServiceImpl::Parts{
+        engine_.get(), gate_.get(), options.backup_dir, options.backup_keep});
+    return absl::OkStatus();
+  }
+
+  // Every RPC once in the method table (which the HTTP/JSON side serves too), and the gRPC
+  // port with its credentials, limits and keepalive.
+  absl::Status BuildGrpc(const ServerOptions& options) {
+    report_service_->Register(&methods_);
+    map_service_->Register(&methods_);
+    dispatch_service_->Register(&methods_);
+    sync_service_->Register(&methods_);
+    alert_service_->Register(&methods_);
+    operations_service_->Register(&methods_);
+    action_plan_service_->Register(&methods_);
+    poll_service_->Register(&methods_);
+    directory_service_->Register(&methods_);
+    if (auth_service_) auth_service_->Register(&methods_);
+    WW_RETURN_IF_ERROR(methods_.status());
+    WW_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                        ServerCredentialsFor(options));
+    tls_ = !options.tls_cert_file.empty();
+
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort(options.listen, credentials, &port_);
+    builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+    grpc::ResourceQuota quota("wijkwacht");
+    quota.Resize(static_cast<size_t>(options.grpc_memory_bytes));
+    builder.SetResourceQuota(quota);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                               static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_time)));
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+    builder.AddChannelArgument(
+        GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+        static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_min_time)));
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+    grpc_services_ = methods_.GrpcServices(gate_.get());
+    for (const auto& service : grpc_services_) builder.RegisterService(service.get());
+    // Everything else (RPCs not implemented yet) passes the gate, then gets UNIMPLEMENTED.
+    unimplemented_ = std::make_unique<UnimplementedService>(gate_.get());
+    builder.RegisterCallbackGenericService(unimplemented_.get());
+    server_ = builder.BuildAndStart();
+    if (server_ == nullptr || port_ == 0) {
+      return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
+    }
     return absl::OkStatus();
   }
 
   // Keys, token signer/verifier, password hashing, throttles, the gate and AuthService.
-  absl::Status SetUpAuth(const ServerOptions& options) {
+  absl::Status BuildAuth(const ServerOptions& options) {
     auth::RateLimiter::Options device_limits;
     device_limits.rate_per_second = options.device_writes_per_second;
     device_limits.burst = options.device_write_burst;
@@ -605,7 +500,7 @@ class ServerImpl final : public WijkwachtServer {
   // The map page and /healthz (and the ops listener: /healthz, /metrics). MapService is
   // called in-process without a token, so the page sees what any anonymous caller sees
   // (small counts withheld).
-  absl::Status StartHttp(const ServerOptions& options) {
+  absl::Status BuildHttp(const ServerOptions& options) {
     if (options.http_listen.empty()) return absl::OkStatus();
     web::HttpServerOptions http;
     http.listen = options.http_listen;
@@ -641,17 +536,10 @@ class ServerImpl final : public WijkwachtServer {
     return buffer.str();
   }
 
+  // Plaintext, or TLS with the PEM files (their combination is checked by CheckServerOptions).
   static absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
       const ServerOptions& options) {
-    if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
-      if (!options.tls_client_ca_file.empty()) {
-        return InvalidFieldError("tls_client_ca", "needs tls_cert and tls_key");
-      }
-      return grpc::InsecureServerCredentials();
-    }
-    if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
-      return InvalidFieldError("tls_cert", "tls_cert and tls_key go together");
-    }
+    if (options.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
     grpc::SslServerCredentialsOptions ssl;
     grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
     WW_ASSIGN_OR_RETURN(pair.private_key, ReadPem(options.tls_key_file, "tls_key"));
@@ -659,9 +547,6 @@ class ServerImpl final : public WijkwachtServer {
     ssl.pem_key_cert_pairs.push_back(std::move(pair));
     using Mode = ServerOptions::ClientCertificates;
     if (options.client_certificates != Mode::kNone) {
-      if (options.tls_client_ca_file.empty()) {
-        return InvalidFieldError("tls_client_ca", "is needed to verify client certificates");
-      }
       WW_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(options.tls_client_ca_file, "tls_client_ca"));
       ssl.client_certificate_request =
           options.client_certificates == Mode::kRequire
@@ -749,11 +634,16 @@ class ServerImpl final : public WijkwachtServer {
 
 }  // namespace
 
+void UseShippedData(const std::string& data_root, ServerOptions* options) {
+  options->area_paths = {data_root + "/areas"};
+  options->focus_areas_path = data_root + "/areas/focus_areas.geojson";
+  options->categories_dir = data_root + "/categories";
+}
+
 ServerOptions DefaultServerOptions(const std::string& data_root) {
   ServerOptions options;
-  options.area_paths = {data_root + "/areas"};
-  options.focus_areas_path = data_root + "/areas/focus_areas.geojson";
-  options.categories_dir = data_root + "/categories";
+  UseShippedData(data_root, &options);
+  options.http_listen.clear();
   return options;
 }
 

@@ -23,15 +23,22 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "domain/classify/theme_classifier.h"
 #include "domain/dedup/incident_matcher.h"
 #include "domain/trend/rise_detector.h"
 #include "domain/report/ingest.h"
 #include "services/stream_registry.h"
 #include "services/webhook_notifier.h"
+#include "storage/engine.h"
 #include "storage/retention.h"
 
 namespace wijkwacht::services {
 
+// Every setting of the server, one member each. The member initialisers ARE the defaults of
+// wijkwachtd's flags (cmd/wijkwachtd/flags.cc defines each flag from them; deploy/README.md
+// documents them and tests/server_options_test.cc checks that it does so truly); only the
+// paths into the source and build trees are the binary's (UseShippedData). Checked once, by
+// ValidateServerOptions (Start calls it first); errors name the flag.
 struct ServerOptions {
   std::string listen = "localhost:50051";
   std::string data_dir = "wijkwacht-data";
@@ -42,7 +49,7 @@ struct ServerOptions {
   // The theme classifier (fastText model with "<model>.calibration.json" beside it); empty:
   // themes come from the category's theme hint, unscored.
   std::string theme_model_path;
-  double review_threshold = 0.6;
+  double review_threshold = classify::ClassifierOptions{}.review_threshold;
   report::IngestLimits limits;
   // Grouping of reports into incidents (radius, time window per theme, threshold).
   dedup::DedupOptions dedup;
@@ -69,9 +76,9 @@ struct ServerOptions {
   // come in batches, so that none time-stamps a single report).
   std::chrono::milliseconds map_public_stream_interval{std::chrono::minutes(60)};
   // The HTTP side (web/http_server.h): the map page and /healthz on their own port,
-  // host:port (port 0 = any, see http_port()); empty: not served. The page's files come from
+  // host:port (port 0 = any, see http_port()); empty: not served (DefaultServerOptions). The page's files come from
   // `http_assets_dir`; `map_tile_url` ({z}/{x}/{y}) puts tiles under the polygons.
-  std::string http_listen;
+  std::string http_listen = "localhost:8080";
   std::string http_assets_dir;
   std::string map_tile_url;
   // Benchmark ceiling only: SubmitReport runs the whole pipeline (validation, area, theme,
@@ -102,17 +109,21 @@ struct ServerOptions {
   int backup_keep = 7;
   // Overload shedding (see storage/engine.h): writes beyond `max_pending_writes` queued, or
   // queued longer than `max_write_queue_delay`, get RESOURCE_EXHAUSTED with a retry delay.
-  int max_pending_writes = 20000;
-  absl::Duration max_write_queue_delay = absl::Seconds(1);
+  int max_pending_writes = storage::EngineOptions{}.max_pending_writes;
+  absl::Duration max_write_queue_delay = storage::EngineOptions{}.max_queue_delay;
   // New writes are refused at once while the oldest queued write has waited this long
   // (storage::EngineOptions::admission_delay).
-  absl::Duration write_admission_delay = absl::Milliseconds(250);
+  absl::Duration write_admission_delay = storage::EngineOptions{}.admission_delay;
   // Memory gRPC may use for connections and calls (grpc::ResourceQuota); beyond it gRPC
   // stops reading from clients until calls complete.
   int64_t grpc_memory_bytes = int64_t{1} << 30;
   // Writes get UNAVAILABLE while the data dir has less free space than this (0 = no check).
-  int64_t min_free_disk_bytes = int64_t{64} << 20;
+  int64_t min_free_disk_bytes =
+      static_cast<int64_t>(storage::EngineOptions{}.min_free_disk_bytes);
   int worker_threads = 2;
+  // What Shutdown() is given by wijkwachtd on SIGTERM/SIGINT: how long in-flight unary calls
+  // get to finish.
+  absl::Duration shutdown_grace = absl::Seconds(5);
   Clock* clock = nullptr;  // nullptr = SystemClock()
 
   // Sealed reporter identities (storage/sealed_identity_store.h): the master key that wraps
@@ -183,9 +194,20 @@ struct ServerOptions {
   ClientCertificates client_certificates = ClientCertificates::kNone;
 };
 
-// The options of the embedded default, with data files under `data_root` (the shipped
+// Points the reference data (areas, focus areas, categories) at `data_root` (the shipped
 // data/ folder).
+void UseShippedData(const std::string& data_root, ServerOptions* options);
+
+// For tests and tools that embed the server: the defaults with the shipped data under
+// `data_root`, and no HTTP side (http_listen empty, so that embedded servers never compete
+// for the default HTTP port).
 [[nodiscard]] ServerOptions DefaultServerOptions(const std::string& data_root);
+
+// The one validation of the options: ranges, combinations, and the settings given as text
+// (map_theme_k, liberation_day, local_closing_days, the webhook, which reads its secret
+// file). INVALID_ARGUMENT whose message names the flag (e.g. "map_suppression_k: must be at
+// least 1"); OK otherwise. Reads nothing else and touches nothing; Start() calls it first.
+[[nodiscard]] absl::Status ValidateServerOptions(const ServerOptions& options);
 
 class WijkwachtServer {
  public:

@@ -86,8 +86,9 @@ class SyncServiceImpl final {
     const Clock* clock = nullptr;
     // ExportMyData opens the caller's own sealed identity and contact details; may be null.
     const storage::SealedIdentityStore* sealed = nullptr;
-    // AmendReport: amendments one report may carry (0 = no cap).
-    int max_amendments_per_report = 20;
+    // AmendReport: amendments one report may carry (0 = no cap); set by the server from
+    // ServerOptions.
+    int max_amendments_per_report = 0;
     // Push: routing and deadline of an incident a report opens (services/desk_policy.h);
     // null: none.
     const DeskPolicy* desk = nullptr;

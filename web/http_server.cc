@@ -718,12 +718,6 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions 
   if (options.channel == nullptr || options.metrics == nullptr || !options.health) {
     return absl::InvalidArgumentError("http server: channel, metrics and health are required");
   }
-  if (options.max_event_streams < 1) {
-    return absl::InvalidArgumentError("http_max_event_streams: must be at least 1");
-  }
-  if (options.max_event_streams_per_address < 1) {
-    return absl::InvalidArgumentError("http_event_streams_per_address: must be at least 1");
-  }
   absl::StatusOr<std::pair<std::string, int>> listen = ParseListen(options.listen, "http_listen");
   if (!listen.ok()) return listen.status();
   std::optional<std::pair<std::string, int>> ops;

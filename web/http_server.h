@@ -66,18 +66,21 @@
 namespace wijkwacht::web {
 
 struct HttpServerOptions {
-  // host:port; port 0 picks a free port (see HttpServer::port()).
-  std::string listen = "localhost:8080";
+  // host:port; port 0 picks a free port (see HttpServer::port()). Required.
+  // (The server sets every option from services::ServerOptions, whose defaults are the
+  // flags'; the defaults here are only those of the parts a server may leave out.)
+  std::string listen;
   // The page's files. Must exist.
   std::string assets_dir;
   // Background map tiles ({z}/{x}/{y} URL template); empty: polygons on a plain background.
   std::string tile_url;
   // Shown as "< k" on suppressed areas (the server's MapService threshold).
-  int suppression_k = 5;
+  int suppression_k = 0;
   // Areas of this gemeente are shown (its buurten, wijken and focus areas).
-  std::string gemeente_code = "GM0375";
-  int max_event_streams = 64;
-  int max_event_streams_per_address = 4;
+  std::string gemeente_code;
+  // At least 1 each (services::ValidateServerOptions checks the flags).
+  int max_event_streams = 1;
+  int max_event_streams_per_address = 1;
   // Reverse proxies (bare addresses) whose X-Forwarded-For names the client.
   std::vector<std::string> trusted_proxies;
   // /healthz and /metrics on their own port (host:port, port 0 = any); empty: none.

@@ -1,206 +1,15 @@
 // wijkwachtd: the wijkwacht gRPC server. Flags are documented in deploy/README.md and by
 // `wijkwachtd --help`.
 #include <csignal>
-#include <cstdint>
-#include <fstream>
 #include <cstdio>
 #include <pthread.h>
 #include <string>
-#include <vector>
 
-#include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
-#include "absl/strings/str_split.h"
+#include "cmd/wijkwachtd/flags.h"
 #include "services/server.h"
-
-namespace {
-// The one place new flags take their defaults from.
-const wijkwacht::services::ServerOptions& Defaults() {
-  static const wijkwacht::services::ServerOptions options;
-  return options;
-}
-}  // namespace
-
-ABSL_FLAG(std::string, listen, Defaults().listen, "gRPC listen address, host:port (port 0 = any)");
-ABSL_FLAG(std::string, data_dir, Defaults().data_dir, "RocksDB data folder (created if missing)");
-ABSL_FLAG(std::string, areas, WIJKWACHT_DEFAULT_DATA "/areas",
-          "CBS wijk- en buurtkaart GeoJSON: files or folders, comma-separated");
-ABSL_FLAG(std::string, focus_areas, WIJKWACHT_DEFAULT_DATA "/areas/focus_areas.geojson",
-          "GeoJSON of the focus areas (empty = none)");
-ABSL_FLAG(std::string, categories, WIJKWACHT_DEFAULT_DATA "/categories",
-          "folder with the category tables");
-ABSL_FLAG(std::string, theme_model, WIJKWACHT_DEFAULT_THEME_MODEL,
-          "fastText theme model (its .calibration.json beside it); empty = category hint only");
-ABSL_FLAG(double, review_threshold, wijkwacht::classify::ClassifierOptions{}.review_threshold,
-          "reports whose theme confidence is below this are flagged for human review");
-ABSL_FLAG(double, dedup_radius_meters, wijkwacht::dedup::DedupOptions{}.radius_meters,
-          "reports within this distance of an open incident's centre may join it (beyond "
-          "150 m only when both texts name a common kind of event)");
-ABSL_FLAG(double, dedup_threshold, wijkwacht::dedup::DedupOptions{}.threshold,
-          "minimum match score in [0, 1] for a report to join an incident");
-ABSL_FLAG(std::string, dedup_windows, "",
-          "time window per theme, e.g. PHYSICAL_BUSINESS=6h,SUBVERSION=336h (defaults in "
-          "deploy/README.md)");
-ABSL_FLAG(int, map_suppression_k, Defaults().map_suppression_k,
-          "map counts below this are withheld from callers without a staff role");
-ABSL_FLAG(std::string, map_theme_k, Defaults().map_theme_k,
-          "per theme, a higher map threshold for callers without a staff role, or `hidden`: "
-          "THEME=K|hidden,... (empty: none)");
-ABSL_FLAG(absl::Duration, map_established_device_age,
-          Defaults().map_established_device_age,
-          "a device's reports count towards the map threshold once it is this old");
-ABSL_FLAG(int, poll_min_respondents, Defaults().poll_min_respondents,
-          "flitspeiling: respondents an area needs before any figure of it is shown (>= 1)");
-ABSL_FLAG(int, map_public_max_cell_level, Defaults().map_public_max_cell_level,
-          "finest S2 heatmap cell level served to callers without a staff role (0-16)");
-ABSL_FLAG(std::string, http_listen, "localhost:8080",
-          "HTTP address of the map page and /healthz, host:port (port 0 = any; empty = no HTTP)");
-ABSL_FLAG(std::string, ops_http_listen, Defaults().ops_http_listen,
-          "HTTP address of /healthz and /metrics on their own listener, host:port (empty = "
-          "none; /metrics is never served on --http_listen)");
-ABSL_FLAG(int, http_event_streams_per_address, Defaults().http_event_streams_per_address,
-          "map page event streams (SSE) one client address (IPv6: /64) may hold");
-ABSL_FLAG(int, http_max_event_streams, Defaults().http_max_event_streams,
-          "map page event streams (SSE) open at once");
-ABSL_FLAG(std::vector<std::string>, trusted_proxies, Defaults().trusted_proxies,
-          "addresses of reverse proxies whose X-Forwarded-For names the client for every "
-          "per-address limit, comma-separated (empty = the header is ignored)");
-ABSL_FLAG(double, device_registrations_per_hour, Defaults().device_registrations_per_hour,
-          "RegisterDevice per client address (IPv6: /64), refill rate");
-ABSL_FLAG(double, device_registration_burst, Defaults().device_registration_burst,
-          "RegisterDevice per client address (IPv6: /64), burst");
-ABSL_FLAG(int, max_streams_per_caller, Defaults().stream_limits.max_per_subject,
-          "open server streams per device or staff account (0 = no cap)");
-ABSL_FLAG(int, max_streams_per_address, Defaults().stream_limits.max_per_address,
-          "open server streams with a token per client address (0 = no cap)");
-ABSL_FLAG(int, max_anonymous_streams, Defaults().stream_limits.max_anonymous,
-          "open server streams without a token, in all (0 = no cap)");
-ABSL_FLAG(int, max_anonymous_streams_per_address,
-          Defaults().stream_limits.max_anonymous_per_address,
-          "open server streams without a token per client address (0 = no cap)");
-ABSL_FLAG(uint64_t, anonymous_max_replay, Defaults().anonymous_max_replay,
-          "StreamAggregates without a token resumes at most this many changes behind (0 = any)");
-ABSL_FLAG(absl::Duration, map_public_stream_interval,
-          absl::FromChrono(Defaults().map_public_stream_interval),
-          "StreamAggregates and the map page send public callers at most one update per this");
-ABSL_FLAG(int, max_pending_unknown_logins, Defaults().max_pending_unknown_logins,
-          "logins for unknown usernames waiting for the password hasher, at most");
-ABSL_FLAG(int, max_pending_logins_per_address, Defaults().max_pending_logins_per_address,
-          "logins from one client address waiting for the password hasher, at most");
-ABSL_FLAG(absl::Duration, refresh_token_lifetime, Defaults().refresh_token_lifetime,
-          "a refresh token is good for one refresh within this long of its issue");
-ABSL_FLAG(int, max_amendments_per_report, Defaults().max_amendments_per_report,
-          "AmendReport: amendments one report may carry (0 = no cap)");
-ABSL_FLAG(std::string, http_assets, WIJKWACHT_DEFAULT_WEB_SITE,
-          "folder of the map page's files (built into build/web/site)");
-ABSL_FLAG(std::string, map_tile_url, "",
-          "tile URL template for the map page's background, e.g. "
-          "https://tiles.example.org/{z}/{x}/{y}.png (empty = polygons on a plain background)");
-ABSL_FLAG(int, map_memory_days, Defaults().map_memory_days,
-          "map counts of the last this many days are kept in memory; older periods are read "
-          "from RocksDB");
-ABSL_FLAG(bool, pipeline_only, Defaults().pipeline_only,
-          "benchmarks only: SubmitReport runs the whole pipeline but stores nothing");
-ABSL_FLAG(bool, rpc_metrics, Defaults().rpc_metrics,
-          "count every gRPC call by method and status, with unary latency histograms, on /metrics");
-ABSL_FLAG(absl::Duration, max_report_age, Defaults().limits.max_age,
-          "oldest observed_time accepted, e.g. 720h");
-ABSL_FLAG(int, max_message_bytes, Defaults().max_receive_message_bytes,
-          "largest request message accepted");
-ABSL_FLAG(absl::Duration, keepalive_min_time, Defaults().keepalive_min_time,
-          "clients pinging more often than this are disconnected");
-ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
-          "on SIGTERM/SIGINT, time in-flight calls get to finish");
-ABSL_FLAG(bool, auth, Defaults().auth_enabled,
-          "require access tokens (off only for local experiments: every caller is trusted)");
-ABSL_FLAG(std::string, signing_keys_dir, "",
-          "folder of the token signing keys (default <data_dir>/keys; created 0700)");
-ABSL_FLAG(std::string, signing_key_file, "",
-          "PEM Ed25519 private key that signs tokens (instead of --signing_keys_dir)");
-ABSL_FLAG(std::string, token_issuer, Defaults().token_issuer, "iss of access tokens");
-ABSL_FLAG(std::string, token_audience, Defaults().token_audience, "aud of access tokens");
-ABSL_FLAG(std::string, bootstrap_admin, "",
-          "create this admin account at start when no staff account exists");
-ABSL_FLAG(std::string, bootstrap_admin_password_file, "",
-          "file holding the bootstrap admin's password (at least 12 bytes)");
-ABSL_FLAG(double, device_writes_per_second, Defaults().device_writes_per_second,
-          "write rate limit per device (refill rate)");
-ABSL_FLAG(double, device_write_burst, Defaults().device_write_burst,
-          "write rate limit per device (burst)");
-ABSL_FLAG(double, peer_writes_per_second, Defaults().peer_writes_per_second,
-          "write rate limit per client address");
-ABSL_FLAG(double, peer_write_burst, Defaults().peer_write_burst, "write burst per client address");
-ABSL_FLAG(std::string, backup_dir, "",
-          "OperationsService.CreateBackup writes online backups here (empty = backups off)");
-ABSL_FLAG(int, backup_keep, Defaults().backup_keep,
-          "backups kept in --backup_dir (older ones are purged; 0 = all)");
-ABSL_FLAG(int, max_pending_writes, Defaults().max_pending_writes,
-          "overload: writes queued beyond this get RESOURCE_EXHAUSTED at once");
-ABSL_FLAG(absl::Duration, max_write_queue_delay, Defaults().max_write_queue_delay,
-          "overload: a write queued longer than this gets RESOURCE_EXHAUSTED instead of running");
-ABSL_FLAG(absl::Duration, write_admission_delay, Defaults().write_admission_delay,
-          "overload: while the oldest queued write has waited this long, new writes get "
-          "RESOURCE_EXHAUSTED at once (inf = off)");
-ABSL_FLAG(int64_t, min_free_disk_mb, Defaults().min_free_disk_bytes >> 20,
-          "disk full: writes get UNAVAILABLE while the data dir has less free space (0 = no check)");
-ABSL_FLAG(int64_t, grpc_memory_mb, Defaults().grpc_memory_bytes >> 20,
-          "memory gRPC may use for connections and calls (ResourceQuota), MiB");
-ABSL_FLAG(std::string, master_key_file, "",
-          "master key that wraps every reporter's data key (64 hex digits, mode 0600); default "
-          "<data_dir>/keys/master.key, generated on first start");
-ABSL_FLAG(absl::Duration, retain_contact_details, Defaults().retention.contact_details,
-          "retention of the contact details left with a report");
-ABSL_FLAG(absl::Duration, retain_free_text, Defaults().retention.free_text,
-          "retention of report descriptions and follow-up notes (then emptied)");
-ABSL_FLAG(absl::Duration, retain_photos, Defaults().retention.photos,
-          "retention of photo references added to reports");
-ABSL_FLAG(absl::Duration, retain_audit_entries, Defaults().retention.audit_entries,
-          "retention of dispatch audit entries (the chain stays verifiable)");
-ABSL_FLAG(absl::Duration, retain_change_log, Defaults().retention.change_log,
-          "retention of the change log: the age of the oldest usable sync/stream cursor");
-ABSL_FLAG(std::string, retain_incidents,
-          wijkwacht::storage::FormatIncidentRetention(Defaults().retention.incidents),
-          "retention of whole incidents by final status, optionally per theme: "
-          "STATUS=DURATION[,THEME/STATUS=DURATION...] with STATUS one of RESOLVED, REJECTED, "
-          "CLOSED (open incidents are never deleted); a status without a rule is kept");
-ABSL_FLAG(absl::Duration, retain_alerts, Defaults().retention.alerts,
-          "retention of alerts and their acknowledgements, from the alert's expiry");
-ABSL_FLAG(std::string, liberation_day, Defaults().liberation_day,
-          "when Bevrijdingsdag (5 May) counts as a day off for handling deadlines: lustrum "
-          "(years divisible by 5), every_year or never");
-ABSL_FLAG(std::string, local_closing_days, Defaults().local_closing_days,
-          "the municipality's own closing days for handling deadlines, YYYY-MM-DD,...");
-ABSL_FLAG(absl::Duration, deadline_check_interval, Defaults().deadline_check_interval,
-          "how often incidents past their due time are looked for (OVERDUE)");
-ABSL_FLAG(absl::Duration, clock_offset, absl::ZeroDuration(),
-          "runs the server's clock this far ahead of the real time (deadline drills and "
-          "tests; never in production)");
-ABSL_FLAG(absl::Duration, retention_sweep_interval, Defaults().retention_sweep_interval,
-          "how often the retention sweep runs (0 = never)");
-ABSL_FLAG(std::string, notify_webhook_url, Defaults().notify.url,
-          "webhook that gets notifications out (status changes, dispatcher feedback and "
-          "questions for a device, shopkeeper alerts) as signed JSON POSTs from a durable "
-          "outbox; https, or http to a loopback host; empty: no notifications");
-ABSL_FLAG(std::string, notify_webhook_secret_file, Defaults().notify.secret_file,
-          "file (mode 0600) with the secret of the X-Wijkwacht-Signature header "
-          "(hex HMAC-SHA256 of the body); required with --notify_webhook_url");
-ABSL_FLAG(bool, notify_allow_insecure_http, Defaults().notify.allow_insecure_http,
-          "allow an http:// webhook on a host other than loopback");
-ABSL_FLAG(std::string, notify_webhook_ca_file, Defaults().notify.ca_file,
-          "PEM CA certificates that sign an https webhook's certificate (default: the system's)");
-ABSL_FLAG(absl::Duration, notify_webhook_timeout, Defaults().notify.timeout,
-          "webhook connect and answer timeout, each");
-ABSL_FLAG(absl::Duration, notify_retry_initial, Defaults().notify.backoff.initial,
-          "wait before the first retry of a failed delivery (then doubling, with jitter)");
-ABSL_FLAG(absl::Duration, notify_retry_max, Defaults().notify.backoff.max,
-          "cap of the wait between retries of a failed delivery");
-ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: turns TLS on (with --tls_key)");
-ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
-ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA that signs client certificates (mTLS)");
-ABSL_FLAG(std::string, tls_client_certs, "none",
-          "client certificates: none, optional (verified when sent) or require");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("wijkwacht gRPC server: incident reports for the safety map");
@@ -213,141 +22,19 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  wijkwacht::services::ServerOptions options =
-      wijkwacht::services::DefaultServerOptions(WIJKWACHT_DEFAULT_DATA);
-  options.listen = absl::GetFlag(FLAGS_listen);
-  options.data_dir = absl::GetFlag(FLAGS_data_dir);
-  options.area_paths = absl::StrSplit(absl::GetFlag(FLAGS_areas), ',', absl::SkipEmpty());
-  options.focus_areas_path = absl::GetFlag(FLAGS_focus_areas);
-  options.categories_dir = absl::GetFlag(FLAGS_categories);
-  options.limits.max_age = absl::GetFlag(FLAGS_max_report_age);
-  options.theme_model_path = absl::GetFlag(FLAGS_theme_model);
-  options.review_threshold = absl::GetFlag(FLAGS_review_threshold);
-  options.map_suppression_k = absl::GetFlag(FLAGS_map_suppression_k);
-  options.map_theme_k = absl::GetFlag(FLAGS_map_theme_k);
-  options.map_established_device_age = absl::GetFlag(FLAGS_map_established_device_age);
-  options.poll_min_respondents = absl::GetFlag(FLAGS_poll_min_respondents);
-  options.map_memory_days = absl::GetFlag(FLAGS_map_memory_days);
-  options.pipeline_only = absl::GetFlag(FLAGS_pipeline_only);
-  options.map_public_max_cell_level = absl::GetFlag(FLAGS_map_public_max_cell_level);
-  options.http_listen = absl::GetFlag(FLAGS_http_listen);
-  options.http_assets_dir = absl::GetFlag(FLAGS_http_assets);
-  options.map_tile_url = absl::GetFlag(FLAGS_map_tile_url);
-  options.rpc_metrics = absl::GetFlag(FLAGS_rpc_metrics);
-  options.dedup.radius_meters = absl::GetFlag(FLAGS_dedup_radius_meters);
-  options.dedup.threshold = absl::GetFlag(FLAGS_dedup_threshold);
-  if (absl::Status s = wijkwacht::dedup::ParseTimeWindows(absl::GetFlag(FLAGS_dedup_windows),
-                                                          &options.dedup);
-      !s.ok()) {
-    std::fprintf(stderr, "wijkwachtd: --dedup_windows: %s\n", std::string(s.message()).c_str());
+  absl::StatusOr<wijkwacht::services::ServerOptions> parsed =
+      wijkwacht::wijkwachtd::ServerOptionsFromFlags();
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "wijkwachtd: --%s\n", std::string(parsed.status().message()).c_str());
     return 2;
   }
-  options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
-  options.keepalive_min_time = absl::GetFlag(FLAGS_keepalive_min_time);
-  options.auth_enabled = absl::GetFlag(FLAGS_auth);
-  options.signing_keys_dir = absl::GetFlag(FLAGS_signing_keys_dir);
-  options.signing_key_file = absl::GetFlag(FLAGS_signing_key_file);
-  options.token_issuer = absl::GetFlag(FLAGS_token_issuer);
-  options.token_audience = absl::GetFlag(FLAGS_token_audience);
-  options.bootstrap_admin = absl::GetFlag(FLAGS_bootstrap_admin);
-  if (const std::string file = absl::GetFlag(FLAGS_bootstrap_admin_password_file); !file.empty()) {
-    std::ifstream in(file);
-    if (!std::getline(in, options.bootstrap_admin_password)) {
-      std::fprintf(stderr, "wijkwachtd: cannot read --bootstrap_admin_password_file %s\n",
-                   file.c_str());
-      return 2;
-    }
-  }
-  options.device_writes_per_second = absl::GetFlag(FLAGS_device_writes_per_second);
-  options.device_write_burst = absl::GetFlag(FLAGS_device_write_burst);
-  options.peer_writes_per_second = absl::GetFlag(FLAGS_peer_writes_per_second);
-  options.peer_write_burst = absl::GetFlag(FLAGS_peer_write_burst);
-  options.ops_http_listen = absl::GetFlag(FLAGS_ops_http_listen);
-  options.http_event_streams_per_address = absl::GetFlag(FLAGS_http_event_streams_per_address);
-  options.http_max_event_streams = absl::GetFlag(FLAGS_http_max_event_streams);
-  options.trusted_proxies = absl::GetFlag(FLAGS_trusted_proxies);
-  options.device_registrations_per_hour = absl::GetFlag(FLAGS_device_registrations_per_hour);
-  options.device_registration_burst = absl::GetFlag(FLAGS_device_registration_burst);
-  options.stream_limits.max_per_subject = absl::GetFlag(FLAGS_max_streams_per_caller);
-  options.stream_limits.max_per_address = absl::GetFlag(FLAGS_max_streams_per_address);
-  options.stream_limits.max_anonymous = absl::GetFlag(FLAGS_max_anonymous_streams);
-  options.stream_limits.max_anonymous_per_address =
-      absl::GetFlag(FLAGS_max_anonymous_streams_per_address);
-  options.anonymous_max_replay = absl::GetFlag(FLAGS_anonymous_max_replay);
-  options.map_public_stream_interval = std::chrono::milliseconds(
-      absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_map_public_stream_interval)));
-  options.max_pending_unknown_logins = absl::GetFlag(FLAGS_max_pending_unknown_logins);
-  options.max_pending_logins_per_address = absl::GetFlag(FLAGS_max_pending_logins_per_address);
-  options.refresh_token_lifetime = absl::GetFlag(FLAGS_refresh_token_lifetime);
-  options.max_amendments_per_report = absl::GetFlag(FLAGS_max_amendments_per_report);
-  options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
-  options.backup_keep = absl::GetFlag(FLAGS_backup_keep);
-  options.max_pending_writes = absl::GetFlag(FLAGS_max_pending_writes);
-  options.max_write_queue_delay = absl::GetFlag(FLAGS_max_write_queue_delay);
-  options.write_admission_delay = absl::GetFlag(FLAGS_write_admission_delay);
-  options.grpc_memory_bytes = absl::GetFlag(FLAGS_grpc_memory_mb) << 20;
-  options.min_free_disk_bytes = absl::GetFlag(FLAGS_min_free_disk_mb) << 20;
-  if (options.max_pending_writes < 1 || options.backup_keep < 0 ||
-      options.max_write_queue_delay <= absl::ZeroDuration() ||
-      options.write_admission_delay <= absl::ZeroDuration() || options.grpc_memory_bytes <= 0 ||
-      options.min_free_disk_bytes < 0) {
-    std::fprintf(stderr,
-                 "wijkwachtd: --max_pending_writes, --max_write_queue_delay, "
-                 "--write_admission_delay and --grpc_memory_mb must be positive, --backup_keep "
-                 "at least 0\n");
-    return 2;
-  }
-  options.master_key_file = absl::GetFlag(FLAGS_master_key_file);
-  options.retention.contact_details = absl::GetFlag(FLAGS_retain_contact_details);
-  options.retention.free_text = absl::GetFlag(FLAGS_retain_free_text);
-  options.retention.photos = absl::GetFlag(FLAGS_retain_photos);
-  options.retention.audit_entries = absl::GetFlag(FLAGS_retain_audit_entries);
-  options.retention.change_log = absl::GetFlag(FLAGS_retain_change_log);
-  options.retention_sweep_interval = absl::GetFlag(FLAGS_retention_sweep_interval);
-  options.liberation_day = absl::GetFlag(FLAGS_liberation_day);
-  options.local_closing_days = absl::GetFlag(FLAGS_local_closing_days);
-  options.deadline_check_interval = absl::GetFlag(FLAGS_deadline_check_interval);
-  if (const absl::Duration offset = absl::GetFlag(FLAGS_clock_offset);
-      offset != absl::ZeroDuration()) {
-    std::fprintf(stderr, "wijkwachtd: WARNING --clock_offset: the server's clock runs %s ahead\n",
-                 absl::FormatDuration(offset).c_str());
-    options.clock = new wijkwacht::OffsetClock(offset);  // lives as long as the process
-  }
-  options.retention.alerts = absl::GetFlag(FLAGS_retain_alerts);
-  absl::StatusOr<std::vector<wijkwacht::storage::IncidentRetentionRule>> incident_rules =
-      wijkwacht::storage::ParseIncidentRetention(absl::GetFlag(FLAGS_retain_incidents));
-  if (!incident_rules.ok()) {  // the rest of the options is validated by the server's Start
-    std::fprintf(stderr, "wijkwachtd: --%s\n",
-                 std::string(incident_rules.status().message()).c_str());
-    return 2;
-  }
-  options.retention.incidents = *std::move(incident_rules);
-  options.notify.url = absl::GetFlag(FLAGS_notify_webhook_url);
-  options.notify.secret_file = absl::GetFlag(FLAGS_notify_webhook_secret_file);
-  options.notify.allow_insecure_http = absl::GetFlag(FLAGS_notify_allow_insecure_http);
-  options.notify.ca_file = absl::GetFlag(FLAGS_notify_webhook_ca_file);
-  options.notify.timeout = absl::GetFlag(FLAGS_notify_webhook_timeout);
-  options.notify.backoff.initial = absl::GetFlag(FLAGS_notify_retry_initial);
-  options.notify.backoff.max = absl::GetFlag(FLAGS_notify_retry_max);
-  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
-  options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
-  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
-  using Mode = wijkwacht::services::ServerOptions::ClientCertificates;
-  const std::string client_certs = absl::GetFlag(FLAGS_tls_client_certs);
-  if (client_certs == "none") {
-    options.client_certificates = Mode::kNone;
-  } else if (client_certs == "optional") {
-    options.client_certificates = Mode::kOptional;
-  } else if (client_certs == "require") {
-    options.client_certificates = Mode::kRequire;
-  } else {
-    std::fprintf(stderr, "wijkwachtd: --tls_client_certs must be none, optional or require\n");
-    return 2;
-  }
-
+  const wijkwacht::services::ServerOptions& options = *parsed;
+  // Start validates the options first (services::ValidateServerOptions); errors name the flag.
   auto server = wijkwacht::services::WijkwachtServer::Start(options);
   if (!server.ok()) {
-    std::fprintf(stderr, "wijkwachtd: cannot start: %s\n", server.status().ToString().c_str());
+    std::fprintf(stderr, "wijkwachtd: cannot start: %s: %s\n",
+                 absl::StatusCodeToString(server.status().code()).c_str(),
+                 std::string(server.status().message()).c_str());
     return 1;
   }
   std::fprintf(stderr, "wijkwachtd: serving on port %d (data: %s)\n", (*server)->port(),
@@ -378,7 +65,7 @@ int main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   std::fprintf(stderr, "wijkwachtd: signal %d, draining in-flight calls\n", signal_number);
-  (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
+  (*server)->Shutdown(options.shutdown_grace);
   std::fprintf(stderr, "wijkwachtd: stopped\n");
   return 0;
 }

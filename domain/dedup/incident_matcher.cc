@@ -91,6 +91,15 @@ absl::Status ParseTimeWindows(absl::string_view spec, DedupOptions* options) {
   return absl::OkStatus();
 }
 
+std::string FormatTimeWindows(const DedupOptions& options) {
+  std::string out;
+  for (catalog::Theme t : catalog::kFrameworkThemes) {
+    absl::StrAppend(&out, out.empty() ? "" : ",", catalog::ThemeName(t), "=",
+                    absl::FormatDuration(options.time_window[ThemeIndex(t)]));
+  }
+  return out;
+}
+
 IncidentMatcher::IncidentMatcher(DedupOptions options, const catalog::CategoryCatalog* catalog)
     : options_(std::move(options)), catalog_(catalog), max_window_(absl::ZeroDuration()) {
   for (catalog::Theme t : catalog::kFrameworkThemes) max_window_ = std::max(max_window_, WindowFor(t));

@@ -121,6 +121,8 @@ struct DedupOptions {
 // options->time_window; themes not named keep their window. Errors: INVALID_ARGUMENT naming
 // the bad entry.
 [[nodiscard]] absl::Status ParseTimeWindows(absl::string_view spec, DedupOptions* options);
+// The inverse: every framework theme's window, "LIVEABILITY=36h,YOUTH=8h,..." (flag defaults).
+[[nodiscard]] std::string FormatTimeWindows(const DedupOptions& options);
 
 // What the matcher knows of a report.
 struct ReportFeatures {
