@@ -31,16 +31,20 @@ struct RpcAccess {
   uint32_t roles;            // roles whose token admits the call
   bool anonymous;            // callable without a token (a token, if sent, must be valid)
   bool rate_limited;         // counts against the per-device and per-peer write rate limits
+  // Callable with a partner account's api_key (services/partner_keys.h): another channel
+  // submitting reports. Such a caller is a RESIDENT whose reporter is "partners/{id}"; its
+  // writes count against the partner's own limit instead of a device's.
+  bool partners = false;
 };
 
 // clang-format off
 inline constexpr RpcAccess kRpcAccessTable[] = {
     // ReportService
-    {"/wijkwacht.v1.ReportService/SubmitReport",        kDevices | kDispatcher | kAdmin, false, true},
+    {"/wijkwacht.v1.ReportService/SubmitReport",        kDevices | kDispatcher | kAdmin, false, true, true},
     {"/wijkwacht.v1.ReportService/PreviewReport",       kDevices | kDispatcher | kAdmin, false, true},
-    {"/wijkwacht.v1.ReportService/GetReport",           kEveryRole,                      false, false},
+    {"/wijkwacht.v1.ReportService/GetReport",           kEveryRole,                      false, false, true},
     {"/wijkwacht.v1.ReportService/ListReports",         kStaff,                          false, false},
-    {"/wijkwacht.v1.ReportService/ListCategories",      kEveryRole,                      true,  false},
+    {"/wijkwacht.v1.ReportService/ListCategories",      kEveryRole,                      true,  false, true},
     // MapService: the public map reads suppressed aggregates without a token.
     {"/wijkwacht.v1.MapService/ListAreas",              kEveryRole,                      true,  false},
     {"/wijkwacht.v1.MapService/GetAggregates",          kEveryRole,                      true,  false},
@@ -94,6 +98,8 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.AuthService/VerifyEntrepreneur",    kAdmin,                          false, false},
     {"/wijkwacht.v1.AuthService/CreateAccount",         kAdmin,                          false, false},
     {"/wijkwacht.v1.AuthService/UpdateAccount",         kAdmin,                          false, false},
+    {"/wijkwacht.v1.AuthService/CreatePartner",         kAdmin,                          false, false},
+    {"/wijkwacht.v1.AuthService/RevokePartner",         kAdmin,                          false, false},
     // ActionPlanService: policy staff write (audited); published plans are public.
     {"/wijkwacht.v1.ActionPlanService/CreateActionPlan",  kAnalyst | kAdmin,            false, false},
     {"/wijkwacht.v1.ActionPlanService/GetActionPlan",     kEveryRole,                   true,  false},

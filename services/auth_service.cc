@@ -1,6 +1,7 @@
 #include "services/auth_service.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -13,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status.h"
 #include "services/need_to_know.h"
+#include "services/partner_keys.h"
 #include "storage/dispatch_store.h"
 #include "google/protobuf/util/time_util.h"
 #include "openssl/crypto.h"
@@ -157,6 +159,10 @@ void AuthServiceImpl::Register(MethodTable* table) {
       "/wijkwacht.v1.AuthService/VerifyEntrepreneur", now(&AuthServiceImpl::DoVerifyEntrepreneur));
   table->Unary<v1::UpdateAccountRequest, v1::Account>(
       "/wijkwacht.v1.AuthService/UpdateAccount", now(&AuthServiceImpl::DoUpdateAccount));
+  table->Unary<v1::CreatePartnerRequest, v1::CreatePartnerResponse>(
+      "/wijkwacht.v1.AuthService/CreatePartner", now(&AuthServiceImpl::DoCreatePartner));
+  table->Unary<v1::RevokePartnerRequest, v1::Partner>(
+      "/wijkwacht.v1.AuthService/RevokePartner", now(&AuthServiceImpl::DoRevokePartner));
   table->Unary("/wijkwacht.v1.AuthService/Login", this, &AuthServiceImpl::Login);
   table->Unary("/wijkwacht.v1.AuthService/CreateAccount", this, &AuthServiceImpl::CreateAccount);
 }
@@ -460,6 +466,90 @@ absl::Status AuthServiceImpl::DoUpdateAccount(const Caller& caller,
   }
   WW_RETURN_IF_ERROR(user.status());
   *response = AccountOf(*user);
+  return absl::OkStatus();
+}
+
+namespace {
+
+v1::Partner PartnerOf(const internal::PartnerRecord& record) {
+  v1::Partner out;
+  out.set_name(absl::StrCat(kPartnerPrefix, record.partner_id()));
+  out.set_display_name(record.display_name());
+  out.set_writes_per_second(record.writes_per_second());
+  out.set_write_burst(record.write_burst());
+  *out.mutable_create_time() = record.create_time();
+  out.set_revoked(record.revoked());
+  if (record.revoked()) *out.mutable_revoke_time() = record.revoke_time();
+  return out;
+}
+
+}  // namespace
+
+absl::Status AuthServiceImpl::DoCreatePartner(const Caller& caller,
+                                              const v1::CreatePartnerRequest& request,
+                                              v1::CreatePartnerResponse* response) {
+  std::vector<FieldViolation> violations;
+  const std::string& id = request.partner_id();
+  if (id.size() < 3 || id.size() > 64 || !std::all_of(id.begin(), id.end(), [](char c) {
+        return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_' || c == '-';
+      })) {
+    violations.push_back({"partner_id", "must be 3-64 characters of [a-z0-9_-]"});
+  }
+  if (request.display_name().empty() || request.display_name().size() > 200) {
+    violations.push_back({"display_name", "must be 1-200 bytes"});
+  }
+  if (!(std::isfinite(request.writes_per_second()) && request.writes_per_second() > 0)) {
+    violations.push_back({"writes_per_second", "must be positive"});
+  }
+  if (!(std::isfinite(request.write_burst()) && request.write_burst() >= 1)) {
+    violations.push_back({"write_burst", "must be at least 1"});
+  }
+  if (!violations.empty()) return InvalidFieldsError(std::move(violations));
+  WW_ASSIGN_OR_RETURN(PartnerKey key, MakePartnerKey(id, *parts_.random));
+  internal::PartnerRecord record;
+  record.set_partner_id(id);
+  record.set_display_name(request.display_name());
+  record.set_key_hash(key.key_hash);
+  record.set_writes_per_second(request.writes_per_second());
+  record.set_write_burst(request.write_burst());
+  *record.mutable_create_time() = ToTimestamp(parts_.clock->Now());
+  WW_RETURN_IF_ERROR(parts_.identities->CreatePartner(
+      record, [&](storage::WriteContext& ctx, internal::PartnerRecord& created) {
+        return storage::AppendAudit(
+            ctx, {caller.subject}, "CreatePartner", absl::StrCat(kPartnerPrefix, created.partner_id()),
+            absl::StrCat(created.display_name(), "; ", created.writes_per_second(), " writes/s, burst ",
+                         created.write_burst()));
+      }));
+  *response->mutable_partner() = PartnerOf(record);
+  response->set_api_key(std::move(key.api_key));
+  return absl::OkStatus();
+}
+
+absl::Status AuthServiceImpl::DoRevokePartner(const Caller& caller,
+                                              const v1::RevokePartnerRequest& request,
+                                              v1::Partner* response) {
+  absl::string_view id = request.name();
+  if (!absl::ConsumePrefix(&id, kPartnerPrefix) || id.empty()) {
+    return InvalidFieldError("name", "must be \"partners/{partner_id}\"");
+  }
+  const absl::Time now = parts_.clock->Now();
+  absl::StatusOr<internal::PartnerRecord> partner = parts_.identities->UpdatePartner(
+      id,
+      [&](internal::PartnerRecord& record) {
+        if (!record.revoked()) {
+          record.set_revoked(true);
+          *record.mutable_revoke_time() = ToTimestamp(now);
+        }
+        return absl::OkStatus();
+      },
+      [&](storage::WriteContext& ctx, internal::PartnerRecord& record) {
+        return storage::AppendAudit(ctx, {caller.subject}, "RevokePartner", request.name(), "");
+      });
+  if (absl::IsNotFound(partner.status())) {
+    return absl::NotFoundError(absl::StrCat("name: ", request.name(), " does not exist"));
+  }
+  WW_RETURN_IF_ERROR(partner.status());
+  *response = PartnerOf(*partner);
   return absl::OkStatus();
 }
 

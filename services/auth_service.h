@@ -121,6 +121,12 @@ class AuthServiceImpl final {
   [[nodiscard]] absl::Status DoUpdateAccount(const Caller& caller,
                                              const v1::UpdateAccountRequest& request,
                                              v1::Account* response);
+  [[nodiscard]] absl::Status DoCreatePartner(const Caller& caller,
+                                             const v1::CreatePartnerRequest& request,
+                                             v1::CreatePartnerResponse* response);
+  [[nodiscard]] absl::Status DoRevokePartner(const Caller& caller,
+                                             const v1::RevokePartnerRequest& request,
+                                             v1::Partner* response);
 
  private:
   // Runs `work` on the login worker, or refuses when too many are waiting. `address` and

@@ -88,6 +88,31 @@ absl::Status CallGate::CheckSubjectActive(absl::string_view subject, std::string
   return absl::UnauthenticatedError("the token's subject is neither a device nor an account");
 }
 
+absl::StatusOr<Caller> CallGate::AdmitPartner(absl::string_view api_key, const RpcAccess& access,
+                                              absl::string_view method, Caller caller) const {
+  if (options_.identities == nullptr) return absl::UnauthenticatedError("no partner accounts");
+  WW_ASSIGN_OR_RETURN(internal::PartnerRecord partner,
+                      VerifyPartnerKey(*options_.identities, api_key));
+  if (!access.partners) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("a partner account may not call ", method));
+  }
+  caller.authenticated = true;
+  caller.role = auth::Role::kResident;
+  caller.subject = absl::StrCat(kPartnerPrefix, partner.partner_id());
+  caller.reporter = caller.subject;
+  caller.established = true;  // made by an admin, not minted
+  if (!access.rate_limited) return caller;
+  if (options_.partner_writes != nullptr) {
+    WW_RETURN_IF_ERROR(options_.partner_writes->Acquire(partner));
+  }
+  if (absl::Status s = Limit(options_.peer_writes, caller.address_key); !s.ok()) {
+    if (options_.partner_writes != nullptr) options_.partner_writes->Release(partner);
+    return s;
+  }
+  return caller;
+}
+
 absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
                                        absl::string_view method) const {
   CallMetadata call;
@@ -141,6 +166,7 @@ absl::StatusOr<Caller> CallGate::Admit(const CallMetadata& metadata,
     if (!absl::ConsumePrefix(&header, "Bearer ") && !absl::ConsumePrefix(&header, "bearer ")) {
       return absl::UnauthenticatedError("authorization metadata must be \"Bearer <token>\"");
     }
+    if (IsPartnerKey(header)) return AdmitPartner(header, *access, method, std::move(caller));
     absl::StatusOr<auth::Claims> claims = options_.verifier->Verify(header);
     if (!claims.ok()) return claims.status();
     std::optional<auth::Role> role = auth::ParseRole(claims->role);

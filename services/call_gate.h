@@ -31,6 +31,7 @@
 #include "auth/roles.h"
 #include "grpcpp/server_context.h"
 #include "storage/identity_store.h"
+#include "services/partner_keys.h"
 
 namespace wijkwacht::services {
 
@@ -50,6 +51,7 @@ class CallObserver {
   virtual void StreamEnded(absl::string_view method, int code) = 0;
 };
 class StreamRegistry;
+struct RpcAccess;
 
 // What the gate reads of a call, from any transport (gRPC metadata, HTTP headers).
 struct CallMetadata {
@@ -70,7 +72,9 @@ struct Caller {
   bool authenticated = false;  // a valid token was presented
   bool trusted = false;        // authentication is disabled: object-level checks pass
   auth::Role role = auth::Role::kUnspecified;
-  std::string subject;  // "devices/{id}", "users/{name}" or ""
+  // "devices/{id}", "users/{name}", "partners/{id}" (a partner account's api_key: role
+  // RESIDENT, reporter the same "partners/{id}") or "".
+  std::string subject;
   // What the caller's stored data refers to it by: a device's reporter pseudonym (never the
   // device id; see storage/sealed_identity_store.h), "users/{name}" for staff, "" without
   // authentication.
@@ -110,6 +114,8 @@ class CallGate {
     // A device this old counts as an established reporter (Caller::established).
     absl::Duration established_device_age = absl::ZeroDuration();
     Clock* clock = nullptr;  // nullptr = SystemClock()
+    // Partner accounts' own write buckets (services/partner_keys.h); may be null (no limit).
+    PartnerWriteLimits* partner_writes = nullptr;
   };
   explicit CallGate(Options options) : options_(options) {}
 
@@ -129,6 +135,12 @@ class CallGate {
   [[nodiscard]] absl::Status ChargeWrites(const Caller& caller, double cost) const;
 
  private:
+  // A partner account's api_key: UNAUTHENTICATED unless it is one of an unrevoked partner,
+  // PERMISSION_DENIED unless the RPC is open to partners (RpcAccess::partners); a write takes
+  // from the partner's own bucket (instead of a device's) and the address's.
+  [[nodiscard]] absl::StatusOr<Caller> AdmitPartner(absl::string_view api_key,
+                                                    const RpcAccess& access,
+                                                    absl::string_view method, Caller caller) const;
   // UNAUTHENTICATED unless the token's device exists and is not revoked, or its staff account
   // exists and is not disabled. Sets `*reporter` (see Caller::reporter).
   [[nodiscard]] absl::Status CheckSubjectActive(absl::string_view subject,

@@ -224,7 +224,9 @@ std::variant<web::ApiHandler::Response, web::ApiHandler::StreamCall> Open311Api:
     return Answer(format, "discovery",
                   {{"changeset", "2026-12-06T00:00:00Z"},
                    {"contact", absl::StrCat("Gemeente Beverwijk (", parts_.jurisdiction, ")")},
-                   {"key_service", "api_key: an access token of the wijkwacht v1 API (POST /v1/devices)"},
+                   {"key_service",
+                    "api_key: an access token of the wijkwacht v1 API (POST /v1/devices), or a "
+                    "partner account's key (ask the municipality)"},
                    {"endpoints", ordered::array({endpoint})}});
   }
   if (path == "services" || absl::StartsWith(path, "services/")) {

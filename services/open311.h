@@ -16,10 +16,11 @@
 //                                    service_request_id (comma-separated) through GetReport
 //   GET  requests/{id}.{json,xml}    GetReport (the reporter's own, or staff)
 //
-// api_key: an access token of the v1 API (a registered device's, or a staff or partner
-// account's), presented to the CallGate exactly like "Authorization: Bearer", so roles and the
-// per-device and per-address rate limits are the v1 API's. Without one, only discovery and
-// services answer.
+// api_key: an access token of the v1 API (a registered device's or a staff account's), or a
+// partner account's key ("wwp.{id}.{secret}", services/partner_keys.h), presented to the
+// CallGate exactly like "Authorization: Bearer", so roles and rate limits are the v1 API's (a
+// partner's writes count against its own limit). Without one, only discovery and services
+// answer.
 //
 // Status: RECEIVED, TRIAGED, IN_PROGRESS -> "open"; RESOLVED, REJECTED, CLOSED -> "closed";
 // status_notes names the workflow status. Reports carry no address: `address` is empty and

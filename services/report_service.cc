@@ -1,4 +1,5 @@
 #include "services/report_service.h"
+#include "services/partner_keys.h"
 
 #include <utility>
 
@@ -123,6 +124,10 @@ absl::StatusOr<storage::NewReport> PrepareReport(const report::ReportIngest& ing
   if (!decision.ok()) return decision.status();
   storage::NewReport out = BuildNewReport(report, *decision);
   out.established_reporter = caller.established;
+  // A partner account's report names it (for staff and the partner; devices stay unnamed).
+  if (absl::StartsWith(caller.reporter, kPartnerPrefix)) {
+    out.report.set_submitted_by(caller.reporter);
+  }
   return out;
 }
 

@@ -427,6 +427,7 @@ class ServerImpl final : public WijkwachtServer {
     registration_limits.rate_per_second = options.device_registrations_per_hour / 3600;
     registration_limits.burst = options.device_registration_burst;
     registrations_ = std::make_unique<auth::RateLimiter>(registration_limits);
+    partner_writes_ = std::make_unique<PartnerWriteLimits>(options.clock);
     streams_ = std::make_unique<StreamRegistry>(options.stream_limits, options.clock);
 
     CallGate::Options gate;
@@ -435,6 +436,7 @@ class ServerImpl final : public WijkwachtServer {
     gate.device_writes = device_writes_.get();
     gate.peer_writes = peer_writes_.get();
     gate.registrations = registrations_.get();
+    gate.partner_writes = partner_writes_.get();
     gate.trusted_proxies = options.trusted_proxies;
     gate.streams = streams_.get();
     gate.established_device_age = options.map_established_device_age;
@@ -577,6 +579,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<auth::RateLimiter> device_writes_;
   std::unique_ptr<auth::RateLimiter> peer_writes_;
   std::unique_ptr<auth::RateLimiter> registrations_;
+  std::unique_ptr<PartnerWriteLimits> partner_writes_;
   std::unique_ptr<StreamRegistry> streams_;
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::TokenSigner> signer_;

@@ -135,4 +135,32 @@ absl::StatusOr<bool> IdentityStore::HasUsers() const {
   return any;
 }
 
+absl::Status IdentityStore::CreatePartner(internal::PartnerRecord partner, PartnerAlso also) {
+  return engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
+    WW_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                        ctx.Get(ColumnFamily::kPartners, partner.partner_id()));
+    if (existing) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("partner_id: partners/", partner.partner_id(), " already exists"));
+    }
+    if (also) WW_RETURN_IF_ERROR(also(ctx, partner));
+    ctx.Put(ColumnFamily::kPartners, partner.partner_id(), partner.SerializeAsString());
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<internal::PartnerRecord> IdentityStore::GetPartner(
+    absl::string_view partner_id) const {
+  WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                      engine_->Get(ColumnFamily::kPartners, partner_id));
+  return Parse<internal::PartnerRecord>(bytes, "partner", partner_id);
+}
+
+absl::StatusOr<internal::PartnerRecord> IdentityStore::UpdatePartner(
+    absl::string_view partner_id, PartnerMutator mutate, PartnerAlso also) {
+  return Update<internal::PartnerRecord>(engine_, ColumnFamily::kPartners,
+                                         std::string(partner_id), partner_id, mutate, "partner",
+                                         also);
+}
+
 }  // namespace wijkwacht::storage

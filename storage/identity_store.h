@@ -1,4 +1,6 @@
-// IdentityStore: registered devices and staff accounts.
+// IdentityStore: registered devices, staff accounts and partner accounts (other channels that
+// submit reports, e.g. the municipality's web form; key: the partner id, the record holds the
+// SHA-256 of its api_key's secret).
 //
 // Holds only what authentication needs: a device's role, the SHA-256 of its refresh secret
 // and its revocation state; a staff account's role and scrypt password hash. Hashing is the
@@ -57,6 +59,16 @@ class IdentityStore {
       std::function<absl::Status(WriteContext&, internal::UserRecord&)> also = nullptr);
   // True if at least one staff account exists.
   [[nodiscard]] absl::StatusOr<bool> HasUsers() const;
+
+  using PartnerMutator = std::function<absl::Status(internal::PartnerRecord&)>;
+  // `also` (optional) runs in the same commit, e.g. to stage an audit entry.
+  using PartnerAlso = std::function<absl::Status(WriteContext&, internal::PartnerRecord&)>;
+  [[nodiscard]] absl::Status CreatePartner(internal::PartnerRecord partner,
+                                           PartnerAlso also = nullptr);
+  [[nodiscard]] absl::StatusOr<internal::PartnerRecord> GetPartner(
+      absl::string_view partner_id) const;
+  [[nodiscard]] absl::StatusOr<internal::PartnerRecord> UpdatePartner(
+      absl::string_view partner_id, PartnerMutator mutate, PartnerAlso also = nullptr);
 
  private:
   Engine* const engine_;

@@ -7,6 +7,8 @@
 //     device, not a JWT) gets UNAUTHENTICATED on every RPC, anonymous ones included;
 //   - no token gets UNAUTHENTICATED on every RPC that is not anonymous;
 //   - a valid token whose role is not in the row gets PERMISSION_DENIED;
+//   - a partner account's api_key (another channel's) is admitted exactly where the row says
+//     `partners`, PERMISSION_DENIED elsewhere; a revoked one is a bad token;
 //   - everything else is admitted: any code but those two (OK, INVALID_ARGUMENT, NOT_FOUND,
 //     UNIMPLEMENTED, ...).
 // On failure the whole matrix is printed, with every wrong cell marked. The same matrix is
@@ -82,6 +84,7 @@ struct Identity {
   std::string token;                // "" = no authorization metadata
   std::optional<auth::Role> role;   // set for valid tokens
   bool bad = false;                 // a token the server must refuse
+  bool partner = false;             // a partner account's api_key (RpcAccess::partners)
 };
 
 enum class Outcome { kAdmitted, kUnauthenticated, kPermissionDenied };
@@ -89,6 +92,7 @@ enum class Outcome { kAdmitted, kUnauthenticated, kPermissionDenied };
 Outcome Expected(const RpcAccess* row, const Identity& who) {
   if (row == nullptr) return Outcome::kPermissionDenied;  // the gate denies unknown methods
   if (who.bad) return Outcome::kUnauthenticated;
+  if (who.partner) return row->partners ? Outcome::kAdmitted : Outcome::kPermissionDenied;
   if (!who.role) return row->anonymous ? Outcome::kAdmitted : Outcome::kUnauthenticated;
   return (row->roles & RoleBit(*who.role)) != 0 ? Outcome::kAdmitted
                                                  : Outcome::kPermissionDenied;
@@ -337,6 +341,32 @@ class AuthMatrixTest : public ::testing::Test {
       ids.push_back({"revoked", token.value_or(""), std::nullopt, true});
     }
     ids.push_back({"not-a-jwt", "not-a-jwt", std::nullopt, true});
+
+    // PARTNER: a partner account's api_key (made by the admin), and one revoked since.
+    for (const char* id : {"matrix-partner", "revoked-partner"}) {
+      grpc::ClientContext context;
+      WithToken(context, server_->admin_token());
+      v1::CreatePartnerRequest request;
+      request.set_partner_id(id);
+      request.set_display_name(id);
+      request.set_writes_per_second(1e6);
+      request.set_write_burst(1e6);
+      v1::CreatePartnerResponse response;
+      grpc::Status status = server_->auth().CreatePartner(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+      if (absl::string_view(id) == "matrix-partner") {
+        ids.push_back({"PARTNER", response.api_key(), std::nullopt, false, true});
+        continue;
+      }
+      grpc::ClientContext revoke_context;
+      WithToken(revoke_context, server_->admin_token());
+      v1::RevokePartnerRequest revoke;
+      revoke.set_name(response.partner().name());
+      v1::Partner revoked;
+      status = server_->auth().RevokePartner(&revoke_context, revoke, &revoked);
+      EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+      ids.push_back({"revokedptr", response.api_key(), std::nullopt, true});
+    }
     return ids;
   }
 

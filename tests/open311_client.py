@@ -5,10 +5,14 @@ parameters and answers the specification lists, in JSON and in XML, with the sta
 library only (urllib, json, xml.etree). It submits, lists and reads service requests,
 checks bad input gets Open311 errors, and prints the session as a transcript.
 
-    open311_client.py --base http://127.0.0.1:8080 --staff-token TOKEN
+    open311_client.py --base http://127.0.0.1:8080 --staff-token TOKEN [--partners]
 
 The api_key of a resident is a device token from the server's own API (POST /v1/devices), as
-the discovery document's key_service says. Exits 1 on the first failed check.
+the discovery document's key_service says. With --partners it checks partner accounts instead
+(another channel's api_key, made by an admin through POST /v1/partners): a partner key
+submits, its reports name the partner to staff, its own rate limit is apart from the
+devices', and a revoked key is refused. The server must then limit each device to a burst of
+3 writes and refill almost nothing during the run. Exits 1 on the first failed check.
 """
 import argparse
 import json
@@ -69,13 +73,120 @@ def open311_error(status, text, fmt, expected_status, mentions):
         check(mentions in root.find("error/description").text, f"the error names {mentions}")
 
 
+def api(s, method, path, token, body=None):
+    """A call of the server's own JSON API (for the admin's part and the staff's view)."""
+    url = s.base + path
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": f"Bearer {token}"}
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    print(f"> {method} {path}" + (f"  {json.dumps(body)}" if body is not None else ""))
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            status, text = response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        status, text = error.code, error.read().decode()
+    shown = text if "apiKey" not in text else json.dumps(
+        {k: ("…" if k == "apiKey" else v) for k, v in json.loads(text).items()})
+    print(f"< {status} {shown[:300]}")
+    return status, text
+
+
+def partner_checks(s, staff_token):
+    root = "/open311/v2"
+    # The admin registers a channel: the municipality's web form, 4 writes and then almost
+    # nothing more (its own bucket).
+    partner = {"partnerId": "meldformulier", "displayName": "Meldformulier beverwijk.nl",
+               "writesPerSecond": 0.0001, "writeBurst": 4}
+    status, text = api(s, "POST", "/v1/partners", staff_token, partner)
+    check(status == 200, "an admin creates a partner account")
+    created = json.loads(text)
+    key = created["apiKey"]
+    check(created["partner"]["name"] == "partners/meldformulier", "the partner's name")
+    check(set(created["partner"]) <= {"name", "displayName", "writesPerSecond", "writeBurst",
+                                      "createTime"},
+          "the partner as returned holds nothing of its key")
+    check(key.startswith("wwp.") and len(key) > 40, "an api_key is handed out once")
+    status, _ = api(s, "POST", "/v1/partners", staff_token, partner)
+    check(status == 409, "the same partner id twice is refused")
+    status, text = s.call("POST", "/v1/devices", body={"platform": "open311"})
+    device_key = json.loads(text)["access"]["accessToken"]
+    status, _ = api(s, "POST", "/v1/partners", device_key, dict(partner, partnerId="eigen-kanaal"))
+    check(status == 403, "a device cannot create a partner")
+
+    # The partner's key submits through Open311, like a device's, and reads its own request.
+    report = {"api_key": key, "service_code": "winkeldiefstal", "lat": "52.4870",
+              "long": "4.6578", "description": "Via het webformulier: winkeldief Breestraat"}
+    status, text = s.call("POST", f"{root}/requests.json", form=report)
+    check(status in (200, 201), "a partner key submits a request")
+    request_id = json.loads(text)[0]["service_request_id"]
+    status, text = s.call("GET", f"{root}/requests/{request_id}.json", params={"api_key": key})
+    check(status == 200 and json.loads(text)[0]["service_request_id"] == request_id,
+          "the partner reads its own request")
+    status, text = api(s, "GET", f"/v1/reports/{request_id}", staff_token)
+    got = json.loads(text)
+    check(status == 200 and got.get("submittedBy") == "partners/meldformulier",
+          "staff see which partner submitted the report")
+    check(got.get("area", {}).get("buurtCode", "").startswith("BU0375") and
+          got.get("theme", "THEME_UNSPECIFIED") != "THEME_UNSPECIFIED",
+          "the same ingest: area and theme")
+    forged = dict(report, description="Door een apparaat, maar met een valse afzender")
+    forged["api_key"] = device_key
+    status, text = s.call("POST", f"{root}/requests.json", form=forged)
+    device_request = json.loads(text)[0]["service_request_id"]
+    status, text = api(s, "GET", f"/v1/reports/{device_request}", staff_token)
+    check(status == 200 and "submittedBy" not in json.loads(text),
+          "a device's report names no partner")
+
+    def submit_more(form, writes, burst, what):
+        for i in range(writes):
+            status, _ = s.call("POST", f"{root}/requests.json",
+                               form=dict(form, description=f"{what} melding {i}: fietsendief"))
+            check(status in (200, 201), f"{what}: write {burst - writes + i + 1} of {burst}")
+
+    # Rate limits: a device has used 1 of its 3; it spends the rest and is refused.
+    submit_more(forged, 2, 3, "Apparaat")
+    status, text = s.call("POST", f"{root}/requests.json", form=forged)
+    open311_error(status, text, "json", 429, "")
+    # ... the partner, meanwhile, has its own bucket: 3 more (4 in all, more than a device's).
+    submit_more(report, 3, 4, "Webformulier")
+    status, text = s.call("POST", f"{root}/requests.xml", form=report)
+    open311_error(status, text, "xml", 429, "")
+    status, text = s.call("POST", f"{root}/requests.json", form=forged)
+    check(status == 429, "the device is still out: the partner's writes were not its")
+
+    # A wrong secret, an unknown partner, then the revoked key: refused like a bad token.
+    status, text = s.call("POST", f"{root}/requests.json", form=dict(report, api_key=key[:-4] + "AAAA"))
+    open311_error(status, text, "json", 401, "partner")
+    status, text = s.call("POST", f"{root}/requests.json",
+                          form=dict(report, api_key="wwp.onbekend." + key.rsplit(".", 1)[1]))
+    open311_error(status, text, "json", 401, "partner")
+    status, text = api(s, "POST", "/v1/partners/meldformulier:revoke", device_key, {})
+    check(status == 403, "a device cannot revoke a partner")
+    status, text = api(s, "POST", "/v1/partners/meldformulier:revoke", staff_token, {})
+    check(status == 200 and json.loads(text).get("revoked") is True, "the admin revokes it")
+    status, text = s.call("POST", f"{root}/requests.json", form=report)
+    open311_error(status, text, "json", 401, "revoked")
+    status, text = s.call("GET", f"{root}/requests/{request_id}.xml", params={"api_key": key})
+    open311_error(status, text, "xml", 401, "revoked")
+    status, text = api(s, "GET", f"/v1/reports/{request_id}", staff_token)
+    check(status == 200 and json.loads(text).get("submittedBy") == "partners/meldformulier",
+          "its reports still name it")
+    print("all Open311 partner checks passed")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)
     parser.add_argument("--staff-token", required=True)
+    parser.add_argument("--partners", action="store_true")
     args = parser.parse_args()
     s = Session(args.base)
     root = "/open311/v2"
+    if args.partners:
+        partner_checks(s, args.staff_token)
+        return
 
     # Discovery, JSON and XML.
     status, text = s.call("GET", f"{root}/discovery.json")

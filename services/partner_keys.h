@@ -1,0 +1,65 @@
+// Partner accounts' api_keys (AuthService.CreatePartner): another channel that submits reports
+// (the municipality's web form, the phone desk's tool) presents "wwp.{partner_id}.{secret}" as
+// Open311's api_key or as "Authorization: Bearer". The store keeps the SHA-256 of the secret
+// (internal::PartnerRecord.key_hash), never the key.
+//
+//   MakePartnerKey       a new key for a partner id, and the hash to store
+//   VerifyPartnerKey     the partner a presented key belongs to: UNAUTHENTICATED for a key
+//                        that does not parse, names no partner or has the wrong secret (one
+//                        message for all three: whether a partner id exists is not told), or a
+//                        revoked partner ("revoked")
+//   PartnerWriteLimits   each partner's own write bucket (its record's rate and burst)
+//
+// Thread safety: the functions are pure apart from the store's reads; PartnerWriteLimits may
+// be used concurrently.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "auth/random.h"
+#include "auth/rate_limiter.h"
+#include "common/clock.h"
+#include "storage/identity_store.h"
+#include "wijkwacht/internal/records.pb.h"
+
+namespace wijkwacht::services {
+
+inline constexpr absl::string_view kPartnerPrefix = "partners/";
+inline constexpr absl::string_view kPartnerKeyPrefix = "wwp.";
+
+struct PartnerKey {
+  std::string api_key;   // shown to the admin once
+  std::string key_hash;  // what the record keeps
+};
+[[nodiscard]] absl::StatusOr<PartnerKey> MakePartnerKey(absl::string_view partner_id,
+                                                        auth::RandomSource& random);
+
+// True when `token` has the form of a partner key (not whether it is valid).
+[[nodiscard]] bool IsPartnerKey(absl::string_view token);
+
+[[nodiscard]] absl::StatusOr<internal::PartnerRecord> VerifyPartnerKey(
+    const storage::IdentityStore& identities, absl::string_view api_key);
+
+class PartnerWriteLimits {
+ public:
+  explicit PartnerWriteLimits(Clock* clock) : clock_(clock) {}
+
+  // One write of `partner`: RESOURCE_EXHAUSTED with a retry delay when its bucket is empty.
+  [[nodiscard]] absl::Status Acquire(const internal::PartnerRecord& partner);
+  // Gives back a write Acquire took for a call refused elsewhere.
+  void Release(const internal::PartnerRecord& partner);
+
+ private:
+  auth::RateLimiter& LimiterFor(const internal::PartnerRecord& partner);
+
+  Clock* const clock_;
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<auth::RateLimiter>> limiters_;  // by partner id
+};
+
+}  // namespace wijkwacht::services
