@@ -277,6 +277,7 @@ TEST_F(MapPageTest, HealthzIs503WhenTheStoreRefusesWritesOrWhileDraining) {
   web::HttpServerOptions options;
   options.listen = "127.0.0.1:0";
   options.assets_dir = WIJKWACHT_WEB_SITE;
+  options.gemeente_code = "GM0375";  // the shipped areas'
   options.channel = server_.channel();
   options.metrics = &registry;
   options.health = [&store] { return store; };
