@@ -80,7 +80,8 @@ class EngineReportStore final : public ReportStore {
   void SubmitAsync(NewReport report, SubmitDone done) override {
     auto input = std::make_shared<NewReport>(std::move(report));
     auto outcome = std::make_shared<SubmitOutcome>();
-    engine_->Commit(
+    // Stage reads through the context only (incidents from the writer's in-memory view).
+    engine_->CommitPipelined(
         [this, input, outcome](WriteContext& ctx) { return Stage(*input, ctx, *outcome); },
         [outcome, done = std::move(done)](absl::Status status) {
           if (!status.ok()) return done(std::move(status));
