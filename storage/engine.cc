@@ -1,5 +1,6 @@
 #include "storage/engine.h"
 
+#include <pthread.h>
 #include <sys/statvfs.h>
 
 #include <algorithm>
@@ -113,9 +114,18 @@ class RocksEngine final : public Engine {
         handles_(std::move(handles)),
         next_sequence_(last_sequence + 1),
         last_durable_sequence_(last_sequence) {
-    syncer_ = std::thread([this] { SyncerLoop(); });
-    writer_ = std::thread([this] { WriterLoop(); });
-    completer_ = std::thread([this] { CompleterLoop(); });
+    syncer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "ww-syncer");
+      SyncerLoop();
+    });
+    writer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "ww-writer");
+      WriterLoop();
+    });
+    completer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "ww-completer");
+      CompleterLoop();
+    });
   }
 
   ~RocksEngine() override {
@@ -388,8 +398,7 @@ class RocksEngine final : public Engine {
           // Its outcome first when it is known (or nothing else is left to do).
           cv_.wait(lock, [&] { return write_done_; });
           lock.unlock();
-          FinishWritten(*inflight, nullptr);
-          inflight.reset();
+          FinishWritten(std::move(inflight), nullptr);
           continue;
         }
         if (queue_.empty()) return;  // stopping and drained
@@ -405,8 +414,7 @@ class RocksEngine final : public Engine {
           // A write that must see every earlier group durable: wait for the one in flight.
           cv_.wait(lock, [&] { return write_done_; });
           lock.unlock();
-          FinishWritten(*inflight, nullptr);
-          inflight.reset();
+          FinishWritten(std::move(inflight), nullptr);
           continue;
         }
       }
@@ -422,12 +430,11 @@ class RocksEngine final : public Engine {
           std::unique_lock<std::mutex> lock(mu_);
           cv_.wait(lock, [&] { return write_done_; });
         }
-        FinishWritten(*inflight, group.get());
-        inflight.reset();
+        FinishWritten(std::move(inflight), group.get());
       }
       if (group->failed || group->context->empty()) {
         // Nothing to write (replays, failed writes) or failed with the group before it.
-        Complete(*group);
+        Complete(std::move(group));
         continue;
       }
       {
@@ -479,6 +486,7 @@ class RocksEngine final : public Engine {
       }
     }
     group->end_sequence = next_sequence_;
+    context.DetachPrevious();
     if (!context.empty()) group->batch = context.BuildBatch();
     return group;
   }
@@ -517,7 +525,8 @@ class RocksEngine final : public Engine {
   // On the writer thread, once `group`'s write has returned: tells listeners and queues its
   // replies; on failure first undoes `staged_after` (staged on top of it, not written) and
   // fails it too.
-  void FinishWritten(Group& group, Group* staged_after) {
+  void FinishWritten(std::unique_ptr<Group> written, Group* staged_after) {
+    Group& group = *written;
     {
       std::lock_guard<std::mutex> lock(mu_);
       write_done_ = false;
@@ -535,7 +544,7 @@ class RocksEngine final : public Engine {
       for (absl::Status& r : group.results) {
         if (r.ok()) r = group.written;
       }
-      Complete(group);
+      Complete(std::move(written));
       return;
     }
     std::vector<CounterListener> counter_listeners;
@@ -564,16 +573,14 @@ class RocksEngine final : public Engine {
     if (advanced) {
       for (const CommitListener& listener : listeners) listener(last);
     }
-    Complete(group);
+    Complete(std::move(written));
   }
 
   // Replies (serializing the answer, finishing the RPC) run on the completion thread, in
-  // commit order, while the writer stages the next group.
-  void Complete(Group& group) {
+  // commit order, while the writer stages the next group; the group is freed there too.
+  void Complete(std::unique_ptr<Group> group) {
     Completion completion;
-    completion.dones.reserve(group.pending.size());
-    for (Pending& p : group.pending) completion.dones.push_back(std::move(p.done));
-    completion.results = std::move(group.results);
+    completion.group = std::move(group);
     {
       std::lock_guard<std::mutex> lock(completion_mu_);
       completions_.push_back(std::move(completion));
@@ -618,7 +625,8 @@ class RocksEngine final : public Engine {
         batch.swap(completions_);
       }
       for (Completion& c : batch) {
-        for (size_t i = 0; i < c.dones.size(); ++i) c.dones[i](c.results[i]);
+        Group& group = *c.group;
+        for (size_t i = 0; i < group.pending.size(); ++i) group.pending[i].done(group.results[i]);
       }
       batch.clear();
     }
@@ -654,8 +662,7 @@ class RocksEngine final : public Engine {
   std::thread writer_;
   // The `done` callbacks of committed groups, run by completer_ in commit order.
   struct Completion {
-    std::vector<DoneFn> dones;
-    std::vector<absl::Status> results;
+    std::unique_ptr<Group> group;
   };
   std::mutex completion_mu_;
   std::condition_variable completion_cv_;

@@ -53,6 +53,9 @@ struct IncidentMember {
   std::vector<std::string> area_codes;
   uint64_t leaf_cell = 0;  // S2 leaf cell of the report location (where the map counts it)
   bool needs_review = false;
+  // matcher().SearchCells(features), computed before the writer's serial section (empty:
+  // Assign computes it).
+  std::vector<uint64_t> search_cells;
 };
 
 struct IncidentAssignment {
@@ -122,9 +125,10 @@ class IncidentStore {
   [[nodiscard]] const dedup::IncidentMatcher& matcher() const { return *matcher_; }
 
  private:
-  // Stages the record and its cell index entry and updates the working set.
+  // Stages the record and its cell index entry and updates the working set (which takes
+  // `stored` over).
   void WriteRecord(WriteContext& ctx, absl::string_view id,
-                   internal::StoredIncident& stored) const;
+                   internal::StoredIncident&& stored) const;
 
   Engine* const engine_;
   const dedup::IncidentMatcher* const matcher_;

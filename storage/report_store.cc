@@ -80,9 +80,14 @@ class EngineReportStore final : public ReportStore {
   void SubmitAsync(NewReport report, SubmitDone done) override {
     auto input = std::make_shared<NewReport>(std::move(report));
     auto outcome = std::make_shared<SubmitOutcome>();
+    // Work that needs no stored state is done here, before the writer's serial section.
+    auto search_cells = std::make_shared<const std::vector<uint64_t>>(
+        incidents_->matcher().SearchCells(input->dedup));
     // Stage reads through the context only (incidents from the writer's in-memory view).
     engine_->CommitPipelined(
-        [this, input, outcome](WriteContext& ctx) { return Stage(*input, ctx, *outcome); },
+        [this, input, outcome, search_cells](WriteContext& ctx) {
+          return Stage(*input, *search_cells, ctx, *outcome);
+        },
         [outcome, done = std::move(done)](absl::Status status) {
           if (!status.ok()) return done(std::move(status));
           done(std::move(*outcome));
@@ -176,7 +181,8 @@ class EngineReportStore final : public ReportStore {
 
  private:
   // Runs on the engine's writer thread.
-  absl::Status Stage(const NewReport& input, WriteContext& ctx, SubmitOutcome& outcome) const {
+  absl::Status Stage(const NewReport& input, const std::vector<uint64_t>& search_cells,
+                     WriteContext& ctx, SubmitOutcome& outcome) const {
     const std::string& id = input.report.id();
     // Idempotency: the stored report carries the fingerprint of the request that created it,
     // so one point read decides (a miss, for a new id, costs a memtable probe and Bloom
@@ -219,6 +225,7 @@ class EngineReportStore final : public ReportStore {
     member.area_codes = input.area_codes;
     member.leaf_cell = ReportLeafCell(report);
     member.needs_review = report.needs_review();
+    member.search_cells = search_cells;
     WW_ASSIGN_OR_RETURN(IncidentAssignment assignment, incidents_->Assign(ctx, member));
     report.set_incident_id(absl::StrCat("incidents/", assignment.incident_id));
 

@@ -4,6 +4,7 @@
 // pattern at the start of a word, a trailing '|' at its end; inner spaces match one space.
 // "|fiets" matches "fietsendief" but not "bakfiets"; "|man|" matches only the word "man".
 // Short or ambiguous stems are anchored; compound heads ("diefstal") are not.
+#include <array>
 #include "domain/lexicon/event_lexicon.h"
 
 #include <algorithm>
@@ -877,11 +878,16 @@ void EventSignature::Merge(const EventSignature& other) {
 EventSignature ReadSignature(absl::string_view normalised) { return TheTrie().Read(normalised); }
 
 uint64_t BrandMask(BrandClass brand_class) {
-  uint64_t mask = 0;
-  for (int b = 0; b < kNumBrands; ++b) {
-    if (kBrands[b].brand_class == brand_class) mask |= uint64_t{1} << b;
-  }
-  return mask;
+  // The matcher asks for every class per candidate: computed once.
+  static const std::array<uint64_t, 6> masks = [] {
+    std::array<uint64_t, 6> out{};
+    for (int b = 0; b < kNumBrands; ++b) {
+      out[static_cast<size_t>(kBrands[b].brand_class)] |= uint64_t{1} << b;
+    }
+    return out;
+  }();
+  const auto i = static_cast<size_t>(brand_class);
+  return i < masks.size() ? masks[i] : 0;
 }
 
 std::string CueTokens(const EventSignature& s) {

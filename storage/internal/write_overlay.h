@@ -113,6 +113,12 @@ class RocksWriteContext final : public WriteContext {
 
   void OnAbort(std::function<void()> undo) override { aborts_.push_back(std::move(undo)); }
 
+  // Staging is over: the previous group may be freed from now on.
+  void DetachPrevious() {
+    previous_ = nullptr;
+    await_previous_ = nullptr;
+  }
+
   void SetSavePoint() {
     undo_mark_ = undo_.size();
     counter_undo_mark_ = counter_undo_.size();
