@@ -32,4 +32,15 @@ class FakeClock final : public Clock {
   std::atomic<int64_t> nanos_;
 };
 
+// The real clock shifted by a fixed offset: a server rehearsing what happens later (deadline
+// drills, the overdue test over a restarted process); never for production time keeping.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(absl::Duration offset) : offset_(offset) {}
+  absl::Time Now() const override { return absl::Now() + offset_; }
+
+ private:
+  const absl::Duration offset_;
+};
+
 }  // namespace wijkwacht

@@ -15,9 +15,10 @@ WIJKWACHT_PACKAGES=(
 if ! command -v npm >/dev/null 2>&1; then
   WIJKWACHT_PACKAGES+=(nodejs npm)
 fi
-# The test suite's Open311 client (tests/open311_client.py) is written in Python.
+# The test suite's Open311 client (tests/open311_client.py) is written in Python; the OGC API
+# Features collections are read by GDAL's OGCAPI driver (tests/ogc_client.py).
 if [ "${WIJKWACHT_WITH_TEST_TOOLS:-0}" = 1 ]; then
-  WIJKWACHT_PACKAGES+=(python3)
+  WIJKWACHT_PACKAGES+=(python3 gdal-bin)
 fi
 # The test suite also renders the council report in headless Chromium and reads the PDF.
 if [ "${WIJKWACHT_WITH_TEST_TOOLS:-0}" = 1 ]; then

@@ -54,6 +54,9 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.SyncService/Subscribe",             kDevices,                        false, false},
     {"/wijkwacht.v1.SyncService/AmendReport",           kDevices,                        false, true},
     {"/wijkwacht.v1.SyncService/ExportMyData",          kDevices,                        false, false},
+    // ... the app answers the desk's questions and rates how a report was handled.
+    {"/wijkwacht.v1.SyncService/AnswerQuestion",        kDevices,                        false, true},
+    {"/wijkwacht.v1.SyncService/RateHandling",          kDevices,                        false, true},
     // AlertService: verified shopkeepers and dispatch.
     {"/wijkwacht.v1.AlertService/PublishAlert",         kEntrepreneur | kDispatcher,     false, true},
     {"/wijkwacht.v1.AlertService/SubscribeAlerts",      kEntrepreneur | kDispatcher,     false, false},
@@ -75,6 +78,13 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.DispatchService/GetReporterContact", kDispatcher | kAdmin,           false, false},
     {"/wijkwacht.v1.DispatchService/PurgeIncident",     kAdmin,                          false, false},
     {"/wijkwacht.v1.DispatchService/ListDeletions",     kAdmin,                          false, false},
+    // ... the desk's tables: admins set them, the desk reads them and asks where a report goes.
+    {"/wijkwacht.v1.DispatchService/AskReporter",       kDispatcher | kAdmin,            false, false},
+    {"/wijkwacht.v1.DispatchService/SetRoutingRules",   kAdmin,                          false, false},
+    {"/wijkwacht.v1.DispatchService/ListRoutingRules",  kDispatcher | kAdmin,            false, false},
+    {"/wijkwacht.v1.DispatchService/ExplainRouting",    kDispatcher | kAdmin,            false, false},
+    {"/wijkwacht.v1.DispatchService/SetHandlingTargets", kAdmin,                         false, false},
+    {"/wijkwacht.v1.DispatchService/ListHandlingTargets", kStaff,                        false, false},
     // AuthService
     {"/wijkwacht.v1.AuthService/RegisterDevice",        kEveryRole,                      true,  true},
     {"/wijkwacht.v1.AuthService/Login",                 kEveryRole,                      true,  true},

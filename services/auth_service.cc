@@ -106,6 +106,34 @@ void AuthServiceImpl::RunHashing(const std::string& address, bool known,
   });
 }
 
+namespace {
+// How long, and how many, successful (username, address) logins are remembered for admission.
+constexpr absl::Duration kKnownLoginMemory = absl::Hours(24 * 30);
+constexpr size_t kMaxKnownLogins = 10000;
+}  // namespace
+
+bool AuthServiceImpl::KnownLogin(const std::string& key) {
+  absl::MutexLock lock(&admission_mu_);
+  auto it = known_logins_.find(key);
+  return it != known_logins_.end() && parts_.clock->Now() - it->second <= kKnownLoginMemory;
+}
+
+void AuthServiceImpl::RememberLogin(const std::string& key) {
+  const absl::Time now = parts_.clock->Now();
+  absl::MutexLock lock(&admission_mu_);
+  if (known_logins_.size() >= kMaxKnownLogins && !known_logins_.contains(key)) {
+    absl::erase_if(known_logins_, [now](const auto& e) { return now - e.second > kKnownLoginMemory; });
+    if (known_logins_.size() >= kMaxKnownLogins) {
+      auto oldest = known_logins_.begin();
+      for (auto it = known_logins_.begin(); it != known_logins_.end(); ++it) {
+        if (it->second < oldest->second) oldest = it;
+      }
+      known_logins_.erase(oldest);
+    }
+  }
+  known_logins_[key] = now;
+}
+
 // The throttle's key for a login: the account on this client address (see auth_service.h).
 static std::string ThrottleKey(const std::string& username, const Caller& caller) {
   return absl::StrCat(username, "|", caller.address_key);
@@ -142,8 +170,8 @@ void AuthServiceImpl::Login(const Caller& caller, const v1::LoginRequest& req,
       return done(s);
     }
   }
-  absl::StatusOr<internal::UserRecord> user = parts_.identities->GetUser(req.username());
-  const bool known = !req.username().empty() && user.ok() && !user->disabled();
+  // Not whether the account exists: that would let a flood tell existing usernames apart.
+  const bool known = !req.username().empty() && KnownLogin(ThrottleKey(req.username(), caller));
   RunHashing(caller.address_key, known,
              [this, &caller, &req, resp] { return DoLogin(caller, req, resp); }, std::move(done));
 }
@@ -212,6 +240,7 @@ absl::Status AuthServiceImpl::DoLogin(const Caller& caller, const v1::LoginReque
     return absl::UnauthenticatedError("invalid username or password");
   }
   parts_.throttle->RecordSuccess(throttle_key);
+  RememberLogin(throttle_key);
   return IssueAccessToken(absl::StrCat("users/", user->username()),
                           static_cast<auth::Role>(user->role()), response);
 }

@@ -12,10 +12,13 @@
 //     throttled per (username, client address) (back-off, then lock-out), so guessing from
 //     one address cannot lock the account for anyone else. An unknown username costs the
 //     same hashing work as a wrong password, so timing does not reveal which accounts exist.
-//     Admission (before hashing): logins for unknown usernames get only a share of the
-//     hashing queue and each address only a few places, so a flood of made-up usernames
-//     cannot keep real staff out. While that share is full, whether a username is queued
-//     or refused tells that it exists; staff usernames are not treated as secrets.
+//     Admission (before hashing): a login for a (username, client address) pair that has
+//     not logged in successfully within the last 30 days gets only a share of the hashing
+//     queue, and each address only a few places, so a flood of made-up usernames (or of real
+//     ones from other addresses) cannot keep out staff who logged in from their own address
+//     before. Admission never depends on whether the username exists, so a flood does not
+//     tell which accounts exist. (The pairs are remembered in memory, at most 10,000; after a
+//     restart, staff fall in the shared part until they have logged in once.)
 //
 // Object rules: RevokeDevice by the device itself or an admin; VerifyEntrepreneur,
 // CreateAccount and UpdateAccount by an admin (the access table already limits the roles).
@@ -67,10 +70,10 @@ class AuthServiceImpl final {
     // never on a gRPC thread; at most `max_pending_logins` wait, more get RESOURCE_EXHAUSTED.
     WorkerPool* login_workers = nullptr;
     int max_pending_logins = 16;
-    // Login admission: logins for usernames without an (enabled) account may hold at most
-    // this many of the `max_pending_logins` places, so the rest stays reserved for real
-    // accounts; one client address (IPv6: /64) may have at most
-    // `max_pending_logins_per_address` logins waiting.
+    // Login admission: logins of a (username, address) pair without a recent successful
+    // login may hold at most this many of the `max_pending_logins` places, so the rest stays
+    // reserved for staff at addresses they logged in from before; one client address (IPv6:
+    // /64) may have at most `max_pending_logins_per_address` logins waiting.
     int max_pending_unknown_logins = 4;
     int max_pending_logins_per_address = 2;
     // RevokeDevice and refresh-token reuse end the device's open streams here; may be null.
@@ -120,7 +123,8 @@ class AuthServiceImpl final {
 
  private:
   // Runs `work` on the login worker, or refuses when too many are waiting. `address` and
-  // `known` (the login names an enabled account; CreateAccount: true) decide the admission.
+  // `known` (the username logged in from this address before, see KnownLogin; CreateAccount:
+  // true) decide the admission.
   void RunHashing(const std::string& address, bool known, std::function<absl::Status()> work,
                   UnaryDone done);
   // Department names of an account request -> ids (services/need_to_know.h).
@@ -137,6 +141,11 @@ class AuthServiceImpl final {
   int pending_logins_ ABSL_GUARDED_BY(admission_mu_) = 0;
   int pending_unknown_logins_ ABSL_GUARDED_BY(admission_mu_) = 0;
   absl::flat_hash_map<std::string, int> pending_by_address_ ABSL_GUARDED_BY(admission_mu_);
+  // ThrottleKey(username, address) -> time of its last successful login (bounded).
+  absl::flat_hash_map<std::string, absl::Time> known_logins_ ABSL_GUARDED_BY(admission_mu_);
+  // Whether `key` logged in successfully within the memory; records a success.
+  [[nodiscard]] bool KnownLogin(const std::string& key);
+  void RememberLogin(const std::string& key);
 };
 
 // Creates the first staff account (an admin) when no account exists yet; a no-op otherwise.

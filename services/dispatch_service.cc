@@ -22,6 +22,7 @@ using google::protobuf::util::TimeUtil;
 constexpr int kDefaultPageSize = 50;
 constexpr size_t kMaxIncidentIdBytes = 100;
 constexpr size_t kMaxFeedbackBytes = 2000;
+constexpr size_t kMaxQuestionBytes = 1000;
 constexpr size_t kMaxCommentBytes = 2000;
 constexpr int kMaxMerged = 100;
 constexpr size_t kMinReasonBytes = 5;
@@ -66,6 +67,18 @@ void DispatchServiceImpl::Register(MethodTable* table) {
   table->Unary("/wijkwacht.v1.DispatchService/PurgeIncident", this, &DispatchServiceImpl::Purge);
   table->Unary("/wijkwacht.v1.DispatchService/ListDeletions", this,
                &DispatchServiceImpl::Deletions);
+  table->Unary("/wijkwacht.v1.DispatchService/AskReporter", this,
+               &DispatchServiceImpl::AskReporter);
+  table->Unary("/wijkwacht.v1.DispatchService/SetRoutingRules", this,
+               &DispatchServiceImpl::SetRoutingRules);
+  table->Unary("/wijkwacht.v1.DispatchService/ListRoutingRules", this,
+               &DispatchServiceImpl::ListRoutingRules);
+  table->Unary("/wijkwacht.v1.DispatchService/ExplainRouting", this,
+               &DispatchServiceImpl::ExplainRouting);
+  table->Unary("/wijkwacht.v1.DispatchService/SetHandlingTargets", this,
+               &DispatchServiceImpl::SetHandlingTargets);
+  table->Unary("/wijkwacht.v1.DispatchService/ListHandlingTargets", this,
+               &DispatchServiceImpl::ListHandlingTargets);
   table->Stream<v1::WatchQueueRequest, v1::QueueEvent>(
       "/wijkwacht.v1.DispatchService/WatchQueue",
       [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
@@ -84,6 +97,9 @@ v1::Incident DispatchServiceImpl::ToProto(const internal::StoredIncident& stored
   incident.set_priority(dispatch::Priority(static_cast<catalog::Theme>(incident.theme()),
                                            stored.report_count(), incident.needs_review(),
                                            /*early_warning=*/false, Now() - created));
+  // Records written before `department` existed carry only assigned_department.
+  if (incident.department().empty()) incident.set_department(incident.assigned_department());
+  incident.set_overdue(storage::IsOverdue(incident, Now()));
   return incident;
 }
 
@@ -152,6 +168,14 @@ void DispatchServiceImpl::List(const Caller& caller, const v1::ListIncidentsRequ
   query.area_code = request.area_code();
   query.page_size = PageSize(request.page_size(), storage::kMaxIncidentPageSize);
   query.page_token = request.page_token();
+  query.overdue = request.overdue();
+  query.now = Now();
+  if (!request.department().empty()) {
+    absl::StatusOr<std::string> department =
+        access::ParseDepartmentName(request.department(), "department");
+    if (!department.ok()) return done(department.status());
+    query.department = request.department();
+  }
   parts_.workers->Schedule([this, caller, query = std::move(query), response,
                             done = std::move(done)]() mutable {
     absl::StatusOr<Visibility> visibility = VisibilityOf(caller);
@@ -161,12 +185,15 @@ void DispatchServiceImpl::List(const Caller& caller, const v1::ListIncidentsRequ
         return visibility.MaySee(stored.incident());
       };
     }
+    // Taken before the read: whatever the page misses comes after this position.
+    const uint64_t position = parts_.feed->LastSequence();
     absl::StatusOr<storage::IncidentPage> page = parts_.store->List(query);
     if (!page.ok()) return done(page.status());
     for (const internal::StoredIncident& stored : page->incidents) {
       *response->add_incidents() = ToProto(stored);
     }
     response->set_next_page_token(page->next_page_token);
+    response->set_watch_cursor(storage::EncodeCursor(position));
     done(absl::OkStatus());
   });
 }
@@ -238,8 +265,11 @@ void DispatchServiceImpl::Transition(const Caller& caller,
   RunAction(caller, {*id}, [this, id = *id, version = request.version(),
              target = static_cast<dispatch::IncidentStatus>(request.target_status()),
              comment = request.comment(), actor = ActorOf(caller),
-             also = *std::move(enforcement)] {
-    return parts_.store->Transition(id, version, target, comment, actor, also);
+             also = *std::move(enforcement)]() -> absl::StatusOr<internal::StoredIncident> {
+    absl::StatusOr<internal::StoredIncident> changed =
+        parts_.store->Transition(id, version, target, comment, actor, also);
+    if (changed.ok()) ReporterStatusChanged(*changed);
+    return changed;
   }, response, std::move(done));
 }
 
@@ -302,7 +332,8 @@ void DispatchServiceImpl::Reclassify(const Caller& caller,
   if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
   RunAction(caller, {*id}, [this, id = *id, version = request.version(), theme = static_cast<int>(request.theme()),
              category = request.category(), actor = ActorOf(caller)] {
-    return parts_.store->Reclassify(id, version, theme, category, actor);
+    return parts_.store->Reclassify(id, version, theme, category, actor,
+                                    parts_.desk != nullptr ? parts_.desk->Reroute() : nullptr);
   }, response, std::move(done));
 }
 
@@ -322,6 +353,58 @@ void DispatchServiceImpl::Feedback(const Caller& caller, const v1::SendFeedbackR
     absl::StatusOr<int> recipients = parts_.store->SendFeedback(id, message, actor);
     if (!recipients.ok()) return done(recipients.status());
     response->set_recipients(*recipients);
+    done(absl::OkStatus());
+  });
+}
+
+void DispatchServiceImpl::ReporterQuestionAsked(const internal::QuestionAsked& asked) const {
+  if (parts_.on_question_asked) parts_.on_question_asked(asked);
+}
+
+void DispatchServiceImpl::ReporterStatusChanged(const internal::StoredIncident& incident) const {
+  if (parts_.on_status_changed) parts_.on_status_changed(incident);
+}
+
+void DispatchServiceImpl::AskReporter(const Caller& caller, const v1::AskReporterRequest& request,
+                                      v1::AskReporterResponse* response, UnaryDone done) {
+  std::vector<FieldViolation> v;
+  absl::StatusOr<std::string> id = ParseIncidentName(request.name(), "name");
+  if (!id.ok()) v.push_back(GetFieldViolations(id.status()).front());
+  std::string report;
+  if (!request.report().empty()) {
+    absl::StatusOr<std::string> parsed = ParseReportName(request.report(), "report");
+    if (!parsed.ok()) {
+      v.push_back(GetFieldViolations(parsed.status()).front());
+    } else {
+      report = *parsed;
+    }
+  }
+  if (absl::StripAsciiWhitespace(request.question()).empty() ||
+      request.question().size() > kMaxQuestionBytes) {
+    v.push_back({"question", absl::StrCat("must be 1 to ", kMaxQuestionBytes, " bytes")});
+  }
+  if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
+  if (parts_.dialog == nullptr) {
+    return done(absl::FailedPreconditionError("questions are not kept on this server"));
+  }
+  parts_.workers->Schedule([this, caller, id = *id, report, question = request.question(),
+                            actor = ActorOf(caller), response, done = std::move(done)] {
+    if (absl::Status allowed = CheckNeedToKnow(caller, {id}); !allowed.ok()) return done(allowed);
+    storage::ReporterDialogStore::Reachable reachable;
+    if (parts_.sealed != nullptr) {
+      reachable = [sealed = parts_.sealed](const std::string& reporter) -> absl::StatusOr<bool> {
+        if (!storage::IsPseudonym(reporter)) return true;
+        absl::StatusOr<bool> erased = sealed->IsErased(reporter);
+        if (!erased.ok()) return erased.status();
+        return !*erased;
+      };
+    }
+    absl::StatusOr<storage::AskOutcome> asked =
+        parts_.dialog->Ask(id, report, question, actor, std::move(reachable));
+    if (!asked.ok()) return done(asked.status());
+    ReporterQuestionAsked(asked->asked);
+    response->set_question(asked->asked.question());
+    response->set_recipients(asked->asked.recipients_size());
     done(absl::OkStatus());
   });
 }
@@ -486,6 +569,10 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
           reason = v1::QueueEvent::NEW;
         } else if (event.has_incident_changed()) {
           incident_name = event.incident_changed().incident();
+          const std::string& action = event.incident_changed().action();
+          if (action == "Overdue") reason = v1::QueueEvent::OVERDUE;
+          if (action == "AnswerQuestion") reason = v1::QueueEvent::REPORTER_ANSWERED;
+          if (action == "RequestReopen") reason = v1::QueueEvent::REOPEN_REQUESTED;
         } else {
           return absl::OkStatus();
         }
@@ -502,6 +589,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* DispatchServiceImpl::WatchQueue(
         e.set_cursor(storage::EncodeCursor(event.sequence()));
         e.set_reason(reason);
         *e.mutable_incident() = ToProto(*stored);
+        if (event.has_incident_changed() && reason != v1::QueueEvent::UPDATED) {
+          e.set_detail(event.incident_changed().reason());
+        }
         return absl::OkStatus();
       },
       {}, std::move(options));

@@ -15,6 +15,8 @@
 // included) gives UPDATED. The incident in each event is read when the event is rendered, so
 // it shows the current state (a resumed stream replays old events with today's incident);
 // an incident that no longer exists is skipped. Each event's cursor resumes after it.
+// ListIncidents answers with `watch_cursor`, the log's position read just before its page:
+// a client that lists and then watches from there misses nothing and replays nothing older.
 //
 // Need-to-know: every RPC answers as if an incident the caller may not see (its theme or
 // category restricted to departments the caller is not in; services/need_to_know.h) did not
@@ -38,6 +40,23 @@
 // most 500 bytes). ListDeletions pages the deletion log (storage/deletion_log.h), oldest
 // first.
 //
+// Routing and deadlines (services/dispatch_desk.cc; admins set the tables, dispatchers and
+// admins read them and ExplainRouting): SetRoutingRules / SetHandlingTargets replace the
+// table in force (a new version, the old kept: List... with `version`), validated whole
+// (domain/desk and here: categories, areas and departments must exist) and audited.
+// An incident gets its department and due_time when it opens (DeskPolicy::Decide, before the
+// report is written) and again on ReclassifyIncident (DeskPolicy::Reroute). Incident.department
+// is the contract field; assigned_department (deprecated) always holds the same value.
+// Incident.overdue is computed when the incident is read (open, due_time passed);
+// ListIncidents' `overdue` and `department` filter on the record. WatchQueue gives OVERDUE for
+// the "Overdue" event the desk monitor raises once per incident and deadline.
+//
+// AskReporter (dispatchers, admins; need-to-know as for any incident action) stores the
+// question (storage::ReporterDialogStore) and reaches each reporter's app through its sync
+// feed; answers (SyncService.AnswerQuestion) come back on WatchQueue as REPORTER_ANSWERED, a
+// "not satisfied" rating (SyncService.RateHandling) as REOPEN_REQUESTED, each with the text in
+// QueueEvent.detail.
+//
 // AssignIncident takes a department ("departments/{id}", which must exist) or the deprecated
 // team (mapped to its department, dispatch::TeamDepartment); the incident shows both.
 //
@@ -56,6 +75,8 @@
 #include "common/clock.h"
 #include "common/worker_pool.h"
 #include "domain/catalog/category_catalog.h"
+#include "domain/geo/area_index.h"
+#include "services/desk_policy.h"
 #include "services/method_table.h"
 #include "services/need_to_know.h"
 #include "services/stream_call.h"
@@ -64,6 +85,7 @@
 #include "storage/deletion_log.h"
 #include "storage/dispatch_store.h"
 #include "storage/purge.h"
+#include "storage/reporter_dialog_store.h"
 #include "storage/report_store.h"
 #include "storage/sealed_identity_store.h"
 #include "wijkwacht/v1/dispatch.grpc.pb.h"
@@ -89,6 +111,19 @@ class DispatchServiceImpl final {
     // PurgeIncident and ListDeletions; either null: they answer FAILED_PRECONDITION.
     storage::IncidentPurger* purger = nullptr;
     const storage::DeletionLog* deletions = nullptr;
+    // Routing rules and handling targets (Set/List/Explain, re-routing on reclassification);
+    // any null: those RPCs answer FAILED_PRECONDITION and reclassification does not re-route.
+    storage::DeskRulesStore* desk_rules = nullptr;
+    const DeskPolicy* desk = nullptr;
+    const geo::AreaIndex* areas = nullptr;
+    // AskReporter; null: it answers FAILED_PRECONDITION.
+    storage::ReporterDialogStore* dialog = nullptr;
+    // What a reporter must not miss while the app is closed, each called once the change is
+    // durable: a question asked (ReporterQuestionAsked) and an incident whose status changed
+    // (ReporterStatusChanged; TransitionIncident, the reporter-visible status being
+    // dispatch::ReportStatusFor). Null: nobody is told beyond the sync feed.
+    std::function<void(const internal::QuestionAsked&)> on_question_asked;
+    std::function<void(const internal::StoredIncident&)> on_status_changed;
   };
   explicit DispatchServiceImpl(Parts parts) : parts_(parts) {}
 
@@ -125,6 +160,19 @@ class DispatchServiceImpl final {
              v1::PurgeIncidentResponse* response, UnaryDone done);
   void Deletions(const Caller& caller, const v1::ListDeletionsRequest& request,
                  v1::ListDeletionsResponse* response, UnaryDone done);
+  void AskReporter(const Caller& caller, const v1::AskReporterRequest& request,
+                   v1::AskReporterResponse* response, UnaryDone done);
+  // services/dispatch_desk.cc: the desk's tables.
+  void SetRoutingRules(const Caller& caller, const v1::SetRoutingRulesRequest& request,
+                       v1::RoutingRuleSet* response, UnaryDone done);
+  void ListRoutingRules(const Caller& caller, const v1::ListRoutingRulesRequest& request,
+                        v1::RoutingRuleSet* response, UnaryDone done);
+  void ExplainRouting(const Caller& caller, const v1::ExplainRoutingRequest& request,
+                      v1::ExplainRoutingResponse* response, UnaryDone done);
+  void SetHandlingTargets(const Caller& caller, const v1::SetHandlingTargetsRequest& request,
+                          v1::HandlingTargetSet* response, UnaryDone done);
+  void ListHandlingTargets(const Caller& caller, const v1::ListHandlingTargetsRequest& request,
+                           v1::HandlingTargetSet* response, UnaryDone done);
 
  private:
   [[nodiscard]] absl::Time Now() const;
@@ -140,6 +188,10 @@ class DispatchServiceImpl final {
   void RunAction(const Caller& caller, std::vector<std::string> ids,
                  std::function<absl::StatusOr<internal::StoredIncident>()> action,
                  v1::Incident* response, UnaryDone done);
+
+  // The two points where a reporter is to be told something (see Parts::on_question_asked).
+  void ReporterQuestionAsked(const internal::QuestionAsked& asked) const;
+  void ReporterStatusChanged(const internal::StoredIncident& incident) const;
 
   Parts parts_;
 };

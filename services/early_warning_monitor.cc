@@ -19,6 +19,7 @@ using google::protobuf::util::TimeUtil;
 const absl::CivilDay kEpochDay(1970, 1, 1);
 // Days of counts read per test: baseline + guard + window, with room.
 constexpr int kLookbackDays = 40;
+constexpr size_t kEventsPerRead = 512;
 
 absl::Time EventTime(const internal::ChangeEvent& e) {
   return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(e.time()));
@@ -26,15 +27,21 @@ absl::Time EventTime(const internal::ChangeEvent& e) {
 
 }  // namespace
 
+EarlyWarningMonitor::EarlyWarningMonitor(Parts parts)
+    : parts_(std::move(parts)),
+      follower_(parts_.feed, parts_.workers, kEventsPerRead,
+                [this](const std::vector<internal::ChangeEvent>& events) {
+                  return Examine(events);
+                }) {}
+
 absl::Status EarlyWarningMonitor::Start() {
   WW_ASSIGN_OR_RETURN(const uint64_t after, parts_.warnings->Cursor());
-  examined_ = after;
   // Counting began with the oldest retained change (or the observed day of the report it
   // stored, if earlier): days before it are unknown, not zero.
   WW_ASSIGN_OR_RETURN(std::vector<internal::ChangeEvent> first,
                       parts_.feed->Read(parts_.feed->FirstRetainedSequence(), 1));
   if (first.empty()) {
-    history_start_day_ = -1;  // set by the first event Pump sees
+    history_start_day_ = -1;  // set by the first event examined
   } else {
     absl::Time start = EventTime(first[0]);
     if (first[0].has_report_created()) {
@@ -43,45 +50,15 @@ absl::Status EarlyWarningMonitor::Start() {
     }
     history_start_day_ = storage::MapDay(start) - kEpochDay;
   }
-  Schedule();
+  follower_.Start(after);
   return absl::OkStatus();
 }
 
-void EarlyWarningMonitor::Stop() {
-  std::lock_guard<std::mutex> lock(mu_);
-  stopped_ = true;
-  if (watch_ != 0) parts_.feed->Cancel(watch_);
-  watch_ = 0;
-}
+void EarlyWarningMonitor::Stop() { follower_.Stop(); }
 
-void EarlyWarningMonitor::Schedule() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (stopped_) return;
-  parts_.workers->Schedule([this] { Pump(); });
-}
-
-void EarlyWarningMonitor::Pump() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopped_) return;
-  }
-  const uint64_t after = examined_.load();
-  absl::StatusOr<std::vector<internal::ChangeEvent>> events = parts_.feed->Read(after, 512);
-  if (!events.ok() || events->empty()) {
-    // Caught up (or the log is unreadable for now): wait for the next change. Watch calls
-    // back at once when the log moved on since the read, so it must not run under mu_ (the
-    // callback takes it: a self-deadlock that stopped shutdown).
-    const storage::ChangeFeed::WatchId id = parts_.feed->Watch(after, [this] { Schedule(); });
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopped_) {
-      parts_.feed->Cancel(id);
-      return;
-    }
-    watch_ = id;
-    return;
-  }
+absl::Status EarlyWarningMonitor::Examine(const std::vector<internal::ChangeEvent>& events) {
   if (history_start_day_ < 0) {
-    const internal::ChangeEvent& e = events->front();
+    const internal::ChangeEvent& e = events.front();
     absl::Time start = EventTime(e);
     if (e.has_report_created()) {
       start = std::min(start, absl::FromUnixNanos(
@@ -91,7 +68,7 @@ void EarlyWarningMonitor::Pump() {
   }
   // Series touched by newly opened incidents: (area, theme, day).
   std::set<std::tuple<std::string, int, int64_t>> touched;
-  for (const internal::ChangeEvent& e : *events) {
+  for (const internal::ChangeEvent& e : events) {
     if (!e.has_report_created() || !e.report_created().incident_opened()) continue;
     const internal::ReportCreated& r = e.report_created();
     const int64_t day =
@@ -122,10 +99,7 @@ void EarlyWarningMonitor::Pump() {
     w.set_expected_count(result->expected);
     w.set_p_value(result->p_value);
   }
-  const uint64_t last = events->back().sequence();
-  absl::Status committed = parts_.warnings->Record(raised, last);
-  if (committed.ok()) examined_ = last;
-  Schedule();
+  return parts_.warnings->Record(raised, events.back().sequence());
 }
 
 }  // namespace wijkwacht::services

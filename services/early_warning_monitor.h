@@ -22,6 +22,7 @@
 #include "common/worker_pool.h"
 #include "domain/geo/area_index.h"
 #include "domain/trend/rise_detector.h"
+#include "services/log_follower.h"
 #include "storage/aggregate_store.h"
 #include "storage/change_feed.h"
 #include "storage/early_warning_store.h"
@@ -38,7 +39,7 @@ class EarlyWarningMonitor {
     WorkerPool* workers = nullptr;
     trend::RiseDetectorOptions detector;
   };
-  explicit EarlyWarningMonitor(Parts parts) : parts_(std::move(parts)) {}
+  explicit EarlyWarningMonitor(Parts parts);
 
   // Starts following the log from the durable cursor.
   [[nodiscard]] absl::Status Start();
@@ -46,17 +47,14 @@ class EarlyWarningMonitor {
   void Stop();
 
   // Sequence up to which the log has been examined (for tests).
-  [[nodiscard]] uint64_t examined() const { return examined_.load(); }
+  [[nodiscard]] uint64_t examined() const { return follower_.examined(); }
 
  private:
-  void Schedule();
-  void Pump();
+  // Tests the series touched by `events` and records what rose (with the cursor).
+  [[nodiscard]] absl::Status Examine(const std::vector<internal::ChangeEvent>& events);
 
   Parts parts_;
-  std::mutex mu_;
-  bool stopped_ = false;
-  storage::ChangeFeed::WatchId watch_ = 0;
-  std::atomic<uint64_t> examined_{0};
+  LogFollower follower_;
   int64_t history_start_day_ = 0;
 };
 

@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
+#include "services/area_features.h"
 #include "services/http_api.h"
 #include "wijkwacht/v1/dispatch.pb.h"
 #include "wijkwacht/v1/map.pb.h"
@@ -153,94 +154,11 @@ std::variant<web::ApiHandler::Response, web::ApiHandler::StreamCall> ExportsApi:
   v1::GetAggregatesRequest aggregates;
   v1::AggregateSelection& selection = *aggregates.mutable_selection();
   if (absl::Status s = MessageFromQuery(http.params, &selection); !s.ok()) return ErrorResponse(s);
-  if (selection.level() == v1::AREA_LEVEL_UNSPECIFIED) selection.set_level(v1::BUURT);
-  if (selection.period() == v1::AGGREGATION_PERIOD_UNSPECIFIED) selection.set_period(v1::MONTH);
-  const absl::Time now = clock_->Now();
-  if (!selection.has_end_time()) {
-    *selection.mutable_end_time() = TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(now));
-  }
-  if (!selection.has_start_time()) {
-    *selection.mutable_start_time() = TimeUtil::SecondsToTimestamp(
-        TimeUtil::TimestampToSeconds(selection.end_time()) - 30 * 24 * 3600);
-  }
-  v1::GetAggregatesResponse counts;
-  if (absl::Status s = CallUnary(*methods_, *gate_, metadata, "/wijkwacht.v1.MapService/GetAggregates",
-                                 aggregates, &counts);
-      !s.ok()) {
-    return ErrorResponse(s);
-  }
-  // Per area and period: per theme (reports, incidents, withheld).
-  struct Counts {
-    int64_t reports = 0, incidents = 0;
-    bool suppressed = false;
-  };
-  std::map<std::pair<std::string, int64_t>, std::map<int, Counts>> by_area;
-  for (const v1::AggregateCell& cell : counts.cells()) {
-    if (!cell.s2_cell().empty()) continue;
-    Counts& c = by_area[{cell.area_code(), cell.period_start().seconds()}][cell.theme()];
-    c.reports += cell.report_count();
-    c.incidents += cell.incident_count();
-    c.suppressed = c.suppressed || cell.suppressed();
-  }
-  const int64_t k = counts.suppression_threshold();
-  auto count = [k](int64_t value, bool suppressed) -> ordered {
-    if (suppressed || (k > 0 && value < k)) return nullptr;
-    return value;
-  };
+  ApplyAreaSelectionDefaults(clock_->Now(), &selection);
+  absl::StatusOr<AreaFeatures> read = ReadAreaFeatures(*methods_, *gate_, metadata, aggregates);
+  if (!read.ok()) return ErrorResponse(read.status());
   ordered features = ordered::array();
-  v1::ListAreasRequest list;
-  list.set_level(selection.level());
-  list.set_include_geometry(true);
-  list.set_page_size(kPageSize);
-  do {
-    v1::ListAreasResponse page;
-    if (absl::Status s = CallUnary(*methods_, *gate_, metadata, "/wijkwacht.v1.MapService/ListAreas",
-                                   list, &page);
-        !s.ok()) {
-      return ErrorResponse(s);
-    }
-    for (const v1::Area& area : page.areas()) {
-      if (selection.area_codes_size() > 0 &&
-          std::find(selection.area_codes().begin(), selection.area_codes().end(), area.code()) ==
-              selection.area_codes().end()) {
-        continue;
-      }
-      ordered geometry = ordered::parse(area.geometry_geojson(), nullptr, false);
-      if (geometry.is_discarded()) geometry = nullptr;
-      // Every period with counts; an area without any gets one feature without period_start.
-      std::vector<int64_t> periods;
-      for (auto it = by_area.lower_bound({area.code(), INT64_MIN});
-           it != by_area.end() && it->first.first == area.code(); ++it) {
-        periods.push_back(it->first.second);
-      }
-      if (periods.empty()) periods.push_back(INT64_MIN);
-      for (int64_t period : periods) {
-        ordered properties = {{"code", area.code()},
-                              {"name", area.display_name()},
-                              {"level", v1::AreaLevel_Name(area.level())},
-                              {"parent_code", area.parent_code()},
-                              {"period_start", period == INT64_MIN ? "" : Time(TimeUtil::SecondsToTimestamp(period))},
-                              {"suppression_k", k}};
-        const auto found = by_area.find({area.code(), period});
-        for (int t = v1::Theme_MIN; t <= v1::Theme_MAX; ++t) {
-          if (!v1::Theme_IsValid(t) || t == v1::THEME_UNSPECIFIED) continue;
-          Counts c;
-          if (found != by_area.end()) {
-            auto theme = found->second.find(t);
-            if (theme != found->second.end()) c = theme->second;
-          }
-          const std::string name = v1::Theme_Name(static_cast<v1::Theme>(t));
-          properties[name + "_reports"] = count(c.reports, c.suppressed);
-          properties[name + "_incidents"] = count(c.incidents, c.suppressed);
-        }
-        features.push_back({{"type", "Feature"},
-                            {"id", absl::StrCat(area.code(), period == INT64_MIN ? "" : absl::StrCat("@", period))},
-                            {"geometry", geometry},
-                            {"properties", properties}});
-      }
-    }
-    list.set_page_token(page.next_page_token());
-  } while (!list.page_token().empty());
+  for (AreaFeature& f : read->features) features.push_back(std::move(f.feature));
   Response response;
   response.content_type = "application/geo+json";
   response.headers.emplace_back("Cache-Control", "no-store");

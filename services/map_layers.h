@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "services/map_service.h"
 #include "storage/action_plan_store.h"
+#include "storage/dispatch_store.h"
 #include "storage/enforcement_store.h"
 #include "storage/poll_store.h"
 #include "wijkwacht/v1/map.pb.h"
@@ -25,8 +26,10 @@ struct MapLayers {
   const storage::EnforcementStore* enforcement = nullptr;
   const storage::PollStore* polls = nullptr;
   const geo::AreaIndex* areas = nullptr;
-  // Not a layer: the progress report's Actieplan section reads it (map_service.h).
+  // Not layers: the progress report's Actieplan and handling sections read them
+  // (map_service.h).
   const storage::ActionPlanStore* plans = nullptr;
+  const storage::DispatchStore* incidents = nullptr;
 };
 
 // Adds the layers `selection` asks for to `response`.

@@ -412,7 +412,8 @@ void MapServiceImpl::Warnings(const Caller& caller, const v1::ListEarlyWarningsR
 void MapServiceImpl::Progress(const Caller& caller, const v1::GetProgressReportRequest& request,
                               v1::ProgressReport* response, UnaryDone done) {
   if (request.period().empty()) return done(InvalidFieldError("period", "is required"));
-  parts_.workers->Schedule([this, response, done = std::move(done), period = request.period()] {
+  parts_.workers->Schedule([this, response, done = std::move(done), period = request.period(),
+                            publication = request.publication()] {
     ProgressSources sources{parts_.areas, parts_.aggregates, parts_.indicators,
                             parts_.report_gemeente_code};
     sources.warnings = parts_.warnings;
@@ -420,11 +421,14 @@ void MapServiceImpl::Progress(const Caller& caller, const v1::GetProgressReportR
       sources.plans = parts_.layers->plans;
       sources.enforcement = parts_.layers->enforcement;
       sources.polls = parts_.layers->polls;
+      sources.incidents = parts_.layers->incidents;
     }
     const absl::Time now = parts_.clock != nullptr ? parts_.clock->Now() : absl::Now();
     absl::StatusOr<progress::ProgressReportData> data =
         BuildProgressReportData(sources, period, now);
     if (!data.ok()) return done(data.status());
+    // The publication version hides what the public map hides (its k, at least 2).
+    if (publication) data->suppress_below_k = std::max(2, parts_.suppression_k);
     absl::StatusOr<std::string> html = progress::RenderHtml(*data);
     if (!html.ok()) return done(html.status());
     absl::StatusOr<std::string> markdown = progress::RenderMarkdown(*data);

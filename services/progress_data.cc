@@ -1,6 +1,7 @@
 #include "services/progress_data.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -307,6 +308,39 @@ std::vector<progress::Ring> Outline(const std::string& geometry_json) {
   return rings;
 }
 
+// "Handled within target" per wijk and theme (see progress_data.h).
+absl::Status AddHandling(const ProgressSources& sources, const DayRange& range, absl::Time now,
+                         progress::ProgressReportData& data) {
+  std::map<std::string, std::string> wijk_names;
+  for (const progress::AreaCounts& w : data.wijken) wijk_names[w.code] = w.name;
+  std::map<std::pair<std::string, catalog::Theme>, progress::HandlingCounts> counts;
+  const absl::TimeZone& zone = storage::MapTimeZone();
+  WW_RETURN_IF_ERROR(sources.incidents->ForEachCreated(
+      absl::FromCivil(range.first, zone), absl::FromCivil(range.end, zone),
+      [&](const internal::StoredIncident& stored) {
+        const v1::Incident& incident = stored.incident();
+        const auto theme = static_cast<catalog::Theme>(incident.theme());
+        auto name = wijk_names.find(incident.area().wijk_code());
+        if (!incident.has_due_time() || name == wijk_names.end() ||
+            std::find(catalog::kFrameworkThemes.begin(), catalog::kFrameworkThemes.end(), theme) ==
+                catalog::kFrameworkThemes.end()) {
+          return true;
+        }
+        const absl::Time due = TimeOf(incident.due_time());
+        const bool handled = stored.has_handled_time();
+        if (!handled && due > now) return true;  // not settled yet
+        progress::HandlingCounts& c = counts[{name->first, theme}];
+        c.area_code = name->first;
+        c.area_name = name->second;
+        c.theme = theme;
+        ++c.settled;
+        if (handled && TimeOf(stored.handled_time()) <= due) ++c.within_target;
+        return true;
+      }));
+  for (auto& [key, c] : counts) data.handling.push_back(std::move(c));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<progress::ProgressReportData> BuildProgressReportData(
@@ -385,6 +419,7 @@ absl::StatusOr<progress::ProgressReportData> BuildProgressReportData(
   if (sources.plans != nullptr) WW_RETURN_IF_ERROR(AddActionPlan(sources, *current, now, data));
   if (sources.polls != nullptr) WW_RETURN_IF_ERROR(AddPollTrend(sources, *current, data));
   if (sources.warnings != nullptr) WW_RETURN_IF_ERROR(AddEarlyWarnings(sources, *current, data));
+  if (sources.incidents != nullptr) WW_RETURN_IF_ERROR(AddHandling(sources, now_range, now, data));
 
   for (const geo::Area* area : covered) {
     WW_ASSIGN_OR_RETURN(std::vector<v1::IndicatorValue> values,

@@ -17,7 +17,10 @@
 // half-year, gemeente-wide mean score with its 95% interval (withheld below the poll's
 // minimum). Early warnings raised in the half-year in the gemeente, each with what was done:
 // measures of its theme covering its area that ran after it, and the enforcement of its area
-// and theme recorded after it in the half-year.
+// and theme recorded after it in the half-year. Handled within target: the incidents opened
+// in the half-year that have a due_time, per wijk (of their area) and theme, counted once
+// settled — handled (resolved or rejected; StoredIncident.handled_time) or past their
+// deadline by `now` — and on time when handled by the deadline.
 //
 // Thread safety: pure reads; may be called concurrently. Errors: INVALID_ARGUMENT on
 // "period" (not "YYYY-H1"/"YYYY-H2"), NOT_FOUND when the gemeente has no wijken, storage
@@ -31,6 +34,7 @@
 #include "domain/progress/progress_report.h"
 #include "storage/action_plan_store.h"
 #include "storage/aggregate_store.h"
+#include "storage/dispatch_store.h"
 #include "storage/early_warning_store.h"
 #include "storage/enforcement_store.h"
 #include "storage/indicator_store.h"
@@ -48,6 +52,9 @@ struct ProgressSources {
   const storage::EnforcementStore* enforcement = nullptr;
   const storage::PollStore* polls = nullptr;
   const storage::EarlyWarningStore* warnings = nullptr;
+  // Incidents with their deadlines, for "handled within target"; null: the section says
+  // there is nothing.
+  const storage::DispatchStore* incidents = nullptr;
 };
 
 [[nodiscard]] absl::StatusOr<progress::ProgressReportData> BuildProgressReportData(

@@ -152,12 +152,24 @@ void ReportServiceImpl::Submit(const Caller& caller, const v1::SubmitReportReque
   absl::StatusOr<storage::NewReport> prepared =
       Prepare(caller, &request.report(), request.has_report());
   if (!prepared.ok()) return done(prepared.status());
-  parts_.store->SubmitAsync(*std::move(prepared),
-                            [response, done = std::move(done)](
+  // What the app shows after submission, looked up now: `done` runs on the storage writer.
+  v1::Report handling;
+  handling.set_category(prepared->report.category());
+  if (parts_.desk != nullptr) {
+    parts_.desk->Decide(*prepared);
+    parts_.desk->FillHandling(*parts_.desk->Rules(), handling);
+  }
+  parts_.store->SubmitAsync(
+      *std::move(prepared), [response, handling = std::move(handling), done = std::move(done)](
                                 absl::StatusOr<storage::SubmitOutcome> outcome) {
-                              if (outcome.ok()) *response = std::move(outcome->report);
-                              done(outcome.status());
-                            });
+        if (outcome.ok()) {
+          *response = std::move(outcome->report);
+          response->set_handling_message(handling.handling_message());
+          response->set_expected_handling_days(handling.expected_handling_days());
+          response->set_expected_handling_unit(handling.expected_handling_unit());
+        }
+        done(outcome.status());
+      });
 }
 
 void ReportServiceImpl::Preview(const Caller& caller, const v1::PreviewReportRequest& request,
@@ -328,6 +340,8 @@ void ReportServiceImpl::Categories(const Caller& caller, const v1::ListCategorie
   if (!offset.ok()) return done(offset.status());
 
   // Offsets count the categories that pass the filter, in catalog order.
+  const std::shared_ptr<const storage::DeskRules> rules =
+      parts_.desk != nullptr ? parts_.desk->Rules() : nullptr;
   size_t seen = 0;
   for (const catalog::Category& c : parts_.catalog->categories()) {
     if (!c.active) continue;
@@ -337,7 +351,8 @@ void ReportServiceImpl::Categories(const Caller& caller, const v1::ListCategorie
       response->set_next_page_token(CategoryPageToken(request.group(), seen - 1));
       break;
     }
-    *response->add_categories() = CategoryToProto(c);
+    v1::Category& category = *response->add_categories() = CategoryToProto(c);
+    if (rules != nullptr) parts_.desk->FillHandling(*rules, category);
   }
   done(absl::OkStatus());
 }

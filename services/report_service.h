@@ -35,6 +35,7 @@
 #include "common/worker_pool.h"
 #include "domain/catalog/category_catalog.h"
 #include "domain/report/ingest.h"
+#include "services/desk_policy.h"
 #include "services/method_table.h"
 #include "services/need_to_know.h"
 #include "services/unary_call.h"
@@ -72,6 +73,9 @@ class ReportServiceImpl final {
     // Need-to-know (services/need_to_know.h); either null: staff see every report.
     const storage::IdentityStore* identities = nullptr;
     const storage::DirectoryStore* directory = nullptr;
+    // Routing and deadline of an incident a submitted report opens, and the handling message
+    // in ListCategories and the SubmitReport answer; null: none.
+    const DeskPolicy* desk = nullptr;
   };
   explicit ReportServiceImpl(Parts parts) : parts_(parts) {}
 

@@ -29,10 +29,13 @@
 #include "services/call_gate.h"
 #include "services/directory_service.h"
 #include "services/dispatch_service.h"
+#include "services/desk_monitor.h"
+#include "services/desk_policy.h"
 #include "services/early_warning_monitor.h"
 #include "services/map_layers.h"
 #include "services/map_service.h"
 #include "services/exports.h"
+#include "services/ogc_features.h"
 #include "services/http_api.h"
 #include "services/method_table.h"
 #include "services/open311.h"
@@ -41,9 +44,11 @@
 #include "services/report_service.h"
 #include "services/pipeline_only_store.h"
 #include "services/server_metrics.h"
+#include "services/webhook_notifier.h"
 #include "services/alert_service.h"
 #include "services/sync_service.h"
 #include "services/unimplemented_service.h"
+#include "storage/notify_outbox.h"
 #include "storage/directory_store.h"
 #include "storage/identity_store.h"
 #include "storage/change_feed.h"
@@ -118,6 +123,17 @@ class ServerImpl final : public WijkwachtServer {
     if (!categories.ok()) return categories.status();
     self->catalog_ = *std::move(categories);
 
+    // The webhook's options are checked before the data dir is touched.
+    std::optional<WebhookTarget> webhook;
+    if (!options.notify.url.empty()) {
+      absl::StatusOr<WebhookTarget> target = ValidateWebhookOptions(options.notify);
+      if (!target.ok()) return target.status();
+      webhook = *std::move(target);
+    } else if (!options.notify.secret_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--notify_webhook_secret_file: set without --notify_webhook_url");
+    }
+
     // Reports hold free text and exact locations: nothing under the data dir is for other
     // local users (files 0600, folders 0700, whatever RocksDB or the key files create).
     if (absl::Status s = PrivateDataDir(options.data_dir); !s.ok()) return s;
@@ -133,6 +149,13 @@ class ServerImpl final : public WijkwachtServer {
     self->engine_ = *std::move(engine);
     // Before any write: every stream reads the change log through it.
     self->feed_ = std::make_unique<storage::ChangeFeed>(self->engine_.get());
+    // Before any write, so that every change that notifies is in the outbox.
+    if (webhook) {
+      if (absl::Status s = self->StartNotifications(options, *std::move(webhook)); !s.ok()) {
+        self->engine_->Shutdown();
+        return s;
+      }
+    }
     if (options.map_public_max_cell_level < 0 ||
         options.map_public_max_cell_level > storage::kHeatmapCellLevel) {
       return InvalidFieldError("map_public_max_cell_level",
@@ -163,6 +186,30 @@ class ServerImpl final : public WijkwachtServer {
       self->engine_->Shutdown();
       return PrefixFieldPaths(s, "dedup");
     }
+    const std::optional<desk::LiberationDay> liberation =
+        desk::ParseLiberationDay(options.liberation_day);
+    if (!liberation) {
+      self->engine_->Shutdown();
+      return InvalidFieldError("liberation_day", "must be lustrum, every_year or never");
+    }
+    absl::StatusOr<std::vector<absl::CivilDay>> closing_days =
+        desk::ParseClosingDays(options.local_closing_days, "local_closing_days");
+    if (!closing_days.ok()) {
+      self->engine_->Shutdown();
+      return closing_days.status();
+    }
+    if (options.deadline_check_interval <= absl::ZeroDuration()) {
+      self->engine_->Shutdown();
+      return InvalidFieldError("deadline_check_interval", "must be positive");
+    }
+    self->desk_rules_ = std::make_unique<storage::DeskRulesStore>(self->engine_.get());
+    if (absl::Status s = self->desk_rules_->Load(); !s.ok()) {
+      self->engine_->Shutdown();
+      return s;
+    }
+    self->desk_policy_ = std::make_unique<DeskPolicy>(
+        self->desk_rules_.get(), self->catalog_.get(),
+        desk::HolidayCalendar(*liberation, *std::move(closing_days)), options.clock);
     self->matcher_ = std::make_unique<dedup::IncidentMatcher>(options.dedup, self->catalog_.get());
     // Open incidents live in memory: a report may be observed up to max_age ago and up to
     // max_future ahead, so incidents older than that (plus the longest window) are dropped.
@@ -225,7 +272,8 @@ class ServerImpl final : public WijkwachtServer {
         self->ingest_.get(), self->report_store_.get(), self->incident_store_.get(),
         self->catalog_.get(), self->workers_.get(), self->gate_.get(),
         options.map_public_max_cell_level > 0 ? options.map_public_max_cell_level : 13,
-        self->sealed_.get(), self->identities_.get(), self->directory_.get()});
+        self->sealed_.get(), self->identities_.get(), self->directory_.get(),
+        self->desk_policy_.get()});
     if (options.map_memory_days < 0) {
       self->engine_->Shutdown();
       return InvalidFieldError("map_memory_days", "must be at least 0");
@@ -280,16 +328,28 @@ class ServerImpl final : public WijkwachtServer {
     self->purger_ =
         std::make_unique<storage::IncidentPurger>(self->engine_.get(), self->incident_store_.get());
     self->deletion_log_ = std::make_unique<storage::DeletionLog>(self->engine_.get());
+    self->map_layers_->incidents = self->dispatch_store_.get();  // the progress report
+    self->dialog_ = std::make_unique<storage::ReporterDialogStore>(self->engine_.get(),
+                                                                   self->incident_store_.get());
     self->dispatch_service_ = std::make_unique<DispatchServiceImpl>(DispatchServiceImpl::Parts{
         self->dispatch_store_.get(), self->feed_.get(), self->catalog_.get(), self->workers_.get(),
         self->gate_.get(), options.clock, self->identities_.get(), self->directory_.get(),
         self->report_store_.get(), self->sealed_.get(), self->purger_.get(),
-        self->deletion_log_.get()});
+        self->deletion_log_.get(), self->desk_rules_.get(), self->desk_policy_.get(),
+        self->areas_.get(), self->dialog_.get(), /*on_question_asked=*/nullptr,
+        /*on_status_changed=*/nullptr});
+    self->desk_monitor_ = std::make_unique<DeskMonitor>(DeskMonitor::Parts{
+        self->dispatch_store_.get(), self->feed_.get(), self->workers_.get(), clock,
+        options.deadline_check_interval});
+    if (absl::Status s = self->desk_monitor_->Start(); !s.ok()) {
+      self->engine_->Shutdown();
+      return s;
+    }
     self->sync_service_ = std::make_unique<SyncServiceImpl>(SyncServiceImpl::Parts{
         self->ingest_.get(), self->report_store_.get(), self->sync_store_.get(),
         self->alert_store_.get(), self->identities_.get(), self->feed_.get(),
         self->workers_.get(), self->gate_.get(), clock, self->sealed_.get(),
-        options.max_amendments_per_report});
+        options.max_amendments_per_report, self->desk_policy_.get(), self->dialog_.get()});
     self->alert_service_ = std::make_unique<AlertServiceImpl>(AlertServiceImpl::Parts{
         self->areas_.get(), self->alert_store_.get(), self->feed_.get(), self->workers_.get(),
         self->gate_.get(), clock});
@@ -392,6 +452,9 @@ class ServerImpl final : public WijkwachtServer {
       }
       // The monitor keeps its durable cursor and catches up at the next start.
       if (early_warnings_ != nullptr) early_warnings_->Stop();
+      if (desk_monitor_ != nullptr) desk_monitor_->Stop();
+      // Undelivered notifications stay in the outbox for the next start.
+      if (notifier_ != nullptr) notifier_->Stop();
       periodic_retention_.reset();  // waits for a sweep in progress
       // Every server stream ends now with UNAVAILABLE and its resume cursor (LogStream);
       // unary calls in flight finish normally within the grace period.
@@ -411,6 +474,29 @@ class ServerImpl final : public WijkwachtServer {
 
  private:
   ServerImpl() = default;
+
+  // The outbox (attached to the engine: changes stage their notifications from now on) and
+  // its delivery worker; the devices' payload pseudonyms are keyed by <data_dir>/keys/notify.key
+  // (generated on first use).
+  absl::Status StartNotifications(const ServerOptions& options, WebhookTarget target) {
+    absl::StatusOr<std::string> key = privacy::LoadOrCreateMasterKeyFile(
+        options.data_dir + "/keys/notify.key", auth::SystemRandom());
+    if (!key.ok()) return key.status();
+    outbox_ = std::make_unique<storage::NotifyOutbox>(engine_.get(), auth::SystemRandom());
+    if (absl::Status s = outbox_->Attach(); !s.ok()) return s;
+    const ServerMetrics::NotifyCounters counters = server_metrics_->ExportNotifications(outbox_.get());
+    WebhookNotifier::Parts parts;
+    parts.outbox = outbox_.get();
+    parts.engine = engine_.get();
+    parts.pseudonym_key = *std::move(key);
+    parts.clock = options.clock != nullptr ? options.clock : SystemClock();
+    parts.random = auth::SystemRandom();
+    parts.delivered = counters.delivered;
+    parts.failed_attempts = counters.failed_attempts;
+    notifier_ = std::make_unique<WebhookNotifier>(std::move(target), std::move(parts));
+    notifier_->Start();
+    return absl::OkStatus();
+  }
 
   // The master key and the sealed identity store (crypto-shredding of reporter identities).
   absl::Status SetUpSealing(const ServerOptions& options) {
@@ -539,8 +625,9 @@ class ServerImpl final : public WijkwachtServer {
     open311_ = std::make_unique<Open311Api>(
         Open311Api::Parts{&methods_, gate_.get(), catalog_.get(), options.clock, nullptr});
     exports_ = std::make_unique<ExportsApi>(&methods_, gate_.get(), options.clock);
+    ogc_ = std::make_unique<OgcFeaturesApi>(&methods_, gate_.get(), options.clock);
     // Most specific prefix first: /v1/exports/ before the JSON routes' /v1/.
-    http.api = {exports_.get(), open311_.get(), json_api_.get()};
+    http.api = {exports_.get(), open311_.get(), ogc_.get(), json_api_.get()};
     http.max_body_bytes = static_cast<size_t>(options.max_receive_message_bytes);
     WW_ASSIGN_OR_RETURN(http_, web::HttpServer::Start(std::move(http)));
     return absl::OkStatus();
@@ -621,6 +708,12 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<storage::EarlyWarningStore> warning_store_;
   std::unique_ptr<storage::IndicatorStore> indicators_;
   std::unique_ptr<EarlyWarningMonitor> early_warnings_;
+  std::unique_ptr<storage::DeskRulesStore> desk_rules_;
+  std::unique_ptr<DeskPolicy> desk_policy_;
+  std::unique_ptr<DeskMonitor> desk_monitor_;
+  std::unique_ptr<storage::ReporterDialogStore> dialog_;
+  std::unique_ptr<storage::NotifyOutbox> outbox_;   // null without a webhook
+  std::unique_ptr<WebhookNotifier> notifier_;
   std::unique_ptr<MapServiceImpl> map_service_;
   std::unique_ptr<storage::DispatchStore> dispatch_store_;
   std::unique_ptr<storage::IncidentPurger> purger_;
@@ -646,6 +739,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<JsonApi> json_api_;        // served by http_
   std::unique_ptr<Open311Api> open311_;      // served by http_
   std::unique_ptr<ExportsApi> exports_;      // served by http_
+  std::unique_ptr<OgcFeaturesApi> ogc_;      // served by http_
   std::unique_ptr<web::HttpServer> http_;  // a client of server_
   int port_ = 0;
   bool tls_ = false;

@@ -27,6 +27,7 @@
 #include "domain/trend/rise_detector.h"
 #include "domain/report/ingest.h"
 #include "services/stream_registry.h"
+#include "services/webhook_notifier.h"
 #include "storage/retention.h"
 
 namespace wijkwacht::services {
@@ -162,6 +163,16 @@ struct ServerOptions {
   absl::Duration refresh_token_lifetime = absl::Hours(24 * 90);
   // SyncService.AmendReport: amendments one report may carry.
   int max_amendments_per_report = 20;
+  // Handling deadlines (domain/desk/handling_time.h): when Bevrijdingsdag (5 May) is a day
+  // off ("lustrum": years divisible by 5, "every_year", "never"), the municipality's own
+  // closing days ("YYYY-MM-DD,..."), and how often overdue incidents are looked for.
+  std::string liberation_day = "lustrum";
+  std::string local_closing_days;
+  absl::Duration deadline_check_interval = absl::Minutes(1);
+
+  // Notifications out (services/webhook_notifier.h): a webhook gets what reporters and
+  // shopkeepers must not miss; empty url: none are kept.
+  WebhookOptions notify;
 
   // TLS: with a certificate and key the port speaks TLS only. client_ca enables client
   // certificates: kOptional verifies one when sent, kRequire refuses clients without one.

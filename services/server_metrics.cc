@@ -126,4 +126,19 @@ void ServerMetrics::ExportStore(const storage::Engine* engine) {
   });
 }
 
+ServerMetrics::NotifyCounters ServerMetrics::ExportNotifications(
+    const storage::NotifyOutbox* outbox) {
+  registry_->AddCollector([outbox](metrics::Sink& sink) {
+    sink.Gauge("wijkwacht_notify_pending", "Notifications in the outbox, not yet taken by the webhook",
+               {}, static_cast<double>(outbox->Pending()));
+  });
+  NotifyCounters counters;
+  counters.delivered = registry_->GetCounter("wijkwacht_notify_delivered_total",
+                                             "Notifications the webhook answered with 2xx");
+  counters.failed_attempts = registry_->GetCounter(
+      "wijkwacht_notify_failed_attempts_total",
+      "Webhook deliveries that failed (no answer, or not 2xx) and will be retried");
+  return counters;
+}
+
 }  // namespace wijkwacht::services

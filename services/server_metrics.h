@@ -7,6 +7,7 @@
 //   wijkwacht_reports_ingested_total                            reports stored (replays not)
 //   wijkwacht_change_log_sequence                               newest durable change-log entry
 //   wijkwacht_rocksdb_estimated_keys{cf}, _live_sst_bytes{cf}, _pending_compaction_bytes{cf}
+//   wijkwacht_notify_pending, _delivered_total, _failed_attempts_total   the webhook outbox
 //
 // Calls are counted where the server handles them (it is the CallGate's CallObserver:
 // ServeUnary, AdmitStream and LogStream report each outcome), so the gate's refusals, the
@@ -28,6 +29,7 @@
 #include "common/metrics.h"
 #include "services/call_gate.h"
 #include "storage/engine.h"
+#include "storage/notify_outbox.h"
 #include "storage/report_store.h"
 
 namespace wijkwacht::services {
@@ -46,6 +48,13 @@ class ServerMetrics final : public CallObserver {
       std::unique_ptr<storage::ReportStore> store);
   // Exports the change-log position and RocksDB figures of `engine` (not owned).
   void ExportStore(const storage::Engine* engine);
+  // The webhook's figures: wijkwacht_notify_pending (entries in `outbox`, read when scraped;
+  // not owned), and the counters the notifier increments.
+  struct NotifyCounters {
+    metrics::Counter* delivered = nullptr;        // wijkwacht_notify_delivered_total
+    metrics::Counter* failed_attempts = nullptr;  // wijkwacht_notify_failed_attempts_total
+  };
+  [[nodiscard]] NotifyCounters ExportNotifications(const storage::NotifyOutbox* outbox);
 
   // One RPC's series; created once, then only read (atomics inside).
   struct Method {

@@ -8,7 +8,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/status.h"
 #include "common/text.h"
 #include "google/protobuf/util/json_util.h"
@@ -68,6 +70,17 @@ class DeviceFeed {
         return RenderAlert(event, event.alert_resolved(), out);
       case internal::ChangeEvent::kAlertRetracted:
         return RenderAlert(event, event.alert_retracted(), out);
+      case internal::ChangeEvent::kQuestionAsked:
+        // A question from the desk: to each device asked, once.
+        for (const internal::QuestionRecipient& r : event.question_asked().recipients()) {
+          if (r.reporter() != subject_) continue;
+          v1::ReporterQuestion& question = *Add(event, out).mutable_question();
+          question.set_name(event.question_asked().question());
+          question.set_report(absl::StrCat("reports/", r.report_id()));
+          question.set_text(event.question_asked().text());
+          *question.mutable_ask_time() = event.time();
+        }
+        return;
       case internal::ChangeEvent::kPollPublished:
         // A flitspeiling goes to every device.
         *Add(event, out).mutable_poll() = event.poll_published();
@@ -239,6 +252,8 @@ void SyncServiceImpl::Register(MethodTable* table) {
   table->Unary("/wijkwacht.v1.SyncService/Pull", this, &SyncServiceImpl::DoPull);
   table->Unary("/wijkwacht.v1.SyncService/AmendReport", this, &SyncServiceImpl::DoAmend);
   table->Unary("/wijkwacht.v1.SyncService/ExportMyData", this, &SyncServiceImpl::DoExport);
+  table->Unary("/wijkwacht.v1.SyncService/AnswerQuestion", this, &SyncServiceImpl::DoAnswer);
+  table->Unary("/wijkwacht.v1.SyncService/RateHandling", this, &SyncServiceImpl::DoRate);
   table->Stream<v1::SubscribeRequest, v1::FeedChange>(
       "/wijkwacht.v1.SyncService/Subscribe",
       [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
@@ -307,6 +322,7 @@ void SyncServiceImpl::DoPush(const Caller& caller, const v1::PushRequest& reques
       finish_one();
       continue;
     }
+    if (parts_.desk != nullptr) parts_.desk->Decide(*prepared);
     parts_.reports->SubmitAsync(
         *std::move(prepared),
         [response, i, reject, finish_one](absl::StatusOr<storage::SubmitOutcome> outcome) {
@@ -395,6 +411,66 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* SyncServiceImpl::Subscribe(
         return absl::OkStatus();
       },
       {}, std::move(options));
+}
+
+void SyncServiceImpl::DoAnswer(const Caller& caller, const v1::AnswerQuestionRequest& request,
+                               v1::AnswerQuestionResponse* response, UnaryDone done) {
+  if (absl::Status s = NeedsDevice(caller); !s.ok()) return done(s);
+  std::vector<FieldViolation> v;
+  absl::string_view number_text = request.question();
+  uint64_t number = 0;
+  if (!absl::ConsumePrefix(&number_text, "questions/") || !absl::SimpleAtoi(number_text, &number) ||
+      number == 0 || absl::StrCat(number) != number_text) {
+    v.push_back({"question", "must be \"questions/{n}\" from FeedChange.question"});
+  }
+  if (absl::StripAsciiWhitespace(request.answer()).empty() ||
+      request.answer().size() > kMaxNoteBytes) {
+    v.push_back({"answer", absl::StrCat("must be 1 to ", kMaxNoteBytes, " bytes")});
+  }
+  if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
+  if (parts_.dialog == nullptr) {
+    return done(absl::FailedPreconditionError("questions are not kept on this server"));
+  }
+  parts_.workers->Schedule([this, number, reporter = caller.reporter, answer = request.answer(),
+                            response, done = std::move(done)] {
+    absl::StatusOr<storage::AnswerOutcome> outcome =
+        parts_.dialog->Answer(number, reporter, answer);
+    if (!outcome.ok()) return done(outcome.status());
+    response->set_question(absl::StrCat("questions/", number));
+    response->set_answer(outcome->answer);
+    *response->mutable_answer_time() =
+        TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(outcome->answer_time));
+    done(absl::OkStatus());
+  });
+}
+
+void SyncServiceImpl::DoRate(const Caller& caller, const v1::RateHandlingRequest& request,
+                             v1::RateHandlingResponse* response, UnaryDone done) {
+  if (absl::Status s = NeedsDevice(caller); !s.ok()) return done(s);
+  std::vector<FieldViolation> v;
+  absl::StatusOr<std::string> id = ParseReportName(request.report(), "report");
+  if (!id.ok()) v.push_back(GetFieldViolations(id.status()).front());
+  if (request.reason().size() > kMaxNoteBytes) {
+    v.push_back({"reason", absl::StrCat("must be at most ", kMaxNoteBytes, " bytes")});
+  } else if (!request.satisfied() && absl::StripAsciiWhitespace(request.reason()).empty()) {
+    v.push_back({"reason", "is required when not satisfied: say what is still wrong"});
+  }
+  if (!v.empty()) return done(InvalidFieldsError(std::move(v)));
+  if (parts_.dialog == nullptr) {
+    return done(absl::FailedPreconditionError("ratings are not kept on this server"));
+  }
+  parts_.workers->Schedule([this, id = *id, reporter = caller.reporter,
+                            satisfied = request.satisfied(), reason = request.reason(), response,
+                            done = std::move(done)] {
+    absl::StatusOr<storage::RateOutcome> outcome =
+        parts_.dialog->Rate(id, reporter, satisfied, reason);
+    if (!outcome.ok()) return done(outcome.status());
+    response->set_report(absl::StrCat("reports/", id));
+    response->set_satisfied(outcome->rating.satisfied());
+    response->set_reopen_requested(!outcome->rating.satisfied());
+    *response->mutable_rate_time() = outcome->rating.rate_time();
+    done(absl::OkStatus());
+  });
 }
 
 void SyncServiceImpl::DoAmend(const Caller& caller, const v1::AmendReportRequest& request,

@@ -57,6 +57,8 @@
 
 #include "common/worker_pool.h"
 #include "domain/report/ingest.h"
+#include "services/desk_policy.h"
+#include "storage/reporter_dialog_store.h"
 #include "services/method_table.h"
 #include "services/stream_call.h"
 #include "services/unary_call.h"
@@ -86,6 +88,11 @@ class SyncServiceImpl final {
     const storage::SealedIdentityStore* sealed = nullptr;
     // AmendReport: amendments one report may carry (0 = no cap).
     int max_amendments_per_report = 20;
+    // Push: routing and deadline of an incident a report opens (services/desk_policy.h);
+    // null: none.
+    const DeskPolicy* desk = nullptr;
+    // AnswerQuestion and RateHandling; null: they answer FAILED_PRECONDITION.
+    storage::ReporterDialogStore* dialog = nullptr;
   };
   static constexpr int kMaxPushReports = 100;
   static constexpr int kDefaultPageSize = 50;
@@ -106,6 +113,10 @@ class SyncServiceImpl final {
               UnaryDone done);
   void DoAmend(const Caller& caller, const v1::AmendReportRequest& request, v1::Report* response,
                UnaryDone done);
+  void DoAnswer(const Caller& caller, const v1::AnswerQuestionRequest& request,
+                v1::AnswerQuestionResponse* response, UnaryDone done);
+  void DoRate(const Caller& caller, const v1::RateHandlingRequest& request,
+              v1::RateHandlingResponse* response, UnaryDone done);
   void DoExport(const Caller& caller, const v1::ExportMyDataRequest& request,
                 v1::ExportMyDataResponse* response, UnaryDone done);
 

@@ -39,6 +39,11 @@ enum class ColumnFamily : int {
   kDepartments,
   kAccessRules,
   kDeletionLog,
+  kRoutingRules,
+  kHandlingTargets,
+  kIncidentsByDue,
+  kReporterDialog,
+  kNotifyOutbox,
 };
 
 struct ColumnFamilySpec {
@@ -47,7 +52,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 31> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 36> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -129,6 +134,22 @@ inline constexpr std::array<ColumnFamilySpec, 31> kColumnFamilies = {{
     {ColumnFamily::kDeletionLog, "deletion_log",
      "sequence (BE64, 1, 2, ...) -> wijkwacht.v1.Deletion (what kind of record, when, by whom, "
      "why; no content) (storage::DeletionLog)"},
+    {ColumnFamily::kRoutingRules, "routing_rules",
+     "version (BE64, 1, 2, ...) -> wijkwacht.v1.RoutingRuleSet; the highest is in force "
+     "(storage::DeskRulesStore)"},
+    {ColumnFamily::kHandlingTargets, "handling_targets",
+     "version (BE64, 1, 2, ...) -> wijkwacht.v1.HandlingTargetSet; the highest is in force "
+     "(storage::DeskRulesStore)"},
+    {ColumnFamily::kIncidentsByDue, "incidents_by_due",
+     "due_time micros (BE64) incident id -> empty: open incidents whose OVERDUE is still to "
+     "come (storage::IncidentStore)"},
+    {ColumnFamily::kReporterDialog, "reporter_dialog",
+     "'q' question number (BE64) -> wijkwacht.internal.StoredQuestion (with its recipients' "
+     "answers); 'r' report id -> wijkwacht.internal.StoredRating; \"n\" -> the last question "
+     "number (BE64) (storage::ReporterDialogStore)"},
+    {ColumnFamily::kNotifyOutbox, "notify_outbox",
+     "change-log sequence of the causing change (BE64) index within it (BE32) -> "
+     "wijkwacht.internal.OutboxNotification, until the webhook took it (storage::NotifyOutbox)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();

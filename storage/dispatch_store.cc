@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -206,6 +207,12 @@ absl::Status Recompute(WriteContext& ctx, absl::string_view id, internal::Stored
 
 }  // namespace
 
+bool IsOverdue(const v1::Incident& incident, absl::Time now) {
+  return incident.has_due_time() &&
+         dispatch::IsOpen(static_cast<dispatch::IncidentStatus>(incident.status())) &&
+         FromTimestamp(incident.due_time()) <= now;
+}
+
 absl::Status AppendAudit(WriteContext& ctx, const DispatchActor& actor, absl::string_view action,
                          absl::string_view target, std::string detail) {
   WW_ASSIGN_OR_RETURN(std::optional<std::string> head_bytes,
@@ -269,14 +276,6 @@ std::string CorrectionLine(int theme, absl::string_view category, const v1::Repo
                       RoleToken(report.reporter_role()), " ", text);
 }
 
-// Runs `stage` as one commit and returns what it produced.
-template <typename T, typename Fn>
-absl::StatusOr<T> CommitOne(Engine* engine, Fn stage) {
-  auto result = std::make_shared<T>();
-  WW_RETURN_IF_ERROR(engine->CommitAndWait(
-      [result, stage = std::move(stage)](WriteContext& ctx) { return stage(ctx, *result); }));
-  return std::move(*result);
-}
 
 }  // namespace
 
@@ -314,7 +313,9 @@ absl::StatusOr<IncidentPage> DispatchStore::List(const IncidentQuery& q) const {
                              absl::StrCat("must be in [1, ", kMaxIncidentPageSize, "]"));
   }
   const std::string prefix(1, static_cast<char>(q.status));
-  const uint64_t filters = Fnv1a(absl::StrCat(q.status, "\x1f", q.theme, "\x1f", q.area_code));
+  const uint64_t filters = Fnv1a(absl::StrCat(q.status, "\x1f", q.theme, "\x1f", q.area_code,
+                                              q.overdue ? "\x1foverdue" : "", "\x1f",
+                                              q.department));
   std::string last_returned;
   std::string start = prefix;
   if (!q.page_token.empty()) {
@@ -378,6 +379,11 @@ absl::StatusOr<IncidentPage> DispatchStore::List(const IncidentQuery& q) const {
           codes.insert(codes.end(), stored->area_codes().begin(), stored->area_codes().end());
           if (std::find(codes.begin(), codes.end(), q.area_code) == codes.end()) return true;
         }
+        if (q.overdue && !IsOverdue(stored->incident(), q.now)) return true;
+        if (!q.department.empty() && stored->incident().department() != q.department &&
+            stored->incident().assigned_department() != q.department) {
+          return true;
+        }
         page.incidents.push_back(*std::move(stored));
         return true;
       }));
@@ -395,7 +401,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Claim(absl::string_view 
                                                               int64_t version,
                                                               const DispatchActor& actor) {
   std::string id(id_view);
-  return CommitOne<internal::StoredIncident>(
+  return CommitForResult<internal::StoredIncident>(
       engine_, [id, version, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
         WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, LoadIncident(ctx, id));
         WW_RETURN_IF_ERROR(CheckVersion(stored, version));
@@ -430,7 +436,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Assign(absl::string_view
                                                                absl::string_view department_view,
                                                                const DispatchActor& actor) {
   std::string id(id_view), department(department_view);
-  return CommitOne<internal::StoredIncident>(
+  return CommitForResult<internal::StoredIncident>(
       engine_, [id, version, department, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
         WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, LoadIncident(ctx, id));
         WW_RETURN_IF_ERROR(CheckVersion(stored, version));
@@ -442,7 +448,8 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Assign(absl::string_view
         }
         const std::string previous =
             incident.assigned_department().empty() ? "none" : incident.assigned_department();
-        incident.set_assigned_department(absl::StrCat("departments/", department));
+        incident.set_department(absl::StrCat("departments/", department));
+        incident.set_assigned_department(incident.department());
         incident.set_assigned_team(static_cast<v1::Team>(dispatch::TeamOfDepartment(department)));
         Touch(stored, ctx.Now());
         WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, id, incident.status(), stored));
@@ -461,7 +468,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Transition(
     absl::string_view id_view, int64_t version, dispatch::IncidentStatus target,
     absl::string_view comment_view, const DispatchActor& actor, AlsoStage also) {
   std::string id(id_view), comment(comment_view);
-  return CommitOne<internal::StoredIncident>(
+  return CommitForResult<internal::StoredIncident>(
       engine_,
       [id, version, target, comment, actor, incidents = incidents_, also = std::move(also)](
           WriteContext& ctx, internal::StoredIncident& out) {
@@ -487,6 +494,12 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Transition(
           *stored.mutable_close_time() = ToTimestamp(ctx.Now());
         } else {
           stored.clear_close_time();
+        }
+        if (target == dispatch::IncidentStatus::kResolved ||
+            target == dispatch::IncidentStatus::kRejected) {
+          *stored.mutable_handled_time() = ToTimestamp(ctx.Now());
+        } else if (dispatch::IsOpen(target)) {
+          stored.clear_handled_time();  // reopened
         }
         Touch(stored, ctx.Now());
         WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, id, old_status, stored));
@@ -521,7 +534,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Merge(
     absl::string_view id_view, int64_t version, const std::vector<std::string>& absorbed,
     const DispatchActor& actor) {
   std::string id(id_view);
-  return CommitOne<internal::StoredIncident>(
+  return CommitForResult<internal::StoredIncident>(
       engine_,
       [id, version, absorbed, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
         if (absorbed.empty()) return InvalidFieldError("merged", "must name at least one incident");
@@ -627,7 +640,7 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Split(absl::string_view 
                                                               absl::string_view report_view,
                                                               const DispatchActor& actor) {
   std::string id(id_view), report_id(report_view);
-  return CommitOne<internal::StoredIncident>(
+  return CommitForResult<internal::StoredIncident>(
       engine_,
       [id, version, report_id, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
         WW_ASSIGN_OR_RETURN(internal::StoredIncident old, LoadIncident(ctx, id));
@@ -706,11 +719,12 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Split(absl::string_view 
 
 absl::StatusOr<internal::StoredIncident> DispatchStore::Reclassify(
     absl::string_view id_view, int64_t version, int theme, absl::string_view category_view,
-    const DispatchActor& actor) {
+    const DispatchActor& actor, Reroute reroute) {
   std::string id(id_view), category(category_view);
-  return CommitOne<internal::StoredIncident>(
+  return CommitForResult<internal::StoredIncident>(
       engine_,
-      [id, version, theme, category, actor, incidents = incidents_](WriteContext& ctx, internal::StoredIncident& out) {
+      [id, version, theme, category, actor, incidents = incidents_,
+       reroute = std::move(reroute)](WriteContext& ctx, internal::StoredIncident& out) {
         WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, LoadIncident(ctx, id));
         WW_RETURN_IF_ERROR(CheckVersion(stored, version));
         v1::Incident& incident = *stored.mutable_incident();
@@ -720,6 +734,26 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Reclassify(
         incident.set_theme(static_cast<v1::Theme>(theme));
         if (!category.empty()) incident.set_category(category);
         stored.set_classification_fixed(true);
+        std::string routed;
+        if (reroute) {
+          const IncidentOpening opening = reroute(stored, ctx.Now());
+          if (!opening.department.empty()) {
+            incident.set_department(absl::StrCat("departments/", opening.department));
+            incident.set_assigned_department(incident.department());
+            incident.set_assigned_team(
+                static_cast<v1::Team>(dispatch::TeamOfDepartment(opening.department)));
+            routed = absl::StrCat("; routed by rule ", opening.rule_position, " of version ",
+                                  opening.rules_version, " -> ", incident.department());
+          }
+          if (opening.due_time) {
+            *incident.mutable_due_time() = ToTimestamp(*opening.due_time);
+            absl::StrAppend(&routed, "; due ", absl::FormatTime(absl::RFC3339_sec, *opening.due_time,
+                                                                absl::UTCTimeZone()));
+          } else if (incident.has_due_time()) {
+            incident.clear_due_time();
+            absl::StrAppend(&routed, "; no handling target");
+          }
+        }
         Touch(stored, ctx.Now());
         WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, id, incident.status(), stored));
         WW_ASSIGN_OR_RETURN(std::vector<Member> members, Members(ctx, id));
@@ -735,18 +769,88 @@ absl::StatusOr<internal::StoredIncident> DispatchStore::Reclassify(
             ctx, actor, "ReclassifyIncident", incident.name(),
             absl::StrCat(before, " -> ",
                          catalog::ThemeName(static_cast<catalog::Theme>(incident.theme())), "/",
-                         incident.category(), " (", members.size(), " corrections)")));
+                         incident.category(), " (", members.size(), " corrections)", routed)));
         ctx.AppendChange(event);
         out = std::move(stored);
         return absl::OkStatus();
       });
 }
 
+absl::StatusOr<int> DispatchStore::MarkOverdue(absl::Time now, int limit) {
+  const std::string end = IncidentDueKey(now + absl::Microseconds(1), "");
+  bool any = false;  // most checks find nothing: no write then
+  WW_RETURN_IF_ERROR(engine_->Scan(ColumnFamily::kIncidentsByDue, "", "",
+                                   [&](absl::string_view key, absl::string_view) {
+                                     any = key < end;
+                                     return false;
+                                   }));
+  if (!any) return 0;
+  return CommitForResult<int>(engine_, [end, limit, incidents = incidents_](WriteContext& ctx,
+                                                                      int& out) -> absl::Status {
+    std::vector<std::string> due;
+    WW_RETURN_IF_ERROR(ctx.Scan(ColumnFamily::kIncidentsByDue, "", "",
+                                [&](absl::string_view key, absl::string_view) {
+                                  if (key >= end || static_cast<int>(due.size()) >= limit) {
+                                    return false;
+                                  }
+                                  if (std::optional<std::string> id = ParseIncidentDueKey(key)) {
+                                    due.push_back(*std::move(id));
+                                  }
+                                  return true;
+                                }));
+    const DispatchActor system{"system"};
+    for (const std::string& id : due) {
+      WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, LoadIncident(ctx, id));
+      const v1::Incident& incident = stored.incident();
+      stored.set_overdue_raised_for(
+          static_cast<int64_t>(TimeToMicros(FromTimestamp(incident.due_time()))));
+      WW_RETURN_IF_ERROR(incidents->StageIncident(ctx, id, incident.status(), stored));
+      internal::ChangeEvent event;
+      internal::IncidentChanged& change = NewChange(event, stored, "Overdue", system);
+      *change.mutable_due_time() = incident.due_time();
+      WW_RETURN_IF_ERROR(AppendAudit(
+          ctx, system, "Overdue", incident.name(),
+          absl::StrCat("due ", TimeUtil::ToString(incident.due_time()), ", still ",
+                       StatusName(incident.status()))));
+      ctx.AppendChange(event);
+    }
+    out = static_cast<int>(due.size());
+    return absl::OkStatus();
+  });
+}
+
+absl::Status DispatchStore::RecordRouting(
+    const std::vector<std::pair<std::string, internal::RoutingApplied>>& routed,
+    uint64_t cursor) {
+  return engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
+    const DispatchActor system{"system"};
+    for (const auto& [incident, r] : routed) {
+      WW_RETURN_IF_ERROR(AppendAudit(
+          ctx, system, "RouteIncident", incident,
+          absl::StrCat("rule ", r.position(), " of routing-table version ", r.rules_version(),
+                       r.label().empty() ? "" : absl::StrCat(" (", r.label(), ")"),
+                       " -> departments/", r.department())));
+    }
+    ctx.Put(ColumnFamily::kMeta, meta::kDeskMonitorCursor, absl::StrCat(cursor));
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<uint64_t> DispatchStore::RoutingCursor() const {
+  WW_ASSIGN_OR_RETURN(std::optional<std::string> text,
+                      engine_->Get(ColumnFamily::kMeta, meta::kDeskMonitorCursor));
+  uint64_t cursor = 0;
+  if (text && !absl::SimpleAtoi(*text, &cursor)) {
+    return absl::DataLossError("desk monitor cursor does not parse");
+  }
+  return cursor;
+}
+
 absl::StatusOr<int> DispatchStore::SendFeedback(absl::string_view id_view,
                                                 absl::string_view message_view,
                                                 const DispatchActor& actor) {
   std::string id(id_view), message(message_view);
-  return CommitOne<int>(engine_, [id, message, actor](WriteContext& ctx, int& out) {
+  return CommitForResult<int>(engine_, [id, message, actor](WriteContext& ctx, int& out) {
     WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, LoadIncident(ctx, id));
     WW_ASSIGN_OR_RETURN(std::vector<Member> members, Members(ctx, id));
     internal::ChangeEvent event;
@@ -773,6 +877,31 @@ absl::Status DispatchStore::Audit(const DispatchActor& actor, absl::string_view 
   return engine_->CommitAndWait([&](WriteContext& ctx) {
     return AppendAudit(ctx, actor, action, target, detail);
   });
+}
+
+absl::Status DispatchStore::ForEachCreated(
+    absl::Time start, absl::Time end,
+    const std::function<bool(const internal::StoredIncident&)>& visit) const {
+  const std::string prefix(1, '\0');
+  const std::string last = IncidentStatusIndexKey(0, end, "");
+  absl::Status inner;
+  WW_RETURN_IF_ERROR(engine_->Scan(
+      ColumnFamily::kIncidentsByStatus, IncidentStatusIndexKey(0, start, ""), prefix,
+      [&](absl::string_view key, absl::string_view) {
+        if (key >= last) return false;
+        if (key.size() <= 9) {
+          inner = absl::DataLossError("malformed incidents_by_status key");
+          return false;
+        }
+        absl::StatusOr<internal::StoredIncident> stored = incidents_->Get(key.substr(9), 0);
+        if (absl::IsNotFound(stored.status())) return true;
+        if (!stored.ok()) {
+          inner = stored.status();
+          return false;
+        }
+        return visit(*stored);
+      }));
+  return inner;
 }
 
 absl::StatusOr<AuditPage> DispatchStore::AuditLog(int page_size,

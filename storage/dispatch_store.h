@@ -26,7 +26,8 @@
 //              Team that department stands for (dispatch::TeamOfDepartment), else unspecified.
 //              An incident with a department counts as assigned for the workflow.
 //   Transition dispatch::CheckTransition (reopen window kDefaultReopenWindow from close_time);
-//              entering CLOSED records close_time, leaving it clears it.
+//              entering CLOSED records close_time, leaving it clears it; entering RESOLVED
+//              or REJECTED records handled_time, reopening clears it.
 //   Merge      `id` survives (must be open); every absorbed incident (any status, not already
 //              merged, not the survivor, no duplicates) gives its member reports to the
 //              survivor (incident_members keys and Report.incident_id move, report status
@@ -44,12 +45,22 @@
 //   Reclassify sets theme (and category if non-empty), fixes them against later joins
 //              (classification_fixed) and stores one classifier correction per member report
 //              in `corrections`. Reports keep their own theme.
+//   Reclassify also re-routes when given a Reroute: the routing rules and handling target
+//              for the new category decide department (kept when no rule matches) and
+//              due_time (cleared when no target applies), named in the same audit entry.
+//   Overdue    (MarkOverdue, the desk monitor) for each open incident whose due_time has
+//              passed and for which OVERDUE was not raised for that due_time: records it
+//              (StoredIncident.overdue_raised_for; no version change, nothing a dispatcher
+//              sees changes but Incident.overdue), one IncidentChanged "Overdue" event and
+//              one audit entry by "system", all in one commit: exactly once per incident
+//              and deadline, also across restarts.
 //   Feedback   no incident change (no version): an IncidentChanged event carrying the message,
 //              all member report ids and their distinct reporters; returns the number of
 //              distinct reporters (reports stored without a reporter count as none).
 //
 // Reads: Get (committed data, member names oldest first), List (incidents_by_status, newest
-// created first, filters status/theme from the index and area_code from the record, and
+// created first, filters status/theme from the index and area_code, overdue and department
+// from the record, and
 // IncidentQuery::visible; at most kMaxIncidentsScanned visible index entries per call, so a filtered page may come back short with a
 // next_page_token; the token is bound to the filters), AuditLog (oldest first, ascending
 // sequence).
@@ -89,6 +100,11 @@ struct IncidentQuery {
   std::string area_code;  // "" = any; matches gemeente, wijk, buurt or focus area
   int page_size = 50;     // 1..kMaxIncidentPageSize
   std::string page_token;
+  // Only open incidents whose due_time is at or before `now`.
+  bool overdue = false;
+  absl::Time now;
+  // "departments/{id}" or "" = any.
+  std::string department;
   // Need-to-know (services/need_to_know.h): when set, an incident it refuses is treated as
   // absent — not returned, not counted against kMaxIncidentsScanned, never the reason for a
   // next_page_token — so a caller's pages are those of a store without it.
@@ -141,9 +157,23 @@ class DispatchStore {
                                                                int64_t version,
                                                                absl::string_view report_id,
                                                                const DispatchActor& actor);
+  // What a reclassified incident gets (department "" = keep it); runs on the writer thread.
+  using Reroute =
+      std::function<IncidentOpening(const internal::StoredIncident&, absl::Time now)>;
   [[nodiscard]] absl::StatusOr<internal::StoredIncident> Reclassify(
       absl::string_view id, int64_t version, int theme, absl::string_view category,
-      const DispatchActor& actor);
+      const DispatchActor& actor, Reroute reroute = nullptr);
+
+  // Raises OVERDUE for up to `limit` incidents due at or before `now` (see Overdue above);
+  // returns how many.
+  [[nodiscard]] absl::StatusOr<int> MarkOverdue(absl::Time now, int limit);
+
+  // The desk monitor's routing audit: one "RouteIncident" entry by "system" per routing
+  // (incident name, routing) and the monitor's cursor (meta kDeskMonitorCursor) in one commit.
+  [[nodiscard]] absl::Status RecordRouting(
+      const std::vector<std::pair<std::string, internal::RoutingApplied>>& routed,
+      uint64_t cursor);
+  [[nodiscard]] absl::StatusOr<uint64_t> RoutingCursor() const;
   // Returns the number of distinct reporters the message goes to.
   [[nodiscard]] absl::StatusOr<int> SendFeedback(absl::string_view id, absl::string_view message,
                                                  const DispatchActor& actor);
@@ -152,6 +182,12 @@ class DispatchStore {
   // a reporter's contact details); durable when it returns.
   [[nodiscard]] absl::Status Audit(const DispatchActor& actor, absl::string_view action,
                                    absl::string_view target, std::string detail);
+
+  // Every incident created in [start, end) (incidents_by_status, all statuses), oldest first,
+  // without member names; stops early when `visit` returns false.
+  [[nodiscard]] absl::Status ForEachCreated(
+      absl::Time start, absl::Time end,
+      const std::function<bool(const internal::StoredIncident&)>& visit) const;
 
   // Oldest first. page_size 1..kMaxAuditPageSize.
   [[nodiscard]] absl::StatusOr<AuditPage> AuditLog(int page_size,
@@ -179,6 +215,9 @@ class DispatchStore {
 [[nodiscard]] absl::Status AppendAudit(WriteContext& ctx, const DispatchActor& actor,
                                        absl::string_view action, absl::string_view target,
                                        std::string detail);
+
+// True while `incident` is open and its due_time is at or before `now` (Incident.overdue).
+[[nodiscard]] bool IsOverdue(const v1::Incident& incident, absl::Time now);
 
 // Conversions between the stored (API) audit entry and the domain's.
 [[nodiscard]] dispatch::AuditEntry AuditEntryFromProto(const v1::AuditEntry& entry);

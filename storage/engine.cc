@@ -249,6 +249,11 @@ class RocksEngine final : public Engine {
     counter_listeners_.push_back(std::move(listener));
   }
 
+  void AddChangeStager(ChangeStager stager) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    stagers_.push_back(std::move(stager));
+  }
+
   absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir, int keep) override {
     if (backup_dir.empty()) return absl::InvalidArgumentError("backup_dir: must be set");
     std::unique_lock<std::mutex> backup_lock(backup_mu_, std::try_to_lock);
@@ -474,12 +479,28 @@ class RocksEngine final : public Engine {
           return written_status_;
         });
     RocksWriteContext& context = *group->context;
+    std::vector<ChangeStager> stagers;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stagers = stagers_;
+    }
+    if (!stagers.empty()) context.CaptureChanges();
     group->results.assign(group->pending.size(), absl::OkStatus());
     group->first_sequence = next_sequence_;
     for (size_t i = 0; i < group->pending.size(); ++i) {
       context.SetSavePoint();
       const uint64_t sequence_mark = next_sequence_;
       group->results[i] = group->pending[i].write(context);
+      if (!stagers.empty()) {
+        // The stagers add their writes for this WriteFn's changes to the same batch; one
+        // failing fails the WriteFn.
+        for (const internal::ChangeEvent& event : context.TakeAppended()) {
+          for (const ChangeStager& stager : stagers) {
+            if (group->results[i].ok()) group->results[i] = stager(context, event);
+          }
+        }
+        context.TakeAppended();  // a stager must not append changes; none are kept
+      }
       if (!group->results[i].ok()) {
         context.RollbackToSavePoint();
         next_sequence_ = sequence_mark;
@@ -659,6 +680,7 @@ class RocksEngine final : public Engine {
   absl::Status written_status_;
   bool syncer_stopping_ = false;
   std::thread syncer_;
+  std::vector<ChangeStager> stagers_;
   std::thread writer_;
   // The `done` callbacks of committed groups, run by completer_ in commit order.
   struct Completion {

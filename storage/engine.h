@@ -45,6 +45,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -252,6 +253,14 @@ class Engine {
   // RocksDB holds, and an acknowledged write is already counted. Keep it short.
   using CounterListener = std::function<void(const std::vector<CounterDelta>& deltas)>;
   virtual void AddCounterListener(CounterListener listener) = 0;
+  // `stager` runs on the writer thread for every change event a WriteFn appended, right
+  // after that WriteFn succeeded, and stages writes of its own into the same batch: what the
+  // change causes (e.g. a notification in the outbox, storage/notify_outbox.h) commits or is
+  // lost together with it. A stager's error fails that WriteFn (rolled back; its caller gets
+  // the error). A stager must not append change events. Register before the first write.
+  using ChangeStager =
+      std::function<absl::Status(WriteContext& ctx, const internal::ChangeEvent& event)>;
+  virtual void AddChangeStager(ChangeStager stager) = 0;
 
   // Takes a backup into `backup_dir` (created if missing) and then keeps only the newest
   // `keep` backups there (0 = all). Writes are not blocked. Errors: ABORTED while another
@@ -271,5 +280,16 @@ class Engine {
   // Open replays no WAL); later Commit() calls fail UNAVAILABLE.
   virtual void Shutdown() = 0;
 };
+
+// Runs `stage(ctx, result)` as one commit (Engine::CommitAndWait) and returns the `T` it filled
+// in, or its error.
+template <typename T, typename Fn>
+[[nodiscard]] absl::StatusOr<T> CommitForResult(Engine* engine, Fn stage) {
+  auto result = std::make_shared<T>();
+  absl::Status status = engine->CommitAndWait(
+      [result, stage = std::move(stage)](WriteContext& ctx) { return stage(ctx, *result); });
+  if (!status.ok()) return status;
+  return std::move(*result);
+}
 
 }  // namespace wijkwacht::storage

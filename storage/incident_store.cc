@@ -272,6 +272,24 @@ void SyncCellIndex(WriteContext& ctx, absl::string_view id, internal::StoredInci
   ctx.Put(ColumnFamily::kIncidentsByCell, index_key, stored.index_value());
 }
 
+// Makes incidents_by_due agree with `stored`: one entry while it is open, has a due_time and
+// OVERDUE has not been raised for that due_time; none otherwise.
+void SyncDueIndex(WriteContext& ctx, absl::string_view id, internal::StoredIncident& stored) {
+  const v1::Incident& incident = stored.incident();
+  std::string want;
+  if (incident.has_due_time() &&
+      dispatch::IsOpen(static_cast<dispatch::IncidentStatus>(incident.status()))) {
+    const absl::Time due = FromTimestamp(incident.due_time());
+    if (stored.overdue_raised_for() != static_cast<int64_t>(TimeToMicros(due))) {
+      want = IncidentDueKey(due, id);
+    }
+  }
+  if (want == stored.due_index_key()) return;
+  if (!stored.due_index_key().empty()) ctx.Delete(ColumnFamily::kIncidentsByDue, stored.due_index_key());
+  if (!want.empty()) ctx.Put(ColumnFamily::kIncidentsByDue, want, "");
+  stored.set_due_index_key(want);
+}
+
 }  // namespace
 
 std::string IncidentMemberPrefix(absl::string_view incident_id) {
@@ -352,6 +370,7 @@ absl::StatusOr<internal::StoredIncident> IncidentStore::Get(absl::string_view id
 void IncidentStore::WriteRecord(WriteContext& ctx, absl::string_view id,
                                 internal::StoredIncident&& stored) const {
   SyncCellIndex(ctx, id, stored);
+  SyncDueIndex(ctx, id, stored);
   ctx.Put(ColumnFamily::kIncidents, id, stored.SerializeAsString());
   OpenIncidents::EntryPtr previous = open_->Put(id, std::move(stored));
   ctx.OnAbort([open = open_.get(), key = std::string(id), previous = std::move(previous)] {
@@ -390,6 +409,9 @@ absl::Status IncidentStore::StageRemoval(WriteContext& ctx, absl::string_view id
   ctx.Delete(ColumnFamily::kIncidentsByStatus,
              IncidentStatusIndexKey(incident.status(), created, id));
   if (!stored.index_key().empty()) ctx.Delete(ColumnFamily::kIncidentsByCell, stored.index_key());
+  if (!stored.due_index_key().empty()) {
+    ctx.Delete(ColumnFamily::kIncidentsByDue, stored.due_index_key());
+  }
   const std::string prefix = IncidentMemberPrefix(id);
   std::vector<std::string> members;
   WW_RETURN_IF_ERROR(ctx.Scan(ColumnFamily::kIncidentMembers, prefix, prefix,
@@ -432,6 +454,14 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
     *incident.mutable_area() = member.area;
     *incident.mutable_create_time() = ToTimestamp(ctx.Now());
     for (const std::string& code : member.area_codes) stored.add_area_codes(code);
+    const IncidentOpening& opening = member.opening;
+    if (!opening.department.empty()) {
+      incident.set_department(absl::StrCat("departments/", opening.department));
+      incident.set_assigned_department(incident.department());
+      incident.set_assigned_team(
+          static_cast<v1::Team>(dispatch::TeamOfDepartment(opening.department)));
+    }
+    if (opening.due_time) *incident.mutable_due_time() = ToTimestamp(*opening.due_time);
   }
   const int old_theme = stored.incident().theme();
   AddMember(stored, member, ctx.Now());

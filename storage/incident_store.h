@@ -11,7 +11,8 @@
 // observed time) is what that working set is rebuilt from at start.
 //
 // This class alone writes the incident family: records (StageIncident, Assign), members,
-// incidents_by_cell and incidents_by_status; dispatch actions stage incident records through
+// incidents_by_cell, incidents_by_status and incidents_by_due (open incidents with a due_time
+// whose OVERDUE has not been raised for it: kept in step with every record written); dispatch actions stage incident records through
 // StageIncident.
 //
 // Determinism: the decision depends only on stored data and the report (observed time, not
@@ -45,6 +46,17 @@ struct ScoredIncident {
   dedup::MatchScore score;
 };
 
+// What an incident gets when a report opens it, decided before the write (routing rules and
+// the category's handling target; services/desk_policy.h): applied only when the report
+// opens a new incident, ignored when it joins one.
+struct IncidentOpening {
+  std::string department;  // department id; "" = unassigned
+  int rule_position = 0;   // 1-based position of the routing rule that decided; 0 = none
+  int64_t rules_version = 0;
+  std::string rule_label;
+  std::optional<absl::Time> due_time;
+};
+
 // What Assign needs of the report being written.
 struct IncidentMember {
   std::string report_id;
@@ -56,6 +68,7 @@ struct IncidentMember {
   // matcher().SearchCells(features), computed before the writer's serial section (empty:
   // Assign computes it).
   std::vector<uint64_t> search_cells;
+  IncidentOpening opening;
 };
 
 struct IncidentAssignment {

@@ -51,6 +51,18 @@ double DecodeDouble(absl::string_view in) {
   return v;
 }
 
+std::string IncidentDueKey(absl::Time due, absl::string_view incident_id) {
+  std::string key;
+  AppendBigEndian64(&key, TimeToMicros(due));
+  key.append(incident_id.data(), incident_id.size());
+  return key;
+}
+
+std::optional<std::string> ParseIncidentDueKey(absl::string_view key) {
+  if (key.size() <= 8) return std::nullopt;
+  return std::string(key.substr(8));
+}
+
 std::string SequenceKey(uint64_t sequence) {
   std::string key;
   AppendBigEndian64(&key, sequence);
@@ -60,6 +72,13 @@ std::string SequenceKey(uint64_t sequence) {
 std::optional<uint64_t> ParseSequenceKey(absl::string_view key) {
   if (key.size() != 8) return std::nullopt;
   return ReadBigEndian64(key);
+}
+
+std::string OutboxKey(uint64_t change_sequence, uint32_t index) {
+  std::string key;
+  AppendBigEndian64(&key, change_sequence);
+  AppendBigEndian32(&key, index);
+  return key;
 }
 
 uint64_t TimeToMicros(absl::Time t) {
@@ -174,6 +193,16 @@ std::string PollKey(uint64_t number) {
 }
 
 std::string PollCounterKey() { return "n"; }
+
+std::string QuestionKey(uint64_t number) {
+  std::string key = "q";
+  AppendBigEndian64(&key, number);
+  return key;
+}
+
+std::string RatingKey(absl::string_view report_id) { return absl::StrCat("r", report_id); }
+
+std::string QuestionCounterKey() { return "n"; }
 
 std::string PollEntryKey(uint64_t number, absl::string_view suffix) {
   std::string key;

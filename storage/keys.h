@@ -54,6 +54,16 @@ struct AreaIndexEntry {
 [[nodiscard]] std::optional<AreaIndexEntry> ParseAreaIndexKey(absl::string_view key,
                                                               size_t prefix_size);
 
+// incidents_by_due: due time, then incident id (soonest due first).
+[[nodiscard]] std::string IncidentDueKey(absl::Time due, absl::string_view incident_id);
+// The incident id of an incidents_by_due key (nullopt when it is too short).
+[[nodiscard]] std::optional<std::string> ParseIncidentDueKey(absl::string_view key);
+
+// reporter_dialog: questions by number, ratings by report id, the question counter.
+[[nodiscard]] std::string QuestionKey(uint64_t number);     // 'q' number
+[[nodiscard]] std::string RatingKey(absl::string_view report_id);  // 'r' report id
+[[nodiscard]] std::string QuestionCounterKey();              // "n"
+
 // reports_by_reporter: a reporter's reports, oldest created first.
 [[nodiscard]] std::string ReporterIndexPrefix(absl::string_view reporter);
 [[nodiscard]] std::string ReporterIndexKey(absl::string_view reporter, absl::Time created,
@@ -89,5 +99,9 @@ struct AreaIndexEntry {
 [[nodiscard]] std::string PollCounterKey();           // polls: "n"
 // poll_answers and poll_markers: number, then `suffix` (random bytes / the marker).
 [[nodiscard]] std::string PollEntryKey(uint64_t number, absl::string_view suffix);
+
+// notify_outbox: by the change-log sequence of the change that caused the notification, then
+// its index among that change's notifications, so delivery follows commit order.
+[[nodiscard]] std::string OutboxKey(uint64_t change_sequence, uint32_t index);
 
 }  // namespace wijkwacht::storage

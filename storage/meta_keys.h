@@ -23,6 +23,8 @@ inline constexpr char kPhotosClearedAfter[] = "retention/photos_after";
 inline constexpr char kPurgePending[] = "erasure/purge_pending";
 // Change-log sequence the early-warning monitor has examined, as decimal text.
 inline constexpr char kEarlyWarningCursor[] = "early_warning_cursor";
+// Change-log sequence the desk monitor has examined (routing audit entries), decimal text.
+inline constexpr char kDeskMonitorCursor[] = "desk_monitor_cursor";
 // Sequence of the newest deletion-log entry (storage::DeletionLog), as decimal text.
 inline constexpr char kDeletionLogLast[] = "deletion_log_last";
 

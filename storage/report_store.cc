@@ -226,6 +226,7 @@ class EngineReportStore final : public ReportStore {
     member.leaf_cell = ReportLeafCell(report);
     member.needs_review = report.needs_review();
     member.search_cells = search_cells;
+    member.opening = input.opening;
     WW_ASSIGN_OR_RETURN(IncidentAssignment assignment, incidents_->Assign(ctx, member));
     report.set_incident_id(absl::StrCat("incidents/", assignment.incident_id));
 
@@ -241,6 +242,13 @@ class EngineReportStore final : public ReportStore {
     created.set_incident_opened(assignment.opened);
     if (assignment.count_moved) *created.mutable_incident_count_moved() = *assignment.count_moved;
     created.set_reporter(input.reporter);
+    if (assignment.opened && input.opening.rule_position > 0) {
+      internal::RoutingApplied& routing = *created.mutable_routing();
+      routing.set_department(input.opening.department);
+      routing.set_position(input.opening.rule_position);
+      routing.set_rules_version(input.opening.rules_version);
+      routing.set_label(input.opening.rule_label);
+    }
     StageReportCounts(ctx, input.area_codes, report.theme(), observed, ReportLeafCell(report),
                       NewReportCount{id, input.established_reporter, assignment.opened});
     stored.set_established_reporter(input.established_reporter);

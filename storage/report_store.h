@@ -59,6 +59,9 @@ struct NewReport {
   std::optional<v1::ContactDetails> contact;
   // What deduplication compares (location, time, theme, category, text vector).
   dedup::ReportFeatures dedup;
+  // Department and deadline the incident gets if this report opens one (decided before the
+  // write; services/desk_policy.h). Default: unassigned, no deadline.
+  IncidentOpening opening;
 };
 
 struct SubmitOutcome {

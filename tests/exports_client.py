@@ -74,20 +74,17 @@ def every_page(base, path, key, token, params=None):
             return items
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--base", required=True)
-    parser.add_argument("--staff-token", required=True)
-    args = parser.parse_args()
-    base, staff = args.base.rstrip("/"), args.staff_token
+# A description with a comma, quotes and a newline (CSV round trip).
+TRICKY = 'Winkeldief riep: "weg, nu"\nen liep met gestolen spullen de winkel uit'
 
+
+def seed_reports(base):
+    """Three distinct shop incidents in one Breestraat buurt (the servers of these clients run
+    with k = 2) and one report far away (a count below k), from a fresh device; the time."""
     device = post(base, "/v1/devices", {})["access"]["accessToken"]
     now = datetime.now(timezone.utc).replace(microsecond=0)
     observed = (now - timedelta(minutes=3)).isoformat().replace("+00:00", "Z")
-    tricky = 'Winkeldief riep: "weg, nu"\nen liep met gestolen spullen de winkel uit'
-    # Three distinct shop incidents in one buurt (the server runs with k = 2) and one report
-    # far away (a count below k).
-    shop_events = [("winkeldiefstal", tricky),
+    shop_events = [("winkeldiefstal", TRICKY),
                    ("overval", "Overval op de juwelier in de Breestraat, dader met bivakmuts"),
                    ("inbraak-bedrijf", "Inbraak bij de bakkerij in de Breestraat, deur opengebroken")]
     for category, text in shop_events:
@@ -98,6 +95,18 @@ def main():
         "id": str(uuid.uuid4()), "location": {"latitude": 52.4790, "longitude": 4.6420},
         "category": "hangjongeren", "observedTime": observed,
         "description": "Groep jongeren hangt bij de speelplaats"}, device)
+    return device, now
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--staff-token", required=True)
+    args = parser.parse_args()
+    base, staff = args.base.rstrip("/"), args.staff_token
+
+    device, now = seed_reports(base)
+    tricky = TRICKY
 
     # reports.csv
     status, content_type, text = get(base, "/v1/exports/reports.csv", staff)

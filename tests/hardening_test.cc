@@ -570,12 +570,48 @@ TEST_F(HardeningTest, Row08_RandomUsernameFloodCannotKeepTheAdminOut) {
   options().trusted_proxies = {"127.0.0.1"};
   options().scrypt_log2_n = 13;  // hashing takes real time, so the queue fills
   Start();
+  // The admin's usual address: logged in from there before the flood.
+  ASSERT_TRUE(AdminLogin(server_.auth()).ok());
   int ok = 0;
   {
     LoginFlood flood(&server_.auth());
     for (int i = 0; i < 10; ++i) ok += AdminLogin(server_.auth()).ok() ? 1 : 0;
   }
-  EXPECT_EQ(ok, 10) << "places in the hashing queue are reserved for real accounts";
+  EXPECT_EQ(ok, 10) << "places in the hashing queue are reserved for staff at their addresses";
+}
+
+// Under the same flood, admission does not tell which usernames exist: a login naming the
+// real admin account from an address it never logged in from is queued or refused like one
+// naming a made-up account (the old rule, "known = the account exists", admitted the first
+// every time and refused most of the second).
+TEST_F(HardeningTest, Row08_FloodAdmissionDoesNotRevealWhichAccountsExist) {
+  options().trusted_proxies = {"127.0.0.1"};
+  options().scrypt_log2_n = 13;
+  Start();
+  auto refused = [this](const std::string& username, const std::string& address) {
+    grpc::ClientContext context;
+    Prepare(context, "", address);
+    v1::LoginRequest request;
+    request.set_username(username);
+    request.set_password("not the password");  // admitted or not is decided before hashing
+    v1::TokenResponse response;
+    return server_.auth().Login(&context, request, &response).error_code() ==
+           grpc::StatusCode::RESOURCE_EXHAUSTED;
+  };
+  int real_refused = 0, made_up_refused = 0;
+  constexpr int kTries = 20;
+  {
+    LoginFlood flood(&server_.auth());
+    absl::SleepFor(absl::Milliseconds(200));  // let the flood fill the queue
+    for (int i = 0; i < kTries; ++i) {  // one try per address: no throttle in the way
+      real_refused += refused(kAdminName, absl::StrCat("192.0.2.", 100 + i)) ? 1 : 0;
+      made_up_refused += refused(absl::StrCat("nobody", i), absl::StrCat("192.0.2.", 150 + i)) ? 1 : 0;
+    }
+  }
+  EXPECT_GT(made_up_refused, 0) << "the flood fills the shared part of the queue";
+  EXPECT_LE(std::abs(real_refused - made_up_refused), kTries / 3)
+      << "existing " << real_refused << " vs made-up " << made_up_refused << " refused of "
+      << kTries;
 }
 
 // ------------------------------------------------------------------------------------ row 17
@@ -980,6 +1016,7 @@ Figures Measure(bool hardened) {
   for (auto& c : contexts) c->TryCancel();
   for (auto& r : readers) (void)r->Finish();
   // The admin's logins under a flood of made-up usernames from 16 addresses.
+  (void)AdminLogin(*auth);  // the admin's usual address, before the flood
   LoginFlood flood(auth.get());
   for (int i = 0; i < 28; ++i) {
     ++f.admin_logins;

@@ -5,6 +5,9 @@
 #include <set>
 #include <sstream>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "s2/s2cell_id.h"
 #include "tests/test_support.h"
@@ -202,6 +205,42 @@ TEST_F(MapServiceTest, DayPeriodsSplitByCivilDayAndTheGemeenteCountsEverything) 
   }
   EXPECT_EQ(reports, 2);
   EXPECT_EQ(days.size(), 2u);
+}
+
+// The tussenstand for publication shows what the public map shows: counts 1..k-1 as "<k"
+// (here k = 5), never exactly; the staff version stays exact.
+TEST_F(MapServiceTest, ProgressReportForPublicationWithholdsSmallCounts) {
+  Submit(0, 1, "Winkeldief bij de drogist, rent weg met een tas vol spullen");
+  Submit(30, 30, "Winkeldiefstal bij de bakker: man stopt brood onder zijn jas");
+  // The half year of reports observed an hour or a day ago.
+  const absl::CivilSecond observed =
+      absl::ToCivilSecond(absl::Now() - absl::Hours(30), absl::UTCTimeZone());
+  const std::string period =
+      absl::StrCat(observed.year(), observed.month() <= 6 ? "-H1" : "-H2");
+  auto report = [&](bool publication) {
+    grpc::ClientContext context;
+    WithToken(context, server_.admin_token());
+    v1::GetProgressReportRequest request;
+    request.set_period(period);
+    request.set_publication(publication);
+    v1::ProgressReport out;
+    grpc::Status status = map_->GetProgressReport(&context, request, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out;
+  };
+  const v1::ProgressReport staff = report(false);
+  const v1::ProgressReport published = report(true);
+  EXPECT_FALSE(absl::StrContains(staff.markdown(), "<5")) << staff.markdown();
+  EXPECT_TRUE(absl::StrContains(published.markdown(), "<5")) << published.markdown();
+  EXPECT_TRUE(absl::StrContains(published.html(), "&lt;5"));
+  // No table cell of the published version holds a count from 1 to 4.
+  for (absl::string_view line : absl::StrSplit(published.markdown(), '\n')) {
+    if (!absl::StartsWith(line, "|")) continue;
+    for (absl::string_view cell : absl::StrSplit(line, '|')) {
+      cell = absl::StripAsciiWhitespace(cell);
+      EXPECT_FALSE(cell == "1" || cell == "2" || cell == "3" || cell == "4") << line;
+    }
+  }
 }
 
 TEST_F(MapServiceTest, BadSelectionsNameTheirFields) {

@@ -6,8 +6,9 @@
 // themes (a LIVEABILITY and a SUBVERSION incident). Each cell must give exactly the expected
 // outcome: the role table's PERMISSION_DENIED; NOT_FOUND when need-to-know hides the incident
 // (never PERMISSION_DENIED, which would reveal that it exists); otherwise the RPC's own answer
-// (OK for reads, ABORTED for actions sent with a stale version so that nothing changes;
-// PurgeIncident, admins only, is sent without a reason: INVALID_ARGUMENT, nothing deleted). Lists
+// (OK for reads and AskReporter, ABORTED for actions sent with a stale version so that nothing
+// changes; PurgeIncident, admins only, is sent without a reason: INVALID_ARGUMENT, nothing
+// deleted). Lists
 // and the queue stream must leave hidden incidents and reports out, and paging must not
 // reveal them.
 #include <map>
@@ -510,6 +511,15 @@ TEST_F(NeedToKnowTest, AccessMatrixEveryStaffRpcByDepartmentAndTheme) {
     v1::SendFeedbackResponse out;
     return Code(dispatch_->SendFeedback(&context, request, &out));
   }});
+  rpcs.push_back({"AskReporter", [&](const std::string& t, const std::string& i, const std::string&) {
+    grpc::ClientContext context;
+    WithToken(context, t);
+    v1::AskReporterRequest request;
+    request.set_name(i);
+    request.set_question("Is het nog aan de gang?");
+    v1::AskReporterResponse out;
+    return Code(dispatch_->AskReporter(&context, request, &out));
+  }});
   rpcs.push_back({"GetAuditLog", [&](const std::string& t, const std::string& i, const std::string&) {
     grpc::ClientContext context;
     WithToken(context, t);
@@ -576,7 +586,8 @@ TEST_F(NeedToKnowTest, AccessMatrixEveryStaffRpcByDepartmentAndTheme) {
     if (rpc == "GetReport") return std::string(sees ? "OK" : "NOT_FOUND");
     if (rpc == "ListReports") return std::string(sees ? "listed" : "absent");
     if (!dispatch_role) return std::string("PERMISSION_DENIED");
-    if (rpc == "GetIncident" || rpc == "SendFeedback" || rpc == "GetReporterContact") {
+    if (rpc == "GetIncident" || rpc == "SendFeedback" || rpc == "GetReporterContact" ||
+        rpc == "AskReporter") {
       return std::string(sees ? "OK" : "NOT_FOUND");
     }
     if (rpc == "ListIncidents") return std::string(sees ? "listed" : "absent");
@@ -599,7 +610,7 @@ TEST_F(NeedToKnowTest, AccessMatrixEveryStaffRpcByDepartmentAndTheme) {
       }
     }
   }
-  EXPECT_EQ(cells, 16 * 6 * 2);
+  EXPECT_EQ(cells, 17 * 6 * 2);
   EXPECT_TRUE(wrong.empty()) << wrong.size() << " wrong cells of " << cells << ":" << table;
 }
 

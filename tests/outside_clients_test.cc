@@ -5,7 +5,10 @@
 //     in JSON and XML, checks they are reports with area and theme, deduplicated like any
 //     other, and that bad input gets Open311 errors;
 //   - the exports (services/exports.h), round-tripped with csv and json
-//     (tests/exports_client.py) against ListReports, ListIncidents and GetAggregates.
+//     (tests/exports_client.py) against ListReports, ListIncidents and GetAggregates;
+//   - the OGC API Features collections (services/ogc_features.h), read by GDAL's OGCAPI
+//     driver (ogr2ogr, Debian's gdal-bin) and checked against the standard's requirements
+//     (tests/ogc_client.py).
 // Each script's transcript is the test's output.
 #include <cstdlib>
 #include <fstream>
@@ -50,6 +53,11 @@ TEST(OutsideClientsTest, ExportsRoundTripThroughCsvAndJson) {
   // k = 2: three distinct shop incidents in one buurt make a public count of at least k, a
   // lone report elsewhere one below it.
   RunClient(absl::StrCat(WIJKWACHT_TESTS_DIR, "/exports_client.py"), 2);
+}
+
+TEST(OutsideClientsTest, OgcApiFeaturesReadByGdalAndTheStandardsRequirements) {
+  // k = 2, as for the exports: the shop buurt is shown, the lone report withheld.
+  RunClient(absl::StrCat(WIJKWACHT_TESTS_DIR, "/ogc_client.py"), 2);
 }
 
 }  // namespace

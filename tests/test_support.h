@@ -157,6 +157,16 @@ class RawStreamingCall final
   grpc::Status status_;
 };
 
+// `s` as one word for /bin/sh (single-quoted).
+inline std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
 inline std::string DataRoot() { return WIJKWACHT_DATA_DIR; }
 
 inline constexpr char kAdminName[] = "beheerder";
@@ -212,6 +222,21 @@ class ServerFixture {
     grpc::Status status = auth_->Login(&context, request, &response);
     if (!status.ok()) return absl::UnauthenticatedError(status.error_message());
     return response.access_token();
+  }
+
+  // A staff account `username` with `role` and `password`, created by the bootstrap admin.
+  absl::Status CreateAccount(const std::string& username, v1::Role role,
+                             const std::string& password) {
+    grpc::ClientContext context;
+    WithToken(context, admin_token_);
+    v1::CreateAccountRequest request;
+    request.set_username(username);
+    request.set_role(role);
+    request.set_password(password);
+    v1::Account account;
+    grpc::Status status = auth_->CreateAccount(&context, request, &account);
+    if (!status.ok()) return absl::InvalidArgumentError(status.error_message());
+    return absl::OkStatus();
   }
 
   const std::string& resident_token() const { return resident_token_; }

@@ -35,6 +35,7 @@ class ApiHandler {
     std::string forwarded_for;
     std::string last_event_id;  // "" when absent
     std::string accept;         // the Accept header ("" when absent)
+    std::string host;           // the Host header when it is a plain host[:port], else ""
   };
   struct Response {
     int status = 200;

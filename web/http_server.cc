@@ -118,6 +118,15 @@ std::string ContentSecurityPolicy(const std::string& tile_url) {
                       "form-action 'none'; frame-ancestors 'none'");
 }
 
+// The desk console's Content-Security-Policy (everything under kDeskPrefix): stricter than the
+// map page's, with no inline styles either (the console sets styles through the CSSOM only)
+// and no tiles; API calls and its event stream go to its own origin.
+constexpr char kDeskPrefix[] = "/desk/";
+constexpr char kDeskContentSecurityPolicy[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'";
+
 // host:port of `flag` -> (host, port); INVALID_ARGUMENT naming the flag otherwise.
 absl::StatusOr<std::pair<std::string, int>> ParseListen(const std::string& listen,
                                                          absl::string_view flag) {
@@ -265,6 +274,14 @@ class HttpServerImpl final : public HttpServer {
     server_.set_keep_alive_max_count(1000);
     server_.set_read_timeout(10, 0);
     Routes();
+    // The console's pages and modules: its own policy, never cached (a logged-out browser
+    // shows no stale desk).
+    server_.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (req.path.rfind(kDeskPrefix, 0) != 0) return;
+      res.headers.erase("Content-Security-Policy");
+      res.set_header("Content-Security-Policy", kDeskContentSecurityPolicy);
+      res.set_header("Cache-Control", "no-store");
+    });
     if (!server_.set_mount_point("/", options_.assets_dir)) {
       return absl::InvalidArgumentError(
           absl::StrCat("http_assets: no such folder: ", options_.assets_dir));
@@ -335,6 +352,7 @@ class HttpServerImpl final : public HttpServer {
                               "/api/indicators", "/api/stream"}) {
       if (path == route) return route;
     }
+    if (path.rfind(kDeskPrefix, 0) == 0) return kDeskPrefix;
     for (const ApiHandler* api : options_.api) {
       for (const std::string& prefix : api->prefixes()) {
         if (path.rfind(prefix, 0) == 0) return prefix;
@@ -378,6 +396,9 @@ class HttpServerImpl final : public HttpServer {
     if (options_.public_metrics) {
       server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) { Metrics(res); });
     }
+    server_.Get("/desk", [](const httplib::Request&, httplib::Response& res) {
+      res.set_redirect(kDeskPrefix);
+    });
     server_.Get("/api/config", [this](const httplib::Request&, httplib::Response& res) {
       nlohmann::json config = {{"tile_url", options_.tile_url},
                                {"suppression_k", options_.suppression_k},
@@ -430,6 +451,12 @@ class HttpServerImpl final : public HttpServer {
     request.forwarded_for = req.get_header_value("X-Forwarded-For");
     request.last_event_id = req.get_header_value("Last-Event-ID");
     request.accept = req.get_header_value("Accept");
+    request.host = req.get_header_value("Host");
+    if (request.host.size() > 255 ||
+        request.host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                       "0123456789.-:[]") != std::string::npos) {
+      request.host.clear();
+    }
     std::variant<ApiHandler::Response, ApiHandler::StreamCall> answer = api.Handle(request);
     if (auto* call = std::get_if<ApiHandler::StreamCall>(&answer)) {
       return ServeEvents(req, res, std::move(*call), "retry: 2000\n\n");

@@ -2,6 +2,10 @@
 //
 //   GET /                 the safety map page (files of `assets_dir`: index.html, app.js,
 //                         style.css and vendor/leaflet from npm, copied there by the build)
+//   GET /desk/            the dispatch desk's console (assets_dir/desk: index.html and its
+//                         ES modules; a single page over the JSON API below, see the README's
+//                         "The desk console"); served under a stricter Content-Security-Policy
+//                         (no inline scripts or styles) and Cache-Control no-store
 //   GET /healthz          200 "ok" while serving and the store accepts writes; 503 with the
 //                         reason otherwise, and from BeginDrain() on
 //   GET /metrics          Prometheus text format (common/metrics.h); only on the ops listener

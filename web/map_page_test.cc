@@ -302,15 +302,6 @@ TEST_F(MapPageTest, HealthzIs503WhenTheStoreRefusesWritesOrWhileDraining) {
   EXPECT_EQ(web::HttpServer::Start(options).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-
 // The page in headless Chromium: a buurt goes from withheld ("< 5", hatched) to its count
 // through the live stream, without a reload.
 TEST_F(MapPageTest, PageShowsABuurtGoFromSuppressedToItsCountLive) {

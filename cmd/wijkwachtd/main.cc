@@ -167,8 +167,35 @@ ABSL_FLAG(std::string, retain_incidents,
           "CLOSED (open incidents are never deleted); a status without a rule is kept");
 ABSL_FLAG(absl::Duration, retain_alerts, Defaults().retention.alerts,
           "retention of alerts and their acknowledgements, from the alert's expiry");
+ABSL_FLAG(std::string, liberation_day, Defaults().liberation_day,
+          "when Bevrijdingsdag (5 May) counts as a day off for handling deadlines: lustrum "
+          "(years divisible by 5), every_year or never");
+ABSL_FLAG(std::string, local_closing_days, Defaults().local_closing_days,
+          "the municipality's own closing days for handling deadlines, YYYY-MM-DD,...");
+ABSL_FLAG(absl::Duration, deadline_check_interval, Defaults().deadline_check_interval,
+          "how often incidents past their due time are looked for (OVERDUE)");
+ABSL_FLAG(absl::Duration, clock_offset, absl::ZeroDuration(),
+          "runs the server's clock this far ahead of the real time (deadline drills and "
+          "tests; never in production)");
 ABSL_FLAG(absl::Duration, retention_sweep_interval, Defaults().retention_sweep_interval,
           "how often the retention sweep runs (0 = never)");
+ABSL_FLAG(std::string, notify_webhook_url, Defaults().notify.url,
+          "webhook that gets notifications out (status changes, dispatcher feedback and "
+          "questions for a device, shopkeeper alerts) as signed JSON POSTs from a durable "
+          "outbox; https, or http to a loopback host; empty: no notifications");
+ABSL_FLAG(std::string, notify_webhook_secret_file, Defaults().notify.secret_file,
+          "file (mode 0600) with the secret of the X-Wijkwacht-Signature header "
+          "(hex HMAC-SHA256 of the body); required with --notify_webhook_url");
+ABSL_FLAG(bool, notify_allow_insecure_http, Defaults().notify.allow_insecure_http,
+          "allow an http:// webhook on a host other than loopback");
+ABSL_FLAG(std::string, notify_webhook_ca_file, Defaults().notify.ca_file,
+          "PEM CA certificates that sign an https webhook's certificate (default: the system's)");
+ABSL_FLAG(absl::Duration, notify_webhook_timeout, Defaults().notify.timeout,
+          "webhook connect and answer timeout, each");
+ABSL_FLAG(absl::Duration, notify_retry_initial, Defaults().notify.backoff.initial,
+          "wait before the first retry of a failed delivery (then doubling, with jitter)");
+ABSL_FLAG(absl::Duration, notify_retry_max, Defaults().notify.backoff.max,
+          "cap of the wait between retries of a failed delivery");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: turns TLS on (with --tls_key)");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA that signs client certificates (mTLS)");
@@ -277,6 +304,15 @@ int main(int argc, char** argv) {
   options.retention.audit_entries = absl::GetFlag(FLAGS_retain_audit_entries);
   options.retention.change_log = absl::GetFlag(FLAGS_retain_change_log);
   options.retention_sweep_interval = absl::GetFlag(FLAGS_retention_sweep_interval);
+  options.liberation_day = absl::GetFlag(FLAGS_liberation_day);
+  options.local_closing_days = absl::GetFlag(FLAGS_local_closing_days);
+  options.deadline_check_interval = absl::GetFlag(FLAGS_deadline_check_interval);
+  if (const absl::Duration offset = absl::GetFlag(FLAGS_clock_offset);
+      offset != absl::ZeroDuration()) {
+    std::fprintf(stderr, "wijkwachtd: WARNING --clock_offset: the server's clock runs %s ahead\n",
+                 absl::FormatDuration(offset).c_str());
+    options.clock = new wijkwacht::OffsetClock(offset);  // lives as long as the process
+  }
   options.retention.alerts = absl::GetFlag(FLAGS_retain_alerts);
   absl::StatusOr<std::vector<wijkwacht::storage::IncidentRetentionRule>> incident_rules =
       wijkwacht::storage::ParseIncidentRetention(absl::GetFlag(FLAGS_retain_incidents));
@@ -286,6 +322,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.retention.incidents = *std::move(incident_rules);
+  options.notify.url = absl::GetFlag(FLAGS_notify_webhook_url);
+  options.notify.secret_file = absl::GetFlag(FLAGS_notify_webhook_secret_file);
+  options.notify.allow_insecure_http = absl::GetFlag(FLAGS_notify_allow_insecure_http);
+  options.notify.ca_file = absl::GetFlag(FLAGS_notify_webhook_ca_file);
+  options.notify.timeout = absl::GetFlag(FLAGS_notify_webhook_timeout);
+  options.notify.backoff.initial = absl::GetFlag(FLAGS_notify_retry_initial);
+  options.notify.backoff.max = absl::GetFlag(FLAGS_notify_retry_max);
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);

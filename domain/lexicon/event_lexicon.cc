@@ -428,7 +428,11 @@ constexpr Entry kEntries[] = {
     C("lantaarnpa", kStreetLight), C("lantarenpa", kStreetLight), C("straatverlichting", kStreetLight),
     C("straatlamp", kStreetLight), C("|lamp|", kStreetLight), C("|lamp is", kStreetLight),
     C("|lampen kapot", kStreetLight), C("|verlichting", kStreetLight), C("|streetlight", kStreetLight),
-    C("|street light", kStreetLight), C("|lamppost", kStreetLight), C("|donker", kStreetLight),
+    C("|street light", kStreetLight), C("|lamppost", kStreetLight),
+    // "donker" alone is mostly clothing or a car ("donkere jas", "donkerblauw"): only where
+    // it says a place is dark.
+    C("|is donker|", kStreetLight), C("|te donker|", kStreetLight), C("|erg donker|", kStreetLight),
+    C("|heel donker|", kStreetLight), C("|stikdonker", kStreetLight),
     C("|pikdonker", kStreetLight), C("|brandt niet", kStreetLight), C("|knippert", kStreetLight),
     C("|flikkert", kStreetLight), C("|dark|", kStreetLight),
     C("|gat in de weg", kRoadDamage), C("|gat in het", kRoadDamage), C("|gat in de", kRoadDamage),
@@ -488,7 +492,10 @@ constexpr Entry kEntries[] = {
     C("|missing", kLostFound), C("|found a", kLostFound), C("|zoekgeraakt", kLostFound),
     C("|aangelopen", kLostFound), C("|loslopende kat", kLostFound),
     // parking
-    C("|geparkeerd", kParking), C("|parkeer", kParking), C("|foutparkeer", kParking),
+    C("|geparkeerd", kParking),
+    // Not "|parkeer": a parkeergarage or parkeerplaats is a place, not a parking nuisance.
+    C("|parkeer|", kParking), C("|parkeert|", kParking), C("|parkeren|", kParking),
+    C("|parkeerde", kParking), C("|parkeerovertreding", kParking), C("|foutparkeer", kParking),
     C("|dubbel geparkeerd", kParking), C("|op de stoep geparkeerd", kParking),
     C("|parked", kParking), C("|laden en lossen", kParking), C("|vrachtwagen", kParking),
     C("|bevoorrading", kParking), C("|leverancier", kParking), C("|inrit", kParking),

@@ -8,6 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/status.h"
 #include "domain/progress/choropleth.h"
+#include "domain/progress/handling_section.h"
 #include "domain/progress/plan_sections.h"
 #include "domain/progress/progress_report.h"
 #include "domain/progress/report_model.h"
@@ -327,8 +328,9 @@ absl::StatusOr<std::string> RenderHtml(const ProgressReportData& data) {
       HtmlEscape(m.title), " — ", m.period.half_year.Label(), "</title><style>", kStyle,
       "</style></head><body>", Header(m), "<main>", Summary(m), FocusAreas(m), MapSection(data, m),
       MonthlySection(m), ThemeSections(m), internal::ActionPlanHtml(data, m.disclosure),
-      internal::PollTrendHtml(data), EarlyWarnings(data, m), Indicators(data),
-      Accountability(data, m), "</main></body></html>\n");
+      internal::PollTrendHtml(data), internal::HandlingHtml(data, m.disclosure),
+      EarlyWarnings(data, m), Indicators(data), Accountability(data, m),
+      "</main></body></html>\n");
 }
 
 }  // namespace wijkwacht::progress

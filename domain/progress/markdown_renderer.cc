@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status.h"
+#include "domain/progress/handling_section.h"
 #include "domain/progress/plan_sections.h"
 #include "domain/progress/progress_report.h"
 #include "domain/progress/report_model.h"
@@ -190,8 +191,9 @@ absl::StatusOr<std::string> RenderMarkdown(const ProgressReportData& data) {
   WW_ASSIGN_OR_RETURN(ReportModel m, internal::BuildReportModel(data));
   return absl::StrCat(Header(m), Summary(m), FocusAreas(m), WijkTotals(data, m), Monthly(m),
                       Themes(m), internal::ActionPlanMarkdown(data, m.disclosure),
-                      internal::PollTrendMarkdown(data), EarlyWarnings(data, m), Indicators(data),
-                      Accountability(data, m));
+                      internal::PollTrendMarkdown(data),
+                      internal::HandlingMarkdown(data, m.disclosure), EarlyWarnings(data, m),
+                      Indicators(data), Accountability(data, m));
 }
 
 }  // namespace wijkwacht::progress

@@ -11,7 +11,7 @@
 // theme; per theme a table and a grouped bar chart per wijk (this half-year, the previous
 // one, the same half-year last year); the Actieplan (per priority the measures, their status,
 // enforcement against the planned outputs and before/after figures with the caveat in words);
-// the flitspeiling trend; the early warnings with what was done about them; the imported
+// the flitspeiling trend; handling within target (doorlooptijd) per theme and wijk; the early warnings with what was done about them; the imported
 // indicators; and a note on sources and privacy. RenderMarkdown() gives the same content as tables, without
 // charts. All text from the data is escaped for its output format.
 //
@@ -163,6 +163,17 @@ struct Indicator {
   std::string source;     // e.g. "CBS Kerncijfers wijken en buurten 2025"
 };
 
+// Handling within target (doorlooptijd) for one wijk and theme, over the incidents opened in
+// the report's half-year that have a deadline (DispatchService.SetHandlingTargets) and are
+// settled: handled (resolved or rejected) or past their deadline while still open.
+struct HandlingCounts {
+  std::string area_code;  // a wijk code; unique with `theme`
+  std::string area_name;
+  catalog::Theme theme = catalog::Theme::kUnspecified;  // a framework theme
+  int64_t settled = 0;        // handled, or past the deadline
+  int64_t within_target = 0;  // handled by the deadline; at most `settled`
+};
+
 struct ProgressReportData {
   std::string title = "Tussenstand veiligheidsbeleid Beverwijk 2020–2024";
   std::string period;                   // "2026-H1"; the compared periods follow from it
@@ -181,6 +192,8 @@ struct ProgressReportData {
   // The flitspeiling section, oldest poll first, and the caveat shown with it.
   std::vector<PollPoint> poll_trend;
   std::string poll_caveat;
+  // "Handled within target" per wijk and theme (the section shows it per theme and per wijk).
+  std::vector<HandlingCounts> handling;
   // 0: staff version with exact counts. k in 2..1000: public version, 1..k-1 is "<k".
   int suppress_below_k = 0;
   absl::Time generated_at;       // shown in the report's time zone (see ReportTimeZone())
@@ -195,6 +208,7 @@ struct ProgressReportData {
 // "*.outline[i]" (fewer than 3 vertices), "*.outline[i][j]" (coordinates not finite or out
 // of range), "monthly_counts[X]" (length not 6..12 or differing between series, negative
 // values), "early_warnings[i].*" (theme, observed < 0, expected not finite or < 0),
+// "handling[i].*" (theme, counts, within_target above settled, duplicate area and theme),
 // "indicators[i].value" (not finite), "suppress_below_k" (not 0 or 2..1000), "generated_at"
 // (infinite).
 [[nodiscard]] absl::Status ValidateProgressReportData(const ProgressReportData& data);

@@ -641,3 +641,50 @@ TEST(MarkdownTest, ShowsChangesAndSuppression) {
 
 }  // namespace
 }  // namespace wijkwacht::progress
+
+namespace wijkwacht::progress {
+namespace {
+
+TEST(HandlingTest, HandledWithinTargetPerThemeAndWijk) {
+  ProgressReportData data = TinyReport(0);
+  data.handling = {{"WK000001", "Noord", catalog::Theme::kLiveability, 20, 17},
+                   {"WK000002", "Zuid", catalog::Theme::kLiveability, 10, 5},
+                   {"WK000001", "Noord", catalog::Theme::kYouth, 4, 4}};
+  absl::StatusOr<std::string> html = RenderHtml(data);
+  ASSERT_TRUE(html.ok()) << html.status();
+  const std::string section = Between(*html, "id=\"doorlooptijd\"", "</section>");
+  // Leefbaarheid: 22 of 30 on time; Noord: 21 of 24.
+  EXPECT_THAT(section, HasSubstr("<td class=\"num\">22</td><td class=\"num\">30</td><td "
+                                 "class=\"num\">73%</td>"));
+  EXPECT_THAT(HtmlRow(section, "Noord"),
+              HasSubstr("<td class=\"num\">21</td><td class=\"num\">24</td><td "
+                        "class=\"num\">88%</td>"));
+  absl::StatusOr<std::string> md = RenderMarkdown(data);
+  ASSERT_TRUE(md.ok());
+  EXPECT_THAT(*md, HasSubstr("| Zuid | 5 | 10 | 50% |"));
+
+  // The public version: small counts suppressed, shares of them not shown.
+  data.suppress_below_k = 5;
+  html = RenderHtml(data);
+  ASSERT_TRUE(html.ok());
+  EXPECT_THAT(Between(*html, "id=\"doorlooptijd\"", "</section>"),
+              HasSubstr("&lt;5</td><td class=\"num\">&lt;5</td><td class=\"num\">—</td>"));
+
+  // Bad figures are named.
+  data.handling.push_back({"WK000001", "Noord", catalog::Theme::kYouth, 2, 3});
+  std::vector<std::string> fields;
+  for (const FieldViolation& v : GetFieldViolations(ValidateProgressReportData(data))) {
+    fields.push_back(v.field);
+  }
+  EXPECT_EQ(fields, (std::vector<std::string>{"handling[3].within_target",
+                                              "handling[3].area_code"}));
+}
+
+TEST(HandlingTest, WithoutSettledIncidentsTheSectionSaysSo) {
+  absl::StatusOr<std::string> md = RenderMarkdown(TinyReport(0));
+  ASSERT_TRUE(md.ok());
+  EXPECT_THAT(*md, HasSubstr("Er zijn nog geen meldingen met een verstreken of gehaalde termijn."));
+}
+
+}  // namespace
+}  // namespace wijkwacht::progress

@@ -127,6 +127,23 @@ class Checker {
     }
   }
 
+  void Handling(const std::vector<HandlingCounts>& handling) {
+    std::set<std::pair<std::string, int>> seen;
+    for (size_t i = 0; i < handling.size(); ++i) {
+      const HandlingCounts& h = handling[i];
+      std::string prefix = absl::StrCat("handling[", i, "]");
+      Text(prefix + ".area_code", h.area_code, /*required=*/true);
+      Text(prefix + ".area_name", h.area_name, /*required=*/true);
+      Theme(prefix + ".theme", h.theme);
+      Count(prefix + ".settled", h.settled);
+      Count(prefix + ".within_target", h.within_target);
+      if (h.within_target > h.settled) Add(prefix + ".within_target", "must be at most settled");
+      if (!seen.insert({h.area_code, static_cast<int>(h.theme)}).second) {
+        Add(prefix + ".area_code", "is given twice for this theme");
+      }
+    }
+  }
+
   void Indicators(const std::vector<Indicator>& indicators) {
     for (size_t i = 0; i < indicators.size(); ++i) {
       const Indicator& ind = indicators[i];
@@ -166,6 +183,7 @@ absl::Status ValidateProgressReportData(const ProgressReportData& data) {
   check.Monthly(data.monthly_counts);
   check.Warnings(data.early_warnings);
   check.Indicators(data.indicators);
+  check.Handling(data.handling);
   if (data.suppress_below_k < 0 || data.suppress_below_k == 1 ||
       data.suppress_below_k > kMaxSuppressionK) {
     check.Add("suppress_below_k",

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -102,8 +103,13 @@ class RocksWriteContext final : public WriteContext {
     event.set_sequence(sequence);
     *event.mutable_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now_));
     Put(ColumnFamily::kChangeLog, SequenceKey(sequence), event.SerializeAsString());
+    if (capture_changes_) appended_.push_back(event);
     return sequence;
   }
+  // Keeps a copy of every event appended from now on (Engine::AddChangeStager).
+  void CaptureChanges() { capture_changes_ = true; }
+  // The events appended since the last call, and forgets them.
+  std::vector<internal::ChangeEvent> TakeAppended() { return std::exchange(appended_, {}); }
   absl::Time Now() const override { return now_; }
   void AddToCounters(ColumnFamily cf, absl::string_view key, const Counters& delta) override {
     std::string k = StagedKey(cf, key);
@@ -186,6 +192,9 @@ class RocksWriteContext final : public WriteContext {
   }
 
  private:
+  bool capture_changes_ = false;
+  std::vector<internal::ChangeEvent> appended_;
+
   struct Undo {
     std::string key;
     bool had_entry;

@@ -1,0 +1,184 @@
+#include "storage/notify_outbox.h"
+
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "storage/column_families.h"
+#include "storage/keys.h"
+#include "storage/sealed_identity_store.h"
+#include "wijkwacht/v1/report.pb.h"
+#include "wijkwacht/v1/sync.pb.h"
+
+namespace wijkwacht::storage {
+namespace {
+
+constexpr size_t kIdBytes = 16;
+
+// The reporter of stored report `id` as of this batch ("" when it is gone).
+absl::StatusOr<std::string> ReporterOf(WriteContext& ctx, absl::string_view id) {
+  WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes, ctx.Get(ColumnFamily::kReports, id));
+  if (!bytes) return std::string();
+  internal::StoredReport report;
+  if (!report.ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat("reports/", id, " does not parse"));
+  }
+  return report.reporter();
+}
+
+std::vector<internal::OutboxNotification> AlertNotification(const internal::AlertChanged& changed) {
+  internal::OutboxNotification n;
+  n.set_kind("alert");
+  n.set_alert(changed.alert().name());
+  n.set_status(v1::AlertState_Name(changed.alert().state()));
+  n.set_alert_type(v1::AlertType_Name(changed.alert().type()));
+  for (const std::string& code : changed.area_codes()) n.add_areas(code);
+  return {std::move(n)};
+}
+
+}  // namespace
+
+std::vector<internal::OutboxNotification> QuestionNotifications(
+    absl::string_view incident, absl::string_view question, absl::string_view text,
+    const std::vector<std::string>& reporters) {
+  std::vector<internal::OutboxNotification> out;
+  std::set<std::string> seen;
+  for (const std::string& reporter : reporters) {
+    if (!IsPseudonym(reporter) || !seen.insert(reporter).second) continue;
+    internal::OutboxNotification& n = out.emplace_back();
+    n.set_kind("question");
+    n.set_recipient(reporter);
+    n.set_incident(std::string(incident));
+    n.set_question(std::string(question));
+    n.set_message(std::string(text));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<internal::OutboxNotification>> NotifyOutbox::NotificationsFor(
+    WriteContext& ctx, const internal::ChangeEvent& event) {
+  std::vector<internal::OutboxNotification> out;
+  switch (event.event_case()) {
+    case internal::ChangeEvent::kIncidentChanged: {
+      const internal::IncidentChanged& changed = event.incident_changed();
+      if (!changed.feedback_message().empty()) {
+        std::set<std::string> seen;
+        for (const std::string& reporter : changed.reporters()) {
+          if (!IsPseudonym(reporter) || !seen.insert(reporter).second) continue;
+          internal::OutboxNotification& n = out.emplace_back();
+          n.set_kind("feedback");
+          n.set_recipient(reporter);
+          n.set_incident(changed.incident());
+          n.set_message(changed.feedback_message());
+        }
+      }
+      // Only a transition changes what the reporter sees as a status change of its own: a
+      // merge or split moves reports between incidents, a purge deletes them.
+      if (changed.action() == "TransitionIncident" && changed.report_status() != 0 &&
+          v1::ReportStatus_IsValid(changed.report_status())) {
+        const std::string status =
+            v1::ReportStatus_Name(static_cast<v1::ReportStatus>(changed.report_status()));
+        for (const std::string& id : changed.report_ids()) {
+          WW_ASSIGN_OR_RETURN(std::string reporter, ReporterOf(ctx, id));
+          if (!IsPseudonym(reporter)) continue;
+          internal::OutboxNotification& n = out.emplace_back();
+          n.set_kind("status_changed");
+          n.set_recipient(reporter);
+          n.set_incident(changed.incident());
+          n.set_report(absl::StrCat("reports/", id));
+          n.set_status(status);
+        }
+      }
+      return out;
+    }
+    case internal::ChangeEvent::kQuestionAsked: {
+      // The desk's question (DispatchService.AskReporter): once per asked device.
+      const internal::QuestionAsked& asked = event.question_asked();
+      std::vector<std::string> reporters;  // QuestionNotifications keeps the devices' only
+      for (const internal::QuestionRecipient& r : asked.recipients()) {
+        reporters.push_back(r.reporter());
+      }
+      return QuestionNotifications(asked.incident(), asked.question(), asked.text(), reporters);
+    }
+    case internal::ChangeEvent::kAlertPublished:
+      return AlertNotification(event.alert_published());
+    case internal::ChangeEvent::kAlertResolved:
+      return AlertNotification(event.alert_resolved());
+    case internal::ChangeEvent::kAlertRetracted:
+      return AlertNotification(event.alert_retracted());
+    default:
+      return out;
+  }
+}
+
+absl::Status NotifyOutbox::Stage(WriteContext& ctx, const internal::ChangeEvent& event,
+                                 std::vector<internal::OutboxNotification> notifications) {
+  if (notifications.empty()) return absl::OkStatus();
+  uint32_t index = 0;
+  for (internal::OutboxNotification& n : notifications) {
+    WW_ASSIGN_OR_RETURN(std::string id, random_->Bytes(kIdBytes));
+    n.set_id(absl::BytesToHexString(id));
+    *n.mutable_time() = event.time();
+    ctx.Put(ColumnFamily::kNotifyOutbox, OutboxKey(event.sequence(), index++),
+            n.SerializeAsString());
+  }
+  const int64_t staged = static_cast<int64_t>(notifications.size());
+  pending_.fetch_add(staged);
+  ctx.OnAbort([this, staged] { pending_.fetch_sub(staged); });
+  generation_.fetch_add(1);
+  return absl::OkStatus();
+}
+
+absl::Status NotifyOutbox::Attach() {
+  int64_t count = 0;
+  WW_RETURN_IF_ERROR(engine_->Scan(ColumnFamily::kNotifyOutbox, "", "",
+                                   [&count](absl::string_view, absl::string_view) {
+                                     ++count;
+                                     return true;
+                                   }));
+  pending_.store(count);
+  engine_->AddChangeStager([this](WriteContext& ctx, const internal::ChangeEvent& event) {
+    WW_ASSIGN_OR_RETURN(std::vector<internal::OutboxNotification> notifications,
+                        NotificationsFor(ctx, event));
+    return Stage(ctx, event, std::move(notifications));
+  });
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<NotifyOutbox::Entry>> NotifyOutbox::Oldest(
+    int limit, absl::string_view after) const {
+  std::vector<Entry> out;
+  absl::Status parsed = absl::OkStatus();
+  std::string start(after);
+  if (!start.empty()) start.push_back('\0');  // the first key after `after`
+  WW_RETURN_IF_ERROR(engine_->Scan(
+      ColumnFamily::kNotifyOutbox, start, "",
+      [&](absl::string_view key, absl::string_view value) {
+        Entry& entry = out.emplace_back();
+        entry.key = std::string(key);
+        if (!entry.notification.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          parsed = absl::DataLossError("notify_outbox: an entry does not parse");
+          return false;
+        }
+        return static_cast<int>(out.size()) < limit;
+      }));
+  WW_RETURN_IF_ERROR(parsed);
+  return out;
+}
+
+absl::Status NotifyOutbox::Remove(absl::string_view key_view) {
+  std::string key(key_view);
+  bool existed = false;
+  WW_RETURN_IF_ERROR(engine_->CommitAndWait([&key, &existed](WriteContext& ctx) -> absl::Status {
+    WW_ASSIGN_OR_RETURN(std::optional<std::string> current,
+                        ctx.Get(ColumnFamily::kNotifyOutbox, key));
+    existed = current.has_value();
+    if (existed) ctx.Delete(ColumnFamily::kNotifyOutbox, key);
+    return absl::OkStatus();
+  }));
+  if (existed) pending_.fetch_sub(1);
+  return absl::OkStatus();
+}
+
+}  // namespace wijkwacht::storage

@@ -1,0 +1,89 @@
+// NotifyOutbox: the durable outbox of webhook notifications (column family notify_outbox),
+// and its only writer.
+//
+// Attach() registers a change stager with the engine (Engine::AddChangeStager): every change
+// a reporter or shopkeeper must not miss while the app is closed stages its notifications in
+// the SAME batch as the change itself, so a crash can neither lose one nor invent one:
+//   status_changed  TransitionIncident moved the reporter-visible status (ReportStatus) of an
+//                   incident's reports: one per report whose reporter is a device (a
+//                   pseudonym), with the status it shows now;
+//   feedback        SendFeedback: one per distinct device among the incident's reporters,
+//                   with the message;
+//   alert           AlertService published, resolved or retracted an alert: one, for the
+//                   subscribers of the areas the alert lies in (no recipient device);
+//   question        built by QuestionNotification (the desk's AskReporter): one per device.
+// Staff reporters ("users/{name}") get none; merges, splits and purges notify nobody.
+// Entries are keyed by (change sequence, index): the outbox is read oldest change first. Each
+// gets a random idempotency key when staged (randomness injected), the same on every retry.
+//
+// The delivery worker (services/webhook_notifier.h) reads Oldest(), and Remove()s an entry once
+// the webhook took it. Pending() is the number of entries, counted at Attach() and kept as
+// entries are staged and removed.
+//
+// Thread safety: all methods may be called concurrently; the stager runs on the engine's writer
+// thread. Errors: DATA_LOSS (a stored report or entry that does not parse), UNAVAILABLE /
+// RESOURCE_EXHAUSTED (engine), INTERNAL (random source).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "auth/random.h"
+#include "storage/engine.h"
+#include "wijkwacht/internal/records.pb.h"
+
+namespace wijkwacht::storage {
+
+// The question kind, for the desk's AskReporter: what the outbox stages for a question put to
+// the reporters (device pseudonyms; others are skipped) of `incident`.
+[[nodiscard]] std::vector<internal::OutboxNotification> QuestionNotifications(
+    absl::string_view incident, absl::string_view question, absl::string_view text,
+    const std::vector<std::string>& reporters);
+
+class NotifyOutbox {
+ public:
+  // Neither is owned; both must outlive the outbox.
+  NotifyOutbox(Engine* engine, auth::RandomSource* random) : engine_(engine), random_(random) {}
+
+  // Counts the pending entries and registers the change stager. Call once, before the first
+  // write that should notify.
+  [[nodiscard]] absl::Status Attach();
+
+  // The notifications `event` causes (without id and time: Stage sets them). Reads reports
+  // through `ctx` (the state as of the change).
+  [[nodiscard]] static absl::StatusOr<std::vector<internal::OutboxNotification>> NotificationsFor(
+      WriteContext& ctx, const internal::ChangeEvent& event);
+
+  // Stages `notifications`, caused by the change-log entry `event`, into the caller's batch:
+  // each gets its idempotency key and the change's time.
+  [[nodiscard]] absl::Status Stage(WriteContext& ctx, const internal::ChangeEvent& event,
+                                   std::vector<internal::OutboxNotification> notifications);
+
+  struct Entry {
+    std::string key;
+    internal::OutboxNotification notification;
+  };
+  // Up to `limit` committed entries, oldest change first, beginning after `after` ("" = the
+  // first).
+  [[nodiscard]] absl::StatusOr<std::vector<Entry>> Oldest(int limit,
+                                                          absl::string_view after = "") const;
+  // Deletes a delivered entry (durable when it returns).
+  [[nodiscard]] absl::Status Remove(absl::string_view key);
+
+  [[nodiscard]] int64_t Pending() const { return pending_.load(std::memory_order_relaxed); }
+  // Bumped whenever entries were staged (possibly in a batch that later failed): lets the
+  // worker sleep until there may be something new.
+  [[nodiscard]] uint64_t staged_generation() const { return generation_.load(); }
+
+ private:
+  Engine* const engine_;
+  auth::RandomSource* const random_;
+  std::atomic<int64_t> pending_{0};
+  std::atomic<uint64_t> generation_{0};
+};
+
+}  // namespace wijkwacht::storage

@@ -1,0 +1,231 @@
+#include "storage/notify_outbox.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "auth/random.h"
+#include "gtest/gtest.h"
+#include "storage/test_util.h"
+#include "wijkwacht/v1/sync.pb.h"
+
+namespace wijkwacht::storage {
+namespace {
+
+const std::string kDeviceA = "p0123456789abcdef0123456789abcdef";
+const std::string kDeviceB = "pfedcba9876543210fedcba9876543210";
+
+class NotifyOutboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+
+  void Open() {
+    outbox_.reset();
+    engine_.reset();
+    EngineOptions options;
+    options.data_dir = dir_.path();
+    auto engine = Engine::Open(options);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = *std::move(engine);
+    outbox_ = std::make_unique<NotifyOutbox>(engine_.get(), &random_);
+    ASSERT_TRUE(outbox_->Attach().ok());
+  }
+
+  void PutReport(const std::string& id, const std::string& reporter) {
+    internal::StoredReport report;
+    report.set_reporter(reporter);
+    report.mutable_report()->set_description("Fiets gestolen, zwarte Gazelle");
+    ASSERT_TRUE(engine_
+                    ->CommitAndWait([&](WriteContext& ctx) {
+                      ctx.Put(ColumnFamily::kReports, id, report.SerializeAsString());
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  }
+
+  // Commits one change event (and `fail` after it, if not OK).
+  absl::Status Change(internal::ChangeEvent event, absl::Status fail = absl::OkStatus()) {
+    return engine_->CommitAndWait([&](WriteContext& ctx) {
+      ctx.AppendChange(event);
+      return fail;
+    });
+  }
+
+  std::vector<NotifyOutbox::Entry> All() {
+    auto entries = outbox_->Oldest(1000);
+    EXPECT_TRUE(entries.ok()) << entries.status();
+    return entries.ok() ? *entries : std::vector<NotifyOutbox::Entry>{};
+  }
+
+  testing::TempDir dir_;
+  auth::FakeRandomSource random_{18};
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<NotifyOutbox> outbox_;
+};
+
+internal::ChangeEvent Feedback(std::vector<std::string> reporters) {
+  internal::ChangeEvent event;
+  internal::IncidentChanged& c = *event.mutable_incident_changed();
+  c.set_incident("incidents/i1");
+  c.set_action("SendFeedback");
+  c.set_feedback_message("We komen kijken");
+  for (std::string& r : reporters) c.add_reporters(std::move(r));
+  return event;
+}
+
+TEST_F(NotifyOutboxTest, FeedbackGoesOncePerDeviceNeverToStaff) {
+  ASSERT_TRUE(Change(Feedback({kDeviceA, "users/anna", kDeviceA, kDeviceB})).ok());
+  const std::vector<NotifyOutbox::Entry> entries = All();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].notification.recipient(), kDeviceA);
+  EXPECT_EQ(entries[1].notification.recipient(), kDeviceB);
+  for (const auto& e : entries) {
+    EXPECT_EQ(e.notification.kind(), "feedback");
+    EXPECT_EQ(e.notification.message(), "We komen kijken");
+    EXPECT_EQ(e.notification.incident(), "incidents/i1");
+    EXPECT_EQ(e.notification.id().size(), 32u);
+    EXPECT_TRUE(e.notification.has_time());
+  }
+  EXPECT_NE(entries[0].notification.id(), entries[1].notification.id());
+  EXPECT_EQ(outbox_->Pending(), 2);
+}
+
+TEST_F(NotifyOutboxTest, AChangeThatFailsLeavesNoNotification) {
+  ASSERT_FALSE(Change(Feedback({kDeviceA}), absl::AbortedError("version")).ok());
+  EXPECT_TRUE(All().empty());
+  EXPECT_EQ(outbox_->Pending(), 0);
+}
+
+TEST_F(NotifyOutboxTest, ANotificationThatCannotBeMadeFailsItsChange) {
+  ASSERT_TRUE(engine_
+                  ->CommitAndWait([](WriteContext& ctx) {
+                    ctx.Put(ColumnFamily::kReports, "broken", "\xff\xff\xff");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  internal::ChangeEvent event;
+  internal::IncidentChanged& c = *event.mutable_incident_changed();
+  c.set_incident("incidents/i1");
+  c.set_action("TransitionIncident");
+  c.set_report_status(v1::IN_PROGRESS);
+  c.add_report_ids("broken");
+  const uint64_t before = engine_->LastSequence();
+  const absl::Status status = Change(event);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
+  EXPECT_EQ(engine_->LastSequence(), before) << "the change itself must not commit";
+  EXPECT_TRUE(All().empty());
+}
+
+TEST_F(NotifyOutboxTest, TransitionsNotifyDeviceReportersOfEveryReportMergesDoNot) {
+  PutReport("r1", kDeviceA);
+  PutReport("r2", "users/anna");
+  PutReport("r3", kDeviceB);
+  internal::ChangeEvent event;
+  internal::IncidentChanged& c = *event.mutable_incident_changed();
+  c.set_incident("incidents/i1");
+  c.set_action("TransitionIncident");
+  c.set_report_status(v1::IN_PROGRESS);
+  for (const char* id : {"r1", "r2", "r3"}) c.add_report_ids(id);
+  ASSERT_TRUE(Change(event).ok());
+  c.set_action("MergeIncidents");
+  ASSERT_TRUE(Change(event).ok());
+  c.set_action("ClaimIncident");
+  c.set_report_status(0);
+  ASSERT_TRUE(Change(event).ok());
+
+  const std::vector<NotifyOutbox::Entry> entries = All();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].notification.report(), "reports/r1");
+  EXPECT_EQ(entries[0].notification.recipient(), kDeviceA);
+  EXPECT_EQ(entries[1].notification.report(), "reports/r3");
+  for (const auto& e : entries) {
+    EXPECT_EQ(e.notification.kind(), "status_changed");
+    EXPECT_EQ(e.notification.status(), "IN_PROGRESS");
+    EXPECT_TRUE(e.notification.message().empty());
+  }
+}
+
+TEST_F(NotifyOutboxTest, AlertsNotifyTheirAreasWithoutTextOrLocation) {
+  internal::ChangeEvent event;
+  internal::AlertChanged& a = *event.mutable_alert_published();
+  a.mutable_alert()->set_name("alerts/a1");
+  a.mutable_alert()->set_type(v1::SHOPLIFTER);
+  a.mutable_alert()->set_state(v1::ACTIVE);
+  a.mutable_alert()->set_description("Winkeldief, rode jas");
+  a.mutable_alert()->mutable_location()->set_latitude(52.487);
+  a.add_area_codes("GM0375");
+  a.add_area_codes("FA037501");
+  ASSERT_TRUE(Change(event).ok());
+  const std::vector<NotifyOutbox::Entry> entries = All();
+  ASSERT_EQ(entries.size(), 1u);
+  const internal::OutboxNotification& n = entries[0].notification;
+  EXPECT_EQ(n.kind(), "alert");
+  EXPECT_EQ(n.alert(), "alerts/a1");
+  EXPECT_EQ(n.alert_type(), "SHOPLIFTER");
+  EXPECT_EQ(n.status(), "ACTIVE");
+  EXPECT_TRUE(n.recipient().empty());
+  EXPECT_TRUE(n.message().empty());
+  EXPECT_EQ(n.areas_size(), 2);
+  EXPECT_EQ(n.SerializeAsString().find("rode jas"), std::string::npos);
+}
+
+TEST_F(NotifyOutboxTest, QuestionsGoOncePerDevice) {
+  const std::vector<internal::OutboxNotification> notes = QuestionNotifications(
+      "incidents/i1", "questions/q1", "Welke kleur had de fiets?",
+      {kDeviceA, "users/anna", kDeviceA, kDeviceB});
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_EQ(notes[0].kind(), "question");
+  EXPECT_EQ(notes[0].question(), "questions/q1");
+  EXPECT_EQ(notes[1].recipient(), kDeviceB);
+}
+
+// The desk's AskReporter appends a QuestionAsked change event: its asked devices are
+// notified in the same write, each once, staff never.
+TEST_F(NotifyOutboxTest, AnAskedQuestionNotifiesItsDevicesInTheSameWrite) {
+  internal::ChangeEvent event;
+  internal::QuestionAsked& q = *event.mutable_question_asked();
+  q.set_question("questions/7");
+  q.set_incident("incidents/i1");
+  q.set_text("Welke kant liep hij op?");
+  for (const std::string& reporter : {kDeviceA, std::string("users/anna"), kDeviceA, kDeviceB}) {
+    q.add_recipients()->set_reporter(reporter);
+  }
+  ASSERT_TRUE(Change(event).ok());
+  const std::vector<NotifyOutbox::Entry> entries = All();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].notification.recipient(), kDeviceA);
+  EXPECT_EQ(entries[1].notification.recipient(), kDeviceB);
+  for (const auto& e : entries) {
+    EXPECT_EQ(e.notification.kind(), "question");
+    EXPECT_EQ(e.notification.question(), "questions/7");
+    EXPECT_EQ(e.notification.incident(), "incidents/i1");
+    EXPECT_EQ(e.notification.message(), "Welke kant liep hij op?");
+  }
+}
+
+TEST_F(NotifyOutboxTest, PendingEntriesSurviveAReopenAndRemoveTakesThemOut) {
+  ASSERT_TRUE(Change(Feedback({kDeviceA, kDeviceB})).ok());
+  ASSERT_TRUE(Change(Feedback({kDeviceB})).ok());
+  const std::vector<NotifyOutbox::Entry> before = All();
+  ASSERT_EQ(before.size(), 3u);
+  engine_->Shutdown();
+  Open();
+  EXPECT_EQ(outbox_->Pending(), 3);
+  const std::vector<NotifyOutbox::Entry> after = All();
+  ASSERT_EQ(after.size(), 3u);
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].key, before[i].key);
+    EXPECT_EQ(after[i].notification.id(), before[i].notification.id());
+  }
+  ASSERT_TRUE(outbox_->Remove(after[1].key).ok());
+  ASSERT_TRUE(outbox_->Remove(after[1].key).ok());  // twice: counted once
+  EXPECT_EQ(outbox_->Pending(), 2);
+  auto rest = outbox_->Oldest(10, after[0].key);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].key, after[2].key);
+}
+
+}  // namespace
+}  // namespace wijkwacht::storage

@@ -1,0 +1,576 @@
+// Notifications out, end to end: the real wijkwachtd (tests/server_process.h) with its webhook
+// pointed at a receiver on loopback (an httplib::Server in this test) that answers the first
+// attempts with 503 and is down while the server is killed with -9 and restarted. Every
+// notification arrives; after de-duplication by the Idempotency-Key each arrives once; the
+// receiver checks every X-Wijkwacht-Signature with the secret; and no body carries a device
+// id, report text, alert description or location.
+#include <openssl/hmac.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "httplib.h"
+#include "nlohmann/json.hpp"
+#include "tests/ops_support.h"
+#include "tests/test_certs.h"
+
+namespace wijkwacht::testing {
+namespace {
+
+constexpr char kSecret[] = "webhook-geheim-7f3a9c";
+constexpr char kDispatcher[] = "meldkamer";
+
+std::string HexHmac(const std::string& key, const std::string& body) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &length);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(mac), length));
+}
+
+// A webhook receiver on 127.0.0.1 that verifies signatures and records every request.
+class Receiver {
+ public:
+  struct Request {
+    std::string key;   // Idempotency-Key header
+    std::string body;
+    bool signed_ok = false;
+    bool accepted = false;  // answered 2xx
+  };
+
+  // From now on speak https with this certificate and key (PEM files).
+  void UseTls(std::string cert_file, std::string key_file) {
+    cert_file_ = std::move(cert_file);
+    key_file_ = std::move(key_file);
+  }
+
+  // Listens on `port` (0: any free one); returns the port (0 on failure).
+  int Up(int port = 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (cert_file_.empty()) {
+      server_ = std::make_unique<httplib::Server>();
+    } else {
+      server_ = std::make_unique<httplib::SSLServer>(cert_file_.c_str(), key_file_.c_str());
+    }
+    server_->Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+      Request r;
+      r.key = req.get_header_value("Idempotency-Key");
+      r.body = req.body;
+      r.signed_ok = req.get_header_value("X-Wijkwacht-Signature") == HexHmac(kSecret, req.body) &&
+                    req.get_header_value("Content-Type") == "application/json";
+      std::lock_guard<std::mutex> lock(mu_);
+      r.accepted = fail_next_ == 0;
+      if (fail_next_ > 0) --fail_next_;
+      res.status = r.accepted ? 200 : 503;
+      requests_.push_back(std::move(r));
+    });
+    if (port == 0) {
+      port = server_->bind_to_any_port("127.0.0.1");
+    } else if (!server_->bind_to_port("127.0.0.1", port)) {
+      return 0;
+    }
+    thread_ = std::thread([server = server_.get()] { server->listen_after_bind(); });
+    return port;
+  }
+
+  void Down() {
+    std::unique_ptr<httplib::Server> server;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      server = std::move(server_);
+    }
+    if (server == nullptr) return;
+    server->stop();
+    thread_.join();
+  }
+
+  void FailNext(int n) {
+    std::lock_guard<std::mutex> lock(mu_);
+    fail_next_ = n;
+  }
+
+  std::vector<Request> requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+  }
+  size_t distinct_accepted() {
+    std::set<std::string> keys;
+    for (const Request& r : requests()) {
+      if (r.accepted) keys.insert(r.key);
+    }
+    return keys.size();
+  }
+
+  ~Receiver() { Down(); }
+
+ private:
+  std::mutex mu_;
+  std::string cert_file_, key_file_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int fail_next_ = 0;
+  std::vector<Request> requests_;
+};
+
+struct Device {
+  std::string id;  // "devices/{id}"
+  std::string token;
+};
+
+Device RegisterDevice(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::ClientContext context;
+  v1::RegisterDeviceResponse response;
+  grpc::Status status = v1::AuthService::NewStub(channel)->RegisterDevice(&context, {}, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return {response.device(), response.access().access_token()};
+}
+
+// Waits (polling) until `done` holds; false after a minute. Only a bound on a hang: nothing
+// is measured.
+bool Eventually(const std::function<bool()>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+class Desk {
+ public:
+  Desk(const std::shared_ptr<grpc::Channel>& channel, std::string token)
+      : stub_(v1::DispatchService::NewStub(channel)), token_(std::move(token)) {}
+
+  v1::Incident Get(const std::string& name) {
+    grpc::ClientContext context;
+    WithToken(context, token_);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    v1::GetIncidentRequest request;
+    request.set_name(name);
+    v1::Incident incident;
+    grpc::Status status = stub_->GetIncident(&context, request, &incident);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return incident;
+  }
+  void Transition(const std::string& name, v1::IncidentStatus target) {
+    grpc::ClientContext context;
+    WithToken(context, token_);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    v1::TransitionIncidentRequest request;
+    request.set_name(name);
+    request.set_version(Get(name).version());
+    request.set_target_status(target);
+    v1::Incident out;
+    grpc::Status status = stub_->TransitionIncident(&context, request, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  void Feedback(const std::string& name, const std::string& message) {
+    grpc::ClientContext context;
+    WithToken(context, token_);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    v1::SendFeedbackRequest request;
+    request.set_name(name);
+    request.set_message(message);
+    v1::SendFeedbackResponse out;
+    grpc::Status status = stub_->SendFeedback(&context, request, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+ private:
+  std::unique_ptr<v1::DispatchService::Stub> stub_;
+  std::string token_;
+};
+
+// The webhook secret in a file of `dir` (mode 0600, with a trailing newline); returns its path.
+std::string WriteSecret(const std::string& dir) {
+  const std::string path = dir + "/webhook-secret";
+  std::ofstream(path) << kSecret << "\n";
+  chmod(path.c_str(), 0600);
+  return path;
+}
+
+// The value of an unlabelled series on /metrics of the ops listener at `port` (-1: none).
+double Metric(int port, const std::string& name) {
+  httplib::Client client("127.0.0.1", port);
+  httplib::Result result = client.Get("/metrics");
+  if (!result || result->status != 200) return -1;
+  for (absl::string_view line : absl::StrSplit(result->body, '\n')) {
+    if (!absl::ConsumePrefix(&line, name + " ")) continue;
+    double v = 0;
+    return absl::SimpleAtod(line, &v) ? v : -1;
+  }
+  return -1;
+}
+
+// An in-process server with /metrics, its webhook at `url` signed with kSecret.
+void NotifyServer(ServerFixture& server, const std::string& secrets_dir, const std::string& url) {
+  const std::string secret_file = WriteSecret(secrets_dir);
+  server.options().http_listen = "127.0.0.1:0";
+  server.options().ops_http_listen = "127.0.0.1:0";
+  server.options().http_assets_dir = secrets_dir;  // no page is fetched
+  server.options().notify.url = url;
+  server.options().notify.secret_file = secret_file;
+  server.options().notify.backoff = {.initial = absl::Milliseconds(10),
+                                     .max = absl::Milliseconds(40)};
+}
+
+std::vector<std::string> NotifyFlags(const std::string& secrets_dir, int port) {
+  const std::string secret_file = WriteSecret(secrets_dir);
+  std::vector<std::string> flags = OpsServerFlags(secrets_dir);
+  flags.push_back(absl::StrCat("--notify_webhook_url=http://127.0.0.1:", port, "/hook"));
+  flags.push_back("--notify_webhook_secret_file=" + secret_file);
+  flags.push_back("--notify_retry_initial=20ms");
+  flags.push_back("--notify_retry_max=500ms");
+  return flags;
+}
+
+TEST(NotifyTest, EveryNotificationArrivesOnceAcrossFailuresAndKill9) {
+  TempDir dir;
+  TempDir secrets;
+  Receiver receiver;
+  const int port = receiver.Up();
+  ASSERT_NE(port, 0);
+  receiver.FailNext(3);
+  const std::vector<std::string> flags = NotifyFlags(secrets.path(), port);
+  std::mt19937_64 rng(18);
+
+  // What each notification is about -> the device pseudonym it must carry ("" for alerts).
+  // Filled as the test goes; the device pseudonyms are checked per device below.
+  std::map<std::string, std::string> expected;  // "kind|subject|status-or-message" -> device id
+  std::map<std::string, std::string> report_device;  // report name -> device id
+  const std::string text_a = "Fiets gestolen bij de Breestraat, zwarte Gazelle met rode tas";
+  const std::string text_b = "Zelfde fietsendief gezien, jongen met groene jas bij de Breestraat";
+  std::vector<std::string> incidents;  // of the two reports (one, if they were grouped)
+  std::vector<std::string> secrets_in_reports = {text_a, text_b, "Winkeldief richting station"};
+  std::set<std::string> device_ids;
+
+  const auto expect_status = [&](Desk& desk, v1::IncidentStatus target, const char* shown) {
+    for (const std::string& incident : incidents) {
+      desk.Transition(incident, target);
+      const v1::Incident now = desk.Get(incident);
+      for (const std::string& report : now.reports()) {
+        expected[absl::StrCat("status_changed|", report, "|", shown)] = report_device[report];
+      }
+    }
+  };
+  const auto expect_feedback = [&](Desk& desk, const std::string& message) {
+    for (const std::string& incident : incidents) {
+      desk.Feedback(incident, message);
+      std::set<std::string> devices;
+      const v1::Incident now = desk.Get(incident);
+      for (const std::string& report : now.reports()) devices.insert(report_device[report]);
+      for (const std::string& device : devices) {
+        expected[absl::StrCat("feedback|", incident, "|", message, "|", device)] = device;
+      }
+    }
+  };
+
+  std::string dispatcher;
+  const auto connect = [&](ServerProcess& server) {
+    auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+    const std::string admin = AdminToken(channel);
+    dispatcher = NewDispatcherToken(channel, admin, kDispatcher);
+    return channel;
+  };
+  const auto wait_for_all = [&] {
+    return Eventually([&] { return receiver.distinct_accepted() >= expected.size(); });
+  };
+
+  // 1. The receiver answers the first three attempts with 503.
+  {
+    ServerProcess server;
+    ASSERT_TRUE(server.Start(WIJKWACHTD_BINARY, dir.path(), flags)) << server.output();
+    auto channel = connect(server);
+    auto reports = v1::ReportService::NewStub(channel);
+    const Device a = RegisterDevice(channel);
+    const Device b = RegisterDevice(channel);
+    device_ids = {a.id, b.id};
+    v1::Report out_a, out_b;
+    v1::Report report_a = BreestraatReport(NewUuid(rng), text_a);
+    ASSERT_TRUE(Submit(*reports, a.token, report_a, &out_a).ok());
+    v1::Report report_b = BreestraatReport(NewUuid(rng), text_b);
+    ASSERT_TRUE(Submit(*reports, b.token, report_b, &out_b).ok());
+    report_device[absl::StrCat("reports/", report_a.id())] = a.id;
+    report_device[absl::StrCat("reports/", report_b.id())] = b.id;
+    ASSERT_FALSE(out_a.incident_id().empty());
+    incidents = {out_a.incident_id()};
+    if (out_b.incident_id() != out_a.incident_id()) incidents.push_back(out_b.incident_id());
+
+    Desk desk(channel, dispatcher);
+    expect_status(desk, v1::INCIDENT_TRIAGED, "TRIAGED");
+    expect_feedback(desk, "Dank voor uw melding, we kijken ernaar.");
+    auto alerts = v1::AlertService::NewStub(channel);
+    v1::Alert alert;
+    ASSERT_TRUE(PublishAlert(*alerts, dispatcher, NewUuid(rng), &alert).ok());
+    expected[absl::StrCat("alert|", alert.name(), "|ACTIVE")] = "";
+    ASSERT_TRUE(wait_for_all()) << receiver.distinct_accepted() << " of " << expected.size();
+
+    // 2. The receiver goes down; more changes; kill -9 right after they are acknowledged.
+    receiver.Down();
+    expect_status(desk, v1::INCIDENT_IN_PROGRESS, "IN_PROGRESS");
+    expect_feedback(desk, "Een medewerker is onderweg.");
+    server.Kill9();
+  }
+  // 3. Restarted while the receiver is still down: one more change, then the receiver comes
+  // back (refusing its first two requests again).
+  {
+    ServerProcess server;
+    ASSERT_TRUE(server.Start(WIJKWACHTD_BINARY, dir.path(), flags)) << server.output();
+    auto channel = connect(server);
+    Desk desk(channel, dispatcher);
+    expect_status(desk, v1::INCIDENT_RESOLVED, "RESOLVED");
+    receiver.FailNext(2);
+    ASSERT_EQ(receiver.Up(port), port);
+    ASSERT_TRUE(wait_for_all()) << receiver.distinct_accepted() << " of " << expected.size();
+    EXPECT_EQ(server.Terminate(), 0) << server.output();
+  }
+
+  // Every request signed; the failed ones were retried under the same key.
+  const std::vector<Receiver::Request> requests = receiver.requests();
+  std::map<std::string, std::string> body_of;  // idempotency key -> body
+  int refused = 0;
+  for (const Receiver::Request& r : requests) {
+    EXPECT_TRUE(r.signed_ok) << r.body;
+    if (!r.accepted) {
+      ++refused;
+      continue;
+    }
+    auto [it, first] = body_of.emplace(r.key, r.body);
+    if (!first) EXPECT_EQ(it->second, r.body) << "a retry must resend the same body";
+  }
+  EXPECT_EQ(refused, 5);
+  for (const Receiver::Request& r : requests) {
+    if (!r.accepted) EXPECT_TRUE(body_of.contains(r.key)) << "refused, never delivered: " << r.key;
+  }
+
+  // After de-duplication: exactly the expected notifications, each under one key.
+  std::map<std::string, std::set<std::string>> keys_of;  // what -> keys
+  std::map<std::string, std::set<std::string>> pseudonyms_of;  // device id -> "device" values
+  const std::set<std::string> allowed = {"id",      "kind",  "device",     "incident",
+                                         "report",  "status", "message",   "question",
+                                         "alert",   "alert_type", "areas", "time"};
+  for (const auto& [key, raw] : body_of) {
+    const nlohmann::json body = nlohmann::json::parse(raw);
+    EXPECT_EQ(body["id"], key);
+    for (const auto& [field, value] : body.items()) {
+      EXPECT_TRUE(allowed.contains(field)) << field << " in " << raw;
+    }
+    const std::string kind = body["kind"];
+    std::string what;
+    if (kind == "status_changed") {
+      what = absl::StrCat(kind, "|", body["report"].get<std::string>(), "|",
+                          body["status"].get<std::string>());
+      EXPECT_TRUE(std::find(incidents.begin(), incidents.end(),
+                            body["incident"].get<std::string>()) != incidents.end());
+    } else if (kind == "feedback") {
+      continue;  // matched below, once every device's pseudonym is known
+    } else if (kind == "alert") {
+      what = absl::StrCat(kind, "|", body["alert"].get<std::string>(), "|",
+                          body["status"].get<std::string>());
+      EXPECT_FALSE(body.contains("device"));
+      EXPECT_EQ(body["alert_type"], "SHOPLIFTER");
+      EXPECT_FALSE(body["areas"].empty());
+    } else {
+      ADD_FAILURE() << "unexpected kind: " << raw;
+    }
+    if (kind == "status_changed") {
+      // Learn each device's pseudonym from its status notifications.
+      const std::string device = report_device[body["report"].get<std::string>()];
+      pseudonyms_of[device].insert(body["device"].get<std::string>());
+    }
+    keys_of[what].insert(key);
+  }
+  // Feedback second: the pseudonyms are known by now.
+  for (const auto& [key, raw] : body_of) {
+    const nlohmann::json body = nlohmann::json::parse(raw);
+    if (body["kind"] != "feedback") continue;
+    std::string what = absl::StrCat("feedback?|", raw);
+    for (const auto& [w, device] : expected) {
+      if (absl::StartsWith(w, absl::StrCat("feedback|", body["incident"].get<std::string>(), "|",
+                                           body["message"].get<std::string>(), "|")) &&
+          pseudonyms_of[device].contains(body["device"].get<std::string>())) {
+        what = w;
+      }
+    }
+    keys_of[what].insert(key);
+  }
+  std::set<std::string> wanted, got;
+  for (const auto& [w, device] : expected) wanted.insert(w);
+  for (const auto& [w, keys] : keys_of) {
+    got.insert(w);
+    EXPECT_EQ(keys.size(), 1u) << w << " arrived under " << keys.size() << " keys";
+  }
+  EXPECT_EQ(got, wanted);
+  EXPECT_EQ(body_of.size(), expected.size());
+
+  // The device pseudonym: one per device, the same before and after the restart, not the id.
+  ASSERT_EQ(pseudonyms_of.size(), device_ids.size());
+  std::set<std::string> all_pseudonyms;
+  for (const auto& [device, pseudonyms] : pseudonyms_of) {
+    EXPECT_EQ(pseudonyms.size(), 1u) << device;
+    const std::string& p = *pseudonyms.begin();
+    EXPECT_EQ(p.size(), 64u);
+    EXPECT_EQ(p.find_first_not_of("0123456789abcdef"), std::string::npos) << p;
+    all_pseudonyms.insert(p);
+  }
+  EXPECT_EQ(all_pseudonyms.size(), device_ids.size());
+
+  // Attack: nothing personal in any body.
+  for (const Receiver::Request& r : requests) {
+    for (const std::string& id : device_ids) {
+      EXPECT_FALSE(absl::StrContains(r.body, id)) << r.body;
+      EXPECT_FALSE(absl::StrContains(r.body, std::string(absl::StripPrefix(id, "devices/"))))
+          << r.body;
+    }
+    for (const std::string& text : secrets_in_reports) {
+      EXPECT_FALSE(absl::StrContains(r.body, text)) << r.body;
+    }
+    for (const char* leak : {"52.4", "4.65", "latitude", "longitude", "location", "Breestraat",
+                             "reporter", "contact", "description", "\"p"}) {
+      EXPECT_FALSE(absl::StrContains(r.body, leak)) << leak << " in " << r.body;
+    }
+  }
+}
+
+// The outbox's figures on /metrics while the receiver refuses, then takes, a notification.
+TEST(NotifyTest, MetricsCountPendingDeliveredAndFailedAttempts) {
+  TempDir dir;
+  TempDir secrets;
+  Receiver receiver;
+  const int port = receiver.Up();
+  ASSERT_NE(port, 0);
+  receiver.FailNext(1000000);
+  ServerFixture server(dir.path());
+  NotifyServer(server, secrets.path(), absl::StrCat("http://127.0.0.1:", port, "/hook"));
+  const absl::Status started = server.Start();
+  ASSERT_TRUE(started.ok()) << started;
+  const auto metric = [&](const std::string& name) {
+    return Metric(server.server()->ops_http_port(), name);
+  };
+  EXPECT_EQ(metric("wijkwacht_notify_pending"), 0);
+
+  std::mt19937_64 rng(7);
+  v1::Report stored;
+  ASSERT_TRUE(server.SubmitAsResident(BreestraatReport(NewUuid(rng), "Auto opengebroken"), &stored)
+                  .ok());
+  Desk desk(server.channel(), NewDispatcherToken(server.channel(), server.admin_token(), kDispatcher));
+  desk.Feedback(stored.incident_id(), "We gaan erop af.");
+  ASSERT_TRUE(Eventually([&] { return metric("wijkwacht_notify_failed_attempts_total") >= 3; }));
+  EXPECT_EQ(metric("wijkwacht_notify_pending"), 1);
+  EXPECT_EQ(metric("wijkwacht_notify_delivered_total"), 0);
+
+  receiver.FailNext(0);
+  ASSERT_TRUE(Eventually([&] { return metric("wijkwacht_notify_pending") == 0; }));
+  EXPECT_EQ(metric("wijkwacht_notify_delivered_total"), 1);
+  EXPECT_EQ(receiver.distinct_accepted(), 1u);
+  // Every retry carried the same key.
+  std::set<std::string> keys;
+  for (const Receiver::Request& r : receiver.requests()) keys.insert(r.key);
+  EXPECT_EQ(keys.size(), 1u);
+}
+
+// An https webhook: its certificate is verified (here against a CA of the test's own); one
+// from a CA the server was not given is refused, and nothing reaches the receiver.
+TEST(NotifyTest, HttpsWebhookCertificateIsVerified) {
+  TempDir dir;
+  TempDir secrets;
+  const Credential ca = Issue(Kind::kCa, "wijkwacht notify test CA", nullptr);
+  const Credential other_ca = Issue(Kind::kCa, "another CA", nullptr);
+  const Credential cert = Issue(Kind::kServer, "localhost", &ca);
+  const auto write = [&](const std::string& name, const std::string& pem) {
+    const std::string path = secrets.path() + "/" + name;
+    std::ofstream(path) << pem;
+    return path;
+  };
+  const std::string ca_file = write("ca.pem", ca.cert_pem);
+  const std::string other_ca_file = write("other-ca.pem", other_ca.cert_pem);
+  Receiver receiver;
+  receiver.UseTls(write("server.pem", cert.cert_pem), write("server.key", cert.key_pem));
+  const int port = receiver.Up();
+  ASSERT_NE(port, 0);
+  const std::string url = absl::StrCat("https://127.0.0.1:", port, "/hook");
+  std::mt19937_64 rng(11);
+  {
+    ServerFixture server(dir.path());
+    NotifyServer(server, secrets.path(), url);
+    server.options().notify.ca_file = other_ca_file;
+    const absl::Status started = server.Start();
+    ASSERT_TRUE(started.ok()) << started;
+    v1::Report stored;
+    ASSERT_TRUE(
+        server.SubmitAsResident(BreestraatReport(NewUuid(rng), "Ruit ingegooid"), &stored).ok());
+    Desk desk(server.channel(),
+              NewDispatcherToken(server.channel(), server.admin_token(), kDispatcher));
+    desk.Feedback(stored.incident_id(), "We komen kijken.");
+    ASSERT_TRUE(Eventually([&] {
+      return Metric(server.server()->ops_http_port(), "wijkwacht_notify_failed_attempts_total") >= 2;
+    }));
+    EXPECT_EQ(Metric(server.server()->ops_http_port(), "wijkwacht_notify_pending"), 1);
+    EXPECT_TRUE(receiver.requests().empty());
+  }
+  ServerFixture server(dir.path());
+  NotifyServer(server, secrets.path(), url);
+  server.options().notify.ca_file = ca_file;
+  const absl::Status started = server.Start();
+  ASSERT_TRUE(started.ok()) << started;
+  ASSERT_TRUE(Eventually([&] { return receiver.distinct_accepted() == 1; }));
+  const std::vector<Receiver::Request> requests = receiver.requests();
+  ASSERT_FALSE(requests.empty());
+  EXPECT_TRUE(requests[0].signed_ok);
+  EXPECT_TRUE(absl::StrContains(requests[0].body, "We komen kijken."));
+}
+
+// A webhook that cannot be used is a start-up error naming the flag.
+TEST(NotifyTest, BadWebhookOptionsStopTheServerNamingTheFlag) {
+  TempDir dir;
+  TempDir secrets;
+  const std::string empty_secret = secrets.path() + "/empty";
+  std::ofstream(empty_secret) << "  \n";
+  chmod(empty_secret.c_str(), 0600);
+  const std::string good_secret = secrets.path() + "/secret";
+  std::ofstream(good_secret) << kSecret;
+  chmod(good_secret.c_str(), 0600);
+  const struct {
+    std::vector<std::string> flags;
+    const char* named;
+  } cases[] = {
+      {{"--notify_webhook_url=ftp://127.0.0.1/hook", "--notify_webhook_secret_file=" + good_secret},
+       "--notify_webhook_url"},
+      {{"--notify_webhook_url=http://push.example.nl/hook",
+        "--notify_webhook_secret_file=" + good_secret},
+       "--notify_webhook_url"},
+      {{"--notify_webhook_url=https://user@push.example.nl/hook",
+        "--notify_webhook_secret_file=" + good_secret},
+       "--notify_webhook_url"},
+      {{"--notify_webhook_url=https://push.example.nl/hook"}, "--notify_webhook_secret_file"},
+      {{"--notify_webhook_url=https://push.example.nl/hook",
+        "--notify_webhook_secret_file=" + secrets.path() + "/missing"},
+       "--notify_webhook_secret_file"},
+      {{"--notify_webhook_url=https://push.example.nl/hook",
+        "--notify_webhook_secret_file=" + empty_secret},
+       "--notify_webhook_secret_file"},
+      {{"--notify_webhook_secret_file=" + good_secret}, "--notify_webhook_secret_file"},
+  };
+  for (const auto& c : cases) {
+    ServerProcess server;
+    EXPECT_FALSE(server.Start(WIJKWACHTD_BINARY, dir.path(), c.flags));
+    EXPECT_TRUE(absl::StrContains(server.output(), c.named))
+        << c.flags[0] << ": " << server.output();
+  }
+}
+
+}  // namespace
+}  // namespace wijkwacht::testing

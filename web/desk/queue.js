@@ -1,0 +1,199 @@
+// The live queue: incidents of the chosen selection (ListIncidents; department filtered
+// here, the API has no department filter), updated without a reload by the WatchQueue
+// stream (app.js). Views: all, new, overdue and reopen requests; the last two only when the
+// server's API has them (ListIncidentsRequest.overdue, QueueEvent reasons OVERDUE and
+// REOPEN_REQUESTED in /v1/openapi.json).
+import * as api from './api.js';
+import { h, fill, field, uid, announce, when, idOf, departmentOf, STATUS, THEME, REASON } from './dom.js';
+import { desk, remember, catalogues, focusHeading } from './app.js';
+
+// Filters of this page load (kept when the desk comes back from an incident).
+const filters = { view: 'all', status: '', theme: '', area: '', department: '' };
+
+// Which parts of the issue-18 desk workflow this server has (feature detection).
+async function features() {
+  const [list, event] = await Promise.all([
+    api.operation('DispatchService_ListIncidents'),
+    api.schema('wijkwacht.v1.QueueEvent'),
+  ]);
+  const reasons = (((event || {}).properties || {}).reason || {}).enum || [];
+  const params = list ? (list.op.parameters || []).map((p) => p.name) : [];
+  return {
+    overdue: params.includes('overdue'),
+    department: params.includes('department'),
+    reopen: reasons.includes('REOPEN_REQUESTED'),
+    overdueEvents: reasons.includes('OVERDUE'),
+  };
+}
+
+function matches(incident, f) {
+  if (f.status && incident.status !== f.status) return false;
+  if (f.theme && incident.theme !== f.theme) return false;
+  if (f.department && departmentOf(incident) !== f.department) return false;
+  if (f.area) {
+    const a = incident.area || {};
+    const codes = [a.gemeenteCode, a.wijkCode, a.buurtCode, ...(a.focusAreas || [])];
+    if (!codes.includes(f.area)) return false;
+  }
+  const flags = desk.flags.get(incident.name) || new Set();
+  if (f.view === 'new' && incident.status !== 'INCIDENT_NEW') return false;
+  if (f.view === 'reopen' && !flags.has('REOPEN_REQUESTED')) return false;
+  return true;
+}
+
+function options(select, entries, none) {
+  fill(select, h('option', { value: '' }, none),
+    entries.map(([value, label]) => h('option', { value, selected: value === filters[select.name] }, label)));
+}
+
+export function renderQueue(main) {
+  const abort = new AbortController();
+  const shown = new Map();  // name -> incident, the selection as listed and updated live
+  let overdueNames = new Set();
+  const error = h('p', { class: 'error', role: 'alert' });
+  const state = h('p', { class: 'state', id: 'stream-state', 'data-state': desk.streamState });
+  const view = h('select', { id: uid('view'), name: 'view' });
+  const status = h('select', { id: uid('status'), name: 'status' });
+  const theme = h('select', { id: uid('theme'), name: 'theme' });
+  const area = h('select', { id: uid('area'), name: 'area' });
+  const department = h('select', { id: uid('department'), name: 'department' });
+  options(status, Object.entries(STATUS), 'Alle statussen');
+  options(theme, Object.entries(THEME), 'Alle thema\'s');
+  const form = h('form', { 'aria-label': 'Selectie' },
+    h('fieldset', {}, h('legend', {}, 'Selectie'),
+      h('div', { class: 'row' }, field('Weergave', view), field('Status', status),
+        field('Thema', theme), field('Gebied', area), field('Afdeling', department),
+        h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Toon')))));
+  const tbody = h('tbody', { id: 'queue-rows' });
+  const count = h('p', { id: 'queue-count', class: 'state' });
+  const table = h('table', { id: 'queue' },
+    h('caption', {}, 'Incidenten in de selectie, hoogste prioriteit eerst'),
+    h('thead', {}, h('tr', {},
+      ['Incident', 'Signaal', 'Status', 'Thema', 'Gebied', 'Prioriteit', 'Afdeling', 'Geclaimd door', 'Geopend']
+        .map((t) => h('th', { scope: 'col' }, t)))),
+    tbody);
+  const log = h('ol', { id: 'queue-events' });
+  const logBox = h('div', { class: 'events', tabindex: '0', role: 'log',
+                            'aria-label': 'Laatste gebeurtenissen in de wachtrij' }, log);
+  fill(main, h('h1', {}, 'Wachtrij'), state, form, error, count, table,
+    h('h2', {}, 'Laatste gebeurtenissen'), logBox);
+  focusHeading(main);
+
+  const names = () => desk.catalogues || { categoryName: new Map(), areaName: new Map(), departmentName: new Map() };
+
+  function renderState() {
+    const words = { connecting: 'Verbinden met de live wachtrij…', live: 'Live: de wachtrij werkt zichzelf bij.',
+                    reconnecting: 'Verbinding onderbroken; opnieuw verbinden…', ended: 'Live wachtrij gestopt.' };
+    state.dataset.state = desk.streamState;
+    state.textContent = words[desk.streamState] || '';
+  }
+
+  // Overdue by the server's list (?overdue=true), the incident's own flag or an OVERDUE event.
+  function isOverdue(incident) {
+    return incident.overdue === true || overdueNames.has(incident.name) ||
+      (desk.flags.get(incident.name) || new Set()).has('OVERDUE');
+  }
+
+  function row(incident) {
+    const c = names();
+    const flags = desk.flags.get(incident.name) || new Set();
+    const badges = [];
+    if (incident.status === 'INCIDENT_NEW') badges.push(h('span', { class: 'badge new' }, 'nieuw'));
+    if (isOverdue(incident)) badges.push(h('span', { class: 'badge overdue' }, 'over tijd'));
+    if (flags.has('REOPEN_REQUESTED')) badges.push(h('span', { class: 'badge reopen' }, 'heropenen gevraagd'));
+    const a = incident.area || {};
+    return h('tr', { 'data-incident': incident.name, 'data-status': incident.status },
+      h('td', {}, h('a', { href: `#/incidents/${idOf(incident.name)}` },
+        c.categoryName.get(incident.category) || incident.category || 'Incident', ` (${idOf(incident.name).slice(0, 8)})`)),
+      h('td', {}, badges),
+      h('td', {}, STATUS[incident.status] || incident.status),
+      h('td', {}, THEME[incident.theme] || incident.theme || ''),
+      h('td', {}, c.areaName.get(a.buurtCode) || a.buurtCode || ''),
+      h('td', {}, String(incident.priority || 0)),
+      h('td', {}, c.departmentName.get(departmentOf(incident)) || departmentOf(incident) || '—'),
+      h('td', {}, incident.claimedBy || '—'),
+      h('td', {}, when(incident.createTime)));
+  }
+
+  function renderRows() {
+    const list = [...shown.values()].filter((i) => matches(i, filters))
+      .filter((i) => filters.view !== 'overdue' || isOverdue(i))
+      .sort((x, y) => (y.priority || 0) - (x.priority || 0) || String(y.createTime).localeCompare(String(x.createTime)));
+    fill(tbody, list.length ? list.map(row) : h('tr', {}, h('td', { colspan: 9 }, 'Geen incidenten in deze selectie.')));
+    count.textContent = `${list.length} incident${list.length === 1 ? '' : 'en'} in de selectie`;
+  }
+
+  function renderLog() {
+    fill(log, desk.events.slice(0, 20).map((e) => h('li', {},
+      `${REASON[e.reason] || e.reason}: `,
+      h('a', { href: `#/incidents/${idOf(e.incident.name)}` }, idOf(e.incident.name).slice(0, 8)),
+      ` (nu ${STATUS[e.incident.status] || e.incident.status}), ontvangen ${when(e.received)}`,
+      e.detail ? ` — ${e.detail}` : '')));
+  }
+
+  async function load() {
+    error.textContent = '';
+    try {
+      const f = await features();
+      shown.clear();
+      const params = { pageSize: 200, status: filters.status, theme: filters.theme, areaCode: filters.area,
+                       department: f.department ? filters.department : '' };
+      const pages = [api.call('GET', `/v1/incidents${api.query(params)}`)];
+      if (f.overdue) pages.push(api.call('GET', `/v1/incidents${api.query({ ...params, overdue: true })}`));
+      const [all, overdue] = await Promise.all(pages);
+      overdueNames = new Set(((overdue || {}).incidents || []).map((i) => i.name));
+      for (const i of all.incidents || []) {
+        remember(i);
+        shown.set(i.name, i);
+      }
+      if (abort.signal.aborted) return;
+      renderRows();
+      renderLog();
+    } catch (e) {
+      error.textContent = api.describe(e);
+    }
+  }
+
+  (async () => {
+    try {
+      const [c, f] = await Promise.all([catalogues(), features()]);
+      const views = [['all', 'Alle incidenten'], ['new', 'Nieuw']];
+      if (f.overdue || f.overdueEvents) views.push(['overdue', 'Over tijd']);
+      if (f.reopen) views.push(['reopen', 'Verzoeken om heropenen']);
+      fill(view, views.map(([v, label]) => h('option', { value: v, selected: v === filters.view }, label)));
+      options(area, c.areas.map((a) => [a.code, `${a.displayName} (${a.level === 'WIJK' ? 'wijk' : 'buurt'})`]), 'Alle gebieden');
+      options(department, c.departments.map((d) => [d.name, d.displayName]), 'Alle afdelingen');
+    } catch (e) {
+      error.textContent = api.describe(e);
+    }
+    await load();
+  })();
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    Object.assign(filters, { view: view.value, status: status.value, theme: theme.value,
+                             area: area.value, department: department.value });
+    load();
+  });
+
+  const listener = ({ event, news, state: s }) => {
+    if (s) return renderState();
+    if (!event || abort.signal.aborted) return;
+    const incident = desk.incidents.get(event.incident.name);
+    if (matches(incident, filters)) shown.set(incident.name, incident);
+    else shown.delete(incident.name);
+    renderRows();
+    renderLog();
+    // New incidents once (a replayed event is no news); the desk's signals every time.
+    if ((news && ['NEW', 'NEEDS_REVIEW'].includes(event.reason)) ||
+        ['OVERDUE', 'REOPEN_REQUESTED', 'REPORTER_ANSWERED'].includes(event.reason)) {
+      announce(`${REASON[event.reason]}: incident ${idOf(incident.name).slice(0, 8)}`);
+    }
+  };
+  desk.listeners.add(listener);
+  renderState();
+  return () => {
+    abort.abort();
+    desk.listeners.delete(listener);
+  };
+}
