@@ -325,6 +325,10 @@ class ServerImpl final : public WijkwachtServer {
     self->sync_store_ = std::make_unique<storage::SyncStore>(self->engine_.get());
     self->dispatch_store_ =
         std::make_unique<storage::DispatchStore>(self->engine_.get(), self->incident_store_.get());
+    if (absl::Status s = self->dispatch_store_->IndexAuditLog(); !s.ok()) {  // older data dirs
+      self->engine_->Shutdown();
+      return s;
+    }
     self->purger_ =
         std::make_unique<storage::IncidentPurger>(self->engine_.get(), self->incident_store_.get());
     self->deletion_log_ = std::make_unique<storage::DeletionLog>(self->engine_.get());

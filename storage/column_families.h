@@ -44,6 +44,7 @@ enum class ColumnFamily : int {
   kIncidentsByDue,
   kReporterDialog,
   kNotifyOutbox,
+  kAuditByIncident,
 };
 
 struct ColumnFamilySpec {
@@ -52,7 +53,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 36> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 37> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -150,6 +151,9 @@ inline constexpr std::array<ColumnFamilySpec, 36> kColumnFamilies = {{
     {ColumnFamily::kNotifyOutbox, "notify_outbox",
      "change-log sequence of the causing change (BE64) index within it (BE32) -> "
      "wijkwacht.internal.OutboxNotification, until the webhook took it (storage::NotifyOutbox)"},
+    {ColumnFamily::kAuditByIncident, "audit_by_incident",
+     "incident id \\0 audit sequence (BE64) -> empty: the audit entries about an incident "
+     "(storage::AuditedIncidents; written with the entry by storage::AppendAudit)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();
