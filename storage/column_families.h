@@ -45,6 +45,7 @@ enum class ColumnFamily : int {
   kReporterDialog,
   kNotifyOutbox,
   kAuditByIncident,
+  kNotifyDeadLetters,
 };
 
 struct ColumnFamilySpec {
@@ -53,7 +54,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 37> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 38> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -154,6 +155,9 @@ inline constexpr std::array<ColumnFamilySpec, 37> kColumnFamilies = {{
     {ColumnFamily::kAuditByIncident, "audit_by_incident",
      "incident id \\0 audit sequence (BE64) -> empty: the audit entries about an incident "
      "(storage::AuditedIncidents; written with the entry by storage::AppendAudit)"},
+    {ColumnFamily::kNotifyDeadLetters, "notify_dead_letters",
+     "the notify_outbox key of a notification given up on -> wijkwacht.internal."
+     "OutboxNotification with gave_up_time and failed_attempts (storage::NotifyOutbox)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();
