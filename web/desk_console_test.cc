@@ -171,8 +171,8 @@ TEST_F(DeskConsoleTest, DeskWorksAnIncidentInTheBrowser) {
   for (int i = 0; i < 200; ++i) {
     v1::Report filler = BreestraatReport(NewUuid(rng_), absl::StrCat("Fietsdiefstal melding ", i));
     filler.set_category("fietsdiefstal");
-    filler.mutable_location()->set_latitude(52.4900 + 0.0005 * (i % 20));
-    filler.mutable_location()->set_longitude(4.6300 + 0.0008 * (i / 20));
+    filler.mutable_location()->set_latitude(52.4820 + 0.0005 * (i % 20));
+    filler.mutable_location()->set_longitude(4.6280 + 0.0008 * (i / 20));
     filler.set_accuracy_meters(1);
     v1::Report stored;
     grpc::Status status = server_.SubmitAsResident(filler, &stored);
