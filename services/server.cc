@@ -325,6 +325,10 @@ class ServerImpl final : public WijkwachtServer {
     self->sync_store_ = std::make_unique<storage::SyncStore>(self->engine_.get());
     self->dispatch_store_ =
         std::make_unique<storage::DispatchStore>(self->engine_.get(), self->incident_store_.get());
+    if (absl::Status s = self->dispatch_store_->IndexAuditLog(); !s.ok()) {  // older data dirs
+      self->engine_->Shutdown();
+      return s;
+    }
     self->purger_ =
         std::make_unique<storage::IncidentPurger>(self->engine_.get(), self->incident_store_.get());
     self->deletion_log_ = std::make_unique<storage::DeletionLog>(self->engine_.get());
@@ -488,11 +492,13 @@ class ServerImpl final : public WijkwachtServer {
     WebhookNotifier::Parts parts;
     parts.outbox = outbox_.get();
     parts.engine = engine_.get();
-    parts.pseudonym_key = *std::move(key);
+    notify_key_ = *std::move(key);
+    parts.pseudonym_key = notify_key_;
     parts.clock = options.clock != nullptr ? options.clock : SystemClock();
     parts.random = auth::SystemRandom();
     parts.delivered = counters.delivered;
     parts.failed_attempts = counters.failed_attempts;
+    parts.given_up = counters.given_up;
     notifier_ = std::make_unique<WebhookNotifier>(std::move(target), std::move(parts));
     notifier_->Start();
     return absl::OkStatus();
@@ -598,6 +604,7 @@ class ServerImpl final : public WijkwachtServer {
     parts.clock = options.clock;
     parts.issuer = options.token_issuer;
     parts.audience = options.token_audience;
+    parts.notify_pseudonym_key = notify_key_;  // set up before: StartNotifications
     auth_service_ = std::make_unique<AuthServiceImpl>(std::move(parts));
     return absl::OkStatus();
   }
@@ -703,6 +710,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<CallGate> gate_;
   std::unique_ptr<ReportServiceImpl> report_service_;
   std::unique_ptr<AuthServiceImpl> auth_service_;  // null when authentication is off
+  std::string notify_key_;  // the devices' notification pseudonyms ("" = no notifications)
   std::unique_ptr<storage::ChangeFeed> feed_;
   std::unique_ptr<storage::AggregateStore> aggregates_;
   std::unique_ptr<storage::EarlyWarningStore> warning_store_;

@@ -44,6 +44,8 @@ enum class ColumnFamily : int {
   kIncidentsByDue,
   kReporterDialog,
   kNotifyOutbox,
+  kAuditByIncident,
+  kNotifyDeadLetters,
 };
 
 struct ColumnFamilySpec {
@@ -52,7 +54,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 36> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 38> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -150,6 +152,12 @@ inline constexpr std::array<ColumnFamilySpec, 36> kColumnFamilies = {{
     {ColumnFamily::kNotifyOutbox, "notify_outbox",
      "change-log sequence of the causing change (BE64) index within it (BE32) -> "
      "wijkwacht.internal.OutboxNotification, until the webhook took it (storage::NotifyOutbox)"},
+    {ColumnFamily::kAuditByIncident, "audit_by_incident",
+     "incident id \\0 audit sequence (BE64) -> empty: the audit entries about an incident "
+     "(storage::AuditedIncidents; written with the entry by storage::AppendAudit)"},
+    {ColumnFamily::kNotifyDeadLetters, "notify_dead_letters",
+     "the notify_outbox key of a notification given up on -> wijkwacht.internal."
+     "OutboxNotification with gave_up_time and failed_attempts (storage::NotifyOutbox)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();

@@ -81,6 +81,23 @@ std::string OutboxKey(uint64_t change_sequence, uint32_t index) {
   return key;
 }
 
+std::string AuditByIncidentPrefix(absl::string_view incident_id) {
+  std::string key(incident_id);
+  key.push_back('\0');
+  return key;
+}
+
+std::string AuditByIncidentKey(absl::string_view incident_id, uint64_t sequence) {
+  std::string key = AuditByIncidentPrefix(incident_id);
+  AppendBigEndian64(&key, sequence);
+  return key;
+}
+
+std::optional<uint64_t> ParseAuditByIncidentKey(absl::string_view key) {
+  if (key.size() < 9 || key[key.size() - 9] != '\0') return std::nullopt;
+  return ReadBigEndian64(key.substr(key.size() - 8));
+}
+
 uint64_t TimeToMicros(absl::Time t) {
   int64_t micros = absl::ToUnixMicros(t);
   return micros < 0 ? 0 : static_cast<uint64_t>(micros);

@@ -104,4 +104,10 @@ struct AreaIndexEntry {
 // its index among that change's notifications, so delivery follows commit order.
 [[nodiscard]] std::string OutboxKey(uint64_t change_sequence, uint32_t index);
 
+// audit_by_incident: incident id, '\0', audit sequence (BE64): an incident's entries in order.
+[[nodiscard]] std::string AuditByIncidentPrefix(absl::string_view incident_id);
+[[nodiscard]] std::string AuditByIncidentKey(absl::string_view incident_id, uint64_t sequence);
+// The sequence of an audit_by_incident key (nullopt when it is not one).
+[[nodiscard]] std::optional<uint64_t> ParseAuditByIncidentKey(absl::string_view key);
+
 }  // namespace wijkwacht::storage

@@ -196,6 +196,9 @@ ABSL_FLAG(absl::Duration, notify_retry_initial, Defaults().notify.backoff.initia
           "wait before the first retry of a failed delivery (then doubling, with jitter)");
 ABSL_FLAG(absl::Duration, notify_retry_max, Defaults().notify.backoff.max,
           "cap of the wait between retries of a failed delivery");
+ABSL_FLAG(absl::Duration, notify_max_age, Defaults().notify.max_age,
+          "a notification still undelivered this long after its change is given up: moved to "
+          "the dead letters (metric wijkwacht_notify_dead_letters), never retried again");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: turns TLS on (with --tls_key)");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA that signs client certificates (mTLS)");
@@ -329,6 +332,7 @@ int main(int argc, char** argv) {
   options.notify.timeout = absl::GetFlag(FLAGS_notify_webhook_timeout);
   options.notify.backoff.initial = absl::GetFlag(FLAGS_notify_retry_initial);
   options.notify.backoff.max = absl::GetFlag(FLAGS_notify_retry_max);
+  options.notify.max_age = absl::GetFlag(FLAGS_notify_max_age);
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
