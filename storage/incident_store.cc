@@ -115,7 +115,9 @@ Key Dominant(const Map& counts, Key current) {
   return current;
 }
 
-void AddMember(internal::StoredIncident& stored, const IncidentMember& member, absl::Time now) {
+// `review`: the report asks for the desk's review (an unsure theme or an unsure match).
+void AddMember(internal::StoredIncident& stored, const IncidentMember& member, bool review,
+               absl::Time now) {
   v1::Incident& incident = *stored.mutable_incident();
   const dedup::ReportFeatures& f = member.features;
   const int previous_count = stored.report_count();
@@ -148,7 +150,7 @@ void AddMember(internal::StoredIncident& stored, const IncidentMember& member, a
       {stored.text_stems().begin(), stored.text_stems().end()}, f.stems,
       lexicon::kMaxIncidentStems);
   stored.mutable_text_stems()->Assign(stems.begin(), stems.end());
-  if (member.needs_review) {
+  if (review) {
     stored.set_review_count(stored.review_count() + 1);
     incident.set_needs_review(true);
   }
@@ -399,6 +401,7 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
     scores.push_back(s.score);
   }
   const std::optional<size_t> best = matcher_->Choose(incidents, scores);
+  const bool unsure_match = matcher_->Unsure(scores, best);
 
   IncidentAssignment assignment;
   internal::StoredIncident stored;
@@ -431,7 +434,7 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
     if (opening.due_time) *incident.mutable_due_time() = ToTimestamp(*opening.due_time);
   }
   const int old_theme = stored.incident().theme();
-  AddMember(stored, member, ctx.Now());
+  AddMember(stored, member, member.needs_review || unsure_match, ctx.Now());
   if (assignment.opened) {
     MarkIncidentCounted(stored, member.features.observed, member.leaf_cell);
   } else {

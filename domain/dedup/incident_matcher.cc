@@ -83,6 +83,9 @@ absl::Status ValidateDedupOptions(const DedupOptions& o) {
   if (!(o.threshold >= 0 && o.threshold <= 1)) {
     return InvalidFieldError("threshold", "must be in [0, 1]");
   }
+  if (!(o.review_margin >= 0 && o.review_margin <= 0.5)) {
+    return InvalidFieldError("review_margin", "must be in [0, 0.5]");
+  }
   if (o.max_candidates < 1) return InvalidFieldError("max_candidates", "must be at least 1");
   return absl::OkStatus();
 }
@@ -259,6 +262,18 @@ std::optional<size_t> IncidentMatcher::Choose(const std::vector<IncidentFeatures
     }
   }
   return best;
+}
+
+bool IncidentMatcher::Unsure(const std::vector<MatchScore>& scores,
+                             std::optional<size_t> chosen) const {
+  if (chosen) {
+    return *chosen < scores.size() &&
+           scores[*chosen].score < options_.threshold + options_.review_margin;
+  }
+  for (const MatchScore& s : scores) {
+    if (s.eligible && s.score >= options_.threshold - options_.review_margin) return true;
+  }
+  return false;
 }
 
 double IncidentMatcher::ReachMeters(const ReportFeatures& report) const {

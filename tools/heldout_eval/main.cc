@@ -65,6 +65,8 @@ ABSL_FLAG(double, gender_penalty, -1, "matcher gender penalty (default: the serv
 ABSL_FLAG(double, near_meters, -1, "matcher near distance (default: the server's)");
 ABSL_FLAG(std::vector<std::string>, weights, {},
           "matcher weights distance,time,theme,category,text,event,stems (default: the server's)");
+ABSL_FLAG(std::string, scores_out, "",
+          "write every scored pair (mode, writer, id, kind, label, eligible, score) to this TSV");
 ABSL_FLAG(bool, leave_one_writer_out, false,
           "also decide each writer's pairs with the threshold that is best on the others");
 ABSL_FLAG(int, show_errors, 0, "print up to this many wrong decisions of each section");
@@ -315,7 +317,7 @@ struct PairCounts {
 
 // One scored pair, kept for the leave-one-writer-out threshold choice.
 struct ScoredPair {
-  std::string writer;
+  std::string writer, id, kind;
   bool same = false;
   bool eligible = false;
   double score = 0;
@@ -324,6 +326,8 @@ struct ScoredPair {
 struct PairResult {
   std::vector<ScoredPair> scored_pairs;
   PairCounts all;
+  PairCounts sure;  // the decisions the matcher is sure of (IncidentMatcher::Unsure false)
+  int unsure = 0;
   std::map<std::string, PairCounts> by_kind;
   std::map<std::string, PairCounts> by_writer;
   int refused = 0;
@@ -423,8 +427,13 @@ void RunPairs(const report::ReportIngest& ingest, const classify::ThemeClassifie
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       ++result->scored;
       predicted = s.eligible && s.score >= matcher.options().threshold;
-      result->scored_pairs.push_back(
-          {Str(pair, "writer").empty() ? "-" : Str(pair, "writer"), same, s.eligible, s.score});
+      if (matcher.Unsure({s}, predicted ? std::optional<size_t>(0) : std::nullopt)) {
+        ++result->unsure;
+      } else {
+        result->sure.Add(same, predicted);
+      }
+      result->scored_pairs.push_back({Str(pair, "writer").empty() ? "-" : Str(pair, "writer"),
+                                      Str(pair, "id"), kind, same, s.eligible, s.score});
       auto cues = [](const wijkwacht::lexicon::EventSignature& e) {
         std::string out;
         for (int c = 0; c <= wijkwacht::lexicon::kLastEventKind; ++c) {
@@ -468,6 +477,9 @@ void PrintPairTables(const char* title, const PairResult& r) {
   if (r.outside > 0) {
     std::printf("  (%d reports outside the served area, scored without their area)\n", r.outside);
   }
+  std::printf("  unsure (flagged for the desk's review): %d of %d pairs (%.1f %%)\n", r.unsure,
+              r.all.N(), r.all.N() ? 100.0 * r.unsure / r.all.N() : 0.0);
+  PrintPairCounts("sure decisions", r.sure);
   std::printf("  errors by kind (false merges for different pairs, misses for same pairs):\n");
   for (const auto& [kind, c] : r.by_kind) {
     std::printf("    %-22s pairs %3d  errors %3d  (merged %d, missed %d)\n", kind.c_str(), c.N(),
@@ -618,6 +630,16 @@ int main(int argc, char** argv) {
     RunPairs(ingest, **classifier, resolver, matcher, pairs, /*catch_all=*/false, show, &given);
     PrintPairTables("(a) catch-all category on both reports", catch_all);
     PrintPairTables("(b) with the given categories", given);
+    if (const std::string out = absl::GetFlag(FLAGS_scores_out); !out.empty()) {
+      std::ofstream f(out);
+      for (const auto* r : {&catch_all, &given}) {
+        for (const ScoredPair& p : r->scored_pairs) {
+          f << (r == &catch_all ? "catch_all" : "given") << '\t' << p.writer << '\t' << p.id
+            << '\t' << p.kind << '\t' << (p.same ? "same" : "different") << '\t' << p.eligible
+            << '\t' << p.score << '\n';
+        }
+      }
+    }
     if (absl::GetFlag(FLAGS_leave_one_writer_out)) {
       PrintLeaveOneWriterOut("(a) catch-all category", catch_all, matcher.options().threshold);
       PrintLeaveOneWriterOut("(b) given categories", given, matcher.options().threshold);
