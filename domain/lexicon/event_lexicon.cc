@@ -33,7 +33,7 @@ using R = Reach;
 constexpr EventKindInfo kCueInfo[] = {
     {"bike_theft", P::kInstant, R::kSpot},
     {"vehicle_theft", P::kInstant, R::kMoving},
-    {"car_break_in", P::kInstant, R::kSpot},
+    {"car_break_in", P::kEvening, R::kSpot},
     {"home_burglary", P::kInstant, R::kSpot},
     {"business_burglary", P::kInstant, R::kSpot},
     {"pickpocket", P::kInstant, R::kMoving},
@@ -49,7 +49,7 @@ constexpr EventKindInfo kCueInfo[] = {
     {"fight", P::kInstant, R::kMoving},
     {"hanging_youth", P::kEvening, R::kMoving},
     {"laughing_gas", P::kEvening, R::kMoving},
-    {"vandalism", P::kInstant, R::kMoving},
+    {"vandalism", P::kEvening, R::kMoving},
     {"graffiti", P::kDays, R::kSpot},
     {"arson", P::kInstant, R::kMoving},
     {"dumping", P::kDays, R::kSpot},
@@ -394,8 +394,9 @@ struct View {
 constexpr View kViews[] = {
     {Bits({kHomeBurglary, kBusinessBurglary, kCarBreakIn, kBikeTheft, kVehicleTheft, kShoplifting,
            kRobbery, kPickpocket}),
-     Bits({kSuspiciousPerson, kSuspiciousVehicle, kSpeeding, kStaffAggression})},
-    {Bits({kRobbery, kPickpocket}), Bits({kHarassment, kFight, kStaffAggression, kCollision})},
+     Bits({kSuspiciousPerson, kSpeeding})},
+    {Bits({kRobbery, kPickpocket}), Bits({kHarassment, kFight})},
+    {Bits({kShoplifting, kRobbery}), Bits({kStaffAggression})},
     {Bits({kFight}), Bits({kHangingYouth, kHarassment, kDrunk, kCrowd})},
     {Bits({kArson}), Bits({kFireHazard, kGasSmell, kVandalism, kWaste, kDumping})},
     {Bits({kFireworks}), Bits({kVandalism, kHangingYouth, kNoise})},
@@ -404,7 +405,8 @@ constexpr View kViews[] = {
     {Bits({kOvercrowding}), Bits({kWaste, kParking, kFireHazard, kSuspiciousVehicle, kDumping})},
     {Bits({kDrugDealing}), Bits({kSuspiciousVehicle, kHangingYouth, kParking, kSuspiciousPerson})},
     {Bits({kGrowHouse}), Bits({kSuspiciousVehicle, kFireHazard, kSuspiciousPerson, kStreetLight})},
-    {Bits({kExtortion}), Bits({kVandalism, kHarassment, kStaffAggression, kBikers})},
+    {Bits({kExtortion}), Bits({kVandalism, kHarassment, kStaffAggression, kBikers, kRobbery,
+                              kSuspiciousPerson, kSuspiciousVehicle})},
     {Bits({kFrontBusiness}), Bits({kSuspiciousVehicle, kTrafficking})},
     {Bits({kDumping, kDrugWaste}), Bits({kWaste, kSuspiciousVehicle})},
     {Bits({kBlockedExit}), Bits({kFireHazard})},
@@ -513,9 +515,11 @@ KindMatch MatchKinds(uint64_t a, uint64_t b) {
     m.relation = KindRelation::kUnknown;
     return m;
   }
-  // Shouting or a bang in both texts names no event.
-  const uint64_t common = a & b & ~(uint64_t{1} << kCommotion);
-  if (common != 0) {
+  // What a witness of anything may say, or a busy place, names no event by itself: a kind
+  // in common counts first among the others.
+  const uint64_t vague = (uint64_t{1} << kCommotion) | (uint64_t{1} << kCrowd);
+  const uint64_t common = a & b & ~vague;
+  if ((common & ~kWitnessKinds) != 0) {
     m.relation = KindRelation::kCommon;
     m.max_gap = MaxGap(common);
     m.far = far(common);
@@ -536,6 +540,13 @@ KindMatch MatchKinds(uint64_t a, uint64_t b) {
     m.relation = KindRelation::kViews;
     m.max_gap = MaxGap(viewed);
     m.far = far(viewed);
+    return m;
+  }
+  // Both tell only what a witness saw (someone running off), and their acts do not conflict.
+  if (common != 0 && !conflict) {
+    m.relation = KindRelation::kCommon;
+    m.max_gap = MaxGap(common);
+    m.far = far(common);
     return m;
   }
   if (conflict) {

@@ -162,7 +162,8 @@ class EventLexicon {
 
 // How the event kinds of two texts relate (MatchKinds), strongest first.
 enum class KindRelation : uint8_t {
-  kCommon,    // a kind in common (shouting or a bang alone does not count)
+  kCommon,    // a kind in common (shouting or a crowd do not count; a witness kind such as
+              // someone running off counts only when the acts do not conflict)
   kViews,     // one event told from two sides: the act and what a witness saw of it
               // (a burglary and someone climbing a fence with a torch; a robbery and a
               // scooter racing off; a fire and smoke; a fight and a group running)

@@ -156,7 +156,7 @@ TEST(EventLexiconTest, MatchKindsTable) {
       {K({kSpeeding}), K({kSpeeding}), KindRelation::kCommon, 10 * kH, true},
       // Shoplifting at one shop, a car broken into, bikes at the rack: one spot.
       {K({kShoplifting}), K({kShoplifting}), KindRelation::kCommon, 3 * kH, false},
-      {K({kCarBreakIn}), K({kCarBreakIn}), KindRelation::kCommon, 3 * kH, false},
+      {K({kCarBreakIn}), K({kCarBreakIn}), KindRelation::kCommon, 10 * kH, false},
       {K({kBikeTheft}), K({kBikeTheft}), KindRelation::kCommon, 3 * kH, false},
       // Lasting situations accept weeks; waste days.
       {K({kGrowHouse}), K({kGrowHouse}), KindRelation::kCommon, 21 * kD, false},
