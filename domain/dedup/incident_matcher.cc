@@ -190,10 +190,11 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
     s.veto = "event kind";
     return s;
   }
+  // Vehicle types are not compared: a text names the vehicles of the scene in passing (cars
+  // stopping, scooters riding up), not only the one the event is about.
   for (lexicon::BrandClass c :
        {lexicon::BrandClass::kBike, lexicon::BrandClass::kCar, lexicon::BrandClass::kScooter,
-        lexicon::BrandClass::kPhone, lexicon::BrandClass::kDog,
-        lexicon::BrandClass::kVehicleType}) {
+        lexicon::BrandClass::kPhone, lexicon::BrandClass::kDog}) {
     const uint64_t mask = lexicon::BrandMask(c);
     const uint64_t a = report.event.brands & mask, b = incident.event.brands & mask;
     if (a != 0 && b != 0 && (a & b) == 0) {

@@ -17,11 +17,13 @@
 //     common or one event told from two sides and include a lexicon::Reach::kMoving kind: a
 //     fight that moved, a thief who ran, smoke, fireworks, a party), or, when a text names
 //     no kind, a common brand or a common colour without a gender conflict. Kinds that stay
-//     at one spot (a shop, a parked car, a house) do not reach beyond `near_meters`;
+//     at one spot (a shop, a parked car, a house) do not reach beyond `near_meters`, unless
+//     a text says the thief ran or rode off with what was taken (lexicon::MatchKinds);
 //   - the event kinds do not conflict (lexicon::KindsConflict: both texts name kinds other
 //     than what a witness of anything may say, and none is the same or related);
 //   - the objects do not conflict: no brand class in which both name brands, all different
-//     (a Batavus is not a Gazelle);
+//     (a Batavus is not a Gazelle; vehicle types such as car or scooter are not compared,
+//     a text names the vehicles of the scene in passing);
 //   - the report's observed time lies within the time window from the incident's [first,
 //     last] observed span. When the kinds relate (lexicon::MatchKinds) the window is how long
 //     such an event lasts (lexicon::MaxGap: 3 h for a theft or a fight, 10 h for one

@@ -383,6 +383,10 @@ constexpr uint64_t kFamilies[] = {
     Bits({kVandalism, kCarBreakIn}),
 };
 
+// Thefts whose thief carries off what was taken, and what a witness of the flight says.
+constexpr uint64_t kCarriedOff = Bits({kShoplifting, kBikeTheft});
+constexpr uint64_t kFlight = Bits({kSuspiciousPerson, kSpeeding});
+
 // One event seen from two sides: what happened (`act`) and what a victim, a witness or a
 // passer-by further on tells of it (`seen`, or another act kind): a burglary and someone
 // climbing over a fence with a torch; a robbery and a scooter racing off; a fight and a group
@@ -522,7 +526,9 @@ KindMatch MatchKinds(uint64_t a, uint64_t b) {
   if ((common & ~kWitnessKinds) != 0) {
     m.relation = KindRelation::kCommon;
     m.max_gap = MaxGap(common);
-    m.far = far(common);
+    // A theft at one spot whose thief was seen running or riding off with what was taken
+    // (a shoplifter, a bike thief) takes the event along.
+    m.far = far(common) || ((common & kCarriedOff) != 0 && ((a | b) & kFlight) != 0);
     return m;
   }
   // One side names the act, the other what was seen of it. Where the acts conflict (a bike

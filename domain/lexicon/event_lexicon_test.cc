@@ -158,6 +158,12 @@ TEST(EventLexiconTest, MatchKindsTable) {
       {K({kShoplifting}), K({kShoplifting}), KindRelation::kCommon, 3 * kH, false},
       {K({kCarBreakIn}), K({kCarBreakIn}), KindRelation::kCommon, 10 * kH, false},
       {K({kBikeTheft}), K({kBikeTheft}), KindRelation::kCommon, 3 * kH, false},
+      // ... unless the thief was seen running or riding off with it.
+      {K({kShoplifting, kSuspiciousPerson}), K({kShoplifting}), KindRelation::kCommon, 3 * kH,
+       true},
+      {K({kBikeTheft}), K({kBikeTheft, kSpeeding}), KindRelation::kCommon, 10 * kH, true},
+      {K({kCarBreakIn, kSuspiciousPerson}), K({kCarBreakIn}), KindRelation::kCommon, 10 * kH,
+       false},
       // Lasting situations accept weeks; waste days.
       {K({kGrowHouse}), K({kGrowHouse}), KindRelation::kCommon, 21 * kD, false},
       {K({kDrugDealing}), K({kDrugDealing}), KindRelation::kCommon, 21 * kD, false},
