@@ -161,7 +161,7 @@ TEST(EventLexiconTest, MatchKindsTable) {
       // ... unless the thief was seen running or riding off with it.
       {K({kShoplifting, kSuspiciousPerson}), K({kShoplifting}), KindRelation::kCommon, 3 * kH,
        true},
-      {K({kBikeTheft}), K({kBikeTheft, kSpeeding}), KindRelation::kCommon, 10 * kH, true},
+      {K({kBikeTheft}), K({kBikeTheft, kSpeeding}), KindRelation::kCommon, 3 * kH, true},
       {K({kCarBreakIn, kSuspiciousPerson}), K({kCarBreakIn}), KindRelation::kCommon, 10 * kH,
        false},
       // Lasting situations accept weeks; waste days.
