@@ -1,6 +1,7 @@
 #include "storage/incident_store.h"
 
 #include <algorithm>
+#include <limits>
 #include <array>
 #include <cstring>
 #include <functional>
@@ -120,20 +121,26 @@ std::vector<ScoredIncident> ScoreCandidates(const OpenIncidents& open,
 const OpenIncidents::Entry* BestCandidateOnWriter(const OpenIncidents& open,
                                                   const dedup::IncidentMatcher& matcher,
                                                   const dedup::ReportFeatures& report,
-                                                  const std::vector<uint64_t>& search_cells) {
+                                                  const std::vector<uint64_t>& search_cells,
+                                                  bool& unsure) {
   const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
   const double threshold = matcher.options().threshold;
   const CandidateBounds bounds(matcher, report);
   size_t candidates = 0;
   const OpenIncidents::Entry* best = nullptr;
   double best_score = 0;
+  double best_below = -std::numeric_limits<double>::infinity();  // eligible, not joinable
   for (uint64_t cell : search_cells) {
     open.ForEachInCellOnWriter(cell, [&](const OpenIncidents::Entry& entry) {
       if (candidates >= max_candidates) return false;
       if (!bounds.MayMatch(entry.features)) return true;
       ++candidates;
       const dedup::MatchScore s = matcher.Score(report, entry.features);
-      if (!s.eligible || s.score < threshold) return true;
+      if (!s.eligible) return true;
+      if (s.score < threshold) {
+        best_below = std::max(best_below, s.score);
+        return true;
+      }
       if (best == nullptr || s.score > best_score ||
           (s.score == best_score && entry.features.id < best->features.id)) {
         best = &entry;
@@ -142,6 +149,8 @@ const OpenIncidents::Entry* BestCandidateOnWriter(const OpenIncidents& open,
       return true;
     });
   }
+  unsure = matcher.Unsure(best == nullptr ? std::nullopt : std::optional<double>(best_score),
+                          best_below);
   return best;
 }
 
@@ -160,7 +169,9 @@ Key Dominant(const Map& counts, Key current) {
   return current;
 }
 
-void AddMember(internal::StoredIncident& stored, const IncidentMember& member, absl::Time now) {
+// `review`: the report asks for the desk's review (an unsure theme or an unsure match).
+void AddMember(internal::StoredIncident& stored, const IncidentMember& member, bool review,
+               absl::Time now) {
   v1::Incident& incident = *stored.mutable_incident();
   const dedup::ReportFeatures& f = member.features;
   const int previous_count = stored.report_count();
@@ -193,7 +204,7 @@ void AddMember(internal::StoredIncident& stored, const IncidentMember& member, a
       {stored.text_stems().begin(), stored.text_stems().end()}, f.stems,
       lexicon::kMaxIncidentStems);
   stored.mutable_text_stems()->Assign(stems.begin(), stems.end());
-  if (member.needs_review) {
+  if (review) {
     stored.set_review_count(stored.review_count() + 1);
     incident.set_needs_review(true);
   }
@@ -434,9 +445,11 @@ absl::Status IncidentStore::StageRemoval(WriteContext& ctx, absl::string_view id
 absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
                                                          const IncidentMember& member) const {
   WW_RETURN_IF_ERROR(Load());
+  bool unsure_match = false;
   const OpenIncidents::Entry* best = BestCandidateOnWriter(
       *open_, *matcher_, member.features,
-      member.search_cells.empty() ? matcher_->SearchCells(member.features) : member.search_cells);
+      member.search_cells.empty() ? matcher_->SearchCells(member.features) : member.search_cells,
+      unsure_match);
 
   IncidentAssignment assignment;
   internal::StoredIncident stored;
@@ -464,7 +477,7 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
     if (opening.due_time) *incident.mutable_due_time() = ToTimestamp(*opening.due_time);
   }
   const int old_theme = stored.incident().theme();
-  AddMember(stored, member, ctx.Now());
+  AddMember(stored, member, member.needs_review || unsure_match, ctx.Now());
   if (assignment.opened) {
     MarkIncidentCounted(stored, member.features.observed, member.leaf_cell);
   } else {

@@ -106,7 +106,9 @@ class IncidentStore {
 
   // Inside a WriteFn: joins the report into the best matching open incident or opens one,
   // staging the incident record, its member entry and its index entries in `ctx`. Reads no
-  // RocksDB: candidates and the joined record come from memory.
+  // RocksDB: candidates and the joined record come from memory. The incident is flagged
+  // needs_review when the report is (an unsure theme) or the match is unsure
+  // (IncidentMatcher::Unsure: a join or a near miss within the review margin).
   [[nodiscard]] absl::StatusOr<IncidentAssignment> Assign(WriteContext& ctx,
                                                           const IncidentMember& member) const;
 

@@ -13,6 +13,7 @@
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
 #include "absl/strings/str_split.h"
+#include "domain/lexicon/event_lexicon.h"
 #include "services/server.h"
 
 namespace {
@@ -33,6 +34,9 @@ ABSL_FLAG(std::string, categories, WIJKWACHT_DEFAULT_DATA "/categories",
           "folder with the category tables");
 ABSL_FLAG(std::string, theme_model, WIJKWACHT_DEFAULT_THEME_MODEL,
           "fastText theme model (its .calibration.json beside it); empty = category hint only");
+ABSL_FLAG(std::string, event_lexicon, WIJKWACHT_DEFAULT_DATA "/lexicon/event_lexicon.tsv",
+          "event lexicon (data/lexicon/README.md); the theme model was trained with the "
+          "shipped one");
 ABSL_FLAG(double, review_threshold, wijkwacht::classify::ClassifierOptions{}.review_threshold,
           "reports whose theme confidence is below this are flagged for human review");
 ABSL_FLAG(double, dedup_radius_meters, wijkwacht::dedup::DedupOptions{}.radius_meters,
@@ -216,6 +220,11 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  if (absl::Status s = wijkwacht::lexicon::InstallLexicon(absl::GetFlag(FLAGS_event_lexicon));
+      !s.ok()) {
+    std::fprintf(stderr, "wijkwachtd: --event_lexicon: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
   wijkwacht::services::ServerOptions options =
       wijkwacht::services::DefaultServerOptions(WIJKWACHT_DEFAULT_DATA);
   options.listen = absl::GetFlag(FLAGS_listen);
