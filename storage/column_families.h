@@ -44,6 +44,7 @@ enum class ColumnFamily : int {
   kIncidentsByDue,
   kReporterDialog,
   kNotifyOutbox,
+  kReporterPeriods,
 };
 
 struct ColumnFamilySpec {
@@ -52,7 +53,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 36> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 37> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -150,6 +151,10 @@ inline constexpr std::array<ColumnFamilySpec, 36> kColumnFamilies = {{
     {ColumnFamily::kNotifyOutbox, "notify_outbox",
      "change-log sequence of the causing change (BE64) index within it (BE32) -> "
      "wijkwacht.internal.OutboxNotification, until the webhook took it (storage::NotifyOutbox)"},
+    {ColumnFamily::kReporterPeriods, "reporter_periods",
+     "reporter \\0 theme (1) period (1, wijkwacht.v1.AggregationPeriod) period start day "
+     "(BE32, days since 1970-01-01) -> id of the reporter's report counted towards k there "
+     "(ReportStore; see storage::NewReportCount)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();
