@@ -79,18 +79,7 @@ absl::CivilDay PeriodEnd(absl::CivilDay start, v1::AggregationPeriod period) {
   }
 }
 
-absl::CivilDay PeriodStart(absl::CivilDay day, v1::AggregationPeriod period) {
-  switch (period) {
-    case v1::WEEK:
-      return absl::PrevWeekday(day + 1, absl::Weekday::monday);
-    case v1::MONTH:
-      return absl::CivilDay(absl::CivilMonth(day));
-    case v1::HALF_YEAR:
-      return absl::CivilDay(day.year(), day.month() <= 6 ? 1 : 7, 1);
-    default:
-      return day;
-  }
-}
+using storage::PeriodStart;
 
 }  // namespace
 
@@ -317,10 +306,8 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
     }
     *cell.mutable_period_start() = start->second;
     if (std::get<3>(key) != 0) cell.set_s2_cell(S2CellId(std::get<3>(key)).ToToken());
-    const privacy::PublishedCounts shown = privacy::Publish(
-        privacy::CellCounts{counts.incidents, counts.reports, counts.incident_keys,
-                            counts.report_keys, counts.established_reports},
-        q.KFor(std::get<1>(key)));
+    const privacy::PublishedCounts shown =
+        privacy::Publish(storage::CellCountsOf(counts, q.period), q.KFor(std::get<1>(key)));
     if (shown.withheld) {
       cell.set_suppressed(true);
     } else {
@@ -422,6 +409,10 @@ void MapServiceImpl::Progress(const Caller& caller, const v1::GetProgressReportR
       sources.enforcement = parts_.layers->enforcement;
       sources.polls = parts_.layers->polls;
       sources.incidents = parts_.layers->incidents;
+    }
+    if (publication) {  // the public map's figures, not a second exact source
+      sources.publish_k = parts_.suppression_k;
+      sources.theme_k = parts_.theme_k;
     }
     const absl::Time now = parts_.clock != nullptr ? parts_.clock->Now() : absl::Now();
     absl::StatusOr<progress::ProgressReportData> data =

@@ -46,6 +46,7 @@ enum class ColumnFamily : int {
   kNotifyOutbox,
   kAuditByIncident,
   kNotifyDeadLetters,
+  kReporterPeriods,
 };
 
 struct ColumnFamilySpec {
@@ -54,7 +55,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 38> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 39> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -158,6 +159,10 @@ inline constexpr std::array<ColumnFamilySpec, 38> kColumnFamilies = {{
     {ColumnFamily::kNotifyDeadLetters, "notify_dead_letters",
      "the notify_outbox key of a notification given up on -> wijkwacht.internal."
      "OutboxNotification with gave_up_time and failed_attempts (storage::NotifyOutbox)"},
+    {ColumnFamily::kReporterPeriods, "reporter_periods",
+     "reporter \\0 theme (1) period (1, wijkwacht.v1.AggregationPeriod) period start day "
+     "(BE32, days since 1970-01-01) -> id of the reporter's report counted towards k there "
+     "(ReportStore; see storage::NewReportCount)"},
 }};
 
 inline constexpr std::size_t kNumColumnFamilies = kColumnFamilies.size();

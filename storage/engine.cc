@@ -733,11 +733,12 @@ Counters DecodeCounters(absl::string_view value) {
   if (value.size() == 16) {  // the layout before the fields were widened
     c.field[0] = static_cast<int64_t>(DecodeFixed64(value));
     c.field[1] = static_cast<int64_t>(DecodeFixed64(value.substr(8)));
-    c.field[kCounterFields - 1] = c.field[1];
+    c.field[4] = c.field[1];
     return c;
   }
-  if (value.size() != 8 * kCounterFields) return c;
-  for (int i = 0; i < kCounterFields; ++i) {
+  constexpr size_t kFiveFields = 40;  // the layout before field 5
+  if (value.size() != 8 * kCounterFields && value.size() != kFiveFields) return c;
+  for (int i = 0; i < static_cast<int>(value.size() / 8); ++i) {
     c.field[i] = static_cast<int64_t>(DecodeFixed64(value.substr(8 * i)));
   }
   return c;

@@ -96,7 +96,7 @@ struct EngineOptions {
 // adds them: kCounterFields 64-bit fields, each added on its own with two's-complement wrap
 // (so a field may also hold a sum modulo 2^64). What each field means is the owner's (the
 // aggregates family: storage/aggregate_store.h).
-inline constexpr int kCounterFields = 5;
+inline constexpr int kCounterFields = 6;
 struct Counters {
   std::array<int64_t, kCounterFields> field{};
 
@@ -124,9 +124,10 @@ struct Counters {
   friend bool operator!=(const Counters& a, const Counters& b) { return !(a == b); }
 };
 // Decodes a stored counter value; all zero for a malformed one. A 16-byte value from before
-// the fields were widened holds the first two fields; the last field then equals the second
-// (the aggregates family's "reports from established devices": every report counted before
-// the distinction existed is treated as one).
+// the fields were widened holds the first two fields; field 4 then equals the second (the
+// aggregates family's reporters counted towards k: every report counted before the
+// distinction existed is treated as one). A 40-byte value from before field 5 existed holds
+// fields 0-4 (field 5 zero).
 [[nodiscard]] Counters DecodeCounters(absl::string_view value);
 
 class WriteContext {

@@ -2,7 +2,10 @@
 
 #include <cstring>
 
+#include <openssl/sha.h>
+
 #include "absl/strings/str_cat.h"
+#include "common/text.h"
 
 namespace wijkwacht::storage {
 
@@ -129,6 +132,31 @@ std::string ReporterIndexKey(absl::string_view reporter, absl::Time created,
   AppendBigEndian64(&key, TimeToMicros(created));
   absl::StrAppend(&key, report_id);
   return key;
+}
+
+std::string ReporterPeriodKey(absl::string_view reporter, int theme, int period,
+                              uint32_t start_day) {
+  std::string key(reporter);
+  key.push_back('\0');
+  key.push_back(static_cast<char>(theme));
+  key.push_back(static_cast<char>(period));
+  AppendBigEndian32(&key, start_day);
+  return key;
+}
+
+std::string ReportAliasId(absl::string_view secret, absl::string_view reporter,
+                          absl::string_view client_id, int attempt) {
+  static constexpr absl::string_view kLabel = "wijkwacht report alias v1\n";
+  std::string input(kLabel);
+  AppendBigEndian32(&input, static_cast<uint32_t>(secret.size()));
+  absl::StrAppend(&input, secret);
+  AppendBigEndian32(&input, static_cast<uint32_t>(reporter.size()));
+  absl::StrAppend(&input, reporter, client_id);
+  AppendBigEndian32(&input, static_cast<uint32_t>(attempt));
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+  // Version 8: application-defined.
+  return FormatUuid(absl::string_view(reinterpret_cast<const char*>(digest), 16), 8);
 }
 
 std::optional<AreaIndexEntry> ParseAreaIndexKey(absl::string_view key, size_t prefix_size) {
