@@ -1,6 +1,7 @@
 #include "common/text.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
 
 namespace wijkwacht {
@@ -47,6 +48,15 @@ std::string TextProblem(absl::string_view s, bool allow_controls) {
     i += len;
   }
   return "";
+}
+
+std::string FormatUuid(absl::string_view bytes, int version) {
+  std::string b(bytes.substr(0, 16));
+  b[6] = static_cast<char>((b[6] & 0x0f) | ((version & 0x0f) << 4));
+  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
+  const std::string hex = absl::BytesToHexString(b);
+  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
+                      hex.substr(16, 4), "-", hex.substr(20));
 }
 
 }  // namespace wijkwacht

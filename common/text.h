@@ -15,4 +15,8 @@ namespace wijkwacht {
 // phrased to follow a field name: "is not valid UTF-8 (bad byte at 3)".
 [[nodiscard]] std::string TextProblem(absl::string_view s, bool allow_controls);
 
+// The RFC 9562 text form (lower case) of the first 16 bytes of `bytes` (the caller has checked
+// there are 16), with the version nibble set to `version` and the RFC 4122 variant bits.
+[[nodiscard]] std::string FormatUuid(absl::string_view bytes, int version);
+
 }  // namespace wijkwacht

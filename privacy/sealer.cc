@@ -120,6 +120,10 @@ absl::StatusOr<std::string> LoadOrCreateMasterKeyFile(const std::string& path,
   return key;
 }
 
+std::string IdentitySealer::DerivedSecret(absl::string_view label) const {
+  return KeyedMarker(master_key_, label);
+}
+
 std::string DeviceKey(absl::string_view device_id) {
   std::string digest(SHA256_DIGEST_LENGTH, '\0');
   SHA256(reinterpret_cast<const unsigned char*>(device_id.data()), device_id.size(),

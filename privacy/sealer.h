@@ -58,6 +58,9 @@ class IdentitySealer {
   [[nodiscard]] absl::StatusOr<std::string> OpenRecord(absl::string_view data_key,
                                                        absl::string_view record_key,
                                                        absl::string_view sealed) const;
+  // A secret for the use named by `label`, derived from the master key (HMAC-SHA256 of the
+  // label): stable while the master key is, unknown without it.
+  [[nodiscard]] std::string DerivedSecret(absl::string_view label) const;
 
  private:
   IdentitySealer(std::string master_key, auth::RandomSource* random)

@@ -55,6 +55,11 @@ int Perturbation(int64_t count, uint64_t key, int k) {
   return offset;
 }
 
+int ThresholdMargin(uint64_t reporter_keys) {
+  // A draw apart from the offsets' (another constant mixed in first).
+  return 1 + static_cast<int>(Mix(reporter_keys ^ 0x6a09e667f3bcc909ULL) % kMaxThresholdMargin);
+}
+
 PublishedCounts Publish(const CellCounts& counts, int k) {
   PublishedCounts out;
   if (k <= 0) {
@@ -64,7 +69,8 @@ PublishedCounts Publish(const CellCounts& counts, int k) {
   }
   const auto below_k = [k](int64_t n) { return n > 0 && n < k; };
   if (below_k(counts.reports) || below_k(counts.incidents) ||
-      (counts.reports > 0 && counts.established_reports < k)) {
+      (counts.reports > 0 && counts.distinct_reporters >= 0 &&
+       counts.distinct_reporters < k + ThresholdMargin(counts.reporter_keys))) {
     out.withheld = true;
     return out;
   }

@@ -3,15 +3,24 @@
 //
 // Threat: an outsider who can ask any public question — every area level, period, theme and
 // heatmap level, as often as they like, and who can add reports of their own from fresh
-// devices — tries to learn a count below k (one neighbour's report) by subtracting published
-// figures (a gemeente minus its visible wijken, a week minus its visible days, an area minus
-// its visible heatmap cells) or by topping a withheld cell up to k with their own reports.
+// devices and from a few devices they let age — tries to learn a count below k (one
+// neighbour's report) by subtracting published figures (a gemeente minus its visible wijken,
+// a week minus its visible days, an area minus its visible heatmap cells) or by topping a
+// withheld cell up to k with their own reports (the "n-1" attack).
 //
 // The rule, in the way statistical offices publish flexible small-area tables (the cell-key
 // method of the Australian Bureau of Statistics' TableBuilder):
-//  1. Withheld: a cell whose reports or incidents are in [1, k), or whose reports from
-//     established reporters (devices older than a minimum age at submission, and staff) are
-//     fewer than k. Fresh devices therefore cannot lift a withheld cell to k.
+//  1. Withheld: a cell whose reports or incidents are in [1, k), or whose DISTINCT established
+//     reporters (devices older than a minimum age at submission, and staff; each counted once
+//     however many reports it sent) are fewer than k + m, where the margin m (1..3) is drawn
+//     by the cell's reporters key (the sum of its distinct reporters' keys). Fresh devices
+//     cannot lift a withheld cell, one aged device counts once, and an attacker with k-1 aged
+//     devices of their own sees the victim's cell withheld whether the victim is there or not
+//     (k-1+1 < k+m). With more aged devices the margin is unknown to them: for a set of
+//     attacker devices, publication tells "victim present" for certain with probability at
+//     most 1/3, and otherwise shifts the odds by at most a factor 2; extra reports from the
+//     same devices do not change the reporters key, so they give no new draw (the budget is
+//     the number of aged devices, which registration limits and the minimum age make slow).
 //  2. Perturbed: every other figure gets a small deterministic offset (-2..+2, never below
 //     k, zero mean for counts of k+2 and more) chosen by the cell key, the sum of the
 //     counted records' record keys. The same set of records gets the same offset in every
@@ -44,7 +53,10 @@ struct CellCounts {
   int64_t reports = 0;
   uint64_t incident_keys = 0;  // sum (mod 2^64) of the counted incidents' record keys
   uint64_t report_keys = 0;    // the same for reports
-  int64_t established_reports = 0;
+  // Distinct established reporters (see rule 1); -1 for figures no outsider can add to
+  // (staff-entered records), which have no reporter gate and no margin.
+  int64_t distinct_reporters = -1;
+  uint64_t reporter_keys = 0;  // sum (mod 2^64) of the counted reporters' keys
 };
 
 struct PublishedCounts {
@@ -58,5 +70,9 @@ struct PublishedCounts {
 
 // The offset rule 2 adds to `count` (>= k) for cell key `key`; exposed for tests.
 [[nodiscard]] int Perturbation(int64_t count, uint64_t key, int k);
+
+// The margin m of rule 1 for a cell's reporters key: 1, 2 or 3, each for a third of keys.
+inline constexpr int kMaxThresholdMargin = 3;
+[[nodiscard]] int ThresholdMargin(uint64_t reporter_keys);
 
 }  // namespace wijkwacht::privacy

@@ -11,8 +11,10 @@
 namespace wijkwacht::privacy {
 namespace {
 
+// A cell whose reports all come from distinct established reporters, enough of them for any
+// margin (the reporter gate has tests of its own).
 CellCounts Cell(int64_t incidents, int64_t reports, uint64_t key) {
-  return CellCounts{incidents, reports, key * 3, key, reports};
+  return CellCounts{incidents, reports, key * 3, key, reports + kMaxThresholdMargin, key * 5};
 }
 
 TEST(SmallCountsTest, StaffSeeExactCounts) {
@@ -32,10 +34,44 @@ TEST(SmallCountsTest, CountsBelowKAreWithheld) {
 TEST(SmallCountsTest, FreshDevicesDoNotLiftACellToK) {
   // The "n-1" attack: one neighbour's report plus four from devices minted for the purpose.
   CellCounts counts = Cell(5, 5, 11);
-  counts.established_reports = 1;
+  counts.distinct_reporters = 1;
   EXPECT_TRUE(Publish(counts, 5).withheld);
-  counts.established_reports = 5;
+  counts.distinct_reporters = 5 + kMaxThresholdMargin;
   EXPECT_FALSE(Publish(counts, 5).withheld);
+}
+
+TEST(SmallCountsTest, KMinusOneAgedDevicesCannotTellOneReporterFromNone) {
+  // k-1 aged attacker devices with or without the victim: withheld either way, whatever the
+  // reporters key; with k+2 others the margin can no longer hold a cell back.
+  std::mt19937_64 rng(3);
+  std::map<int, int> margins;
+  for (int i = 0; i < 30000; ++i) {
+    const uint64_t keys = rng();
+    ++margins[ThresholdMargin(keys)];
+    for (int64_t distinct : {int64_t{4}, int64_t{5}}) {
+      CellCounts c = Cell(distinct, 40, keys);
+      c.distinct_reporters = distinct;
+      c.reporter_keys = keys;
+      ASSERT_TRUE(Publish(c, 5).withheld) << distinct;
+    }
+    CellCounts c = Cell(8, 40, keys);
+    c.distinct_reporters = 8;
+    c.reporter_keys = keys;
+    ASSERT_FALSE(Publish(c, 5).withheld);
+  }
+  // The margin is 1, 2 or 3, each for about a third of cells.
+  ASSERT_EQ(margins.size(), 3u);
+  for (const auto& [m, n] : margins) {
+    EXPECT_GE(m, 1);
+    EXPECT_LE(m, kMaxThresholdMargin);
+    EXPECT_NEAR(n, 10000, 600) << m;
+  }
+}
+
+TEST(SmallCountsTest, StaffEnteredFiguresHaveNoReporterGate) {
+  CellCounts c = Cell(0, 5, 9);
+  c.distinct_reporters = -1;
+  EXPECT_FALSE(Publish(c, 5).withheld);
 }
 
 TEST(SmallCountsTest, OffsetsAreSmallNeverBelowKAndFixedByTheCellKey) {
@@ -94,11 +130,9 @@ TEST(SmallCountsTest, ParentMinusVisibleChildrenDoesNotRevealAWithheldCount) {
       CellCounts c;
       for (uint64_t r : records) {
         ++c.reports;
-        ++c.established_reports;
         c.report_keys += r;
       }
       total.reports += c.reports;
-      total.established_reports += c.established_reports;
       total.report_keys += c.report_keys;
       const PublishedCounts p = Publish(c, 5);
       if (!p.withheld) visible += p.reports;

@@ -89,6 +89,7 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.DispatchService/ExplainRouting",    kDispatcher | kAdmin,            false, false},
     {"/wijkwacht.v1.DispatchService/SetHandlingTargets", kAdmin,                         false, false},
     {"/wijkwacht.v1.DispatchService/ListHandlingTargets", kStaff,                        false, false},
+    {"/wijkwacht.v1.DispatchService/GetIncidentHistory", kDispatcher | kAdmin,           false, false},
     // AuthService
     {"/wijkwacht.v1.AuthService/RegisterDevice",        kEveryRole,                      true,  true},
     {"/wijkwacht.v1.AuthService/Login",                 kEveryRole,                      true,  true},

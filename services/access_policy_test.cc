@@ -42,6 +42,9 @@ TEST(AccessPolicyTest, SensitiveRpcsAreStaffOnly) {
   // Reporter identity: never shopkeepers (nor residents, nor analysts).
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.DispatchService/GetReporterContact")->roles,
             kDispatcher | kAdmin);
+  // An incident's audit entries: the desk, never analysts, shopkeepers or residents.
+  EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.DispatchService/GetIncidentHistory")->roles,
+            kDispatcher | kAdmin);
   // Deleting data and reading the deletion log: admins only.
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.DispatchService/PurgeIncident")->roles, kAdmin);
   EXPECT_EQ(FindRpcAccess("/wijkwacht.v1.DispatchService/ListDeletions")->roles, kAdmin);

@@ -13,6 +13,7 @@
 #include "auth/roles.h"
 #include "absl/strings/str_join.h"
 #include "common/status.h"
+#include "domain/notify/webhook.h"
 #include "services/need_to_know.h"
 #include "services/partner_keys.h"
 #include "storage/dispatch_store.h"
@@ -205,6 +206,11 @@ absl::Status AuthServiceImpl::IssueAccessToken(const std::string& subject, auth:
   return absl::OkStatus();
 }
 
+std::string AuthServiceImpl::NotifyPseudonym(const internal::DeviceRecord& device) const {
+  if (parts_.notify_pseudonym_key.empty() || device.pseudonym().empty()) return "";
+  return notify::DevicePseudonym(parts_.notify_pseudonym_key, device.pseudonym());
+}
+
 absl::Status AuthServiceImpl::DoRegisterDevice(const Caller&, const v1::RegisterDeviceRequest& request,
                                                v1::RegisterDeviceResponse* response) {
   if (request.platform().size() > 32) {
@@ -221,10 +227,12 @@ absl::Status AuthServiceImpl::DoRegisterDevice(const Caller&, const v1::Register
   *device.mutable_create_time() = ToTimestamp(parts_.clock->Now());
   *device.mutable_refresh_issue_time() = device.create_time();
   device.set_platform(request.platform());
-  WW_RETURN_IF_ERROR(parts_.identities->CreateDevice(device).status());
+  WW_ASSIGN_OR_RETURN(internal::DeviceRecord stored, parts_.identities->CreateDevice(device));
 
   response->set_device(absl::StrCat(kDevicePrefix, device_id));
   response->set_refresh_token(absl::StrCat(device_id, ".", auth::Base64UrlEncode(secret)));
+  response->set_notify_pseudonym(NotifyPseudonym(stored));
+  response->mutable_access()->set_notify_pseudonym(response->notify_pseudonym());
   return IssueAccessToken(response->device(), auth::Role::kResident, response->mutable_access());
 }
 
@@ -312,6 +320,7 @@ absl::Status AuthServiceImpl::DoRefreshToken(const Caller&, const v1::RefreshTok
       return InvalidRefreshToken();
   }
   response->set_refresh_token(absl::StrCat(*device_id, ".", auth::Base64UrlEncode(next_secret)));
+  response->set_notify_pseudonym(NotifyPseudonym(*device));
   return IssueAccessToken(absl::StrCat(kDevicePrefix, *device_id),
                           static_cast<auth::Role>(device->role()), response);
 }

@@ -20,6 +20,10 @@
 //     tell which accounts exist. (The pairs are remembered in memory, at most 10,000; after a
 //     restart, staff fall in the shared part until they have logged in once.)
 //
+// Notification pseudonym: RegisterDevice (and every RefreshToken of a device) returns the
+// device's pseudonym in notifications out, the same keyed HMAC the webhook outbox puts in the
+// payload's "device" (domain/notify/webhook.h), only to the device itself.
+//
 // Object rules: RevokeDevice by the device itself or an admin; VerifyEntrepreneur,
 // CreateAccount and UpdateAccount by an admin (the access table already limits the roles).
 // Staff accounts carry departments (DirectoryService); UpdateAccount replaces them and is
@@ -85,6 +89,9 @@ class AuthServiceImpl final {
     std::string issuer;
     std::string audience;
     absl::Duration access_token_lifetime = absl::Minutes(15);
+    // Key of the devices' notification pseudonyms (notify::DevicePseudonym, the webhook
+    // payload's "device"); "" = no notifications out: notify_pseudonym stays empty.
+    std::string notify_pseudonym_key;
   };
   explicit AuthServiceImpl(Parts parts);
 
@@ -137,6 +144,8 @@ class AuthServiceImpl final {
   // Department names of an account request -> ids (services/need_to_know.h).
   [[nodiscard]] absl::StatusOr<std::vector<std::string>> AccountDepartments(
       const google::protobuf::RepeatedPtrField<std::string>& names) const;
+  // The notification pseudonym of `device` ("" without notifications or pseudonym).
+  [[nodiscard]] std::string NotifyPseudonym(const internal::DeviceRecord& device) const;
   // A signed access token for `subject` with `role`, into `out`.
   [[nodiscard]] absl::Status IssueAccessToken(const std::string& subject, auth::Role role,
                                               v1::TokenResponse* out) const;

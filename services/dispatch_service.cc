@@ -62,6 +62,8 @@ void DispatchServiceImpl::Register(MethodTable* table) {
   table->Unary("/wijkwacht.v1.DispatchService/ReclassifyIncident", this, &DispatchServiceImpl::Reclassify);
   table->Unary("/wijkwacht.v1.DispatchService/SendFeedback", this, &DispatchServiceImpl::Feedback);
   table->Unary("/wijkwacht.v1.DispatchService/GetAuditLog", this, &DispatchServiceImpl::AuditLog);
+  table->Unary("/wijkwacht.v1.DispatchService/GetIncidentHistory", this,
+               &DispatchServiceImpl::History);
   table->Unary("/wijkwacht.v1.DispatchService/GetReporterContact", this,
                &DispatchServiceImpl::ReporterContact);
   table->Unary("/wijkwacht.v1.DispatchService/PurgeIncident", this, &DispatchServiceImpl::Purge);
@@ -416,6 +418,31 @@ void DispatchServiceImpl::AuditLog(const Caller&, const v1::GetAuditLogRequest& 
   parts_.workers->Schedule([this, page_size, token = request.page_token(), response,
                             done = std::move(done)] {
     absl::StatusOr<storage::AuditPage> page = parts_.store->AuditLog(page_size, token);
+    if (!page.ok()) return done(page.status());
+    for (v1::AuditEntry& e : page->entries) *response->add_entries() = std::move(e);
+    response->set_next_page_token(page->next_page_token);
+    done(absl::OkStatus());
+  });
+}
+
+void DispatchServiceImpl::History(const Caller& caller,
+                                  const v1::GetIncidentHistoryRequest& request,
+                                  v1::GetIncidentHistoryResponse* response, UnaryDone done) {
+  absl::StatusOr<std::string> id = ParseIncidentName(request.name(), "name");
+  if (!id.ok()) return done(id.status());
+  if (request.page_size() < 0) return done(InvalidFieldError("page_size", "must not be negative"));
+  const int page_size = PageSize(request.page_size(), storage::kMaxAuditPageSize);
+  parts_.workers->Schedule([this, caller, id = *id, page_size, token = request.page_token(),
+                            response, done = std::move(done)] {
+    // Exists and the caller may see it: otherwise NOT_FOUND, the same for both.
+    absl::StatusOr<internal::StoredIncident> stored = parts_.store->Get(id);
+    if (!stored.ok()) return done(stored.status());
+    absl::StatusOr<Visibility> visibility = VisibilityOf(caller);
+    if (!visibility.ok()) return done(visibility.status());
+    if (!visibility->SeesEverything() && !visibility->MaySee(stored->incident())) {
+      return done(absl::NotFoundError(absl::StrCat("incidents/", id, " does not exist")));
+    }
+    absl::StatusOr<storage::AuditPage> page = parts_.store->IncidentHistory(id, page_size, token);
     if (!page.ok()) return done(page.status());
     for (v1::AuditEntry& e : page->entries) *response->add_entries() = std::move(e);
     response->set_next_page_token(page->next_page_token);

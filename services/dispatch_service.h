@@ -26,6 +26,11 @@
 // WatchQueue (the caller's departments and the rules are read when the stream starts).
 // GetAuditLog is for admins, who see everything.
 //
+// GetIncidentHistory (dispatchers and admins) reads one incident's entries of the audit log
+// (storage::DispatchStore::IncidentHistory, the audit_by_incident index), for an incident the
+// caller may see: NOT_FOUND otherwise, as GetIncident. Entries about reports only (opening a
+// reporter's contact details) are not part of it.
+//
 // GetReporterContact (dispatchers and admins; never shopkeepers or analysts) opens the sealed
 // contact details a resident left with a report, only for a caller who may see the report
 // (need-to-know, as GetReport) and only when the resident consented (ContactDetails.
@@ -154,6 +159,8 @@ class DispatchServiceImpl final {
                 v1::SendFeedbackResponse* response, UnaryDone done);
   void AuditLog(const Caller& caller, const v1::GetAuditLogRequest& request,
                 v1::GetAuditLogResponse* response, UnaryDone done);
+  void History(const Caller& caller, const v1::GetIncidentHistoryRequest& request,
+               v1::GetIncidentHistoryResponse* response, UnaryDone done);
   void ReporterContact(const Caller& caller, const v1::GetReporterContactRequest& request,
                        v1::ReporterContact* response, UnaryDone done);
   void Purge(const Caller& caller, const v1::PurgeIncidentRequest& request,

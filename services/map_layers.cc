@@ -30,7 +30,6 @@ absl::Status AddEnforcement(const storage::EnforcementStore& store, const Aggreg
           if (!AreaRefContains(r.area(), area)) continue;
           privacy::CellCounts& c = sums[{area, r.theme(), AggregatePeriodStart(day, q.period), r.type()}];
           c.reports += r.count();
-          c.established_reports += r.count();
           c.report_keys += privacy::RecordKey(r.name());
         }
         return true;

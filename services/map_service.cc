@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -78,18 +79,7 @@ absl::CivilDay PeriodEnd(absl::CivilDay start, v1::AggregationPeriod period) {
   }
 }
 
-absl::CivilDay PeriodStart(absl::CivilDay day, v1::AggregationPeriod period) {
-  switch (period) {
-    case v1::WEEK:
-      return absl::PrevWeekday(day + 1, absl::Weekday::monday);
-    case v1::MONTH:
-      return absl::CivilDay(absl::CivilMonth(day));
-    case v1::HALF_YEAR:
-      return absl::CivilDay(day.year(), day.month() <= 6 ? 1 : 7, 1);
-    default:
-      return day;
-  }
-}
+using storage::PeriodStart;
 
 }  // namespace
 
@@ -236,18 +226,48 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
     if (only != nullptr && !only->contains(key)) return;
     sums[key] += c;
   };
+  // Days arrive in order: each period is summed here and reaches the map once (a half
+  // year of days per area and theme would otherwise be that many map insertions).
   auto add_range = [&](const std::string& area, int theme, absl::CivilDay first,
                        absl::CivilDay end) {
+    absl::CivilDay period, period_end;
+    bool open = false;
+    storage::DayCounts total;                                // cell_level 0
+    absl::flat_hash_map<uint64_t, storage::DayCounts> cells;  // per cell at cell_level
+    auto flush = [&] {
+      if (!open) return;
+      if (q.cell_level == 0) {
+        add(area, theme, period, 0, total);
+      } else {
+        for (const auto& [cell, counts] : cells) add(area, theme, period, cell, counts);
+      }
+      total = {};
+      cells.clear();
+    };
+    auto enter = [&](absl::CivilDay day) {
+      if (open && day < period_end) return;
+      flush();
+      period = PeriodStart(day, q.period);
+      period_end = PeriodEnd(period, q.period);
+      open = true;
+    };
+    absl::Status s;
     if (q.cell_level == 0) {
-      return parts_.aggregates->ForEachDay(
+      s = parts_.aggregates->ForEachDay(area, theme, first, end,
+                                        [&](absl::CivilDay day, const storage::DayCounts& c) {
+                                          enter(day);
+                                          total += c;
+                                        });
+    } else {
+      s = parts_.aggregates->ForEachCellDay(
           area, theme, first, end,
-          [&](absl::CivilDay day, const storage::DayCounts& c) { add(area, theme, day, 0, c); });
+          [&](absl::CivilDay day, uint64_t heatmap_cell, const storage::DayCounts& c) {
+            enter(day);
+            cells[storage::S2CellParent(heatmap_cell, q.cell_level)] += c;
+          });
     }
-    return parts_.aggregates->ForEachCellDay(
-        area, theme, first, end,
-        [&](absl::CivilDay day, uint64_t heatmap_cell, const storage::DayCounts& c) {
-          add(area, theme, day, storage::S2CellParent(heatmap_cell, q.cell_level), c);
-        });
+    flush();
+    return s;
   };
   if (only != nullptr) {
     // Each changed (area, theme, period) once, however many of its cells changed.
@@ -272,18 +292,22 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
       }
     }
   }
+  // A time zone conversion per distinct period start, not per cell.
+  absl::flat_hash_map<absl::CivilDay, google::protobuf::Timestamp> period_starts;
   for (const auto& [key, counts] : sums) {
     if (counts.reports <= 0 && counts.incidents <= 0) continue;
     v1::AggregateCell& cell = *out->Add();
     cell.set_area_code(std::get<0>(key));
     cell.set_theme(static_cast<v1::Theme>(std::get<1>(key)));
-    *cell.mutable_period_start() = TimeUtil::NanosecondsToTimestamp(
-        absl::ToUnixNanos(absl::FromCivil(std::get<2>(key), storage::MapTimeZone())));
+    auto [start, inserted] = period_starts.try_emplace(std::get<2>(key));
+    if (inserted) {
+      start->second = TimeUtil::NanosecondsToTimestamp(
+          absl::ToUnixNanos(absl::FromCivil(std::get<2>(key), storage::MapTimeZone())));
+    }
+    *cell.mutable_period_start() = start->second;
     if (std::get<3>(key) != 0) cell.set_s2_cell(S2CellId(std::get<3>(key)).ToToken());
-    const privacy::PublishedCounts shown = privacy::Publish(
-        privacy::CellCounts{counts.incidents, counts.reports, counts.incident_keys,
-                            counts.report_keys, counts.established_reports},
-        q.KFor(std::get<1>(key)));
+    const privacy::PublishedCounts shown =
+        privacy::Publish(storage::CellCountsOf(counts, q.period), q.KFor(std::get<1>(key)));
     if (shown.withheld) {
       cell.set_suppressed(true);
     } else {
@@ -385,6 +409,10 @@ void MapServiceImpl::Progress(const Caller& caller, const v1::GetProgressReportR
       sources.enforcement = parts_.layers->enforcement;
       sources.polls = parts_.layers->polls;
       sources.incidents = parts_.layers->incidents;
+    }
+    if (publication) {  // the public map's figures, not a second exact source
+      sources.publish_k = parts_.suppression_k;
+      sources.theme_k = parts_.theme_k;
     }
     const absl::Time now = parts_.clock != nullptr ? parts_.clock->Now() : absl::Now();
     absl::StatusOr<progress::ProgressReportData> data =

@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +12,7 @@
 #include "absl/time/time.h"
 #include "common/http_status.h"
 #include "common/status.h"
+#include "common/text.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "services/http_api.h"
@@ -302,12 +302,7 @@ std::variant<web::ApiHandler::Response, web::ApiHandler::StreamCall> Open311Api:
     if (id.empty()) {
       absl::StatusOr<std::string> bytes = parts_.random->Bytes(16);
       if (!bytes.ok()) return Error(format, bytes.status());
-      std::string b = *bytes;
-      b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
-      b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
-      const std::string hex = absl::BytesToHexString(b);
-      id = absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
-                        hex.substr(16, 4), "-", hex.substr(20));
+      id = FormatUuid(*bytes, 4);
     }
     report.set_id(id);
     v1::Report stored;

@@ -39,10 +39,40 @@ absl::StatusOr<storage::DayCounts> Counts(const storage::AggregateStore& store,
   storage::DayCounts sum;
   WW_RETURN_IF_ERROR(store.ForEachDay(area, static_cast<int>(theme), range.first, range.end,
                                       [&](absl::CivilDay, const storage::DayCounts& c) {
-                                        sum.incidents += c.incidents;
-                                        sum.reports += c.reports;
+                                        sum += c;
                                       }));
   return sum;
+}
+
+// The half-years `range` touches (at least 1).
+int HalfYearsTouched(DayRange range) {
+  if (range.end <= range.first) return 1;
+  const absl::CivilDay last = range.end - 1;
+  return static_cast<int>((last.year() * 2 + (last.month() > 6 ? 1 : 0)) -
+                          (range.first.year() * 2 + (range.first.month() > 6 ? 1 : 0))) +
+         1;
+}
+
+// A figure of `sum` (over `range`, of `theme`) as the report shows it: exact for staff; in the
+// publication version the public map's figure (see ProgressSources::publish_k). `period`: the
+// map period `range` is one of, or AGGREGATION_PERIOD_UNSPECIFIED for another range.
+int64_t Shown(const ProgressSources& sources, catalog::Theme theme, const storage::DayCounts& sum,
+              DayRange range, v1::AggregationPeriod period, bool reports = false) {
+  const int64_t exact = reports ? sum.reports : sum.incidents;
+  if (sources.publish_k <= 0 || (sum.reports <= 0 && sum.incidents <= 0)) return exact;
+  int k = sources.publish_k;
+  if (auto it = sources.theme_k.find(static_cast<int>(theme)); it != sources.theme_k.end()) {
+    if (it->second < 0) return 1;  // off the public map: withheld
+    k = std::max(k, it->second);
+  }
+  privacy::CellCounts counts = storage::CellCountsOf(
+      sum, period == v1::AGGREGATION_PERIOD_UNSPECIFIED ? v1::HALF_YEAR : period);
+  if (period == v1::AGGREGATION_PERIOD_UNSPECIFIED) {
+    counts.distinct_reporters /= HalfYearsTouched(range);
+  }
+  const privacy::PublishedCounts shown = privacy::Publish(counts, k);
+  if (shown.withheld) return 1;  // as on the map, also when `exact` is 0
+  return reports ? shown.reports : shown.incidents;
 }
 
 const char* StatusLabel(v1::MeasureStatus status) {
@@ -145,22 +175,30 @@ absl::Status AddActionPlan(const ProgressSources& sources, const progress::HalfY
       b.before_start = out.start - (during_end - out.start);
       const DayRange before{b.before_start, b.during_start};
       const DayRange during{b.during_start, b.during_end};
+      storage::DayCounts a0, a1;
       for (const std::string& code : m.area_codes()) {
         WW_ASSIGN_OR_RETURN(storage::DayCounts c0,
                             Counts(*sources.aggregates, code, out.theme, before));
         WW_ASSIGN_OR_RETURN(storage::DayCounts c1,
                             Counts(*sources.aggregates, code, out.theme, during));
-        b.area_incidents_before += c0.incidents;
-        b.area_reports_before += c0.reports;
-        b.area_incidents_during += c1.incidents;
-        b.area_reports_during += c1.reports;
+        a0 += c0;
+        a1 += c1;
       }
       WW_ASSIGN_OR_RETURN(storage::DayCounts g0,
                           Counts(*sources.aggregates, sources.gemeente_code, out.theme, before));
       WW_ASSIGN_OR_RETURN(storage::DayCounts g1,
                           Counts(*sources.aggregates, sources.gemeente_code, out.theme, during));
-      b.rest_incidents_before = std::max<int64_t>(0, g0.incidents - b.area_incidents_before);
-      b.rest_incidents_during = std::max<int64_t>(0, g1.incidents - b.area_incidents_during);
+      // The rest of the gemeente: its records are the gemeente's minus the areas' (counts, key
+      // sums and reporter lanes subtract field by field).
+      storage::DayCounts r0 = storage::DayCounts::From(g0.ToCounters() -= a0.ToCounters());
+      storage::DayCounts r1 = storage::DayCounts::From(g1.ToCounters() -= a1.ToCounters());
+      const auto none = v1::AGGREGATION_PERIOD_UNSPECIFIED;
+      b.area_incidents_before = Shown(sources, out.theme, a0, before, none);
+      b.area_reports_before = Shown(sources, out.theme, a0, before, none, true);
+      b.area_incidents_during = Shown(sources, out.theme, a1, during, none);
+      b.area_reports_during = Shown(sources, out.theme, a1, during, none, true);
+      b.rest_incidents_before = std::max<int64_t>(0, Shown(sources, out.theme, r0, before, none));
+      b.rest_incidents_during = std::max<int64_t>(0, Shown(sources, out.theme, r1, during, none));
     }
     auto it = std::find_if(data.priorities.begin(), data.priorities.end(),
                            [&](const progress::PriorityProgress& p) { return p.theme == out.theme; });
@@ -271,14 +309,13 @@ absl::Status AddEarlyWarnings(const ProgressSources& sources, const progress::Ha
   return absl::OkStatus();
 }
 
-absl::StatusOr<int64_t> Incidents(const storage::AggregateStore& store, absl::string_view area,
-                                  catalog::Theme theme, DayRange range) {
-  int64_t sum = 0;
-  WW_RETURN_IF_ERROR(store.ForEachDay(area, static_cast<int>(theme), range.first, range.end,
-                                      [&](absl::CivilDay, const storage::DayCounts& c) {
-                                        sum += c.incidents;
-                                      }));
-  return sum;
+// The incidents of `area` and `theme` in `range`, one map period of kind `period`, as the
+// report shows them (Shown).
+absl::StatusOr<int64_t> Incidents(const ProgressSources& sources, absl::string_view area,
+                                  catalog::Theme theme, DayRange range,
+                                  v1::AggregationPeriod period) {
+  WW_ASSIGN_OR_RETURN(storage::DayCounts sum, Counts(*sources.aggregates, area, theme, range));
+  return Shown(sources, theme, sum, range, period);
 }
 
 // Outer rings and holes of a GeoJSON Polygon / MultiPolygon geometry object.
@@ -370,11 +407,12 @@ absl::StatusOr<progress::ProgressReportData> BuildProgressReportData(
     out.name = area.name;
     for (catalog::Theme theme : catalog::kFrameworkThemes) {
       progress::PeriodCounts& c = out.by_theme[theme];
-      WW_ASSIGN_OR_RETURN(c.current, Incidents(*sources.aggregates, area.code, theme, now_range));
+      WW_ASSIGN_OR_RETURN(c.current,
+                          Incidents(sources, area.code, theme, now_range, v1::HALF_YEAR));
       WW_ASSIGN_OR_RETURN(c.previous,
-                          Incidents(*sources.aggregates, area.code, theme, prev_range));
+                          Incidents(sources, area.code, theme, prev_range, v1::HALF_YEAR));
       WW_ASSIGN_OR_RETURN(c.same_half_last_year,
-                          Incidents(*sources.aggregates, area.code, theme, year_range));
+                          Incidents(sources, area.code, theme, year_range, v1::HALF_YEAR));
     }
     out.outline = Outline(area.geometry_geojson);
     return out;
@@ -410,8 +448,9 @@ absl::StatusOr<progress::ProgressReportData> BuildProgressReportData(
     for (absl::CivilMonth m = first_month; m < first_month + 12; ++m) {
       if (m >= first_month + 6 && m > now_month) break;
       WW_ASSIGN_OR_RETURN(int64_t n,
-                          Incidents(*sources.aggregates, sources.gemeente_code, theme,
-                                    DayRange{absl::CivilDay(m), absl::CivilDay(m + 1)}));
+                          Incidents(sources, sources.gemeente_code, theme,
+                                    DayRange{absl::CivilDay(m), absl::CivilDay(m + 1)},
+                                    v1::MONTH));
       series.push_back(n);
     }
   }

@@ -4,7 +4,10 @@
 //
 // Counts are incidents (events, not reporters), from the aggregate counters: an incident is
 // counted in the half-year and areas of its first report. Compared periods: the previous
-// half-year and the same half-year a year earlier. Exact counts (the report is for staff).
+// half-year and the same half-year a year earlier. Exact counts for staff; with
+// ProgressSources::publish_k every incident figure is instead the public map's figure for the
+// same cell (privacy/small_counts.h via storage::CellCountsOf: the same withholding, the same
+// offset from the same records), so the publication and the map cannot be differenced.
 //
 // The Actieplan of the half-year's year (ActionPlanStore): per priority (rank order; a measure
 // belongs to the first priority of its theme, else to "other measures") each measure with its
@@ -26,6 +29,8 @@
 // "period" (not "YYYY-H1"/"YYYY-H2"), NOT_FOUND when the gemeente has no wijken, storage
 // errors as they come.
 #pragma once
+
+#include <map>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -55,6 +60,15 @@ struct ProgressSources {
   // Incidents with their deadlines, for "handled within target"; null: the section says
   // there is nothing.
   const storage::DispatchStore* incidents = nullptr;
+  // The publication version: the public map's k (0: the staff version, exact) and its themes
+  // with a higher k (a negative value: the theme is off the public map). Wijk and focus-area
+  // figures are the map's half-year cells, the monthly series its gemeente month cells; a
+  // measure's before/after figures (ranges that are no map period) pass the same rule with
+  // the distinct reporters of each half-year they touch counted as if they could all be one
+  // (divided by the half-years touched). A withheld figure enters the data as 1, which the
+  // renderer shows as "<k" (suppress_below_k) and never prints.
+  int publish_k = 0;
+  std::map<int, int> theme_k;
 };
 
 [[nodiscard]] absl::StatusOr<progress::ProgressReportData> BuildProgressReportData(

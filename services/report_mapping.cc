@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -104,6 +105,17 @@ absl::StatusOr<std::string> ParseReportName(absl::string_view name, absl::string
     return InvalidFieldError(field, "must be \"reports/{id}\" with the report's UUID");
   }
   return absl::AsciiStrToLower(id);
+}
+
+absl::Status InOwnTerms(const absl::Status& status, absl::string_view stored_id,
+                        absl::string_view client_id) {
+  if (status.ok() || stored_id == client_id) return status;
+  absl::Status out(status.code(),
+                   absl::StrReplaceAll(status.message(), {{stored_id, client_id}}));
+  status.ForEachPayload([&out](absl::string_view type_url, const absl::Cord& payload) {
+    out.SetPayload(type_url, payload);
+  });
+  return out;
 }
 
 }  // namespace wijkwacht::services

@@ -31,4 +31,10 @@ namespace wijkwacht::services {
 [[nodiscard]] absl::StatusOr<std::string> ParseReportName(absl::string_view name,
                                                           absl::string_view field);
 
+// `status` (code and payloads kept) with every mention of `stored_id` replaced by `client_id`:
+// an error about a reporter's own report, in the id the reporter sent (the stored id of a
+// report kept under an alias is never shown to it; storage/report_store.h).
+[[nodiscard]] absl::Status InOwnTerms(const absl::Status& status, absl::string_view stored_id,
+                                      absl::string_view client_id);
+
 }  // namespace wijkwacht::services

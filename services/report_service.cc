@@ -241,25 +241,28 @@ void ReportServiceImpl::Get(const Caller& caller, const v1::GetReportRequest& re
                             v1::Report* response, UnaryDone done) {
   absl::StatusOr<std::string> id = ParseReportName(request.name(), "name");
   if (!id.ok()) return done(id.status());
-  absl::StatusOr<internal::StoredReport> stored = parts_.store->GetStored(*id);
+  // One answer for "no such report" and "someone else's": the caller's own id first (an
+  // alias when the id was another reporter's, see storage/report_store.h).
+  const absl::Status not_found = absl::NotFoundError(absl::StrCat("reports/", *id, " does not exist"));
+  absl::StatusOr<std::string> own = storage::ResolveOwnReportId(*parts_.store, *id, caller.reporter);
+  if (!own.ok()) return done(own.status());
+  absl::StatusOr<internal::StoredReport> stored = parts_.store->GetStored(*own);
+  if (absl::IsNotFound(stored.status())) return done(not_found);
   if (!stored.ok()) return done(stored.status());
-  if (!caller.IsStaff() && stored->reporter() != caller.reporter) {
-    return done(absl::NotFoundError(absl::StrCat(request.name(), " does not exist")));
-  }
+  const bool owner = !stored->reporter().empty() && stored->reporter() == caller.reporter;
+  if (!caller.IsStaff() && !owner) return done(not_found);
   if (caller.IsStaff()) {
     absl::StatusOr<Visibility> visibility =
         VisibilityFor(caller, parts_.identities, parts_.directory);
     if (!visibility.ok()) return done(visibility.status());
     absl::StatusOr<bool> may_see = MaySee(*visibility, stored->report());
     if (!may_see.ok()) return done(may_see.status());
-    if (!*may_see) return done(absl::NotFoundError(absl::StrCat(request.name(), " does not exist")));
+    if (!*may_see) return done(not_found);
   }
   absl::flat_hash_map<std::string, bool> erased;
-  if (absl::Status s = MaskIfErased(stored->reporter(), stored->mutable_report(), &erased);
-      !s.ok()) {
-    return done(s);
-  }
-  *response = std::move(*stored->mutable_report());
+  v1::Report report = owner ? storage::ReporterView(*stored) : stored->report();
+  if (absl::Status s = MaskIfErased(stored->reporter(), &report, &erased); !s.ok()) return done(s);
+  *response = std::move(report);
   done(absl::OkStatus());
 }
 

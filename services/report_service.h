@@ -22,6 +22,12 @@
 // and tokens do not depend on it), and staff PreviewReport leaves out incidents they may not
 // see. A resident's own report is always theirs to read.
 //
+// No existence oracle: ids are the reporter's own (storage/report_store.h). A caller's report
+// sent with an id that was already someone else's is answered, read and named by the id it
+// sent (storage::ReporterView, storage::ResolveOwnReportId); GetReport answers NOT_FOUND
+// "reports/{id} does not exist" (id in lower case) alike for a missing report and for
+// someone else's.
+//
 // Handlers are thin: validate and map the request, call the domain (ReportIngest) and the
 // store, map the status with ToGrpcStatus. SubmitReport answers only after the store has made
 // the report durable (the reactor finishes from the storage writer's callback), so no gRPC

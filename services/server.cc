@@ -195,11 +195,13 @@ class ServerImpl final : public WijkwachtServer {
     WebhookNotifier::Parts parts;
     parts.outbox = outbox_.get();
     parts.engine = engine_.get();
-    parts.pseudonym_key = std::move(key);
+    notify_key_ = std::move(key);
+    parts.pseudonym_key = notify_key_;
     parts.clock = ClockOf(options);
     parts.random = auth::SystemRandom();
     parts.delivered = counters.delivered;
     parts.failed_attempts = counters.failed_attempts;
+    parts.given_up = counters.given_up;
     notifier_ = std::make_unique<WebhookNotifier>(std::move(target), std::move(parts));
     notifier_->Start();
     return absl::OkStatus();
@@ -309,6 +311,7 @@ class ServerImpl final : public WijkwachtServer {
   // DispatchService and the monitor of handling deadlines.
   absl::Status BuildDesk(const ServerOptions& options) {
     dispatch_store_ = std::make_unique<storage::DispatchStore>(engine_.get(), incident_store_.get());
+    WW_RETURN_IF_ERROR(dispatch_store_->IndexAuditLog());  // older data dirs
     purger_ = std::make_unique<storage::IncidentPurger>(engine_.get(), incident_store_.get());
     deletion_log_ = std::make_unique<storage::DeletionLog>(engine_.get());
     map_layers_->incidents = dispatch_store_.get();  // the progress report
@@ -495,6 +498,7 @@ class ServerImpl final : public WijkwachtServer {
     parts.clock = options.clock;
     parts.issuer = options.token_issuer;
     parts.audience = options.token_audience;
+    parts.notify_pseudonym_key = notify_key_;  // set up before: BuildNotify
     auth_service_ = std::make_unique<AuthServiceImpl>(std::move(parts));
     return absl::OkStatus();
   }
@@ -591,6 +595,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<CallGate> gate_;
   std::unique_ptr<ReportServiceImpl> report_service_;
   std::unique_ptr<AuthServiceImpl> auth_service_;  // null when authentication is off
+  std::string notify_key_;  // the devices' notification pseudonyms ("" = no notifications)
   std::unique_ptr<storage::ChangeFeed> feed_;
   std::unique_ptr<storage::AggregateStore> aggregates_;
   std::unique_ptr<storage::EarlyWarningStore> warning_store_;
@@ -641,6 +646,7 @@ void UseShippedData(const std::string& data_root, ServerOptions* options) {
   options->area_paths = {data_root + "/areas"};
   options->focus_areas_path = data_root + "/areas/focus_areas.geojson";
   options->categories_dir = data_root + "/categories";
+  options->event_lexicon_path = data_root + "/lexicon/event_lexicon.tsv";
 }
 
 ServerOptions DefaultServerOptions(const std::string& data_root) {

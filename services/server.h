@@ -49,6 +49,9 @@ struct ServerOptions {
   // The theme classifier (fastText model with "<model>.calibration.json" beside it); empty:
   // themes come from the category's theme hint, unscored.
   std::string theme_model_path;
+  // The event lexicon (data/lexicon/README.md), installed process-wide at start
+  // (lexicon::InstallLexicon) by wijkwachtd; the shipped one by default (UseShippedData).
+  std::string event_lexicon_path;
   double review_threshold = classify::ClassifierOptions{}.review_threshold;
   report::IngestLimits limits;
   // Grouping of reports into incidents (radius, time window per theme, threshold).

@@ -131,6 +131,9 @@ ServerMetrics::NotifyCounters ServerMetrics::ExportNotifications(
   registry_->AddCollector([outbox](metrics::Sink& sink) {
     sink.Gauge("wijkwacht_notify_pending", "Notifications in the outbox, not yet taken by the webhook",
                {}, static_cast<double>(outbox->Pending()));
+    sink.Gauge("wijkwacht_notify_dead_letters",
+               "Notifications given up on (older than --notify_max_age), kept as dead letters", {},
+               static_cast<double>(outbox->DeadLetters()));
   });
   NotifyCounters counters;
   counters.delivered = registry_->GetCounter("wijkwacht_notify_delivered_total",
@@ -138,6 +141,9 @@ ServerMetrics::NotifyCounters ServerMetrics::ExportNotifications(
   counters.failed_attempts = registry_->GetCounter(
       "wijkwacht_notify_failed_attempts_total",
       "Webhook deliveries that failed (no answer, or not 2xx) and will be retried");
+  counters.given_up = registry_->GetCounter(
+      "wijkwacht_notify_given_up_total",
+      "Notifications moved to the dead letters, undelivered after --notify_max_age");
   return counters;
 }
 

@@ -53,6 +53,7 @@ class ServerMetrics final : public CallObserver {
   struct NotifyCounters {
     metrics::Counter* delivered = nullptr;        // wijkwacht_notify_delivered_total
     metrics::Counter* failed_attempts = nullptr;  // wijkwacht_notify_failed_attempts_total
+    metrics::Counter* given_up = nullptr;         // wijkwacht_notify_given_up_total
   };
   [[nodiscard]] NotifyCounters ExportNotifications(const storage::NotifyOutbox* outbox);
 

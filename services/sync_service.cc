@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -33,14 +32,17 @@ constexpr size_t kMaxReportsPerDevice = 100000;
 
 // buurt code -> sequence of the change that stored the device's first report there.
 using FollowSet = absl::flat_hash_map<std::string, uint64_t>;
+// Stored id of each of the device's reports -> the id the device sent (the same unless the
+// report is stored under an alias; storage/report_store.h).
+using OwnReports = absl::flat_hash_map<std::string, std::string>;
 
 bool IsBuurt(absl::string_view code) { return absl::StartsWith(code, "BU"); }
 
 // What one device's feed shows; not thread-safe (one per stream / Pull).
 class DeviceFeed {
  public:
-  DeviceFeed(std::string subject, FollowSet follows, absl::flat_hash_set<std::string> own,
-             const Clock* clock, bool alerts)
+  DeviceFeed(std::string subject, FollowSet follows, OwnReports own, const Clock* clock,
+             bool alerts)
       : subject_(std::move(subject)),
         follows_(std::move(follows)),
         own_(std::move(own)),
@@ -53,12 +55,13 @@ class DeviceFeed {
       case internal::ChangeEvent::kReportCreated: {
         const internal::ReportCreated& created = event.report_created();
         if (created.reporter().empty() || created.reporter() != subject_) return;
-        own_.insert(created.report_id());
+        own_.try_emplace(created.report_id(), created.client_id().empty() ? created.report_id()
+                                                                          : created.client_id());
         for (const std::string& code : created.area_codes()) {
           if (IsBuurt(code)) follows_.try_emplace(code, event.sequence());
         }
         v1::FeedChange& change = Add(event, out);
-        change.mutable_report_status()->set_report(absl::StrCat("reports/", created.report_id()));
+        change.mutable_report_status()->set_report(Shown(created.report_id()));
         change.mutable_report_status()->set_status(v1::RECEIVED);
         return;
       }
@@ -76,7 +79,7 @@ class DeviceFeed {
           if (r.reporter() != subject_) continue;
           v1::ReporterQuestion& question = *Add(event, out).mutable_question();
           question.set_name(event.question_asked().question());
-          question.set_report(absl::StrCat("reports/", r.report_id()));
+          question.set_report(Shown(r.report_id()));
           question.set_text(event.question_asked().text());
           *question.mutable_ask_time() = event.time();
         }
@@ -92,6 +95,12 @@ class DeviceFeed {
   }
 
  private:
+  // "reports/{id}" as the device knows its report (the id it sent; see ReporterView).
+  std::string Shown(const std::string& id) const {
+    auto it = own_.find(id);
+    return absl::StrCat("reports/", it == own_.end() ? id : it->second);
+  }
+
   v1::FeedChange& Add(const internal::ChangeEvent& event, std::vector<v1::FeedChange>* out) {
     v1::FeedChange& change = out->emplace_back();
     change.set_cursor(storage::EncodeCursor(event.sequence()));
@@ -109,7 +118,7 @@ class DeviceFeed {
                             changed.reporters_size() == 1 && changed.reporters(0) == subject_;
     for (const std::string& id : changed.report_ids()) {
       if (!own_.contains(id) && !purged_own) continue;
-      const std::string report = absl::StrCat("reports/", id);
+      const std::string report = Shown(id);
       if (changed.report_status() != 0 && v1::ReportStatus_IsValid(changed.report_status())) {
         v1::ReportStatusChange& status = *Add(event, out).mutable_report_status();
         status.set_report(report);
@@ -118,7 +127,14 @@ class DeviceFeed {
       if (!changed.feedback_message().empty()) {
         v1::Feedback& feedback = *Add(event, out).mutable_feedback();
         feedback.set_report(report);
+        // An incident is named after its first report: an own alias is shown as sent.
         feedback.set_incident(changed.incident());
+        absl::string_view first = changed.incident();
+        if (absl::ConsumePrefix(&first, "incidents/")) {
+          if (auto it = own_.find(first); it != own_.end() && it->second != it->first) {
+            feedback.set_incident(absl::StrCat("incidents/", it->second));
+          }
+        }
         feedback.set_message(changed.feedback_message());
       }
     }
@@ -140,7 +156,7 @@ class DeviceFeed {
 
   const std::string subject_;
   FollowSet follows_;
-  absl::flat_hash_set<std::string> own_;  // ids of the device's reports
+  OwnReports own_;
   const Clock* const clock_;
   const bool alerts_;
 };
@@ -162,9 +178,9 @@ absl::StatusOr<std::unique_ptr<DeviceFeed>> LoadFeed(const storage::SyncStore& s
   WW_ASSIGN_OR_RETURN(std::vector<internal::StoredReport> reports,
                       sync.ReportsOf(subject, kMaxReportsPerDevice));
   FollowSet follows;
-  absl::flat_hash_set<std::string> own;
+  OwnReports own;
   for (const internal::StoredReport& r : reports) {
-    own.insert(r.report().id());
+    own.try_emplace(r.report().id(), r.client_id().empty() ? r.report().id() : r.client_id());
     const std::string& buurt = r.report().area().buurt_code();
     if (buurt.empty()) continue;
     auto [it, inserted] = follows.try_emplace(buurt, r.create_sequence());
@@ -462,9 +478,11 @@ void SyncServiceImpl::DoRate(const Caller& caller, const v1::RateHandlingRequest
   parts_.workers->Schedule([this, id = *id, reporter = caller.reporter,
                             satisfied = request.satisfied(), reason = request.reason(), response,
                             done = std::move(done)] {
+    absl::StatusOr<std::string> own = storage::ResolveOwnReportId(*parts_.reports, id, reporter);
+    if (!own.ok()) return done(own.status());
     absl::StatusOr<storage::RateOutcome> outcome =
-        parts_.dialog->Rate(id, reporter, satisfied, reason);
-    if (!outcome.ok()) return done(outcome.status());
+        parts_.dialog->Rate(*own, reporter, satisfied, reason);
+    if (!outcome.ok()) return done(InOwnTerms(outcome.status(), *own, id));
     response->set_report(absl::StrCat("reports/", id));
     response->set_satisfied(outcome->rating.satisfied());
     response->set_reopen_requested(!outcome->rating.satisfied());
@@ -479,6 +497,8 @@ void SyncServiceImpl::DoAmend(const Caller& caller, const v1::AmendReportRequest
   absl::StatusOr<std::string> id = ParseReportName(request.name(), "name");
   if (!id.ok()) return done(id.status());
   if (absl::Status s = ValidateAmendment(request); !s.ok()) return done(s);
+  id = storage::ResolveOwnReportId(*parts_.reports, *id, caller.reporter);
+  if (!id.ok()) return done(id.status());
   // Each amendment rewrites the whole record: a report takes at most so many. Told only to
   // its own reporter (any other caller gets AmendAsync's NOT_FOUND, as for a missing id).
   if (parts_.max_amendments_per_report > 0) {
@@ -497,13 +517,14 @@ void SyncServiceImpl::DoAmend(const Caller& caller, const v1::AmendReportRequest
   parts_.sync->AmendAsync(*std::move(id), caller.reporter, request.photo_ref(), request.note(),
                           [response, done = std::move(done)](
                               absl::StatusOr<internal::StoredReport> stored) {
-                            if (stored.ok()) *response = std::move(*stored->mutable_report());
+                            if (stored.ok()) *response = storage::ReporterView(*stored);
                             done(stored.status());
                           });
 }
 
 // What is sealed about the caller (storage/sealed_identity_store.h), opened for them.
-nlohmann::json SealedIdentityJson(const storage::RevealedIdentity& sealed) {
+nlohmann::json SealedIdentityJson(const storage::RevealedIdentity& sealed,
+                                  const OwnReports& own) {
   nlohmann::json out;
   out["erased"] = sealed.erased;
   if (sealed.erased) return out;
@@ -511,7 +532,10 @@ nlohmann::json SealedIdentityJson(const storage::RevealedIdentity& sealed) {
   out["registered"] = absl::FormatTime(absl::RFC3339_full, sealed.registered, absl::UTCTimeZone());
   out["contacts"] = nlohmann::json::array();
   for (const storage::RevealedIdentity::Contact& contact : sealed.contacts) {
-    out["contacts"].push_back({{"report", absl::StrCat("reports/", contact.report_id)},
+    auto shown = own.find(contact.report_id);
+    out["contacts"].push_back({{"report", absl::StrCat("reports/", shown == own.end()
+                                                                       ? contact.report_id
+                                                                       : shown->second)},
                                {"time", absl::FormatTime(absl::RFC3339_full, contact.time,
                                                          absl::UTCTimeZone())},
                                {"name", contact.details.name()},
@@ -547,20 +571,26 @@ void SyncServiceImpl::DoExport(const Caller& caller, const v1::ExportMyDataReque
       if (!json.ok()) return done(json.status());
       out["device"] = *std::move(json);
     }
-    if (parts_.sealed != nullptr && storage::IsPseudonym(caller.reporter)) {
-      absl::StatusOr<storage::RevealedIdentity> sealed = parts_.sealed->Reveal(caller.reporter);
-      if (!sealed.ok()) return done(sealed.status());
-      out["sealed_identity"] = SealedIdentityJson(*sealed);
-    }
     absl::StatusOr<std::vector<internal::StoredReport>> reports =
         parts_.sync->ReportsOf(caller.reporter, kMaxReportsPerDevice);
     if (!reports.ok()) return done(reports.status());
+    OwnReports own;
     out["reports"] = nlohmann::json::array();
     for (internal::StoredReport& r : *reports) {
-      r.clear_content_fingerprint();  // internal bookkeeping, not data about the device
+      // As the device knows them (ReporterView); the rest is internal bookkeeping, not data
+      // about the device.
+      own.try_emplace(r.report().id(), r.client_id().empty() ? r.report().id() : r.client_id());
+      *r.mutable_report() = storage::ReporterView(r);
+      r.clear_client_id();
+      r.clear_content_fingerprint();
       absl::StatusOr<nlohmann::json> json = ToJson(r);
       if (!json.ok()) return done(json.status());
       out["reports"].push_back(*std::move(json));
+    }
+    if (parts_.sealed != nullptr && storage::IsPseudonym(caller.reporter)) {
+      absl::StatusOr<storage::RevealedIdentity> sealed = parts_.sealed->Reveal(caller.reporter);
+      if (!sealed.ok()) return done(sealed.status());
+      out["sealed_identity"] = SealedIdentityJson(*sealed, own);
     }
     absl::StatusOr<std::vector<std::pair<std::string, internal::AlertAck>>> acks =
         parts_.alerts->AcksOf(caller.reporter);

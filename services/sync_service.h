@@ -6,7 +6,7 @@
 // each is idempotent on its report id. One result per item, in request order: STORED (new),
 // REPLAYED (already stored with the same content; nothing written), or REJECTED with
 // error_code (the google.rpc.Code number), error_message and error_field, a path into the
-// request ("reports[3].location.latitude"; "reports[3].id" when the id was already used for
+// request ("reports[3].location.latitude"; "reports[3].id" when the caller used the id for
 // other content). A bad item never fails the batch; the call fails only when the batch itself
 // is unusable. Rate limit: every report is a write: the call gate takes one token and the
 // batch the rest (n - 1, at most a bucket's burst) from the device's and the address's

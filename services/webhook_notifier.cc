@@ -69,6 +69,9 @@ absl::StatusOr<WebhookTarget> ValidateWebhookOptions(const WebhookOptions& optio
   if (options.timeout <= absl::ZeroDuration()) {
     return FlagError("notify_webhook_timeout", "must be positive");
   }
+  if (options.max_age <= absl::ZeroDuration()) {
+    return FlagError("notify_max_age", "must be positive");
+  }
   if (options.backoff.initial <= absl::ZeroDuration() ||
       options.backoff.max < options.backoff.initial) {
     return FlagError("notify_retry_initial",
@@ -168,6 +171,24 @@ absl::Time WebhookNotifier::Pass() {
       auto retry = retries_.find(entry.key);
       if (retry != retries_.end() && retry->second.due > now) {
         next = std::min(next, retry->second.due);
+        continue;
+      }
+      const absl::Duration age =
+          now - absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+                    entry.notification.time()));
+      if (age >= target_.options.max_age) {
+        const int failed = retry != retries_.end() ? retry->second.failed : 0;
+        if (absl::Status s = parts_.outbox->GiveUp(entry.key, now, failed); !s.ok()) {
+          return now + target_.options.backoff.initial;  // shutting down: next time
+        }
+        retries_.erase(entry.key);
+        if (parts_.given_up != nullptr) parts_.given_up->Increment();
+        std::fprintf(stderr,
+                     "wijkwachtd: notify: gave up on %s (%s) after %s undelivered, %d failed "
+                     "attempts since start; kept as a dead letter (--notify_max_age=%s)\n",
+                     entry.notification.id().c_str(), entry.notification.kind().c_str(),
+                     absl::FormatDuration(absl::Trunc(age, absl::Seconds(1))).c_str(), failed,
+                     absl::FormatDuration(target_.options.max_age).c_str());
         continue;
       }
       const Outcome outcome = Post(entry.notification);

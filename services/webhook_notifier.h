@@ -9,9 +9,12 @@
 // from the injected randomness, timed by the injected clock). A failure without an HTTP answer
 // holds back every entry until that retry (the receiver is down: no point in knocking per
 // entry); an HTTP error answer holds back only its entry. Entries are retried for as long as
-// they exist: at-least-once, the receiver de-duplicates by the idempotency key (also after a
-// crash between its 2xx and the deletion). Entries left at a restart are resumed (retry
-// counts start over). Redirects are not followed.
+// they are younger than `max_age` (by the injected clock, from the time of their change):
+// at-least-once, the receiver de-duplicates by the idempotency key (also after a crash between
+// its 2xx and the deletion). An older entry, due for an attempt, is given up instead
+// (NotifyOutbox::GiveUp: moved to the dead letters), counted and logged with its id, kind and
+// age (nothing personal). Entries left at a restart are resumed (retry counts start over).
+// Redirects are not followed.
 //
 // Options are validated once (ValidateWebhookOptions): the URL must be http or https with a
 // host; http only to a loopback host (localhost, 127.0.0.0/8, ::1) unless
@@ -21,7 +24,7 @@
 // (INVALID_ARGUMENT, or the file errors of auth::ReadPrivateFile).
 //
 // Metrics (services/server_metrics.h): wijkwacht_notify_pending, _delivered_total,
-// _failed_attempts_total.
+// _failed_attempts_total, _dead_letters (gauge), _given_up_total.
 //
 // Thread safety: Start() and Stop() from one thread; Stop() is idempotent and returns once the
 // thread has ended (an attempt in flight is cut short).
@@ -63,6 +66,10 @@ struct WebhookOptions {
   absl::Duration timeout = absl::Seconds(10);
   // Retry schedule (--notify_retry_initial, --notify_retry_max).
   notify::BackoffOptions backoff;
+  // A notification not delivered this long after its change is given up: moved to the dead
+  // letters, never retried again (--notify_max_age). A push about a status of days ago is
+  // news no more, and a receiver gone for good must not keep the outbox growing.
+  absl::Duration max_age = absl::Hours(72);
 };
 
 // What ValidateWebhookOptions made of the options.
@@ -86,6 +93,7 @@ class WebhookNotifier {
     auth::RandomSource* random = nullptr;  // jitter
     metrics::Counter* delivered = nullptr;
     metrics::Counter* failed_attempts = nullptr;
+    metrics::Counter* given_up = nullptr;
   };
   WebhookNotifier(WebhookTarget target, Parts parts);
   ~WebhookNotifier();

@@ -19,11 +19,6 @@ namespace {
 
 const absl::CivilDay kEpochDay(1970, 1, 1);
 
-uint32_t DayNumber(absl::CivilDay day) {
-  const int64_t n = day - kEpochDay;
-  return n < 0 ? 0 : static_cast<uint32_t>(n);
-}
-
 std::string AggregatePrefix(absl::string_view area_code, int theme) {
   std::string key(area_code);
   key.push_back('\0');
@@ -33,7 +28,7 @@ std::string AggregatePrefix(absl::string_view area_code, int theme) {
 
 std::string AggregateKey(absl::string_view area_code, int theme, absl::CivilDay day) {
   std::string key = AggregatePrefix(area_code, theme);
-  AppendBigEndian32(&key, DayNumber(day));
+  AppendBigEndian32(&key, DaysSinceEpoch(day));
   return key;
 }
 
@@ -48,7 +43,7 @@ std::string CellPrefix(absl::string_view area_code, int theme) {
 std::string CellKey(absl::string_view area_code, int theme, absl::CivilDay day,
                     uint64_t heatmap_cell) {
   std::string key = CellPrefix(area_code, theme);
-  AppendBigEndian32(&key, DayNumber(day));
+  AppendBigEndian32(&key, DaysSinceEpoch(day));
   AppendBigEndian64(&key, heatmap_cell);
   return key;
 }
@@ -91,6 +86,77 @@ void StageIncidentDelta(WriteContext& ctx, const internal::StoredIncident& store
 
 }  // namespace
 
+uint32_t DaysSinceEpoch(absl::CivilDay day) {
+  const int64_t n = day - kEpochDay;
+  return n < 0 ? 0 : static_cast<uint32_t>(n);
+}
+
+absl::CivilDay PeriodStart(absl::CivilDay day, v1::AggregationPeriod period) {
+  switch (period) {
+    case v1::WEEK:
+      return absl::PrevWeekday(day + 1, absl::Weekday::monday);
+    case v1::MONTH:
+      return absl::CivilDay(absl::CivilMonth(day));
+    case v1::HALF_YEAR:
+      return absl::CivilDay(day.year(), day.month() <= 6 ? 1 : 7, 1);
+    default:
+      return day;
+  }
+}
+
+namespace {
+// Bit offset of a period kind's lane in field 4.
+int LaneShift(v1::AggregationPeriod period) {
+  switch (period) {
+    case v1::HALF_YEAR:
+      return 0;
+    case v1::MONTH:
+      return 16;
+    case v1::WEEK:
+      return 32;
+    default:
+      return 48;
+  }
+}
+}  // namespace
+
+int64_t PackPeriodLanes(uint32_t counted_periods) {
+  uint64_t packed = 0;
+  for (v1::AggregationPeriod p : {v1::DAY, v1::WEEK, v1::MONTH, v1::HALF_YEAR}) {
+    if ((counted_periods & PeriodBit(p)) != 0) packed += uint64_t{1} << LaneShift(p);
+  }
+  return static_cast<int64_t>(packed);
+}
+
+uint64_t ReporterKey(absl::string_view reporter) {
+  return privacy::RecordKey(absl::StrCat("reporter ", reporter));
+}
+
+int64_t DayCounts::DistinctReporters(v1::AggregationPeriod period) const {
+  return static_cast<int64_t>((static_cast<uint64_t>(reporter_lanes) >> LaneShift(period)) &
+                              0xffff);
+}
+
+privacy::CellCounts CellCountsOf(const DayCounts& sum, v1::AggregationPeriod period) {
+  return privacy::CellCounts{sum.incidents,         sum.reports,
+                             sum.incident_keys,     sum.report_keys,
+                             sum.DistinctReporters(period), sum.reporter_keys};
+}
+
+NewReportCount StoredReportCount(const internal::StoredReport& stored) {
+  NewReportCount count;
+  count.report_id = stored.report().id();
+  if (stored.has_counted_periods()) {
+    count.counted_periods = stored.counted_periods();
+    if ((count.counted_periods & PeriodBit(v1::HALF_YEAR)) != 0) {
+      count.reporter_key = ReporterKey(stored.reporter());
+    }
+  } else if (stored.established_reporter()) {
+    count.counted_periods = PeriodBit(v1::HALF_YEAR);  // stored before the rule (see header)
+  }
+  return count;
+}
+
 const absl::TimeZone& MapTimeZone() {
   static const absl::TimeZone* zone = [] {
     auto* z = new absl::TimeZone;
@@ -125,13 +191,15 @@ DayCounts& DayCounts::operator+=(const DayCounts& other) {
 
 DayCounts DayCounts::From(const Counters& c) {
   return DayCounts{c.field[0], c.field[1], static_cast<uint64_t>(c.field[2]),
-                   static_cast<uint64_t>(c.field[3]), c.field[4]};
+                   static_cast<uint64_t>(c.field[3]), c.field[4],
+                   static_cast<uint64_t>(c.field[5])};
 }
 
 Counters DayCounts::ToCounters() const {
   Counters c;
   c.field = {incidents, reports, static_cast<int64_t>(incident_keys),
-             static_cast<int64_t>(report_keys), established_reports};
+             static_cast<int64_t>(report_keys), reporter_lanes,
+             static_cast<int64_t>(reporter_keys)};
   return c;
 }
 
@@ -141,7 +209,8 @@ void StageReportCounts(WriteContext& ctx, const std::vector<std::string>& area_c
   DayCounts delta;
   delta.reports = 1;
   delta.report_keys = key;
-  delta.established_reports = report.established_reporter ? 1 : 0;
+  delta.reporter_lanes = PackPeriodLanes(report.counted_periods);
+  delta.reporter_keys = report.reporter_key;
   if (report.incident_opened) {  // the incident's id is its first report's id
     delta.incidents = 1;
     delta.incident_keys = key;
@@ -155,7 +224,9 @@ void UncountReport(WriteContext& ctx, const internal::StoredReport& stored) {
   DayCounts delta;
   delta.reports = -1;
   delta.report_keys = uint64_t{0} - privacy::RecordKey(report.id());
-  delta.established_reports = stored.established_reporter() ? -1 : 0;
+  const NewReportCount counted = StoredReportCount(stored);
+  delta.reporter_lanes = -PackPeriodLanes(counted.counted_periods);
+  delta.reporter_keys = uint64_t{0} - counted.reporter_key;
   const absl::Time observed = absl::FromUnixSeconds(report.observed_time().seconds()) +
                               absl::Nanoseconds(report.observed_time().nanos());
   AddCounts(ctx, ReportAreaCodes(report.area()), report.theme(), MapDay(observed),
@@ -166,7 +237,7 @@ void MarkIncidentCounted(internal::StoredIncident& stored, absl::Time observed,
                          uint64_t leaf_cell) {
   internal::IncidentCounted& at = *stored.mutable_counted_at();
   at.set_theme(stored.incident().theme());
-  at.set_day(static_cast<int32_t>(DayNumber(MapDay(observed))));
+  at.set_day(static_cast<int32_t>(DaysSinceEpoch(MapDay(observed))));
   at.set_heatmap_cell(S2CellParent(leaf_cell, kHeatmapCellLevel));
 }
 
@@ -295,7 +366,7 @@ absl::Status AggregateStore::ForEachDay(absl::string_view area_code, int theme,
                                         absl::CivilDay first, absl::CivilDay end,
                                         const DayVisitor& visit) const {
   const std::string prefix = AggregatePrefix(area_code, theme);
-  const uint32_t end_number = DayNumber(end);
+  const uint32_t end_number = DaysSinceEpoch(end);
   auto visit_key = [&](absl::string_view key, const Counters& c) {
     if (key.size() != prefix.size() + 4) return true;
     const uint32_t n = ReadBigEndian(key.substr(prefix.size(), 4));
@@ -319,8 +390,8 @@ absl::Status AggregateStore::ForEachCellDay(absl::string_view area_code, int the
                                             const CellDayVisitor& visit) const {
   const std::string prefix = CellPrefix(area_code, theme);
   std::string start = prefix;
-  AppendBigEndian32(&start, DayNumber(first));
-  const uint32_t end_number = DayNumber(end);
+  AppendBigEndian32(&start, DaysSinceEpoch(first));
+  const uint32_t end_number = DaysSinceEpoch(end);
   auto visit_key = [&](absl::string_view key, const Counters& c) {
     if (key.size() != prefix.size() + 12) return true;
     const uint32_t n = ReadBigEndian(key.substr(prefix.size(), 4));
@@ -360,7 +431,9 @@ absl::StatusOr<std::vector<std::string>> VerifyAggregates(const Engine& engine,
         DayCounts one;
         one.reports = 1;
         one.report_keys = privacy::RecordKey(report.id());
-        one.established_reports = stored.established_reporter() ? 1 : 0;
+        const NewReportCount counted = StoredReportCount(stored);
+        one.reporter_lanes = PackPeriodLanes(counted.counted_periods);
+        one.reporter_keys = counted.reporter_key;
         for (const std::string& code : ReportAreaCodes(report.area())) {
           expected[AggregateKey(code, report.theme(), day)] += one;
           expected[CellKey(code, report.theme(), day, cell)] += one;
@@ -413,7 +486,7 @@ absl::StatusOr<std::vector<std::string>> VerifyAggregates(const Engine& engine,
     if (rest.size() > 4) absl::StrAppend(&where, " cell ", ReadBigEndian64(rest.substr(4)).value_or(0));
     return absl::StrCat(where, ": stored ", absl::StrJoin(stored.field, "/"), ", recomputed ",
                         absl::StrJoin(recomputed.field, "/"),
-                        " (incidents/reports/incident keys/report keys/established reports)");
+                        " (incidents/reports/incident keys/report keys/reporter lanes/reporter keys)");
   };
   auto it = expected.begin();
   absl::Status compared = engine.Scan(

@@ -30,8 +30,10 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "privacy/small_counts.h"
 #include "storage/engine.h"
 #include "wijkwacht/internal/records.pb.h"
+#include "wijkwacht/v1/map.pb.h"
 #include "wijkwacht/v1/report.pb.h"
 
 namespace wijkwacht::storage {
@@ -41,18 +43,51 @@ namespace wijkwacht::storage {
 // The civil day of `t` in MapTimeZone().
 [[nodiscard]] absl::CivilDay MapDay(absl::Time t);
 
+// The period kinds of the public map (wijkwacht.v1.AggregationPeriod): the civil day (and
+// Monday-started week, month, half year) a day lies in.
+[[nodiscard]] absl::CivilDay PeriodStart(absl::CivilDay day, v1::AggregationPeriod period);
+// Days since 1970-01-01 (0 before it): how keys name a day.
+[[nodiscard]] uint32_t DaysSinceEpoch(absl::CivilDay day);
+
+// Distinct reporters towards k. A report counts towards k in a period kind when its reporter
+// was established when it sent it (a device older than the minimum age, or staff) AND it is
+// the first such report of that reporter in its theme and in that period (day, week, month,
+// half year; ReportStore decides with the reporter_periods markers). Summed over any published
+// cell of that period kind — any area, any heatmap cell — each reporter therefore counts at
+// most once: the sum is a count of distinct established reporters (it undercounts a reporter
+// whose counted report of the period lies in another area). `counted_periods` is a bit set of
+// PeriodBit; a report stored before this rule counts in the half year only.
+[[nodiscard]] constexpr uint32_t PeriodBit(v1::AggregationPeriod period) {
+  return 1u << static_cast<int>(period);
+}
+inline constexpr uint32_t kAllPeriodBits =
+    PeriodBit(v1::DAY) | PeriodBit(v1::WEEK) | PeriodBit(v1::MONTH) | PeriodBit(v1::HALF_YEAR);
+// A report's contribution to field 4: four 16-bit lanes, half year in bits 0-15, month 16-31,
+// week 32-47, day 48-63. A lane read for a cell of its own period kind holds at most the
+// reporters of that cell (< 2^16 per area, theme and period in a gemeente), and the lanes
+// below it hold no more than it, so no carry ever reaches it.
+[[nodiscard]] int64_t PackPeriodLanes(uint32_t counted_periods);
+// The reporters key of a reporter (field 5 adds it for reports counted in the half-year lane):
+// a record key (privacy::RecordKey) of the reporter, so field 5 of a cell identifies the set
+// of distinct reporters counted there; extra reports of the same reporters do not change it.
+[[nodiscard]] uint64_t ReporterKey(absl::string_view reporter);
+
 // The counters of one area x theme x day (or heatmap cell), as the fields of the aggregates
 // family's Counters (engine.h): 0 incidents, 1 reports, 2 and 3 the sums (mod 2^64) of the
 // counted incidents' and reports' record keys (privacy::RecordKey, the public map's cell
-// key), 4 reports from established reporters (see NewReportCount). Sums of days and cells add
-// field by field.
+// key), 4 distinct established reporters per period kind (PackPeriodLanes), 5 the sum of the
+// half-year-counted reporters' ReporterKey. Sums of days and cells add field by field.
 struct DayCounts {
   int64_t incidents = 0;
   int64_t reports = 0;
   uint64_t incident_keys = 0;
   uint64_t report_keys = 0;
-  int64_t established_reports = 0;
+  int64_t reporter_lanes = 0;
+  uint64_t reporter_keys = 0;
 
+  // The distinct established reporters of a sum of days (or cells) that lies within one
+  // period of kind `period`.
+  [[nodiscard]] int64_t DistinctReporters(v1::AggregationPeriod period) const;
   DayCounts& operator+=(const DayCounts& other);
   [[nodiscard]] static DayCounts From(const Counters& c);
   [[nodiscard]] Counters ToCounters() const;
@@ -61,12 +96,22 @@ struct DayCounts {
 // What a new report adds to the map's counters besides its place and time.
 struct NewReportCount {
   std::string report_id;  // its record key is privacy::RecordKey(report_id)
-  // Whether it counts towards k on the public map: sent by a device that was at least the
-  // minimum age (ServerOptions::map_min_device_age) when it sent it, by staff, or with
-  // authentication off. Stored with the report (StoredReport.established_reporter).
-  bool established_reporter = true;
+  // The periods in which it counts towards k (PeriodBit; 0 when its reporter was not
+  // established: ServerOptions::map_established_device_age). Stored with the report
+  // (StoredReport.counted_periods).
+  uint32_t counted_periods = 0;
+  uint64_t reporter_key = 0;  // ReporterKey of its reporter
   bool incident_opened = false;  // the incident's record key is RecordKey(report_id) too
 };
+
+// What the public map's rule (privacy::Publish) reads of `sum`, a sum of counters over days
+// within one period of kind `period` (any areas or heatmap cells): every map figure and every
+// figure published elsewhere (the tussenstand) passes through this, so one set of records gets
+// one published figure wherever it is shown.
+[[nodiscard]] privacy::CellCounts CellCountsOf(const DayCounts& sum, v1::AggregationPeriod period);
+
+// Where a stored report counts towards k (its NewReportCount's periods and reporter key).
+[[nodiscard]] NewReportCount StoredReportCount(const internal::StoredReport& stored);
 
 // Heatmap counters are kept per S2 cell of this level (about 150 m across); coarser levels
 // are sums of their descendants at query time.

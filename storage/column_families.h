@@ -44,6 +44,9 @@ enum class ColumnFamily : int {
   kIncidentsByDue,
   kReporterDialog,
   kNotifyOutbox,
+  kAuditByIncident,
+  kNotifyDeadLetters,
+  kReporterPeriods,
   kPartners,
 };
 
@@ -53,7 +56,7 @@ struct ColumnFamilySpec {
   const char* layout;  // key -> value, for readers of this table
 };
 
-inline constexpr std::array<ColumnFamilySpec, 37> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 40> kColumnFamilies = {{
     {ColumnFamily::kDefault, "default", "unused (RocksDB requires it)"},
     {ColumnFamily::kMeta, "meta", "name -> value: the keys of storage/meta_keys.h"},
     {ColumnFamily::kReports, "reports",
@@ -151,6 +154,16 @@ inline constexpr std::array<ColumnFamilySpec, 37> kColumnFamilies = {{
     {ColumnFamily::kNotifyOutbox, "notify_outbox",
      "change-log sequence of the causing change (BE64) index within it (BE32) -> "
      "wijkwacht.internal.OutboxNotification, until the webhook took it (storage::NotifyOutbox)"},
+    {ColumnFamily::kAuditByIncident, "audit_by_incident",
+     "incident id \\0 audit sequence (BE64) -> empty: the audit entries about an incident "
+     "(storage::AuditedIncidents; written with the entry by storage::AppendAudit)"},
+    {ColumnFamily::kNotifyDeadLetters, "notify_dead_letters",
+     "the notify_outbox key of a notification given up on -> wijkwacht.internal."
+     "OutboxNotification with gave_up_time and failed_attempts (storage::NotifyOutbox)"},
+    {ColumnFamily::kReporterPeriods, "reporter_periods",
+     "reporter \\0 theme (1) period (1, wijkwacht.v1.AggregationPeriod) period start day "
+     "(BE32, days since 1970-01-01) -> id of the reporter's report counted towards k there "
+     "(ReportStore; see storage::NewReportCount)"},
     {ColumnFamily::kPartners, "partners",
      "partner id -> wijkwacht.internal.PartnerRecord (storage::IdentityStore)"},
 }};

@@ -11,6 +11,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "common/status.h"
 #include "domain/lexicon/event_lexicon.h"
 #include "domain/catalog/theme.h"
@@ -27,6 +28,9 @@ using google::protobuf::util::TimeUtil;
 
 constexpr char kListTokenVersion = '\x01';
 constexpr char kAuditTokenVersion = '\x02';
+constexpr char kHistoryTokenVersion = '\x03';
+// Audit entries indexed per commit when the index is built for an older data dir.
+constexpr int kIndexBatch = 1000;
 // Split ids tried per report ("split-<id>", "split-<id>-2", ...).
 constexpr int kMaxSplitSuffix = 1000;
 
@@ -213,6 +217,55 @@ bool IsOverdue(const v1::Incident& incident, absl::Time now) {
          FromTimestamp(incident.due_time()) <= now;
 }
 
+namespace {
+
+bool IsIncidentIdChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
+
+}  // namespace
+
+std::vector<std::string> AuditedIncidents(const v1::AuditEntry& entry) {
+  std::vector<std::string> ids;
+  const auto add = [&ids](absl::string_view id) {
+    if (id.empty() || !std::all_of(id.begin(), id.end(), IsIncidentIdChar)) return;
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.emplace_back(id);
+  };
+  absl::string_view target = entry.target();
+  if (absl::ConsumePrefix(&target, "incidents/")) add(target);
+  // The details of these two are written by the store, never by a caller: the absorbed
+  // incidents ("absorbed incidents/a (2 reports), ...") and the new one ("reports/r ->
+  // incidents/split-r").
+  if (entry.action() == "MergeIncidents" || entry.action() == "SplitReport") {
+    absl::string_view rest = entry.detail();
+    for (size_t at = rest.find("incidents/"); at != absl::string_view::npos;
+         at = rest.find("incidents/")) {
+      rest.remove_prefix(at + sizeof("incidents/") - 1);
+      size_t end = 0;
+      while (end < rest.size() && IsIncidentIdChar(rest[end])) ++end;
+      add(rest.substr(0, end));
+      rest.remove_prefix(end);
+    }
+  }
+  return ids;
+}
+
+void UnindexAudit(WriteContext& ctx, const v1::AuditEntry& entry) {
+  for (const std::string& id : AuditedIncidents(entry)) {
+    ctx.Delete(ColumnFamily::kAuditByIncident,
+               AuditByIncidentKey(id, static_cast<uint64_t>(entry.sequence())));
+  }
+}
+
+namespace {
+
+void IndexAudit(WriteContext& ctx, const v1::AuditEntry& entry) {
+  for (const std::string& id : AuditedIncidents(entry)) {
+    ctx.Put(ColumnFamily::kAuditByIncident,
+            AuditByIncidentKey(id, static_cast<uint64_t>(entry.sequence())), "");
+  }
+}
+
+}  // namespace
+
 absl::Status AppendAudit(WriteContext& ctx, const DispatchActor& actor, absl::string_view action,
                          absl::string_view target, std::string detail) {
   WW_ASSIGN_OR_RETURN(std::optional<std::string> head_bytes,
@@ -229,9 +282,11 @@ absl::Status AppendAudit(WriteContext& ctx, const DispatchActor& actor, absl::st
                              .target = std::string(target),
                              .detail = std::move(detail)};
   WW_RETURN_IF_ERROR(dispatch::SealEntry(entry, previous ? &*previous : nullptr));
-  const std::string bytes = AuditEntryToProto(entry).SerializeAsString();
+  const v1::AuditEntry stored = AuditEntryToProto(entry);
+  const std::string bytes = stored.SerializeAsString();
   ctx.Put(ColumnFamily::kAuditLog, SequenceKey(static_cast<uint64_t>(entry.sequence)), bytes);
   ctx.Put(ColumnFamily::kMeta, meta::kAuditHead, bytes);
+  IndexAudit(ctx, stored);
   return absl::OkStatus();
 }
 
@@ -320,8 +375,10 @@ absl::StatusOr<IncidentPage> DispatchStore::List(const IncidentQuery& q) const {
   std::string start = prefix;
   if (!q.page_token.empty()) {
     std::string raw;
-    if (!absl::WebSafeBase64Unescape(q.page_token, &raw) || raw.size() < 10 ||
-        raw[0] != kListTokenVersion || raw.substr(9, 1) != prefix) {
+    // version, filters (8), then an incidents_by_status key: status, create micros (8), id.
+    if (!absl::WebSafeBase64Unescape(q.page_token, &raw) || raw.size() < 19 ||
+        raw[0] != kListTokenVersion || raw.substr(9, 1) != prefix ||
+        !std::all_of(raw.begin() + 18, raw.end(), IsIncidentIdChar)) {
       return InvalidFieldError("page_token", "is not a token returned by ListIncidents");
     }
     if (ReadBigEndian64(absl::string_view(raw).substr(1, 8)) != filters) {
@@ -945,6 +1002,102 @@ absl::StatusOr<AuditPage> DispatchStore::AuditLog(int page_size,
     page.next_page_token = absl::WebSafeBase64Escape(raw);
   }
   return page;
+}
+
+absl::StatusOr<AuditPage> DispatchStore::IncidentHistory(absl::string_view id, int page_size,
+                                                         absl::string_view page_token) const {
+  if (page_size < 1 || page_size > kMaxAuditPageSize) {
+    return InvalidFieldError("page_size", absl::StrCat("must be in [1, ", kMaxAuditPageSize, "]"));
+  }
+  const uint64_t bound = Fnv1a(id);
+  uint64_t first = 0;
+  if (!page_token.empty()) {
+    std::string raw;
+    std::optional<uint64_t> seq;
+    if (!absl::WebSafeBase64Unescape(page_token, &raw) || raw.size() != 17 ||
+        raw[0] != kHistoryTokenVersion ||
+        !(seq = ReadBigEndian64(absl::string_view(raw).substr(9)))) {
+      return InvalidFieldError("page_token", "is not a token returned by GetIncidentHistory");
+    }
+    if (ReadBigEndian64(absl::string_view(raw).substr(1, 8)) != bound) {
+      return InvalidFieldError("page_token",
+                               "was issued for another incident; page one incident at a time");
+    }
+    first = *seq;
+  }
+  AuditPage page;
+  absl::Status inner;
+  bool more = false;
+  uint64_t next = 0;
+  WW_RETURN_IF_ERROR(engine_->Scan(
+      ColumnFamily::kAuditByIncident, AuditByIncidentKey(id, first), AuditByIncidentPrefix(id),
+      [&](absl::string_view key, absl::string_view) {
+        const std::optional<uint64_t> sequence = ParseAuditByIncidentKey(key);
+        if (!sequence) {
+          inner = absl::DataLossError("malformed audit_by_incident key");
+          return false;
+        }
+        if (static_cast<int>(page.entries.size()) >= page_size) {
+          more = true;
+          next = *sequence;
+          return false;
+        }
+        absl::StatusOr<std::optional<std::string>> bytes =
+            engine_->Get(ColumnFamily::kAuditLog, SequenceKey(*sequence));
+        if (!bytes.ok()) {
+          inner = bytes.status();
+          return false;
+        }
+        if (!bytes->has_value()) return true;  // removed by retention a moment ago
+        v1::AuditEntry& entry = page.entries.emplace_back();
+        if (!entry.ParseFromString(**bytes)) {
+          inner = absl::DataLossError("stored audit entry does not parse");
+          return false;
+        }
+        return true;
+      }));
+  WW_RETURN_IF_ERROR(inner);
+  if (more) {
+    std::string raw(1, kHistoryTokenVersion);
+    AppendBigEndian64(&raw, bound);
+    AppendBigEndian64(&raw, next);
+    page.next_page_token = absl::WebSafeBase64Escape(raw);
+  }
+  return page;
+}
+
+absl::Status DispatchStore::IndexAuditLog() {
+  WW_ASSIGN_OR_RETURN(std::optional<std::string> built,
+                      engine_->Get(ColumnFamily::kMeta, meta::kAuditIncidentIndexBuilt));
+  if (built) return absl::OkStatus();
+  uint64_t from = 0;
+  for (;;) {
+    std::vector<v1::AuditEntry> entries;
+    absl::Status inner;
+    bool more = false;
+    WW_RETURN_IF_ERROR(engine_->Scan(
+        ColumnFamily::kAuditLog, SequenceKey(from), "",
+        [&](absl::string_view key, absl::string_view value) {
+          if (static_cast<int>(entries.size()) >= kIndexBatch) {
+            more = true;
+            from = ParseSequenceKey(key).value_or(0);
+            return false;
+          }
+          if (!entries.emplace_back().ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            inner = absl::DataLossError("stored audit entry does not parse");
+            return false;
+          }
+          return true;
+        }));
+    WW_RETURN_IF_ERROR(inner);
+    const bool last = !more;
+    WW_RETURN_IF_ERROR(engine_->CommitAndWait([&](WriteContext& ctx) {
+      for (const v1::AuditEntry& entry : entries) IndexAudit(ctx, entry);
+      if (last) ctx.Put(ColumnFamily::kMeta, meta::kAuditIncidentIndexBuilt, "1");
+      return absl::OkStatus();
+    }));
+    if (last) return absl::OkStatus();
+  }
 }
 
 absl::StatusOr<std::optional<std::string>> GetCorrection(const Engine& engine,

@@ -193,6 +193,17 @@ class DispatchStore {
   [[nodiscard]] absl::StatusOr<AuditPage> AuditLog(int page_size,
                                                    absl::string_view page_token) const;
 
+  // The audit entries about incident `id` (AuditedIncidents), oldest first, through the
+  // audit_by_incident index; entries retention removed are left out. page_size
+  // 1..kMaxAuditPageSize; the token is bound to `id` (INVALID_ARGUMENT on page_token for one
+  // of another incident or not made here). The caller decides who may read it.
+  [[nodiscard]] absl::StatusOr<AuditPage> IncidentHistory(absl::string_view id, int page_size,
+                                                          absl::string_view page_token) const;
+
+  // Indexes the audit entries of a data dir written before audit_by_incident existed (once:
+  // meta kAuditIncidentIndexBuilt). Call at start, before serving; idempotent.
+  [[nodiscard]] absl::Status IndexAuditLog();
+
  private:
   Engine* const engine_;
   const IncidentStore* const incidents_;
@@ -218,6 +229,14 @@ class DispatchStore {
 
 // True while `incident` is open and its due_time is at or before `now` (Incident.overdue).
 [[nodiscard]] bool IsOverdue(const v1::Incident& incident, absl::Time now);
+
+// The incidents (ids) an audit entry is about, for an incident's history: its target when
+// that is "incidents/{id}", and for MergeIncidents the absorbed incidents and for SplitReport
+// the new incident, which the store itself names in the detail (a caller's free text is never
+// read for names). AppendAudit indexes an entry under each (audit_by_incident).
+[[nodiscard]] std::vector<std::string> AuditedIncidents(const v1::AuditEntry& entry);
+// Stages the deletion of `entry`'s audit_by_incident keys (retention removing the entry).
+void UnindexAudit(WriteContext& ctx, const v1::AuditEntry& entry);
 
 // Conversions between the stored (API) audit entry and the domain's.
 [[nodiscard]] dispatch::AuditEntry AuditEntryFromProto(const v1::AuditEntry& entry);

@@ -1,5 +1,6 @@
 #include "storage/engine.h"
 
+#include <pthread.h>
 #include <sys/statvfs.h>
 
 #include <algorithm>
@@ -113,8 +114,18 @@ class RocksEngine final : public Engine {
         handles_(std::move(handles)),
         next_sequence_(last_sequence + 1),
         last_durable_sequence_(last_sequence) {
-    writer_ = std::thread([this] { WriterLoop(); });
-    completer_ = std::thread([this] { CompleterLoop(); });
+    syncer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "ww-syncer");
+      SyncerLoop();
+    });
+    writer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "ww-writer");
+      WriterLoop();
+    });
+    completer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "ww-completer");
+      CompleterLoop();
+    });
   }
 
   ~RocksEngine() override {
@@ -124,11 +135,20 @@ class RocksEngine final : public Engine {
   }
 
   void Commit(WriteFn write, DoneFn done) override {
+    Enqueue(std::move(write), std::move(done), /*pipelined=*/false);
+  }
+  void CommitPipelined(WriteFn write, DoneFn done) override {
+    Enqueue(std::move(write), std::move(done), /*pipelined=*/true);
+  }
+
+  void Enqueue(WriteFn write, DoneFn done, bool pipelined) {
     absl::Status refused;
     {
       std::lock_guard<std::mutex> lock(mu_);
       refused = AdmissionLocked();
-      if (refused.ok()) queue_.push_back(Pending{std::move(write), std::move(done), SteadyNow()});
+      if (refused.ok()) {
+        queue_.push_back(Pending{std::move(write), std::move(done), SteadyNow(), pipelined});
+      }
     }
     if (!refused.ok()) {
       done(std::move(refused));
@@ -294,6 +314,12 @@ class RocksEngine final : public Engine {
       cv_.notify_all();
       writer_.join();
       {
+        std::lock_guard<std::mutex> lock(mu_);
+        syncer_stopping_ = true;
+      }
+      sync_cv_.notify_all();
+      syncer_.join();
+      {
         std::lock_guard<std::mutex> lock(completion_mu_);
         completer_stopping_ = true;
       }
@@ -318,6 +344,7 @@ class RocksEngine final : public Engine {
     // Queue ages are real elapsed time: the injected clock is domain time (tests move it, and
     // a wall clock may step), which must never make the writer shed.
     std::chrono::steady_clock::time_point enqueued;
+    bool pipelined = false;  // CommitPipelined
   };
 
   static std::chrono::steady_clock::time_point SteadyNow() {
@@ -357,22 +384,43 @@ class RocksEngine final : public Engine {
     return absl::OkStatus();
   }
 
+  // The writer thread. Stages groups and hands each group's batch to the syncer thread; while
+  // the syncer writes and syncs group N, the writer stages group N+1 when every write in it
+  // was committed with CommitPipelined (reads through its WriteContext only); any other write
+  // waits until every earlier group is durable. Group N's outcome (listeners, completions, or
+  // on failure the undo of N+1 and N) is handled here, after N+1 is staged and before N+1 is
+  // written: a group is written only once everything it may have read is durable.
   void WriterLoop() {
-    std::vector<Pending> group, shed;
-    std::vector<absl::Status> results;
+    std::vector<Pending> taken, shed;
+    std::unique_ptr<Group> inflight;
     for (;;) {
-      group.clear();
+      taken.clear();
       shed.clear();
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        cv_.wait(lock, [&] { return stopping_ || !queue_.empty() || write_done_; });
+        if (inflight != nullptr && (write_done_ || queue_.empty())) {
+          // Its outcome first when it is known (or nothing else is left to do).
+          cv_.wait(lock, [&] { return write_done_; });
+          lock.unlock();
+          FinishWritten(std::move(inflight), nullptr);
+          continue;
+        }
         if (queue_.empty()) return;  // stopping and drained
         const std::chrono::steady_clock::time_point now = SteadyNow();
-        while (!queue_.empty() && static_cast<int>(group.size()) < options_.max_group_size) {
+        while (!queue_.empty() && static_cast<int>(taken.size()) < options_.max_group_size) {
           Pending& next = queue_.front();
-          (absl::FromChrono(now - next.enqueued) > options_.max_queue_delay ? shed : group)
+          if (inflight != nullptr && !next.pipelined) break;
+          (absl::FromChrono(now - next.enqueued) > options_.max_queue_delay ? shed : taken)
               .push_back(std::move(next));
           queue_.pop_front();
+        }
+        if (taken.empty() && shed.empty()) {
+          // A write that must see every earlier group durable: wait for the one in flight.
+          cv_.wait(lock, [&] { return write_done_; });
+          lock.unlock();
+          FinishWritten(std::move(inflight), nullptr);
+          continue;
         }
       }
       for (Pending& p : shed) {
@@ -380,8 +428,185 @@ class RocksEngine final : public Engine {
             absl::ResourceExhaustedError("server overloaded: the write waited too long; retry later"),
             absl::Milliseconds(500)));
       }
-      if (!group.empty()) CommitGroup(group, results);
+      if (taken.empty()) continue;
+      std::unique_ptr<Group> group = StageGroup(taken, inflight.get());
+      if (inflight != nullptr) {
+        {
+          std::unique_lock<std::mutex> lock(mu_);
+          cv_.wait(lock, [&] { return write_done_; });
+        }
+        FinishWritten(std::move(inflight), group.get());
+      }
+      if (group->failed || group->context->empty()) {
+        // Nothing to write (replays, failed writes) or failed with the group before it.
+        Complete(std::move(group));
+        continue;
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        write_done_ = false;
+        to_write_ = group.get();
+      }
+      sync_cv_.notify_one();
+      inflight = std::move(group);
     }
+  }
+
+  // One group of writes from staging to completion.
+  struct Group {
+    std::vector<Pending> pending;
+    std::vector<absl::Status> results;
+    std::unique_ptr<RocksWriteContext> context;
+    rocksdb::WriteBatch batch;
+    uint64_t first_sequence = 0;  // the sequence its first change would get
+    uint64_t end_sequence = 0;    // next_sequence_ after it was staged
+    absl::Status written;         // set by the syncer
+    bool failed = false;          // failed with the group written before it
+  };
+
+  // Runs the group's WriteFns against one context (`previous`: the group being written
+  // meanwhile, whose staged values reads see) and builds its batch.
+  std::unique_ptr<Group> StageGroup(std::vector<Pending>& taken, const Group* previous) {
+    auto group = std::make_unique<Group>();
+    group->pending = std::move(taken);
+    taken = {};
+    group->context = std::make_unique<RocksWriteContext>(
+        db_.get(), handles_, &next_sequence_, clock_->Now(),
+        previous == nullptr ? nullptr : previous->context.get(),
+        [this]() -> absl::Status {
+          std::unique_lock<std::mutex> lock(mu_);
+          cv_.wait(lock, [&] { return write_done_; });
+          return written_status_;
+        });
+    RocksWriteContext& context = *group->context;
+    std::vector<ChangeStager> stagers;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stagers = stagers_;
+    }
+    if (!stagers.empty()) context.CaptureChanges();
+    group->results.assign(group->pending.size(), absl::OkStatus());
+    group->first_sequence = next_sequence_;
+    for (size_t i = 0; i < group->pending.size(); ++i) {
+      context.SetSavePoint();
+      const uint64_t sequence_mark = next_sequence_;
+      group->results[i] = group->pending[i].write(context);
+      if (!stagers.empty()) {
+        // The stagers add their writes for this WriteFn's changes to the same batch; one
+        // failing fails the WriteFn.
+        for (const internal::ChangeEvent& event : context.TakeAppended()) {
+          for (const ChangeStager& stager : stagers) {
+            if (group->results[i].ok()) group->results[i] = stager(context, event);
+          }
+        }
+        context.TakeAppended();  // a stager must not append changes; none are kept
+      }
+      if (!group->results[i].ok()) {
+        context.RollbackToSavePoint();
+        next_sequence_ = sequence_mark;
+      }
+    }
+    group->end_sequence = next_sequence_;
+    context.DetachPrevious();
+    if (!context.empty()) group->batch = context.BuildBatch();
+    return group;
+  }
+
+  // The syncer thread: writes each handed-over batch with one synced write.
+  void SyncerLoop() {
+    for (;;) {
+      Group* group = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        sync_cv_.wait(lock, [&] { return syncer_stopping_ || to_write_ != nullptr; });
+        if (to_write_ == nullptr) return;
+        group = to_write_;
+      }
+      ResumeAfterWriteError();
+      rocksdb::WriteOptions write_options;
+      write_options.sync = options_.sync_writes;
+      absl::Status written = CheckFreeSpace();
+      if (written.ok()) written = FromRocks(db_->Write(write_options, &group->batch));
+      if (!written.ok() && absl::IsUnavailable(written)) {
+        // E.g. the disk is full: RocksDB refuses writes until it has resumed.
+        resume_needed_ = true;
+        written = WithRetryDelay(std::move(written), kResumeInterval);
+      }
+      group->written = written;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        to_write_ = nullptr;
+        written_status_ = std::move(written);
+        write_done_ = true;
+      }
+      cv_.notify_one();
+    }
+  }
+
+  // On the writer thread, once `group`'s write has returned: tells listeners and queues its
+  // replies; on failure first undoes `staged_after` (staged on top of it, not written) and
+  // fails it too.
+  void FinishWritten(std::unique_ptr<Group> written, Group* staged_after) {
+    Group& group = *written;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      write_done_ = false;
+    }
+    if (!group.written.ok()) {
+      if (staged_after != nullptr) {
+        staged_after->context->AbortAll();
+        staged_after->failed = true;
+        for (absl::Status& r : staged_after->results) {
+          if (r.ok()) r = group.written;
+        }
+      }
+      group.context->AbortAll();
+      next_sequence_ = group.first_sequence;
+      for (absl::Status& r : group.results) {
+        if (r.ok()) r = group.written;
+      }
+      Complete(std::move(written));
+      return;
+    }
+    std::vector<CounterListener> counter_listeners;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      counter_listeners = counter_listeners_;
+    }
+    if (!counter_listeners.empty()) {
+      const std::vector<CounterDelta> deltas = group.context->CounterDeltas();
+      if (!deltas.empty()) {
+        for (const CounterListener& listener : counter_listeners) listener(deltas);
+      }
+    }
+    const uint64_t last = group.end_sequence - 1;
+    std::vector<CommitListener> listeners;
+    bool advanced = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (last != last_durable_sequence_) {
+        last_durable_sequence_ = last;
+        advanced = true;
+        listeners = listeners_;
+      }
+    }
+    // Readers first: a client that got its ack and then reads a stream finds the change.
+    if (advanced) {
+      for (const CommitListener& listener : listeners) listener(last);
+    }
+    Complete(std::move(written));
+  }
+
+  // Replies (serializing the answer, finishing the RPC) run on the completion thread, in
+  // commit order, while the writer stages the next group; the group is freed there too.
+  void Complete(std::unique_ptr<Group> group) {
+    Completion completion;
+    completion.group = std::move(group);
+    {
+      std::lock_guard<std::mutex> lock(completion_mu_);
+      completions_.push_back(std::move(completion));
+    }
+    completion_cv_.notify_one();
   }
 
   // After a failed write, asks RocksDB to leave its background-error state (flush, new WAL)
@@ -411,97 +636,6 @@ class RocksEngine final : public Engine {
         " MiB free in the data dir); writes resume when space returns"));
   }
 
-  void CommitGroup(std::vector<Pending>& group, std::vector<absl::Status>& results) {
-    RocksWriteContext context(db_.get(), handles_, &next_sequence_, clock_->Now());
-    std::vector<ChangeStager> stagers;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stagers = stagers_;
-    }
-    if (!stagers.empty()) context.CaptureChanges();
-    results.assign(group.size(), absl::OkStatus());
-    const uint64_t group_first_sequence = next_sequence_;
-    for (size_t i = 0; i < group.size(); ++i) {
-      context.SetSavePoint();
-      const uint64_t sequence_mark = next_sequence_;
-      results[i] = group[i].write(context);
-      if (!stagers.empty()) {
-        // The stagers add their writes for this WriteFn's changes to the same batch; one
-        // failing fails the WriteFn.
-        for (const internal::ChangeEvent& event : context.TakeAppended()) {
-          for (const ChangeStager& stager : stagers) {
-            if (results[i].ok()) results[i] = stager(context, event);
-          }
-        }
-        context.TakeAppended();  // a stager must not append changes; none are kept
-      }
-      if (!results[i].ok()) {
-        context.RollbackToSavePoint();
-        next_sequence_ = sequence_mark;
-      }
-    }
-    if (!context.empty()) {
-      ResumeAfterWriteError();
-      rocksdb::WriteOptions write_options;
-      write_options.sync = options_.sync_writes;
-      rocksdb::WriteBatch batch = context.BuildBatch();
-      absl::Status written = CheckFreeSpace();
-      if (written.ok()) written = FromRocks(db_->Write(write_options, &batch));
-      if (written.ok()) {
-        std::vector<CounterListener> counter_listeners;
-        {
-          std::lock_guard<std::mutex> lock(mu_);
-          counter_listeners = counter_listeners_;
-        }
-        if (!counter_listeners.empty()) {
-          const std::vector<CounterDelta> deltas = context.CounterDeltas();
-          if (!deltas.empty()) {
-            for (const CounterListener& listener : counter_listeners) listener(deltas);
-          }
-        }
-      }
-      if (!written.ok()) {
-        if (absl::IsUnavailable(written)) {
-          // E.g. the disk is full: RocksDB refuses writes until it has resumed.
-          resume_needed_ = true;
-          written = WithRetryDelay(std::move(written), kResumeInterval);
-        }
-        next_sequence_ = group_first_sequence;
-        context.AbortAll();
-        for (absl::Status& r : results) {
-          if (r.ok()) r = written;
-        }
-      }
-    }
-    uint64_t last = next_sequence_ - 1;
-    std::vector<CommitListener> listeners;
-    bool advanced = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (last != last_durable_sequence_) {
-        last_durable_sequence_ = last;
-        advanced = true;
-        listeners = listeners_;
-      }
-    }
-    // Readers first: a client that got its ack and then reads a stream finds the change.
-    if (advanced) {
-      for (const CommitListener& listener : listeners) listener(last);
-    }
-    // Replies (serializing the answer, finishing the RPC) run on the completion thread, in
-    // commit order, while this thread stages the next group.
-    Completion completion;
-    completion.dones.reserve(group.size());
-    for (Pending& p : group) completion.dones.push_back(std::move(p.done));
-    completion.results = std::move(results);
-    results.clear();
-    {
-      std::lock_guard<std::mutex> lock(completion_mu_);
-      completions_.push_back(std::move(completion));
-    }
-    completion_cv_.notify_one();
-  }
-
   void CompleterLoop() {
     std::deque<Completion> batch;
     for (;;) {
@@ -512,7 +646,8 @@ class RocksEngine final : public Engine {
         batch.swap(completions_);
       }
       for (Completion& c : batch) {
-        for (size_t i = 0; i < c.dones.size(); ++i) c.dones[i](c.results[i]);
+        Group& group = *c.group;
+        for (size_t i = 0; i < group.pending.size(); ++i) group.pending[i].done(group.results[i]);
       }
       batch.clear();
     }
@@ -526,8 +661,8 @@ class RocksEngine final : public Engine {
   static constexpr absl::Duration kResumeInterval = absl::Milliseconds(250);
 
   uint64_t next_sequence_;  // writer thread only
-  bool resume_needed_ = false;              // writer thread only
-  absl::Time last_resume_attempt_;          // writer thread only
+  bool resume_needed_ = false;              // syncer thread only
+  absl::Time last_resume_attempt_;          // syncer thread only
   std::mutex backup_mu_;                    // one backup at a time
 
   mutable std::mutex mu_;
@@ -537,12 +672,19 @@ class RocksEngine final : public Engine {
   uint64_t last_durable_sequence_;
   std::vector<CommitListener> listeners_;
   std::vector<CounterListener> counter_listeners_;
+  // The hand-over between writer and syncer (under mu_): the group to write, and once it is
+  // written, its status until the writer has taken the outcome.
+  std::condition_variable sync_cv_;
+  Group* to_write_ = nullptr;
+  bool write_done_ = false;
+  absl::Status written_status_;
+  bool syncer_stopping_ = false;
+  std::thread syncer_;
   std::vector<ChangeStager> stagers_;
   std::thread writer_;
   // The `done` callbacks of committed groups, run by completer_ in commit order.
   struct Completion {
-    std::vector<DoneFn> dones;
-    std::vector<absl::Status> results;
+    std::unique_ptr<Group> group;
   };
   std::mutex completion_mu_;
   std::condition_variable completion_cv_;
@@ -591,11 +733,12 @@ Counters DecodeCounters(absl::string_view value) {
   if (value.size() == 16) {  // the layout before the fields were widened
     c.field[0] = static_cast<int64_t>(DecodeFixed64(value));
     c.field[1] = static_cast<int64_t>(DecodeFixed64(value.substr(8)));
-    c.field[kCounterFields - 1] = c.field[1];
+    c.field[4] = c.field[1];
     return c;
   }
-  if (value.size() != 8 * kCounterFields) return c;
-  for (int i = 0; i < kCounterFields; ++i) {
+  constexpr size_t kFiveFields = 40;  // the layout before field 5
+  if (value.size() != 8 * kCounterFields && value.size() != kFiveFields) return c;
+  for (int i = 0; i < static_cast<int>(value.size() / 8); ++i) {
     c.field[i] = static_cast<int64_t>(DecodeFixed64(value.substr(8 * i)));
   }
   return c;

@@ -2,8 +2,11 @@
 //
 // Writes go through Commit(): each caller hands over a WriteFn that stages its changes into a
 // WriteContext. One writer thread collects the pending WriteFns into a group, runs them one
-// after another against a single batch, and commits the group with ONE synced WriteBatch
-// (WAL fsync) — group commit, so concurrent writers share an fsync. A WriteFn sees the
+// after another against a single batch, and a syncer thread commits the group with ONE synced
+// WriteBatch (WAL fsync) — group commit, so concurrent writers share an fsync. While group N
+// is being synced, the writer stages group N+1 if its writes came through CommitPipelined
+// (they read only through the WriteContext), so staging overlaps the fsync; N+1 is written
+// once N is durable, and fails with N. A WriteFn sees the
 // changes staged by earlier WriteFns of the same group (Get reads batch + DB), and a WriteFn
 // that fails has its staged changes rolled back without affecting the rest of the group.
 // `done` runs on the engine's completion thread after the batch is durable (or failed), in
@@ -93,7 +96,7 @@ struct EngineOptions {
 // adds them: kCounterFields 64-bit fields, each added on its own with two's-complement wrap
 // (so a field may also hold a sum modulo 2^64). What each field means is the owner's (the
 // aggregates family: storage/aggregate_store.h).
-inline constexpr int kCounterFields = 5;
+inline constexpr int kCounterFields = 6;
 struct Counters {
   std::array<int64_t, kCounterFields> field{};
 
@@ -121,9 +124,10 @@ struct Counters {
   friend bool operator!=(const Counters& a, const Counters& b) { return !(a == b); }
 };
 // Decodes a stored counter value; all zero for a malformed one. A 16-byte value from before
-// the fields were widened holds the first two fields; the last field then equals the second
-// (the aggregates family's "reports from established devices": every report counted before
-// the distinction existed is treated as one).
+// the fields were widened holds the first two fields; field 4 then equals the second (the
+// aggregates family's reporters counted towards k: every report counted before the
+// distinction existed is treated as one). A 40-byte value from before field 5 existed holds
+// fields 0-4 (field 5 zero).
 [[nodiscard]] Counters DecodeCounters(absl::string_view value);
 
 class WriteContext {
@@ -198,7 +202,14 @@ class Engine {
   virtual ~Engine() = default;
 
   // Queues `write`; `done` gets its status once the group is durable. Never blocks on I/O.
+  // `write` is staged only after every earlier group is durable, so it may also read the
+  // committed data directly (Engine::Get/Scan).
   virtual void Commit(WriteFn write, DoneFn done) = 0;
+  // The same for a write that reads only through its WriteContext: it may be staged while the
+  // previous group's batch is still being synced (the context's Get sees that group's values;
+  // its Scan waits for that write). Its group is written only after the previous one is
+  // durable, and fails with it. For the hot path (report submits).
+  virtual void CommitPipelined(WriteFn write, DoneFn done) = 0;
   // What Commit() would answer right now before queuing: OK, RESOURCE_EXHAUSTED (with a retry
   // delay) when the queue is full or backed up, UNAVAILABLE when shutting down. Lets a caller
   // refuse a write before doing costly work for it.

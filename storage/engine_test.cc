@@ -5,10 +5,14 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "storage/keys.h"
@@ -23,6 +27,90 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenAt(const std::string& dir) {
   options.data_dir = dir;
   return Engine::Open(options);
 }
+
+// The real file system, except that while the test holds the gate a WAL sync waits for it to
+// open (and then fails if the test says so): a test can keep one group inside its synced
+// write and see what the writer does meanwhile.
+class GatedWalFileSystem final : public rocksdb::FileSystemWrapper {
+ public:
+  GatedWalFileSystem() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
+  const char* Name() const override { return "GatedWalFileSystem"; }
+
+  void Hold() {
+    absl::MutexLock lock(&mu_);
+    held_ = true;
+  }
+  // Blocks until a WAL sync waits at the gate.
+  void AwaitWaitingSync() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&waiting_));
+  }
+  void Open(bool fail) {
+    absl::MutexLock lock(&mu_);
+    held_ = false;
+    fail_ = fail;
+  }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                    rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
+    if (s.ok() && absl::EndsWith(name, ".log")) {
+      *result = std::make_unique<GatedFile>(std::move(*result), this);
+    }
+    return s;
+  }
+
+ private:
+  class GatedFile final : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    GatedFile(std::unique_ptr<rocksdb::FSWritableFile> file, GatedWalFileSystem* fs)
+        : FSWritableFileOwnerWrapper(std::move(file)), fs_(fs) {}
+    rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
+                           rocksdb::IODebugContext* dbg) override {
+      if (!fs_->PassGate()) return rocksdb::IOStatus::IOError("sync failed (test)");
+      return target()->Sync(options, dbg);
+    }
+    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
+                            rocksdb::IODebugContext* dbg) override {
+      if (!fs_->PassGate()) return rocksdb::IOStatus::IOError("fsync failed (test)");
+      return target()->Fsync(options, dbg);
+    }
+
+   private:
+    GatedWalFileSystem* fs_;
+  };
+
+  // False: the sync fails.
+  bool PassGate() {
+    absl::MutexLock lock(&mu_);
+    if (!held_) return !fail_;
+    waiting_ = true;
+    mu_.Await(absl::Condition(
+        +[](bool* held) { return !*held; }, &held_));
+    waiting_ = false;
+    return !fail_;
+  }
+
+  absl::Mutex mu_;
+  bool held_ = false;
+  bool waiting_ = false;
+  bool fail_ = false;
+};
+
+struct GatedEngine {
+  std::shared_ptr<GatedWalFileSystem> fs = std::make_shared<GatedWalFileSystem>();
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  std::unique_ptr<Engine> engine;
+
+  absl::Status Open(const std::string& dir) {
+    EngineOptions options;
+    options.data_dir = dir;
+    options.env = env.get();
+    WW_ASSIGN_OR_RETURN(engine, Engine::Open(options));
+    return absl::OkStatus();
+  }
+};
 
 TEST(EngineTest, WriteContextScanMergesStagedChangesWithTheDatabase) {
   testing::TempDir dir;
@@ -169,6 +257,127 @@ TEST(EngineTest, WritesInOneGroupSeeEachOther) {
                     return absl::OkStatus();
                   })
                   .ok());
+}
+
+TEST(EngineTest, PipelinedWriteIsStagedDuringThePreviousSyncAndAckedAfterIt) {
+  testing::TempDir dir;
+  GatedEngine gated;
+  ASSERT_TRUE(gated.Open(dir.path()).ok());
+  Engine& engine = *gated.engine;
+  std::atomic<uint64_t> heard{0};
+  engine.AddCommitListener([&](uint64_t last) { heard = last; });
+
+  // Group A is held inside its synced write.
+  gated.fs->Hold();
+  absl::Notification a_done;
+  absl::Status a_status;
+  engine.Commit(
+      [](WriteContext& ctx) {
+        internal::ChangeEvent event;
+        ctx.AppendChange(event);
+        ctx.Put(ColumnFamily::kReports, "a", "from A");
+        ctx.Delete(ColumnFamily::kReports, "gone");
+        return absl::OkStatus();
+      },
+      [&](absl::Status s) {
+        a_status = s;
+        a_done.Notify();
+      });
+  gated.fs->AwaitWaitingSync();
+
+  // B is staged meanwhile and reads A's values; a write that is not pipelined waits.
+  absl::Notification b_staged, b_done, c_staged;
+  std::optional<std::string> b_saw_a, b_saw_gone = "unset";
+  absl::Status b_status;
+  engine.CommitPipelined(
+      [&](WriteContext& ctx) -> absl::Status {
+        WW_ASSIGN_OR_RETURN(b_saw_a, ctx.Get(ColumnFamily::kReports, "a"));
+        WW_ASSIGN_OR_RETURN(b_saw_gone, ctx.Get(ColumnFamily::kReports, "gone"));
+        internal::ChangeEvent event;
+        EXPECT_EQ(ctx.AppendChange(event), 2u);
+        ctx.Put(ColumnFamily::kReports, "b", "from B");
+        b_staged.Notify();
+        return absl::OkStatus();
+      },
+      [&](absl::Status s) {
+        b_status = s;
+        b_done.Notify();
+      });
+  absl::Notification c_done;
+  engine.Commit(
+      [&](WriteContext& ctx) {
+        c_staged.Notify();
+        ctx.Put(ColumnFamily::kReports, "c", "from C");
+        return absl::OkStatus();
+      },
+      [&](absl::Status) { c_done.Notify(); });
+  ASSERT_TRUE(b_staged.WaitForNotificationWithTimeout(absl::Seconds(60)))
+      << "a pipelined write must be staged while the previous group syncs";
+  EXPECT_EQ(b_saw_a, std::optional<std::string>("from A"));
+  EXPECT_EQ(b_saw_gone, std::nullopt);
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_FALSE(a_done.HasBeenNotified());
+  EXPECT_FALSE(b_done.HasBeenNotified()) << "acknowledged before the previous group is durable";
+  EXPECT_FALSE(c_staged.HasBeenNotified()) << "a plain Commit must wait for durability";
+  EXPECT_EQ(heard.load(), 0u);
+
+  gated.fs->Open(/*fail=*/false);
+  a_done.WaitForNotification();
+  b_done.WaitForNotification();
+  c_done.WaitForNotification();
+  EXPECT_TRUE(a_status.ok()) << a_status;
+  EXPECT_TRUE(b_status.ok()) << b_status;
+  EXPECT_EQ(engine.LastSequence(), 2u);
+  EXPECT_EQ(heard.load(), 2u);
+  EXPECT_EQ(engine.Get(ColumnFamily::kReports, "b")->value_or(""), "from B");
+  EXPECT_EQ(engine.Get(ColumnFamily::kReports, "c")->value_or(""), "from C");
+}
+
+TEST(EngineTest, PipelinedWriteFailsWithThePreviousGroupAndIsUndoneFirst) {
+  testing::TempDir dir;
+  GatedEngine gated;
+  ASSERT_TRUE(gated.Open(dir.path()).ok());
+  Engine& engine = *gated.engine;
+  std::vector<std::string> undone;  // writer thread only, read after both are done
+
+  gated.fs->Hold();
+  absl::Notification a_done, b_done, b_staged;
+  absl::Status a_status, b_status;
+  engine.Commit(
+      [&](WriteContext& ctx) {
+        internal::ChangeEvent event;
+        ctx.AppendChange(event);
+        ctx.Put(ColumnFamily::kReports, "a", "from A");
+        ctx.OnAbort([&] { undone.push_back("A"); });
+        return absl::OkStatus();
+      },
+      [&](absl::Status s) {
+        a_status = s;
+        a_done.Notify();
+      });
+  gated.fs->AwaitWaitingSync();
+  engine.CommitPipelined(
+      [&](WriteContext& ctx) {
+        internal::ChangeEvent event;
+        ctx.AppendChange(event);
+        ctx.Put(ColumnFamily::kReports, "b", "from B");
+        ctx.OnAbort([&] { undone.push_back("B"); });
+        b_staged.Notify();
+        return absl::OkStatus();
+      },
+      [&](absl::Status s) {
+        b_status = s;
+        b_done.Notify();
+      });
+  ASSERT_TRUE(b_staged.WaitForNotificationWithTimeout(absl::Seconds(60)));
+  gated.fs->Open(/*fail=*/true);
+  a_done.WaitForNotification();
+  b_done.WaitForNotification();
+  EXPECT_EQ(a_status.code(), absl::StatusCode::kUnavailable) << a_status;
+  EXPECT_EQ(b_status.code(), absl::StatusCode::kUnavailable) << b_status;
+  EXPECT_EQ(undone, (std::vector<std::string>{"B", "A"}));
+  EXPECT_EQ(engine.LastSequence(), 0u);
+  EXPECT_FALSE(engine.Get(ColumnFamily::kReports, "b")->has_value());
 }
 
 TEST(EngineTest, ListenersHearNewSequencesAndShutdownRefusesWrites) {

@@ -1,6 +1,8 @@
 #include "storage/incident_store.h"
 
 #include <algorithm>
+#include <limits>
+#include <array>
 #include <cstring>
 #include <functional>
 #include <optional>
@@ -67,37 +69,89 @@ absl::Time IndexDay(absl::Time t) {
   return absl::FromUnixSeconds(seconds - ((seconds % 86400) + 86400) % 86400);
 }
 
-// Scores the open incidents in memory that can be eligible for `report` (not sorted).
-// `on_writer`: called on the engine's writer thread (reads the set without its lock).
-std::vector<ScoredIncident> ScoreCandidates(const OpenIncidents& open,
-                                            const dedup::IncidentMatcher& matcher,
-                                            const dedup::ReportFeatures& report,
-                                            bool on_writer) {
-  std::vector<ScoredIncident> out;
-  const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
-  const double reach = matcher.ReachMeters(report);
-  for (uint64_t cell : matcher.SearchCells(report)) {
-    const std::function<bool(const OpenIncidents::Entry&)> visit = [&](const OpenIncidents::Entry& entry) {
-      if (out.size() >= max_candidates) return false;
-      const dedup::IncidentFeatures& f = entry.features;
-      // Cheap bounds first; Score() decides eligibility exactly.
-      const absl::Duration window = matcher.SearchWindow(report, f.theme);
-      if (f.last_observed < report.observed - window) return true;
-      if (f.first_observed > report.observed + window) return true;
-      if (dedup::DistanceMeters(report.latitude, report.longitude, f.latitude, f.longitude) >
-          reach) {
-        return true;
-      }
-      out.push_back({f, matcher.Score(report, f)});
-      return true;
-    };
-    if (on_writer) {
-      open.ForEachInCellOnWriter(cell, visit);
-    } else {
-      open.ForEachInCell(cell, visit);
+// The cheap bounds of a candidate before Score() decides eligibility exactly: the report's
+// search window per incident theme (computed once per report, not per candidate) and its
+// reach.
+class CandidateBounds {
+ public:
+  CandidateBounds(const dedup::IncidentMatcher& matcher, const dedup::ReportFeatures& report)
+      : report_(report), reach_(matcher.ReachMeters(report)) {
+    for (size_t t = 0; t < windows_.size(); ++t) {
+      windows_[t] = matcher.SearchWindow(report, static_cast<catalog::Theme>(t));
     }
   }
+  // Whether `f` may be eligible.
+  [[nodiscard]] bool MayMatch(const dedup::IncidentFeatures& f) const {
+    const size_t t = static_cast<size_t>(f.theme);
+    const absl::Duration window = t < windows_.size() ? windows_[t] : windows_[0];
+    if (f.last_observed < report_.observed - window) return false;
+    if (f.first_observed > report_.observed + window) return false;
+    return dedup::DistanceMeters(report_.latitude, report_.longitude, f.latitude,
+                                 f.longitude) <= reach_;
+  }
+
+ private:
+  const dedup::ReportFeatures& report_;
+  const double reach_;
+  std::array<absl::Duration, 6> windows_;
+};
+
+// Scores the open incidents in memory that can be eligible for `report` (not sorted). For
+// readers other than the writer (it copies what it scores).
+std::vector<ScoredIncident> ScoreCandidates(const OpenIncidents& open,
+                                            const dedup::IncidentMatcher& matcher,
+                                            const dedup::ReportFeatures& report) {
+  std::vector<ScoredIncident> out;
+  const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
+  const CandidateBounds bounds(matcher, report);
+  for (uint64_t cell : matcher.SearchCells(report)) {
+    open.ForEachInCell(cell, [&](const OpenIncidents::Entry& entry) {
+      if (out.size() >= max_candidates) return false;
+      if (!bounds.MayMatch(entry.features)) return true;
+      out.push_back({entry.features, matcher.Score(report, entry.features)});
+      return true;
+    });
+  }
   return out;
+}
+
+// On the writer thread (the set's one mutator, so entries stay put): the incident the report
+// joins — matcher.Choose over the same candidates as ScoreCandidates, without copying them —
+// or nullptr. `search_cells`: matcher.SearchCells(report), computed before the writer.
+const OpenIncidents::Entry* BestCandidateOnWriter(const OpenIncidents& open,
+                                                  const dedup::IncidentMatcher& matcher,
+                                                  const dedup::ReportFeatures& report,
+                                                  const std::vector<uint64_t>& search_cells,
+                                                  bool& unsure) {
+  const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
+  const double threshold = matcher.options().threshold;
+  const CandidateBounds bounds(matcher, report);
+  size_t candidates = 0;
+  const OpenIncidents::Entry* best = nullptr;
+  double best_score = 0;
+  double best_below = -std::numeric_limits<double>::infinity();  // eligible, not joinable
+  for (uint64_t cell : search_cells) {
+    open.ForEachInCellOnWriter(cell, [&](const OpenIncidents::Entry& entry) {
+      if (candidates >= max_candidates) return false;
+      if (!bounds.MayMatch(entry.features)) return true;
+      ++candidates;
+      const dedup::MatchScore s = matcher.Score(report, entry.features);
+      if (!s.eligible) return true;
+      if (s.score < threshold) {
+        best_below = std::max(best_below, s.score);
+        return true;
+      }
+      if (best == nullptr || s.score > best_score ||
+          (s.score == best_score && entry.features.id < best->features.id)) {
+        best = &entry;
+        best_score = s.score;
+      }
+      return true;
+    });
+  }
+  unsure = matcher.Unsure(best == nullptr ? std::nullopt : std::optional<double>(best_score),
+                          best_below);
+  return best;
 }
 
 // The most common key of `counts`; `current` stays unless another key has strictly more
@@ -115,7 +169,9 @@ Key Dominant(const Map& counts, Key current) {
   return current;
 }
 
-void AddMember(internal::StoredIncident& stored, const IncidentMember& member, absl::Time now) {
+// `review`: the report asks for the desk's review (an unsure theme or an unsure match).
+void AddMember(internal::StoredIncident& stored, const IncidentMember& member, bool review,
+               absl::Time now) {
   v1::Incident& incident = *stored.mutable_incident();
   const dedup::ReportFeatures& f = member.features;
   const int previous_count = stored.report_count();
@@ -148,7 +204,7 @@ void AddMember(internal::StoredIncident& stored, const IncidentMember& member, a
       {stored.text_stems().begin(), stored.text_stems().end()}, f.stems,
       lexicon::kMaxIncidentStems);
   stored.mutable_text_stems()->Assign(stems.begin(), stems.end());
-  if (member.needs_review) {
+  if (review) {
     stored.set_review_count(stored.review_count() + 1);
     incident.set_needs_review(true);
   }
@@ -290,8 +346,7 @@ size_t IncidentStore::OpenInMemory() const { return open_->size(); }
 absl::StatusOr<std::vector<ScoredIncident>> IncidentStore::FindMatches(
     const dedup::ReportFeatures& report, size_t limit, double min_score) const {
   WW_RETURN_IF_ERROR(Load());
-  std::vector<ScoredIncident> scored =
-      ScoreCandidates(*open_, *matcher_, report, /*on_writer=*/false);
+  std::vector<ScoredIncident> scored = ScoreCandidates(*open_, *matcher_, report);
   std::erase_if(scored, [&](const ScoredIncident& s) {
     return !s.score.eligible || s.score.score < min_score;
   });
@@ -324,11 +379,11 @@ absl::StatusOr<internal::StoredIncident> IncidentStore::Get(absl::string_view id
 }
 
 void IncidentStore::WriteRecord(WriteContext& ctx, absl::string_view id,
-                                internal::StoredIncident& stored) const {
+                                internal::StoredIncident&& stored) const {
   SyncCellIndex(ctx, id, stored);
   SyncDueIndex(ctx, id, stored);
   ctx.Put(ColumnFamily::kIncidents, id, stored.SerializeAsString());
-  OpenIncidents::EntryPtr previous = open_->Put(id, stored);
+  OpenIncidents::EntryPtr previous = open_->Put(id, std::move(stored));
   ctx.OnAbort([open = open_.get(), key = std::string(id), previous = std::move(previous)] {
     open->Restore(key, previous);
   });
@@ -340,7 +395,9 @@ absl::Status IncidentStore::StageIncident(WriteContext& ctx, absl::string_view i
   WW_RETURN_IF_ERROR(Load());
   RecountIncident(ctx, stored);  // the map counts it under its current theme
   StageStatusIndex(ctx, id, old_status, stored);
-  WriteRecord(ctx, id, stored);
+  SyncCellIndex(ctx, id, stored);  // the caller's record shows its index entry too
+  internal::StoredIncident copy = stored;
+  WriteRecord(ctx, id, std::move(copy));
   return absl::OkStatus();
 }
 
@@ -388,28 +445,17 @@ absl::Status IncidentStore::StageRemoval(WriteContext& ctx, absl::string_view id
 absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
                                                          const IncidentMember& member) const {
   WW_RETURN_IF_ERROR(Load());
-  std::vector<ScoredIncident> scored =
-      ScoreCandidates(*open_, *matcher_, member.features, /*on_writer=*/true);
-  std::vector<dedup::IncidentFeatures> incidents;
-  std::vector<dedup::MatchScore> scores;
-  incidents.reserve(scored.size());
-  scores.reserve(scored.size());
-  for (ScoredIncident& s : scored) {
-    incidents.push_back(std::move(s.incident));
-    scores.push_back(s.score);
-  }
-  const std::optional<size_t> best = matcher_->Choose(incidents, scores);
+  bool unsure_match = false;
+  const OpenIncidents::Entry* best = BestCandidateOnWriter(
+      *open_, *matcher_, member.features,
+      member.search_cells.empty() ? matcher_->SearchCells(member.features) : member.search_cells,
+      unsure_match);
 
   IncidentAssignment assignment;
   internal::StoredIncident stored;
-  if (best) {
-    assignment.incident_id = incidents[*best].id;
-    OpenIncidents::EntryPtr entry = open_->Find(assignment.incident_id);
-    if (entry == nullptr) {
-      return absl::InternalError(
-          absl::StrCat("open incident ", assignment.incident_id, " left memory while joined"));
-    }
-    stored = entry->record;
+  if (best != nullptr) {
+    assignment.incident_id = best->features.id;
+    stored = best->record;
   } else {
     assignment.incident_id = member.report_id;
     assignment.opened = true;
@@ -431,7 +477,7 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
     if (opening.due_time) *incident.mutable_due_time() = ToTimestamp(*opening.due_time);
   }
   const int old_theme = stored.incident().theme();
-  AddMember(stored, member, ctx.Now());
+  AddMember(stored, member, member.needs_review || unsure_match, ctx.Now());
   if (assignment.opened) {
     MarkIncidentCounted(stored, member.features.observed, member.leaf_cell);
   } else {
@@ -441,7 +487,7 @@ absl::StatusOr<IncidentAssignment> IncidentStore::Assign(WriteContext& ctx,
   if (assignment.opened || stored.incident().theme() != old_theme) {
     StageStatusIndex(ctx, assignment.incident_id, 0, stored);  // the value carries the theme
   }
-  WriteRecord(ctx, assignment.incident_id, stored);
+  WriteRecord(ctx, assignment.incident_id, std::move(stored));
   StageMember(ctx, assignment.incident_id, member.features.observed, member.report_id);
   return assignment;
 }

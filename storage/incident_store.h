@@ -65,6 +65,9 @@ struct IncidentMember {
   std::vector<std::string> area_codes;
   uint64_t leaf_cell = 0;  // S2 leaf cell of the report location (where the map counts it)
   bool needs_review = false;
+  // matcher().SearchCells(features), computed before the writer's serial section (empty:
+  // Assign computes it).
+  std::vector<uint64_t> search_cells;
   IncidentOpening opening;
 };
 
@@ -103,7 +106,9 @@ class IncidentStore {
 
   // Inside a WriteFn: joins the report into the best matching open incident or opens one,
   // staging the incident record, its member entry and its index entries in `ctx`. Reads no
-  // RocksDB: candidates and the joined record come from memory.
+  // RocksDB: candidates and the joined record come from memory. The incident is flagged
+  // needs_review when the report is (an unsure theme) or the match is unsure
+  // (IncidentMatcher::Unsure: a join or a near miss within the review margin).
   [[nodiscard]] absl::StatusOr<IncidentAssignment> Assign(WriteContext& ctx,
                                                           const IncidentMember& member) const;
 
@@ -135,9 +140,10 @@ class IncidentStore {
   [[nodiscard]] const dedup::IncidentMatcher& matcher() const { return *matcher_; }
 
  private:
-  // Stages the record and its cell index entry and updates the working set.
+  // Stages the record and its cell index entry and updates the working set (which takes
+  // `stored` over).
   void WriteRecord(WriteContext& ctx, absl::string_view id,
-                   internal::StoredIncident& stored) const;
+                   internal::StoredIncident&& stored) const;
 
   Engine* const engine_;
   const dedup::IncidentMatcher* const matcher_;

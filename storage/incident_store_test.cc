@@ -100,6 +100,39 @@ TEST_F(IncidentStoreTest, CloseReportsJoinOneIncidentAndFarOnesOpenTheirOwn) {
   EXPECT_EQ(IndexEntries(), 2);
 }
 
+// A join the matcher is unsure of (within review_margin above the threshold) flags the
+// incident for the desk's review; a clear join does not.
+TEST(IncidentStoreReviewTest, AnUnsureJoinFlagsTheIncidentForReview) {
+  const NewReport first = Report(1, 0, absl::ZeroDuration());
+  const NewReport second = Report(2, 60, absl::Minutes(7));
+  const double score =
+      dedup::IncidentMatcher(dedup::DedupOptions{}, nullptr)
+          .Score(second.dedup, dedup::OneReportIncident(first.dedup, "first"))
+          .score;
+  for (const bool unsure : {false, true}) {
+    SCOPED_TRACE(unsure ? "unsure" : "clear");
+    dedup::DedupOptions options;
+    options.review_margin = 0.05;
+    options.threshold = unsure ? score - 0.01 : score - 0.2;
+    const dedup::IncidentMatcher matcher(options, nullptr);
+    testing::TempDir dir;
+    EngineOptions engine_options;
+    engine_options.data_dir = dir.path();
+    auto engine = Engine::Open(engine_options);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    IncidentStore incidents(engine->get(), &matcher);
+    std::unique_ptr<ReportStore> reports = NewReportStore(engine->get(), &incidents);
+    ASSERT_TRUE(reports->Submit(first).ok());
+    auto joined = reports->Submit(second);
+    ASSERT_TRUE(joined.ok()) << joined.status();
+    EXPECT_EQ(joined->report.incident_id(), "incidents/" + Id(1));
+    auto incident = incidents.Get(Id(1));
+    ASSERT_TRUE(incident.ok()) << incident.status();
+    EXPECT_EQ(incident->incident().needs_review(), unsure);
+    EXPECT_EQ(incident->review_count(), unsure ? 1 : 0);
+  }
+}
+
 TEST_F(IncidentStoreTest, ReportsOfOneGroupSeeTheIncidentsStagedBeforeThem) {
   // Submitted without waiting, so the engine commits them in few groups: each report must
   // still find the incident an earlier report of its own group opened.

@@ -2,7 +2,10 @@
 
 #include <cstring>
 
+#include <openssl/sha.h>
+
 #include "absl/strings/str_cat.h"
+#include "common/text.h"
 
 namespace wijkwacht::storage {
 
@@ -81,6 +84,23 @@ std::string OutboxKey(uint64_t change_sequence, uint32_t index) {
   return key;
 }
 
+std::string AuditByIncidentPrefix(absl::string_view incident_id) {
+  std::string key(incident_id);
+  key.push_back('\0');
+  return key;
+}
+
+std::string AuditByIncidentKey(absl::string_view incident_id, uint64_t sequence) {
+  std::string key = AuditByIncidentPrefix(incident_id);
+  AppendBigEndian64(&key, sequence);
+  return key;
+}
+
+std::optional<uint64_t> ParseAuditByIncidentKey(absl::string_view key) {
+  if (key.size() < 9 || key[key.size() - 9] != '\0') return std::nullopt;
+  return ReadBigEndian64(key.substr(key.size() - 8));
+}
+
 uint64_t TimeToMicros(absl::Time t) {
   int64_t micros = absl::ToUnixMicros(t);
   return micros < 0 ? 0 : static_cast<uint64_t>(micros);
@@ -112,6 +132,31 @@ std::string ReporterIndexKey(absl::string_view reporter, absl::Time created,
   AppendBigEndian64(&key, TimeToMicros(created));
   absl::StrAppend(&key, report_id);
   return key;
+}
+
+std::string ReporterPeriodKey(absl::string_view reporter, int theme, int period,
+                              uint32_t start_day) {
+  std::string key(reporter);
+  key.push_back('\0');
+  key.push_back(static_cast<char>(theme));
+  key.push_back(static_cast<char>(period));
+  AppendBigEndian32(&key, start_day);
+  return key;
+}
+
+std::string ReportAliasId(absl::string_view secret, absl::string_view reporter,
+                          absl::string_view client_id, int attempt) {
+  static constexpr absl::string_view kLabel = "wijkwacht report alias v1\n";
+  std::string input(kLabel);
+  AppendBigEndian32(&input, static_cast<uint32_t>(secret.size()));
+  absl::StrAppend(&input, secret);
+  AppendBigEndian32(&input, static_cast<uint32_t>(reporter.size()));
+  absl::StrAppend(&input, reporter, client_id);
+  AppendBigEndian32(&input, static_cast<uint32_t>(attempt));
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+  // Version 8: application-defined.
+  return FormatUuid(absl::string_view(reinterpret_cast<const char*>(digest), 16), 8);
 }
 
 std::optional<AreaIndexEntry> ParseAreaIndexKey(absl::string_view key, size_t prefix_size) {

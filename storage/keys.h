@@ -69,6 +69,21 @@ struct AreaIndexEntry {
 [[nodiscard]] std::string ReporterIndexKey(absl::string_view reporter, absl::Time created,
                                            absl::string_view report_id);
 
+// reports: the stored id of a report whose client id (`client_id`, lower-case UUID text) was
+// already another reporter's report, for `reporter`'s `attempt`-th try (0, 1, ...; a later
+// try only when the earlier id is taken by something else). A UUID (version 8) from
+// SHA-256 over `secret` (ReportStore's, derived from the master key) and the three: stable
+// for a retry, different per reporter, and not computable by a caller, so no caller can
+// occupy another's alias ids in advance.
+inline constexpr int kMaxReportAliasAttempts = 4;
+[[nodiscard]] std::string ReportAliasId(absl::string_view secret, absl::string_view reporter,
+                                        absl::string_view client_id, int attempt);
+
+// reporter_periods: the marker of `reporter`'s report counted towards k in `theme` and the
+// period (a wijkwacht.v1.AggregationPeriod value) starting on day number `start_day`.
+[[nodiscard]] std::string ReporterPeriodKey(absl::string_view reporter, int theme, int period,
+                                            uint32_t start_day);
+
 // Parent of S2 cell `cell_id` at `level` (S2CellId::parent, without linking S2 here).
 [[nodiscard]] uint64_t S2CellParent(uint64_t cell_id, int level);
 
@@ -103,5 +118,11 @@ struct AreaIndexEntry {
 // notify_outbox: by the change-log sequence of the change that caused the notification, then
 // its index among that change's notifications, so delivery follows commit order.
 [[nodiscard]] std::string OutboxKey(uint64_t change_sequence, uint32_t index);
+
+// audit_by_incident: incident id, '\0', audit sequence (BE64): an incident's entries in order.
+[[nodiscard]] std::string AuditByIncidentPrefix(absl::string_view incident_id);
+[[nodiscard]] std::string AuditByIncidentKey(absl::string_view incident_id, uint64_t sequence);
+// The sequence of an audit_by_incident key (nullopt when it is not one).
+[[nodiscard]] std::optional<uint64_t> ParseAuditByIncidentKey(absl::string_view key);
 
 }  // namespace wijkwacht::storage

@@ -14,6 +14,8 @@ inline constexpr char kLastFlushAll[] = "engine/last_flush_all";
 // Newest audit entry's hash (chain head) and the hash the oldest retained entry chains to.
 inline constexpr char kAuditHead[] = "audit_head";
 inline constexpr char kAuditAnchor[] = "audit_anchor";
+// "1" once every audit entry written before audit_by_incident existed has been indexed.
+inline constexpr char kAuditIncidentIndexBuilt[] = "audit_by_incident_built";
 // Retention watermarks: the change-log sequence retained after, and per report data class
 // the create time (micros) up to which it has been cleared.
 inline constexpr char kChangeLogRetainedAfter[] = "retention/change_log_after";

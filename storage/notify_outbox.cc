@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "google/protobuf/util/time_util.h"
 #include "storage/column_families.h"
 #include "storage/keys.h"
 #include "storage/sealed_identity_store.h"
@@ -73,19 +74,27 @@ absl::StatusOr<std::vector<internal::OutboxNotification>> NotifyOutbox::Notifica
           n.set_message(changed.feedback_message());
         }
       }
-      // Only a transition changes what the reporter sees as a status change of its own: a
-      // merge or split moves reports between incidents, a purge deletes them.
-      if (changed.action() == "TransitionIncident" && changed.report_status() != 0 &&
+      // What changes the status a reporter sees of its own report: a transition (the
+      // incident's reports), a merge (the absorbed incident's event: its reports now belong
+      // to, and show the status of, the surviving incident) and a split (the new incident's
+      // event: the report split off, RECEIVED again). A purge deletes the reports: nobody.
+      const std::string& action = changed.action();
+      const bool moved = action == "TransitionIncident" ||
+                         (action == "MergeIncidents" && !changed.merged_into().empty()) ||
+                         action == "SplitReport";
+      if (moved && changed.report_status() != 0 &&
           v1::ReportStatus_IsValid(changed.report_status())) {
         const std::string status =
             v1::ReportStatus_Name(static_cast<v1::ReportStatus>(changed.report_status()));
+        const std::string& incident =
+            changed.merged_into().empty() ? changed.incident() : changed.merged_into();
         for (const std::string& id : changed.report_ids()) {
           WW_ASSIGN_OR_RETURN(std::string reporter, ReporterOf(ctx, id));
           if (!IsPseudonym(reporter)) continue;
           internal::OutboxNotification& n = out.emplace_back();
           n.set_kind("status_changed");
           n.set_recipient(reporter);
-          n.set_incident(changed.incident());
+          n.set_incident(incident);
           n.set_report(absl::StrCat("reports/", id));
           n.set_status(status);
         }
@@ -131,13 +140,15 @@ absl::Status NotifyOutbox::Stage(WriteContext& ctx, const internal::ChangeEvent&
 }
 
 absl::Status NotifyOutbox::Attach() {
-  int64_t count = 0;
-  WW_RETURN_IF_ERROR(engine_->Scan(ColumnFamily::kNotifyOutbox, "", "",
-                                   [&count](absl::string_view, absl::string_view) {
-                                     ++count;
-                                     return true;
-                                   }));
-  pending_.store(count);
+  for (auto [cf, counter] : {std::pair{ColumnFamily::kNotifyOutbox, &pending_},
+                             std::pair{ColumnFamily::kNotifyDeadLetters, &dead_}}) {
+    int64_t count = 0;
+    WW_RETURN_IF_ERROR(engine_->Scan(cf, "", "", [&count](absl::string_view, absl::string_view) {
+      ++count;
+      return true;
+    }));
+    counter->store(count);
+  }
   engine_->AddChangeStager([this](WriteContext& ctx, const internal::ChangeEvent& event) {
     WW_ASSIGN_OR_RETURN(std::vector<internal::OutboxNotification> notifications,
                         NotificationsFor(ctx, event));
@@ -178,6 +189,33 @@ absl::Status NotifyOutbox::Remove(absl::string_view key_view) {
     return absl::OkStatus();
   }));
   if (existed) pending_.fetch_sub(1);
+  return absl::OkStatus();
+}
+
+absl::Status NotifyOutbox::GiveUp(absl::string_view key_view, absl::Time when,
+                                 int failed_attempts) {
+  std::string key(key_view);
+  bool moved = false;
+  WW_RETURN_IF_ERROR(engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
+    WW_ASSIGN_OR_RETURN(std::optional<std::string> current,
+                        ctx.Get(ColumnFamily::kNotifyOutbox, key));
+    moved = current.has_value();
+    if (!moved) return absl::OkStatus();
+    internal::OutboxNotification n;
+    if (!n.ParseFromString(*current)) {
+      return absl::DataLossError("notify_outbox: an entry does not parse");
+    }
+    *n.mutable_gave_up_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+        absl::ToUnixNanos(when));
+    n.set_failed_attempts(failed_attempts);
+    ctx.Delete(ColumnFamily::kNotifyOutbox, key);
+    ctx.Put(ColumnFamily::kNotifyDeadLetters, key, n.SerializeAsString());
+    return absl::OkStatus();
+  }));
+  if (moved) {
+    pending_.fetch_sub(1);
+    dead_.fetch_add(1);
+  }
   return absl::OkStatus();
 }
 

@@ -6,19 +6,25 @@
 // the SAME batch as the change itself, so a crash can neither lose one nor invent one:
 //   status_changed  TransitionIncident moved the reporter-visible status (ReportStatus) of an
 //                   incident's reports: one per report whose reporter is a device (a
-//                   pseudonym), with the status it shows now;
+//                   pseudonym), with the status it shows now; MergeIncidents moved an absorbed
+//                   incident's reports into the survivor (incident = the survivor, status =
+//                   the survivor's); SplitReport moved a report into a new incident (incident =
+//                   the new one, RECEIVED);
 //   feedback        SendFeedback: one per distinct device among the incident's reporters,
 //                   with the message;
 //   alert           AlertService published, resolved or retracted an alert: one, for the
 //                   subscribers of the areas the alert lies in (no recipient device);
 //   question        built by QuestionNotification (the desk's AskReporter): one per device.
-// Staff reporters ("users/{name}") get none; merges, splits and purges notify nobody.
+// Staff reporters ("users/{name}") get none; purges notify nobody.
 // Entries are keyed by (change sequence, index): the outbox is read oldest change first. Each
 // gets a random idempotency key when staged (randomness injected), the same on every retry.
 //
 // The delivery worker (services/webhook_notifier.h) reads Oldest(), and Remove()s an entry once
-// the webhook took it. Pending() is the number of entries, counted at Attach() and kept as
-// entries are staged and removed.
+// the webhook took it, or GiveUp()s one it no longer tries: the entry moves, in one write, to
+// the dead letters (column family notify_dead_letters, with the time and the number of failed
+// attempts), where it is never sent again. Pending() is the number of outbox entries and
+// DeadLetters() that of dead letters, both counted at Attach() and kept as entries are staged,
+// removed and given up.
 //
 // Thread safety: all methods may be called concurrently; the stager runs on the engine's writer
 // thread. Errors: DATA_LOSS (a stored report or entry that does not parse), UNAVAILABLE /
@@ -74,7 +80,12 @@ class NotifyOutbox {
   // Deletes a delivered entry (durable when it returns).
   [[nodiscard]] absl::Status Remove(absl::string_view key);
 
+  // Moves an entry to the dead letters (durable when it returns); a key no longer in the
+  // outbox (delivered meanwhile) is left alone.
+  [[nodiscard]] absl::Status GiveUp(absl::string_view key, absl::Time when, int failed_attempts);
+
   [[nodiscard]] int64_t Pending() const { return pending_.load(std::memory_order_relaxed); }
+  [[nodiscard]] int64_t DeadLetters() const { return dead_.load(std::memory_order_relaxed); }
   // Bumped whenever entries were staged (possibly in a batch that later failed): lets the
   // worker sleep until there may be something new.
   [[nodiscard]] uint64_t staged_generation() const { return generation_.load(); }
@@ -83,6 +94,7 @@ class NotifyOutbox {
   Engine* const engine_;
   auth::RandomSource* const random_;
   std::atomic<int64_t> pending_{0};
+  std::atomic<int64_t> dead_{0};
   std::atomic<uint64_t> generation_{0};
 };
 

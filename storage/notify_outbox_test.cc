@@ -117,7 +117,7 @@ TEST_F(NotifyOutboxTest, ANotificationThatCannotBeMadeFailsItsChange) {
   EXPECT_TRUE(All().empty());
 }
 
-TEST_F(NotifyOutboxTest, TransitionsNotifyDeviceReportersOfEveryReportMergesDoNot) {
+TEST_F(NotifyOutboxTest, TransitionsMergesAndSplitsNotifyDeviceReportersOfTheMovedReports) {
   PutReport("r1", kDeviceA);
   PutReport("r2", "users/anna");
   PutReport("r3", kDeviceB);
@@ -128,21 +128,44 @@ TEST_F(NotifyOutboxTest, TransitionsNotifyDeviceReportersOfEveryReportMergesDoNo
   c.set_report_status(v1::IN_PROGRESS);
   for (const char* id : {"r1", "r2", "r3"}) c.add_report_ids(id);
   ASSERT_TRUE(Change(event).ok());
+  // The survivor's own merge event moves nothing of its own: nobody.
   c.set_action("MergeIncidents");
   ASSERT_TRUE(Change(event).ok());
   c.set_action("ClaimIncident");
   c.set_report_status(0);
   ASSERT_TRUE(Change(event).ok());
+  // The absorbed incident's event: its reports now show the survivor (i2) and its status.
+  c.set_action("MergeIncidents");
+  c.set_merged_into("incidents/i2");
+  c.set_report_status(v1::IN_PROGRESS);
+  ASSERT_TRUE(Change(event).ok());
+  // A split: the report in its new incident, RECEIVED.
+  internal::ChangeEvent split;
+  internal::IncidentChanged& sc = *split.mutable_incident_changed();
+  sc.set_incident("incidents/split-r3");
+  sc.set_action("SplitReport");
+  sc.set_report_status(v1::RECEIVED);
+  sc.add_report_ids("r3");
+  ASSERT_TRUE(Change(split).ok());
+  // A purge deletes the reports: nobody.
+  c.set_action("PurgeIncident");
+  c.clear_merged_into();
+  ASSERT_TRUE(Change(event).ok());
 
   const std::vector<NotifyOutbox::Entry> entries = All();
-  ASSERT_EQ(entries.size(), 2u);
-  EXPECT_EQ(entries[0].notification.report(), "reports/r1");
-  EXPECT_EQ(entries[0].notification.recipient(), kDeviceA);
-  EXPECT_EQ(entries[1].notification.report(), "reports/r3");
-  for (const auto& e : entries) {
-    EXPECT_EQ(e.notification.kind(), "status_changed");
-    EXPECT_EQ(e.notification.status(), "IN_PROGRESS");
-    EXPECT_TRUE(e.notification.message().empty());
+  ASSERT_EQ(entries.size(), 5u);
+  const std::pair<const char*, const char*> want[] = {
+      {"reports/r1", "incidents/i1"}, {"reports/r3", "incidents/i1"},
+      {"reports/r1", "incidents/i2"}, {"reports/r3", "incidents/i2"},
+      {"reports/r3", "incidents/split-r3"}};
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const internal::OutboxNotification& n = entries[i].notification;
+    EXPECT_EQ(n.kind(), "status_changed");
+    EXPECT_EQ(n.report(), want[i].first) << i;
+    EXPECT_EQ(n.incident(), want[i].second) << i;
+    EXPECT_EQ(n.recipient(), n.report() == "reports/r1" ? kDeviceA : kDeviceB);
+    EXPECT_EQ(n.status(), i == 4 ? "RECEIVED" : "IN_PROGRESS");
+    EXPECT_TRUE(n.message().empty());
   }
 }
 

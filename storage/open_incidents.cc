@@ -83,7 +83,7 @@ absl::Status OpenIncidents::Load(const Engine& engine) {
     if (!record.ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) {
       return absl::DataLossError(absl::StrCat("stored incident ", entry.id, " does not parse"));
     }
-    Put(entry.id, record);
+    Put(entry.id, std::move(record));
   }
   return absl::OkStatus();
 }
@@ -120,11 +120,11 @@ void OpenIncidents::ForEachInCellOnWriter(
 }
 
 OpenIncidents::EntryPtr OpenIncidents::Put(absl::string_view id,
-                                           const internal::StoredIncident& record) {
+                                           internal::StoredIncident record) {
   EntryPtr entry;
   if (IsOpenRecord(record)) {
     auto fresh = std::make_shared<Entry>();
-    fresh->record = record;
+    fresh->record = std::move(record);
     fresh->record.mutable_incident()->clear_reports();
     fresh->features = FeaturesOf(id, fresh->record);
     fresh->cell = dedup::IncidentMatcher::IndexCell(fresh->features.latitude,

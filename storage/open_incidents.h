@@ -72,7 +72,7 @@ class OpenIncidents {
 
   // Writer: makes `id` hold `record` (dropped when the record is not open). Returns the
   // previous entry (nullptr if none) for Restore.
-  EntryPtr Put(absl::string_view id, const internal::StoredIncident& record);
+  EntryPtr Put(absl::string_view id, internal::StoredIncident record);
   // Writer: puts `previous` back for `id` (nullptr: `id` is not held).
   void Restore(absl::string_view id, EntryPtr previous);
 

@@ -63,6 +63,26 @@ absl::StatusOr<std::string> DecodePageToken(const ReportQuery& q, absl::string_v
   return last_key;
 }
 
+// Inside a report's WriteFn: the periods (PeriodBit) in which the report `id`, observed at
+// `observed`, is `reporter`'s first established report of `theme`, marking them (see
+// storage::NewReportCount). Reads and writes through `ctx` only.
+absl::StatusOr<uint32_t> ClaimReporterPeriods(WriteContext& ctx, const std::string& reporter,
+                                              int theme, absl::Time observed,
+                                              const std::string& id) {
+  const absl::CivilDay day = MapDay(observed);
+  uint32_t claimed = 0;
+  for (v1::AggregationPeriod period : {v1::DAY, v1::WEEK, v1::MONTH, v1::HALF_YEAR}) {
+    const std::string key =
+        ReporterPeriodKey(reporter, theme, period, DaysSinceEpoch(PeriodStart(day, period)));
+    WW_ASSIGN_OR_RETURN(std::optional<std::string> marker,
+                        ctx.Get(ColumnFamily::kReporterPeriods, key));
+    if (marker) continue;
+    ctx.Put(ColumnFamily::kReporterPeriods, key, id);
+    claimed |= PeriodBit(period);
+  }
+  return claimed;
+}
+
 absl::StatusOr<internal::StoredReport> ParseStored(absl::string_view bytes) {
   internal::StoredReport stored;
   if (!stored.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -75,13 +95,23 @@ class EngineReportStore final : public ReportStore {
  public:
   EngineReportStore(Engine* engine, const IncidentStore* incidents,
                     const SealedIdentityStore* sealed)
-      : engine_(engine), incidents_(incidents), sealed_(sealed) {}
+      : engine_(engine),
+        incidents_(incidents),
+        sealed_(sealed),
+        alias_secret_(sealed != nullptr ? sealed->DerivedSecret("wijkwacht report alias v1")
+                                        : std::string()) {}
 
   void SubmitAsync(NewReport report, SubmitDone done) override {
     auto input = std::make_shared<NewReport>(std::move(report));
     auto outcome = std::make_shared<SubmitOutcome>();
-    engine_->Commit(
-        [this, input, outcome](WriteContext& ctx) { return Stage(*input, ctx, *outcome); },
+    // Work that needs no stored state is done here, before the writer's serial section.
+    auto search_cells = std::make_shared<const std::vector<uint64_t>>(
+        incidents_->matcher().SearchCells(input->dedup));
+    // Stage reads through the context only (incidents from the writer's in-memory view).
+    engine_->CommitPipelined(
+        [this, input, outcome, search_cells](WriteContext& ctx) {
+          return Stage(*input, *search_cells, ctx, *outcome);
+        },
         [outcome, done = std::move(done)](absl::Status status) {
           if (!status.ok()) return done(std::move(status));
           done(std::move(*outcome));
@@ -89,6 +119,11 @@ class EngineReportStore final : public ReportStore {
   }
 
   absl::Status CheckAdmission() const override { return engine_->CheckAdmission(); }
+
+  std::string AliasOf(absl::string_view reporter, absl::string_view client_id,
+                      int attempt) const override {
+    return ReportAliasId(alias_secret_, reporter, client_id, attempt);
+  }
 
   absl::StatusOr<v1::Report> Get(absl::string_view id) const override {
     WW_ASSIGN_OR_RETURN(internal::StoredReport stored, GetStored(id));
@@ -175,23 +210,37 @@ class EngineReportStore final : public ReportStore {
 
  private:
   // Runs on the engine's writer thread.
-  absl::Status Stage(const NewReport& input, WriteContext& ctx, SubmitOutcome& outcome) const {
-    const std::string& id = input.report.id();
-    // Idempotency: the stored report carries the fingerprint of the request that created it,
-    // so one point read decides (a miss, for a new id, costs a memtable probe and Bloom
-    // filters).
-    WW_ASSIGN_OR_RETURN(std::optional<std::string> existing, ctx.Get(ColumnFamily::kReports, id));
-    if (existing) {
+  absl::Status Stage(const NewReport& input, const std::vector<uint64_t>& search_cells,
+                     WriteContext& ctx, SubmitOutcome& outcome) const {
+    const std::string& client_id = input.report.id();
+    // Idempotency is per reporter: the stored report carries the fingerprint of the request
+    // that created it, so one point read decides (a miss, for a new id, costs a memtable probe
+    // and Bloom filters). An id that is another reporter's report is stored under an alias
+    // (ReportAliasId), so the caller learns nothing about the other report.
+    std::string id = client_id;
+    for (int attempt = 0;; ++attempt) {
+      WW_ASSIGN_OR_RETURN(std::optional<std::string> existing, ctx.Get(ColumnFamily::kReports, id));
+      if (!existing) break;
       WW_ASSIGN_OR_RETURN(internal::StoredReport stored, ParseStored(*existing));
-      if (stored.content_fingerprint() != input.fingerprint) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "report.id: reports/", id,
-            " already exists with different content; a retry must resend the same report, a "
-            "new report needs a new id"));
+      const bool own = stored.reporter() == input.reporter &&
+                       (id == client_id ? stored.client_id().empty()
+                                        : stored.client_id() == client_id);
+      if (own) {
+        if (stored.content_fingerprint() != input.fingerprint) {
+          return absl::AlreadyExistsError(absl::StrCat(
+              "report.id: reports/", client_id,
+              " already exists with different content; a retry must resend the same report, a "
+              "new report needs a new id"));
+        }
+        outcome.report = ReporterView(stored);
+        outcome.replayed = true;
+        return absl::OkStatus();
       }
-      outcome.report = std::move(*stored.mutable_report());
-      outcome.replayed = true;
-      return absl::OkStatus();
+      if (attempt == kMaxReportAliasAttempts) {
+        // Only reachable by someone who can compute another reporter's aliases.
+        return absl::UnavailableError("the report could not be stored; retry with a new id");
+      }
+      id = AliasOf(input.reporter, client_id, attempt);
     }
 
     if (input.contact) {
@@ -205,6 +254,8 @@ class EngineReportStore final : public ReportStore {
     internal::StoredReport stored;
     v1::Report& report = *stored.mutable_report();
     report = input.report;
+    report.set_id(id);
+    report.set_name(absl::StrCat("reports/", id));
     report.clear_contact();
     report.set_status(v1::RECEIVED);
     *report.mutable_create_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(ctx.Now()));
@@ -218,6 +269,7 @@ class EngineReportStore final : public ReportStore {
     member.area_codes = input.area_codes;
     member.leaf_cell = ReportLeafCell(report);
     member.needs_review = report.needs_review();
+    member.search_cells = search_cells;
     member.opening = input.opening;
     WW_ASSIGN_OR_RETURN(IncidentAssignment assignment, incidents_->Assign(ctx, member));
     report.set_incident_id(absl::StrCat("incidents/", assignment.incident_id));
@@ -234,6 +286,7 @@ class EngineReportStore final : public ReportStore {
     created.set_incident_opened(assignment.opened);
     if (assignment.count_moved) *created.mutable_incident_count_moved() = *assignment.count_moved;
     created.set_reporter(input.reporter);
+    if (id != client_id) created.set_client_id(client_id);
     if (assignment.opened && input.opening.rule_position > 0) {
       internal::RoutingApplied& routing = *created.mutable_routing();
       routing.set_department(input.opening.department);
@@ -241,12 +294,26 @@ class EngineReportStore final : public ReportStore {
       routing.set_rules_version(input.opening.rules_version);
       routing.set_label(input.opening.rule_label);
     }
+    NewReportCount count;
+    count.report_id = id;
+    count.incident_opened = assignment.opened;
+    // Towards k: distinct established reporters (aggregate_store.h). Without a reporter
+    // (authentication off) every caller sees exact counts and nothing needs counting.
+    if (input.established_reporter && !input.reporter.empty()) {
+      WW_ASSIGN_OR_RETURN(count.counted_periods, ClaimReporterPeriods(ctx, input.reporter,
+                                                                      report.theme(), observed, id));
+      if ((count.counted_periods & PeriodBit(v1::HALF_YEAR)) != 0) {
+        count.reporter_key = ReporterKey(input.reporter);
+      }
+    }
     StageReportCounts(ctx, input.area_codes, report.theme(), observed, ReportLeafCell(report),
-                      NewReportCount{id, input.established_reporter, assignment.opened});
+                      count);
     stored.set_established_reporter(input.established_reporter);
+    stored.set_counted_periods(count.counted_periods);
     stored.set_create_sequence(ctx.AppendChange(event));
     stored.set_content_fingerprint(input.fingerprint);
     stored.set_reporter(input.reporter);
+    if (id != client_id) stored.set_client_id(client_id);
 
     ctx.Put(ColumnFamily::kReports, id, stored.SerializeAsString());
     const std::string theme(1, static_cast<char>(report.theme()));
@@ -263,7 +330,7 @@ class EngineReportStore final : public ReportStore {
     ctx.Put(ColumnFamily::kReportsByCell,
             CellIndexKey(S2CellParent(input.s2_cell_id, kIndexCellLevel), observed, id), leaf);
 
-    outcome.report = report;
+    outcome.report = ReporterView(stored);
     outcome.replayed = false;
     return absl::OkStatus();
   }
@@ -271,9 +338,38 @@ class EngineReportStore final : public ReportStore {
   Engine* const engine_;
   const IncidentStore* const incidents_;
   const SealedIdentityStore* const sealed_;
+  const std::string alias_secret_;
 };
 
 }  // namespace
+
+v1::Report ReporterView(const internal::StoredReport& stored) {
+  v1::Report report = stored.report();
+  if (stored.client_id().empty()) return report;
+  const std::string& stored_id = stored.report().id();
+  report.set_id(stored.client_id());
+  report.set_name(absl::StrCat("reports/", stored.client_id()));
+  if (report.incident_id() == absl::StrCat("incidents/", stored_id)) {
+    report.set_incident_id(absl::StrCat("incidents/", stored.client_id()));
+  }
+  return report;
+}
+
+absl::StatusOr<std::string> ResolveOwnReportId(const ReportStore& store, absl::string_view id,
+                                               absl::string_view reporter) {
+  absl::StatusOr<internal::StoredReport> stored = store.GetStored(id);
+  if (stored.ok() && stored->reporter() == reporter) return std::string(id);
+  if (!stored.ok() && !absl::IsNotFound(stored.status())) return stored.status();
+  if (reporter.empty()) return std::string(id);
+  for (int attempt = 0; attempt < kMaxReportAliasAttempts; ++attempt) {
+    std::string alias = store.AliasOf(reporter, id, attempt);
+    absl::StatusOr<internal::StoredReport> aliased = store.GetStored(alias);
+    if (absl::IsNotFound(aliased.status())) break;
+    if (!aliased.ok()) return aliased.status();
+    if (aliased->reporter() == reporter && aliased->client_id() == id) return alias;
+  }
+  return std::string(id);
+}
 
 absl::StatusOr<SubmitOutcome> ReportStore::Submit(NewReport report) {
   std::promise<absl::StatusOr<SubmitOutcome>> promise;

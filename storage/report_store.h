@@ -3,11 +3,19 @@
 // Submit writes, in ONE synced batch (see Engine): the report (with the fingerprint of the
 // request, its idempotency record), the sealed contact details the reporter left (if any; see
 // SealedIdentityStore), its area+time and S2 cell+time index entries, its incident (joined or opened, see
-// IncidentStore; the report's incident_id is set in the same write) and a change-log event. It is idempotent on the
-// report id: the same id with the same content fingerprint returns the stored report
-// (replayed = true, nothing written); the same id with another fingerprint fails with
-// ALREADY_EXISTS. Two submits of one id racing each other are serialized by the engine's
-// single writer, so exactly one is stored.
+// IncidentStore; the report's incident_id is set in the same write), its map counters, the
+// reporter_periods markers of the periods in which it is its reporter's first established
+// report of its theme (so the map counts distinct reporters towards k; see
+// storage::NewReportCount; this store alone writes that family, and a purge leaves the
+// markers) and a change-log event. It is idempotent on the
+// report id per reporter: the same reporter's same id with the same content fingerprint
+// returns the stored report (replayed = true, nothing written); with another fingerprint it
+// fails with ALREADY_EXISTS. An id that is already ANOTHER reporter's report is no conflict:
+// the report is stored under ReportAliasId(reporter, id) (StoredReport.client_id keeps the
+// id sent), and its reporter sees it under the id it sent (ReporterView, ResolveOwnReportId),
+// exactly as a fresh id, so no answer tells whether someone else's report has that id. Two
+// submits of one id racing each other are serialized by the engine's single writer, so
+// exactly one is stored.
 //
 // List reads the reports_by_area index (newest observed first) and never scans all reports.
 //
@@ -52,7 +60,8 @@ struct NewReport {
   uint64_t s2_cell_id = 0;
   // A device's pseudonym / "users/{name}" / "" (see internal::StoredReport.reporter).
   std::string reporter;
-  // Counts towards k on the public map (see storage::NewReportCount).
+  // Sent by an established reporter (see storage::NewReportCount): its report counts towards
+  // k in each period where it is the reporter's first of its theme (the store decides).
   bool established_reporter = true;
   // Contact details the reporter left; sealed under the reporter's data key in the same
   // batch (SealedIdentityStore::StageContact), never stored with the report.
@@ -65,7 +74,7 @@ struct NewReport {
 };
 
 struct SubmitOutcome {
-  v1::Report report;
+  v1::Report report;  // as its reporter sees it (ReporterView)
   bool replayed = false;
 };
 
@@ -106,6 +115,10 @@ class ReportStore {
   [[nodiscard]] virtual absl::StatusOr<internal::StoredReport> GetStored(
       absl::string_view id) const = 0;
   [[nodiscard]] virtual absl::StatusOr<ReportPage> List(const ReportQuery& query) const = 0;
+  // The id `reporter`'s report sent as `client_id` is stored under when that id was already
+  // another reporter's (ReportAliasId with this store's secret), for the `attempt`-th try.
+  [[nodiscard]] virtual std::string AliasOf(absl::string_view reporter,
+                                            absl::string_view client_id, int attempt) const = 0;
 };
 
 // A ReportStore that passes every call to `inner`: decorators (metrics, benchmark modes)
@@ -124,6 +137,10 @@ class ForwardingReportStore : public ReportStore {
   absl::StatusOr<ReportPage> List(const ReportQuery& query) const override {
     return inner_->List(query);
   }
+  std::string AliasOf(absl::string_view reporter, absl::string_view client_id,
+                      int attempt) const override {
+    return inner_->AliasOf(reporter, client_id, attempt);
+  }
 
  protected:
   [[nodiscard]] ReportStore& inner() const { return *inner_; }
@@ -134,9 +151,21 @@ class ForwardingReportStore : public ReportStore {
 
 // A ReportStore over `engine` that groups reports through `incidents` and seals contact
 // details through `sealed` (none owned; all must outlive the store). Without `sealed`, a
-// report with contact details fails FAILED_PRECONDITION.
+// report with contact details fails FAILED_PRECONDITION, and alias ids are derived without a
+// secret (for tests and tools).
 [[nodiscard]] std::unique_ptr<ReportStore> NewReportStore(
     Engine* engine, const IncidentStore* incidents, const SealedIdentityStore* sealed = nullptr);
 
+// The report as its own reporter sees it: under the id it sent (StoredReport.client_id when
+// set, also in incident_id when the report opened its incident). Everyone else sees
+// stored.report().
+[[nodiscard]] v1::Report ReporterView(const internal::StoredReport& stored);
+
+// The stored id of the report `reporter` sent as `id`: `id` itself when it is that reporter's,
+// else its alias when one exists, else `id` (whose reads then fail NOT_FOUND for the reporter
+// as for a missing report). Errors: storage errors of the reads.
+[[nodiscard]] absl::StatusOr<std::string> ResolveOwnReportId(const ReportStore& store,
+                                                             absl::string_view id,
+                                                             absl::string_view reporter);
 
 }  // namespace wijkwacht::storage

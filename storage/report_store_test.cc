@@ -4,9 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "storage/aggregate_store.h"
+#include "storage/keys.h"
 #include "storage/test_util.h"
 
 namespace wijkwacht::storage {
@@ -84,6 +86,78 @@ TEST_F(ReportStoreTest, SubmitReplayAndConflict) {
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->description(), "melding 1");
   EXPECT_EQ(store_->Get("nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ReportStoreTest, AnotherReportersIdIsStoredApartAndNamedAsSentForItsReporter) {
+  NewReport mine = MakeReport(3);
+  mine.reporter = "devices/victim";
+  ASSERT_TRUE(store_->Submit(mine).ok());
+  NewReport theirs = MakeReport(4);  // another reporter, the same id, other content
+  theirs.report.set_id(mine.report.id());
+  theirs.report.set_name(mine.report.name());
+  theirs.reporter = "devices/other";
+  auto stored = store_->Submit(theirs);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_FALSE(stored->replayed);
+  EXPECT_EQ(stored->report.id(), mine.report.id()) << "named as sent, as for a fresh id";
+  EXPECT_EQ(stored->report.incident_id(), absl::StrCat("incidents/", mine.report.id()));
+  auto again = store_->Submit(theirs);  // its retry
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->report.SerializeAsString(), stored->report.SerializeAsString());
+  NewReport changed = theirs;
+  changed.fingerprint = "other";
+  EXPECT_EQ(store_->Submit(changed).status().code(), absl::StatusCode::kAlreadyExists);
+
+  // The victim's report is untouched; the other one lives under its alias.
+  auto victims = store_->GetStored(mine.report.id());
+  ASSERT_TRUE(victims.ok());
+  EXPECT_EQ(victims->reporter(), "devices/victim");
+  EXPECT_EQ(victims->report().description(), "melding 3");
+  auto alias = ResolveOwnReportId(*store_, mine.report.id(), "devices/other");
+  ASSERT_TRUE(alias.ok());
+  EXPECT_EQ(*alias, store_->AliasOf("devices/other", mine.report.id(), 0));
+  auto aliased = store_->GetStored(*alias);
+  ASSERT_TRUE(aliased.ok());
+  EXPECT_EQ(aliased->client_id(), mine.report.id());
+  EXPECT_EQ(aliased->report().description(), "melding 4");
+  EXPECT_EQ(ReporterView(*aliased).SerializeAsString(), stored->report.SerializeAsString());
+  EXPECT_EQ(*ResolveOwnReportId(*store_, mine.report.id(), "devices/victim"), mine.report.id());
+  EXPECT_EQ(*ResolveOwnReportId(*store_, mine.report.id(), "devices/third"), mine.report.id());
+  auto verified = VerifyAggregates(*engine_);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->empty()) << absl::StrJoin(*verified, "\n");
+}
+
+TEST_F(ReportStoreTest, AReporterCountsOncePerThemeAndPeriodTowardsK) {
+  // One established reporter, three reports in one buurt on one day; another reporter, one.
+  for (int n : {10, 11, 12}) {
+    NewReport r = MakeReport(n);
+    r.reporter = "devices/busy";
+    ASSERT_TRUE(store_->Submit(r).ok());
+  }
+  NewReport other = MakeReport(13);
+  other.reporter = "devices/other";
+  ASSERT_TRUE(store_->Submit(other).ok());
+  NewReport fresh = MakeReport(14);  // not established: counts for nothing
+  fresh.reporter = "devices/fresh";
+  fresh.established_reporter = false;
+  ASSERT_TRUE(store_->Submit(fresh).ok());
+  AggregateStore aggregates(engine_.get());
+  DayCounts day;
+  const absl::CivilDay d = MapDay(kBase);
+  ASSERT_TRUE(aggregates
+                  .ForEachDay("BU03750003", v1::LIVEABILITY, d, d + 1,
+                              [&](absl::CivilDay, const DayCounts& c) { day += c; })
+                  .ok());
+  EXPECT_EQ(day.reports, 5);
+  for (v1::AggregationPeriod p : {v1::DAY, v1::WEEK, v1::MONTH, v1::HALF_YEAR}) {
+    EXPECT_EQ(day.DistinctReporters(p), 2) << v1::AggregationPeriod_Name(p);
+  }
+  EXPECT_EQ(day.reporter_keys, ReporterKey("devices/busy") + ReporterKey("devices/other"));
+  auto verified = VerifyAggregates(*engine_);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->empty()) << absl::StrJoin(*verified, "\n");
 }
 
 TEST_F(ReportStoreTest, ConcurrentDuplicatesStoreExactlyOnce) {
@@ -176,7 +250,7 @@ TEST_F(ReportStoreTest, AggregatesMatchARecomputationAndTamperingIsFound) {
                   ->CommitAndWait([](WriteContext& ctx) {
                     StageReportCounts(ctx, {"BU03750003"}, v1::LIVEABILITY,
                                       kBase + absl::Minutes(1), /*leaf_cell=*/0x47c5e3a1b2c3d4e5,
-                                      NewReportCount{"r-tampered", true, false});
+                                      NewReportCount{"r-tampered", kAllPeriodBits, 0, false});
                     return absl::OkStatus();
                   })
                   .ok());
@@ -199,7 +273,7 @@ TEST_F(ReportStoreTest, InMemoryCountsEqualRocksDBThroughWritesFailuresAndRestar
   }
   absl::Status failed = engine_->CommitAndWait([](WriteContext& ctx) {
     StageReportCounts(ctx, {"BU03750003"}, v1::LIVEABILITY, kBase, 0x47c5e3a1b2c3d4e5,
-                      NewReportCount{"r-memory", true, true});
+                      NewReportCount{"r-memory", kAllPeriodBits, 0, true});
     return absl::AbortedError("rolled back");
   });
   EXPECT_TRUE(absl::IsAborted(failed));

@@ -13,6 +13,7 @@
 #include "absl/strings/strip.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
+#include "storage/dispatch_store.h"
 #include "storage/keys.h"
 #include "storage/meta_keys.h"
 #include "storage/incident_store.h"
@@ -279,6 +280,7 @@ absl::StatusOr<int64_t> RetentionSweeper::SweepAudit(absl::Time cutoff) {
   int64_t removed = 0;
   for (;;) {
     std::vector<std::string> keys;
+    std::vector<v1::AuditEntry> entries;
     std::string anchor;
     bool more = false;
     absl::Status inner;
@@ -295,6 +297,7 @@ absl::StatusOr<int64_t> RetentionSweeper::SweepAudit(absl::Time cutoff) {
             return false;
           }
           keys.emplace_back(key);
+          entries.push_back(std::move(entry));
           anchor = std::string(value);
           return true;
         }));
@@ -302,6 +305,7 @@ absl::StatusOr<int64_t> RetentionSweeper::SweepAudit(absl::Time cutoff) {
     if (keys.empty()) break;
     WW_RETURN_IF_ERROR(engine_->CommitAndWait([&](WriteContext& ctx) {
       for (const std::string& key : keys) ctx.Delete(ColumnFamily::kAuditLog, key);
+      for (const v1::AuditEntry& entry : entries) UnindexAudit(ctx, entry);  // its history keys
       // The last removed entry: `audit verify` checks the retained chain from here.
       ctx.Put(ColumnFamily::kMeta, meta::kAuditAnchor, anchor);
       return absl::OkStatus();

@@ -82,6 +82,11 @@ class SealedIdentityStore {
   // Whether the reporter `pseudonym` has been erased: its data key is gone (one point read;
   // nothing is opened, so it answers without the master key).
   [[nodiscard]] absl::StatusOr<bool> IsErased(absl::string_view pseudonym) const;
+  // A secret derived from the master key for the use named by `label`
+  // (privacy::IdentitySealer::DerivedSecret), e.g. ReportStore's alias ids.
+  [[nodiscard]] std::string DerivedSecret(absl::string_view label) const {
+    return sealer_ != nullptr ? sealer_->DerivedSecret(label) : std::string();
+  }
 
   // Crypto-shredding of `pseudonym` (and the device record of `device_id`); see above.
   [[nodiscard]] absl::Status Erase(absl::string_view pseudonym, absl::string_view device_id);

@@ -1877,13 +1877,16 @@ TEST_F(BadInputTest, CatalogueOfMalformedRequestsHarmsNothing) {
 // No public GetAggregates answer shows a count of 1-4 (reports or incidents) or a heatmap cell
 // finer than the public level, whatever the selection.
 TEST_F(BadInputTest, PublicAggregatesNeverShowSmallCounts) {
-  // Eight reports in one buurt: six shopliftings eight hours apart (six incidents) and two
-  // groups of youths, so some selections reach five reports and incidents and others do not.
+  // Ten reports in one buurt: eight shopliftings eight hours apart (eight incidents), each
+  // from a device of its own (past k plus its margin of distinct reporters), and two groups of
+  // youths, so some selections reach five reports and incidents and others do not.
   std::string buurt;
-  for (int i = 0; i < 6; ++i) {
+  for (int i = 0; i < 8; ++i) {
+    absl::StatusOr<std::string> device = server_.RegisterDevice();
+    ASSERT_TRUE(device.ok()) << device.status();
     const v1::Report r = MustSubmit(
         ValidReport(absl::StrCat("Winkeldief ", i, " bij de drogist"), 10 * i, 1 + 8 * i),
-        resident_);
+        *device);
     buurt = r.area().buurt_code();
   }
   for (int i = 0; i < 2; ++i) {

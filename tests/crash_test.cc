@@ -362,5 +362,32 @@ TEST(CrashTest, AHotIncidentRebuiltAfterKill9MakesTheSameDecisions) {
   ASSERT_TRUE(verified.ok()) << verified.status();
 }
 
+// The event lexicon is data read at start: a malformed or missing file stops the start with a
+// message naming the flag and the line, before anything is served or written.
+TEST(StartTest, AMalformedEventLexiconStopsTheStart) {
+  TempDir dir;
+  TempDir files;
+  const std::string bad = files.path() + "/lexicon.tsv";
+  {
+    std::ofstream out(bad);
+    out << "# a lexicon with one good and one bad line\n"
+        << "kind\tbike_theft\t|fiets gestolen\n"
+        << "kind\tbike_thief\t|fiets gejat\n";
+  }
+  const struct {
+    std::string flag;
+    std::string named;
+  } cases[] = {
+      {"--event_lexicon=" + bad, "line 3: 'bike_thief' is not a kind"},
+      {"--event_lexicon=" + files.path() + "/missing.tsv", "cannot be read"},
+  };
+  for (const auto& c : cases) {
+    ServerProcess server;
+    EXPECT_FALSE(server.Start(WIJKWACHTD_BINARY, dir.path(), {c.flag}));
+    EXPECT_NE(server.output().find("--event_lexicon"), std::string::npos) << server.output();
+    EXPECT_NE(server.output().find(c.named), std::string::npos) << server.output();
+  }
+}
+
 }  // namespace
 }  // namespace wijkwacht::testing

@@ -2,15 +2,20 @@
 // theme model): claim races, the workflow, merge/split/reclassify/feedback, the queue stream
 // and the audit chain.
 #include <atomic>
+#include <functional>
 #include <map>
+#include <set>
 #include <thread>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "storage/aggregate_store.h"
 #include "storage/dispatch_store.h"
 #include "storage/engine.h"
 #include "storage/keys.h"
+#include "storage/meta_keys.h"
 #include "tests/test_support.h"
 #include "wijkwacht/v1/dispatch.grpc.pb.h"
 #include "wijkwacht/v1/map.grpc.pb.h"
@@ -364,6 +369,293 @@ TEST_F(DispatchTest, MergeSplitReclassifyFeedbackAndTheAuditChain) {
   EXPECT_EQ(broken.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_TRUE(absl::StrContains(broken.status().message(), "audit entry 3")) << broken.status();
   (*engine)->Shutdown();
+}
+
+// A dispatcher reads one incident's history: every audit entry about it, oldest first, paged;
+// merges and splits show on both incidents; nothing about other incidents; bad requests name
+// the field. A data dir from before the history index gets it built at the next start.
+TEST_F(DispatchTest, IncidentHistoryForDispatchers) {
+  const v1::Report a = Submit(52.4870, 4.6578, "Winkeldief in de Breestraat gezien");
+  const v1::Report b = Submit(52.4990, 4.6400, "Fiets gestolen bij het station", "fietsdiefstal");
+  const v1::Report c = Submit(52.4780, 4.6700, "Tas gestolen uit auto bij de Wijkertoren",
+                              "fietsdiefstal");
+  ASSERT_NE(a.incident_id(), b.incident_id());
+  ASSERT_NE(a.incident_id(), c.incident_id());
+  ASSERT_NE(b.incident_id(), c.incident_id());
+  const auto act = [&](const std::function<grpc::Status(grpc::ClientContext*, int64_t)>& call,
+                       const std::string& incident) {
+    grpc::ClientContext context;
+    WithToken(context, anna_);
+    grpc::Status status = call(&context, GetIncident(incident).version());
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  };
+  v1::Incident out;
+  const auto claim = [&](const std::string& name) {
+    act([&](grpc::ClientContext* ctx, int64_t version) {
+      v1::ClaimIncidentRequest r;
+      r.set_name(name);
+      r.set_version(version);
+      return dispatch_->ClaimIncident(ctx, r, &out);
+    }, name);
+  };
+  claim(a.incident_id());
+  claim(c.incident_id());  // another incident's entry, never in a's history
+  act([&](grpc::ClientContext* ctx, int64_t version) {
+    v1::AssignIncidentRequest r;
+    r.set_name(a.incident_id());
+    r.set_version(version);
+    r.set_department("departments/handhaving");
+    return dispatch_->AssignIncident(ctx, r, &out);
+  }, a.incident_id());
+  ASSERT_TRUE(Transition(a.incident_id(), v1::INCIDENT_TRIAGED, &out).ok());
+  act([&](grpc::ClientContext* ctx, int64_t version) {
+    v1::MergeIncidentsRequest r;
+    r.set_name(a.incident_id());
+    r.set_version(version);
+    r.add_merged(b.incident_id());
+    return dispatch_->MergeIncidents(ctx, r, &out);
+  }, a.incident_id());
+  act([&](grpc::ClientContext* ctx, int64_t version) {
+    v1::SplitReportRequest r;
+    r.set_incident(a.incident_id());
+    r.set_version(version);
+    r.set_report(b.name());
+    return dispatch_->SplitReport(ctx, r, &out);
+  }, a.incident_id());
+  const std::string split = out.name();
+  act([&](grpc::ClientContext* ctx, int64_t version) {
+    v1::ReclassifyIncidentRequest r;
+    r.set_name(a.incident_id());
+    r.set_version(version);
+    r.set_theme(v1::PHYSICAL_BUSINESS);
+    return dispatch_->ReclassifyIncident(ctx, r, &out);
+  }, a.incident_id());
+  {
+    grpc::ClientContext context;
+    WithToken(context, anna_);
+    v1::SendFeedbackRequest r;
+    r.set_name(a.incident_id());
+    // A name in a caller's text does not put the entry into that incident's history.
+    r.set_message(absl::StrCat("Zelfde dader als ", c.incident_id(), "?"));
+    v1::SendFeedbackResponse response;
+    ASSERT_TRUE(dispatch_->SendFeedback(&context, r, &response).ok());
+  }
+
+  // One page of `name`'s history, read by bram (another dispatcher).
+  const auto call = [&](const std::string& name, int page_size, const std::string& token,
+                        v1::GetIncidentHistoryResponse* response) {
+    grpc::ClientContext context;
+    WithToken(context, bram_);
+    v1::GetIncidentHistoryRequest request;
+    request.set_name(name);
+    request.set_page_size(page_size);
+    request.set_page_token(token);
+    return dispatch_->GetIncidentHistory(&context, request, response);
+  };
+  // The whole history, `page_size` at a time.
+  const auto history = [&](const std::string& name, int page_size) {
+    std::vector<v1::AuditEntry> entries;
+    std::string token;
+    do {
+      v1::GetIncidentHistoryResponse response;
+      grpc::Status status = call(name, page_size, token, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      EXPECT_LE(response.entries_size(), page_size);
+      for (const auto& e : response.entries()) entries.push_back(e);
+      token = response.next_page_token();
+    } while (!token.empty());
+    return entries;
+  };
+  const auto actions = [](const std::vector<v1::AuditEntry>& entries) {
+    std::vector<std::string> out;
+    for (const v1::AuditEntry& e : entries) out.push_back(e.action());
+    return out;
+  };
+  const std::vector<std::string> of_a = {"ClaimIncident",    "AssignIncident", "TransitionIncident",
+                                         "MergeIncidents",   "SplitReport",    "ReclassifyIncident",
+                                         "SendFeedback"};
+  const std::vector<v1::AuditEntry> a_history = history(a.incident_id(), 2);
+  EXPECT_EQ(actions(a_history), of_a);
+  for (size_t i = 1; i < a_history.size(); ++i) {
+    EXPECT_LT(a_history[i - 1].sequence(), a_history[i].sequence());
+  }
+  for (const v1::AuditEntry& e : a_history) {
+    EXPECT_EQ(e.target(), a.incident_id());
+    EXPECT_EQ(e.actor(), "users/anna");
+  }
+  EXPECT_EQ(actions(history(a.incident_id(), 1000)), of_a);
+  // The absorbed incident shows its merge; the split-off one the split that opened it.
+  EXPECT_EQ(actions(history(b.incident_id(), 50)), std::vector<std::string>{"MergeIncidents"});
+  EXPECT_EQ(actions(history(split, 50)), std::vector<std::string>{"SplitReport"});
+  EXPECT_EQ(actions(history(c.incident_id(), 50)), std::vector<std::string>{"ClaimIncident"});
+
+  // Bad requests name the field; an incident that does not exist is NOT_FOUND.
+  v1::GetIncidentHistoryResponse first_page;
+  ASSERT_TRUE(call(a.incident_id(), 2, "", &first_page).ok());
+  const std::string a_token = first_page.next_page_token();
+  ASSERT_FALSE(a_token.empty());
+  const struct {
+    std::string name;
+    int page_size;
+    std::string token;
+    const char* field;
+  } bad[] = {
+      {"", 0, "", "name"},
+      {"reports/x", 0, "", "name"},
+      {a.incident_id(), -1, "", "page_size"},
+      {a.incident_id(), 0, "bm90IGEgdG9rZW4", "page_token"},
+      {a.incident_id(), 0, a_token + "A", "page_token"},
+      {c.incident_id(), 0, a_token, "page_token"},  // made for another incident
+  };
+  for (const auto& t : bad) {
+    v1::GetIncidentHistoryResponse response;
+    const grpc::Status status = call(t.name, t.page_size, t.token, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << t.field;
+    EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{t.field}) << status.error_message();
+  }
+  v1::GetIncidentHistoryResponse none;
+  EXPECT_EQ(call("incidents/bestaat-niet", 0, "", &none).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // A data dir from before the index: no audit_by_incident keys, no "built" mark. The next
+  // start indexes the log, and the history is the same.
+  server_.Stop();
+  {
+    storage::EngineOptions options;
+    options.data_dir = dir_.path();
+    auto engine = storage::Engine::Open(options);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    std::vector<std::string> keys;
+    ASSERT_TRUE((*engine)
+                    ->Scan(storage::ColumnFamily::kAuditByIncident, "", "",
+                           [&](absl::string_view key, absl::string_view) {
+                             keys.emplace_back(key);
+                             return true;
+                           })
+                    .ok());
+    EXPECT_GE(keys.size(), of_a.size() + 3);
+    ASSERT_TRUE((*engine)
+                    ->CommitAndWait([&](storage::WriteContext& ctx) {
+                      for (const std::string& key : keys) {
+                        ctx.Delete(storage::ColumnFamily::kAuditByIncident, key);
+                      }
+                      ctx.Delete(storage::ColumnFamily::kMeta,
+                                 storage::meta::kAuditIncidentIndexBuilt);
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    (*engine)->Shutdown();
+  }
+  absl::Status restarted = server_.Start();
+  ASSERT_TRUE(restarted.ok()) << restarted;
+  dispatch_ = v1::DispatchService::NewStub(server_.channel());
+  bram_ = *server_.Login("bram", kPassword);
+  EXPECT_EQ(actions(history(a.incident_id(), 3)), of_a);
+  EXPECT_EQ(actions(history(b.incident_id(), 3)), std::vector<std::string>{"MergeIncidents"});
+  EXPECT_EQ(actions(history(split, 3)), std::vector<std::string>{"SplitReport"});
+}
+
+// ListIncidents beyond one page while the desk works: every incident that existed when paging
+// began comes exactly once, in the stable order newest created first, although new incidents
+// open and listed ones change status between the pages. Tokens are validated: a forged or
+// altered one, or one reused with other filters, is INVALID_ARGUMENT naming page_token.
+TEST(ListIncidentsPagingTest, EveryIncidentExactlyOnceWhileNewOnesArrive) {
+  TempDir dir;
+  ServerFixture server(dir.path());
+  server.options().device_write_burst = 1e6;
+  server.options().peer_write_burst = 1e6;
+  // Every report its own incident: the test is about the list, not the grouping.
+  server.options().dedup.radius_meters = 1;
+  server.options().dedup.near_meters = 1;
+  server.options().dedup.max_accuracy_slack_meters = 0;
+  const absl::Status started = server.Start();
+  ASSERT_TRUE(started.ok()) << started;
+  auto dispatch = v1::DispatchService::NewStub(server.channel());
+  const std::string admin = server.admin_token();
+  std::mt19937_64 rng(230);
+  int submitted = 0;
+  const auto open_incident = [&] {
+    const int i = submitted++;
+    v1::Report report = BreestraatReport(NewUuid(rng), absl::StrCat("Winkeldiefstal nummer ", i));
+    report.mutable_location()->set_latitude(52.4800 + 0.0004 * (i % 40));
+    report.mutable_location()->set_longitude(4.6450 + 0.0006 * (i / 40));
+    report.set_accuracy_meters(1);
+    v1::Report stored;
+    grpc::Status status = server.SubmitAsResident(report, &stored);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return stored.incident_id();
+  };
+  std::set<std::string> before;
+  for (int i = 0; i < 230; ++i) before.insert(open_incident());
+  ASSERT_EQ(before.size(), 230u);
+
+  const auto list = [&](int page_size, const std::string& token, v1::IncidentStatus status,
+                        v1::ListIncidentsResponse* response) {
+    grpc::ClientContext context;
+    WithToken(context, admin);
+    v1::ListIncidentsRequest request;
+    request.set_page_size(page_size);
+    request.set_page_token(token);
+    request.set_status(status);
+    return dispatch->ListIncidents(&context, request, response);
+  };
+  std::vector<std::string> seen;
+  std::vector<std::string> tokens;
+  std::string token;
+  int pages = 0;
+  do {
+    v1::ListIncidentsResponse response;
+    grpc::Status status = list(20, token, v1::INCIDENT_STATUS_UNSPECIFIED, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_LE(response.incidents_size(), 20);
+    for (const v1::Incident& incident : response.incidents()) seen.push_back(incident.name());
+    // The desk works between two pages: new incidents, a listed one moves on.
+    for (int k = 0; k < 3; ++k) open_incident();
+    if (!response.incidents().empty()) {
+      const v1::Incident& moved = response.incidents(0);
+      grpc::ClientContext context;
+      WithToken(context, admin);
+      v1::TransitionIncidentRequest request;
+      request.set_name(moved.name());
+      request.set_version(moved.version());
+      request.set_target_status(v1::INCIDENT_TRIAGED);
+      v1::Incident out;
+      grpc::Status moved_status = dispatch->TransitionIncident(&context, request, &out);
+      EXPECT_TRUE(moved_status.ok()) << moved_status.error_message();
+    }
+    token = response.next_page_token();
+    if (!token.empty()) tokens.push_back(token);
+    ++pages;
+  } while (!token.empty() && pages < 100);
+  EXPECT_GE(pages, 12);
+  std::map<std::string, int> times;
+  for (const std::string& name : seen) ++times[name];
+  for (const auto& [name, n] : times) EXPECT_EQ(n, 1) << name << " listed " << n << " times";
+  for (const std::string& name : before) {
+    EXPECT_EQ(times.count(name), 1u) << name << " existed before paging began, never listed";
+  }
+
+  // Tokens: forged, altered, or for other filters.
+  ASSERT_FALSE(tokens.empty());
+  std::string raw;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(tokens[0], &raw));
+  std::string other_filters = raw;
+  other_filters[3] ^= 0x01;  // the filters' hash
+  std::string bad_key = raw;
+  bad_key.back() = '/';  // not an incident id
+  const std::string bad[] = {"bm90IGVlbiB0b2tlbg", "%%%", tokens[0].substr(0, 10),
+                             absl::WebSafeBase64Escape(other_filters),
+                             absl::WebSafeBase64Escape(bad_key)};
+  for (const std::string& forged : bad) {
+    v1::ListIncidentsResponse response;
+    grpc::Status status = list(20, forged, v1::INCIDENT_STATUS_UNSPECIFIED, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << forged;
+    EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"page_token"}) << forged;
+  }
+  v1::ListIncidentsResponse response;
+  grpc::Status status = list(20, tokens[0], v1::INCIDENT_NEW, &response);  // other filters
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"page_token"});
 }
 
 }  // namespace

@@ -80,17 +80,22 @@ TRICKY = 'Winkeldief riep: "weg, nu"\nen liep met gestolen spullen de winkel uit
 
 def seed_reports(base):
     """Three distinct shop incidents in one Breestraat buurt (the servers of these clients run
-    with k = 2) and one report far away (a count below k), from a fresh device; the time."""
-    device = post(base, "/v1/devices", {})["access"]["accessToken"]
+    with k = 2), the last seen by three more people: six reports from six fresh devices (the
+    public map needs k plus a margin of at most 3 distinct reporters); and one report far away
+    (a count below k) from the first device. Returns that device's token and the time."""
+    def fresh_device():
+        return post(base, "/v1/devices", {})["access"]["accessToken"]
+    device = fresh_device()
     now = datetime.now(timezone.utc).replace(microsecond=0)
     observed = (now - timedelta(minutes=3)).isoformat().replace("+00:00", "Z")
     shop_events = [("winkeldiefstal", TRICKY),
-                   ("overval", "Overval op de juwelier in de Breestraat, dader met bivakmuts"),
-                   ("inbraak-bedrijf", "Inbraak bij de bakkerij in de Breestraat, deur opengebroken")]
-    for category, text in shop_events:
+                   ("overval", "Overval op de juwelier in de Breestraat, dader met bivakmuts")] + [
+                   ("inbraak-bedrijf", "Inbraak bij de bakkerij in de Breestraat, deur opengebroken")] * 4
+    for i, (category, text) in enumerate(shop_events):
         post(base, "/v1/reports", {
             "id": str(uuid.uuid4()), "location": {"latitude": 52.4870, "longitude": 4.6578},
-            "category": category, "observedTime": observed, "description": text}, device)
+            "category": category, "observedTime": observed, "description": text},
+            device if i == 0 else fresh_device())
     post(base, "/v1/reports", {
         "id": str(uuid.uuid4()), "location": {"latitude": 52.4790, "longitude": 4.6420},
         "category": "hangjongeren", "observedTime": observed,

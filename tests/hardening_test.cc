@@ -8,21 +8,30 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/str_replace.h"
 #include "common/address.h"
 #include "common/clock.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
+#include "nlohmann/json.hpp"
+#include "storage/aggregate_store.h"
 #include "storage/change_feed.h"
 #include "tests/test_support.h"
 #include "wijkwacht/v1/alert.grpc.pb.h"
@@ -340,17 +349,52 @@ TEST_F(HardeningTest, Row03_FreshDevicesCannotTopAWithheldCellUpToK) {
   ASSERT_EQ(staff.incident_count(), 5) << "five separate events: each its own incident";
   EXPECT_TRUE(shown(false).suppressed()) << "fresh devices lifted a withheld cell to k";
 
-  // Positive control: four days later the same devices count. Their first four reports were
-  // sent while fresh and stay uncounted; four more from them make five established reports.
+  // Aged, the same devices count, but once each and only with the margin on top of k: four
+  // days later the four attackers report again (victim + 4 = 5 distinct reporters, still
+  // withheld: k plus a margin of 1..3), and three more aged devices make 8, which publishes.
   clock_.Advance(absl::Hours(96));
   for (int i = 0; i < 4; ++i) {
     renew(attackers[i]);
     v1::Report out;
     ASSERT_TRUE(Submit(attackers[i].token, Breestraat(kEvents[i + 1], 0, 60 + 5 * i), &out).ok());
   }
+  EXPECT_TRUE(shown(false).suppressed()) << "five distinct reporters passed k plus the margin";
+  std::vector<Device> more(3);
+  for (Device& d : more) ASSERT_TRUE(Register(&d.token, nullptr, &d.refresh).ok());
+  clock_.Advance(absl::Hours(96));
+  for (int i = 0; i < 3; ++i) {
+    renew(more[i]);
+    v1::Report out;
+    ASSERT_TRUE(Submit(more[i].token, Breestraat(kEvents[i + 1], 0, 90 + 5 * i), &out).ok());
+  }
   const v1::AggregateCell visible = shown(false);
-  EXPECT_FALSE(visible.suppressed()) << "five reports from established devices";
-  EXPECT_GE(visible.report_count(), 7);  // 9 reports, shown within 2
+  EXPECT_FALSE(visible.suppressed()) << "eight distinct established reporters";
+  EXPECT_GE(visible.report_count(), 10);  // 12 reports, shown within 2
+}
+
+// One established device counts once towards k, however many reports it sends to a cell.
+TEST_F(HardeningTest, Row03_OneAgedDeviceCountsOnceHoweverManyReports) {
+  options().device_write_burst = 1e6;
+  Start();  // every device is established at once (the fixture's minimum age is zero)
+  std::string device;
+  ASSERT_TRUE(Register(&device).ok());
+  v1::Report first;
+  for (int i = 0; i < 9; ++i) {
+    v1::Report out;
+    ASSERT_TRUE(Submit(device, Breestraat(absl::StrCat("Winkeldief bij de drogist, keer ", i),
+                                          10 * i, 1 + i),
+                       &out)
+                    .ok());
+    if (i == 0) first = out;
+  }
+  std::string admin;
+  ASSERT_TRUE(Login(kAdminName, kAdminPassword, "", &admin).ok());
+  const v1::GetAggregatesResponse staff = Aggregates(BuurtHalfYear(first.area().buurt_code()), admin);
+  ASSERT_EQ(staff.cells_size(), 1);
+  EXPECT_EQ(staff.cells(0).report_count(), 9);
+  const v1::GetAggregatesResponse pub = Aggregates(BuurtHalfYear(first.area().buurt_code()), "");
+  ASSERT_EQ(pub.cells_size(), 1);
+  EXPECT_TRUE(pub.cells(0).suppressed()) << "nine reports from one device published";
 }
 
 // ---------------------------------------------------------------------------------- row 11
@@ -762,6 +806,443 @@ TEST_F(HttpHardeningTest, Row10_OneAddressCannotTakeEveryEventStreamNorStarveHea
 }
 
 // ------------------------------------------------------------------------------------ row 4
+// ---------------------------------------------------------------------------------- row 3
+// "n-1" with aged devices: the attacker's k-1 established devices report into the victim's
+// buurt A and into a buurt B without a victim, twice each. Through every public way of reading
+// counts — GetAggregates (areas and heatmap cells), the map page's event stream, OGC API
+// Features and the GeoJSON export, every period — A looks exactly as B: one reporter more
+// does not lift a cell past k plus its margin. Staff see A and B differ (positive control);
+// once the attacker has k+3 devices both are published (the probes read published figures).
+TEST_F(HttpHardeningTest, Row03_KMinusOneAgedDevicesCannotTellOneReporterFromNone) {
+  options().device_write_burst = 1e6;
+  options().device_registration_burst = 100;
+  options().http_event_streams_per_address = 64;  // the probes open many streams one by one
+  StartHttp();  // every device is established at once (the fixture's minimum age is zero)
+  std::string victim;
+  ASSERT_TRUE(Register(&victim).ok());
+  v1::Report victims;
+  ASSERT_TRUE(Submit(victim, Breestraat("Winkeldief bij de drogist, rende weg", 0, 0.05), &victims).ok());
+  const std::string a = victims.area().buurt_code();
+  std::string b;
+  double east_b = 0;
+  // Far enough that no report there joins an incident of A's (the matcher's reach).
+  for (double east = 1200; east <= 3600 && b.empty(); east += 300) {
+    v1::PreviewReportResponse preview;
+    ASSERT_TRUE(Preview(victim, Breestraat("Winkeldief", east), &preview).ok());
+    if (!preview.report().area().buurt_code().empty() && preview.report().area().buurt_code() != a) {
+      b = preview.report().area().buurt_code();
+      east_b = east;
+    }
+  }
+  ASSERT_FALSE(b.empty()) << "no second buurt east of the Breestraat";
+  // Attacker device d reports twice at `east`: for the first four, where and when the
+  // victim's report is (in A; as far east in B), each a different event (its own incident),
+  // so that the victim's cells hold reports of the attacker's too and a withheld cell's
+  // existence says nothing the attacker's own reports do not. Later devices report 6.5 hours
+  // apart (their own incidents: the theme's window is 6 hours). Each buurt gets devices of
+  // its own: a device counts towards k where its first report of the period is.
+  const char* kEvents[] = {"Overval op de juwelier, dader met mes",
+                           "Ramkraak bij de telefoonwinkel vannacht",
+                           "Etalageruit van de bakker ingegooid",
+                           "Personeel van de slijter bedreigd door klant"};
+  const char* kShops[] = {"de bakker", "de slijter", "de juwelier", "de supermarkt"};
+  auto attack = [&](double east, int from, int to) {
+    for (int d = from; d < to; ++d) {
+      std::string token;
+      ASSERT_TRUE(Register(&token).ok());
+      for (int r = 0; r < 2; ++r) {
+        const std::string text =
+            d < 4 ? kEvents[d] : absl::StrCat("Winkeldief bij ", kShops[d - 4], ", rende weg");
+        const double hours_ago = d < 4 ? 0.05 + 0.01 * r : 6.6 + 6.5 * (d - 4) + 0.01 * r;
+        v1::Report out;
+        ASSERT_TRUE(Submit(token, Breestraat(text, east + 0.01 * d, hours_ago), &out).ok());
+      }
+    }
+  };
+  attack(0, 0, 4);  // k - 1 = 4 aged devices in A
+  attack(east_b, 0, 4);  // and 4 in B
+
+  const v1::AggregationPeriod kPeriods[] = {v1::DAY, v1::WEEK, v1::MONTH, v1::HALF_YEAR};
+  httplib::Client http("127.0.0.1", server_.server()->http_port());
+  http.set_read_timeout(20, 0);
+  // What a public caller reads about buurt `code` (names and codes left out), per way in.
+  auto observe = [&](const std::string& code, const std::string& token) {
+    std::vector<std::string> seen;
+    for (v1::AggregationPeriod period : kPeriods) {
+      const std::string p = v1::AggregationPeriod_Name(period);
+      for (int level : {0, 14, 16}) {
+        v1::AggregateSelection sel;
+        sel.set_level(v1::BUURT);
+        sel.add_area_codes(code);
+        sel.add_themes(v1::PHYSICAL_BUSINESS);
+        sel.set_period(period);
+        sel.set_s2_cell_level(level);
+        *sel.mutable_start_time() = Ts(absl::Now() - absl::Hours(24 * 200));
+        *sel.mutable_end_time() = Ts(absl::Now() + absl::Hours(1));
+        std::vector<std::string> cells;
+        const v1::GetAggregatesResponse response = Aggregates(sel, token);
+        for (const v1::AggregateCell& c : response.cells()) {
+          cells.push_back(absl::StrCat(c.suppressed() ? "1" : "0", "/", c.report_count(), "/", c.incident_count()));
+        }
+        std::sort(cells.begin(), cells.end());
+        seen.push_back(absl::StrCat("GetAggregates ", p, " level ", level, ": ", absl::StrJoin(cells, " ")));
+      }
+      // The map page's event stream: its first event is the snapshot of the current period.
+      std::string events;
+      http.Get(absl::StrCat("/api/stream?level=BUURT&period=", p),
+               [&](const char* data, size_t n) {
+                 events.append(data, n);
+                 const size_t id = events.find("id: ");
+                 return id == std::string::npos || events.find("\n\n", id) == std::string::npos;
+               });
+      const size_t data = events.find("data: ", events.find("id: "));
+      nlohmann::json snapshot = nlohmann::json::parse(
+          data == std::string::npos ? "" : events.substr(data + 6, events.find('\n', data) - data - 6),
+          nullptr, false);
+      std::vector<std::string> cells;
+      if (!snapshot.is_discarded()) {
+        for (const nlohmann::json& c : snapshot.value("cells", nlohmann::json::array())) {
+          if (c.value("area_code", "") != code) continue;
+          std::string cell;
+          for (const char* field : {"theme", "suppressed", "report_count", "incident_count"}) {
+            absl::StrAppend(&cell, c.contains(field) ? c[field].dump() : "-", "/");
+          }
+          cells.push_back(cell);
+        }
+      }
+      std::sort(cells.begin(), cells.end());
+      seen.push_back(absl::StrCat("/api/stream ", p, ": ", snapshot.is_discarded() ? "no snapshot" : "",
+                                  absl::StrJoin(cells, " ")));
+      // OGC API Features and the GeoJSON export: the buurt's features' properties.
+      const std::string start = absl::FormatTime(absl::RFC3339_sec, absl::Now() - absl::Hours(24 * 200),
+                                                 absl::UTCTimeZone());
+      const std::string end = absl::FormatTime(absl::RFC3339_sec, absl::Now() + absl::Hours(1),
+                                               absl::UTCTimeZone());
+      for (const std::string& path :
+           {absl::StrCat("/ogc/collections/buurten/items?limit=1000&period=", p, "&datetime=", start, "/", end),
+            absl::StrCat("/v1/exports/aggregates.geojson?level=BUURT&period=", p, "&startTime=", start,
+                         "&endTime=", end)}) {
+        httplib::Headers headers;
+        if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+        httplib::Result r = http.Get(path, headers);
+        std::vector<std::string> features;
+        if (r) {
+          nlohmann::json body = nlohmann::json::parse(r->body, nullptr, false);
+          if (body.is_discarded() || !body.contains("features")) body = {{"features", nlohmann::json::array()}};
+          for (nlohmann::json& f : body["features"]) {
+            nlohmann::json props = f["properties"];
+            if (props.value("code", "") != code) continue;
+            for (const char* k : {"code", "name", "parent_code"}) props.erase(k);
+            features.push_back(props.dump());
+          }
+        }
+        std::sort(features.begin(), features.end());
+        seen.push_back(absl::StrCat(path.substr(0, path.find('?')), " ", p, ": ", r ? r->status : 0, " ",
+                                    absl::StrJoin(features, " ")));
+      }
+    }
+    return seen;
+  };
+
+  const std::vector<std::string> seen_a = observe(a, "");
+  const std::vector<std::string> seen_b = observe(b, "");
+  EXPECT_EQ(seen_a, seen_b) << "the victim's buurt reads differently from one without";
+  ASSERT_EQ(seen_a.size(), 4u * 6u);
+  EXPECT_EQ(seen_a[3 * 6], "GetAggregates HALF_YEAR level 0: 1/0/0") << "withheld, not absent";
+  std::string admin;
+  ASSERT_TRUE(Login(kAdminName, kAdminPassword, "", &admin).ok());
+  EXPECT_NE(observe(a, admin), observe(b, admin)) << "staff see exact counts: 9 against 8 reports";
+
+  attack(east_b, 4, 8);  // k + 3 attacker devices: published either way
+  const std::vector<std::string> published = observe(b, "");
+  const std::string& half_year = published[3 * 6];  // GetAggregates HALF_YEAR, area totals
+  ASSERT_TRUE(absl::StartsWith(half_year, "GetAggregates HALF_YEAR level 0: ")) << half_year;
+  EXPECT_TRUE(absl::StartsWith(half_year, "GetAggregates HALF_YEAR level 0: 0/"))
+      << half_year << "; staff see " << observe(b, admin)[3 * 6];
+}
+
+// ------------------------------------------------------------------------- row 2, tussenstand
+// The tussenstand's publication version is a second public source of the same counts. Every
+// incident figure it prints for a wijk and theme in the half-year is the public map's figure
+// for that cell (the same withholding, the same offset), so differencing the two gives
+// nothing; the staff version (exact) differs from the map where an offset is not zero, so
+// the comparison can fail (positive control).
+TEST_F(HardeningTest, Row02_TussenstandPublishesTheMapsFiguresNotASecondExactSource) {
+  options().device_write_burst = 1e6;
+  options().device_registration_burst = 100;
+  Start();  // every device is established at once (the fixture's minimum age is zero)
+  const char* kTexts[] = {"Winkeldief bij de drogist", "Overval op de juwelier",
+                          "Ramkraak bij de telefoonwinkel", "Etalageruit van de bakker ingegooid",
+                          "Personeel van de slijter bedreigd", "Zakkenroller in de winkelstraat"};
+  // 14 devices; device d reports in the first (d % 7) + 1 of seven places along the street,
+  // so the wijken get different numbers of distinct reporters, some below k plus the margin.
+  for (int d = 0; d < 14; ++d) {
+    std::string token;
+    ASSERT_TRUE(Register(&token).ok());
+    for (int place = 0; place <= d % 7; ++place) {
+      v1::Report out;
+      grpc::Status status = Submit(
+          token, Breestraat(kTexts[(d + place) % 6], -1800 + 600 * place + 3 * d, 1 + d + place), &out);
+      ASSERT_TRUE(status.ok()) << Describe(status);
+    }
+  }
+  std::map<std::string, std::string> wijk_names;  // display name -> code
+  {
+    grpc::ClientContext context;
+    Prepare(context, "");
+    v1::ListAreasRequest request;
+    request.set_level(v1::WIJK);
+    request.set_page_size(1000);
+    v1::ListAreasResponse response;
+    ASSERT_TRUE(map_->ListAreas(&context, request, &response).ok());
+    for (const v1::Area& a : response.areas()) wijk_names[a.display_name()] = a.code();
+  }
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), storage::MapTimeZone());
+  const std::string half = absl::StrCat(today.year(), today.month() <= 6 ? "-H1" : "-H2");
+  // The map's public figure per wijk for the half-year: "<k" when withheld.
+  v1::AggregateSelection sel;
+  sel.set_level(v1::WIJK);
+  for (const auto& [name, code] : wijk_names) sel.add_area_codes(code);
+  sel.add_themes(v1::PHYSICAL_BUSINESS);
+  sel.set_period(v1::HALF_YEAR);
+  *sel.mutable_start_time() = Ts(absl::Now() - absl::Hours(24 * 3));
+  *sel.mutable_end_time() = Ts(absl::Now() + absl::Hours(1));
+  std::map<std::string, std::string> map_figures;  // wijk code -> figure
+  const v1::GetAggregatesResponse on_map = Aggregates(sel, "");
+  for (const v1::AggregateCell& c : on_map.cells()) {
+    map_figures[c.area_code()] = c.suppressed() ? "<5" : absl::StrCat(c.incident_count());
+  }
+  // The publication's figures: the current half-year column of the theme's wijk table.
+  auto tussenstand = [&](bool publication) {
+    grpc::ClientContext context;
+    std::string admin;
+    EXPECT_TRUE(Login(kAdminName, kAdminPassword, "", &admin).ok());
+    Prepare(context, admin);
+    v1::GetProgressReportRequest request;
+    request.set_period(half);
+    request.set_publication(publication);
+    v1::ProgressReport report;
+    grpc::Status status = map_->GetProgressReport(&context, request, &report);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    std::map<std::string, std::string> figures;  // wijk code -> figure
+    const std::string& md = report.markdown();
+    size_t at = md.find("### Fysieke veiligheid en veilig ondernemen", md.find("## Per thema"));
+    if (at == std::string::npos) return figures;
+    const size_t end = md.find("\n\n", md.find("| ---", at));
+    for (absl::string_view line : absl::StrSplit(md.substr(at, end - at), '\n')) {
+      std::vector<std::string> cells = absl::StrSplit(line, " | ");
+      if (cells.size() < 3 || !absl::StartsWith(cells[0], "| ")) continue;
+      const std::string name = absl::StrReplaceAll(cells[0].substr(2), {{"\\", ""}});
+      auto code = wijk_names.find(name);
+      if (code != wijk_names.end()) figures[code->second] = cells[1];
+    }
+    return figures;
+  };
+  const std::map<std::string, std::string> published = tussenstand(true);
+  ASSERT_FALSE(published.empty());
+  int shown = 0, withheld = 0;
+  for (const auto& [code, figure] : published) {
+    const auto on_map = map_figures.find(code);
+    const std::string expected = on_map == map_figures.end() ? "0" : on_map->second;
+    EXPECT_EQ(figure, expected) << code << ": the publication and the map differ";
+    if (expected == "<5") ++withheld;
+    else if (expected != "0") ++shown;
+  }
+  EXPECT_GT(shown, 0) << "no wijk published: the comparison tests nothing";
+  EXPECT_GT(withheld, 0) << "no wijk withheld: the comparison tests nothing";
+  // Positive control: the exact (staff) version differs from the map's public figures.
+  EXPECT_NE(tussenstand(false), published);
+}
+
+// ---------------------------------------------------------------------------------- row 19
+// The report-existence oracle. A victim files a report; one attacker device sends the victim's
+// report id through every call that takes a report id (gRPC, the JSON API, Open311), before
+// and after submitting a report of its own under that id; a second attacker device does the
+// same with an id nobody has used. With each probed id written as <ID>, the two transcripts
+// are identical, the attacker's own report answers to the id it sent everywhere (so the
+// stored alias never reaches it), and the victim's report is unharmed.
+TEST_F(HttpHardeningTest, Row19_AnotherReportersIdAnswersExactlyAsAFreshId) {
+  options().device_write_burst = 1e6;
+  StartHttp();
+  std::string victim;
+  ASSERT_TRUE(Register(&victim).ok());
+  v1::Report original = Breestraat("Fietsendief bij de bakker, zwarte jas en rode pet");
+  original.mutable_contact()->set_email("buurvrouw@example.org");
+  v1::Report victims;
+  ASSERT_TRUE(Submit(victim, original, &victims).ok());
+  const std::string victim_id = victims.id();
+  httplib::Client http("127.0.0.1", server_.server()->http_port());
+  http.set_read_timeout(20, 0);
+
+  // Everything `token` learns about `id`, in order, with `id` written as <ID>.
+  auto transcript = [&](const std::string& token, const std::string& id, double east_m,
+                        std::string* seen) {
+    std::vector<std::string> lines;
+    const std::string name = absl::StrCat("reports/", id);
+    auto add = [&](absl::string_view step, absl::string_view what) {
+      const std::string line = absl::StrCat(step, ": ", what);
+      absl::StrAppend(seen, line, "\n");
+      lines.push_back(absl::StrReplaceAll(line, {{id, "<ID>"}}));
+    };
+    auto status = [](const grpc::Status& s) { return absl::StrCat(s.error_code(), " ", s.error_message()); };
+    auto report = [&](const v1::Report& r) {
+      return absl::StrCat(r.id(), " ", r.name(), " ", r.incident_id(), " ", r.description(), " ",
+                          v1::ReportStatus_Name(r.status()));
+    };
+    auto probe = [&](absl::string_view when) {
+      {
+        grpc::ClientContext context;
+        Prepare(context, token);
+        v1::GetReportRequest request;
+        request.set_name(absl::AsciiStrToUpper(name).replace(0, 8, "reports/"));
+        v1::Report out;
+        grpc::Status s = server_.reports().GetReport(&context, request, &out);
+        add(absl::StrCat(when, " GetReport"), s.ok() ? report(out) : status(s));
+      }
+      {
+        grpc::ClientContext context;
+        Prepare(context, token);
+        v1::AmendReportRequest request;
+        request.set_name(name);
+        request.set_note("nog een detail");
+        v1::Report out;
+        grpc::Status s = sync_->AmendReport(&context, request, &out);
+        add(absl::StrCat(when, " AmendReport"), s.ok() ? report(out) : status(s));
+      }
+      {
+        grpc::ClientContext context;
+        Prepare(context, token);
+        v1::RateHandlingRequest request;
+        request.set_report(name);
+        request.set_satisfied(true);
+        v1::RateHandlingResponse out;
+        grpc::Status s = sync_->RateHandling(&context, request, &out);
+        add(absl::StrCat(when, " RateHandling"), s.ok() ? out.report() : status(s));
+      }
+      const httplib::Headers bearer = {{"Authorization", "Bearer " + token}};
+      if (httplib::Result r = http.Get(absl::StrCat("/v1/", name), bearer)) {
+        nlohmann::json body = nlohmann::json::parse(r->body, nullptr, false);
+        if (!body.is_object()) body = nlohmann::json::object();
+        add(absl::StrCat(when, " GET /v1/reports/{id}"),
+            absl::StrCat(r->status, " ", r->status == 200 ? body.value("name", "") : r->body));
+      } else {
+        add(absl::StrCat(when, " GET /v1/reports/{id}"), "no answer");
+      }
+      if (httplib::Result r = http.Get(absl::StrCat("/open311/v2/requests/", id, ".json?api_key=", token))) {
+        nlohmann::json body = nlohmann::json::parse(r->body, nullptr, false);
+        add(absl::StrCat(when, " GET /open311/v2/requests/{id}.json"),
+            absl::StrCat(r->status, " ",
+                         r->status == 200 && body.is_array() && !body.empty() &&
+                                 body[0].is_object()
+                             ? body[0].value("service_request_id", "")
+                             : r->body));
+      } else {
+        add(absl::StrCat(when, " GET /open311/v2/requests/{id}.json"), "no answer");
+      }
+    };
+
+    probe("before");
+    v1::Report own = Breestraat("Poging tot inbraak bij de buren, iemand rammelde aan de deur", east_m, 2);
+    own.set_id(id);
+    v1::Report out;
+    grpc::Status s = Submit(token, own, &out);
+    add("SubmitReport", s.ok() ? report(out) : status(s));
+    s = Submit(token, own, &out);
+    add("SubmitReport again", s.ok() ? report(out) : status(s));
+    v1::Report changed = own;
+    changed.set_description("Poging tot inbraak, de deur is beschadigd");
+    s = Submit(token, changed, &out);
+    add("SubmitReport other content", s.ok() ? report(out) : status(s));
+    {
+      grpc::ClientContext context;
+      Prepare(context, token);
+      v1::PushRequest request;
+      *request.add_reports() = own;
+      *request.add_reports() = changed;
+      v1::PushResponse response;
+      s = sync_->Push(&context, request, &response);
+      add("Push", status(s));
+      for (const v1::PushResult& r : response.results()) {
+        add("Push result", absl::StrCat(r.id(), " ", v1::PushResult::Outcome_Name(r.outcome()),
+                                        " ", report(r.report()), " ", r.error_code(), " ",
+                                        r.error_message(), " ", r.error_field()));
+      }
+    }
+    probe("after");
+    {
+      v1::PullResponse pulled;
+      s = Pull(token, &pulled);
+      add("Pull", status(s));
+      for (const v1::FeedChange& c : pulled.changes()) {
+        add("Pull change", absl::StrCat(c.report_status().report(), " ",
+                                        v1::ReportStatus_Name(c.report_status().status())));
+      }
+    }
+    {
+      grpc::ClientContext context;
+      Prepare(context, token);
+      v1::ExportMyDataResponse exported;
+      s = sync_->ExportMyData(&context, v1::ExportMyDataRequest(), &exported);
+      add("ExportMyData", status(s));
+      absl::StrAppend(seen, exported.json());
+      nlohmann::json json = nlohmann::json::parse(exported.json(), nullptr, false);
+      if (!json.is_object()) json = nlohmann::json::object();
+      for (const nlohmann::json& r : json.value("reports", nlohmann::json::array())) {
+        const nlohmann::json report = r.value("report", nlohmann::json::object());
+        add("ExportMyData report", absl::StrCat(report.value("id", ""), " ",
+                                                report.value("name", ""), " ",
+                                                report.value("incident_id", "")));
+      }
+    }
+    return lines;
+  };
+
+  std::string attacker, control;
+  ASSERT_TRUE(Register(&attacker).ok());
+  ASSERT_TRUE(Register(&control).ok());
+  std::string seen_by_attacker, seen_by_control;
+  const std::vector<std::string> probed = transcript(attacker, victim_id, 900, &seen_by_attacker);
+  const std::vector<std::string> fresh =
+      transcript(control, NewUuid(rng_), -900, &seen_by_control);
+  EXPECT_EQ(probed, fresh) << "the answers tell an existing id from a fresh one";
+  // The transcript really covers the calls (positive control of the probe itself).
+  ASSERT_GE(probed.size(), 20u);
+  EXPECT_EQ(probed.front(), "before GetReport: 5 reports/<ID> does not exist");
+
+  // Staff see both reports: the victim's under its id, unchanged; the attacker's under an
+  // alias that never reached the attacker.
+  grpc::ClientContext context;
+  Prepare(context, server_.admin_token());
+  v1::ListReportsRequest list;
+  list.set_page_size(100);
+  v1::ListReportsResponse all;
+  ASSERT_TRUE(server_.reports().ListReports(&context, list, &all).ok());
+  int victims_seen = 0, aliases = 0;
+  for (const v1::Report& r : all.reports()) {
+    if (r.id() == victim_id) {
+      ++victims_seen;
+      EXPECT_EQ(r.description(), original.description());
+      EXPECT_EQ(r.location().latitude(), victims.location().latitude());
+    } else if (absl::StrContains(seen_by_control, r.id())) {
+      continue;
+    } else {
+      ++aliases;
+      EXPECT_FALSE(absl::StrContains(seen_by_attacker, r.id())) << "the alias reached the attacker";
+      EXPECT_TRUE(absl::StartsWith(r.description(), "Poging tot inbraak")) << r.description();
+    }
+  }
+  EXPECT_EQ(victims_seen, 1);
+  EXPECT_EQ(aliases, 1) << "one report of the attacker's, stored once (retries replayed)";
+  v1::Report again;
+  grpc::ClientContext victim_context;
+  Prepare(victim_context, victim);
+  v1::GetReportRequest get;
+  get.set_name(victims.name());
+  ASSERT_TRUE(server_.reports().GetReport(&victim_context, get, &again).ok());
+  EXPECT_EQ(again.description(), original.description());
+  EXPECT_EQ(again.incident_id(), victims.incident_id());
+}
+
 TEST_F(HardeningTest, Row04_OneDeviceCannotHoldMoreThanItsShareOfStreams) {
   options().device_write_burst = 1e6;
   options().stream_limits.max_per_subject = 4;
@@ -849,13 +1330,18 @@ TEST_F(HardeningTest, Row05_PublicStreamDoesNotAnnounceChangesInsideWithheldCell
   v1::AggregateUpdate snapshot;
   ASSERT_TRUE(feed->reader->Read(&snapshot));
   ASSERT_TRUE(snapshot.snapshot());
-  // One report: the cell holds 1 < k, withheld; its arrival must not be announced. Then one
-  // more, days apart (another incident): the cell reaches k = 2 and may be shown. The first
-  // update the public stream sends must be that one.
+  // One report: the cell holds 1 < k, withheld; its arrival must not be announced. Then four
+  // more from four other devices, days apart (another incident): the cell reaches k = 2
+  // incidents and k plus its margin (at most 3) distinct reporters, and may be shown. The
+  // first update the public stream sends must be one that shows it.
   v1::Report first, second;
   ASSERT_TRUE(Submit(server_.resident_token(), Breestraat("Winkeldief bij de drogist", 0, 100), &first).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // its own batch, were it sent
-  ASSERT_TRUE(Submit(server_.resident_token(), Breestraat("Winkeldief bij de bakker", 0, 0.2), &second).ok());
+  for (int i = 0; i < 4; ++i) {
+    std::string other;
+    ASSERT_TRUE(Register(&other).ok());
+    ASSERT_TRUE(Submit(other, Breestraat("Winkeldief bij de bakker", i, 0.2), &second).ok());
+  }
   v1::AggregateUpdate update;
   ASSERT_TRUE(feed->reader->Read(&update));
   EXPECT_FALSE(update.snapshot());
@@ -869,9 +1355,14 @@ TEST_F(HardeningTest, Row05_PublicStreamDoesNotAnnounceChangesInsideWithheldCell
 // ------------------------------------------------------------------------------------ row 6
 TEST_F(HardeningTest, Row06_EarlyWarningsReachStaffStreamsOnly) {
   options().device_write_burst = 1e6;
+  options().device_registration_burst = 100;
   Start();
-  // A quiet month of youth incidents, then twelve today: the monitor raises a warning.
+  // A quiet month of youth incidents, then twelve today, each from a device of its own (so
+  // today's cell is published and the public stream has an update to send): the monitor
+  // raises a warning.
   auto youth = [&](double lat, double lng, absl::Time observed) {
+    std::string device;
+    ASSERT_TRUE(Register(&device).ok());
     v1::Report r = BreestraatReport(NewUuid(rng_), "Groep jongeren hangt rond en intimideert "
                                                    "voorbijgangers, ze schreeuwen en gooien met "
                                                    "flessen");
@@ -880,7 +1371,7 @@ TEST_F(HardeningTest, Row06_EarlyWarningsReachStaffStreamsOnly) {
     r.mutable_location()->set_longitude(lng);
     *r.mutable_observed_time() = Ts(observed);
     v1::Report out;
-    grpc::Status status = Submit(server_.resident_token(), r, &out);
+    grpc::Status status = Submit(device, r, &out);
     ASSERT_TRUE(status.ok()) << Describe(status);
   };
   const absl::Time today = absl::Now() - absl::Minutes(30);

@@ -118,6 +118,34 @@ TEST_F(IncidentTest, TwoDifferentEventsInOneStreetAtTheSameMinuteStaySeparate) {
   EXPECT_NE(burglary, gas);
 }
 
+TEST_F(IncidentTest, SmokeSeenFromTheNextStreetJoinsTheFireButShopliftersInTwoShopsDoNot) {
+  // A burning container, and smoke seen from about 280 m away minutes later, told in other
+  // words with the catch-all category: one event that is seen from afar.
+  const double lat = 52.4936, lng = 4.6566;
+  const auto [far_lat, far_lng] = Offset(lat, lng, 280, 0);
+  const std::string fire = Submit({lat, lng, base_, "signalen.overig.overig",
+                                   "De container achter de flat staat in de fik, vlammen en "
+                                   "veel rook."});
+  const std::string smoke = Submit({far_lat, far_lng, base_ + absl::Minutes(6),
+                                    "signalen.overig.overig",
+                                    "ik zie zwarte rook boven de flats verderop, daar brandt iets"});
+  EXPECT_FALSE(fire.empty());
+  EXPECT_EQ(smoke, fire);
+  // Two shoplifters in two shops 250 m apart in the same minutes: shoplifting stays at its
+  // shop, so these are two incidents.
+  const double shop_lat = 52.4858, shop_lng = 4.6541;
+  const auto [other_lat, other_lng] = Offset(shop_lat, shop_lng, 0, 250);
+  const std::string drugstore =
+      Submit({shop_lat, shop_lng, base_ + absl::Hours(3), "signalen.overig.overig",
+              "Winkeldief bij de drogist: man pakte scheermesjes en liep zonder te betalen weg."});
+  const std::string supermarket =
+      Submit({other_lat, other_lng, base_ + absl::Hours(3) + absl::Minutes(4),
+              "signalen.overig.overig",
+              "Winkeldiefstal in de supermarkt, iemand liep met een tas vol vlees langs de kassa "
+              "zonder te betalen."});
+  EXPECT_NE(drugstore, supermarket);
+}
+
 TEST_F(IncidentTest, PreviewOffersTheOpenIncidentAndReplaysKeepTheGrouping) {
   const double lat = 52.4873, lng = 4.6575;
   v1::Report first_stored;

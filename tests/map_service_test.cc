@@ -27,18 +27,22 @@ class MapServiceTest : public ::testing::Test {
   void SetUp() override {
     server_.options().device_write_burst = 1e6;
     server_.options().map_stream_min_interval = std::chrono::milliseconds(20);
+    server_.options().device_registration_burst = 1000;  // a device per report (Submit)
     absl::Status started = server_.Start();
     ASSERT_TRUE(started.ok()) << started;
     map_ = v1::MapService::NewStub(server_.channel());
   }
 
-  // Submits a shoplifting report at the Breestraat, `east_m` metres east, `hours_ago` back.
+  // Submits a shoplifting report at the Breestraat, `east_m` metres east, `hours_ago` back,
+  // from a device of its own (the public map counts distinct reporters towards k).
   std::string Submit(double east_m, double hours_ago, const std::string& text) {
     v1::Report r = BreestraatReport(NewUuid(rng_), text);
     r.mutable_location()->set_longitude(r.location().longitude() + east_m / 67700);
     *r.mutable_observed_time() = Ts(absl::Now() - absl::Hours(hours_ago));
     v1::Report out;
-    grpc::Status status = server_.Submit(server_.resident_token(), r, &out);
+    absl::StatusOr<std::string> device = server_.RegisterDevice();
+    EXPECT_TRUE(device.ok()) << device.status();
+    grpc::Status status = server_.Submit(device.value_or(""), r, &out);
     EXPECT_TRUE(status.ok()) << status.error_message();
     buurt_ = out.area().buurt_code();
     return out.incident_id();
@@ -112,24 +116,28 @@ TEST_F(MapServiceTest, CountsIncidentsAndReportsAndHidesSmallCountsFromThePublic
   ASSERT_TRUE(Aggregates(BuurtWeek(), "", &pub).ok());
   ASSERT_EQ(pub.cells_size(), 1);
   EXPECT_TRUE(pub.cells(0).suppressed());
-  // A fifth incident (another day): now the public sees both counts.
-  Submit(-20, 70, "Winkeldiefstal bij de kiosk, jongen pakt sigaretten");
+  // A fifth incident (another day), and two more witnesses of it: 8 reports from 8 devices in
+  // 5 incidents, past k and k plus its margin of distinct reporters: the public sees both.
+  for (int i = 0; i < 3; ++i) {
+    Submit(-20 + i, 70 + 0.1 * i, "Winkeldiefstal bij de kiosk, jongen pakt sigaretten");
+  }
   buurt_ = buurt;
   pub.Clear();
   ASSERT_TRUE(Aggregates(BuurtWeek(), "", &pub).ok());
   ASSERT_EQ(pub.cells_size(), 1);
   EXPECT_FALSE(pub.cells(0).suppressed());
-  // 6 reports and 5 incidents, shown with the public rule's offset (privacy/small_counts.h):
+  // 8 reports and 5 incidents, shown with the public rule's offset (privacy/small_counts.h):
   // within 2, never below k.
-  EXPECT_GE(pub.cells(0).report_count(), 5);
-  EXPECT_LE(pub.cells(0).report_count(), 8);
+  EXPECT_GE(pub.cells(0).report_count(), 6);
+  EXPECT_LE(pub.cells(0).report_count(), 10);
   EXPECT_GE(pub.cells(0).incident_count(), 5);
   EXPECT_LE(pub.cells(0).incident_count(), 7);
 }
 
 TEST_F(MapServiceTest, HeatmapCellsSumToTheAreaAndThePublicGetsNoFineCells) {
-  // Five shoplifting incidents around the Breestraat and one 1.5 km east, all this week.
-  for (int i = 0; i < 5; ++i) Submit(10 * i, 10 + 8 * i, "Winkeldief bij de drogist gezien");
+  // Eight shoplifting incidents around the Breestraat (eight reporters: past k plus its
+  // margin) and one 1.5 km east, all this week.
+  for (int i = 0; i < 8; ++i) Submit(10 * i, 10 + 8 * i, "Winkeldief bij de drogist gezien");
   Submit(1500, 2, "Winkeldiefstal bij de supermarkt");
   v1::AggregateSelection s;
   s.set_level(v1::GEMEENTE);
@@ -140,7 +148,7 @@ TEST_F(MapServiceTest, HeatmapCellsSumToTheAreaAndThePublicGetsNoFineCells) {
   v1::GetAggregatesResponse totals;
   ASSERT_TRUE(Aggregates(s, server_.admin_token(), &totals).ok());
   ASSERT_EQ(totals.cells_size(), 1);
-  EXPECT_EQ(totals.cells(0).report_count(), 6);
+  EXPECT_EQ(totals.cells(0).report_count(), 9);
 
   for (int level : {10, 13, 16}) {
     s.set_s2_cell_level(level);
@@ -499,7 +507,9 @@ class MapThemeKTest : public MapServiceTest {
     server_.options().map_theme_k = theme_k;
     MapServiceTest::SetUp();
   }
-  // Five shop incidents of different kinds in one buurt (five reports, five incidents).
+  // Five shop incidents of different kinds in one buurt, the first with three more witnesses:
+  // eight reports from eight devices (past k plus its margin of distinct reporters), five
+  // incidents.
   void FiveIncidents() {
     const char* kEvents[] = {"Winkeldief bij de drogist, rende weg met parfum",
                              "Overval op de juwelier, dader met mes",
@@ -507,6 +517,7 @@ class MapThemeKTest : public MapServiceTest {
                              "Etalageruit van de bakker ingegooid",
                              "Personeel van de slijter bedreigd door klant"};
     for (int i = 0; i < 5; ++i) Submit(0, 2 + 7 * i, kEvents[i]);
+    for (int i = 1; i <= 3; ++i) Submit(i, 2 + 0.05 * i, kEvents[0]);
   }
   v1::GetAggregatesResponse Read(const std::string& token) {
     v1::GetAggregatesResponse response;

@@ -533,6 +533,19 @@ TEST_F(NeedToKnowTest, AccessMatrixEveryStaffRpcByDepartmentAndTheme) {
     }
     return std::string("absent");
   }});
+  rpcs.push_back({"GetIncidentHistory", [&](const std::string& t, const std::string& i, const std::string&) {
+    grpc::ClientContext context;
+    WithToken(context, t);
+    v1::GetIncidentHistoryRequest request;
+    request.set_name(i);
+    v1::GetIncidentHistoryResponse out;
+    grpc::Status status = dispatch_->GetIncidentHistory(&context, request, &out);
+    if (!status.ok()) return Code(status);
+    for (const v1::AuditEntry& e : out.entries()) {
+      if (e.target() != i) return absl::StrCat("entry about ", e.target());
+    }
+    return std::string(out.entries().empty() ? "empty" : "listed");
+  }});
   rpcs.push_back({"GetReporterContact", [&](const std::string& t, const std::string&, const std::string& r) {
     v1::ReporterContact out;
     return Code(GetContact(t, r, "terugbellen over de melding", &out));
@@ -591,6 +604,7 @@ TEST_F(NeedToKnowTest, AccessMatrixEveryStaffRpcByDepartmentAndTheme) {
       return std::string(sees ? "OK" : "NOT_FOUND");
     }
     if (rpc == "ListIncidents") return std::string(sees ? "listed" : "absent");
+    if (rpc == "GetIncidentHistory") return std::string(sees ? "listed" : "NOT_FOUND");
     if (rpc == "WatchQueue") return std::string(sees ? "delivered" : "never delivered");
     return std::string(sees ? "ABORTED" : "NOT_FOUND");
   };
@@ -610,7 +624,7 @@ TEST_F(NeedToKnowTest, AccessMatrixEveryStaffRpcByDepartmentAndTheme) {
       }
     }
   }
-  EXPECT_EQ(cells, 17 * 6 * 2);
+  EXPECT_EQ(cells, 18 * 6 * 2);
   EXPECT_TRUE(wrong.empty()) << wrong.size() << " wrong cells of " << cells << ":" << table;
 }
 

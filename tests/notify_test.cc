@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "common/clock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
@@ -177,6 +179,26 @@ class Desk {
     grpc::Status status = stub_->TransitionIncident(&context, request, &out);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
+  // MergeIncidents (`absorbed` into `name`) or SplitReport (`report` out of `name`), at the
+  // incident's current version; the incident the call answers with.
+  v1::Incident Merge(const std::string& name, const std::string& absorbed) {
+    return Act(name, [&](grpc::ClientContext* context, int64_t version, v1::Incident* out) {
+      v1::MergeIncidentsRequest request;
+      request.set_name(name);
+      request.set_version(version);
+      request.add_merged(absorbed);
+      return stub_->MergeIncidents(context, request, out);
+    });
+  }
+  v1::Incident Split(const std::string& name, const std::string& report) {
+    return Act(name, [&](grpc::ClientContext* context, int64_t version, v1::Incident* out) {
+      v1::SplitReportRequest request;
+      request.set_incident(name);
+      request.set_version(version);
+      request.set_report(report);
+      return stub_->SplitReport(context, request, out);
+    });
+  }
   void Feedback(const std::string& name, const std::string& message) {
     grpc::ClientContext context;
     WithToken(context, token_);
@@ -190,6 +212,18 @@ class Desk {
   }
 
  private:
+  v1::Incident Act(const std::string& name,
+                   const std::function<grpc::Status(grpc::ClientContext*, int64_t,
+                                                    v1::Incident*)>& call) {
+    grpc::ClientContext context;
+    WithToken(context, token_);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    v1::Incident out;
+    grpc::Status status = call(&context, Get(name).version(), &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out;
+  }
+
   std::unique_ptr<v1::DispatchService::Stub> stub_;
   std::string token_;
 };
@@ -226,6 +260,29 @@ void NotifyServer(ServerFixture& server, const std::string& secrets_dir, const s
   server.options().notify.backoff = {.initial = absl::Milliseconds(10),
                                      .max = absl::Milliseconds(40)};
 }
+
+// An in-process server (NotifyServer) whose webhook is a Receiver on loopback that refuses
+// its first `refuse` requests; `configure` may change the options before the start.
+struct NotifySetup {
+  TempDir dir;
+  TempDir secrets;
+  Receiver receiver;
+  std::unique_ptr<ServerFixture> server;
+
+  void Start(int refuse, const std::function<void(services::ServerOptions&)>& configure = {}) {
+    const int port = receiver.Up();
+    ASSERT_NE(port, 0);
+    receiver.FailNext(refuse);
+    server = std::make_unique<ServerFixture>(dir.path());
+    NotifyServer(*server, secrets.path(), absl::StrCat("http://127.0.0.1:", port, "/hook"));
+    if (configure) configure(server->options());
+    const absl::Status started = server->Start();
+    ASSERT_TRUE(started.ok()) << started;
+  }
+  double MetricValue(const std::string& name) const {
+    return Metric(server->server()->ops_http_port(), name);
+  }
+};
 
 std::vector<std::string> NotifyFlags(const std::string& secrets_dir, int port) {
   const std::string secret_file = WriteSecret(secrets_dir);
@@ -447,19 +504,11 @@ TEST(NotifyTest, EveryNotificationArrivesOnceAcrossFailuresAndKill9) {
 
 // The outbox's figures on /metrics while the receiver refuses, then takes, a notification.
 TEST(NotifyTest, MetricsCountPendingDeliveredAndFailedAttempts) {
-  TempDir dir;
-  TempDir secrets;
-  Receiver receiver;
-  const int port = receiver.Up();
-  ASSERT_NE(port, 0);
-  receiver.FailNext(1000000);
-  ServerFixture server(dir.path());
-  NotifyServer(server, secrets.path(), absl::StrCat("http://127.0.0.1:", port, "/hook"));
-  const absl::Status started = server.Start();
-  ASSERT_TRUE(started.ok()) << started;
-  const auto metric = [&](const std::string& name) {
-    return Metric(server.server()->ops_http_port(), name);
-  };
+  NotifySetup setup;
+  ASSERT_NO_FATAL_FAILURE(setup.Start(1000000));
+  ServerFixture& server = *setup.server;
+  Receiver& receiver = setup.receiver;
+  const auto metric = [&](const std::string& name) { return setup.MetricValue(name); };
   EXPECT_EQ(metric("wijkwacht_notify_pending"), 0);
 
   std::mt19937_64 rng(7);
@@ -533,6 +582,245 @@ TEST(NotifyTest, HttpsWebhookCertificateIsVerified) {
   EXPECT_TRUE(absl::StrContains(requests[0].body, "We komen kijken."));
 }
 
+// A device learns its notification pseudonym from RegisterDevice, and — registered before
+// notifications were switched on — from its next RefreshToken: the very value the webhook
+// body carries as "device" for that device's status change. Another device learns its own,
+// never this one.
+TEST(NotifyTest, DeviceLearnsItsNotificationPseudonym) {
+  TempDir dir;
+  TempDir secrets;
+  Receiver receiver;
+  const int port = receiver.Up();
+  ASSERT_NE(port, 0);
+  const std::string url = absl::StrCat("http://127.0.0.1:", port, "/hook");
+  const auto register_device = [](const std::shared_ptr<grpc::Channel>& channel) {
+    grpc::ClientContext context;
+    v1::RegisterDeviceResponse response;
+    grpc::Status status =
+        v1::AuthService::NewStub(channel)->RegisterDevice(&context, {}, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+  const auto refresh = [](const std::shared_ptr<grpc::Channel>& channel,
+                          const std::string& refresh_token) {
+    grpc::ClientContext context;
+    v1::RefreshTokenRequest request;
+    request.set_refresh_token(refresh_token);
+    v1::TokenResponse response;
+    grpc::Status status =
+        v1::AuthService::NewStub(channel)->RefreshToken(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+
+  // 1. Without a webhook: no pseudonym is handed out.
+  v1::RegisterDeviceResponse early;
+  {
+    ServerFixture server(dir.path());
+    const absl::Status started = server.Start();
+    ASSERT_TRUE(started.ok()) << started;
+    early = register_device(server.channel());
+    EXPECT_EQ(early.notify_pseudonym(), "");
+    EXPECT_EQ(early.access().notify_pseudonym(), "");
+  }
+  // 2. With the webhook: a new device gets its pseudonym at registration, the early one at
+  // its next refresh; staff get none.
+  ServerFixture server(dir.path());
+  NotifyServer(server, secrets.path(), url);
+  const absl::Status started = server.Start();
+  ASSERT_TRUE(started.ok()) << started;
+  const v1::RegisterDeviceResponse late = register_device(server.channel());
+  ASSERT_EQ(late.notify_pseudonym().size(), 64u);
+  EXPECT_EQ(late.access().notify_pseudonym(), late.notify_pseudonym());
+  const v1::TokenResponse early_refreshed = refresh(server.channel(), early.refresh_token());
+  ASSERT_EQ(early_refreshed.notify_pseudonym().size(), 64u);
+  EXPECT_NE(early_refreshed.notify_pseudonym(), late.notify_pseudonym());
+  // Stable: the next refresh gives the same.
+  EXPECT_EQ(refresh(server.channel(), late.refresh_token()).notify_pseudonym(),
+            late.notify_pseudonym());
+  {
+    grpc::ClientContext context;
+    v1::LoginRequest login;
+    login.set_username(kAdminName);
+    login.set_password(kAdminPassword);
+    v1::TokenResponse staff;
+    ASSERT_TRUE(v1::AuthService::NewStub(server.channel())->Login(&context, login, &staff).ok());
+    EXPECT_EQ(staff.notify_pseudonym(), "");
+  }
+
+  // Each device reports; the desk moves both incidents on; each webhook body names the
+  // reporting device by the pseudonym that device was given.
+  std::mt19937_64 rng(29);
+  auto reports = v1::ReportService::NewStub(server.channel());
+  std::map<std::string, std::string> pseudonym_of_report;
+  const struct {
+    const v1::TokenResponse& access;
+    std::string pseudonym;
+    const char* text;
+  } devices[] = {
+      {early_refreshed, early_refreshed.notify_pseudonym(), "Fietsendief bij het station"},
+      {late.access(), late.notify_pseudonym(), "Graffiti op de muur van de bibliotheek"},
+  };
+  Desk desk(server.channel(),
+            NewDispatcherToken(server.channel(), server.admin_token(), kDispatcher));
+  std::set<std::string> incidents;  // one, if the two reports were grouped
+  for (const auto& d : devices) {
+    v1::Report report = BreestraatReport(NewUuid(rng), d.text);
+    v1::Report stored;
+    ASSERT_TRUE(Submit(*reports, d.access.access_token(), report, &stored).ok());
+    pseudonym_of_report[absl::StrCat("reports/", report.id())] = d.pseudonym;
+    incidents.insert(stored.incident_id());
+  }
+  for (const std::string& incident : incidents) desk.Transition(incident, v1::INCIDENT_TRIAGED);
+  ASSERT_TRUE(Eventually([&] {
+    std::set<std::string> seen;
+    for (const Receiver::Request& r : receiver.requests()) {
+      const nlohmann::json body = nlohmann::json::parse(r.body);
+      if (body["kind"] == "status_changed") seen.insert(body["report"].get<std::string>());
+    }
+    return seen.size() == pseudonym_of_report.size();
+  }));
+  for (const Receiver::Request& r : receiver.requests()) {
+    const nlohmann::json body = nlohmann::json::parse(r.body);
+    if (body["kind"] != "status_changed") continue;
+    const std::string report = body["report"];
+    ASSERT_TRUE(pseudonym_of_report.contains(report)) << r.body;
+    EXPECT_EQ(body["device"], pseudonym_of_report[report]) << r.body;
+  }
+}
+
+// A merge moves the absorbed incident's reports into the survivor, a split moves a report
+// into a new incident: each moved report's reporter gets status_changed naming the incident it
+// is in now, staged in the same write as the merge or split (pending on /metrics the moment
+// the call returns, while the receiver refuses everything), and signed like the rest.
+TEST(NotifyTest, MergeAndSplitNotifyTheMovedReportsReporters) {
+  NotifySetup setup;
+  ASSERT_NO_FATAL_FAILURE(setup.Start(1000000));
+  ServerFixture& server = *setup.server;
+  Receiver& receiver = setup.receiver;
+  const auto pending = [&] { return setup.MetricValue("wijkwacht_notify_pending"); };
+  auto auth = v1::AuthService::NewStub(server.channel());
+  auto reports = v1::ReportService::NewStub(server.channel());
+  const std::string dispatcher =
+      NewDispatcherToken(server.channel(), server.admin_token(), kDispatcher);
+  std::mt19937_64 rng(41);
+  // Two devices, two incidents a kilometre apart.
+  struct Reporter {
+    v1::RegisterDeviceResponse device;
+    v1::Report report;
+  } a, b;
+  for (Reporter* r : {&a, &b}) {
+    grpc::ClientContext context;
+    ASSERT_TRUE(auth->RegisterDevice(&context, {}, &r->device).ok());
+  }
+  v1::Report report_a = BreestraatReport(NewUuid(rng), "Winkeldief in de Breestraat");
+  ASSERT_TRUE(Submit(*reports, a.device.access().access_token(), report_a, &a.report).ok());
+  v1::Report report_b = BreestraatReport(NewUuid(rng), "Blikjes gestolen bij de supermarkt");
+  report_b.mutable_location()->set_latitude(52.4795);
+  report_b.mutable_location()->set_longitude(4.6470);
+  ASSERT_TRUE(Submit(*reports, b.device.access().access_token(), report_b, &b.report).ok());
+  ASSERT_NE(a.report.incident_id(), b.report.incident_id());
+  Desk desk(server.channel(), dispatcher);
+  desk.Transition(a.report.incident_id(), v1::INCIDENT_TRIAGED);
+  EXPECT_EQ(pending(), 1);  // a's status change
+
+  desk.Merge(a.report.incident_id(), b.report.incident_id());
+  EXPECT_EQ(pending(), 2);  // in the merge's own write
+  const std::string split = desk.Split(a.report.incident_id(), b.report.name()).name();
+  ASSERT_FALSE(split.empty());
+  EXPECT_EQ(pending(), 3);  // in the split's own write
+
+  receiver.FailNext(0);
+  ASSERT_TRUE(Eventually([&] { return receiver.distinct_accepted() == 3; }));
+  // Delivered in any order (each entry has its own retry time): found by report and incident.
+  std::set<std::string> keys;
+  std::map<std::string, nlohmann::json> by_subject;  // "report|incident" -> body
+  for (const Receiver::Request& r : receiver.requests()) {
+    EXPECT_TRUE(r.signed_ok) << r.body;
+    if (!r.accepted || !keys.insert(r.key).second) continue;
+    const nlohmann::json body = nlohmann::json::parse(r.body);
+    EXPECT_EQ(body["kind"], "status_changed") << body;
+    by_subject[absl::StrCat(body["report"].get<std::string>(), "|",
+                            body["incident"].get<std::string>())] = body;
+  }
+  ASSERT_EQ(by_subject.size(), 3u);
+  const nlohmann::json transition =
+      by_subject[absl::StrCat(a.report.name(), "|", a.report.incident_id())];
+  EXPECT_EQ(transition["device"], a.device.notify_pseudonym());
+  // b's report, merged into a's incident: it shows the survivor's status.
+  const nlohmann::json merged =
+      by_subject[absl::StrCat(b.report.name(), "|", a.report.incident_id())];
+  EXPECT_EQ(merged["device"], b.device.notify_pseudonym());
+  EXPECT_FALSE(transition["status"].is_null());
+  EXPECT_EQ(merged["status"], transition["status"]);
+  // ... then split off into an incident of its own: RECEIVED again.
+  const nlohmann::json split_off = by_subject[absl::StrCat(b.report.name(), "|", split)];
+  EXPECT_EQ(split_off["device"], b.device.notify_pseudonym());
+  EXPECT_EQ(split_off["status"], "RECEIVED");
+}
+
+// A notification the receiver never takes is given up once it is older than --notify_max_age
+// (by the injected clock): moved to the dead letters, counted on /metrics, never sent again;
+// the outbox goes on with what is new.
+TEST(NotifyTest, UndeliverableNotificationsAreGivenUpAfterTheMaximumAge) {
+  FakeClock clock(absl::Now());
+  NotifySetup setup;
+  ASSERT_NO_FATAL_FAILURE(setup.Start(1000000, [&](services::ServerOptions& options) {
+    options.clock = &clock;
+    options.notify.max_age = absl::Hours(6);
+  }));
+  ServerFixture& server = *setup.server;
+  Receiver& receiver = setup.receiver;
+  const auto metric = [&](const std::string& name) { return setup.MetricValue(name); };
+  std::mt19937_64 rng(5);
+  v1::Report stored;
+  ASSERT_TRUE(
+      server.SubmitAsResident(BreestraatReport(NewUuid(rng), "Brommer gestolen"), &stored).ok());
+  {
+    Desk desk(server.channel(), server.admin_token());
+    desk.Feedback(stored.incident_id(), "Te laat voor de ontvanger.");
+  }
+  // The clock stands still: one attempt, its retry not due yet.
+  ASSERT_TRUE(Eventually([&] { return metric("wijkwacht_notify_failed_attempts_total") >= 1; }));
+  // Just short of the maximum age: still retried, not given up.
+  clock.Advance(absl::Hours(6) - absl::Minutes(1));
+  const double attempts = metric("wijkwacht_notify_failed_attempts_total");
+  ASSERT_TRUE(Eventually([&] { return metric("wijkwacht_notify_failed_attempts_total") > attempts; }));
+  EXPECT_EQ(metric("wijkwacht_notify_pending"), 1);
+  EXPECT_EQ(metric("wijkwacht_notify_dead_letters"), 0);
+
+  clock.Advance(absl::Minutes(2));
+  ASSERT_TRUE(Eventually([&] { return metric("wijkwacht_notify_dead_letters") == 1; }));
+  EXPECT_EQ(metric("wijkwacht_notify_pending"), 0);
+  EXPECT_EQ(metric("wijkwacht_notify_given_up_total"), 1);
+  EXPECT_EQ(metric("wijkwacht_notify_delivered_total"), 0);
+  const std::set<std::string> tried = [&] {
+    std::set<std::string> keys;
+    for (const Receiver::Request& r : receiver.requests()) keys.insert(r.key);
+    return keys;
+  }();
+  EXPECT_EQ(tried.size(), 1u);
+
+  // The receiver is back; a new notification goes through, the dead letter never again.
+  receiver.FailNext(0);
+  absl::StatusOr<std::string> admin = server.Login(kAdminName, kAdminPassword);  // after the jump
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  Desk(server.channel(), *admin).Feedback(stored.incident_id(), "Nieuw bericht.");
+  ASSERT_TRUE(Eventually([&] { return metric("wijkwacht_notify_pending") == 0; }));
+  EXPECT_EQ(metric("wijkwacht_notify_delivered_total"), 1);
+  for (const Receiver::Request& r : receiver.requests()) {
+    if (r.accepted) {
+      EXPECT_FALSE(tried.contains(r.key)) << "a dead letter was sent again";
+      EXPECT_TRUE(absl::StrContains(r.body, "Nieuw bericht.")) << r.body;
+    }
+  }
+  // Counted again after a restart (the dead letters are stored).
+  server.Stop();
+  ASSERT_TRUE(server.Start().ok());
+  EXPECT_EQ(metric("wijkwacht_notify_dead_letters"), 1);
+  EXPECT_EQ(metric("wijkwacht_notify_pending"), 0);
+}
+
 // A webhook that cannot be used is a start-up error naming the flag.
 TEST(NotifyTest, BadWebhookOptionsStopTheServerNamingTheFlag) {
   TempDir dir;
@@ -563,6 +851,9 @@ TEST(NotifyTest, BadWebhookOptionsStopTheServerNamingTheFlag) {
         "--notify_webhook_secret_file=" + empty_secret},
        "--notify_webhook_secret_file"},
       {{"--notify_webhook_secret_file=" + good_secret}, "--notify_webhook_secret_file"},
+      {{"--notify_webhook_url=https://push.example.nl/hook",
+        "--notify_webhook_secret_file=" + good_secret, "--notify_max_age=0s"},
+       "--notify_max_age"},
   };
   for (const auto& c : cases) {
     ServerProcess server;

@@ -1,12 +1,14 @@
 // Drives the desk console (/desk/) in headless Chromium (Debian's /usr/bin/chromium) with
 // playwright-core, against a real wijkwachtd started by web/desk_console_test.cc:
 //
-//   log in -> the queue is live -> a device submits a report over the JSON API -> it appears
+//   log in -> the queue is live (200 incidents a page; the oldest is loaded with the next page)
+//   -> a device submits a report over the JSON API -> it appears
 //   in the queue without a reload -> open it (reports, map) -> two dispatchers click Claim at
 //   once: one wins, the other sees the server's refusal in words -> merge the older incident
 //   into it -> ask the reporter (only when /v1/openapi.json has DispatchService.AskReporter;
 //   the control must be absent otherwise) -> send feedback -> resolve -> log out -> an
-//   administrator sees the incident's audit trail.
+//   administrator sees the incident's audit trail (a dispatcher sees it too, from
+//   GetIncidentHistory).
 //
 // axe-core runs on every page visited (WCAG 2.1 A/AA and best practice): any violation fails.
 // Any Content-Security-Policy violation, page error, token in a URL or in localStorage fails.
@@ -146,7 +148,17 @@ async function main() {
     await a.getByLabel('Wachtwoord').fill(env('DESK_PASSWORD'));
     await a.keyboard.press('Enter');
     await a.waitForSelector('#stream-state[data-state="live"]', T);
+    // 200 newer incidents fill the first page; the older one comes with the next page.
+    await a.waitForSelector('#queue-more:not([hidden])', T);
+    check(await a.locator('#queue-rows tr').count() === 200, 'the first page is not 200 incidents');
+    check(await a.locator(`#queue-rows tr[data-incident="${olderIncident}"]`).count() === 0,
+      'the oldest incident is on the first page');
+    await a.locator('#queue-more').focus();
+    await a.keyboard.press('Enter');
     await a.waitForSelector(`#queue-rows tr[data-incident="${olderIncident}"]`, T);
+    check(await a.locator('#queue-rows tr').count() === 201, 'the second page did not add the last incident');
+    check(await a.locator('#queue-more').isHidden(), 'more to load after the last page');
+    console.log('PAGED 201');
     await axe(a, 'queue');
     await a.evaluate(() => { window.wijkwachtSameDocument = true; });
 
@@ -246,6 +258,15 @@ async function main() {
     const refused = {};
     check(!(await submit(a, 'transition-form', refused)), 'RESOLVED -> DISPATCHED was accepted');
     check(refused.error.includes('allowed: '), `the refusal does not name the allowed: ${refused.error}`);
+    // The dispatcher reads the incident's audit trail (GetIncidentHistory) with what was done.
+    await a.waitForFunction(() => [...document.querySelectorAll('#audit tbody tr td:nth-child(4)')]
+      .some((td) => td.textContent === 'TransitionIncident'), null, T);
+    const trail = await a.locator('#audit tbody tr td:nth-child(4)').allTextContents();
+    for (const want of ['ClaimIncident', 'MergeIncidents', 'SendFeedback', 'TransitionIncident',
+      ...(hasAsk ? ['AskReporter'] : [])]) {
+      check(trail.includes(want), `the dispatcher's audit trail lacks ${want}: ${trail}`);
+    }
+    console.log(`HISTORY ${trail.length} entries`);
     await axe(a, 'incident');
     await a.screenshot({ path: path.join(outDir, 'incident.png'), fullPage: true });
 

@@ -31,6 +31,11 @@ class DeskConsoleTest : public ::testing::Test {
   void SetUp() override {
     server_.options().http_listen = "127.0.0.1:0";
     server_.options().http_assets_dir = WIJKWACHT_WEB_SITE;
+    server_.options().device_write_burst = 1e6;
+    // Reports a street apart are separate incidents (the queue's second page is filled so).
+    server_.options().dedup.radius_meters = 20;
+    server_.options().dedup.near_meters = 20;
+    server_.options().dedup.max_accuracy_slack_meters = 0;
     absl::Status started = server_.Start();
     ASSERT_TRUE(started.ok()) << started;
     http_port_ = server_.server()->http_port();
@@ -162,6 +167,18 @@ TEST_F(DeskConsoleTest, DeskWorksAnIncidentInTheBrowser) {
                                     &older)
                   .ok());
   ASSERT_FALSE(older.incident_id().empty());
+  // A full page of newer incidents: the older one is on the queue's second page.
+  for (int i = 0; i < 200; ++i) {
+    v1::Report filler = BreestraatReport(NewUuid(rng_), absl::StrCat("Fietsdiefstal melding ", i));
+    filler.set_category("fietsdiefstal");
+    filler.mutable_location()->set_latitude(52.4820 + 0.0005 * (i % 20));
+    filler.mutable_location()->set_longitude(4.6280 + 0.0008 * (i / 20));
+    filler.set_accuracy_meters(1);
+    v1::Report stored;
+    grpc::Status status = server_.SubmitAsResident(filler, &stored);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_NE(stored.incident_id(), older.incident_id());
+  }
   httplib::Result openapi = Get("/v1/openapi.json");
   ASSERT_TRUE(openapi);
   const bool has_ask = absl::StrContains(openapi->body, "\"DispatchService_AskReporter\"");

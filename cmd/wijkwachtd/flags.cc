@@ -70,6 +70,9 @@ ABSL_FLAG(std::string, categories, Defaults().categories_dir,
           "folder with the category tables");
 ABSL_FLAG(std::string, theme_model, Defaults().theme_model_path,
           "fastText theme model (its .calibration.json beside it); empty = category hint only");
+ABSL_FLAG(std::string, event_lexicon, Defaults().event_lexicon_path,
+          "event lexicon (data/lexicon/README.md); the theme model was trained with the "
+          "shipped one");
 ABSL_FLAG(double, review_threshold, Defaults().review_threshold,
           "reports whose theme confidence is below this are flagged for human review");
 ABSL_FLAG(double, dedup_radius_meters, Defaults().dedup.radius_meters,
@@ -232,6 +235,9 @@ ABSL_FLAG(absl::Duration, notify_retry_initial, Defaults().notify.backoff.initia
           "wait before the first retry of a failed delivery (then doubling, with jitter)");
 ABSL_FLAG(absl::Duration, notify_retry_max, Defaults().notify.backoff.max,
           "cap of the wait between retries of a failed delivery");
+ABSL_FLAG(absl::Duration, notify_max_age, Defaults().notify.max_age,
+          "a notification still undelivered this long after its change is given up: moved to "
+          "the dead letters (metric wijkwacht_notify_dead_letters), never retried again");
 ABSL_FLAG(std::string, tls_cert, Defaults().tls_cert_file,
           "PEM certificate chain: turns TLS on (with --tls_key)");
 ABSL_FLAG(std::string, tls_key, Defaults().tls_key_file, "PEM private key of --tls_cert");
@@ -253,6 +259,7 @@ absl::StatusOr<services::ServerOptions> ServerOptionsFromFlags() {
   options.categories_dir = absl::GetFlag(FLAGS_categories);
   options.limits.max_age = absl::GetFlag(FLAGS_max_report_age);
   options.theme_model_path = absl::GetFlag(FLAGS_theme_model);
+  options.event_lexicon_path = absl::GetFlag(FLAGS_event_lexicon);
   options.review_threshold = absl::GetFlag(FLAGS_review_threshold);
   options.dedup.radius_meters = absl::GetFlag(FLAGS_dedup_radius_meters);
   options.dedup.threshold = absl::GetFlag(FLAGS_dedup_threshold);
@@ -343,6 +350,7 @@ absl::StatusOr<services::ServerOptions> ServerOptionsFromFlags() {
   options.notify.timeout = absl::GetFlag(FLAGS_notify_webhook_timeout);
   options.notify.backoff.initial = absl::GetFlag(FLAGS_notify_retry_initial);
   options.notify.backoff.max = absl::GetFlag(FLAGS_notify_retry_max);
+  options.notify.max_age = absl::GetFlag(FLAGS_notify_max_age);
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);

@@ -9,6 +9,7 @@
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
 #include "cmd/wijkwachtd/flags.h"
+#include "domain/lexicon/event_lexicon.h"
 #include "services/server.h"
 
 int main(int argc, char** argv) {
@@ -29,6 +30,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const wijkwacht::services::ServerOptions& options = *parsed;
+  if (absl::Status s = wijkwacht::lexicon::InstallLexicon(options.event_lexicon_path); !s.ok()) {
+    std::fprintf(stderr, "wijkwachtd: --event_lexicon: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
   // Start validates the options first (services::ValidateServerOptions); errors name the flag.
   auto server = wijkwacht::services::WijkwachtServer::Start(options);
   if (!server.ok()) {

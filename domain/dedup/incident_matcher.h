@@ -13,17 +13,23 @@
 // A candidate is ELIGIBLE when
 //   - its centre lies within `radius_meters` of the report (the report's GPS accuracy counts
 //     in its favour, at most `max_accuracy_slack_meters`); beyond `near_meters` only when
-//     the texts identify the same event (a common event kind, a common brand, or a common
-//     colour without a gender conflict): the same event told a few hundred metres apart;
+//     the texts identify the same event that moves or is seen from afar (their kinds are
+//     common or one event told from two sides and include a lexicon::Reach::kMoving kind: a
+//     fight that moved, a thief who ran, smoke, fireworks, a party), or, when a text names
+//     no kind, a common brand or a common colour without a gender conflict. Kinds that stay
+//     at one spot (a shop, a parked car, a house) do not reach beyond `near_meters`, unless
+//     a text says the thief ran or rode off with what was taken (lexicon::MatchKinds);
 //   - the event kinds do not conflict (lexicon::KindsConflict: both texts name kinds other
 //     than what a witness of anything may say, and none is the same or related);
 //   - the objects do not conflict: no brand class in which both name brands, all different
-//     (a Batavus is not a Gazelle);
+//     (a Batavus is not a Gazelle; vehicle types such as car or scooter are not compared,
+//     a text names the vehicles of the scene in passing);
 //   - the report's observed time lies within the time window from the incident's [first,
-//     last] observed span. With a common event kind the window is how long such an event
-//     lasts (lexicon::MaxGap: 3 h for a theft or a fight, 10 h for one evening's party or
-//     fireworks, days for dumped waste, weeks for a grow house): the same kind at the same
-//     place on another day is a new incident. Without one, the shorter of the two themes'
+//     last] observed span. When the kinds relate (lexicon::MatchKinds) the window is how long
+//     such an event lasts (lexicon::MaxGap: 3 h for a theft or a fight, 10 h for one
+//     evening's party or fireworks, days for dumped waste, weeks for a grow house or a
+//     dealing spot): the same kind at the same place on another day is a new incident.
+//     Otherwise the shorter of the two themes'
 //     windows and `unknown_kind_window`, but at least `situation_window` when both
 //     categories describe a lasting situation.
 // An eligible candidate's score is the weighted mean of
@@ -34,12 +40,14 @@
 //              left out when either category is a catch-all (catalog::IsCatchAllCategory)
 //   text       cosine similarity of fastText sentence vectors (negative counts as 0)
 //   stems      shared content words (lexicon::StemOverlap); left out when a side has none
-//   event      1 a common event kind; 0.25 only related kinds; 0.5 when one side names none;
-//              left out when neither does
+//   event      how the kinds relate (lexicon::MatchKinds): 1 a common kind; 0.8 one event
+//              told from two sides (the act and what a witness saw of it); 0.25 kinds of one
+//              family; 0.5 when one side names none; left out when neither does
 // minus `colour_penalty` when both name colours and none in common and `gender_penalty` when
 // each names exactly one gender and they differ; the report joins the best candidate whose
 // score reaches `threshold` (ties: the smaller incident id, so the choice never depends on
-// candidate order).
+// candidate order). A decision near the threshold (`review_margin`) is unsure: the incident
+// is flagged for the desk's review (Unsure).
 //
 // Everything depends only on the report and incident data — never on the wall-clock time of
 // processing — so replaying the same data gives the same decisions.
@@ -72,7 +80,7 @@ struct ScoreWeights {
   double theme = 0.10;
   double category = 0.20;
   double text = 0.20;
-  double event = 0.40;
+  double event = 0.60;
   double stems = 0.40;
 };
 
@@ -108,6 +116,11 @@ struct DedupOptions {
   // Minimum score to join an incident (chosen on the tuning split of data/dedup and the
   // writers' training pairs data/dedup/writers, never on data/eval).
   double threshold = 0.50;
+  // Abstention: a join scoring below threshold + review_margin, or a report that opens an
+  // incident while a candidate scored at least threshold - review_margin, is unsure: the
+  // incident is flagged needs_review for the desk (which can merge or split), not decided
+  // silently.
+  double review_margin = 0.05;
   // At most this many candidates are scored per report (a bound on the work of one
   // decision; reached only where hundreds of open incidents crowd one spot).
   int max_candidates = 1000;
@@ -160,8 +173,9 @@ struct MatchScore {
   double text_similarity = 0;
   double stem_overlap = 0;
   // Why an otherwise near candidate is not eligible ("" when eligible or simply too far or
-  // too late): "event kind", "brand", "distance without a common event kind" (nor a
-  // common brand or colour).
+  // too late): "event kind", "brand", "distance: an event at one spot" (the kinds relate
+  // but stay at one place), "distance without a common event kind" (nor a common brand or
+  // colour).
   absl::string_view veto;
 };
 
@@ -177,6 +191,14 @@ class IncidentMatcher {
   // `scores[i]` belongs to `incidents[i]`.
   [[nodiscard]] std::optional<size_t> Choose(const std::vector<IncidentFeatures>& incidents,
                                              const std::vector<MatchScore>& scores) const;
+  // Whether the decision `chosen` (Choose's answer for `scores`) is unsure: a join below
+  // threshold + review_margin, or no join while an eligible candidate scored at least
+  // threshold - review_margin.
+  [[nodiscard]] bool Unsure(const std::vector<MatchScore>& scores,
+                            std::optional<size_t> chosen) const;
+  // The same decision kept as two numbers while scanning: the joined candidate's score
+  // (nullopt: no join) and the best score of an eligible candidate below the threshold.
+  [[nodiscard]] bool Unsure(std::optional<double> joined_score, double best_below) const;
 
   // The kIncidentCellLevel cells (ascending ids) covering every point an eligible incident
   // centre can lie at for this report.

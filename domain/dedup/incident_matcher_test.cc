@@ -286,6 +286,82 @@ TEST(IncidentMatcherTest, ChooseTakesTheBestAboveThresholdAndBreaksTiesById) {
   EXPECT_EQ(kMatcher.Choose(incidents, scores), std::nullopt);
 }
 
+TEST(IncidentMatcherTest, UnsureDecisionsNearTheThresholdGoToReview) {
+  const double t = kMatcher.options().threshold, m = kMatcher.options().review_margin;
+  std::vector<MatchScore> scores(2);
+  scores[0] = {true, t + m + 0.01};
+  scores[1] = {true, t - m - 0.01};
+  EXPECT_FALSE(kMatcher.Unsure(scores, 0));  // a clear join
+  scores[0].score = t + m / 2;
+  EXPECT_TRUE(kMatcher.Unsure(scores, 0));  // a join just above the threshold
+  scores[0].score = t - m - 0.01;
+  EXPECT_FALSE(kMatcher.Unsure(scores, std::nullopt));  // a clear new incident
+  scores[1].score = t - m / 2;
+  EXPECT_TRUE(kMatcher.Unsure(scores, std::nullopt));  // a near miss
+  scores[1].eligible = false;
+  EXPECT_FALSE(kMatcher.Unsure(scores, std::nullopt));  // not eligible is no near miss
+  DedupOptions bad;
+  bad.review_margin = 0.6;
+  EXPECT_EQ(ValidateDedupOptions(bad).code(), absl::StatusCode::kInvalidArgument);
+}
+
+// How far apart two reports of one event may be follows the kind of event: one that moves
+// or is seen from afar joins over a few hundred metres, one at a spot does not.
+TEST(IncidentMatcherTest, ReachFollowsTheKindOfEvent) {
+  struct Row {
+    const char* first;
+    const char* second;
+    double north_m;
+    bool eligible;
+    absl::string_view veto;
+  };
+  const Row rows[] = {
+      {"vechtpartij met jongeren op het plein", "groep jongens rent hier en ze vechten nog", 260,
+       true, ""},
+      {"container staat in de fik", "zie zwarte rook boven de flats", 280, true, ""},
+      {"overval op de avondwinkel, man met pistool", "scooter scheurde net weg met hoge snelheid",
+       270, true, ""},
+      {"harde muziek, feest bij de buren", "iemand draait house op volume 100", 220, true, ""},
+      // The same kind at one spot, told 250 m apart: two shops, two cars.
+      {"winkeldief bij de drogist, zonder te betalen weg", "winkeldief in de supermarkt", 250,
+       false, "distance: an event at one spot"},
+      {"ruit ingeslagen van mijn auto", "autoruit ingeslagen, navigatie weg", 250, false,
+       "distance: an event at one spot"},
+      // Near, the same pairs join.
+      {"winkeldief bij de drogist, zonder te betalen weg", "winkeldief in de supermarkt", 60,
+       true, ""},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(std::string(r.first) + " / " + r.second);
+    const IncidentFeatures first = WithText(Incident("a", Theme::kYouth, "", {}), r.first);
+    const MatchScore s = kMatcher.Score(
+        WithText(Report(r.north_m, absl::Minutes(10), Theme::kYouth, "", {}), r.second), first);
+    EXPECT_EQ(s.eligible, r.eligible);
+    EXPECT_EQ(s.veto, r.veto);
+  }
+}
+
+TEST(IncidentMatcherTest, OneEventToldFromTwoSidesScoresLikeOneEvent) {
+  // The occupant finds the forced door; a neighbour saw someone climb the fence with a torch.
+  const IncidentFeatures burglary =
+      WithText(Incident("a", Theme::kLiveability, "signalen.overig.overig", {1, 0}),
+               "achterdeur opengebroken, laptop weg");
+  const MatchScore s = kMatcher.Score(
+      WithText(Report(60, absl::Minutes(20), Theme::kLiveability, "signalen.overig.overig", {0, 1}),
+               "iemand met een zaklamp klom over de schutting en rende weg"),
+      burglary);
+  EXPECT_TRUE(s.eligible);
+  EXPECT_GE(s.score, kMatcher.options().threshold);
+  // An overcrowded house and its rubbish a week later: one lasting situation.
+  const IncidentFeatures house =
+      WithText(Incident("b", Theme::kSubversion, "", {}), "huisbaas heeft 9 mensen in een huis gepropt");
+  EXPECT_TRUE(kMatcher
+                  .Score(WithText(Report(20, absl::Hours(24 * 7), Theme::kLiveability, "", {}),
+                                  "vuilnis ligt al weken in de voortuin"),
+                         house)
+                  .eligible);
+}
+
 TEST(IncidentMatcherTest, SearchCellsCoverTheRadiusAndContainTheIndexCell) {
   ReportFeatures r = Report(0, absl::ZeroDuration(), Theme::kYouth, "hangjongeren", {});
   std::vector<uint64_t> cells = kMatcher.SearchCells(r);

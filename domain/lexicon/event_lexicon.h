@@ -1,5 +1,6 @@
 // Event lexicon: what a report text says happened, read from its words with a curated list of
-// Dutch (and some English) stems. One list serves two decisions:
+// Dutch (and some English) stems, loaded from data/lexicon/event_lexicon.tsv (format and
+// curation rules: data/lexicon/README.md). One list serves two decisions:
 //   - the theme classifier (domain/classify) adds a "__cue__<name>" token per cue found, so
 //     "fiets gejat", "rijwiel ontvreemd" and "bike stolen" meet the same feature;
 //   - the incident matcher (domain/dedup) compares the EventSignature of two reports: the
@@ -10,19 +11,32 @@
 //   lexicon::EventSignature s = lexicon::ReadSignature(n);
 //
 // Input is text as NormaliseForModel leaves it (lower case, accents folded, single spaces).
-// Stems match inside compounds ("fietsendief", "autoruit", "wietlucht"): a pattern may be
-// anchored at the start or end of a word, or both (see event_lexicon.cc), which is how
-// compounds are split without a dictionary.
+// Before matching, every run of three or more of one letter is squeezed to two ("heeeel",
+// "gejaaaat") and a word listed as a `norm` entry (typos, spelling and slang variants) is
+// replaced. Stems match inside compounds ("fietsendief", "autoruit", "wietlucht"): a pattern
+// may be anchored at the start or end of a word, or both, so a compound's head ("-diefstal",
+// "-brand") and its modifier ("fiets-", "wiet-") are read without a dictionary.
 //
-// Errors: none (pure functions on text). Thread safety: the pattern table is built once on
-// first use (thread-safe static); everything else is pure and reentrant.
+// Which lexicon: ReadSignature and BrandMask use the lexicon installed at start
+// (InstallLexicon; wijkwachtd --event_lexicon), else the shipped file (ShippedLexiconPath(),
+// loaded on first use; a shipped file that cannot be read stops the process, as a build
+// without its data would). The theme model is trained with the shipped file: a changed
+// lexicon means a retrained model (the build retrains it when the file changes).
+//
+// Errors: EventLexicon::Parse/Load and InstallLexicon return INVALID_ARGUMENT naming the line
+// (or NOT_FOUND for an unreadable file); the readers have none (pure functions on text).
+// Thread safety: a loaded EventLexicon is immutable; InstallLexicon is called once at start,
+// before any reader runs; everything else is pure and reentrant.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
@@ -62,9 +76,17 @@ enum Cue : uint8_t {
 };
 static_assert(kNumCues <= 64);
 
+// How far apart two people may stand who tell of one occurrence of an event kind.
+enum class Reach : uint8_t {
+  kSpot,    // at one place: a shop, a house, a parked car, a grow house, a bike rack
+  kMoving,  // moves or is seen and heard from afar: a fight that moves, a thief who runs,
+            // smoke, fireworks, a party, a speeding car, a confused person wandering off
+};
+
 struct EventKindInfo {
   absl::string_view name;  // token name, e.g. "bike_theft"
   Persistence persistence = Persistence::kInstant;
+  Reach reach = Reach::kSpot;
 };
 
 // Name (and persistence for kinds) of every cue, indexed by Cue.
@@ -94,6 +116,40 @@ struct EventSignature {
   friend bool operator==(const EventSignature&, const EventSignature&) = default;
 };
 
+// The lexicon file, parsed: a trie over its patterns and its normalisation words.
+class EventLexicon {
+ public:
+  // Parses the text of a lexicon file (`name` is for messages). Errors: INVALID_ARGUMENT
+  // naming the line (unknown slot, kind, colour or brand class; a pattern that is not
+  // lower-case letters and digits; more than 64 brands; a norm word given twice; no entries).
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<const EventLexicon>> Parse(
+      absl::string_view text, absl::string_view name);
+  // Reads and parses a file. Errors: NOT_FOUND if it cannot be read; Parse's.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<const EventLexicon>> Load(
+      const std::string& path);
+  ~EventLexicon();
+
+  // The signature of a normalised text (see the top of this file).
+  [[nodiscard]] EventSignature Read(absl::string_view normalised) const;
+  // The brand bits of one class.
+  [[nodiscard]] uint64_t BrandMask(BrandClass brand_class) const;
+  // Number of patterns (norm entries not counted).
+  [[nodiscard]] size_t patterns() const;
+
+ private:
+  struct Impl;
+  EventLexicon();
+  std::unique_ptr<Impl> impl_;
+};
+
+// data/lexicon/event_lexicon.tsv of the source tree this was built from.
+[[nodiscard]] std::string ShippedLexiconPath();
+// Loads `path` and makes it the lexicon of ReadSignature and BrandMask for the rest of the
+// process. Call once at start, before any reader. Errors: EventLexicon::Load's.
+[[nodiscard]] absl::Status InstallLexicon(const std::string& path);
+// The installed lexicon, else the shipped one (see the top of this file).
+[[nodiscard]] const EventLexicon& ActiveLexicon();
+
 // Kinds a witness may name for almost any event ("someone ran off", "a car raced away",
 // "a noise woke me", "he threatened the cashier"): they never make two texts conflict.
 [[nodiscard]] uint64_t WitnessKinds();
@@ -104,10 +160,34 @@ struct EventSignature {
 // a drunk one conflict.
 [[nodiscard]] bool KindsConflict(uint64_t a, uint64_t b);
 
-// Reads the signature of a normalised text (see the top of this file).
+// How the event kinds of two texts relate (MatchKinds), strongest first.
+enum class KindRelation : uint8_t {
+  kCommon,    // a kind in common (shouting or a crowd do not count; a witness kind such as
+              // someone running off counts only when the acts do not conflict)
+  kViews,     // one event told from two sides: the act and what a witness saw of it
+              // (a burglary and someone climbing a fence with a torch; a robbery and a
+              // scooter racing off; a fire and smoke; a fight and a group running)
+  kRelated,   // kinds of one family, not one event for sure (KindsConflict is false)
+  kConflict,  // KindsConflict: two different events
+  kUnknown,   // a text names no kind
+};
+struct KindMatch {
+  KindRelation relation = KindRelation::kUnknown;
+  // The longest gap between two reports of the occurrence (MaxGap of the kinds that
+  // relate; for kRelated the shorter of the two texts' spans); 0 for kConflict, kUnknown.
+  absl::Duration max_gap;
+  // The kinds that relate include one of Reach::kMoving: the reports may be told a few
+  // hundred metres apart.
+  bool far = false;
+};
+// Pure: the relation of two kind sets, with its time window and reach. Table-tested in
+// event_lexicon_test.cc.
+[[nodiscard]] KindMatch MatchKinds(uint64_t a, uint64_t b);
+
+// ActiveLexicon().Read(normalised).
 [[nodiscard]] EventSignature ReadSignature(absl::string_view normalised);
 
-// The brand bits of one class.
+// ActiveLexicon().BrandMask(brand_class).
 [[nodiscard]] uint64_t BrandMask(BrandClass brand_class);
 
 // "__cue__<name>" for every cue in `s`, space-separated, in Cue order ("" if none).

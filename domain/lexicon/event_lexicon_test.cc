@@ -61,5 +61,143 @@ TEST(EventLexiconTest, EncodeRoundTripsAndMergeIsAUnion) {
   EXPECT_EQ(t.cues, s.cues);
 }
 
+TEST(EventLexiconTest, ShippedFileLoads) {
+  auto lexicon = EventLexicon::Load(ShippedLexiconPath());
+  ASSERT_TRUE(lexicon.ok()) << lexicon.status();
+  EXPECT_GT((*lexicon)->patterns(), 1000u);
+  EXPECT_EQ(&ActiveLexicon(), &ActiveLexicon());
+}
+
+TEST(EventLexiconTest, ParseRefusesBadLinesNamingThem) {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"kind\tbike_theft", "line 1: expected SLOT<TAB>VALUE<TAB>PATTERN"},
+      {"# c\nkind\tbike_thief\t|fiets", "line 2: 'bike_thief' is not a kind"},
+      {"kind\tyouth_actor\t|jeugd", "'youth_actor' is not a kind"},
+      {"cue\tbike_theft\t|fiets", "'bike_theft' is not a context cue"},
+      {"kind\tbike_theft\t|Fiets", "pattern '|Fiets' is not lower-case"},
+      {"kind\tbike_theft\t|fiets  weg", "is not lower-case"},
+      {"kind\tbike_theft\t||", "is not lower-case"},
+      {"colour\tmauve\t|mauve|", "unknown colour 'mauve'"},
+      {"brand\tboat:sloep\t|sloep|", "brand 'boat:sloep' is not CLASS:NAME"},
+      {"norm\tfiest\tfiets\nnorm\tfiest\tfietz", "line 2: norm word 'fiest' given twice"},
+      {"norm\tm n\tmijn", "a norm entry maps one plain word"},
+      {"color\tred\t|red|", "unknown slot 'color'"},
+      {"# only a comment\n\n", "no entries"},
+  };
+  for (const Case& c : cases) {
+    auto parsed = EventLexicon::Parse(c.text, "test.tsv");
+    ASSERT_FALSE(parsed.ok()) << c.text;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_NE(parsed.status().message().find(c.message), std::string::npos)
+        << c.text << " -> " << parsed.status().message();
+  }
+  EXPECT_EQ(EventLexicon::Load("/nonexistent/lexicon.tsv").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(EventLexiconTest, ReadsAParsedFileWithNormalisation) {
+  auto lexicon = EventLexicon::Parse(
+      "kind\tbike_theft\t|fiets gestolen\n"
+      "kind\tnoise\t|heel hard\n"
+      "brand\tbike:gazelle\t|gazelle|\n"
+      "brand\tcar:golf\t|golf|\n"
+      "brand\tbike:gazelle\t|gazel|\n"
+      "norm\tfiest\tfiets\n"
+      "norm\tgestoln\tgestolen\n",
+      "test.tsv");
+  ASSERT_TRUE(lexicon.ok()) << lexicon.status();
+  const EventLexicon& l = **lexicon;
+  EXPECT_TRUE(Has(l.Read("mijn fiest is gestoln"), kBikeTheft) == false);  // "is" between
+  EXPECT_TRUE(Has(l.Read("fiest gestoln bij het station"), kBikeTheft));  // typos normalised
+  EXPECT_TRUE(Has(l.Read("muziek heeeeel hard"), kNoise));  // a run of 3+ letters read as 2
+  EXPECT_FALSE(Has(l.Read("fietsgestolen"), kBikeTheft));                  // inner space needed
+  // One bit per brand name, several patterns may set it; classes keep their own masks.
+  EXPECT_EQ(l.Read("een gazel").brands, l.Read("een gazelle").brands);
+  EXPECT_EQ(l.BrandMask(BrandClass::kBike), 1u);
+  EXPECT_EQ(l.BrandMask(BrandClass::kCar), 2u);
+  EXPECT_EQ(l.patterns(), 5u);
+}
+
+TEST(EventLexiconTest, ShippedNormalisationJoinsVariants) {
+  // Brommers and scooters are one vehicle type: not a brand conflict.
+  EXPECT_EQ(ReadSignature("4 brommers met jongens").brands,
+            ReadSignature("vier scooters met jongens").brands);
+  EXPECT_TRUE(Has(ReadSignature("me tas is net gepakt door 2 gasten"), kRobbery));
+  EXPECT_TRUE(Has(ReadSignature("zwarte rook boven de flats"), kArson));
+  EXPECT_FALSE(Has(ReadSignature("knallende uitlaat"), kFireworks));
+  EXPECT_TRUE(Has(ReadSignature("knallende uitlaat"), kSpeeding));
+}
+
+uint64_t K(std::initializer_list<Cue> cues) {
+  uint64_t m = 0;
+  for (Cue c : cues) m |= uint64_t{1} << c;
+  return m;
+}
+
+// The relation, window and reach of two texts' kinds: one table.
+TEST(EventLexiconTest, MatchKindsTable) {
+  struct Row {
+    uint64_t a, b;
+    KindRelation relation;
+    absl::Duration max_gap;
+    bool far;
+  };
+  const absl::Duration kH = absl::Hours(1), kD = absl::Hours(24);
+  const Row rows[] = {
+      // A fight that moved, smoke seen from afar, a party heard streets away: far.
+      {K({kFight}), K({kFight, kCommotion}), KindRelation::kCommon, 3 * kH, true},
+      {K({kArson}), K({kArson}), KindRelation::kCommon, 3 * kH, true},
+      {K({kNoise}), K({kNoise}), KindRelation::kCommon, 10 * kH, true},
+      {K({kFireworks}), K({kFireworks}), KindRelation::kCommon, 10 * kH, true},
+      {K({kSpeeding}), K({kSpeeding}), KindRelation::kCommon, 10 * kH, true},
+      // Shoplifting at one shop, a car broken into, bikes at the rack: one spot.
+      {K({kShoplifting}), K({kShoplifting}), KindRelation::kCommon, 3 * kH, false},
+      {K({kCarBreakIn}), K({kCarBreakIn}), KindRelation::kCommon, 10 * kH, false},
+      {K({kBikeTheft}), K({kBikeTheft}), KindRelation::kCommon, 3 * kH, false},
+      // ... unless the thief was seen running or riding off with it.
+      {K({kShoplifting, kSuspiciousPerson}), K({kShoplifting}), KindRelation::kCommon, 3 * kH,
+       true},
+      {K({kBikeTheft}), K({kBikeTheft, kSpeeding}), KindRelation::kCommon, 3 * kH, true},
+      {K({kCarBreakIn, kSuspiciousPerson}), K({kCarBreakIn}), KindRelation::kCommon, 10 * kH,
+       false},
+      // Lasting situations accept weeks; waste days.
+      {K({kGrowHouse}), K({kGrowHouse}), KindRelation::kCommon, 21 * kD, false},
+      {K({kDrugDealing}), K({kDrugDealing}), KindRelation::kCommon, 21 * kD, false},
+      {K({kDumping}), K({kDumping}), KindRelation::kCommon, 3 * kD, false},
+      // Shouting alone in both is no common kind.
+      {K({kCommotion}), K({kCommotion}), KindRelation::kRelated, 3 * kH, false},
+      // One event told from two sides.
+      {K({kHomeBurglary}), K({kSuspiciousPerson}), KindRelation::kViews, 3 * kH, true},
+      {K({kRobbery}), K({kSpeeding}), KindRelation::kViews, 10 * kH, true},
+      {K({kFight}), K({kHangingYouth, kCommotion}), KindRelation::kViews, 10 * kH, true},
+      {K({kArson}), K({kFireHazard}), KindRelation::kViews, 21 * kD, true},
+      {K({kOvercrowding}), K({kWaste}), KindRelation::kViews, 21 * kD, false},
+      // Different events: a pickpocket and a bike theft (a witness kind does not join them),
+      // a robbery and a collision, a confused person and a drunk one.
+      {K({kPickpocket}), K({kBikeTheft}), KindRelation::kConflict, absl::ZeroDuration(), false},
+      {K({kPickpocket}), K({kBikeTheft, kSuspiciousPerson}), KindRelation::kConflict,
+       absl::ZeroDuration(), false},
+      {K({kConfusedPerson}), K({kDrunk}), KindRelation::kConflict, absl::ZeroDuration(), false},
+      {K({kNoise}), K({kCarBreakIn}), KindRelation::kConflict, absl::ZeroDuration(), false},
+      // Related, not one event for sure: the shorter span.
+      {K({kShoplifting}), K({kFraud}), KindRelation::kRelated, 3 * kH, false},
+      // A text that names no kind.
+      {0, K({kFight}), KindRelation::kUnknown, absl::ZeroDuration(), false},
+  };
+  for (const Row& r : rows) {
+    for (const auto& [a, b] : {std::pair(r.a, r.b), std::pair(r.b, r.a)}) {
+      const KindMatch m = MatchKinds(a, b);
+      SCOPED_TRACE(CueTokens(EventSignature{a}) + " / " + CueTokens(EventSignature{b}));
+      EXPECT_EQ(m.relation, r.relation);
+      EXPECT_EQ(m.max_gap, r.max_gap);
+      EXPECT_EQ(m.far, r.far);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace wijkwacht::lexicon

@@ -23,28 +23,50 @@
 #include "storage/engine.h"
 #include "storage/internal/rocks_options.h"
 #include "storage/keys.h"
+#include "common/status.h"
 #include "storage/rocks_status.h"
 #include "wijkwacht/internal/records.pb.h"
 
 namespace wijkwacht::storage::internal_rocks {
 
 // Stages a group's writes. Reads see earlier staged writes through an ordered overlay; an undo
-// log restores the overlay when one WriteFn is rolled back. At commit the staged operations
+// log restores the overlay when one WriteFn is rolled back. A group may be staged while the
+// previous group's batch is still being written (Engine::CommitPipelined): Get then also looks
+// in that group's overlay (`previous`, immutable meanwhile), and Scan first waits until that
+// batch is in RocksDB (`await_previous`; its error fails the Scan). At commit the staged operations
 // are written sorted by (column family, key): consecutive memtable inserts then land next to
 // each other, so the skip list reuses its last position instead of descending from the top
 // (the descents' cache misses dominated the writer thread).
 class RocksWriteContext final : public WriteContext {
  public:
   RocksWriteContext(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
-                    uint64_t* next_sequence, absl::Time now)
-      : db_(db), handles_(handles), next_sequence_(next_sequence), now_(now) {}
+                    uint64_t* next_sequence, absl::Time now,
+                    const RocksWriteContext* previous = nullptr,
+                    std::function<absl::Status()> await_previous = nullptr)
+      : db_(db),
+        handles_(handles),
+        next_sequence_(next_sequence),
+        now_(now),
+        previous_(previous),
+        await_previous_(std::move(await_previous)) {}
 
   absl::StatusOr<std::optional<std::string>> Get(ColumnFamily cf, absl::string_view key) override {
-    if (auto it = staged_.find(StagedKey(cf, key)); it != staged_.end()) return it->second;
+    const std::string staged_key = StagedKey(cf, key);
+    if (auto it = staged_.find(staged_key); it != staged_.end()) return it->second;
+    if (previous_ != nullptr) {
+      if (auto it = previous_->staged_.find(staged_key); it != previous_->staged_.end()) {
+        return it->second;
+      }
+    }
     return PointRead(db_, Handle(cf), key);
   }
   absl::Status Scan(ColumnFamily cf, absl::string_view start, absl::string_view prefix,
                     const ScanVisitor& visit) override {
+    if (previous_ != nullptr) {
+      // The iterators must see the previous group: wait until its batch is in RocksDB.
+      WW_RETURN_IF_ERROR(await_previous_());
+      previous_ = nullptr;
+    }
     rocksdb::Iterator* it = Iterator(cf);
     it->Seek(rocksdb::Slice(start.data(), start.size()));
     const std::string staged_prefix = StagedKey(cf, prefix);
@@ -96,6 +118,12 @@ class RocksWriteContext final : public WriteContext {
   }
 
   void OnAbort(std::function<void()> undo) override { aborts_.push_back(std::move(undo)); }
+
+  // Staging is over: the previous group may be freed from now on.
+  void DetachPrevious() {
+    previous_ = nullptr;
+    await_previous_ = nullptr;
+  }
 
   void SetSavePoint() {
     undo_mark_ = undo_.size();
@@ -204,6 +232,10 @@ class RocksWriteContext final : public WriteContext {
   const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
   uint64_t* next_sequence_;
   absl::Time now_;
+  // The group whose batch is being written while this one is staged (nullptr: none, or it is
+  // in RocksDB now), and how to wait for that write.
+  const RocksWriteContext* previous_;
+  std::function<absl::Status()> await_previous_;
   // Staged key -> value (nullopt = delete), ordered so that scans can merge it with the DB
   // and the batch is written sorted; the last write of a key wins.
   absl::btree_map<std::string, std::optional<std::string>> staged_;

@@ -3,7 +3,7 @@
 //
 //   wijkwacht_heldout_eval --model=theme.bin --writers=data/eval/writers
 //       --pairs=data/eval/pairs [--own_labelled=data/corpus/heldout.txt]
-//       [--own_pairs=data/dedup/pairs.jsonl] [--min_...=floors]
+//       [--own_pairs=data/dedup/pairs.jsonl] [--min_...=floors] [--leave_one_writer_out]
 //
 // Themes (writers' JSON Lines {"id","writer","register","theme","category","text"}): every
 // text is classified (a) from its words alone, with the catch-all category
@@ -65,6 +65,10 @@ ABSL_FLAG(double, gender_penalty, -1, "matcher gender penalty (default: the serv
 ABSL_FLAG(double, near_meters, -1, "matcher near distance (default: the server's)");
 ABSL_FLAG(std::vector<std::string>, weights, {},
           "matcher weights distance,time,theme,category,text,event,stems (default: the server's)");
+ABSL_FLAG(std::string, scores_out, "",
+          "write every scored pair (mode, writer, id, kind, label, eligible, score) to this TSV");
+ABSL_FLAG(bool, leave_one_writer_out, false,
+          "also decide each writer's pairs with the threshold that is best on the others");
 ABSL_FLAG(int, show_errors, 0, "print up to this many wrong decisions of each section");
 ABSL_FLAG(double, min_macro_f1_catchall, 0, "floor: writers' theme macro-F1, catch-all category");
 ABSL_FLAG(double, min_macro_f1_category, 0, "floor: writers' theme macro-F1, given category");
@@ -311,8 +315,19 @@ struct PairCounts {
   }
 };
 
+// One scored pair, kept for the leave-one-writer-out threshold choice.
+struct ScoredPair {
+  std::string writer, id, kind;
+  bool same = false;
+  bool eligible = false;
+  double score = 0;
+};
+
 struct PairResult {
+  std::vector<ScoredPair> scored_pairs;
   PairCounts all;
+  PairCounts sure;  // the decisions the matcher is sure of (IncidentMatcher::Unsure false)
+  int unsure = 0;
   std::map<std::string, PairCounts> by_kind;
   std::map<std::string, PairCounts> by_writer;
   int refused = 0;
@@ -412,6 +427,13 @@ void RunPairs(const report::ReportIngest& ingest, const classify::ThemeClassifie
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       ++result->scored;
       predicted = s.eligible && s.score >= matcher.options().threshold;
+      if (matcher.Unsure({s}, predicted ? std::optional<size_t>(0) : std::nullopt)) {
+        ++result->unsure;
+      } else {
+        result->sure.Add(same, predicted);
+      }
+      result->scored_pairs.push_back({Str(pair, "writer").empty() ? "-" : Str(pair, "writer"),
+                                      Str(pair, "id"), kind, same, s.eligible, s.score});
       auto cues = [](const wijkwacht::lexicon::EventSignature& e) {
         std::string out;
         for (int c = 0; c <= wijkwacht::lexicon::kLastEventKind; ++c) {
@@ -455,6 +477,9 @@ void PrintPairTables(const char* title, const PairResult& r) {
   if (r.outside > 0) {
     std::printf("  (%d reports outside the served area, scored without their area)\n", r.outside);
   }
+  std::printf("  unsure (flagged for the desk's review): %d of %d pairs (%.1f %%)\n", r.unsure,
+              r.all.N(), r.all.N() ? 100.0 * r.unsure / r.all.N() : 0.0);
+  PrintPairCounts("sure decisions", r.sure);
   std::printf("  errors by kind (false merges for different pairs, misses for same pairs):\n");
   for (const auto& [kind, c] : r.by_kind) {
     std::printf("    %-22s pairs %3d  errors %3d  (merged %d, missed %d)\n", kind.c_str(), c.N(),
@@ -468,6 +493,43 @@ void PrintPairTables(const char* title, const PairResult& r) {
     std::printf("  matcher cost: %.2f us per Score call (%d calls)\n", 1e6 * r.score_seconds / r.scored,
                 r.scored);
   }
+}
+
+// Leave one writer out: for each writer, the threshold (0.30..0.80 in steps of 0.02) with the
+// best F1 on the other writers' pairs (ties to the one nearest the server's), then that
+// writer's pairs decided with it. The only fitted number of the matcher is its threshold;
+// the lexicon and the rules are curated, so this shows whether the threshold carries over
+// from some writers to another.
+void PrintLeaveOneWriterOut(const char* title, const PairResult& r, double server_threshold) {
+  std::set<std::string> writers;
+  for (const ScoredPair& p : r.scored_pairs) writers.insert(p.writer);
+  if (writers.size() < 2) return;
+  std::printf("\n%s, leave one writer out (threshold chosen on the other writers):\n", title);
+  auto count = [&](const std::string& writer, bool held_out, double threshold) {
+    PairCounts c;
+    for (const ScoredPair& p : r.scored_pairs) {
+      if ((p.writer == writer) != held_out) continue;
+      c.Add(p.same, p.eligible && p.score >= threshold);
+    }
+    return c;
+  };
+  PairCounts pooled;
+  for (const std::string& writer : writers) {
+    double best = server_threshold, best_f1 = -1;
+    for (int i = 0; i <= 25; ++i) {
+      const double t = 0.30 + 0.02 * i;
+      const double f1 = count(writer, false, t).F1();
+      if (f1 > best_f1 + 1e-12 ||
+          (std::abs(f1 - best_f1) <= 1e-12 &&
+           std::abs(t - server_threshold) < std::abs(best - server_threshold))) {
+        best = t, best_f1 = f1;
+      }
+    }
+    const PairCounts held = count(writer, true, best);
+    pooled.tp += held.tp, pooled.fp += held.fp, pooled.fn += held.fn, pooled.tn += held.tn;
+    PrintPairCounts(absl::StrFormat("%s (t=%.2f)", writer, best).c_str(), held);
+  }
+  PrintPairCounts("pooled", pooled);
 }
 
 bool Floor(const char* what, double value, double floor, bool* ok) {
@@ -568,6 +630,20 @@ int main(int argc, char** argv) {
     RunPairs(ingest, **classifier, resolver, matcher, pairs, /*catch_all=*/false, show, &given);
     PrintPairTables("(a) catch-all category on both reports", catch_all);
     PrintPairTables("(b) with the given categories", given);
+    if (const std::string out = absl::GetFlag(FLAGS_scores_out); !out.empty()) {
+      std::ofstream f(out);
+      for (const auto* r : {&catch_all, &given}) {
+        for (const ScoredPair& p : r->scored_pairs) {
+          f << (r == &catch_all ? "catch_all" : "given") << '\t' << p.writer << '\t' << p.id
+            << '\t' << p.kind << '\t' << (p.same ? "same" : "different") << '\t' << p.eligible
+            << '\t' << p.score << '\n';
+        }
+      }
+    }
+    if (absl::GetFlag(FLAGS_leave_one_writer_out)) {
+      PrintLeaveOneWriterOut("(a) catch-all category", catch_all, matcher.options().threshold);
+      PrintLeaveOneWriterOut("(b) given categories", given, matcher.options().threshold);
+    }
     Floor("pair F1 (catch-all)", catch_all.all.F1(), absl::GetFlag(FLAGS_min_pair_f1_catchall), &ok);
     Floor("pair F1 (given categories)", given.all.F1(), absl::GetFlag(FLAGS_min_pair_f1_category),
           &ok);

@@ -114,7 +114,8 @@ absl::Status SeedCounters(const std::string& data_dir, const geo::AreaIndex& are
             end - absl::Seconds(static_cast<int64_t>(rng() % static_cast<uint64_t>(span_seconds)));
         storage::StageReportCounts(
             ctx, codes, theme, observed, leaf,
-            storage::NewReportCount{absl::StrCat("bench-", done + i), true, rng() % 10 < 4});
+            storage::NewReportCount{absl::StrCat("bench-", done + i), 0, 0,
+                                    rng() % 10 < 4});
       }
       return absl::OkStatus();
     });

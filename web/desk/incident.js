@@ -1,5 +1,6 @@
 // One incident: its facts, its reports (description, times, place) on a Leaflet map with the
-// incident's centre, its history, the audit trail (administrators: GetAuditLog is theirs)
+// incident's centre, its history, the audit trail (GetIncidentHistory; on a server without it,
+// administrators' GetAuditLog filtered here)
 // and the desk's actions. Every action sends the version this page shows (optimistic
 // concurrency): a change by someone else in between is refused by the server, and the
 // refusal is shown in its words.
@@ -7,7 +8,7 @@ import * as api from './api.js';
 import { h, fill, field, uid, announce, when, idOf, departmentOf, STATUS, THEME, REASON } from './dom.js';
 import { desk, remember, catalogues, focusHeading } from './app.js';
 
-// Audit log pages read at most, newest entries last (GetAuditLog has no filter by target).
+// Pages of 1000 audit entries read at most, newest entries last.
 const MAX_AUDIT_PAGES = 20;
 
 const path = (incident, verb) => `/v1/${incident.name}:${verb}`;
@@ -121,22 +122,33 @@ export function renderIncident(main, id) {
     return h('ol', { class: 'timeline', id: 'history' }, items.map(([t, text]) => h('li', {}, `${when(t)} — ${text}`)));
   }
 
-  async function auditTrail(section) {
-    const op = await api.operation('DispatchService_GetAuditLog');
-    if (!op) {
-      fill(section, h('h2', {}, 'Audittrail'),
-        h('p', {}, 'Het auditlog is voor beheerders; vraag een beheerder om de audittrail van dit incident.'));
-      return;
-    }
+  // The incident's audit entries: DispatchService.GetIncidentHistory (dispatchers and
+  // administrators, paged by the server) when this server has it; otherwise the whole audit
+  // log filtered here, which only administrators may read.
+  async function auditEntries() {
+    const history = await api.operation('DispatchService_GetIncidentHistory');
+    const log = history ? null : await api.operation('DispatchService_GetAuditLog');
+    if (!history && !log) return null;
+    const url = history ? history.path.replace(/\{[^}]+\}/, id) : '/v1/auditLog';
     const entries = [];
     let token = '';
     for (let page = 0; page < MAX_AUDIT_PAGES; page += 1) {
-      const r = await api.call('GET', `/v1/auditLog${api.query({ pageSize: 1000, pageToken: token })}`);
+      const r = await api.call('GET', `${url}${api.query({ pageSize: 1000, pageToken: token })}`);
       for (const e of r.entries || []) {
-        if (e.target === name || String(e.detail || '').includes(name)) entries.push(e);
+        if (history || e.target === name || String(e.detail || '').includes(name)) entries.push(e);
       }
       token = r.nextPageToken || '';
       if (!token) break;
+    }
+    return entries;
+  }
+
+  async function auditTrail(section) {
+    const entries = await auditEntries();
+    if (!entries) {
+      fill(section, h('h2', {}, 'Audittrail'),
+        h('p', {}, 'Het auditlog is voor beheerders; vraag een beheerder om de audittrail van dit incident.'));
+      return;
     }
     fill(section, h('h2', {}, 'Audittrail'),
       h('table', { id: 'audit' }, h('caption', {}, `Auditregels over dit incident (${entries.length})`),

@@ -1,5 +1,6 @@
-// The live queue: incidents of the chosen selection (ListIncidents; department filtered
-// here, the API has no department filter), updated without a reload by the WatchQueue
+// The live queue: incidents of the chosen selection (ListIncidents, 200 a page, newest first;
+// "Volgende 200 incidenten laden" reads the next page with the server's page token; department
+// filtered by the server when its API has the filter), updated without a reload by the WatchQueue
 // stream (app.js). Views: all, new, overdue and reopen requests; the last two only when the
 // server's API has them (ListIncidentsRequest.overdue, QueueEvent reasons OVERDUE and
 // REOPEN_REQUESTED in /v1/openapi.json).
@@ -65,17 +66,22 @@ export function renderQueue(main) {
         field('Thema', theme), field('Gebied', area), field('Afdeling', department),
         h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Toon')))));
   const tbody = h('tbody', { id: 'queue-rows' });
-  const count = h('p', { id: 'queue-count', class: 'state' });
+  const count = h('p', { id: 'queue-count', class: 'state', tabindex: '-1' });
   const table = h('table', { id: 'queue' },
     h('caption', {}, 'Incidenten in de selectie, hoogste prioriteit eerst'),
     h('thead', {}, h('tr', {},
       ['Incident', 'Signaal', 'Status', 'Thema', 'Gebied', 'Prioriteit', 'Afdeling', 'Geclaimd door', 'Geopend']
         .map((t) => h('th', { scope: 'col' }, t)))),
     tbody);
+  // ListIncidents pages (newest first); the rest of the selection on request.
+  const PAGE = 200;
+  let next = '';
+  const more = h('button', { type: 'button', id: 'queue-more', class: 'secondary', hidden: true },
+    `Volgende ${PAGE} incidenten laden`);
   const log = h('ol', { id: 'queue-events' });
   const logBox = h('div', { class: 'events', tabindex: '0', role: 'log',
                             'aria-label': 'Laatste gebeurtenissen in de wachtrij' }, log);
-  fill(main, h('h1', {}, 'Wachtrij'), state, form, error, count, table,
+  fill(main, h('h1', {}, 'Wachtrij'), state, form, error, count, table, more,
     h('h2', {}, 'Laatste gebeurtenissen'), logBox);
   focusHeading(main);
 
@@ -120,7 +126,9 @@ export function renderQueue(main) {
       .filter((i) => filters.view !== 'overdue' || isOverdue(i))
       .sort((x, y) => (y.priority || 0) - (x.priority || 0) || String(y.createTime).localeCompare(String(x.createTime)));
     fill(tbody, list.length ? list.map(row) : h('tr', {}, h('td', { colspan: 9 }, 'Geen incidenten in deze selectie.')));
-    count.textContent = `${list.length} incident${list.length === 1 ? '' : 'en'} in de selectie`;
+    count.textContent = `${list.length} incident${list.length === 1 ? '' : 'en'} in de selectie` +
+      (next ? ' (er zijn er meer: zie de knop onder de tabel)' : '');
+    more.hidden = !next;
   }
 
   function renderLog() {
@@ -131,21 +139,44 @@ export function renderQueue(main) {
       e.detail ? ` — ${e.detail}` : '')));
   }
 
+  function listParams(f) {
+    return { pageSize: PAGE, status: filters.status, theme: filters.theme, areaCode: filters.area,
+             department: f.department ? filters.department : '' };
+  }
+
+  // Every page of the overdue list (it marks rows; a selection rarely has many).
+  async function overdueList(params) {
+    const names = new Set();
+    let token = '';
+    for (let page = 0; page < 20; page += 1) {
+      const r = await api.call('GET', `/v1/incidents${api.query({ ...params, overdue: true, pageToken: token })}`);
+      for (const i of r.incidents || []) names.add(i.name);
+      token = r.nextPageToken || '';
+      if (!token) break;
+    }
+    return names;
+  }
+
+  function show(incidents) {
+    for (const i of incidents || []) {
+      remember(i);
+      shown.set(i.name, i);
+    }
+  }
+
   async function load() {
     error.textContent = '';
     try {
       const f = await features();
       shown.clear();
-      const params = { pageSize: 200, status: filters.status, theme: filters.theme, areaCode: filters.area,
-                       department: f.department ? filters.department : '' };
-      const pages = [api.call('GET', `/v1/incidents${api.query(params)}`)];
-      if (f.overdue) pages.push(api.call('GET', `/v1/incidents${api.query({ ...params, overdue: true })}`));
-      const [all, overdue] = await Promise.all(pages);
-      overdueNames = new Set(((overdue || {}).incidents || []).map((i) => i.name));
-      for (const i of all.incidents || []) {
-        remember(i);
-        shown.set(i.name, i);
-      }
+      const params = listParams(f);
+      const [all, overdue] = await Promise.all([
+        api.call('GET', `/v1/incidents${api.query(params)}`),
+        f.overdue ? overdueList(params) : Promise.resolve(new Set()),
+      ]);
+      overdueNames = overdue;
+      next = all.nextPageToken || '';
+      show(all.incidents);
       if (abort.signal.aborted) return;
       renderRows();
       renderLog();
@@ -153,6 +184,23 @@ export function renderQueue(main) {
       error.textContent = api.describe(e);
     }
   }
+
+  // The next page of the same selection (the server's token is bound to its filters).
+  more.addEventListener('click', async () => {
+    error.textContent = '';
+    try {
+      const f = await features();
+      const r = await api.call('GET', `/v1/incidents${api.query({ ...listParams(f), pageToken: next })}`);
+      if (abort.signal.aborted) return;
+      next = r.nextPageToken || '';
+      show(r.incidents);
+      renderRows();
+      announce(`${(r.incidents || []).length} incidenten meer geladen`);
+      if (!next) count.focus();
+    } catch (e) {
+      error.textContent = api.describe(e);
+    }
+  });
 
   (async () => {
     try {
