@@ -343,9 +343,12 @@ TEST_F(MapPageTest, PageShowsABuurtGoFromSuppressedToItsCountLive) {
   }
   const int status = pclose(browser);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
-  int shown = 0;  // eight reports, with the public rule's offset (privacy/small_counts.h)
+  // The first published figure: the cell publishes once k + m distinct reporters are in it
+  // (m drawn in 1..3, so after the 6th, 7th or 8th report, whichever the page sees first),
+  // shown with the public rule's offset (-2..+2, never below k; privacy/small_counts.h).
+  int shown = 0;
   ASSERT_TRUE(absl::SimpleAtoi(count, &shown)) << output;
-  EXPECT_GE(shown, 6) << output;
+  EXPECT_GE(shown, 5) << output;
   EXPECT_LE(shown, 10) << output;
   ASSERT_TRUE(std::filesystem::exists(screenshot));
   EXPECT_GT(std::filesystem::file_size(screenshot), 10000u);

@@ -140,19 +140,29 @@ absl::string_view RoleName(int reporter_role) {
   return kRoleNames[reporter_role];
 }
 
-std::string ModelInput(absl::string_view description, absl::string_view category,
-                       int reporter_role) {
+ReadText ReadDescription(absl::string_view description) {
+  ReadText text;
+  text.normalised = NormaliseForModel(description);
+  text.signature = lexicon::ReadSignature(text.normalised);
+  return text;
+}
+
+std::string ModelInput(const ReadText& text, absl::string_view category, int /*reporter_role*/) {
   absl::string_view slug = category;
   if (size_t dot = slug.rfind('.'); dot != absl::string_view::npos) slug.remove_prefix(dot + 1);
   if (catalog::IsCatchAllCategory(category)) slug = "none";
-  std::string normalised = NormaliseForModel(description);
   std::string out = absl::StrCat("__cat__", slug);
-  const std::string cues = lexicon::CueTokens(lexicon::ReadSignature(normalised));
+  const std::string cues = lexicon::CueTokens(text.signature);
   if (!cues.empty()) {
     for (int i = 0; i < kCueRepeat; ++i) absl::StrAppend(&out, " ", cues);
   }
-  if (!normalised.empty()) absl::StrAppend(&out, " ", normalised);
+  if (!text.normalised.empty()) absl::StrAppend(&out, " ", text.normalised);
   return out;
+}
+
+std::string ModelInput(absl::string_view description, absl::string_view category,
+                       int reporter_role) {
+  return ModelInput(ReadDescription(description), category, reporter_role);
 }
 
 namespace {

@@ -170,6 +170,12 @@ absl::StatusOr<std::array<double, kNumThemes>> ThemeClassifier::Logits(
 absl::StatusOr<ThemePrediction> ThemeClassifier::Predict(absl::string_view description,
                                                          absl::string_view category,
                                                          int reporter_role) const {
+  return Predict(ReadDescription(description), category, reporter_role);
+}
+
+absl::StatusOr<ThemePrediction> ThemeClassifier::Predict(const ReadText& text,
+                                                         absl::string_view category,
+                                                         int reporter_role) const {
   if (!category.empty() && !catalog::IsValidCategoryCode(category)) {
     return absl::InvalidArgumentError(
         absl::StrCat("category: \"", absl::CHexEscape(category), "\" is not a category code"));
@@ -178,7 +184,7 @@ absl::StatusOr<ThemePrediction> ThemeClassifier::Predict(absl::string_view descr
     return absl::InvalidArgumentError(
         absl::StrCat("reporter_role: ", reporter_role, " is not a ReporterRole value (0..3)"));
   }
-  WW_ASSIGN_OR_RETURN(auto logits, Logits(ModelInput(description, category, reporter_role)));
+  WW_ASSIGN_OR_RETURN(auto logits, Logits(ModelInput(text, category, reporter_role)));
   ThemePrediction prediction;
   prediction.probabilities = CalibratedProbabilities(logits, temperature_);
   size_t best = 0;
@@ -192,8 +198,14 @@ absl::StatusOr<ThemePrediction> ThemeClassifier::Predict(absl::string_view descr
 }
 
 std::vector<float> ThemeClassifier::SentenceVector(absl::string_view text) const {
+  ReadText read;
+  read.normalised = NormaliseForModel(text);
+  return SentenceVector(read);
+}
+
+std::vector<float> ThemeClassifier::SentenceVector(const ReadText& text) const {
   std::vector<float> out(static_cast<size_t>(dimension_), 0.0f);
-  std::string normalised = NormaliseForModel(text);
+  const std::string& normalised = text.normalised;
   if (normalised.empty()) return out;
   try {
     fasttext::Vector hidden(dimension_);

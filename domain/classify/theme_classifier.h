@@ -40,6 +40,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "domain/catalog/theme.h"
+#include "domain/lexicon/event_lexicon.h"
 
 namespace wijkwacht::classify {
 
@@ -73,6 +74,19 @@ inline constexpr std::size_t kNumThemes = catalog::kFrameworkThemes.size();
 // not part of the input: a theme follows the act and its setting, not who reports it
 // (data/corpus/README.md, rules), and `reporter_role` is accepted for the API only.
 [[nodiscard]] std::string ModelInput(absl::string_view description, absl::string_view category,
+                                     int reporter_role);
+
+// A description read once: NormaliseForModel of it and lexicon::ReadSignature of that. The
+// theme model's input, the sentence vector and the incident matcher's features all start
+// from these, so the report path reads each description once (ReadDescription), not once per
+// user.
+struct ReadText {
+  std::string normalised;
+  lexicon::EventSignature signature;
+};
+[[nodiscard]] ReadText ReadDescription(absl::string_view description);
+// ModelInput(description, ...) for a description already read: the same string.
+[[nodiscard]] std::string ModelInput(const ReadText& text, absl::string_view category,
                                      int reporter_role);
 
 // One line of a labelled file.
@@ -134,12 +148,18 @@ class ThemeClassifier {
   [[nodiscard]] absl::StatusOr<ThemePrediction> Predict(absl::string_view description,
                                                         absl::string_view category,
                                                         int reporter_role) const;
+  // The same for a description already read with ReadDescription.
+  [[nodiscard]] absl::StatusOr<ThemePrediction> Predict(const ReadText& text,
+                                                        absl::string_view category,
+                                                        int reporter_role) const;
 
   // The model's sentence embedding of `text` alone (no category or role): the mean of the
   // input vectors of its words, word bigrams and character n-grams, L2-normalised so the
   // dot product of two vectors is their cosine similarity. dimension() floats; all zero if
   // the normalised text is empty. For near-duplicate detection.
   [[nodiscard]] std::vector<float> SentenceVector(absl::string_view text) const;
+  // The same for a text already read with ReadDescription (uses text.normalised).
+  [[nodiscard]] std::vector<float> SentenceVector(const ReadText& text) const;
 
   [[nodiscard]] double temperature() const { return temperature_; }
   [[nodiscard]] double review_threshold() const { return review_threshold_; }

@@ -191,13 +191,16 @@ absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const 
   }
   for (const std::string& focus : decision.area.focus_areas) decision.area_codes.push_back(focus);
 
+  // The description is read once (normalised, event signature) for the theme model, the
+  // sentence vector and the matcher's features.
+  classify::ReadText text = classify::ReadDescription(d.description);
   if (options_.classifier != nullptr) {
     WW_ASSIGN_OR_RETURN(classify::ThemePrediction prediction,
-                        options_.classifier->Predict(d.description, d.category, d.reporter_role));
+                        options_.classifier->Predict(text, d.category, d.reporter_role));
     decision.theme = prediction.theme;
     decision.theme_confidence = prediction.confidence;
     decision.needs_review = prediction.needs_review;
-    decision.text_vector = options_.classifier->SentenceVector(d.description);
+    decision.text_vector = options_.classifier->SentenceVector(text);
   } else {
     // No model: the category's theme hint, not model-scored.
     decision.theme = options_.catalog->Find(d.category)->theme_hint;
@@ -205,9 +208,8 @@ absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const 
     decision.needs_review = false;
   }
 
-  const std::string normalised = classify::NormaliseForModel(d.description);
-  decision.event = lexicon::ReadSignature(normalised);
-  decision.stems = lexicon::ContentStems(normalised);
+  decision.stems = lexicon::ContentStems(text.normalised);
+  decision.event = std::move(text.signature);
   decision.s2_cell_id = S2CellId(S2LatLng::FromDegrees(d.latitude, d.longitude)).id();
   decision.fingerprint = ContentFingerprint(d);
   decision.reporter = d.reporter;
