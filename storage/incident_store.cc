@@ -80,14 +80,17 @@ class CandidateBounds {
       windows_[t] = matcher.SearchWindow(report, static_cast<catalog::Theme>(t));
     }
   }
-  // Whether `f` may be eligible.
-  [[nodiscard]] bool MayMatch(const dedup::IncidentFeatures& f) const {
+  // The distance to `f`'s centre when `f` may be eligible (for Score, which would otherwise
+  // compute it again), nullopt when it cannot be.
+  [[nodiscard]] std::optional<double> MayMatch(const dedup::IncidentFeatures& f) const {
     const size_t t = static_cast<size_t>(f.theme);
     const absl::Duration window = t < windows_.size() ? windows_[t] : windows_[0];
-    if (f.last_observed < report_.observed - window) return false;
-    if (f.first_observed > report_.observed + window) return false;
-    return dedup::DistanceMeters(report_.latitude, report_.longitude, f.latitude,
-                                 f.longitude) <= reach_;
+    if (f.last_observed < report_.observed - window) return std::nullopt;
+    if (f.first_observed > report_.observed + window) return std::nullopt;
+    const double distance =
+        dedup::DistanceMeters(report_.latitude, report_.longitude, f.latitude, f.longitude);
+    if (distance > reach_) return std::nullopt;
+    return distance;
   }
 
  private:
@@ -107,8 +110,9 @@ std::vector<ScoredIncident> ScoreCandidates(const OpenIncidents& open,
   for (uint64_t cell : matcher.SearchCells(report)) {
     open.ForEachInCell(cell, [&](const OpenIncidents::Entry& entry) {
       if (out.size() >= max_candidates) return false;
-      if (!bounds.MayMatch(entry.features)) return true;
-      out.push_back({entry.features, matcher.Score(report, entry.features)});
+      const std::optional<double> distance = bounds.MayMatch(entry.features);
+      if (!distance) return true;
+      out.push_back({entry.features, matcher.Score(report, entry.features, *distance)});
       return true;
     });
   }
@@ -133,9 +137,10 @@ const OpenIncidents::Entry* BestCandidateOnWriter(const OpenIncidents& open,
   for (uint64_t cell : search_cells) {
     open.ForEachInCellOnWriter(cell, [&](const OpenIncidents::Entry& entry) {
       if (candidates >= max_candidates) return false;
-      if (!bounds.MayMatch(entry.features)) return true;
+      const std::optional<double> distance = bounds.MayMatch(entry.features);
+      if (!distance) return true;
       ++candidates;
-      const dedup::MatchScore s = matcher.Score(report, entry.features);
+      const dedup::MatchScore s = matcher.Score(report, entry.features, *distance);
       if (!s.eligible) return true;
       if (s.score < threshold) {
         best_below = std::max(best_below, s.score);

@@ -155,9 +155,15 @@ bool IncidentMatcher::IsLastingSituation(const std::string& category) const {
 
 MatchScore IncidentMatcher::Score(const ReportFeatures& report,
                                   const IncidentFeatures& incident) const {
+  return Score(report, incident,
+               DistanceMeters(report.latitude, report.longitude, incident.latitude,
+                              incident.longitude));
+}
+
+MatchScore IncidentMatcher::Score(const ReportFeatures& report, const IncidentFeatures& incident,
+                                  double distance_meters) const {
   MatchScore s;
-  s.distance_meters =
-      DistanceMeters(report.latitude, report.longitude, incident.latitude, incident.longitude);
+  s.distance_meters = distance_meters;
   const double slack = std::clamp(report.accuracy_meters, 0.0, options_.max_accuracy_slack_meters);
   const double effective_distance = std::max(0.0, s.distance_meters - slack);
 

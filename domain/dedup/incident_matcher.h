@@ -186,6 +186,10 @@ class IncidentMatcher {
 
   [[nodiscard]] MatchScore Score(const ReportFeatures& report,
                                  const IncidentFeatures& incident) const;
+  // The same, given DistanceMeters between the report and the incident centre (a caller that
+  // has just computed it for a bound need not pay the trigonometry twice).
+  [[nodiscard]] MatchScore Score(const ReportFeatures& report, const IncidentFeatures& incident,
+                                 double distance_meters) const;
 
   // Index of the best candidate with an eligible score >= threshold, ties to the smaller id.
   // `scores[i]` belongs to `incidents[i]`.
