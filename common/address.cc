@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -43,6 +44,36 @@ std::string LastForwardedFor(absl::string_view header) {
     return last;
   }
   return "";
+}
+
+namespace {
+
+absl::string_view LastEntry(absl::string_view header) {
+  const size_t comma = header.rfind(',');
+  return absl::StripAsciiWhitespace(comma == absl::string_view::npos ? header
+                                                                     : header.substr(comma + 1));
+}
+
+bool UsableHost(absl::string_view host) {
+  return !host.empty() && host.size() <= 255 &&
+         host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "0123456789.-:[]") == absl::string_view::npos;
+}
+
+}  // namespace
+
+std::string PublicBaseUrl(absl::string_view configured, const RequestOrigin& origin) {
+  if (!configured.empty()) return std::string(configured);
+  absl::string_view scheme = "http";
+  absl::string_view host = origin.host;
+  if (origin.from_trusted_proxy) {
+    const std::string proto = absl::AsciiStrToLower(LastEntry(origin.forwarded_proto));
+    if (proto == "https") scheme = "https";
+    const absl::string_view forwarded_host = LastEntry(origin.forwarded_host);
+    if (UsableHost(forwarded_host)) host = forwarded_host;
+  }
+  if (!UsableHost(host)) return "";
+  return absl::StrCat(scheme, "://", host);
 }
 
 }  // namespace wijkwacht

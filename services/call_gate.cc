@@ -29,6 +29,15 @@ std::string Caller::DeviceId() const {
   return std::string(s);
 }
 
+bool IsInProcessPeer(absl::string_view peer) {
+  // Network peers are always "ipv4:", "ipv6:" or "unix:"; gRPC's in-process transport names
+  // none, and this gRPC reports its calls as "unknown" (others say "inproc"). Taking
+  // "unknown" for a network client cost every HTTP stream its client's address: they all
+  // shared one address's caps, so two visitors could hold the live map for everyone.
+  return peer == "unknown" || absl::StartsWith(peer, "inproc") ||
+         absl::StartsWith(peer, "in-process");
+}
+
 std::string PeerAddress(absl::string_view peer) {
   // "ipv4:127.0.0.1:5000", "ipv6:[::1]:5000", "unix:/path".
   if (absl::StartsWith(peer, "unix:")) return std::string(peer);
@@ -127,7 +136,7 @@ absl::StatusOr<Caller> CallGate::Admit(const grpc::ServerContextBase& context,
   header("authorization", &call.has_authorization, &call.authorization);
   header("x-forwarded-for", &call.has_forwarded_for, &call.forwarded_for);
   const std::string peer = PeerAddress(call.peer);
-  if (absl::StartsWith(peer, "inproc") || absl::StartsWith(peer, "in-process")) {
+  if (IsInProcessPeer(peer)) {
     bool from_http = false;
     std::string http_peer;
     header(kHttpPeerMetadata, &from_http, &http_peer);
@@ -140,8 +149,7 @@ absl::StatusOr<Caller> CallGate::Admit(const CallMetadata& metadata,
                                        absl::string_view method) const {
   Caller caller;
   caller.peer = PeerAddress(metadata.peer);
-  caller.in_process = absl::StartsWith(caller.peer, "inproc") ||
-                      absl::StartsWith(caller.peer, "in-process");
+  caller.in_process = IsInProcessPeer(caller.peer);
   std::string client = BareAddress(caller.peer);
   if (metadata.has_forwarded_for &&
       std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(), client) !=

@@ -30,6 +30,7 @@
 #include "auth/rate_limiter.h"
 #include "auth/roles.h"
 #include "grpcpp/server_context.h"
+#include "web/api_handler.h"
 #include "storage/identity_store.h"
 #include "services/partner_keys.h"
 
@@ -66,7 +67,7 @@ struct CallMetadata {
 // HTTP client's address (gRPC peer form) in this metadata, and forwards its Authorization and
 // X-Forwarded-For. Only calls on the in-process channel (which only the server itself holds)
 // may carry it: the gate then admits the HTTP client, not the in-process caller.
-inline constexpr char kHttpPeerMetadata[] = "x-wijkwacht-http-peer";
+using web::kHttpPeerMetadata;
 
 struct Caller {
   bool authenticated = false;  // a valid token was presented
@@ -151,5 +152,8 @@ class CallGate {
 
 // The client address of `peer` ("ipv4:1.2.3.4:5678" -> "ipv4:1.2.3.4").
 [[nodiscard]] std::string PeerAddress(absl::string_view peer);
+// Whether a gRPC peer string is the server's own in-process channel (which only the server
+// holds), never a network client.
+[[nodiscard]] bool IsInProcessPeer(absl::string_view peer);
 
 }  // namespace wijkwacht::services

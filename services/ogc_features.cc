@@ -79,9 +79,10 @@ ordered Link(const std::string& href, absl::string_view rel, absl::string_view t
   return link;
 }
 
-// The base URL the client used, from Host (links must be absolute for some clients).
+// The base URL the client used (links must be absolute for some clients; relative when the
+// server cannot tell).
 std::string Base(const web::ApiHandler::Request& request) {
-  return request.host.empty() ? std::string("/ogc") : absl::StrCat("http://", request.host, "/ogc");
+  return absl::StrCat(request.base_url, "/ogc");
 }
 
 std::string Param(const web::ApiHandler::Request& request, const std::string& name) {

@@ -217,7 +217,7 @@ std::variant<web::ApiHandler::Response, web::ApiHandler::StreamCall> Open311Api:
   if (path == "discovery") {
     if (http.method != "GET") return NotAllowed(format, "GET");
     ordered endpoint = {{"specification", "http://wiki.open311.org/GeoReport_v2"},
-                        {"url", "/open311/v2"},
+                        {"url", absl::StrCat(http.base_url, "/open311/v2")},
                         {"changeset", "2026-12-06T00:00:00Z"},
                         {"type", "production"},
                         {"formats", {"text/xml", "application/json"}}};

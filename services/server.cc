@@ -102,7 +102,7 @@ class ServerImpl final : public WijkwachtServer {
     WW_RETURN_IF_ERROR(self->BuildResidentServices(options));
     WW_RETURN_IF_ERROR(self->BuildOperations(options));
     WW_RETURN_IF_ERROR(self->BuildGrpc(options));
-    WW_RETURN_IF_ERROR(self->BuildHttp(options));
+    WW_RETURN_IF_ERROR(self->BuildHttp(options, checked));
     return std::unique_ptr<WijkwachtServer>(std::move(self));
   }
 
@@ -506,7 +506,7 @@ class ServerImpl final : public WijkwachtServer {
   // The map page and /healthz (and the ops listener: /healthz, /metrics). MapService is
   // called in-process without a token, so the page sees what any anonymous caller sees
   // (small counts withheld).
-  absl::Status BuildHttp(const ServerOptions& options) {
+  absl::Status BuildHttp(const ServerOptions& options, const CheckedServerOptions& checked) {
     if (options.http_listen.empty()) return absl::OkStatus();
     web::HttpServerOptions http;
     http.listen = options.http_listen;
@@ -520,6 +520,7 @@ class ServerImpl final : public WijkwachtServer {
     http.max_event_streams = options.http_max_event_streams;
     http.max_event_streams_per_address = options.http_event_streams_per_address;
     http.trusted_proxies = options.trusted_proxies;
+    http.public_base_url = checked.public_base_url;
     http.ops_listen = options.ops_http_listen;
     http.clock = options.clock;
     WW_ASSIGN_OR_RETURN(json_api_, JsonApi::Create(&methods_, gate_.get()));

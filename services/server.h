@@ -164,6 +164,12 @@ struct ServerOptions {
   // Reverse proxies (bare addresses, e.g. "10.0.0.2") whose x-forwarded-for names
   // the client for every per-address limit; empty: the header is ignored.
   std::vector<std::string> trusted_proxies;
+  // The address the public reaches the HTTP side at ("https://meldingen.example.nl", maybe
+  // with a path prefix): the base of every absolute link the HTTP API writes (OGC API
+  // Features, Open311 discovery). Empty: from the request, http://{Host}, or behind a proxy in
+  // `trusted_proxies` its X-Forwarded-Proto and X-Forwarded-Host; other callers' forwarding
+  // headers are ignored.
+  std::string public_base_url;
   // Open server streams per caller (services/stream_registry.h).
   StreamLimits stream_limits;
   // StreamAggregates without a token: resumes at most this many changes behind the newest

@@ -1,6 +1,7 @@
 #include "services/server_options.h"
 
 #include <cmath>
+#include <regex>
 #include <string>
 #include <utility>
 
@@ -151,6 +152,24 @@ absl::Status CheckTls(const ServerOptions& o) {
   return absl::OkStatus();
 }
 
+// public_base_url: "" or http(s)://host[:port][/path] (no query, fragment, user name or
+// whitespace); returned without a trailing slash.
+absl::StatusOr<std::string> CheckPublicBaseUrl(absl::string_view url) {
+  if (url.empty()) return std::string();
+  static const std::regex kBaseUrl(
+      R"(^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$)");
+  if (!std::regex_match(url.begin(), url.end(), kBaseUrl)) {
+    return InvalidFieldError(
+        "public_base_url",
+        absl::StrCat("\"", url,
+                     "\" is not an http(s) base URL (scheme://host[:port][/path], no query, "
+                     "fragment or user name)"));
+  }
+  std::string base(url);
+  while (base.back() == '/') base.pop_back();
+  return base;
+}
+
 }  // namespace
 
 absl::StatusOr<CheckedServerOptions> CheckServerOptions(const ServerOptions& o) {
@@ -165,6 +184,7 @@ absl::StatusOr<CheckedServerOptions> CheckServerOptions(const ServerOptions& o) 
   checked.liberation_day = *liberation;
   WW_ASSIGN_OR_RETURN(checked.closing_days,
                       desk::ParseClosingDays(o.local_closing_days, "local_closing_days"));
+  WW_ASSIGN_OR_RETURN(checked.public_base_url, CheckPublicBaseUrl(o.public_base_url));
   if (!o.notify.url.empty()) {
     WW_ASSIGN_OR_RETURN(checked.webhook, ValidateWebhookOptions(o.notify));
   } else if (!o.notify.secret_file.empty()) {

@@ -27,6 +27,8 @@ struct CheckedServerOptions {
   std::vector<absl::CivilDay> closing_days;
   // Set when notify.url is.
   std::optional<WebhookTarget> webhook;
+  // public_base_url without a trailing slash ("" when not set).
+  std::string public_base_url;
 };
 
 [[nodiscard]] absl::StatusOr<CheckedServerOptions> CheckServerOptions(const ServerOptions& options);

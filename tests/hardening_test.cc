@@ -806,6 +806,87 @@ TEST_F(HttpHardeningTest, Row10_OneAddressCannotTakeEveryEventStreamNorStarveHea
 }
 
 // ------------------------------------------------------------------------------------ row 4
+// The map page's event streams reach StreamAggregates through the server's in-process channel;
+// each is admitted and counted as its browser (here: the address a trusted proxy names), not
+// as that channel. Before, every visitor shared one address's anonymous streams, and two
+// addresses holding their share took the live map from everyone else.
+namespace {
+
+// Opens `path` as an event stream from the address `forwarded_for` names (through the trusted
+// proxy 127.0.0.1); returns what arrived within `wait`, and the open socket in `*fd`.
+std::string OpenEvents(int port, const std::string& path, const std::string& forwarded_for,
+                       int* fd, absl::Duration wait = absl::Seconds(2)) {
+  *fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (connect(*fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return "";
+  timeval timeout{0, 200000};
+  setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  const std::string request = absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: localhost\r\n",
+                                           "X-Forwarded-For: ", forwarded_for, "\r\n\r\n");
+  if (send(*fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) {
+    return "";
+  }
+  std::string got;
+  char buffer[4096];
+  const absl::Time until = absl::Now() + wait;
+  while (absl::Now() < until) {
+    const ssize_t n = recv(*fd, buffer, sizeof buffer, 0);
+    if (n > 0) got.append(buffer, static_cast<size_t>(n));
+    if (n == 0) break;
+  }
+  return got;
+}
+
+}  // namespace
+
+TEST_F(HttpHardeningTest, Row04_MapPageStreamsCountPerVisitorNotPerServer) {
+  options().trusted_proxies = {"127.0.0.1"};
+  options().stream_limits.max_anonymous_per_address = 2;
+  options().http_event_streams_per_address = 3;
+  StartHttp();
+  const int port = server_.server()->http_port();
+  std::vector<int> held;
+  const auto open = [&](const std::string& path, const char* visitor) {
+    int fd = -1;
+    const std::string got = OpenEvents(port, path, visitor, &fd);
+    held.push_back(fd);
+    return got;
+  };
+  // The map page's own streams: its HTTP caps per visitor, nothing shared among visitors.
+  const std::string page = "/api/stream?level=BUURT&period=WEEK";
+  for (const char* visitor :
+       {"10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2", "10.0.0.2", "10.0.0.3"}) {
+    const std::string got = open(page, visitor);
+    EXPECT_TRUE(absl::StartsWith(got, "HTTP/1.1 200")) << visitor << ": " << got;
+    EXPECT_TRUE(absl::StrContains(got, "\nid: ")) << visitor << ": " << got;
+    EXPECT_FALSE(absl::StrContains(got, "event: end")) << visitor << " was refused: " << got;
+  }
+  EXPECT_TRUE(absl::StartsWith(open(page, "10.0.0.1"), "HTTP/1.1 503"));
+  // The JSON API's streams are admitted by the gate as their HTTP client: its anonymous cap
+  // per address holds for each visitor, and one visitor's streams take nothing from another's.
+  const auto rfc3339 = [](absl::Time t) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+  };
+  const std::string api = absl::StrCat(
+      "/v1/aggregates:stream?selection.level=BUURT&selection.period=WEEK&selection.start_time=",
+      rfc3339(absl::Now() - absl::Hours(24)), "&selection.end_time=", rfc3339(absl::Now()));
+  for (const char* visitor : {"10.0.1.1", "10.0.1.1", "10.0.1.2", "10.0.1.2"}) {
+    const std::string got = open(api, visitor);
+    EXPECT_TRUE(absl::StartsWith(got, "HTTP/1.1 200")) << visitor << ": " << got;
+    EXPECT_FALSE(absl::StrContains(got, "event: end")) << visitor << " was refused: " << got;
+    EXPECT_FALSE(absl::StrContains(got, "event: error")) << visitor << ": " << got;
+    EXPECT_TRUE(absl::StrContains(got, "\nid: ")) << visitor << ": " << got;
+  }
+  // A visitor's third is the gate's refusal (the HTTP side would still take it).
+  const std::string third = open(api, "10.0.1.1");
+  EXPECT_TRUE(absl::StrContains(third, "event: error")) << third;
+  EXPECT_TRUE(absl::StrContains(third, "\"code\":8")) << third;
+  for (int f : held) close(f);
+}
+
 // ---------------------------------------------------------------------------------- row 3
 // "n-1" with aged devices: the attacker's k-1 established devices report into the victim's
 // buurt A and into a buurt B without a victim, twice each. Through every public way of reading

@@ -159,6 +159,9 @@ TEST(ServerOptionsTest, EveryInvalidOptionIsRefusedNamingTheFlag) {
        "tls_client_ca"},
       {{"--bootstrap_admin_password_file=/nonexistent/password"}, "bootstrap_admin_password_file"},
       {{"--notify_webhook_url=ftp://127.0.0.1/hook"}, "notify_webhook_url"},
+      {{"--public_base_url=meldingen.example.nl"}, "public_base_url"},
+      {{"--public_base_url=https://meldingen.example.nl/?x=1"}, "public_base_url"},
+      {{"--public_base_url=https://user@meldingen.example.nl"}, "public_base_url"},
   };
   const std::string data_dir = dir.path() + "/data";
   for (const auto& c : cases) {

@@ -21,6 +21,12 @@
 
 namespace wijkwacht::web {
 
+// The HTTP side reaches server streams through the server's in-process channel; it names the
+// HTTP client's address (gRPC peer form, "ipv4:1.2.3.4:5678") in this metadata, and forwards
+// its Authorization and X-Forwarded-For, so that the call gate (services/call_gate.h) admits
+// and counts that client, not the in-process caller.
+inline constexpr char kHttpPeerMetadata[] = "x-wijkwacht-http-peer";
+
 class ApiHandler {
  public:
   struct Request {
@@ -35,7 +41,11 @@ class ApiHandler {
     std::string forwarded_for;
     std::string last_event_id;  // "" when absent
     std::string accept;         // the Accept header ("" when absent)
-    std::string host;           // the Host header when it is a plain host[:port], else ""
+    // Where the caller reached this server, "scheme://host[:port][/prefix]" without a
+    // trailing slash, for absolute links; "" when unknown (use relative links). From
+    // --public_base_url, else the request's Host (and a trusted proxy's X-Forwarded-Proto and
+    // X-Forwarded-Host).
+    std::string base_url;
   };
   struct Response {
     int status = 200;

@@ -377,11 +377,23 @@ class HttpServerImpl final : public HttpServer {
     res.set_content(options_.metrics->Render(), "text/plain; version=0.0.4; charset=utf-8");
   }
 
+  // The client's address in gRPC's peer form ("ipv4:1.2.3.4:5678", "ipv6:[::1]:5678").
+  static std::string PeerOf(const httplib::Request& req) {
+    return absl::StrContains(req.remote_addr, ':')
+               ? absl::StrCat("ipv6:[", req.remote_addr, "]:", req.remote_port)
+               : absl::StrCat("ipv4:", req.remote_addr, ":", req.remote_port);
+  }
+
+  // Whether the request comes from one of the reverse proxies whose forwarding headers count.
+  bool FromTrustedProxy(const httplib::Request& req) const {
+    return std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(),
+                     req.remote_addr) != options_.trusted_proxies.end();
+  }
+
   // The per-address key of a request's client (common/address.h).
   std::string ClientKey(const httplib::Request& req) const {
     std::string client = req.remote_addr;
-    if (std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(), client) !=
-        options_.trusted_proxies.end()) {
+    if (FromTrustedProxy(req)) {
       std::string named = LastForwardedFor(req.get_header_value("X-Forwarded-For"));
       if (!named.empty()) client = std::move(named);
     }
@@ -442,21 +454,19 @@ class HttpServerImpl final : public HttpServer {
     request.path = req.path;
     for (const auto& [key, value] : req.params) request.params.emplace(key, value);
     request.body = req.body;
-    request.peer = absl::StrContains(req.remote_addr, ':')
-                       ? absl::StrCat("ipv6:[", req.remote_addr, "]:", req.remote_port)
-                       : absl::StrCat("ipv4:", req.remote_addr, ":", req.remote_port);
+    request.peer = PeerOf(req);
     request.has_authorization = req.has_header("Authorization");
     request.authorization = req.get_header_value("Authorization");
     request.has_forwarded_for = req.has_header("X-Forwarded-For");
     request.forwarded_for = req.get_header_value("X-Forwarded-For");
     request.last_event_id = req.get_header_value("Last-Event-ID");
     request.accept = req.get_header_value("Accept");
-    request.host = req.get_header_value("Host");
-    if (request.host.size() > 255 ||
-        request.host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                       "0123456789.-:[]") != std::string::npos) {
-      request.host.clear();
-    }
+    request.base_url = PublicBaseUrl(
+        options_.public_base_url,
+        RequestOrigin{.host = req.get_header_value("Host"),
+                      .from_trusted_proxy = FromTrustedProxy(req),
+                      .forwarded_proto = req.get_header_value("X-Forwarded-Proto"),
+                      .forwarded_host = req.get_header_value("X-Forwarded-Host")});
     std::variant<ApiHandler::Response, ApiHandler::StreamCall> answer = api.Handle(request);
     if (auto* call = std::get_if<ApiHandler::StreamCall>(&answer)) {
       return ServeEvents(req, res, std::move(*call), "retry: 2000\n\n");

@@ -83,6 +83,9 @@ struct HttpServerOptions {
   int max_event_streams_per_address = 1;
   // Reverse proxies (bare addresses) whose X-Forwarded-For names the client.
   std::vector<std::string> trusted_proxies;
+  // The public base of absolute links (services::ServerOptions::public_base_url, checked
+  // there); empty: from the request (PublicBase in http_server.cc).
+  std::string public_base_url;
   // /healthz and /metrics on their own port (host:port, port 0 = any); empty: none.
   std::string ops_listen;
   // Also serve /metrics on the public port (off: counts of devices, accounts and report

@@ -106,6 +106,10 @@ ABSL_FLAG(int, http_max_event_streams, Defaults().http_max_event_streams,
 ABSL_FLAG(std::vector<std::string>, trusted_proxies, Defaults().trusted_proxies,
           "addresses of reverse proxies whose X-Forwarded-For names the client for every "
           "per-address limit, comma-separated (empty = the header is ignored)");
+ABSL_FLAG(std::string, public_base_url, Defaults().public_base_url,
+          "where the public reaches the HTTP side, e.g. https://meldingen.example.nl: the base "
+          "of absolute links (OGC API, Open311); empty = from the request's Host, and a "
+          "trusted proxy's X-Forwarded-Proto and X-Forwarded-Host");
 ABSL_FLAG(double, device_registrations_per_hour, Defaults().device_registrations_per_hour,
           "RegisterDevice per client address (IPv6: /64), refill rate");
 ABSL_FLAG(double, device_registration_burst, Defaults().device_registration_burst,
@@ -301,6 +305,7 @@ absl::StatusOr<services::ServerOptions> ServerOptionsFromFlags() {
   options.http_event_streams_per_address = absl::GetFlag(FLAGS_http_event_streams_per_address);
   options.http_max_event_streams = absl::GetFlag(FLAGS_http_max_event_streams);
   options.trusted_proxies = absl::GetFlag(FLAGS_trusted_proxies);
+  options.public_base_url = absl::GetFlag(FLAGS_public_base_url);
   options.device_registrations_per_hour = absl::GetFlag(FLAGS_device_registrations_per_hour);
   options.device_registration_burst = absl::GetFlag(FLAGS_device_registration_burst);
   options.stream_limits.max_per_subject = absl::GetFlag(FLAGS_max_streams_per_caller);
