@@ -1,6 +1,7 @@
-// The writer's candidate scan (search cells, cheap bounds, IncidentMatcher::ReportScorer's
-// decision) joins every report to the incident that the plain matcher chooses over every
-// open incident: a crowded spot, random texts, kinds, brands, colours and times.
+// The writer's candidate scan (search cells, cheap distance bounds, IncidentMatcher::
+// ReportScorer's decision) joins every report to the incident that the plain matcher chooses
+// over every open incident within the report's search window (IncidentMatcher::
+// SearchWindow): a crowded spot, random texts, kinds, brands, colours and times.
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -76,7 +77,7 @@ class RandomReports {
   std::mt19937_64 rng_{20261207};
 };
 
-TEST(CandidateScanTest, TheWriterJoinsWhatThePlainMatcherChoosesOverEveryOpenIncident) {
+TEST(CandidateScanTest, TheWriterJoinsWhatThePlainMatcherChoosesOverTheOpenIncidents) {
   testing::TempDir dir;
   EngineOptions options;
   options.data_dir = dir.path();
@@ -98,8 +99,14 @@ TEST(CandidateScanTest, TheWriterJoinsWhatThePlainMatcherChoosesOverEveryOpenInc
     for (const std::string& id : opened) {
       absl::StatusOr<internal::StoredIncident> stored = incidents.Get(id, 0);
       ASSERT_TRUE(stored.ok()) << stored.status();
-      const dedup::MatchScore s =
-          matcher.Score(r.dedup, OpenIncidents::FeaturesOf(id, *stored));
+      const dedup::IncidentFeatures f = OpenIncidents::FeaturesOf(id, *stored);
+      // The search reads an incident only within the report's search window for its theme.
+      const absl::Duration window = matcher.SearchWindow(r.dedup, f.theme);
+      if (f.last_observed < r.dedup.observed - window ||
+          f.first_observed > r.dedup.observed + window) {
+        continue;
+      }
+      const dedup::MatchScore s = matcher.Score(r.dedup, f);
       if (!s.eligible) continue;
       if (s.score < matcher.options().threshold) {
         best_below = std::max(best_below, s.score);

@@ -1,6 +1,6 @@
 // The candidate scan's fast paths decide exactly as the plain ones: ReportScorer::Decide and
-// ::Score against IncidentMatcher::Score, and lexicon::StemOverlap against the plain merge it
-// replaced, on many random inputs (seeded, so a failure reproduces).
+// ::Score against IncidentMatcher::Score, lexicon::StemOverlap and lexicon::MaxGap against
+// the plain loops they replaced, on many random inputs (seeded, so a failure reproduces).
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -52,6 +52,34 @@ TEST(ReportScorerTest, StemOverlapEqualsThePlainMerge) {
   }
   EXPECT_EQ(lexicon::StemOverlap({1, 2, 3}, {2, 3, 4, 5}), 2.0 / 3);
   EXPECT_EQ(lexicon::StemOverlap({}, {2}), 0);
+}
+
+// The loop over the kinds MaxGap used before its bit masks.
+absl::Duration ReferenceMaxGap(uint64_t kinds) {
+  absl::Duration gap = absl::ZeroDuration();
+  for (int c = 0; c <= lexicon::kLastEventKind; ++c) {
+    if (!((kinds >> c) & 1)) continue;
+    switch (lexicon::CueInfo(c).persistence) {
+      case lexicon::Persistence::kInstant: gap = std::max(gap, absl::Hours(3)); break;
+      case lexicon::Persistence::kEvening: gap = std::max(gap, absl::Hours(10)); break;
+      case lexicon::Persistence::kDays: gap = std::max(gap, absl::Hours(24 * 3)); break;
+      case lexicon::Persistence::kLasting: gap = std::max(gap, absl::Hours(24 * 21)); break;
+    }
+  }
+  return gap;
+}
+
+TEST(ReportScorerTest, MaxGapEqualsTheLoopOverKinds) {
+  for (int c = 0; c < 64; ++c) {
+    ASSERT_EQ(lexicon::MaxGap(uint64_t{1} << c), ReferenceMaxGap(uint64_t{1} << c)) << c;
+  }
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 20000; ++i) {
+    uint64_t kinds = 0;
+    for (int k = static_cast<int>(rng() % 4); k > 0; --k) kinds |= uint64_t{1} << (rng() % 64);
+    ASSERT_EQ(lexicon::MaxGap(kinds), ReferenceMaxGap(kinds)) << kinds;
+  }
+  EXPECT_EQ(lexicon::MaxGap(~uint64_t{0}), absl::Hours(24 * 21));
 }
 
 class RandomPairs {

@@ -383,6 +383,27 @@ constexpr uint64_t kFamilies[] = {
     Bits({kVandalism, kCarBreakIn}),
 };
 
+// The kinds of one persistence, and the kinds that move: masks, so that MaxGap and MatchKinds
+// test bits instead of looping over the kinds.
+constexpr uint64_t KindsOf(Persistence persistence) {
+  uint64_t m = 0;
+  for (int c = 0; c <= kLastEventKind; ++c) {
+    if (kCueInfo[c].persistence == persistence) m |= uint64_t{1} << c;
+  }
+  return m;
+}
+constexpr uint64_t kInstantKinds = KindsOf(Persistence::kInstant);
+constexpr uint64_t kEveningKinds = KindsOf(Persistence::kEvening);
+constexpr uint64_t kDaysKinds = KindsOf(Persistence::kDays);
+constexpr uint64_t kLastingKinds = KindsOf(Persistence::kLasting);
+constexpr uint64_t kMovingKinds = [] {
+  uint64_t m = 0;
+  for (int c = 0; c <= kLastEventKind; ++c) {
+    if (kCueInfo[c].reach == Reach::kMoving) m |= uint64_t{1} << c;
+  }
+  return m;
+}();
+
 // Thefts whose thief carries off what was taken, and what a witness of the flight says.
 constexpr uint64_t kCarriedOff = Bits({kShoplifting, kBikeTheft});
 constexpr uint64_t kFlight = Bits({kSuspiciousPerson, kSpeeding});
@@ -512,12 +533,7 @@ KindMatch MatchKinds(uint64_t a, uint64_t b) {
   a &= kKinds;
   b &= kKinds;
   KindMatch m;
-  auto far = [](uint64_t kinds) {
-    for (int c = 0; c <= kLastEventKind; ++c) {
-      if (((kinds >> c) & 1) && kCueInfo[c].reach == Reach::kMoving) return true;
-    }
-    return false;
-  };
+  auto far = [](uint64_t kinds) { return (kinds & kMovingKinds) != 0; };
   if (a == 0 || b == 0) {
     m.relation = KindRelation::kUnknown;
     return m;
@@ -603,17 +619,12 @@ std::string CueTokens(const EventSignature& s) {
 }
 
 absl::Duration MaxGap(uint64_t kinds) {
-  absl::Duration gap = absl::ZeroDuration();
-  for (int c = 0; c <= kLastEventKind; ++c) {
-    if (!((kinds >> c) & 1)) continue;
-    switch (kCueInfo[c].persistence) {
-      case Persistence::kInstant: gap = std::max(gap, absl::Hours(3)); break;
-      case Persistence::kEvening: gap = std::max(gap, absl::Hours(10)); break;
-      case Persistence::kDays: gap = std::max(gap, absl::Hours(24 * 3)); break;
-      case Persistence::kLasting: gap = std::max(gap, absl::Hours(24 * 21)); break;
-    }
-  }
-  return gap;
+  // The longest persistence among the kinds.
+  if ((kinds & kLastingKinds) != 0) return absl::Hours(24 * 21);
+  if ((kinds & kDaysKinds) != 0) return absl::Hours(24 * 3);
+  if ((kinds & kEveningKinds) != 0) return absl::Hours(10);
+  if ((kinds & kInstantKinds) != 0) return absl::Hours(3);
+  return absl::ZeroDuration();
 }
 
 std::string EncodeSignature(const EventSignature& s) {
