@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <optional>
@@ -75,7 +76,11 @@ absl::Time IndexDay(absl::Time t) {
 class CandidateBounds {
  public:
   CandidateBounds(const dedup::IncidentMatcher& matcher, const dedup::ReportFeatures& report)
-      : report_(report), reach_(matcher.ReachMeters(report)) {
+      : report_(report),
+        reach_(matcher.ReachMeters(report)),
+        flat_(std::abs(report.latitude) <= kFlatMaxLatitude && reach_ <= kFlatMaxReachMeters),
+        cos_latitude_(std::cos(report.latitude * kRadiansPerDegree)),
+        flat_reach_squared_(std::pow(reach_ * 1.01 + 1, 2)) {
     for (size_t t = 0; t < windows_.size(); ++t) {
       windows_[t] = matcher.SearchWindow(report, static_cast<catalog::Theme>(t));
     }
@@ -87,6 +92,7 @@ class CandidateBounds {
     const absl::Duration window = t < windows_.size() ? windows_[t] : windows_[0];
     if (f.last_observed < report_.observed - window) return std::nullopt;
     if (f.first_observed > report_.observed + window) return std::nullopt;
+    if (flat_ && FlatDistanceSquared(f) > flat_reach_squared_) return std::nullopt;
     const double distance =
         dedup::DistanceMeters(report_.latitude, report_.longitude, f.latitude, f.longitude);
     if (distance > reach_) return std::nullopt;
@@ -94,8 +100,32 @@ class CandidateBounds {
   }
 
  private:
+  static constexpr double kRadiansPerDegree = M_PI / 180;
+  static constexpr double kEarthRadiusMeters = 6371010;  // S2Earth's mean radius
+  static constexpr double kFlatMaxLatitude = 70;
+  static constexpr double kFlatMaxReachMeters = 10000;
+
+  // The squared equirectangular distance (longitude scaled at the report's latitude), which
+  // skips the trigonometry of the exact distance for the many candidates of the search
+  // cells that lie clearly out of reach. It rejects only what is beyond reach by 1 % and a
+  // metre: within 10 km and below 70 degrees latitude it errs by far less (a degree of
+  // longitude differs in length by under 0.5 % between the two latitudes, the flat
+  // approximation itself by parts per million), so the candidates kept, and the decisions,
+  // are those of the exact distance alone.
+  [[nodiscard]] double FlatDistanceSquared(const dedup::IncidentFeatures& f) const {
+    double dlng = f.longitude - report_.longitude;
+    if (dlng > 180) dlng -= 360;
+    if (dlng < -180) dlng += 360;
+    const double x = dlng * kRadiansPerDegree * cos_latitude_ * kEarthRadiusMeters;
+    const double y = (f.latitude - report_.latitude) * kRadiansPerDegree * kEarthRadiusMeters;
+    return x * x + y * y;
+  }
+
   const dedup::ReportFeatures& report_;
   const double reach_;
+  const bool flat_;
+  const double cos_latitude_;
+  const double flat_reach_squared_;
   std::array<absl::Duration, 6> windows_;
 };
 
@@ -107,12 +137,13 @@ std::vector<ScoredIncident> ScoreCandidates(const OpenIncidents& open,
   std::vector<ScoredIncident> out;
   const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
   const CandidateBounds bounds(matcher, report);
+  const dedup::IncidentMatcher::ReportScorer scorer(matcher, report);
   for (uint64_t cell : matcher.SearchCells(report)) {
     open.ForEachInCell(cell, [&](const OpenIncidents::Entry& entry) {
       if (out.size() >= max_candidates) return false;
       const std::optional<double> distance = bounds.MayMatch(entry.features);
       if (!distance) return true;
-      out.push_back({entry.features, matcher.Score(report, entry.features, *distance)});
+      out.push_back({entry.features, scorer.Score(entry.features, *distance)});
       return true;
     });
   }
@@ -130,6 +161,8 @@ const OpenIncidents::Entry* BestCandidateOnWriter(const OpenIncidents& open,
   const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
   const double threshold = matcher.options().threshold;
   const CandidateBounds bounds(matcher, report);
+  // Only the decision is needed: eligibility and score (ReportScorer::Decide).
+  const dedup::IncidentMatcher::ReportScorer scorer(matcher, report);
   size_t candidates = 0;
   const OpenIncidents::Entry* best = nullptr;
   double best_score = 0;
@@ -140,7 +173,7 @@ const OpenIncidents::Entry* BestCandidateOnWriter(const OpenIncidents& open,
       const std::optional<double> distance = bounds.MayMatch(entry.features);
       if (!distance) return true;
       ++candidates;
-      const dedup::MatchScore s = matcher.Score(report, entry.features, *distance);
+      const dedup::MatchScore s = scorer.Decide(entry.features, *distance);
       if (!s.eligible) return true;
       if (s.score < threshold) {
         best_below = std::max(best_below, s.score);

@@ -110,15 +110,6 @@ void OpenIncidents::ForEachInCell(uint64_t cell,
   }
 }
 
-void OpenIncidents::ForEachInCellOnWriter(
-    uint64_t cell, const std::function<bool(const Entry&)>& visit) const {
-  auto it = by_cell_.find(cell);
-  if (it == by_cell_.end()) return;
-  for (const auto& [id, entry] : it->second) {
-    if (!visit(*entry)) return;
-  }
-}
-
 OpenIncidents::EntryPtr OpenIncidents::Put(absl::string_view id,
                                            internal::StoredIncident record) {
   EntryPtr entry;
@@ -156,6 +147,14 @@ void OpenIncidents::SetLocked(const std::string& id, EntryPtr entry) {
   if (auto it = by_id_.find(id); it != by_id_.end()) {
     const uint64_t old_cell = it->second->cell;
     auto cell = by_cell_.find(old_cell);
+    if (entry != nullptr && entry->cell == old_cell && cell != by_cell_.end()) {
+      // Same cell (a join rarely moves the centre out of it): replace in place.
+      if (auto in_cell = cell->second.find(id); in_cell != cell->second.end()) {
+        in_cell->second = entry;
+        it->second = std::move(entry);
+        return;
+      }
+    }
     if (cell != by_cell_.end()) {
       cell->second.erase(id);
       if (cell->second.empty()) by_cell_.erase(cell);

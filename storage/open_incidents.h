@@ -66,9 +66,16 @@ class OpenIncidents {
   // returns false.
   void ForEachInCell(uint64_t cell, const std::function<bool(const Entry&)>& visit) const;
   // Writer thread only (the one mutator, so nothing changes under it): the same without the
-  // lock and without copying the cell's entries.
-  void ForEachInCellOnWriter(uint64_t cell,
-                             const std::function<bool(const Entry&)>& visit) const;
+  // lock and without copying the cell's entries (`visit` is inlined: no std::function call
+  // per candidate).
+  template <typename Visit>
+  void ForEachInCellOnWriter(uint64_t cell, Visit&& visit) const {
+    auto it = by_cell_.find(cell);
+    if (it == by_cell_.end()) return;
+    for (const auto& [id, entry] : it->second) {
+      if (!visit(*entry)) return;
+    }
+  }
 
   // Writer: makes `id` hold `record` (dropped when the record is not open). Returns the
   // previous entry (nullptr if none) for Restore.

@@ -162,6 +162,20 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report,
 
 MatchScore IncidentMatcher::Score(const ReportFeatures& report, const IncidentFeatures& incident,
                                   double distance_meters) const {
+  return ReportScorer(*this, report).Score(incident, distance_meters);
+}
+
+IncidentMatcher::ReportScorer::ReportScorer(const IncidentMatcher& matcher,
+                                            const ReportFeatures& report)
+    : matcher_(matcher), report_(report) {
+  facts_.catch_all = catalog::IsCatchAllCategory(report.category);
+  facts_.lasting = matcher.IsLastingSituation(report.category);
+}
+
+MatchScore IncidentMatcher::Evaluate(const ReportFeatures& report,
+                                     const ReportScorer::Facts& facts,
+                                     const IncidentFeatures& incident, double distance_meters,
+                                     bool details) const {
   MatchScore s;
   s.distance_meters = distance_meters;
   const double slack = std::clamp(report.accuracy_meters, 0.0, options_.max_accuracy_slack_meters);
@@ -185,22 +199,26 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report, const IncidentFe
   } else {
     window = std::min({WindowFor(report.theme), WindowFor(incident.theme),
                        options_.unknown_kind_window});
-    if (IsLastingSituation(report.category) && IsLastingSituation(incident.category)) {
+    if (facts.lasting && IsLastingSituation(incident.category)) {
       window = std::max(window, options_.situation_window);
     }
   }
 
   const bool has_text = !report.text_vector.empty() &&
                         report.text_vector.size() == incident.text_vector.size();
-  if (has_text) {
-    double dot = 0;
-    for (size_t i = 0; i < report.text_vector.size(); ++i) {
-      dot += static_cast<double>(report.text_vector[i]) * incident.text_vector[i];
+  // Text and stems count only in the score of an eligible candidate: without `details` they
+  // are compared once eligibility is settled.
+  auto compare_texts = [&] {
+    if (has_text) {
+      double dot = 0;
+      for (size_t i = 0; i < report.text_vector.size(); ++i) {
+        dot += static_cast<double>(report.text_vector[i]) * incident.text_vector[i];
+      }
+      s.text_similarity = Clamp01(dot);
     }
-    s.text_similarity = Clamp01(dot);
-  }
-
-  s.stem_overlap = lexicon::StemOverlap(report.stems, incident.stems);
+    s.stem_overlap = lexicon::StemOverlap(report.stems, incident.stems);
+  };
+  if (details) compare_texts();
   if (effective_distance > options_.radius_meters || s.time_gap > window) return s;
   if (kinds.relation == lexicon::KindRelation::kConflict) {
     s.veto = "event kind";
@@ -236,10 +254,10 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report, const IncidentFe
     return s;
   }
   s.eligible = true;
+  if (!details) compare_texts();
 
   const ScoreWeights& w = options_.weights;
-  const bool category_counts = !catalog::IsCatchAllCategory(report.category) &&
-                               !catalog::IsCatchAllCategory(incident.category);
+  const bool category_counts = !facts.catch_all && !catalog::IsCatchAllCategory(incident.category);
   const bool event_counts = report_kinds != 0 || incident_kinds != 0;
   const double text_weight = has_text ? w.text : 0;
   const double category_weight = category_counts ? w.category : 0;

@@ -191,6 +191,35 @@ class IncidentMatcher {
   [[nodiscard]] MatchScore Score(const ReportFeatures& report, const IncidentFeatures& incident,
                                  double distance_meters) const;
 
+  // One report scored against many incidents (a candidate scan): what depends on the report
+  // alone (whether its category is a catch-all or a lasting situation) is worked out once.
+  // Score gives exactly IncidentMatcher::Score's answer. Decide gives the same eligibility,
+  // veto and score, but leaves text_similarity and stem_overlap 0 for a candidate that is
+  // not eligible: the many candidates a veto rules out cost no vector or stem comparison.
+  // Refers to the matcher and the report, which must outlive it. Immutable.
+  class ReportScorer {
+   public:
+    ReportScorer(const IncidentMatcher& matcher, const ReportFeatures& report);
+    [[nodiscard]] MatchScore Score(const IncidentFeatures& incident,
+                                   double distance_meters) const {
+      return matcher_.Evaluate(report_, facts_, incident, distance_meters, /*details=*/true);
+    }
+    [[nodiscard]] MatchScore Decide(const IncidentFeatures& incident,
+                                    double distance_meters) const {
+      return matcher_.Evaluate(report_, facts_, incident, distance_meters, /*details=*/false);
+    }
+
+   private:
+    friend class IncidentMatcher;
+    struct Facts {
+      bool catch_all = false;  // catalog::IsCatchAllCategory(report.category)
+      bool lasting = false;    // IsLastingSituation(report.category)
+    };
+    const IncidentMatcher& matcher_;
+    const ReportFeatures& report_;
+    Facts facts_;
+  };
+
   // Index of the best candidate with an eligible score >= threshold, ties to the smaller id.
   // `scores[i]` belongs to `incidents[i]`.
   [[nodiscard]] std::optional<size_t> Choose(const std::vector<IncidentFeatures>& incidents,
@@ -225,6 +254,12 @@ class IncidentMatcher {
  private:
   [[nodiscard]] double CategoryAgreement(const std::string& a, const std::string& b) const;
   [[nodiscard]] bool IsLastingSituation(const std::string& category) const;
+  // Score's body; `details`: also text_similarity and stem_overlap of a candidate that is not
+  // eligible.
+  [[nodiscard]] MatchScore Evaluate(const ReportFeatures& report,
+                                    const ReportScorer::Facts& facts,
+                                    const IncidentFeatures& incident, double distance_meters,
+                                    bool details) const;
 
   DedupOptions options_;
   const catalog::CategoryCatalog* catalog_;

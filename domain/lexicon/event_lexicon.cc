@@ -383,6 +383,27 @@ constexpr uint64_t kFamilies[] = {
     Bits({kVandalism, kCarBreakIn}),
 };
 
+// The kinds of one persistence, and the kinds that move: masks, so that MaxGap and MatchKinds
+// test bits instead of looping over the kinds.
+constexpr uint64_t KindsOf(Persistence persistence) {
+  uint64_t m = 0;
+  for (int c = 0; c <= kLastEventKind; ++c) {
+    if (kCueInfo[c].persistence == persistence) m |= uint64_t{1} << c;
+  }
+  return m;
+}
+constexpr uint64_t kInstantKinds = KindsOf(Persistence::kInstant);
+constexpr uint64_t kEveningKinds = KindsOf(Persistence::kEvening);
+constexpr uint64_t kDaysKinds = KindsOf(Persistence::kDays);
+constexpr uint64_t kLastingKinds = KindsOf(Persistence::kLasting);
+constexpr uint64_t kMovingKinds = [] {
+  uint64_t m = 0;
+  for (int c = 0; c <= kLastEventKind; ++c) {
+    if (kCueInfo[c].reach == Reach::kMoving) m |= uint64_t{1} << c;
+  }
+  return m;
+}();
+
 // Thefts whose thief carries off what was taken, and what a witness of the flight says.
 constexpr uint64_t kCarriedOff = Bits({kShoplifting, kBikeTheft});
 constexpr uint64_t kFlight = Bits({kSuspiciousPerson, kSpeeding});
@@ -468,15 +489,18 @@ std::vector<uint32_t> ContentStems(absl::string_view normalised) {
 
 double StemOverlap(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
   if (a.empty() || b.empty()) return 0;
+  // A merge without branches on the data (random stems mispredict nearly every other step):
+  // equal values advance both sides, otherwise the smaller one.
   size_t common = 0;
-  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-    if (a[i] == b[j]) {
-      ++common, ++i, ++j;
-    } else if (a[i] < b[j]) {
-      ++i;
-    } else {
-      ++j;
-    }
+  const uint32_t* pa = a.data();
+  const uint32_t* pb = b.data();
+  const uint32_t* const ea = pa + a.size();
+  const uint32_t* const eb = pb + b.size();
+  while (pa != ea && pb != eb) {
+    const uint32_t x = *pa, y = *pb;
+    common += x == y;
+    pa += x <= y;
+    pb += y <= x;
   }
   return static_cast<double>(common) / static_cast<double>(std::min(a.size(), b.size()));
 }
@@ -509,12 +533,7 @@ KindMatch MatchKinds(uint64_t a, uint64_t b) {
   a &= kKinds;
   b &= kKinds;
   KindMatch m;
-  auto far = [](uint64_t kinds) {
-    for (int c = 0; c <= kLastEventKind; ++c) {
-      if (((kinds >> c) & 1) && kCueInfo[c].reach == Reach::kMoving) return true;
-    }
-    return false;
-  };
+  auto far = [](uint64_t kinds) { return (kinds & kMovingKinds) != 0; };
   if (a == 0 || b == 0) {
     m.relation = KindRelation::kUnknown;
     return m;
@@ -600,17 +619,12 @@ std::string CueTokens(const EventSignature& s) {
 }
 
 absl::Duration MaxGap(uint64_t kinds) {
-  absl::Duration gap = absl::ZeroDuration();
-  for (int c = 0; c <= kLastEventKind; ++c) {
-    if (!((kinds >> c) & 1)) continue;
-    switch (kCueInfo[c].persistence) {
-      case Persistence::kInstant: gap = std::max(gap, absl::Hours(3)); break;
-      case Persistence::kEvening: gap = std::max(gap, absl::Hours(10)); break;
-      case Persistence::kDays: gap = std::max(gap, absl::Hours(24 * 3)); break;
-      case Persistence::kLasting: gap = std::max(gap, absl::Hours(24 * 21)); break;
-    }
-  }
-  return gap;
+  // The longest persistence among the kinds.
+  if ((kinds & kLastingKinds) != 0) return absl::Hours(24 * 21);
+  if ((kinds & kDaysKinds) != 0) return absl::Hours(24 * 3);
+  if ((kinds & kEveningKinds) != 0) return absl::Hours(10);
+  if ((kinds & kInstantKinds) != 0) return absl::Hours(3);
+  return absl::ZeroDuration();
 }
 
 std::string EncodeSignature(const EventSignature& s) {
