@@ -18,6 +18,9 @@
 #      trusted callers): GetAggregates for the 31 buurten x 5 themes x 26 weeks, p50/p99 beside
 #      the health check's p99 in the same run; ingest (32 blocking writers) without and with 50
 #      StreamAggregates subscribers; submit ack -> stream update p99 at 80 % of that capacity.
+#   6. ROUNDS more alternating pairs of 1 and 4 (a fresh empty store, then the loaded one),
+#      since on a shared machine one pair can differ by tens of percent; the table gives
+#      every pair's ratio and their median.
 #   One table at the end.
 #
 # Every server runs with the write limits lifted, --max_report_age covering the spread (the
@@ -29,7 +32,7 @@
 #
 # Usage: tools/bench/scale.sh [N, default 1000000] [measured seconds per phase, default 10]
 # Env: WIJKWACHT_BUILD (default build), SPREAD_DAYS (182), NEW_EVENT_SHARE (0.3),
-#      STREAM_INTERVAL_MS (100), WORK (a folder for the data dirs; default a new one under
+#      STREAM_INTERVAL_MS (100), ROUNDS (2), WORK (a folder for the data dirs; default a new one under
 #      /tmp, removed at the end unless KEEP=1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -119,6 +122,16 @@ start_server full restart_noauth --auth=false
   --duration="$DURATION" --rate_of_capacity=0.8 --stream_interval_ms="$STREAM_INTERVAL_MS" >"$R/map.json" 2>"$R/map.txt"
 sed 's/^/  /' "$R/map.txt" >&2
 stop_server
+for i in $(seq "${ROUNDS:-2}"); do
+  echo "== 6.$i ingest, empty store then loaded store" >&2
+  start_server "empty$i" "empty$i"
+  submit "ingest_empty$i"
+  stop_server
+  rm -rf "$WORK/empty$i"
+  start_server full "restart$i"
+  submit "ingest_full$i"
+  stop_server
+done
 echo "== $(date -u +%FT%TZ) $(uptime)" >&2
 
 python3 - "$R" "$N" <<'PY'
@@ -154,6 +167,19 @@ rows = [
    f"p50 {d['ack_to_update']['p50_ms']:.0f} ms, p99 {d['ack_to_update']['p99_ms']:.0f} ms",
    f"submit p99 {d['submit']['p99_ms']:.1f} ms, unseen {d['unseen']}, interval {d['stream_interval_ms']} ms", "goal p99 <= 250 ms"),
 ]
+pairs = [(empty["qps"], full["qps"])]
+i = 1
+while os.path.exists(os.path.join(R, f"ingest_full{i}.json")):
+    pairs.append((j(f"ingest_empty{i}.json")["submit"]["qps"], j(f"ingest_full{i}.json")["submit"]["qps"]))
+    i += 1
+ratios = sorted(f / max(e, 1) for e, f in pairs)
+median = ratios[len(ratios) // 2] if len(ratios) % 2 else (ratios[len(ratios) // 2 - 1] + ratios[len(ratios) // 2]) / 2
+rows.insert(3, ("ingest empty -> loaded, every pair", ", ".join(f"{e:.0f} -> {f:.0f}/s" for e, f in pairs),
+                "ratios " + ", ".join(f"{f / max(e, 1):.2f}" for e, f in pairs), f"median {median:.2f}x (goal >= 0.8)"))
+restarts = [(label, j(label + ".ready.json")) for label in ["restart"] + [f"restart{k}" for k in range(1, i)]]
+rows.insert(5, ("every restart of the loaded store: SERVING / first submit",
+                ", ".join(f"{r['health_serving_s']:.2f}/{r['submit_stored_s']:.2f} s" for _, r in restarts),
+                "; ".join(loaded(label) for label, _ in restarts), ""))
 print(f"\nscale with data: {N:,} reports requested")
 print("| measurement | figure | beside it | verdict |")
 print("|---|---|---|---|")
