@@ -102,7 +102,8 @@ rm -rf "$WORK/empty"
 
 echo "== 2. loading $N reports through SyncService.Push (spread over $SPREAD_DAYS days, new-event share $NEW_EVENT_SHARE)" >&2
 # The write queue may hold the whole load's calls: a shed Push would leave holes in the store.
-start_server full first_start --max_pending_writes=100000 --max_write_queue_delay=60s
+start_server full first_start --max_pending_writes=100000 --max_write_queue_delay=60s \
+  --write_admission_delay=inf
 "$LOADGEN" --target=127.0.0.1:$PORT --mode=push --scenario=spread --spread_days="$SPREAD_DAYS" \
   --new_event_share="$NEW_EVENT_SHARE" --reports="$N" --batch=100 --in_flight=4 --warmup=0 \
   --duration=3600 --rpc_timeout=60s --json >"$R/load.json" 2>"$R/load.txt"
