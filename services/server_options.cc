@@ -97,6 +97,9 @@ absl::Status CheckRanges(const ServerOptions& o) {
                              absl::StrCat("must be in [0, ", storage::kHeatmapCellLevel, "]"));
   }
   WW_RETURN_IF_ERROR(AtLeast(o.map_memory_days, 0, "map_memory_days"));
+  if (o.map_stream_min_interval < std::chrono::milliseconds(0)) {
+    return InvalidFieldError("map_stream_interval", "must not be negative");
+  }
   if (o.map_public_stream_interval < std::chrono::milliseconds(0)) {
     return InvalidFieldError("map_public_stream_interval", "must not be negative");
   }

@@ -362,16 +362,37 @@ absl::StatusOr<std::vector<std::string>> AggregateStore::VerifyMemory() const {
   return out;
 }
 
+namespace {
+
+// Day numbers (days since 1970-01-01) to civil days for keys visited in order: a step from
+// the previous day instead of 20,000 days from the epoch each time (the civil-time
+// arithmetic of a long step was an eighth of a map query's time).
+class DayNumbers {
+ public:
+  absl::CivilDay Day(uint32_t n) {
+    if (n != n_) day_ = n > n_ && n - n_ < 28 ? day_ + (n - n_) : kEpochDay + n;
+    n_ = n;
+    return day_;
+  }
+
+ private:
+  uint32_t n_ = 0;
+  absl::CivilDay day_ = kEpochDay;
+};
+
+}  // namespace
+
 absl::Status AggregateStore::ForEachDay(absl::string_view area_code, int theme,
                                         absl::CivilDay first, absl::CivilDay end,
                                         const DayVisitor& visit) const {
   const std::string prefix = AggregatePrefix(area_code, theme);
   const uint32_t end_number = DaysSinceEpoch(end);
+  DayNumbers days;
   auto visit_key = [&](absl::string_view key, const Counters& c) {
     if (key.size() != prefix.size() + 4) return true;
     const uint32_t n = ReadBigEndian(key.substr(prefix.size(), 4));
     if (n >= end_number) return false;
-    visit(kEpochDay + n, DayCounts::From(c));
+    visit(days.Day(n), DayCounts::From(c));
     return true;
   };
   const std::string start = AggregateKey(area_code, theme, first);
@@ -392,11 +413,12 @@ absl::Status AggregateStore::ForEachCellDay(absl::string_view area_code, int the
   std::string start = prefix;
   AppendBigEndian32(&start, DaysSinceEpoch(first));
   const uint32_t end_number = DaysSinceEpoch(end);
+  DayNumbers days;
   auto visit_key = [&](absl::string_view key, const Counters& c) {
     if (key.size() != prefix.size() + 12) return true;
     const uint32_t n = ReadBigEndian(key.substr(prefix.size(), 4));
     if (n >= end_number) return false;
-    visit(kEpochDay + n, ReadBigEndian64(key.substr(prefix.size() + 4)).value_or(0),
+    visit(days.Day(n), ReadBigEndian64(key.substr(prefix.size() + 4)).value_or(0),
           DayCounts::From(c));
     return true;
   };

@@ -258,6 +258,21 @@ TEST_F(IncidentStoreTest, TheWorkingSetIsRebuiltFromDiskWithTheSameDecisions) {
   EXPECT_EQ(incident->incident().version(), 21);
 }
 
+TEST_F(IncidentStoreTest, AnIndexedIncidentWithoutItsRecordFailsTheRebuild) {
+  for (int n = 1; n <= 3; ++n) Submit(Report(n, 1000 * n, absl::Seconds(10 * n)));
+  ASSERT_EQ(IndexEntries(), 3);
+  ASSERT_TRUE(engine_
+                  ->CommitAndWait([&](WriteContext& ctx) {
+                    ctx.Delete(ColumnFamily::kIncidents, Id(2));
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  Open();
+  const absl::Status loaded = incidents_->Load();
+  EXPECT_EQ(loaded.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(loaded.message().find(Id(2)), std::string::npos) << loaded;
+}
+
 TEST_F(IncidentStoreTest, IncidentsBeyondTheHorizonLeaveMemoryButNoDecisionChanges) {
   // Reports may be at most a day old here: incidents older than the longest window + a day
   // (+ a day of slack) can never be joined again and are dropped from memory.

@@ -71,19 +71,37 @@ absl::Status OpenIncidents::Load(const Engine& engine) {
       }));
   WW_RETURN_IF_ERROR(inner);
   const absl::Time oldest_day = newest_day - horizon_ - absl::Hours(24);
-  for (const Indexed& entry : indexed) {
-    if (entry.day < oldest_day) continue;
-    WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                        engine.Get(ColumnFamily::kIncidents, entry.id));
-    if (!bytes) {
-      return absl::DataLossError(
-          absl::StrCat("incidents_by_cell names missing incident ", entry.id));
-    }
-    internal::StoredIncident record;
-    if (!record.ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) {
-      return absl::DataLossError(absl::StrCat("stored incident ", entry.id, " does not parse"));
-    }
-    Put(entry.id, std::move(record));
+  std::erase_if(indexed, [&](const Indexed& entry) { return entry.day < oldest_day; });
+  if (indexed.empty()) return absl::OkStatus();
+  // The records in key order, one pass over the incidents family merged with the sorted ids:
+  // a sequential read instead of one point lookup per incident (at 300,000 incidents the
+  // lookups took seconds, the pass a fraction of that). Records not in reach are skipped.
+  std::sort(indexed.begin(), indexed.end(),
+            [](const Indexed& a, const Indexed& b) { return a.id < b.id; });
+  size_t next = 0;
+  WW_RETURN_IF_ERROR(engine.Scan(
+      ColumnFamily::kIncidents, indexed.front().id, "",
+      [&](absl::string_view key, absl::string_view value) {
+        if (key < indexed[next].id) return true;  // an incident out of reach
+        if (key > indexed[next].id) {
+          inner = absl::DataLossError(
+              absl::StrCat("incidents_by_cell names missing incident ", indexed[next].id));
+          return false;
+        }
+        internal::StoredIncident record;
+        if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          inner = absl::DataLossError(absl::StrCat("stored incident ", key, " does not parse"));
+          return false;
+        }
+        Put(key, std::move(record));
+        // An id indexed twice (in two cells) is read once.
+        while (next < indexed.size() && indexed[next].id == key) ++next;
+        return next < indexed.size();
+      }));
+  WW_RETURN_IF_ERROR(inner);
+  if (next < indexed.size()) {
+    return absl::DataLossError(
+        absl::StrCat("incidents_by_cell names missing incident ", indexed[next].id));
   }
   return absl::OkStatus();
 }

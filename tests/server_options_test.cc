@@ -109,6 +109,7 @@ TEST(ServerOptionsTest, EveryInvalidOptionIsRefusedNamingTheFlag) {
       {{"--map_public_max_cell_level=17"}, "map_public_max_cell_level"},
       {{"--map_public_max_cell_level=-1"}, "map_public_max_cell_level"},
       {{"--map_memory_days=-1"}, "map_memory_days"},
+      {{"--map_stream_interval=-1s"}, "map_stream_interval"},
       {{"--map_public_stream_interval=-1s"}, "map_public_stream_interval"},
       {{"--http_event_streams_per_address=0"}, "http_event_streams_per_address"},
       {{"--http_max_event_streams=0"}, "http_max_event_streams"},

@@ -125,6 +125,9 @@ ABSL_FLAG(int, max_anonymous_streams_per_address,
           "open server streams without a token per client address (0 = no cap)");
 ABSL_FLAG(uint64_t, anonymous_max_replay, Defaults().anonymous_max_replay,
           "StreamAggregates without a token resumes at most this many changes behind (0 = any)");
+ABSL_FLAG(absl::Duration, map_stream_interval,
+          absl::FromChrono(Defaults().map_stream_min_interval),
+          "StreamAggregates sends a staff caller at most one update per this (coalesced)");
 ABSL_FLAG(absl::Duration, map_public_stream_interval,
           absl::FromChrono(Defaults().map_public_stream_interval),
           "StreamAggregates and the map page send public callers at most one update per this");
@@ -314,6 +317,8 @@ absl::StatusOr<services::ServerOptions> ServerOptionsFromFlags() {
   options.stream_limits.max_anonymous_per_address =
       absl::GetFlag(FLAGS_max_anonymous_streams_per_address);
   options.anonymous_max_replay = absl::GetFlag(FLAGS_anonymous_max_replay);
+  options.map_stream_min_interval =
+      absl::ToChronoMilliseconds(absl::GetFlag(FLAGS_map_stream_interval));
   options.map_public_stream_interval = absl::ToChronoMilliseconds(
       absl::GetFlag(FLAGS_map_public_stream_interval));
   options.max_pending_unknown_logins = absl::GetFlag(FLAGS_max_pending_unknown_logins);

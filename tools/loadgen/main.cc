@@ -15,11 +15,13 @@
 // Bounded: each phase stops issuing after --warmup + --duration seconds, every RPC has a
 // --rpc_timeout deadline, and only the given --target is ever contacted (loopback unless
 // --allow_remote).
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -58,14 +60,26 @@ ABSL_FLAG(int, duration, 10, "measured seconds per phase (1-3600)");
 ABSL_FLAG(int, warmup, 2, "unmeasured seconds before each phase (0-600)");
 ABSL_FLAG(std::string, mode, "both",
           "health | submit | push | both (health, submit) | all (health, submit, push) | "
-          "overload (submit capacity, then an open-loop burst at --overload_factor x capacity)");
+          "overload (submit capacity, then an open-loop burst at --overload_factor x capacity) | "
+          "ready (seconds from --since_unix_ns to the first SERVING health check and the first "
+          "stored SubmitReport: a restart's time to serving)");
 ABSL_FLAG(double, overload_factor, 3, "overload: burst rate as a multiple of measured capacity");
 ABSL_FLAG(int, burst, 10, "overload: burst seconds (1-600)");
 ABSL_FLAG(int, max_outstanding, 20000, "overload: most calls the client keeps outstanding");
 ABSL_FLAG(int, server_pid, 0, "overload: wijkwachtd's pid, for its memory figures (0 = none)");
 ABSL_FLAG(std::string, scenario, "mix",
-          "reports of submit/push phases: mix (spread over Beverwijk, many kinds) or hot (one "
-          "event: within 50 m and 10 minutes, same kind; all should join one incident)");
+          "reports of submit/push phases: mix (spread over Beverwijk, many kinds), hot (one "
+          "event: within 50 m and 10 minutes, same kind; all should join one incident) or "
+          "spread (a store's history: events over the buurten and --spread_days, "
+          "--new_event_share of the reports a new event, the rest more reports of one)");
+ABSL_FLAG(int, spread_days, 182, "spread: observed times lie in this many days before now");
+ABSL_FLAG(double, new_event_share, 0.3,
+          "spread: share of reports that describe a new event (0-1]");
+ABSL_FLAG(int64_t, reports, 0,
+          "submit/push: stop after issuing this many reports (0 = run for --duration); the "
+          "figures then cover the whole phase from its start, --warmup is ignored");
+ABSL_FLAG(int64_t, since_unix_ns, 0,
+          "ready: the instant (Unix nanoseconds) the times are measured from (0 = now)");
 ABSL_FLAG(int, batch, 100, "reports per SyncService.Push call in the push phase (1-100)");
 ABSL_FLAG(std::optional<uint64_t>, seed, std::nullopt,
           "seed for report contents (places, texts, categories, times); default random. "
@@ -90,6 +104,7 @@ constexpr char kServingResponse[] = "\x08\x01";
 constexpr int kNotServing = -1;
 
 enum class Kind { kHealth, kSubmit, kPush };
+enum class Scenario { kMix, kHot, kSpread };
 
 int64_t Nanos(SteadyClock::duration d) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
@@ -124,8 +139,11 @@ struct PhaseResult {
   double reports_per_second = 0;
   uint64_t reports_stored_total = 0;
   std::string first_item_error;
-  // Submit: distinct incidents the stored reports joined or opened (whole run).
+  // Submit/push: distinct incidents the stored reports joined or opened (whole run), and
+  // per theme (v1::Theme number) the reports stored and the distinct incidents.
   size_t distinct_incidents = 0;
+  std::map<int, uint64_t> reports_by_theme;
+  std::map<int, uint64_t> incidents_by_theme;
 };
 
 uint64_t RandomU64() {
@@ -300,7 +318,10 @@ class Phase {
     uint64_t content_seed;
     uint64_t id_seed;
     int batch = 1;  // reports per Push
-    bool hot = false;  // every report describes one event (FillHotIncident)
+    Scenario scenario = Scenario::kMix;
+    absl::Duration spread = absl::Hours(24 * 182);  // kSpread: observed times span
+    double new_event_share = 0.3;                    // kSpread
+    int64_t total_reports = 0;  // > 0: stop after issuing this many reports
   };
 
   // `tokens`: one per channel for SubmitReport, or empty (no authorization metadata).
@@ -332,12 +353,15 @@ class Phase {
     measure_from_ = start_ + absl::ToChronoNanoseconds(options_.warmup);
     stop_at_ = measure_from_ + absl::ToChronoNanoseconds(options_.duration);
     active_ = static_cast<int>(slots_.size());
-    for (auto& slot : slots_) Issue(*slot);
+    for (auto& slot : slots_) {
+      if (!IssueNext(*slot, start_)) Retire();
+    }
     {
       // Every RPC has a deadline, so this wait ends at most rpc_timeout after stop_at_.
       std::unique_lock<std::mutex> lock(mu_);
       done_cv_.wait(lock, [this] { return active_ == 0; });
     }
+    end_ = SteadyClock::now();
     return Collect();
   }
 
@@ -357,10 +381,42 @@ class Phase {
     uint64_t issued = 0;
     uint64_t reports_stored = 0;   // push: items STORED, whole run
     std::vector<std::pair<int64_t, int>> stored_at;  // push: (end_ns, items STORED) per call
-    std::set<std::string> incidents;                 // submit: incident_id of each answer
+    std::map<std::string, int> incidents;  // incident_id -> theme, of each stored report
+    std::map<int, uint64_t> reports_by_theme;
+    int reports_now = 1;  // reports in the call in flight
     std::string first_item_error;  // push: the first item not STORED
 
   };
+
+  // Issues the slot's next call unless the phase is over (time, or --reports issued).
+  bool IssueNext(Slot& slot, SteadyClock::time_point now) {
+    if (now >= stop_at_) return false;
+    slot.reports_now = options_.batch;
+    if (options_.total_reports > 0) {
+      const int64_t before = reserved_.fetch_add(options_.batch);
+      if (before >= options_.total_reports) return false;
+      slot.reports_now =
+          static_cast<int>(std::min<int64_t>(options_.batch, options_.total_reports - before));
+    }
+    Issue(slot);
+    return true;
+  }
+
+  void Retire() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (--active_ == 0) done_cv_.notify_all();
+  }
+
+  void FillOne(Slot& slot, absl::Time now, v1::Report* report) {
+    switch (options_.scenario) {
+      case Scenario::kHot:
+        return slot.generator->FillHotIncident(hot_event_start_, report);
+      case Scenario::kSpread:
+        return slot.generator->FillSpread(now, options_.spread, options_.new_event_share, report);
+      case Scenario::kMix:
+        return slot.generator->Fill(now, report);
+    }
+  }
 
   void Issue(Slot& slot) {
     slot.context = std::make_unique<grpc::ClientContext>();
@@ -373,11 +429,7 @@ class Phase {
           slot.context.get(), health_method_, grpc::StubOptions(), &health_request_,
           &slot.health_response, [this, &slot](grpc::Status s) { Done(slot, s); });
     } else if (options_.kind == Kind::kSubmit) {
-      if (options_.hot) {
-        slot.generator->FillHotIncident(hot_event_start_, slot.submit_request.mutable_report());
-      } else {
-        slot.generator->Fill(absl::Now(), slot.submit_request.mutable_report());
-      }
+      FillOne(slot, absl::Now(), slot.submit_request.mutable_report());
       slot.submit_response.Clear();
       if (!tokens_.empty()) {
         slot.context->AddMetadata("authorization", tokens_[slot.channel]->Header());
@@ -390,8 +442,8 @@ class Phase {
       // A phone's offline queue: `batch` fresh reports in one Push.
       slot.push_request.clear_reports();
       const absl::Time now = absl::Now();
-      for (int i = 0; i < options_.batch; ++i) {
-        slot.generator->Fill(now, slot.push_request.add_reports());
+      for (int i = 0; i < slot.reports_now; ++i) {
+        FillOne(slot, now, slot.push_request.add_reports());
       }
       slot.push_response.Clear();
       if (!tokens_.empty()) {
@@ -417,6 +469,7 @@ class Phase {
       for (const v1::PushResult& result : slot.push_response.results()) {
         if (result.outcome() == v1::PushResult::STORED) {
           ++stored;
+          Tally(slot, result.report());
         } else if (slot.first_item_error.empty()) {
           slot.first_item_error = result.error_message();
         }
@@ -424,20 +477,18 @@ class Phase {
       slot.reports_stored += stored;
       slot.stored_at.emplace_back(Nanos(now - start_), stored);
     }
-    if (status.ok() && options_.kind == Kind::kSubmit && !slot.submit_response.incident_id().empty()) {
-      slot.incidents.insert(slot.submit_response.incident_id());
-    }
+    if (status.ok() && options_.kind == Kind::kSubmit) Tally(slot, slot.submit_response);
     if (code != grpc::StatusCode::OK && !slot.first_error.count(code)) {
       slot.first_error[code] = code == kNotServing ? "health status is not SERVING"
                                                    : status.error_message();
     }
     slot.samples.push_back({Nanos(now - start_), Nanos(now - slot.sent), code});
-    if (now < stop_at_) {
-      Issue(slot);
-      return;
-    }
-    std::lock_guard<std::mutex> lock(mu_);
-    if (--active_ == 0) done_cv_.notify_all();
+    if (!IssueNext(slot, now)) Retire();
+  }
+
+  static void Tally(Slot& slot, const v1::Report& stored) {
+    ++slot.reports_by_theme[stored.theme()];
+    if (!stored.incident_id().empty()) slot.incidents.emplace(stored.incident_id(), stored.theme());
   }
 
   static bool IsServing(const grpc::ByteBuffer& response) {
@@ -450,11 +501,13 @@ class Phase {
 
   PhaseResult Collect() {
     PhaseResult r;
-    r.seconds = absl::ToDoubleSeconds(options_.duration);
-    const int64_t from = Nanos(measure_from_ - start_);
-    const int64_t to = Nanos(stop_at_ - start_);
+    // A phase of --reports covers everything from its start to its last completion.
+    const bool counted = options_.total_reports > 0;
+    const int64_t from = counted ? 0 : Nanos(measure_from_ - start_);
+    const int64_t to = counted ? Nanos(end_ - start_) : Nanos(stop_at_ - start_);
+    r.seconds = counted ? static_cast<double>(to) / 1e9 : absl::ToDoubleSeconds(options_.duration);
     std::vector<int64_t> latencies;
-    std::set<std::string> incidents;
+    std::map<std::string, int> incidents;
     for (const auto& slot : slots_) {
       r.issued_total += slot->issued;
       for (const Sample& s : slot->samples) {
@@ -476,8 +529,10 @@ class Phase {
       }
       if (r.first_item_error.empty()) r.first_item_error = slot->first_item_error;
       incidents.insert(slot->incidents.begin(), slot->incidents.end());
+      for (const auto& [theme, n] : slot->reports_by_theme) r.reports_by_theme[theme] += n;
     }
     r.distinct_incidents = incidents.size();
+    for (const auto& [id, theme] : incidents) ++r.incidents_by_theme[theme];
     r.qps = static_cast<double>(r.ok) / r.seconds;
     r.latency = Summarize(latencies);
     return r;
@@ -492,7 +547,8 @@ class Phase {
   // Outlives every call: the channel may keep a pointer to the method name (not a copy).
   const std::string health_method_ = kHealthMethod;
   std::vector<std::unique_ptr<Slot>> slots_;
-  SteadyClock::time_point start_, measure_from_, stop_at_;
+  SteadyClock::time_point start_, measure_from_, stop_at_, end_;
+  std::atomic<int64_t> reserved_{0};  // reports of the calls issued (--reports)
   // --scenario=hot: the event's first minute (reports fall in the 10 minutes after it).
   const absl::Time hot_event_start_ = absl::Now() - absl::Minutes(15);
   std::mutex mu_;
@@ -545,8 +601,17 @@ void PrintPhase(std::ostream& out, const PhaseResult& r) {
   out << absl::StrFormat("  window %.0fs: ok %d, errors %d, qps %.1f\n", r.seconds, r.ok,
                          r.errors, r.qps);
   if (r.distinct_incidents > 0) {
-    out << absl::StrFormat("  %d reports issued in all joined or opened %d incidents\n",
-                           r.issued_total, r.distinct_incidents);
+    uint64_t stored = 0;
+    for (const auto& [theme, n] : r.reports_by_theme) stored += n;
+    out << absl::StrFormat(
+        "  %d reports stored in all joined or opened %d incidents (%.1f %% of the reports)\n",
+        stored, r.distinct_incidents, 100.0 * r.distinct_incidents / std::max<uint64_t>(stored, 1));
+    for (const auto& [theme, n] : r.reports_by_theme) {
+      const auto it = r.incidents_by_theme.find(theme);
+      out << absl::StrFormat("    %-13s %9d reports %9d incidents\n",
+                             v1::Theme_Name(static_cast<v1::Theme>(theme)), n,
+                             it == r.incidents_by_theme.end() ? 0 : it->second);
+    }
   }
   if (r.batch > 1) {
     out << absl::StrFormat("  %d reports per call: %.1f reports stored/s; %d stored in all\n",
@@ -595,7 +660,16 @@ nlohmann::json PhaseJson(const PhaseResult& r) {
                      {"mean", r.latency.mean / 1e6}};
   j["errors_by_code"] = r.errors_by_code;
   j["issued_total"] = r.issued_total;
-  if (r.distinct_incidents > 0) j["distinct_incidents"] = r.distinct_incidents;
+  if (r.distinct_incidents > 0) {
+    j["distinct_incidents"] = r.distinct_incidents;
+    nlohmann::json themes;
+    for (const auto& [theme, n] : r.reports_by_theme) {
+      const auto it = r.incidents_by_theme.find(theme);
+      themes[v1::Theme_Name(static_cast<v1::Theme>(theme))] = {
+          {"reports", n}, {"incidents", it == r.incidents_by_theme.end() ? 0 : it->second}};
+    }
+    j["by_theme"] = themes;
+  }
   if (r.batch > 1) {
     j["batch"] = r.batch;
     j["reports_per_second"] = r.reports_per_second;
@@ -687,11 +761,108 @@ int RunOverload(const PhaseResult& capacity,
   return r.admitted > 0 && r.recovery_seconds >= 0 ? 0 : 1;
 }
 
+Scenario ScenarioFlag() {
+  const std::string s = absl::GetFlag(FLAGS_scenario);
+  return s == "hot" ? Scenario::kHot : s == "spread" ? Scenario::kSpread : Scenario::kMix;
+}
+
+// --mode=ready: a (re)starting server's time to serving, from --since_unix_ns (taken by the
+// caller just before it started the server): the first Health/Check answered SERVING, then
+// the first SubmitReport stored (the write path open: store, index, classifier loaded). Tries
+// every 5 ms, each try with a short deadline and a channel that reconnects at once, for at
+// most two minutes.
+int RunReady(const std::string& target, bool no_auth, const std::string& given_token,
+             std::ostream& text, bool json) {
+  const int64_t since_ns = absl::GetFlag(FLAGS_since_unix_ns);
+  const absl::Time since = since_ns > 0 ? absl::FromUnixNanos(since_ns) : absl::Now();
+  const absl::Time give_up = absl::Now() + absl::Minutes(2);
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 5);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 20);
+  auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  auto pause = [] { std::this_thread::sleep_for(std::chrono::milliseconds(5)); };
+  grpc::GenericStub health(channel);
+  grpc::Slice empty("", 0);
+  const grpc::ByteBuffer health_request(&empty, 1);
+  std::optional<absl::Duration> serving;
+  while (!serving && absl::Now() < give_up) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Milliseconds(200)));
+    ctx.set_wait_for_ready(true);
+    grpc::ByteBuffer response;
+    std::promise<grpc::Status> done;
+    health.UnaryCall(&ctx, kHealthMethod, grpc::StubOptions(), &health_request, &response,
+                     [&done](grpc::Status s) { done.set_value(std::move(s)); });
+    grpc::Status s = done.get_future().get();
+    std::vector<grpc::Slice> slices;
+    if (s.ok() && response.Dump(&slices).ok() && slices.size() == 1 &&
+        absl::string_view(reinterpret_cast<const char*>(slices[0].begin()), slices[0].size()) ==
+            absl::string_view(kServingResponse, 2)) {
+      serving = absl::Now() - since;
+    } else {
+      pause();
+    }
+  }
+  if (!serving) {
+    std::cerr << "wijkwacht_loadgen: no SERVING health check within two minutes\n";
+    return 1;
+  }
+  std::optional<std::vector<v1::Category>> categories;
+  while (!categories && absl::Now() < give_up) {
+    categories = FetchCategories(channel, absl::Seconds(1));
+    if (!categories) pause();
+  }
+  if (!categories || categories->empty()) return 1;
+  auto corpus = std::make_shared<const ReportCorpus>(*categories);
+  std::string header;
+  if (!given_token.empty()) header = absl::StrCat("Bearer ", given_token);
+  if (!no_auth && given_token.empty()) {
+    auto tokens = RegisterDevices({channel}, absl::Seconds(5));
+    if (!tokens) return 1;
+    header = (*tokens)[0]->Header();
+  }
+  ReportGenerator generator(corpus, RandomU64(), RandomU64());
+  auto stub = v1::ReportService::NewStub(channel);
+  std::optional<absl::Duration> stored;
+  grpc::Status last;
+  while (!stored && absl::Now() < give_up) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    if (!header.empty()) ctx.AddMetadata("authorization", header);
+    v1::SubmitReportRequest request;
+    generator.Fill(absl::Now(), request.mutable_report());
+    v1::Report response;
+    last = stub->SubmitReport(&ctx, request, &response);
+    if (last.ok()) {
+      stored = absl::Now() - since;
+    } else {
+      pause();
+    }
+  }
+  if (!stored) {
+    std::cerr << "wijkwacht_loadgen: no SubmitReport stored within two minutes (last: "
+              << CodeName(last.error_code()) << ": " << last.error_message() << ")\n";
+    return 1;
+  }
+  text << absl::StrFormat("ready: health SERVING after %.3f s, first SubmitReport stored after %.3f s\n",
+                          absl::ToDoubleSeconds(*serving), absl::ToDoubleSeconds(*stored));
+  if (json) {
+    nlohmann::json out;
+    out["mode"] = "ready";
+    out["health_serving_s"] = absl::ToDoubleSeconds(*serving);
+    out["submit_stored_s"] = absl::ToDoubleSeconds(*stored);
+    std::cout << out.dump() << std::endl;
+  }
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Closed-loop load generator for a local wijkwachtd.\n"
       "  wijkwacht_loadgen [--target=localhost:50051] [--mode=both|all|health|submit|push]\n"
-      "                    [--batch=100]\n"
+      "                    [--batch=100] [--scenario=mix|hot|spread] [--reports=N]\n"
+      "  wijkwacht_loadgen --mode=ready --since_unix_ns=NS   (a restart's time to serving)\n"
       "  wijkwacht_loadgen --mode=overload [--overload_factor=3] [--burst=10]\n"
       "                    [--server_pid=PID] [--max_outstanding=20000]\n"
       "                    [--in_flight=128] [--channels=4] [--warmup=2] [--duration=10]\n"
@@ -722,13 +893,20 @@ int Main(int argc, char** argv) {
   if (duration < 1 || duration > 3600) bad = "--duration must be in [1, 3600] seconds";
   if (warmup < 0 || warmup > 600) bad = "--warmup must be in [0, 600] seconds";
   if (mode != "health" && mode != "submit" && mode != "push" && mode != "both" &&
-      mode != "all" && mode != "overload") {
-    bad = "--mode must be health, submit, push, both, all or overload";
+      mode != "all" && mode != "overload" && mode != "ready") {
+    bad = "--mode must be health, submit, push, both, all, overload or ready";
   }
   if (const std::string scenario = absl::GetFlag(FLAGS_scenario);
-      scenario != "mix" && scenario != "hot") {
-    bad = "--scenario must be mix or hot";
+      scenario != "mix" && scenario != "hot" && scenario != "spread") {
+    bad = "--scenario must be mix, hot or spread";
   }
+  if (absl::GetFlag(FLAGS_spread_days) < 1 || absl::GetFlag(FLAGS_spread_days) > 3650) {
+    bad = "--spread_days must be in [1, 3650]";
+  }
+  if (!(absl::GetFlag(FLAGS_new_event_share) > 0 && absl::GetFlag(FLAGS_new_event_share) <= 1)) {
+    bad = "--new_event_share must be in (0, 1]";
+  }
+  if (absl::GetFlag(FLAGS_reports) < 0) bad = "--reports must not be negative";
   if (absl::GetFlag(FLAGS_overload_factor) <= 0 || absl::GetFlag(FLAGS_burst) < 1 ||
       absl::GetFlag(FLAGS_burst) > 600 || absl::GetFlag(FLAGS_max_outstanding) < 1) {
     bad = "--overload_factor must be positive, --burst in [1, 600], --max_outstanding >= 1";
@@ -743,7 +921,7 @@ int Main(int argc, char** argv) {
   }
   if (no_auth && !given_token.empty()) bad = "--token and --no_auth exclude each other";
   // A given token cannot be renewed: it must outlive the whole run.
-  const bool submits = mode != "health";
+  const bool submits = mode != "health" && mode != "ready";
   if (submits && !given_token.empty() && bad.empty()) {
     const int phases = mode == "all" ? 3 : mode == "both" ? 2 : 1;
     absl::Time end = absl::Now() + phases * (absl::Seconds(warmup + duration) + rpc_timeout);
@@ -763,6 +941,7 @@ int Main(int argc, char** argv) {
   const uint64_t seed = absl::GetFlag(FLAGS_seed).value_or(RandomU64());
   const uint64_t id_seed = RandomU64();
   std::ostream& text = json ? std::cerr : std::cout;
+  if (mode == "ready") return RunReady(target, no_auth, given_token, text, json);
 
   auto channels = MakeChannels(target, n_channels);
   for (size_t i = 0; i < channels.size(); ++i) {
@@ -821,7 +1000,10 @@ int Main(int argc, char** argv) {
                      .content_seed = seed,
                      .id_seed = id_seed + (kind == Kind::kPush ? (1ull << 40) : 0),
                      .batch = kind == Kind::kPush ? batch : 1,
-                     .hot = absl::GetFlag(FLAGS_scenario) == "hot"};
+                     .scenario = ScenarioFlag(),
+                     .spread = absl::Hours(24) * absl::GetFlag(FLAGS_spread_days),
+                     .new_event_share = absl::GetFlag(FLAGS_new_event_share),
+                     .total_reports = kind == Kind::kHealth ? 0 : absl::GetFlag(FLAGS_reports)};
     PhaseResult r =
         Phase(o, channels, corpus,
               kind != Kind::kHealth ? tokens : std::vector<std::shared_ptr<ChannelToken>>())

@@ -243,6 +243,39 @@ void ReportGenerator::Fill(absl::Time now, v1::Report* report) {
   report->set_description(absl::StrCat(texts[t], kSuffixes[rng_() % kSuffixes.size()]));
 }
 
+void ReportGenerator::FillSpread(absl::Time now, absl::Duration span, double new_event_share,
+                                 v1::Report* report) {
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::normal_distribution<double> gauss(0, 1);
+  auto clamped = [&] { return std::clamp(gauss(rng_), -2.5, 2.5); };
+  const auto& texts = DutchReportTexts();
+  if (!event_.started || unit(rng_) < new_event_share) {
+    event_.started = true;
+    const Anchor& a = BeverwijkAnchors()[anchor_dist_(rng_)];
+    event_.latitude = a.latitude + clamped() * kLatSigmaDeg * a.jitter_scale;
+    event_.longitude = a.longitude + clamped() * kLonSigmaDeg * a.jitter_scale;
+    // At least an hour old, so that every later report of the event is in the past too.
+    event_.observed = now - absl::Hours(1) - (span - absl::Hours(1)) * unit(rng_);
+    event_.text = rng_() % texts.size();
+    const auto& candidates = corpus_->CandidatesForText(event_.text);
+    event_.category = corpus_->codes()[candidates[rng_() % candidates.size()]];
+  }
+  report->Clear();
+  report->set_id(UuidV4(id_rng_));
+  report->set_reporter_role(unit(rng_) < 0.85 ? v1::RESIDENT : v1::ENTREPRENEUR);
+  const absl::Time observed = event_.observed + absl::Seconds(1800 * unit(rng_));
+  const int64_t nanos = absl::ToUnixNanos(std::min(observed, now - absl::Seconds(1)));
+  report->mutable_observed_time()->set_seconds(nanos / 1000000000);
+  report->mutable_observed_time()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  // ~20 m around the event's place (1e-5 degrees: 1.11 m north, 0.68 m east).
+  report->mutable_location()->set_latitude(event_.latitude + clamped() * 20 / 111195.0);
+  report->mutable_location()->set_longitude(event_.longitude + clamped() * 20 / 67700.0);
+  report->set_accuracy_meters(10);
+  report->set_category(event_.category);
+  report->set_description(
+      absl::StrCat(texts[event_.text], kSuffixes[rng_() % kSuffixes.size()]));
+}
+
 void ReportGenerator::FillHotIncident(absl::Time event_start, v1::Report* report) {
   static const std::array<const char*, 4> kTexts = {
       "Winkeldief bij de drogist in de Breestraat, rende weg met een tas vol spullen",

@@ -69,8 +69,28 @@ class ReportGenerator {
   // same shoplifting in one of a few wordings with the same category (winkeldiefstal when
   // the server offers it). Ids stay unique.
   void FillHotIncident(absl::Time event_start, v1::Report* report);
+  // A store's worth of history (--scenario=spread): events spread over the buurten (as
+  // Fill), the texts and their themes, and observed times uniform over the `span` before
+  // `now`. With probability `new_event_share` a report describes a new event (a new place,
+  // time and text); otherwise it is one more report of this generator's current event:
+  // within ~20 m and 30 minutes of it, the same text and category, as neighbours report
+  // what they all saw. Events of the same kind that happen to lie close in place and time
+  // join one incident as well, so the share of reports opening an incident is at most
+  // `new_event_share`.
+  void FillSpread(absl::Time now, absl::Duration span, double new_event_share,
+                  v1::Report* report);
 
  private:
+  // FillSpread's current event.
+  struct Event {
+    bool started = false;
+    double latitude = 0;
+    double longitude = 0;
+    absl::Time observed;
+    size_t text = 0;
+    std::string category;
+  };
+  Event event_;
   std::shared_ptr<const ReportCorpus> corpus_;
   std::mt19937_64 rng_;
   std::mt19937_64 id_rng_;

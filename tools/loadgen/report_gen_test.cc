@@ -1,5 +1,8 @@
 #include "tools/loadgen/report_gen.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <regex>
 #include <set>
 
@@ -56,6 +59,41 @@ TEST(ReportGenerator, ProducesValidBeverwijkReports) {
     EXPECT_NE(r.reporter_role(), v1::REPORTER_ROLE_UNSPECIFIED);
   }
   EXPECT_EQ(ids.size(), 5000u);
+}
+
+TEST(ReportGenerator, SpreadsEventsOverTheSpanWithTheGivenShareOfNewOnes) {
+  auto corpus = std::make_shared<const ReportCorpus>(TestCategories());
+  ReportGenerator gen(corpus, 7, 8);
+  const absl::Time now = absl::FromUnixSeconds(1700000000);
+  const absl::Duration span = absl::Hours(24 * 182);
+  constexpr int kReports = 20000;
+  int new_events = 0;
+  int64_t min_seconds = INT64_MAX;
+  int64_t max_seconds = 0;
+  v1::Report previous;
+  for (int i = 0; i < kReports; ++i) {
+    v1::Report r;
+    gen.FillSpread(now, span, 0.3, &r);
+    EXPECT_GE(r.location().latitude(), 52.46);
+    EXPECT_LE(r.location().latitude(), 52.501);
+    EXPECT_GE(r.location().longitude(), 4.59);
+    EXPECT_LE(r.location().longitude(), 4.70);
+    EXPECT_LE(r.observed_time().seconds(), 1700000000 - 1);
+    min_seconds = std::min<int64_t>(min_seconds, r.observed_time().seconds());
+    max_seconds = std::max<int64_t>(max_seconds, r.observed_time().seconds());
+    // A report of the previous event lies within 30 minutes and ~60 m of it, same category.
+    const bool same_event =
+        i > 0 && r.category() == previous.category() &&
+        std::abs(r.observed_time().seconds() - previous.observed_time().seconds()) <= 1800 &&
+        std::abs(r.location().latitude() - previous.location().latitude()) < 0.0006;
+    if (!same_event) ++new_events;
+    EXPECT_NE(r.id(), previous.id());
+    previous = r;
+  }
+  EXPECT_GE(min_seconds, 1700000000 - 182 * 24 * 3600);
+  EXPECT_LE(min_seconds, 1700000000 - 170 * 24 * 3600);  // the whole half year is used
+  EXPECT_GE(max_seconds, 1700000000 - 12 * 24 * 3600);
+  EXPECT_NEAR(static_cast<double>(new_events) / kReports, 0.3, 0.03);
 }
 
 TEST(ReportCorpus, MatchesTextsToCategoriesBySearchTerms) {

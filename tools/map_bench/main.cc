@@ -1,6 +1,7 @@
 // wijkwacht_map_bench: the safety-map feed's figures, measured in one run on one machine.
 //
-//   1. GetAggregates over every buurt of Beverwijk x all themes x 26 weeks (period WEEK), with
+//   1. GetAggregates over every buurt of Beverwijk (--gemeente; its buurt codes from
+//      ListAreas) x all themes x 26 weeks (period WEEK), with
 //      the counters of --reports reports stored (default 1 M), against a bare health check
 //      in the same run. The counters are staged through storage::StageReportCounts, the code
 //      the report write uses; the reports themselves are not written, since no map query
@@ -15,6 +16,11 @@
 // The server runs in-process on 127.0.0.1 (port 0), authentication off (every caller is
 // trusted, so counts are exact), with a fresh RocksDB under --data_dir (default: a new
 // temporary folder, removed afterwards). Output: text on stderr, one JSON line on stdout.
+//
+// With --target=host:port it measures a running wijkwachtd instead (started with
+// --auth=false, e.g. by tools/bench/scale.sh on a store loaded through the write path):
+// nothing is seeded and phase 1 queries what that store holds. --rate_of_capacity=0.8 paces
+// phase 3 at that fraction of the rate phase 2 measured without subscribers.
 #include <unistd.h>
 
 #include <atomic>
@@ -55,6 +61,13 @@ ABSL_FLAG(int, queries, 30, "GetAggregates calls measured");
 ABSL_FLAG(int, writers, 32, "blocking SubmitReport callers in the throughput phases");
 ABSL_FLAG(int, subscribers, 50, "StreamAggregates subscribers attached in phases 2b and 3");
 ABSL_FLAG(double, rate, 300, "reports per second sent open-loop in the latency phase");
+ABSL_FLAG(double, rate_of_capacity, 0,
+          "when > 0, the latency phase sends this fraction of the ingest rate measured without "
+          "subscribers instead of --rate (e.g. 0.8)");
+ABSL_FLAG(std::string, target, "",
+          "measure a running wijkwachtd (host:port, started with --auth=false) instead of an "
+          "in-process server: nothing is seeded, the store is what it holds");
+ABSL_FLAG(std::string, gemeente, "GM0375", "the query selects this gemeente's buurten");
 ABSL_FLAG(int, duration, 10, "seconds per ingest phase");
 ABSL_FLAG(int, stream_interval_ms, 100, "the server's map_stream_min_interval");
 ABSL_FLAG(std::string, data_dir, "", "RocksDB folder (default: a new temporary folder)");
@@ -125,9 +138,33 @@ absl::Status SeedCounters(const std::string& data_dir, const geo::AreaIndex& are
   return absl::OkStatus();
 }
 
-v1::AggregateSelection AllBuurtenWeeks(int weeks) {
+// The codes of `gemeente`'s buurten (BU + its four digits + four), from ListAreas.
+absl::StatusOr<std::vector<std::string>> BuurtenOf(const std::shared_ptr<grpc::Channel>& channel,
+                                                   const std::string& gemeente) {
+  auto map = v1::MapService::NewStub(channel);
+  v1::ListAreasRequest request;
+  request.set_level(v1::BUURT);
+  request.set_page_size(1000);
+  std::vector<std::string> codes;
+  while (true) {
+    grpc::ClientContext context;
+    v1::ListAreasResponse response;
+    grpc::Status status = map->ListAreas(&context, request, &response);
+    if (!status.ok()) return absl::UnavailableError(absl::StrCat("ListAreas: ", status.error_message()));
+    for (const v1::Area& a : response.areas()) {
+      if (a.code().rfind(absl::StrCat("BU", gemeente.substr(2)), 0) == 0) codes.push_back(a.code());
+    }
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  if (codes.empty()) return absl::NotFoundError(absl::StrCat("no buurten of ", gemeente));
+  return codes;
+}
+
+v1::AggregateSelection AllBuurtenWeeks(int weeks, const std::vector<std::string>& buurten) {
   v1::AggregateSelection s;
   s.set_level(v1::BUURT);
+  for (const std::string& code : buurten) s.add_area_codes(code);
   s.set_period(v1::WEEK);
   *s.mutable_start_time() = Ts(absl::Now() - absl::Hours(24 * 7 * weeks));
   *s.mutable_end_time() = Ts(absl::Now() + absl::Hours(1));
@@ -136,7 +173,7 @@ v1::AggregateSelection AllBuurtenWeeks(int weeks) {
 
 // Phase 1b.
 nlohmann::json MeasureQueries(const std::shared_ptr<grpc::Channel>& channel, int queries,
-                              int weeks) {
+                              int weeks, const std::vector<std::string>& buurten) {
   auto map = v1::MapService::NewStub(channel);
   grpc::GenericStub health(channel);
   grpc::Slice empty("", 0);
@@ -156,7 +193,7 @@ nlohmann::json MeasureQueries(const std::shared_ptr<grpc::Channel>& channel, int
     }
     grpc::ClientContext context;
     v1::GetAggregatesRequest request;
-    *request.mutable_selection() = AllBuurtenWeeks(weeks);
+    *request.mutable_selection() = AllBuurtenWeeks(weeks, buurten);
     v1::GetAggregatesResponse response;
     const auto start = Clock::now();
     grpc::Status status = map->GetAggregates(&context, request, &response);
@@ -169,13 +206,14 @@ nlohmann::json MeasureQueries(const std::shared_ptr<grpc::Channel>& channel, int
   }
   const loadgen::LatencySummary q = loadgen::Summarize(query_ns);
   const loadgen::LatencySummary h = loadgen::Summarize(health_ns);
-  std::fprintf(stderr, "GetAggregates (all buurten x themes x %d weeks, %d cells): %s\n", weeks,
-               cells, Describe(q).c_str());
+  std::fprintf(stderr, "GetAggregates (%zu buurten x themes x %d weeks, %d cells): %s\n",
+               buurten.size(), weeks, cells, Describe(q).c_str());
   std::fprintf(stderr, "health check (baseline):                              %s\n",
                Describe(h).c_str());
   std::fprintf(stderr, "ratio p50 query/health: %.1f\n",
                static_cast<double>(q.p50) / std::max<int64_t>(1, h.p50));
-  return {{"get_aggregates", Json(q)}, {"health", Json(h)}, {"cells", cells}};
+  return {{"get_aggregates", Json(q)}, {"health", Json(h)}, {"cells", cells},
+          {"buurten", buurten.size()}};
 }
 
 // The probe's cell key: theme and civil-day start of a report, as the stream reports them.
@@ -385,30 +423,38 @@ int Run() {
     return 1;
   }
   const int64_t reports = absl::GetFlag(FLAGS_reports);
-  std::fprintf(stderr, "staging the counters of %lld reports over %d weeks...\n",
-               static_cast<long long>(reports), weeks);
-  const absl::Time seed_start = absl::Now();
-  if (absl::Status s = SeedCounters(data_dir, **areas, reports, weeks, seed); !s.ok()) {
-    std::fprintf(stderr, "seeding: %s\n", s.ToString().c_str());
-    return 1;
+  std::string target = absl::GetFlag(FLAGS_target);
+  absl::StatusOr<std::unique_ptr<services::WijkwachtServer>> server;
+  if (target.empty()) {
+    std::fprintf(stderr, "staging the counters of %lld reports over %d weeks...\n",
+                 static_cast<long long>(reports), weeks);
+    const absl::Time seed_start = absl::Now();
+    if (absl::Status s = SeedCounters(data_dir, **areas, reports, weeks, seed); !s.ok()) {
+      std::fprintf(stderr, "seeding: %s\n", s.ToString().c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "staged in %.1f s\n", absl::ToDoubleSeconds(absl::Now() - seed_start));
+    server = services::WijkwachtServer::Start(options);
+    if (!server.ok()) {
+      std::fprintf(stderr, "server: %s\n", server.status().ToString().c_str());
+      return 1;
+    }
+    target = absl::StrCat("127.0.0.1:", (*server)->port());
   }
-  std::fprintf(stderr, "staged in %.1f s\n", absl::ToDoubleSeconds(absl::Now() - seed_start));
-
-  absl::StatusOr<std::unique_ptr<services::WijkwachtServer>> server =
-      services::WijkwachtServer::Start(options);
-  if (!server.ok()) {
-    std::fprintf(stderr, "server: %s\n", server.status().ToString().c_str());
-    return 1;
-  }
-  const std::string target = absl::StrCat("127.0.0.1:", (*server)->port());
   auto channel_for = [&](int n) {
     grpc::ChannelArguments args;
     args.SetInt("wijkwacht.bench.channel", n);  // its own connection
     return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
   };
   nlohmann::json out;
-  out["reports_stored"] = reports;
-  out["query"] = MeasureQueries(channel_for(0), absl::GetFlag(FLAGS_queries), weeks);
+  if (absl::GetFlag(FLAGS_target).empty()) out["reports_stored"] = reports;
+  absl::StatusOr<std::vector<std::string>> buurten =
+      BuurtenOf(channel_for(0), absl::GetFlag(FLAGS_gemeente));
+  if (!buurten.ok()) {
+    std::fprintf(stderr, "%s\n", buurten.status().ToString().c_str());
+    return 1;
+  }
+  out["query"] = MeasureQueries(channel_for(0), absl::GetFlag(FLAGS_queries), weeks, *buurten);
 
   std::vector<v1::Category> categories;
   {
@@ -448,7 +494,9 @@ int Run() {
   DeltaProbe probe;
   {
     Subscribers attached(channel_for(2), subscribers, &probe);
-    const double rate = absl::GetFlag(FLAGS_rate);
+    const double rate = absl::GetFlag(FLAGS_rate_of_capacity) > 0
+                            ? absl::GetFlag(FLAGS_rate_of_capacity) * alone.qps
+                            : absl::GetFlag(FLAGS_rate);
     IngestResult paced = Ingest(channel_for(1), corpus, writers, rate, seconds, seed + 3, &probe);
     std::this_thread::sleep_for(std::chrono::seconds(2));  // let the last updates arrive
     std::vector<int64_t> deltas = probe.TakeLatencies();
@@ -464,9 +512,11 @@ int Run() {
                     {"submit", Json(s)},   {"ack_to_update", Json(d)},
                     {"unseen", probe.Unseen()}, {"stream_interval_ms", absl::GetFlag(FLAGS_stream_interval_ms)}};
   }
-  (*server)->Shutdown(absl::Seconds(5));
-  (*server)->Wait();
-  if (temporary) std::filesystem::remove_all(data_dir);
+  if (server.ok() && *server != nullptr) {
+    (*server)->Shutdown(absl::Seconds(5));
+    (*server)->Wait();
+    if (temporary) std::filesystem::remove_all(data_dir);
+  }
   std::printf("%s\n", out.dump().c_str());
   return 0;
 }
