@@ -1127,7 +1127,7 @@ TEST_F(HardeningTest, Row02_TussenstandPublishesTheMapsFiguresNotASecondExactSou
 }
 
 // The tussenstand's markdown section starting at `heading` (up to the next "## "), and its
-// table rows as cells (the leading "| " and trailing " |" removed).
+// table rows as cells (the leading "| " and trailing " |" removed, Markdown escapes undone).
 std::vector<std::vector<std::string>> SectionRows(const std::string& md, const std::string& heading) {
   std::vector<std::vector<std::string>> rows;
   const size_t at = md.find(heading);
@@ -1137,7 +1137,8 @@ std::vector<std::vector<std::string>> SectionRows(const std::string& md, const s
        absl::StrSplit(md.substr(at, end == std::string::npos ? end : end - at), '\n')) {
     if (!absl::ConsumePrefix(&line, "| ") || absl::StartsWith(line, "---")) continue;
     absl::ConsumeSuffix(&line, " |");
-    rows.push_back(absl::StrSplit(line, " | "));
+    std::vector<std::string>& cells = rows.emplace_back(absl::StrSplit(line, " | "));
+    for (std::string& cell : cells) cell = absl::StrReplaceAll(cell, {{"\\", ""}});  // unescaped
   }
   return rows;
 }
@@ -1194,7 +1195,8 @@ TEST_F(HardeningTest, Row02_TussenstandWarningsShowTheMapsFiguresAndNoWithheldCe
     *sel.mutable_start_time() = w.raise_time();
     *sel.mutable_end_time() = Ts(absl::FromUnixSeconds(w.raise_time().seconds()) + absl::Hours(24));
     std::string figure = "0";
-    for (const v1::AggregateCell& c : Aggregates(sel, "").cells()) {
+    const v1::GetAggregatesResponse on_map = Aggregates(sel, "");
+    for (const v1::AggregateCell& c : on_map.cells()) {
       if (c.area_code() == code && c.period_start().seconds() == w.raise_time().seconds()) {
         figure = c.suppressed() ? "<5" : absl::StrCat(c.incident_count());
       }
@@ -1297,7 +1299,8 @@ TEST_F(HardeningTest, Row02_TussenstandHandlingFollowsTheMapsRule) {
   *sel.mutable_start_time() = Ts(clock_.Now() - absl::Hours(24 * 3));
   *sel.mutable_end_time() = Ts(clock_.Now() + absl::Hours(1));
   std::map<std::string, bool> withheld_on_map;  // wijk code -> withheld
-  for (const v1::AggregateCell& c : Aggregates(sel, "").cells()) {
+  const v1::GetAggregatesResponse on_map = Aggregates(sel, "");
+  for (const v1::AggregateCell& c : on_map.cells()) {
     withheld_on_map[c.area_code()] = c.suppressed();
   }
   auto handling = [&](bool publication) {
@@ -1848,6 +1851,24 @@ TEST_F(HardeningTest, Row06_EarlyWarningsReachStaffStreamsOnly) {
   // today's cell is published and the public stream has an update to send): the monitor
   // raises a warning.
   const absl::Time today = absl::Now() - absl::Minutes(30);
+  v1::AggregateSelection selection;
+  selection.set_level(v1::GEMEENTE);
+  selection.add_area_codes("GM0375");
+  selection.add_themes(v1::YOUTH);
+  selection.set_period(v1::DAY);
+  *selection.mutable_start_time() = Ts(today - absl::Hours(48));
+  *selection.mutable_end_time() = Ts(absl::Now() + absl::Hours(1));
+  // An anonymous caller's cursor from before the reports (its cursors are sealed: it can only
+  // resume from one it was given).
+  std::string anonymous_start;
+  {
+    std::unique_ptr<AggregateFeed> feed = StreamAggregates(selection);
+    v1::AggregateUpdate snapshot;
+    ASSERT_TRUE(feed->reader->Read(&snapshot));
+    anonymous_start = snapshot.cursor();
+    feed->context.TryCancel();
+    (void)feed->reader->Finish();
+  }
   QuietMonthThenTwelveYouthReports(today);
   bool raised = false;
   for (int attempt = 0; attempt < 100 && !raised; ++attempt) {
@@ -1861,24 +1882,19 @@ TEST_F(HardeningTest, Row06_EarlyWarningsReachStaffStreamsOnly) {
     if (!raised) absl::SleepFor(absl::Milliseconds(100));
   }
   ASSERT_TRUE(raised) << "the monitor raised no warning";
-  v1::AggregateSelection selection;
-  selection.set_level(v1::GEMEENTE);
-  selection.add_area_codes("GM0375");
-  selection.add_themes(v1::YOUTH);
-  selection.set_period(v1::DAY);
-  *selection.mutable_start_time() = Ts(today - absl::Hours(48));
-  *selection.mutable_end_time() = Ts(absl::Now() + absl::Hours(1));
-  // Both replay the whole log, the warning included, in one batch.
-  auto warnings_in_first_update = [&](const std::string& token) {
-    std::unique_ptr<AggregateFeed> feed = StreamAggregates(selection, token, storage::EncodeCursor(0));
+  // Both replay the log, the warning included, in one batch.
+  auto warnings_in_first_update = [&](const std::string& token, const std::string& cursor) {
+    std::unique_ptr<AggregateFeed> feed = StreamAggregates(selection, token, cursor);
     v1::AggregateUpdate update;
     EXPECT_TRUE(feed->reader->Read(&update));
     feed->context.TryCancel();
     (void)feed->reader->Finish();
     return update.early_warnings_size();
   };
-  EXPECT_GE(warnings_in_first_update(server_.admin_token()), 1) << "positive control: staff";
-  EXPECT_EQ(warnings_in_first_update(""), 0) << "an anonymous stream carried an early warning";
+  EXPECT_GE(warnings_in_first_update(server_.admin_token(), storage::EncodeCursor(0)), 1)
+      << "positive control: staff";
+  EXPECT_EQ(warnings_in_first_update("", anonymous_start), 0)
+      << "an anonymous stream carried an early warning";
 }
 
 // ------------------------------------------------------------------------------ row 2 (part)
