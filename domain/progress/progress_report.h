@@ -87,10 +87,11 @@ struct EarlyWarning {
   absl::CivilDay day;
   int64_t observed = 0;  // incidents counted (subject to suppression)
   double expected = 0;   // what the model expected; shown with one decimal
-  bool expected_withheld = false;  // shown as "—" instead (its baseline is withheld)
   std::string explanation;
   // What was done about it (measures running there, enforcement after it); "" = not known.
   std::string follow_up;
+  // The publication version: `expected` is not shown ("—": its baseline is withheld).
+  bool expected_withheld = false;
 };
 
 // The Actieplan of the report's year: per priority its measures and how far they got.
