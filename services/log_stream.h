@@ -36,9 +36,11 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -74,6 +76,8 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     absl::string_view method;
     // The stream's slot in the StreamRegistry; may be null.
     std::shared_ptr<StreamLease> lease;
+    // The resume cursor of the shutdown status for a position; empty: storage::EncodeCursor.
+    std::function<std::string(uint64_t sequence)> cursor;
   };
 
   // Events read per batch.
@@ -229,7 +233,8 @@ class LogStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
         WithResumeCursor(absl::UnavailableError(
                              "server is shutting down; resume from the resume_cursor in the "
                              "error details or the last message's cursor"),
-                         storage::EncodeCursor(delivered)),
+                         options_.cursor ? options_.cursor(delivered)
+                                         : storage::EncodeCursor(delivered)),
         absl::Seconds(1)));
   }
 

@@ -413,6 +413,7 @@ void MapServiceImpl::Progress(const Caller& caller, const v1::GetProgressReportR
     if (publication) {  // the public map's figures, not a second exact source
       sources.publish_k = parts_.suppression_k;
       sources.theme_k = parts_.theme_k;
+      sources.warning_detector = parts_.early_warning;
     }
     const absl::Time now = parts_.clock != nullptr ? parts_.clock->Now() : absl::Now();
     absl::StatusOr<progress::ProgressReportData> data =
@@ -443,15 +444,27 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* MapServiceImpl::StreamAggregates(
   if (!request->has_selection()) return refuse(InvalidFieldError("selection", "is required"));
   absl::StatusOr<AggregateQuery> parsed = ParseSelection(*caller, request->selection());
   if (!parsed.ok()) return refuse(parsed.status());
-  absl::StatusOr<uint64_t> resume = storage::DecodeCursor(request->resume_cursor(), "resume_cursor");
+  const bool staff = caller->IsStaff();
+  // Callers without a staff role get sealed cursors (public_cursor.h), never the log position.
+  const PublicCursors* sealed = staff ? nullptr : parts_.public_cursors;
+  absl::StatusOr<uint64_t> resume =
+      storage::DecodeCursor(request->resume_cursor(), "resume_cursor");
+  if (sealed != nullptr) {
+    absl::StatusOr<storage::StreamPosition> opened =
+        sealed->Open(request->resume_cursor(), "resume_cursor");
+    resume = opened.ok() ? absl::StatusOr<uint64_t>(opened->after) : opened.status();
+  }
   if (!resume.ok()) return refuse(resume.status());
+  auto cursor_of = [sealed](uint64_t sequence) -> absl::StatusOr<std::string> {
+    if (sealed == nullptr) return storage::EncodeCursor(sequence);
+    return sealed->Seal(sequence);
+  };
   if (*resume > parts_.feed->LastSequence()) {
     return refuse(InvalidFieldError("resume_cursor", "lies beyond the newest change"));
   }
   // Without a token, a resume is a convenience, not a replay service: a cursor far behind
   // the log's head would make this stream read (and re-read cells for) every change since.
   // Such a caller starts afresh with a snapshot (messages carry absolute values).
-  const bool staff = caller->IsStaff();
   if (!caller->authenticated && !caller->trusted && !caller->in_process &&
       parts_.anonymous_max_replay > 0 &&
       !request->resume_cursor().empty() &&
@@ -472,7 +485,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* MapServiceImpl::StreamAggregates(
     after = parts_.feed->LastSequence();
     v1::AggregateUpdate& snapshot = initial.emplace_back();
     snapshot.set_snapshot(true);
-    snapshot.set_cursor(storage::EncodeCursor(after));
+    absl::StatusOr<std::string> cursor = cursor_of(after);
+    if (!cursor.ok()) return refuse(cursor.status());
+    snapshot.set_cursor(*std::move(cursor));
     if (absl::Status s = ReadCells(*q, nullptr, snapshot.mutable_cells()); !s.ok()) {
       return refuse(s);
     }
@@ -488,11 +503,15 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* MapServiceImpl::StreamAggregates(
   // update does not time-stamp a single report.
   options.min_interval = staff ? parts_.stream_min_interval
                                : std::max(parts_.stream_min_interval, parts_.public_stream_interval);
-  options.flush = [this, q, dirty, warnings, staff](uint64_t last,
-                                                    std::vector<v1::AggregateUpdate>* out) {
+  options.cursor = [cursor_of](uint64_t sequence) {
+    return cursor_of(sequence).value_or(std::string());
+  };
+  options.flush = [this, q, dirty, warnings, staff, cursor_of](
+                      uint64_t last, std::vector<v1::AggregateUpdate>* out) {
     if (dirty->empty() && warnings->empty()) return absl::OkStatus();
     v1::AggregateUpdate update;
-    update.set_cursor(storage::EncodeCursor(last));
+    WW_ASSIGN_OR_RETURN(std::string cursor, cursor_of(last));
+    update.set_cursor(std::move(cursor));
     for (v1::EarlyWarning& w : *warnings) *update.add_early_warnings() = std::move(w);
     warnings->clear();
     absl::Status s = ReadCells(*q, dirty.get(), update.mutable_cells());

@@ -45,7 +45,10 @@
 // `public_stream_interval` (batched), and cells that are withheld (count below k) are left
 // out of updates, so no update announces a change inside a withheld cell; a stream without a
 // token runs on `anonymous_workers` and may not resume from a cursor more than
-// `anonymous_max_replay` changes behind (FAILED_PRECONDITION: start with a snapshot).
+// `anonymous_max_replay` changes behind (FAILED_PRECONDITION: start with a snapshot). Their
+// cursors are sealed (Parts::public_cursors): they do not reveal the change log's position,
+// so they cannot time-stamp single writes, and a cursor not issued to a public stream is
+// refused (INVALID_ARGUMENT) whatever its position.
 //
 // Thread safety: one instance serves all calls concurrently.
 #pragma once
@@ -61,7 +64,9 @@
 #include "common/clock.h"
 #include "common/worker_pool.h"
 #include "domain/geo/area_index.h"
+#include "domain/trend/rise_detector.h"
 #include "services/method_table.h"
+#include "services/public_cursor.h"
 #include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/aggregate_store.h"
@@ -135,6 +140,11 @@ class MapServiceImpl final {
     std::map<int, int> theme_k;
     // The Actieplan layers (enforcement counts); null: none.
     const MapLayers* layers = nullptr;
+    // The early-warning monitor's detector: the publication's warnings use its windows.
+    trend::RiseDetectorOptions early_warning;
+    // Seals the cursors of streams of callers without a staff role (services/public_cursor.h);
+    // null: those get plain cursors too.
+    const PublicCursors* public_cursors = nullptr;
   };
   explicit MapServiceImpl(Parts parts) : parts_(parts) {}
 

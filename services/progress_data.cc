@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/status.h"
 #include "domain/catalog/theme.h"
 #include "domain/progress/half_year.h"
@@ -13,6 +15,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "services/action_plan_service.h"
+#include "privacy/small_counts.h"
 #include "services/poll_service.h"
 
 namespace wijkwacht::services {
@@ -53,26 +56,43 @@ int HalfYearsTouched(DayRange range) {
          1;
 }
 
-// A figure of `sum` (over `range`, of `theme`) as the report shows it: exact for staff; in the
-// publication version the public map's figure (see ProgressSources::publish_k). `period`: the
-// map period `range` is one of, or AGGREGATION_PERIOD_UNSPECIFIED for another range.
-int64_t Shown(const ProgressSources& sources, catalog::Theme theme, const storage::DayCounts& sum,
-              DayRange range, v1::AggregationPeriod period, bool reports = false) {
-  const int64_t exact = reports ? sum.reports : sum.incidents;
-  if (sources.publish_k <= 0 || (sum.reports <= 0 && sum.incidents <= 0)) return exact;
+// The threshold of `theme` in the publication version (publish_k, or its theme's higher k);
+// nullopt when the theme is off the public map.
+std::optional<int> PublishK(const ProgressSources& sources, catalog::Theme theme) {
   int k = sources.publish_k;
   if (auto it = sources.theme_k.find(static_cast<int>(theme)); it != sources.theme_k.end()) {
-    if (it->second < 0) return 1;  // off the public map: withheld
+    if (it->second < 0) return std::nullopt;
     k = std::max(k, it->second);
   }
+  return k;
+}
+
+// The public map's figure of `sum` (over `range`, of `theme`) in the publication version;
+// nullopt when the map withholds it (see ProgressSources::publish_k). `period`: the map
+// period `range` is one of, or AGGREGATION_PERIOD_UNSPECIFIED for another range.
+std::optional<int64_t> Published(const ProgressSources& sources, catalog::Theme theme,
+                                 const storage::DayCounts& sum, DayRange range,
+                                 v1::AggregationPeriod period, bool reports = false) {
+  if (sum.reports <= 0 && sum.incidents <= 0) return 0;
+  const std::optional<int> k = PublishK(sources, theme);
+  if (!k) return std::nullopt;
   privacy::CellCounts counts = storage::CellCountsOf(
       sum, period == v1::AGGREGATION_PERIOD_UNSPECIFIED ? v1::HALF_YEAR : period);
   if (period == v1::AGGREGATION_PERIOD_UNSPECIFIED) {
     counts.distinct_reporters /= HalfYearsTouched(range);
   }
-  const privacy::PublishedCounts shown = privacy::Publish(counts, k);
-  if (shown.withheld) return 1;  // as on the map, also when `exact` is 0
+  const privacy::PublishedCounts shown = privacy::Publish(counts, *k);
+  if (shown.withheld) return std::nullopt;
   return reports ? shown.reports : shown.incidents;
+}
+
+// A figure of `sum` as the report shows it: exact for staff; in the publication version the
+// public map's figure (Published), a withheld one entered as 1, which the renderer shows as
+// "<k" (also when the exact figure is 0).
+int64_t Shown(const ProgressSources& sources, catalog::Theme theme, const storage::DayCounts& sum,
+              DayRange range, v1::AggregationPeriod period, bool reports = false) {
+  if (sources.publish_k <= 0) return reports ? sum.reports : sum.incidents;
+  return Published(sources, theme, sum, range, period, reports).value_or(1);
 }
 
 const char* StatusLabel(v1::MeasureStatus status) {
@@ -269,13 +289,49 @@ absl::Status AddEarlyWarnings(const ProgressSources& sources, const progress::Ha
                                area->parent_code == sources.gemeente_code ||
                                (parent != nullptr && parent->parent_code == sources.gemeente_code);
       if (!in_gemeente) continue;
+      const auto theme = static_cast<catalog::Theme>(w.theme());
+      const absl::CivilDay day = storage::MapDay(raised);
+      int64_t observed = w.observed_count();
+      double expected = w.expected_count();
+      bool expected_withheld = false;
+      if (sources.publish_k > 0) {
+        // The map's figures: the warning's window (the map's DAY cell for a one-day window)
+        // and its baseline. A warning in a cell the map withholds is not listed: that it was
+        // raised would say more about the cell than "<k".
+        const trend::RiseDetectorOptions& detector = sources.warning_detector;
+        const int window = std::max(1, detector.window_days);
+        const DayRange seen{day - (window - 1), day + 1};
+        WW_ASSIGN_OR_RETURN(storage::DayCounts in_window,
+                            Counts(*sources.aggregates, w.area_code(), theme, seen));
+        const std::optional<int64_t> shown = Published(
+            sources, theme, in_window, seen,
+            window == 1 ? v1::DAY : v1::AGGREGATION_PERIOD_UNSPECIFIED);
+        if (!shown || *shown == 0) continue;
+        observed = *shown;
+        const int baseline_days = std::max(1, detector.baseline_days);
+        const DayRange baseline{seen.first - detector.guard_days - baseline_days,
+                                seen.first - detector.guard_days};
+        WW_ASSIGN_OR_RETURN(storage::DayCounts before,
+                            Counts(*sources.aggregates, w.area_code(), theme, baseline));
+        const std::optional<int64_t> base = Published(sources, theme, before, baseline,
+                                                      v1::AGGREGATION_PERIOD_UNSPECIFIED);
+        if (base) {
+          expected = std::max(static_cast<double>(*base) / baseline_days,
+                              detector.min_baseline_rate) *
+                     window;
+        } else {
+          expected = 0;
+          expected_withheld = true;
+        }
+      }
       progress::EarlyWarning& out = data.early_warnings.emplace_back();
       out.area_code = w.area_code();
       out.area_name = area->name;
-      out.theme = static_cast<catalog::Theme>(w.theme());
-      out.day = storage::MapDay(raised);
-      out.observed = w.observed_count();
-      out.expected = w.expected_count();
+      out.theme = theme;
+      out.day = day;
+      out.observed = observed;
+      out.expected = expected;
+      out.expected_withheld = expected_withheld;
       std::vector<std::string> done;
       for (const v1::Measure& m : measures) {
         if (m.theme() != w.theme() || TimeOf(m.end_time()) <= raised) continue;
@@ -351,6 +407,9 @@ absl::Status AddHandling(const ProgressSources& sources, const DayRange& range, 
   std::map<std::string, std::string> wijk_names;
   for (const progress::AreaCounts& w : data.wijken) wijk_names[w.code] = w.name;
   std::map<std::pair<std::string, catalog::Theme>, progress::HandlingCounts> counts;
+  // Per (wijk, theme): the record keys (privacy::RecordKey of the incident ids) summed over
+  // the settled incidents and over those on time, for the publication's figures.
+  std::map<std::pair<std::string, catalog::Theme>, std::pair<uint64_t, uint64_t>> keys;
   const absl::TimeZone& zone = storage::MapTimeZone();
   WW_RETURN_IF_ERROR(sources.incidents->ForEachCreated(
       absl::FromCivil(range.first, zone), absl::FromCivil(range.end, zone),
@@ -371,10 +430,44 @@ absl::Status AddHandling(const ProgressSources& sources, const DayRange& range, 
         c.area_name = name->second;
         c.theme = theme;
         ++c.settled;
-        if (handled && TimeOf(stored.handled_time()) <= due) ++c.within_target;
+        const uint64_t key =
+            privacy::RecordKey(absl::StripPrefix(incident.name(), "incidents/"));
+        auto& [settled_keys, within_keys] = keys[{name->first, theme}];
+        settled_keys += key;
+        if (handled && TimeOf(stored.handled_time()) <= due) {
+          ++c.within_target;
+          within_keys += key;
+        }
         return true;
       }));
-  for (auto& [key, c] : counts) data.handling.push_back(std::move(c));
+  for (auto& [key, c] : counts) {
+    if (sources.publish_k > 0) {
+      // Withheld where the map withholds the wijk's half-year cell of the theme; else each
+      // figure is its own incidents' published figure (the map's offset rule and k).
+      WW_ASSIGN_OR_RETURN(storage::DayCounts cell,
+                          Counts(*sources.aggregates, c.area_code, c.theme, range));
+      const std::optional<int64_t> on_map =
+          Published(sources, c.theme, cell, range, v1::HALF_YEAR);
+      const std::optional<int> k = PublishK(sources, c.theme);
+      auto figure = [&](int64_t n, uint64_t incident_keys) -> int64_t {
+        if (n == 0) return 0;
+        privacy::CellCounts one;
+        one.incidents = n;
+        one.incident_keys = incident_keys;
+        const privacy::PublishedCounts shown = privacy::Publish(one, *k);
+        return shown.withheld ? 1 : shown.incidents;
+      };
+      if (!on_map || !k || *on_map == 0) {
+        c.settled = 1;
+        c.within_target = 1;
+      } else {
+        const auto& [settled_keys, within_keys] = keys[key];
+        c.settled = figure(c.settled, settled_keys);
+        c.within_target = std::min(figure(c.within_target, within_keys), c.settled);
+      }
+    }
+    data.handling.push_back(std::move(c));
+  }
   return absl::OkStatus();
 }
 

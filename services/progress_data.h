@@ -37,6 +37,7 @@
 #include "absl/time/time.h"
 #include "domain/geo/area_index.h"
 #include "domain/progress/progress_report.h"
+#include "domain/trend/rise_detector.h"
 #include "storage/action_plan_store.h"
 #include "storage/aggregate_store.h"
 #include "storage/dispatch_store.h"
@@ -67,8 +68,19 @@ struct ProgressSources {
   // the distinct reporters of each half-year they touch counted as if they could all be one
   // (divided by the half-years touched). A withheld figure enters the data as 1, which the
   // renderer shows as "<k" (suppress_below_k) and never prints.
+  //
+  // In the publication version the early warnings and the handling figures pass the same
+  // rule: a warning is listed only when the map publishes its area's cell of its theme and
+  // window (`warning_detector.window_days` ending on its day; a day is the map's DAY cell),
+  // its observed count being the map's figure, its expected count computed from the
+  // published figure of its baseline (withheld with it); "handled within target" rows of a
+  // wijk and theme whose half-year cell the map withholds are withheld, the others are the
+  // settled and on-time incidents' published figures (the cell-key offset of their own
+  // incidents, withheld below k).
   int publish_k = 0;
   std::map<int, int> theme_k;
+  // The early-warning monitor's detector (its windows), for the publication's warnings.
+  trend::RiseDetectorOptions warning_detector;
 };
 
 [[nodiscard]] absl::StatusOr<progress::ProgressReportData> BuildProgressReportData(

@@ -297,6 +297,11 @@ class ServerImpl final : public WijkwachtServer {
                                     options.anonymous_max_replay};
     map_parts.theme_k = checked.theme_k;
     map_parts.layers = map_layers_.get();
+    map_parts.early_warning = options.early_warning;
+    public_cursors_ = std::make_unique<PublicCursors>(
+        "wijkwacht public map stream cursor v1",
+        sealed_->DerivedSecret("wijkwacht sealed cursors v1"), nullptr);
+    map_parts.public_cursors = public_cursors_.get();
     map_service_ = std::make_unique<MapServiceImpl>(std::move(map_parts));
     EarlyWarningMonitor::Parts monitor_parts{warning_store_.get(), feed_.get(), aggregates_.get(),
                                              workers_.get(), options.early_warning};
@@ -335,10 +340,14 @@ class ServerImpl final : public WijkwachtServer {
     Clock* clock = ClockOf(options);
     alert_store_ = std::make_unique<storage::AlertStore>(engine_.get());
     sync_store_ = std::make_unique<storage::SyncStore>(engine_.get());
+    device_cursors_ = std::make_unique<PublicCursors>(
+        "wijkwacht device feed cursor v1", sealed_->DerivedSecret("wijkwacht sealed cursors v1"),
+        nullptr);
     sync_service_ = std::make_unique<SyncServiceImpl>(SyncServiceImpl::Parts{
         ingest_.get(), report_store_.get(), sync_store_.get(), alert_store_.get(),
         identities_.get(), feed_.get(), workers_.get(), gate_.get(), clock, sealed_.get(),
-        options.max_amendments_per_report, desk_policy_.get(), dialog_.get()});
+        options.max_amendments_per_report, desk_policy_.get(), dialog_.get(),
+        device_cursors_.get()});
     alert_service_ = std::make_unique<AlertServiceImpl>(AlertServiceImpl::Parts{
         areas_.get(), alert_store_.get(), feed_.get(), workers_.get(), gate_.get(), clock});
     action_plan_service_ = std::make_unique<ActionPlanServiceImpl>(ActionPlanServiceImpl::Parts{
@@ -578,6 +587,8 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<WorkerPool> anonymous_workers_;  // streams without a token
   std::unique_ptr<privacy::IdentitySealer> sealer_;
   std::unique_ptr<storage::SealedIdentityStore> sealed_;
+  std::unique_ptr<PublicCursors> public_cursors_;   // the public map stream's
+  std::unique_ptr<PublicCursors> device_cursors_;   // the devices' feeds' (Pull, Subscribe)
   std::unique_ptr<storage::IdentityStore> identities_;
   std::unique_ptr<storage::DirectoryStore> directory_;
   std::unique_ptr<DirectoryServiceImpl> directory_service_;

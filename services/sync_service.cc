@@ -38,16 +38,32 @@ using OwnReports = absl::flat_hash_map<std::string, std::string>;
 
 bool IsBuurt(absl::string_view code) { return absl::StartsWith(code, "BU"); }
 
+// A feed cursor: after event `sequence`, or (delivered > 0) after the first `delivered`
+// messages of event `sequence` + 1. Sealed with `cursors` when given (a failure to seal gives
+// "": the client then starts over, never learns the position).
+std::string FeedCursor(const PublicCursors* cursors, uint64_t sequence, uint32_t delivered) {
+  if (cursors != nullptr) return cursors->Seal(sequence, delivered).value_or(std::string());
+  return delivered > 0 ? storage::EncodeCursorWithin(sequence + 1, delivered)
+                       : storage::EncodeCursor(sequence);
+}
+
 // What one device's feed shows; not thread-safe (one per stream / Pull).
 class DeviceFeed {
  public:
   DeviceFeed(std::string subject, FollowSet follows, OwnReports own, const Clock* clock,
-             bool alerts)
+             bool alerts, const PublicCursors* cursors)
       : subject_(std::move(subject)),
         follows_(std::move(follows)),
         own_(std::move(own)),
         clock_(clock),
-        alerts_(alerts) {}
+        alerts_(alerts),
+        cursors_(cursors) {}
+
+  // The cursor after `sequence` (after the first `delivered` messages of event `sequence` + 1
+  // when `delivered` > 0): sealed when the service seals them (public_cursor.h).
+  std::string CursorAt(uint64_t sequence, uint32_t delivered = 0) const {
+    return FeedCursor(cursors_, sequence, delivered);
+  }
 
   // Appends the change `event` means for this device to `out` (or nothing).
   void Render(const internal::ChangeEvent& event, std::vector<v1::FeedChange>* out) {
@@ -103,7 +119,7 @@ class DeviceFeed {
 
   v1::FeedChange& Add(const internal::ChangeEvent& event, std::vector<v1::FeedChange>* out) {
     v1::FeedChange& change = out->emplace_back();
-    change.set_cursor(storage::EncodeCursor(event.sequence()));
+    change.set_cursor(CursorAt(event.sequence()));
     *change.mutable_change_time() = event.time();
     return change;
   }
@@ -159,6 +175,7 @@ class DeviceFeed {
   OwnReports own_;
   const Clock* const clock_;
   const bool alerts_;
+  const PublicCursors* const cursors_;
 };
 
 // Alerts (a shopkeeper's description and exact location) go only to the roles the access
@@ -173,7 +190,8 @@ bool MayReceiveAlerts(const Caller& caller) {
 // The feed of `subject`, knowing its reports stored so far (later ones arrive as events).
 absl::StatusOr<std::unique_ptr<DeviceFeed>> LoadFeed(const storage::SyncStore& sync,
                                                      const Caller& caller,
-                                                     const Clock* clock) {
+                                                     const Clock* clock,
+                                                     const PublicCursors* cursors) {
   const std::string& subject = caller.reporter;
   WW_ASSIGN_OR_RETURN(std::vector<internal::StoredReport> reports,
                       sync.ReportsOf(subject, kMaxReportsPerDevice));
@@ -187,7 +205,7 @@ absl::StatusOr<std::unique_ptr<DeviceFeed>> LoadFeed(const storage::SyncStore& s
     if (!inserted) it->second = std::min(it->second, r.create_sequence());
   }
   return std::make_unique<DeviceFeed>(subject, std::move(follows), std::move(own), clock,
-                                      MayReceiveAlerts(caller));
+                                      MayReceiveAlerts(caller), cursors);
 }
 
 absl::Status NeedsDevice(const Caller& caller) {
@@ -200,10 +218,13 @@ absl::Status NeedsDevice(const Caller& caller) {
 
 // The start of a feed cursor (field `field`); empty = the oldest retained change.
 absl::StatusOr<storage::StreamPosition> FeedStart(const storage::ChangeFeed& feed,
+                                                  const PublicCursors* cursors,
                                                   absl::string_view cursor,
                                                   absl::string_view field) {
   if (cursor.empty()) return storage::StreamPosition{feed.FirstRetainedSequence(), 0};
-  WW_ASSIGN_OR_RETURN(storage::StreamPosition start, storage::DecodeStreamCursor(cursor, field));
+  WW_ASSIGN_OR_RETURN(storage::StreamPosition start,
+                      cursors != nullptr ? cursors->Open(cursor, field)
+                                         : storage::DecodeStreamCursor(cursor, field));
   if (start.after + (start.delivered > 0 ? 1 : 0) > feed.LastSequence()) {
     return InvalidFieldError(field, "lies beyond the newest change");
   }
@@ -220,7 +241,7 @@ void RenderWithCursors(DeviceFeed& feed, const internal::ChangeEvent& event, uin
   const size_t n = out->size() - first;
   for (size_t j = 0; j + 1 < n; ++j) {
     (*out)[first + j].set_cursor(
-        storage::EncodeCursorWithin(event.sequence(), static_cast<uint32_t>(j + 1)));
+        feed.CursorAt(event.sequence() - 1, static_cast<uint32_t>(j + 1)));
   }
   const size_t drop = std::min<size_t>(delivered, n);
   out->erase(out->begin() + static_cast<std::ptrdiff_t>(first),
@@ -363,34 +384,42 @@ void SyncServiceImpl::DoPull(const Caller& caller, const v1::PullRequest& reques
                                ? kDefaultPageSize
                                : std::min(request.page_size(), kMaxPageSize);
   absl::StatusOr<storage::StreamPosition> start =
-      FeedStart(*parts_.feed, request.cursor(), "cursor");
+      FeedStart(*parts_.feed, parts_.cursors, request.cursor(), "cursor");
   if (!start.ok()) return done(start.status());
   parts_.workers->Schedule([this, caller, response, page_size, after = start->after,
                             delivered = start->delivered, cursor = request.cursor(),
                             done = std::move(done)]() mutable {
     const uint64_t partial = delivered > 0 ? after + 1 : 0;  // the event partly delivered
     absl::StatusOr<std::unique_ptr<DeviceFeed>> feed =
-        LoadFeed(*parts_.sync, caller, parts_.clock);
+        LoadFeed(*parts_.sync, caller, parts_.clock, parts_.cursors);
     if (!feed.ok()) return done(feed.status());
     std::vector<v1::FeedChange> changes;
     size_t scanned = 0;
     bool examined = false;
+    uint64_t last_rendered = 0;  // the event the last change came from
     while (changes.size() < page_size && scanned < kMaxScannedPerPull) {
       absl::StatusOr<std::vector<internal::ChangeEvent>> events =
           parts_.feed->Read(after, std::min<size_t>(256, kMaxScannedPerPull - scanned));
       if (!events.ok()) return done(events.status());
       if (events->empty()) break;
       for (const internal::ChangeEvent& event : *events) {
+        const size_t before = changes.size();
         RenderWithCursors(**feed, event, event.sequence() == partial ? delivered : 0, &changes);
+        if (changes.size() > before) last_rendered = event.sequence();
         after = event.sequence();
         examined = true;
         ++scanned;
         if (changes.size() >= page_size) break;
       }
     }
+    // The last change's own cursor when the page ends with it (sealed cursors of one
+    // position differ, and the next_cursor is documented to equal it).
+    if (!changes.empty() && last_rendered == after) {
+      response->set_next_cursor(changes.back().cursor());
+    } else {
+      response->set_next_cursor(examined || cursor.empty() ? (*feed)->CursorAt(after) : cursor);
+    }
     for (v1::FeedChange& c : changes) *response->add_changes() = std::move(c);
-    response->set_next_cursor(examined ? storage::EncodeCursor(after)
-                                       : (cursor.empty() ? storage::EncodeCursor(after) : cursor));
     done(absl::OkStatus());
   });
 }
@@ -406,11 +435,11 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* SyncServiceImpl::Subscribe(
   if (!caller.ok()) return refuse(caller.status());
   if (absl::Status s = NeedsDevice(*caller); !s.ok()) return refuse(s);
   absl::StatusOr<storage::StreamPosition> start =
-      FeedStart(*parts_.feed, request->cursor(), "cursor");
+      FeedStart(*parts_.feed, parts_.cursors, request->cursor(), "cursor");
   if (!start.ok()) return refuse(start.status());
   // Read before the stream starts: every report stored later arrives as an event.
   absl::StatusOr<std::unique_ptr<DeviceFeed>> loaded =
-      LoadFeed(*parts_.sync, *caller, parts_.clock);
+      LoadFeed(*parts_.sync, *caller, parts_.clock, parts_.cursors);
   if (!loaded.ok()) return refuse(loaded.status());
   std::shared_ptr<DeviceFeed> feed = *std::move(loaded);
   const uint64_t partial = start->delivered > 0 ? start->after + 1 : 0;
@@ -419,6 +448,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* SyncServiceImpl::Subscribe(
   options.lease = std::move(lease);
   options.observer = parts_.gate->observer();
   options.method = "/wijkwacht.v1.SyncService/Subscribe";
+  options.cursor = [cursors = parts_.cursors](uint64_t sequence) {
+    return FeedCursor(cursors, sequence, 0);
+  };
   return LogStream<v1::FeedChange>::Start(
       parts_.feed, parts_.workers, start->after,
       [feed, partial, delivered](const internal::ChangeEvent& event,

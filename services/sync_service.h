@@ -29,8 +29,11 @@
 //     Several own reports in one incident change give several messages; each but the last
 //     carries a within-event cursor, so a Subscribe client cut off between them resumes with
 //     the rest of that change (Pull pages always end on a change boundary).
-// Cursors are opaque and monotonic: pass a change's cursor back to continue after it. An empty
-// cursor starts at the oldest retained change. Errors: INVALID_ARGUMENT on "cursor" for a
+// Cursors are opaque: pass a change's cursor back to continue after it. An empty cursor starts
+// at the oldest retained change. They are sealed (Parts::cursors, services/public_cursor.h):
+// a free device must not read the change log's position from them (it would time-stamp every
+// write anywhere), so two cursors of one position differ and a cursor not issued here is
+// refused the same way wherever it would point. Errors: INVALID_ARGUMENT on "cursor" for a
 // cursor this server did not produce or that lies beyond the newest change,
 // FAILED_PRECONDITION for a cursor older than the retained log (resync), INVALID_ARGUMENT on
 // "page_size" when negative (0 = 50, at most 500). Pull examines at most 10000 log entries per
@@ -60,6 +63,7 @@
 #include "services/desk_policy.h"
 #include "storage/reporter_dialog_store.h"
 #include "services/method_table.h"
+#include "services/public_cursor.h"
 #include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/alert_store.h"
@@ -94,6 +98,9 @@ class SyncServiceImpl final {
     const DeskPolicy* desk = nullptr;
     // AnswerQuestion and RateHandling; null: they answer FAILED_PRECONDITION.
     storage::ReporterDialogStore* dialog = nullptr;
+    // Seals the feed cursors of Pull and Subscribe (services/public_cursor.h), so that they
+    // do not tell a device the change log's position; null: plain cursors.
+    const PublicCursors* cursors = nullptr;
   };
   static constexpr int kMaxPushReports = 100;
   static constexpr int kDefaultPageSize = 50;

@@ -1,9 +1,11 @@
 #include "storage/notify_outbox.h"
 
+#include <optional>
 #include <set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/column_families.h"
@@ -17,15 +19,29 @@ namespace {
 
 constexpr size_t kIdBytes = 16;
 
-// The reporter of stored report `id` as of this batch ("" when it is gone).
-absl::StatusOr<std::string> ReporterOf(WriteContext& ctx, absl::string_view id) {
+// Stored report `id` as of this batch (nullopt when it is gone).
+absl::StatusOr<std::optional<internal::StoredReport>> StoredOf(WriteContext& ctx,
+                                                               absl::string_view id) {
   WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes, ctx.Get(ColumnFamily::kReports, id));
-  if (!bytes) return std::string();
+  if (!bytes) return std::nullopt;
   internal::StoredReport report;
   if (!report.ParseFromString(*bytes)) {
     return absl::DataLossError(absl::StrCat("reports/", id, " does not parse"));
   }
-  return report.reporter();
+  return report;
+}
+
+// Incident `incident` ("incidents/{id}") as `recipient` knows it: an incident is named after
+// its first report, and when that is the recipient's own report stored under an alias
+// (StoredReport.client_id), the recipient knows it by the id it sent (as ReporterView and
+// the sync feed show it), never by the alias.
+absl::StatusOr<std::string> IncidentSeenBy(WriteContext& ctx, const std::string& incident,
+                                           absl::string_view recipient) {
+  absl::string_view first = incident;
+  if (!absl::ConsumePrefix(&first, "incidents/")) return incident;
+  WW_ASSIGN_OR_RETURN(std::optional<internal::StoredReport> opener, StoredOf(ctx, first));
+  if (!opener || opener->reporter() != recipient || opener->client_id().empty()) return incident;
+  return absl::StrCat("incidents/", opener->client_id());
 }
 
 std::vector<internal::OutboxNotification> AlertNotification(const internal::AlertChanged& changed) {
@@ -67,10 +83,12 @@ absl::StatusOr<std::vector<internal::OutboxNotification>> NotifyOutbox::Notifica
         std::set<std::string> seen;
         for (const std::string& reporter : changed.reporters()) {
           if (!IsPseudonym(reporter) || !seen.insert(reporter).second) continue;
+          WW_ASSIGN_OR_RETURN(std::string incident,
+                              IncidentSeenBy(ctx, changed.incident(), reporter));
           internal::OutboxNotification& n = out.emplace_back();
           n.set_kind("feedback");
           n.set_recipient(reporter);
-          n.set_incident(changed.incident());
+          n.set_incident(std::move(incident));
           n.set_message(changed.feedback_message());
         }
       }
@@ -89,13 +107,18 @@ absl::StatusOr<std::vector<internal::OutboxNotification>> NotifyOutbox::Notifica
         const std::string& incident =
             changed.merged_into().empty() ? changed.incident() : changed.merged_into();
         for (const std::string& id : changed.report_ids()) {
-          WW_ASSIGN_OR_RETURN(std::string reporter, ReporterOf(ctx, id));
-          if (!IsPseudonym(reporter)) continue;
+          WW_ASSIGN_OR_RETURN(std::optional<internal::StoredReport> stored, StoredOf(ctx, id));
+          if (!stored || !IsPseudonym(stored->reporter())) continue;
+          // Named as the device knows them (ReporterView): a report stored under an alias
+          // by the id it sent, so the payload never tells the device its id was taken.
+          WW_ASSIGN_OR_RETURN(std::string seen_incident,
+                              IncidentSeenBy(ctx, incident, stored->reporter()));
           internal::OutboxNotification& n = out.emplace_back();
           n.set_kind("status_changed");
-          n.set_recipient(reporter);
-          n.set_incident(incident);
-          n.set_report(absl::StrCat("reports/", id));
+          n.set_recipient(stored->reporter());
+          n.set_incident(std::move(seen_incident));
+          n.set_report(absl::StrCat(
+              "reports/", stored->client_id().empty() ? id : stored->client_id()));
           n.set_status(status);
         }
       }
@@ -108,7 +131,13 @@ absl::StatusOr<std::vector<internal::OutboxNotification>> NotifyOutbox::Notifica
       for (const internal::QuestionRecipient& r : asked.recipients()) {
         reporters.push_back(r.reporter());
       }
-      return QuestionNotifications(asked.incident(), asked.question(), asked.text(), reporters);
+      out = QuestionNotifications(asked.incident(), asked.question(), asked.text(), reporters);
+      for (internal::OutboxNotification& n : out) {
+        WW_ASSIGN_OR_RETURN(std::string incident,
+                            IncidentSeenBy(ctx, n.incident(), n.recipient()));
+        n.set_incident(std::move(incident));
+      }
+      return out;
     }
     case internal::ChangeEvent::kAlertPublished:
       return AlertNotification(event.alert_published());

@@ -32,9 +32,11 @@ class NotifyOutboxTest : public ::testing::Test {
     ASSERT_TRUE(outbox_->Attach().ok());
   }
 
-  void PutReport(const std::string& id, const std::string& reporter) {
+  void PutReport(const std::string& id, const std::string& reporter,
+                 const std::string& client_id = "") {
     internal::StoredReport report;
     report.set_reporter(reporter);
+    report.set_client_id(client_id);
     report.mutable_report()->set_description("Fiets gestolen, zwarte Gazelle");
     ASSERT_TRUE(engine_
                     ->CommitAndWait([&](WriteContext& ctx) {
@@ -166,6 +168,47 @@ TEST_F(NotifyOutboxTest, TransitionsMergesAndSplitsNotifyDeviceReportersOfTheMov
     EXPECT_EQ(n.recipient(), n.report() == "reports/r1" ? kDeviceA : kDeviceB);
     EXPECT_EQ(n.status(), i == 4 ? "RECEIVED" : "IN_PROGRESS");
     EXPECT_TRUE(n.message().empty());
+  }
+}
+
+// Issue 15 row 19: a report sent with an id that was already another reporter's is stored
+// under an alias. Its device is notified under the id it sent (the report, and the incident
+// its report opened), as its own reads and feed show them: a payload naming the alias would
+// tell the device that someone else's report has that id. Another device in the same
+// incident sees the incident's stored name.
+TEST_F(NotifyOutboxTest, AnAliasedReportIsNotifiedUnderTheIdItsDeviceSent) {
+  PutReport("alias-1", kDeviceA, "sent-1");
+  PutReport("r2", kDeviceB);
+  internal::ChangeEvent event;
+  internal::IncidentChanged& c = *event.mutable_incident_changed();
+  c.set_incident("incidents/alias-1");
+  c.set_action("TransitionIncident");
+  c.set_report_status(v1::IN_PROGRESS);
+  c.set_feedback_message("We komen kijken");
+  c.add_report_ids("alias-1");
+  c.add_report_ids("r2");
+  c.add_reporters(kDeviceA);
+  c.add_reporters(kDeviceB);
+  ASSERT_TRUE(Change(event).ok());
+  internal::ChangeEvent asked;
+  internal::QuestionAsked& q = *asked.mutable_question_asked();
+  q.set_question("questions/8");
+  q.set_incident("incidents/alias-1");
+  q.set_text("Welke kant liep hij op?");
+  q.add_recipients()->set_reporter(kDeviceA);
+  q.add_recipients()->set_reporter(kDeviceB);
+  ASSERT_TRUE(Change(asked).ok());
+  const std::vector<NotifyOutbox::Entry> entries = All();
+  ASSERT_EQ(entries.size(), 6u);
+  for (const NotifyOutbox::Entry& e : entries) {
+    const internal::OutboxNotification& n = e.notification;
+    const bool a = n.recipient() == kDeviceA;
+    EXPECT_EQ(n.incident(), a ? "incidents/sent-1" : "incidents/alias-1") << n.kind();
+    if (n.kind() == "status_changed") {
+      EXPECT_EQ(n.report(), a ? "reports/sent-1" : "reports/r2");
+    }
+    EXPECT_EQ(n.SerializeAsString().find(a ? "alias-1" : "sent-1"), std::string::npos)
+        << n.kind() << " to " << n.recipient();
   }
 }
 

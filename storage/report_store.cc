@@ -214,33 +214,42 @@ class EngineReportStore final : public ReportStore {
                      WriteContext& ctx, SubmitOutcome& outcome) const {
     const std::string& client_id = input.report.id();
     // Idempotency is per reporter: the stored report carries the fingerprint of the request
-    // that created it, so one point read decides (a miss, for a new id, costs a memtable probe
-    // and Bloom filters). An id that is another reporter's report is stored under an alias
-    // (ReportAliasId), so the caller learns nothing about the other report.
-    std::string id = client_id;
-    for (int attempt = 0;; ++attempt) {
-      WW_ASSIGN_OR_RETURN(std::optional<std::string> existing, ctx.Get(ColumnFamily::kReports, id));
-      if (!existing) break;
+    // that created it, so point reads decide. The reporter's own report with this id is looked
+    // for under the id itself and under each of its aliases (ReportAliasId) whether or not the
+    // id is taken now, so a retry finds its report also after the report that once held the id
+    // was purged; a new report goes to the first of those ids that is free. Nothing the caller
+    // sees depends on another reporter's report having, or having had, the id. (A fresh id
+    // costs one more point read, of alias 0: a memtable probe and Bloom filters.)
+    std::string id;
+    for (int attempt = -1; attempt < kMaxReportAliasAttempts; ++attempt) {
+      const std::string probe =
+          attempt < 0 ? client_id : AliasOf(input.reporter, client_id, attempt);
+      WW_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                          ctx.Get(ColumnFamily::kReports, probe));
+      if (!existing) {
+        if (id.empty()) id = probe;
+        // Aliases are taken in order, so none after a free one is this reporter's.
+        if (attempt >= 0) break;
+        continue;
+      }
       WW_ASSIGN_OR_RETURN(internal::StoredReport stored, ParseStored(*existing));
       const bool own = stored.reporter() == input.reporter &&
-                       (id == client_id ? stored.client_id().empty()
-                                        : stored.client_id() == client_id);
-      if (own) {
-        if (stored.content_fingerprint() != input.fingerprint) {
-          return absl::AlreadyExistsError(absl::StrCat(
-              "report.id: reports/", client_id,
-              " already exists with different content; a retry must resend the same report, a "
-              "new report needs a new id"));
-        }
-        outcome.report = ReporterView(stored);
-        outcome.replayed = true;
-        return absl::OkStatus();
+                       (attempt < 0 ? stored.client_id().empty()
+                                    : stored.client_id() == client_id);
+      if (!own) continue;
+      if (stored.content_fingerprint() != input.fingerprint) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "report.id: reports/", client_id,
+            " already exists with different content; a retry must resend the same report, a "
+            "new report needs a new id"));
       }
-      if (attempt == kMaxReportAliasAttempts) {
-        // Only reachable by someone who can compute another reporter's aliases.
-        return absl::UnavailableError("the report could not be stored; retry with a new id");
-      }
-      id = AliasOf(input.reporter, client_id, attempt);
+      outcome.report = ReporterView(stored);
+      outcome.replayed = true;
+      return absl::OkStatus();
+    }
+    if (id.empty()) {
+      // Only reachable by someone who can compute another reporter's aliases.
+      return absl::UnavailableError("the report could not be stored; retry with a new id");
     }
 
     if (input.contact) {

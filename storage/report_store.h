@@ -13,7 +13,10 @@
 // fails with ALREADY_EXISTS. An id that is already ANOTHER reporter's report is no conflict:
 // the report is stored under ReportAliasId(reporter, id) (StoredReport.client_id keeps the
 // id sent), and its reporter sees it under the id it sent (ReporterView, ResolveOwnReportId),
-// exactly as a fresh id, so no answer tells whether someone else's report has that id. Two
+// exactly as a fresh id, so no answer tells whether someone else's report has that id. The
+// reporter's own report is looked for under the id and its aliases alike, so a retry after
+// the other report was purged is still a replay (never a second copy under the freed id):
+// nothing a reporter sees depends on whether another report has, or had, its id. Two
 // submits of one id racing each other are serialized by the engine's single writer, so
 // exactly one is stored.
 //

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "storage/aggregate_store.h"
 #include "storage/keys.h"
+#include "storage/purge.h"
 #include "storage/test_util.h"
 
 namespace wijkwacht::storage {
@@ -124,6 +125,57 @@ TEST_F(ReportStoreTest, AnotherReportersIdIsStoredApartAndNamedAsSentForItsRepor
   EXPECT_EQ(ReporterView(*aliased).SerializeAsString(), stored->report.SerializeAsString());
   EXPECT_EQ(*ResolveOwnReportId(*store_, mine.report.id(), "devices/victim"), mine.report.id());
   EXPECT_EQ(*ResolveOwnReportId(*store_, mine.report.id(), "devices/third"), mine.report.id());
+  auto verified = VerifyAggregates(*engine_);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->empty()) << absl::StrJoin(*verified, "\n");
+}
+
+// Issue 15 row 19, the residual: once the report that held the id is purged, the other
+// reporter's retry still finds its own report under the alias (a replay, or ALREADY_EXISTS for
+// other content) instead of storing a second copy under the id itself, so the answers do not
+// change with the purge.
+TEST_F(ReportStoreTest, AnAliasedReportStaysIdempotentAfterTheOtherReportIsPurged) {
+  NewReport mine = MakeReport(5);
+  mine.reporter = "devices/victim";
+  ASSERT_TRUE(store_->Submit(mine).ok());
+  NewReport theirs = MakeReport(6);
+  theirs.report.set_id(mine.report.id());
+  theirs.report.set_name(mine.report.name());
+  theirs.reporter = "devices/other";
+  auto stored = store_->Submit(theirs);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_FALSE(stored->replayed);
+
+  IncidentPurger purger(engine_.get(), incidents_.get());
+  PurgeOrder order;
+  order.incident_id = mine.report.id();
+  order.actor = "retention";
+  order.reason = "retention: test";
+  auto purged = purger.Purge(order);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  ASSERT_EQ(store_->GetStored(mine.report.id()).status().code(), absl::StatusCode::kNotFound);
+
+  auto again = store_->Submit(theirs);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed) << "a second copy was stored after the purge";
+  EXPECT_EQ(again->report.SerializeAsString(), stored->report.SerializeAsString());
+  NewReport changed = theirs;
+  changed.fingerprint = "other";
+  EXPECT_EQ(store_->Submit(changed).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->GetStored(mine.report.id()).status().code(), absl::StatusCode::kNotFound)
+      << "nothing is stored under the purged id";
+  EXPECT_EQ(*ResolveOwnReportId(*store_, mine.report.id(), "devices/other"),
+            store_->AliasOf("devices/other", mine.report.id(), 0));
+
+  // A reporter new to the id gets a report of its own, named as sent.
+  NewReport third = MakeReport(7);
+  third.report.set_id(mine.report.id());
+  third.report.set_name(mine.report.name());
+  third.reporter = "devices/third";
+  auto fresh = store_->Submit(third);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_FALSE(fresh->replayed);
+  EXPECT_EQ(fresh->report.id(), mine.report.id());
   auto verified = VerifyAggregates(*engine_);
   ASSERT_TRUE(verified.ok());
   EXPECT_TRUE(verified->empty()) << absl::StrJoin(*verified, "\n");

@@ -51,17 +51,19 @@ std::shared_ptr<grpc::Channel> NewChannel(int port, int id) {
                                    grpc::InsecureChannelCredentials(), args);
 }
 
-// What a subscriber compares: one line per message (cursor + what it says).
+// What a subscriber compares: one line per message (cursor + what it says). A device feed's
+// cursors are sealed with a fresh nonce each time (services/public_cursor.h), so the same
+// message has another cursor in every stream: there the line is what it says and when.
 std::string Key(const v1::FeedChange& c) {
+  const std::string when = absl::StrCat(c.change_time().seconds(), ".", c.change_time().nanos());
   if (c.has_report_status()) {
-    return absl::StrCat(c.cursor(), " status ", c.report_status().report(), " ",
+    return absl::StrCat(when, " status ", c.report_status().report(), " ",
                         v1::ReportStatus_Name(c.report_status().status()));
   }
   if (c.has_feedback()) {
-    return absl::StrCat(c.cursor(), " feedback ", c.feedback().report(), " ",
-                        c.feedback().message());
+    return absl::StrCat(when, " feedback ", c.feedback().report(), " ", c.feedback().message());
   }
-  return absl::StrCat(c.cursor(), " alert ", c.alert().name(), " ",
+  return absl::StrCat(when, " alert ", c.alert().name(), " ",
                       v1::AlertState_Name(c.alert().state()));
 }
 std::string Key(const v1::AlertEvent& e) {

@@ -267,7 +267,7 @@ std::string EarlyWarnings(const ProgressReportData& data, const ReportModel& m) 
             : absl::StrCat(" <span class=\"code\">", HtmlEscape(w.area_code), "</span>"),
         "</td><td>", HtmlEscape(internal::ThemeTitle(w.theme)), "</td><td class=\"",
         CountClass(observed), "\">", HtmlEscape(m.disclosure.Text(observed)),
-        "</td><td class=\"num\">", internal::FormatDecimal(w.expected, 1), "</td><td>",
+        "</td><td class=\"num\">", (w.expected_withheld ? "—" : internal::FormatDecimal(w.expected, 1)), "</td><td>",
         HtmlEscape(w.explanation), "</td><td>", HtmlEscape(w.follow_up), "</td></tr>");
   }
   absl::StrAppend(&html, "</tbody></table></section>");

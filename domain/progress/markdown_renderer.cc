@@ -144,7 +144,8 @@ std::string EarlyWarnings(const ProgressReportData& data, const ReportModel& m) 
         &md,
         TableRow({internal::DayLabel(w.day), area, MarkdownEscape(internal::ThemeTitle(w.theme)),
                   m.disclosure.Text(m.disclosure.Count(w.observed)),
-                  internal::FormatDecimal(w.expected, 1), MarkdownEscape(w.explanation),
+                  w.expected_withheld ? "—" : internal::FormatDecimal(w.expected, 1),
+                  MarkdownEscape(w.explanation),
                   MarkdownEscape(w.follow_up)}));
   }
   return absl::StrCat(md, "\n");

@@ -90,6 +90,8 @@ struct EarlyWarning {
   std::string explanation;
   // What was done about it (measures running there, enforcement after it); "" = not known.
   std::string follow_up;
+  // The publication version: `expected` is not shown ("—": its baseline is withheld).
+  bool expected_withheld = false;
 };
 
 // The Actieplan of the report's year: per priority its measures and how far they got.
