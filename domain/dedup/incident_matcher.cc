@@ -32,6 +32,22 @@ bool GenderConflict(const lexicon::EventSignature& a, const lexicon::EventSignat
   return single(a.genders) && single(b.genders) && a.genders != b.genders;
 }
 
+// Each text names exactly one age band, and they differ.
+bool AgeConflict(const lexicon::EventSignature& a, const lexicon::EventSignature& b) {
+  auto single = [](uint32_t g) { return g != 0 && (g & (g - 1)) == 0; };
+  return single(a.ages) && single(b.ages) && a.ages != b.ages;
+}
+
+// Both texts give a colour of one kind of object and none in common.
+bool DetailConflict(const lexicon::EventSignature& a, const lexicon::EventSignature& b) {
+  for (int o = 0; o < lexicon::kNumObjectClasses; ++o) {
+    const uint64_t mask = lexicon::DetailMask(o);
+    const uint64_t x = a.details & mask, y = b.details & mask;
+    if (x != 0 && y != 0 && (x & y) == 0) return true;
+  }
+  return false;
+}
+
 // The event term of the score: a common kind 1, one event told from two sides 0.8, kinds of
 // one family 0.25, a text that names no kind 0.5.
 double EventAgreement(lexicon::KindRelation relation) {
@@ -78,7 +94,8 @@ absl::Status ValidateDedupOptions(const DedupOptions& o) {
       o.unknown_kind_window > absl::Hours(24 * 365)) {
     return InvalidFieldError("unknown_kind_window", "must be in (0, 365 days]");
   }
-  for (double p : {o.colour_penalty, o.gender_penalty}) {
+  for (double p : {o.colour_penalty, o.gender_penalty, o.detail_penalty, o.age_penalty,
+                   o.detail_bonus}) {
     if (!(p >= 0 && p <= 1)) return InvalidFieldError("penalties", "must be in [0, 1]");
   }
   if (!(o.threshold >= 0 && o.threshold <= 1)) {
@@ -225,11 +242,16 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report, const IncidentFe
   const bool common_brand = (report.event.brands & incident.event.brands) != 0;
   const bool common_colour = (report.event.colours & incident.event.colours) != 0;
   const bool gender_conflict = GenderConflict(report.event, incident.event);
+  const bool detail_conflict = DetailConflict(report.event, incident.event);
+  // The same coloured object in both ("a grey tracksuit"): one event even far apart.
+  const bool common_detail = (report.event.details & incident.event.details) != 0 &&
+                             !detail_conflict && !gender_conflict;
   const bool same_event_far =
-      kinds.relation == lexicon::KindRelation::kCommon ||
-              kinds.relation == lexicon::KindRelation::kViews
-          ? kinds.far
-          : common_brand || (common_colour && !gender_conflict);
+      (kinds.relation == lexicon::KindRelation::kCommon ||
+               kinds.relation == lexicon::KindRelation::kViews
+           ? kinds.far
+           : common_brand || (common_colour && !gender_conflict)) ||
+      common_detail;
   if (effective_distance > options_.near_meters && !same_event_far) {
     s.veto = kinds_relate ? "distance: an event at one spot"
                           : "distance without a common event kind";
@@ -258,11 +280,15 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report, const IncidentFe
       text_weight * s.text_similarity + stem_weight * s.stem_overlap +
       event_weight * EventAgreement(kinds.relation);
   double score = weighted / total;
-  if (report.event.colours != 0 && incident.event.colours != 0 &&
-      (report.event.colours & incident.event.colours) == 0) {
+  if (detail_conflict) {
+    score -= options_.detail_penalty;
+  } else if (report.event.colours != 0 && incident.event.colours != 0 &&
+             (report.event.colours & incident.event.colours) == 0) {
     score -= options_.colour_penalty;
   }
   if (gender_conflict) score -= options_.gender_penalty;
+  if (AgeConflict(report.event, incident.event)) score -= options_.age_penalty;
+  if (common_detail) score += options_.detail_bonus;
   s.score = Clamp01(score);
   return s;
 }
