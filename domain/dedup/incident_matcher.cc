@@ -192,7 +192,18 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report, const IncidentFe
 
   const uint64_t report_kinds = report.event.kinds();
   const uint64_t incident_kinds = incident.event.kinds();
-  const lexicon::KindMatch kinds = lexicon::MatchKinds(report_kinds, incident_kinds);
+  lexicon::KindMatch kinds = lexicon::MatchKinds(report_kinds, incident_kinds);
+  const bool gender_conflict = GenderConflict(report.event, incident.event);
+  const bool detail_conflict = DetailConflict(report.event, incident.event);
+  // The same coloured object in both ("a grey hoodie", "a blue raincoat"): specific evidence
+  // of one event, even far apart and in different words.
+  const bool common_detail = (report.event.details & incident.event.details) != 0 &&
+                             !detail_conflict && !gender_conflict;
+  // It outweighs the lexicon's reading of the two texts as different kinds of event (a
+  // shoplifter's flight told as "packets of steak falling from his bag"): read as unknown.
+  if (common_detail && kinds.relation == lexicon::KindRelation::kConflict) {
+    kinds.relation = lexicon::KindRelation::kUnknown;
+  }
   const bool kinds_relate = kinds.relation == lexicon::KindRelation::kCommon ||
                             kinds.relation == lexicon::KindRelation::kViews ||
                             kinds.relation == lexicon::KindRelation::kRelated;
@@ -204,6 +215,13 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report, const IncidentFe
                        options_.unknown_kind_window});
     if (IsLastingSituation(report.category) && IsLastingSituation(incident.category)) {
       window = std::max(window, options_.situation_window);
+    }
+    // One text names a lasting situation (a pot hole, a broken street light) and the other
+    // no kind the lexicon knows ("big hole in road"): the situation's window, at most the
+    // situation window.
+    if (kinds.relation == lexicon::KindRelation::kUnknown) {
+      window = std::max(window, std::min(lexicon::MaxGap(report_kinds | incident_kinds),
+                                         options_.situation_window));
     }
   }
 
@@ -241,11 +259,6 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report, const IncidentFe
   // boy in a red jacket"). Kinds that stay at one spot (a shop, a parked car) do not reach.
   const bool common_brand = (report.event.brands & incident.event.brands) != 0;
   const bool common_colour = (report.event.colours & incident.event.colours) != 0;
-  const bool gender_conflict = GenderConflict(report.event, incident.event);
-  const bool detail_conflict = DetailConflict(report.event, incident.event);
-  // The same coloured object in both ("a grey tracksuit"): one event even far apart.
-  const bool common_detail = (report.event.details & incident.event.details) != 0 &&
-                             !detail_conflict && !gender_conflict;
   const bool same_event_far =
       (kinds.relation == lexicon::KindRelation::kCommon ||
                kinds.relation == lexicon::KindRelation::kViews

@@ -111,20 +111,20 @@ struct DedupOptions {
   // Subtracted from the score when both texts name colours and share none, and when each
   // names exactly one gender and they differ.
   double colour_penalty = 0.20;
-  double gender_penalty = 0.30;
+  double gender_penalty = 0.40;
   // Subtracted when both texts give a colour of one kind of object (a jacket, trousers, a cap,
   // a bike, a car) and none in common: a red jacket is not a blue one (instead of the colour
   // penalty); and when each names exactly one age band and they differ (a teenager is not an
   // elderly man).
-  double detail_penalty = 0.20;
+  double detail_penalty = 0.30;
   double age_penalty = 0.30;
   // Added when both texts give one object the same colour ("grijs trainingspak", "grey
   // tracksuit"): specific evidence of one event even far apart and in different words.
-  double detail_bonus = 0.15;
+  double detail_bonus = 0.25;
   ScoreWeights weights;
   // Minimum score to join an incident (chosen on the tuning split of data/dedup and the
   // writers' training pairs data/dedup/writers, never on data/eval).
-  double threshold = 0.50;
+  double threshold = 0.48;
   // Abstention: a join scoring below threshold + review_margin, or a report that opens an
   // incident while a candidate scored at least threshold - review_margin, is unsure: the
   // incident is flagged needs_review for the desk (which can merge or split), not decided

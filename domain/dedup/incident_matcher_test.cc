@@ -195,9 +195,14 @@ TEST(IncidentMatcherTest, ColouredObjectsAndAgeBandsTellPersonsApart) {
   const IncidentFeatures red_jacket =
       WithText(Incident("a", Theme::kYouth, "", {1, 0}),
                "jongen van een jaar of 15 in een rode jas schreeuwt bij de bushalte");
+  // Smaller penalties and bonus than the defaults, so that no score is clamped to 0 or 1.
+  DedupOptions options;
+  options.detail_bonus = 0.1;
+  options.detail_penalty = 0.15;
+  options.age_penalty = 0.15;
+  const IncidentMatcher matcher(options, nullptr);
   auto score = [&](const char* text) {
-    // Apart enough in words, place and time to score below 1 whatever the attributes.
-    return kMatcher.Score(WithText(Report(60, absl::Minutes(30), Theme::kYouth, "", {1, 1}),
+    return matcher.Score(WithText(Report(60, absl::Minutes(30), Theme::kYouth, "", {1, 1}),
                                    text),
                           red_jacket)
         .score;
@@ -208,14 +213,14 @@ TEST(IncidentMatcherTest, ColouredObjectsAndAgeBandsTellPersonsApart) {
   // Another colour of the jacket loses the bonus and gets the penalty (and a shared word).
   const double blue_jacket = score("jongen van een jaar of 15 met blauwe jas schreeuwt bij de bushalte");
   EXPECT_GE(same - blue_jacket,
-            kMatcher.options().detail_bonus + kMatcher.options().detail_penalty - 1e-9);
+            matcher.options().detail_bonus + matcher.options().detail_penalty - 1e-9);
   // Red on another object is no conflict and no bonus: only the colour is in common.
   const double red_cap = score("jongen van een jaar of 15 met rode pet schreeuwt bij de bushalte");
   EXPECT_LT(red_cap, same);
   EXPECT_GT(red_cap, blue_jacket);
   // A teenager is not an elderly man.
   const double elderly = score("oude man met rode jas schreeuwt bij de bushalte");
-  EXPECT_LT(elderly, same - kMatcher.options().age_penalty + 1e-9);
+  EXPECT_LT(elderly, same - matcher.options().age_penalty + 1e-9);
 }
 
 TEST(IncidentMatcherTest, ACommonColouredObjectJoinsFarReports) {
