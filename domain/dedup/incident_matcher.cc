@@ -32,10 +32,10 @@ bool GenderConflict(const lexicon::EventSignature& a, const lexicon::EventSignat
   return single(a.genders) && single(b.genders) && a.genders != b.genders;
 }
 
-// Each text names exactly one age band, and they differ.
+// Both texts name age bands and none in common (the bands of an age in years overlap at
+// their edges, so "ca. 20" and "16" do not conflict, "13 or 14" and "40ish" do).
 bool AgeConflict(const lexicon::EventSignature& a, const lexicon::EventSignature& b) {
-  auto single = [](uint32_t g) { return g != 0 && (g & (g - 1)) == 0; };
-  return single(a.ages) && single(b.ages) && a.ages != b.ages;
+  return a.ages != 0 && b.ages != 0 && (a.ages & b.ages) == 0;
 }
 
 // Both texts give a colour of one kind of object and none in common.

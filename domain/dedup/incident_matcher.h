@@ -50,8 +50,8 @@
 //              family; 0.5 when one side names none; left out when neither does
 // minus `detail_penalty` when both colour one kind of object and none in common (else
 // `colour_penalty` when both name colours and none in common), `gender_penalty` when each
-// names exactly one gender and they differ and `age_penalty` when each names exactly one age
-// band and they differ; plus `detail_bonus` when both give one object the same colour. The
+// names exactly one gender and they differ and `age_penalty` when both name age bands and
+// none in common; plus `detail_bonus` when both give one object the same colour. The
 // report joins the best candidate whose
 // score reaches `threshold` (ties: the smaller incident id, so the choice never depends on
 // candidate order). A decision near the threshold (`review_margin`) is unsure: the incident
@@ -122,8 +122,8 @@ struct DedupOptions {
   double gender_penalty = 0.40;
   // Subtracted when both texts give a colour of one kind of object (a jacket, trousers, a cap,
   // a bike, a car) and none in common: a red jacket is not a blue one (instead of the colour
-  // penalty); and when each names exactly one age band and they differ (a teenager is not an
-  // elderly man).
+  // penalty); and when both name age bands and none in common (a teenager is not an elderly
+  // man).
   double detail_penalty = 0.30;
   double age_penalty = 0.30;
   // Added when both texts give one object the same colour ("grijs trainingspak", "grey

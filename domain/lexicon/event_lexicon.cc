@@ -317,13 +317,25 @@ uint32_t AgesInYears(absl::string_view text) {
   for (size_t i = 0; i < words.size(); ++i) {
     const absl::string_view w = words[i];
     int years = 0;
-    const bool number = !w.empty() && w.size() <= 2 &&
-                        std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+    // "40ish" is an age by itself.
+    const bool ish = absl::EndsWith(w, "ish");
+    const absl::string_view digits = ish ? w.substr(0, w.size() - 3) : w;
+    const bool number = !digits.empty() && digits.size() <= 2 &&
+                        std::all_of(digits.begin(), digits.end(),
+                                    [](char c) { return c >= '0' && c <= '9'; });
     if (number) {
-      for (char c : w) years = years * 10 + (c - '0');
+      for (char c : digits) years = years * 10 + (c - '0');
       const absl::string_view next = i + 1 < words.size() ? words[i + 1] : absl::string_view();
-      const bool unit = next == "jaar" || next == "jr" || next == "jarige" || next == "years" ||
-                        next == "yrs" || next == "yo" || next == "year";
+      // A person "van 13" ("meisje van 13 14", "jongen van 16"): an age without its unit.
+      const bool person_of = prev == "van" &&
+                             (prev2 == "meisje" || prev2 == "meisjes" || prev2 == "meid" ||
+                              prev2 == "meiden" || prev2 == "jongen" || prev2 == "jongens" ||
+                              prev2 == "jochie" || prev2 == "kind" || prev2 == "man" ||
+                              prev2 == "vrouw" || prev2 == "gast" || prev2 == "gasten" ||
+                              prev2 == "knul" || prev2 == "jongeman" || prev2 == "dame");
+      const bool unit = ish || person_of || next == "jaar" || next == "jr" ||
+                        next == "jarige" || next == "years" || next == "yrs" || next == "yo" ||
+                        next == "year" || prev == "aged";
       // Not a span of time ("al 3 jaar", "sinds 20 jaar", "10 jaar geleden", "for 5 years").
       const absl::string_view after = i + 2 < words.size() ? words[i + 2] : absl::string_view();
       const bool span = prev == "al" || prev == "sinds" || prev == "ruim" || prev == "afgelopen" ||

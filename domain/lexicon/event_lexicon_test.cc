@@ -66,6 +66,9 @@ TEST(EventLexiconTest, AgeBands) {
   EXPECT_EQ(ReadSignature("jongens van een jaar of 15").ages, 1u << kYouth);
   EXPECT_EQ(ReadSignature("jongeman van rond de 20 jaar").ages, (1u << kYouth) | (1u << kAdult));
   EXPECT_EQ(ReadSignature("ik woon hier al 30 jaar en dit is 10 jaar geleden begonnen").ages, 0u);
+  EXPECT_EQ(ReadSignature("meisje van 13 14 net bij drogist").ages, (1u << kChild) | (1u << kYouth));
+  EXPECT_EQ(ReadSignature("bald man 40ish emptied the shelf").ages, 1u << kAdult);
+  EXPECT_EQ(ReadSignature("huisnummer 40 van 12 tot 14 uur").ages, 0u);
 }
 
 TEST(EventLexiconTest, CueTokensAndGaps) {
