@@ -307,49 +307,53 @@ uint32_t AgeBandsOf(int years) {
   return bit(kElderly);
 }
 
+// The age bands `w` names when it is an age in years, given the two words before it and the
+// two after it (0 when it is not).
+uint32_t AgeOfWord(absl::string_view prev2, absl::string_view prev, absl::string_view w,
+                   absl::string_view next, absl::string_view after) {
+  // "40ish" is an age by itself.
+  const bool ish = absl::EndsWith(w, "ish");
+  const absl::string_view digits = ish ? w.substr(0, w.size() - 3) : w;
+  if (digits.empty() || digits.size() > 2 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return 0;
+  }
+  int years = 0;
+  for (char c : digits) years = years * 10 + (c - '0');
+  // A person "van 13" ("meisje van 13 14", "jongen van 16"): an age without its unit.
+  const bool person_of = prev == "van" &&
+                         (prev2 == "meisje" || prev2 == "meisjes" || prev2 == "meid" ||
+                          prev2 == "meiden" || prev2 == "jongen" || prev2 == "jongens" ||
+                          prev2 == "jochie" || prev2 == "kind" || prev2 == "man" ||
+                          prev2 == "vrouw" || prev2 == "gast" || prev2 == "gasten" ||
+                          prev2 == "knul" || prev2 == "jongeman" || prev2 == "dame");
+  const bool unit = ish || person_of || next == "jaar" || next == "jr" || next == "jarige" ||
+                    next == "years" || next == "yrs" || next == "yo" || next == "year" ||
+                    prev == "aged" || (prev2 == "jaar" && prev == "of");
+  // Not a span of time ("al 3 jaar", "sinds 20 jaar", "10 jaar geleden", "for 5 years").
+  const bool span = prev == "al" || prev == "sinds" || prev == "ruim" || prev == "afgelopen" ||
+                    prev == "laatste" || prev == "binnen" || prev == "na" || prev == "since" ||
+                    prev == "for" || prev == "past" || prev == "over" || after == "geleden" ||
+                    after == "ago" || after == "lang" || after == "getrouwd" ||
+                    after == "woon" || after == "hier";
+  return years >= 4 && unit && !span ? AgeBandsOf(years) : 0;
+}
+
 // Ages in years of the persons described: a number followed by "jaar", "jr" or "years"
-// ("jongen van 15 jaar", "ca. 45 jr", "16 tot 18 jaar"), or after "jaar of" ("een jaar of
-// 70").
+// ("jongen van 15 jaar", "ca. 45 jr", "16 tot 18 jaar"), after "jaar of" ("een jaar of
+// 70") or after a person "van" ("meisje van 13"). Reads the text once, without allocating.
 uint32_t AgesInYears(absl::string_view text) {
   uint32_t ages = 0;
-  absl::string_view prev2, prev;
-  std::vector<absl::string_view> words = absl::StrSplit(text, ' ', absl::SkipEmpty());
-  for (size_t i = 0; i < words.size(); ++i) {
-    const absl::string_view w = words[i];
-    int years = 0;
-    // "40ish" is an age by itself.
-    const bool ish = absl::EndsWith(w, "ish");
-    const absl::string_view digits = ish ? w.substr(0, w.size() - 3) : w;
-    const bool number = !digits.empty() && digits.size() <= 2 &&
-                        std::all_of(digits.begin(), digits.end(),
-                                    [](char c) { return c >= '0' && c <= '9'; });
-    if (number) {
-      for (char c : digits) years = years * 10 + (c - '0');
-      const absl::string_view next = i + 1 < words.size() ? words[i + 1] : absl::string_view();
-      // A person "van 13" ("meisje van 13 14", "jongen van 16"): an age without its unit.
-      const bool person_of = prev == "van" &&
-                             (prev2 == "meisje" || prev2 == "meisjes" || prev2 == "meid" ||
-                              prev2 == "meiden" || prev2 == "jongen" || prev2 == "jongens" ||
-                              prev2 == "jochie" || prev2 == "kind" || prev2 == "man" ||
-                              prev2 == "vrouw" || prev2 == "gast" || prev2 == "gasten" ||
-                              prev2 == "knul" || prev2 == "jongeman" || prev2 == "dame");
-      const bool unit = ish || person_of || next == "jaar" || next == "jr" ||
-                        next == "jarige" || next == "years" || next == "yrs" || next == "yo" ||
-                        next == "year" || prev == "aged";
-      // Not a span of time ("al 3 jaar", "sinds 20 jaar", "10 jaar geleden", "for 5 years").
-      const absl::string_view after = i + 2 < words.size() ? words[i + 2] : absl::string_view();
-      const bool span = prev == "al" || prev == "sinds" || prev == "ruim" || prev == "afgelopen" ||
-                        prev == "laatste" || prev == "binnen" || prev == "na" || prev == "since" ||
-                        prev == "for" || prev == "past" || prev == "over" || after == "geleden" ||
-                        after == "ago" || after == "lang" || after == "getrouwd" ||
-                        after == "woon" || after == "hier";
-      if (years >= 4 && !span && (unit || (prev2 == "jaar" && prev == "of"))) {
-        ages |= AgeBandsOf(years);
-      }
-    }
-    prev2 = prev;
-    prev = w;
-  }
+  // A window of five words: two before the one considered, and two after it.
+  std::array<absl::string_view, 5> w{};
+  auto shift = [&](absl::string_view word) {
+    for (size_t k = 0; k + 1 < w.size(); ++k) w[k] = w[k + 1];
+    w[4] = word;
+    if (!w[2].empty()) ages |= AgeOfWord(w[0], w[1], w[2], w[3], w[4]);
+  };
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) shift(word);
+  shift({});
+  shift({});
   return ages;
 }
 
