@@ -80,7 +80,8 @@ static_assert(kNumCues <= 64);
 enum class Reach : uint8_t {
   kSpot,    // at one place: a shop, a house, a parked car, a grow house, a bike rack
   kMoving,  // moves or is seen and heard from afar: a fight that moves, a thief who runs,
-            // smoke, fireworks, a party, a speeding car, a confused person wandering off
+            // smoke, a smell of gas, fireworks, a party, a speeding car, a convoy of bikers,
+            // a confused person wandering off
 };
 
 struct EventKindInfo {

@@ -190,6 +190,9 @@ TEST(EventLexiconTest, MatchKindsTable) {
       {K({kNoise}), K({kNoise}), KindRelation::kCommon, 10 * kH, true},
       {K({kFireworks}), K({kFireworks}), KindRelation::kCommon, 10 * kH, true},
       {K({kSpeeding}), K({kSpeeding}), KindRelation::kCommon, 10 * kH, true},
+      // Gas is smelled down the street; a convoy of bikers rides through.
+      {K({kGasSmell}), K({kGasSmell, kSuspiciousPerson}), KindRelation::kCommon, 3 * kH, true},
+      {K({kBikers}), K({kBikers, kParking}), KindRelation::kCommon, 21 * kD, true},
       // Shoplifting at one shop, a car broken into, bikes at the rack: one spot.
       {K({kShoplifting}), K({kShoplifting}), KindRelation::kCommon, 3 * kH, false},
       {K({kCarBreakIn}), K({kCarBreakIn}), KindRelation::kCommon, 10 * kH, false},
