@@ -219,7 +219,7 @@ MatchScore IncidentMatcher::Score(const ReportFeatures& report, const IncidentFe
     // One text names a lasting situation (a pot hole, a broken street light) and the other
     // no kind the lexicon knows ("big hole in road"): the situation's window, at most the
     // situation window.
-    if (kinds.relation == lexicon::KindRelation::kUnknown) {
+    if ((report_kinds == 0) != (incident_kinds == 0)) {
       window = std::max(window, std::min(lexicon::MaxGap(report_kinds | incident_kinds),
                                          options_.situation_window));
     }

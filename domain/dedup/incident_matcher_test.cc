@@ -236,6 +236,21 @@ TEST(IncidentMatcherTest, ACommonColouredObjectJoinsFarReports) {
   EXPECT_FALSE(s.eligible);
 }
 
+TEST(IncidentMatcherTest, ALastingSituationToldInUnknownWordsKeepsItsWindow) {
+  // A dark street light, and three days later the same light told in words the lexicon does
+  // not know: within the situation window.
+  const IncidentFeatures light = WithText(Incident("a", Theme::kOther, "", {1, 0}),
+                                          "de lantaarnpaal brandt al dagen niet");
+  ASSERT_NE(light.event.kinds(), 0u);
+  ReportFeatures later = WithText(Report(20, absl::Hours(72), Theme::kOther, "", {1, 0}),
+                                  "still nothing done about it on the path, please come");
+  ASSERT_EQ(later.event.kinds(), 0u);
+  EXPECT_TRUE(kMatcher.Score(later, light).eligible);
+  // Not beyond it.
+  later.observed = kT0 + kMatcher.options().situation_window + absl::Hours(1);
+  EXPECT_FALSE(kMatcher.Score(later, light).eligible);
+}
+
 TEST(IncidentMatcherTest, FarReportsJoinOnlyOnACommonEventKind) {
   const IncidentFeatures robbery =
       WithText(Incident("a", Theme::kPhysicalBusiness, "", {1, 0}), "overval op de snackbar");
