@@ -178,6 +178,19 @@ TEST_F(HttpApiTest, BadInputGetsAGoogleRpcStatusNamingTheFieldAndStoresNothing) 
   EXPECT_EQ(status.value("code", 0), 3) << bad->body;
   EXPECT_THAT(JsonViolations(status), ::testing::Contains("report.location.latitude")) << bad->body;
 
+  // A description of only whitespace and punctuation carries no content.
+  for (const char* empty : {"   \n\t ", "?! ... -- ;;"}) {
+    v1::Report blank = BreestraatReport(NewUuid(rng), empty);
+    httplib::Result refused = client.Post("/v1/reports", Bearer(server_->resident_token()),
+                                          ToJson(blank), "application/json");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400) << empty;
+    json blank_status = json::parse(refused->body);
+    EXPECT_EQ(blank_status.value("code", 0), 3) << refused->body;
+    EXPECT_THAT(JsonViolations(blank_status), ::testing::ElementsAre("report.description"))
+        << refused->body;
+  }
+
   // Not a field of a Report.
   httplib::Result unknown = client.Post("/v1/reports", Bearer(server_->resident_token()),
                                         R"({"colour": "red"})", "application/json");

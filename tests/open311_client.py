@@ -297,6 +297,11 @@ def main():
     bad_service = dict(report, service_code="no-such-service")
     status, text = s.call("POST", f"{root}/requests.xml", form=bad_service)
     open311_error(status, text, "xml", 400, "service_code")
+    # A description of only whitespace and punctuation carries no content.
+    for fmt in ("json", "xml"):
+        status, text = s.call("POST", f"{root}/requests.{fmt}",
+                              form=dict(report, description="  ?! ... --  "))
+        open311_error(status, text, fmt, 400, "description")
     outside = dict(report, lat="91")
     status, text = s.call("POST", f"{root}/requests.json", form=outside)
     open311_error(status, text, "json", 400, "lat")

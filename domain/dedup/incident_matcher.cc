@@ -32,6 +32,22 @@ bool GenderConflict(const lexicon::EventSignature& a, const lexicon::EventSignat
   return single(a.genders) && single(b.genders) && a.genders != b.genders;
 }
 
+// Both texts name age bands and none in common (the bands of an age in years overlap at
+// their edges, so "ca. 20" and "16" do not conflict, "13 or 14" and "40ish" do).
+bool AgeConflict(const lexicon::EventSignature& a, const lexicon::EventSignature& b) {
+  return a.ages != 0 && b.ages != 0 && (a.ages & b.ages) == 0;
+}
+
+// Both texts give a colour of one kind of object and none in common.
+bool DetailConflict(const lexicon::EventSignature& a, const lexicon::EventSignature& b) {
+  for (int o = 0; o < lexicon::kNumObjectClasses; ++o) {
+    const uint64_t mask = lexicon::DetailMask(o);
+    const uint64_t x = a.details & mask, y = b.details & mask;
+    if (x != 0 && y != 0 && (x & y) == 0) return true;
+  }
+  return false;
+}
+
 // The event term of the score: a common kind 1, one event told from two sides 0.8, kinds of
 // one family 0.25, a text that names no kind 0.5.
 double EventAgreement(lexicon::KindRelation relation) {
@@ -78,7 +94,8 @@ absl::Status ValidateDedupOptions(const DedupOptions& o) {
       o.unknown_kind_window > absl::Hours(24 * 365)) {
     return InvalidFieldError("unknown_kind_window", "must be in (0, 365 days]");
   }
-  for (double p : {o.colour_penalty, o.gender_penalty}) {
+  for (double p : {o.colour_penalty, o.gender_penalty, o.detail_penalty, o.age_penalty,
+                   o.detail_bonus}) {
     if (!(p >= 0 && p <= 1)) return InvalidFieldError("penalties", "must be in [0, 1]");
   }
   if (!(o.threshold >= 0 && o.threshold <= 1)) {
@@ -189,7 +206,18 @@ MatchScore IncidentMatcher::Evaluate(const ReportFeatures& report,
 
   const uint64_t report_kinds = report.event.kinds();
   const uint64_t incident_kinds = incident.event.kinds();
-  const lexicon::KindMatch kinds = lexicon::MatchKinds(report_kinds, incident_kinds);
+  lexicon::KindMatch kinds = lexicon::MatchKinds(report_kinds, incident_kinds);
+  const bool gender_conflict = GenderConflict(report.event, incident.event);
+  const bool detail_conflict = DetailConflict(report.event, incident.event);
+  // The same coloured object in both ("a grey hoodie", "a blue raincoat"): specific evidence
+  // of one event, even far apart and in different words.
+  const bool common_detail = (report.event.details & incident.event.details) != 0 &&
+                             !detail_conflict && !gender_conflict;
+  // It outweighs the lexicon's reading of the two texts as different kinds of event (a
+  // shoplifter's flight told as "packets of steak falling from his bag"): read as unknown.
+  if (common_detail && kinds.relation == lexicon::KindRelation::kConflict) {
+    kinds.relation = lexicon::KindRelation::kUnknown;
+  }
   const bool kinds_relate = kinds.relation == lexicon::KindRelation::kCommon ||
                             kinds.relation == lexicon::KindRelation::kViews ||
                             kinds.relation == lexicon::KindRelation::kRelated;
@@ -201,6 +229,13 @@ MatchScore IncidentMatcher::Evaluate(const ReportFeatures& report,
                        options_.unknown_kind_window});
     if (facts.lasting && IsLastingSituation(incident.category)) {
       window = std::max(window, options_.situation_window);
+    }
+    // One text names a lasting situation (a pot hole, a broken street light) and the other
+    // no kind the lexicon knows ("big hole in road"): the situation's window, at most the
+    // situation window.
+    if ((report_kinds == 0) != (incident_kinds == 0)) {
+      window = std::max(window, std::min(lexicon::MaxGap(report_kinds | incident_kinds),
+                                         options_.situation_window));
     }
   }
 
@@ -242,12 +277,12 @@ MatchScore IncidentMatcher::Evaluate(const ReportFeatures& report,
   // boy in a red jacket"). Kinds that stay at one spot (a shop, a parked car) do not reach.
   const bool common_brand = (report.event.brands & incident.event.brands) != 0;
   const bool common_colour = (report.event.colours & incident.event.colours) != 0;
-  const bool gender_conflict = GenderConflict(report.event, incident.event);
   const bool same_event_far =
-      kinds.relation == lexicon::KindRelation::kCommon ||
-              kinds.relation == lexicon::KindRelation::kViews
-          ? kinds.far
-          : common_brand || (common_colour && !gender_conflict);
+      (kinds.relation == lexicon::KindRelation::kCommon ||
+               kinds.relation == lexicon::KindRelation::kViews
+           ? kinds.far
+           : common_brand || (common_colour && !gender_conflict)) ||
+      common_detail;
   if (effective_distance > options_.near_meters && !same_event_far) {
     s.veto = kinds_relate ? "distance: an event at one spot"
                           : "distance without a common event kind";
@@ -276,11 +311,15 @@ MatchScore IncidentMatcher::Evaluate(const ReportFeatures& report,
       text_weight * s.text_similarity + stem_weight * s.stem_overlap +
       event_weight * EventAgreement(kinds.relation);
   double score = weighted / total;
-  if (report.event.colours != 0 && incident.event.colours != 0 &&
-      (report.event.colours & incident.event.colours) == 0) {
+  if (detail_conflict) {
+    score -= options_.detail_penalty;
+  } else if (report.event.colours != 0 && incident.event.colours != 0 &&
+             (report.event.colours & incident.event.colours) == 0) {
     score -= options_.colour_penalty;
   }
   if (gender_conflict) score -= options_.gender_penalty;
+  if (AgeConflict(report.event, incident.event)) score -= options_.age_penalty;
+  if (common_detail) score += options_.detail_bonus;
   s.score = Clamp01(score);
   return s;
 }

@@ -191,6 +191,66 @@ TEST(IncidentMatcherTest, ObjectsAndPersonsTellEventsApart) {
   EXPECT_NEAR(same - other, kMatcher.options().gender_penalty, 1e-9);
 }
 
+TEST(IncidentMatcherTest, ColouredObjectsAndAgeBandsTellPersonsApart) {
+  const IncidentFeatures red_jacket =
+      WithText(Incident("a", Theme::kYouth, "", {1, 0}),
+               "jongen van een jaar of 15 in een rode jas schreeuwt bij de bushalte");
+  // Smaller penalties and bonus than the defaults, so that no score is clamped to 0 or 1.
+  DedupOptions options;
+  options.detail_bonus = 0.1;
+  options.detail_penalty = 0.15;
+  options.age_penalty = 0.15;
+  const IncidentMatcher matcher(options, nullptr);
+  auto score = [&](const char* text) {
+    return matcher.Score(WithText(Report(60, absl::Minutes(30), Theme::kYouth, "", {1, 1}),
+                                   text),
+                          red_jacket)
+        .score;
+  };
+  const double same = score("jongen van een jaar of 15 met rode jas schreeuwt bij de bushalte");
+  ASSERT_LT(same, 1);
+  ASSERT_GT(same, 0.5);
+  // Another colour of the jacket loses the bonus and gets the penalty (and a shared word).
+  const double blue_jacket = score("jongen van een jaar of 15 met blauwe jas schreeuwt bij de bushalte");
+  EXPECT_GE(same - blue_jacket,
+            matcher.options().detail_bonus + matcher.options().detail_penalty - 1e-9);
+  // Red on another object is no conflict and no bonus: only the colour is in common.
+  const double red_cap = score("jongen van een jaar of 15 met rode pet schreeuwt bij de bushalte");
+  EXPECT_LT(red_cap, same);
+  EXPECT_GT(red_cap, blue_jacket);
+  // A teenager is not an elderly man.
+  const double elderly = score("oude man met rode jas schreeuwt bij de bushalte");
+  EXPECT_LT(elderly, same - matcher.options().age_penalty + 1e-9);
+}
+
+TEST(IncidentMatcherTest, ACommonColouredObjectJoinsFarReports) {
+  // A shop's till emptied; 250 m on, a passer-by saw someone in a grey tracksuit running.
+  const IncidentFeatures till =
+      WithText(Incident("a", Theme::kPhysicalBusiness, "", {1, 0}),
+               "fooienpot van de balie gegrist door een jongen in een grijs trainingspak");
+  const ReportFeatures far = Report(250, absl::Minutes(10), Theme::kLiveability, "", {0, 1});
+  MatchScore s = kMatcher.Score(WithText(far, "iemand in een grijs trainingspak sprintte het park door"),
+                                till);
+  EXPECT_TRUE(s.eligible) << s.veto;
+  s = kMatcher.Score(WithText(far, "iemand in een blauw trainingspak sprintte het park door"), till);
+  EXPECT_FALSE(s.eligible);
+}
+
+TEST(IncidentMatcherTest, ALastingSituationToldInUnknownWordsKeepsItsWindow) {
+  // A dark street light, and three days later the same light told in words the lexicon does
+  // not know: within the situation window.
+  const IncidentFeatures light = WithText(Incident("a", Theme::kOther, "", {1, 0}),
+                                          "de lantaarnpaal brandt al dagen niet");
+  ASSERT_NE(light.event.kinds(), 0u);
+  ReportFeatures later = WithText(Report(20, absl::Hours(72), Theme::kOther, "", {1, 0}),
+                                  "still nothing done about it on the path, please come");
+  ASSERT_EQ(later.event.kinds(), 0u);
+  EXPECT_TRUE(kMatcher.Score(later, light).eligible);
+  // Not beyond it.
+  later.observed = kT0 + kMatcher.options().situation_window + absl::Hours(1);
+  EXPECT_FALSE(kMatcher.Score(later, light).eligible);
+}
+
 TEST(IncidentMatcherTest, FarReportsJoinOnlyOnACommonEventKind) {
   const IncidentFeatures robbery =
       WithText(Incident("a", Theme::kPhysicalBusiness, "", {1, 0}), "overval op de snackbar");

@@ -60,7 +60,7 @@ constexpr EventKindInfo kCueInfo[] = {
     {"front_business", P::kLasting, R::kSpot},
     {"overcrowding", P::kLasting, R::kSpot},
     {"trafficking", P::kLasting, R::kSpot},
-    {"bikers", P::kLasting, R::kSpot},
+    {"bikers", P::kLasting, R::kMoving},
     {"harassment", P::kInstant, R::kMoving},
     {"suspicious_person", P::kInstant, R::kMoving},
     {"suspicious_vehicle", P::kEvening, R::kMoving},
@@ -71,7 +71,7 @@ constexpr EventKindInfo kCueInfo[] = {
     {"road_damage", P::kLasting, R::kSpot},
     {"tree", P::kLasting, R::kSpot},
     {"traffic_light", P::kLasting, R::kSpot},
-    {"gas_smell", P::kInstant, R::kSpot},
+    {"gas_smell", P::kInstant, R::kMoving},
     {"fire_hazard", P::kLasting, R::kSpot},
     {"blocked_exit", P::kLasting, R::kSpot},
     {"crowd", P::kEvening, R::kMoving},
@@ -91,7 +91,7 @@ constexpr EventKindInfo kCueInfo[] = {
 };
 static_assert(sizeof(kCueInfo) / sizeof(kCueInfo[0]) == kNumCues);
 
-enum class Slot : uint8_t { kCue, kColour, kGender, kBrand };
+enum class Slot : uint8_t { kCue, kColour, kGender, kBrand, kAge, kObject };
 
 // Character trie over the patterns with '|' removed; a node may end several patterns.
 struct Node {
@@ -113,6 +113,9 @@ constexpr absl::string_view kColourNames[kNumColours] = {
     "black", "white", "red", "blue", "green", "yellow", "grey", "brown", "orange", "pink",
     "purple", "silver"};
 constexpr absl::string_view kGenderNames[kNumGenders] = {"woman", "man"};
+constexpr absl::string_view kAgeNames[kNumAgeBands] = {"child", "youth", "adult", "elderly"};
+constexpr absl::string_view kObjectNames[kNumObjectClasses] = {"top", "bottom", "head", "bike",
+                                                               "motor_vehicle"};
 constexpr absl::string_view kBrandClassNames[] = {"bike", "car", "scooter",
                                                   "phone", "dog", "vehicle_type"};
 
@@ -229,12 +232,22 @@ absl::StatusOr<std::unique_ptr<const EventLexicon>> EventLexicon::Parse(absl::st
                                 " (event_lexicon.h lists them)"));
       }
       impl.Add(pattern, Slot::kCue, it->second, pending);
-    } else if (slot == "colour" || slot == "gender") {
-      const absl::string_view* names = slot == "colour" ? kColourNames : kGenderNames;
-      const int count = slot == "colour" ? int{kNumColours} : int{kNumGenders};
+    } else if (slot == "colour" || slot == "gender" || slot == "age" || slot == "object") {
+      const absl::string_view* names = slot == "colour"   ? kColourNames
+                                       : slot == "gender" ? kGenderNames
+                                       : slot == "age"    ? kAgeNames
+                                                          : kObjectNames;
+      const int count = slot == "colour"   ? int{kNumColours}
+                        : slot == "gender" ? int{kNumGenders}
+                        : slot == "age"    ? int{kNumAgeBands}
+                                           : int{kNumObjectClasses};
       const int index = static_cast<int>(std::find(names, names + count, value) - names);
       if (index == count) return bad(absl::StrCat("unknown ", slot, " '", value, "'"));
-      impl.Add(pattern, slot == "colour" ? Slot::kColour : Slot::kGender, index, pending);
+      const Slot s = slot == "colour"   ? Slot::kColour
+                     : slot == "gender" ? Slot::kGender
+                     : slot == "age"    ? Slot::kAge
+                                        : Slot::kObject;
+      impl.Add(pattern, s, index, pending);
     } else if (slot == "brand") {
       const std::pair<absl::string_view, absl::string_view> cn = absl::StrSplit(value, ':');
       const auto* cls = std::find(std::begin(kBrandClassNames), std::end(kBrandClassNames), cn.first);
@@ -251,7 +264,7 @@ absl::StatusOr<std::unique_ptr<const EventLexicon>> EventLexicon::Parse(absl::st
       }
       impl.Add(pattern, Slot::kBrand, it->second, pending);
     } else {
-      return bad(absl::StrCat("unknown slot '", slot, "' (kind, cue, colour, gender, brand, norm)"));
+      return bad(absl::StrCat("unknown slot '", slot, "' (kind, cue, colour, gender, age, object, brand, norm)"));
     }
   }
   if (impl.patterns == 0) {
@@ -279,6 +292,73 @@ uint64_t EventLexicon::BrandMask(BrandClass brand_class) const {
   return impl_->brand_masks[static_cast<size_t>(brand_class)];
 }
 
+namespace {
+
+// The age bands of an age in years; overlapping at the edges, where a guess of one witness
+// and another's may differ ("ca. 20" is a youth to one, an adult to another).
+uint32_t AgeBandsOf(int years) {
+  auto bit = [](AgeBand b) { return uint32_t{1} << b; };
+  if (years <= 11) return bit(kChild);
+  if (years <= 13) return bit(kChild) | bit(kYouth);
+  if (years <= 17) return bit(kYouth);
+  if (years <= 22) return bit(kYouth) | bit(kAdult);
+  if (years <= 59) return bit(kAdult);
+  if (years <= 69) return bit(kAdult) | bit(kElderly);
+  return bit(kElderly);
+}
+
+// The age bands `w` names when it is an age in years, given the two words before it and the
+// two after it (0 when it is not).
+uint32_t AgeOfWord(absl::string_view prev2, absl::string_view prev, absl::string_view w,
+                   absl::string_view next, absl::string_view after) {
+  // "40ish" is an age by itself.
+  const bool ish = absl::EndsWith(w, "ish");
+  const absl::string_view digits = ish ? w.substr(0, w.size() - 3) : w;
+  if (digits.empty() || digits.size() > 2 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return 0;
+  }
+  int years = 0;
+  for (char c : digits) years = years * 10 + (c - '0');
+  // A person "van 13" ("meisje van 13 14", "jongen van 16"): an age without its unit.
+  const bool person_of = prev == "van" &&
+                         (prev2 == "meisje" || prev2 == "meisjes" || prev2 == "meid" ||
+                          prev2 == "meiden" || prev2 == "jongen" || prev2 == "jongens" ||
+                          prev2 == "jochie" || prev2 == "kind" || prev2 == "man" ||
+                          prev2 == "vrouw" || prev2 == "gast" || prev2 == "gasten" ||
+                          prev2 == "knul" || prev2 == "jongeman" || prev2 == "dame");
+  const bool unit = ish || person_of || next == "jaar" || next == "jr" || next == "jarige" ||
+                    next == "years" || next == "yrs" || next == "yo" || next == "year" ||
+                    prev == "aged" || (prev2 == "jaar" && prev == "of");
+  // Not a span of time ("al 3 jaar", "sinds 20 jaar", "10 jaar geleden", "for 5 years").
+  const bool span = prev == "al" || prev == "sinds" || prev == "ruim" || prev == "afgelopen" ||
+                    prev == "laatste" || prev == "binnen" || prev == "na" || prev == "since" ||
+                    prev == "for" || prev == "past" || prev == "over" || after == "geleden" ||
+                    after == "ago" || after == "lang" || after == "getrouwd" ||
+                    after == "woon" || after == "hier";
+  return years >= 4 && unit && !span ? AgeBandsOf(years) : 0;
+}
+
+// Ages in years of the persons described: a number followed by "jaar", "jr" or "years"
+// ("jongen van 15 jaar", "ca. 45 jr", "16 tot 18 jaar"), after "jaar of" ("een jaar of
+// 70") or after a person "van" ("meisje van 13"). Reads the text once, without allocating.
+uint32_t AgesInYears(absl::string_view text) {
+  uint32_t ages = 0;
+  // A window of five words: two before the one considered, and two after it.
+  std::array<absl::string_view, 5> w{};
+  auto shift = [&](absl::string_view word) {
+    for (size_t k = 0; k + 1 < w.size(); ++k) w[k] = w[k + 1];
+    w[4] = word;
+    if (!w[2].empty()) ages |= AgeOfWord(w[0], w[1], w[2], w[3], w[4]);
+  };
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) shift(word);
+  shift({});
+  shift({});
+  return ages;
+}
+
+}  // namespace
+
 EventSignature EventLexicon::Read(absl::string_view normalised) const {
   std::string text, scratch;
   text.reserve(normalised.size());
@@ -288,8 +368,12 @@ EventSignature EventLexicon::Read(absl::string_view normalised) const {
   const std::vector<Node>& nodes = impl_->nodes;
   EventSignature s;
   const size_t n = text.size();
+  // Colours of the last three words (by word number modulo 4), for the objects they describe.
+  std::array<uint32_t, 4> colour_of_word{};
+  int word = -1;
   for (size_t i = 0; i < n; ++i) {
     const bool at_word_start = i == 0 || text[i - 1] == ' ';
+    if (at_word_start) colour_of_word[++word & 3] = 0;
     int32_t node = 0;
     for (size_t j = i; j < n; ++j) {
       int32_t child = nodes[node].first_child;
@@ -304,13 +388,29 @@ EventSignature EventLexicon::Read(absl::string_view normalised) const {
         if ((term.anchor_start && !at_word_start) || (term.anchor_end && !at_word_end)) continue;
         switch (term.slot) {
           case Slot::kCue: s.cues |= uint64_t{1} << term.value; break;
-          case Slot::kColour: s.colours |= uint32_t{1} << term.value; break;
+          case Slot::kColour:
+            s.colours |= uint32_t{1} << term.value;
+            colour_of_word[word & 3] |= uint32_t{1} << term.value;
+            break;
           case Slot::kGender: s.genders |= uint32_t{1} << term.value; break;
           case Slot::kBrand: s.brands |= uint64_t{1} << term.value; break;
+          case Slot::kAge: s.ages |= uint32_t{1} << term.value; break;
+          case Slot::kObject: {
+            // The colour words of the two words before this one ("rode jas", "zwarte grote
+            // audi"); a colour in the same word is part of a compound ("roodbruin").
+            const uint32_t colours =
+                (word >= 1 ? colour_of_word[(word - 1) & 3] : 0) |
+                (word >= 2 ? colour_of_word[(word - 2) & 3] : 0);
+            for (int c = 0; c < kNumColours; ++c) {
+              if ((colours >> c) & 1) s.details |= DetailBit(term.value, c);
+            }
+            break;
+          }
         }
       }
     }
   }
+  s.ages |= AgesInYears(text);
   return s;
 }
 
@@ -599,6 +699,8 @@ void EventSignature::Merge(const EventSignature& other) {
   colours |= other.colours;
   genders |= other.genders;
   brands |= other.brands;
+  ages |= other.ages;
+  details |= other.details;
 }
 
 EventSignature ReadSignature(absl::string_view normalised) {
@@ -629,21 +731,25 @@ absl::Duration MaxGap(uint64_t kinds) {
 
 std::string EncodeSignature(const EventSignature& s) {
   std::string out;
-  out.reserve(24);
+  out.reserve(32);
   PutWord(out, s.cues);
-  PutWord(out, (uint64_t{s.genders} << 32) | s.colours);
+  PutWord(out, (uint64_t{s.genders} << 32) | (uint64_t{s.ages & 0xFF} << 16) |
+                   (s.colours & 0xFFFF));
   PutWord(out, s.brands);
+  PutWord(out, s.details);
   return out;
 }
 
 EventSignature DecodeSignature(absl::string_view bytes) {
   EventSignature s;
-  if (bytes.size() != 24) return s;
+  if (bytes.size() != 24 && bytes.size() != 32) return s;
   s.cues = GetWord(bytes, 0);
   const uint64_t w = GetWord(bytes, 8);
-  s.colours = static_cast<uint32_t>(w & 0xFFFFFFFF);
+  s.colours = static_cast<uint32_t>(w & 0xFFFF);
+  s.ages = static_cast<uint32_t>((w >> 16) & 0xFF);
   s.genders = static_cast<uint32_t>(w >> 32);
   s.brands = GetWord(bytes, 16);
+  if (bytes.size() == 32) s.details = GetWord(bytes, 24);
   return s;
 }
 

@@ -80,7 +80,8 @@ static_assert(kNumCues <= 64);
 enum class Reach : uint8_t {
   kSpot,    // at one place: a shop, a house, a parked car, a grow house, a bike rack
   kMoving,  // moves or is seen and heard from afar: a fight that moves, a thief who runs,
-            // smoke, fireworks, a party, a speeding car, a confused person wandering off
+            // smoke, a smell of gas, fireworks, a party, a speeding car, a convoy of bikers,
+            // a confused person wandering off
 };
 
 struct EventKindInfo {
@@ -99,6 +100,23 @@ enum Colour : uint8_t {
   kSilver, kNumColours
 };
 enum Gender : uint8_t { kWoman, kMan, kNumGenders };
+// Age bands of the persons described (bits of EventSignature::ages): a child, a teenager or
+// youngster, an adult, an elderly person.
+enum AgeBand : uint8_t { kChild, kYouth, kAdult, kElderly, kNumAgeBands };
+// Objects whose colour identifies a person or a vehicle (EventSignature::details): what is
+// worn on top (jacket, hoodie, tracksuit), on the legs, on the head (cap, helmet), a bike, a
+// motor vehicle (car, scooter, van). A colour word at most two words before an object word
+// ("rode jas", "grijs trainingspak", "zwarte grote audi", "red hoodie") is that object's colour.
+enum ObjectClass : uint8_t { kTop, kBottom, kHead, kBikeObject, kMotorVehicle, kNumObjectClasses };
+static_assert(int{kNumObjectClasses} * int{kNumColours} <= 64);
+// The bit of EventSignature::details for an object of `object_class` in `colour`.
+[[nodiscard]] constexpr uint64_t DetailBit(int object_class, int colour) {
+  return uint64_t{1} << (object_class * kNumColours + colour);
+}
+// The detail bits of one object class (its twelve colours).
+[[nodiscard]] constexpr uint64_t DetailMask(int object_class) {
+  return ((uint64_t{1} << kNumColours) - 1) << (object_class * kNumColours);
+}
 // Brand classes; a brand bit belongs to exactly one class (BrandClass).
 // kDog: breeds; kVehicleType: motor, scooter, van, lorry, car (a motorbike is not a van).
 enum class BrandClass : uint8_t { kBike, kCar, kScooter, kPhone, kDog, kVehicleType };
@@ -108,9 +126,13 @@ struct EventSignature {
   uint32_t colours = 0;  // bit per Colour
   uint32_t genders = 0;  // bit per Gender
   uint64_t brands = 0;   // bit per brand (see BrandMask)
+  uint32_t ages = 0;     // bit per AgeBand
+  uint64_t details = 0;  // DetailBit(object class, colour) per coloured object
 
   [[nodiscard]] uint64_t kinds() const;  // the event-kind bits of `cues`
-  [[nodiscard]] bool empty() const { return cues == 0 && colours == 0 && genders == 0 && brands == 0; }
+  [[nodiscard]] bool empty() const {
+    return cues == 0 && colours == 0 && genders == 0 && brands == 0 && ages == 0 && details == 0;
+  }
   // Bitwise union (an incident's signature is the union of its reports').
   void Merge(const EventSignature& other);
   friend bool operator==(const EventSignature&, const EventSignature&) = default;
@@ -212,8 +234,10 @@ inline constexpr size_t kMaxIncidentStems = 256;
 [[nodiscard]] std::vector<uint32_t> MergeStems(const std::vector<uint32_t>& a,
                                                const std::vector<uint32_t>& b, size_t cap);
 
-// Compact storage form (three little-endian 64-bit words, 24 bytes) and back. Decode of
-// anything that is not 24 bytes gives an empty signature.
+// Compact storage form and back: four little-endian 64-bit words, 32 bytes (cues; genders in
+// the high half and ages in bits 16..23 and colours in the low bits of the second; brands;
+// details). Decode also reads the earlier 24-byte form (no details; ages 0) and gives an
+// empty signature for anything else.
 [[nodiscard]] std::string EncodeSignature(const EventSignature& s);
 [[nodiscard]] EventSignature DecodeSignature(absl::string_view bytes);
 

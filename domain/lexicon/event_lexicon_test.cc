@@ -42,6 +42,35 @@ TEST(EventLexiconTest, AttributesTellObjectsApart) {
   EXPECT_EQ(a.brands & BrandMask(BrandClass::kCar), 0u);
 }
 
+TEST(EventLexiconTest, ColoursAttachToTheObjectsTheyDescribe) {
+  const EventSignature s =
+      ReadSignature("jongen met rode jas en grijze trainingsbroek reed weg op een zwarte grote audi");
+  EXPECT_EQ(s.details, DetailBit(kTop, kRed) | DetailBit(kBottom, kGrey) |
+                           DetailBit(kMotorVehicle, kBlack));
+  EXPECT_EQ(ReadSignature("grey tracksuit").details, DetailBit(kTop, kGrey) | DetailBit(kBottom, kGrey));
+  EXPECT_EQ(ReadSignature("zwarte batavus").details, DetailBit(kBikeObject, kBlack));
+  // A colour further away, or after the object, describes something else.
+  EXPECT_EQ(ReadSignature("rode deur en een man met jas").details, 0u);
+  EXPECT_EQ(ReadSignature("jas rood").details, 0u);
+}
+
+TEST(EventLexiconTest, AgeBands) {
+  EXPECT_EQ(ReadSignature("jongen van een jaar of 15").ages, 1u << kYouth);
+  EXPECT_EQ(ReadSignature("oudere dame met rollator").ages, 1u << kElderly);
+  EXPECT_EQ(ReadSignature("man van middelbare leeftijd").ages, 1u << kAdult);
+  EXPECT_EQ(ReadSignature("klein jongetje huilt").ages, 1u << kChild);
+  EXPECT_EQ(ReadSignature("oudere jongens op scooters").ages, 0u);
+  // Ages in years, with overlapping bands where guesses differ.
+  EXPECT_EQ(ReadSignature("vrouw ca 45 jr blonde paardenstaart").ages, 1u << kAdult);
+  EXPECT_EQ(ReadSignature("een heer van naar schatting 85 jaar").ages, 1u << kElderly);
+  EXPECT_EQ(ReadSignature("jongens van een jaar of 15").ages, 1u << kYouth);
+  EXPECT_EQ(ReadSignature("jongeman van rond de 20 jaar").ages, (1u << kYouth) | (1u << kAdult));
+  EXPECT_EQ(ReadSignature("ik woon hier al 30 jaar en dit is 10 jaar geleden begonnen").ages, 0u);
+  EXPECT_EQ(ReadSignature("meisje van 13 14 net bij drogist").ages, (1u << kChild) | (1u << kYouth));
+  EXPECT_EQ(ReadSignature("bald man 40ish emptied the shelf").ages, 1u << kAdult);
+  EXPECT_EQ(ReadSignature("huisnummer 40 van 12 tot 14 uur").ages, 0u);
+}
+
 TEST(EventLexiconTest, CueTokensAndGaps) {
   EXPECT_EQ(CueTokens(ReadSignature("vuurwerk")), "__cue__fireworks");
   EXPECT_EQ(CueTokens(EventSignature{}), "");
@@ -52,9 +81,16 @@ TEST(EventLexiconTest, CueTokensAndGaps) {
 }
 
 TEST(EventLexiconTest, EncodeRoundTripsAndMergeIsAUnion) {
-  EventSignature s = ReadSignature("rode vespa, man met zwarte jas, dealer");
+  EventSignature s = ReadSignature("rode vespa man met zwarte jas dealer");
   EXPECT_EQ(DecodeSignature(EncodeSignature(s)), s);
   EXPECT_TRUE(DecodeSignature("short").empty());
+  EXPECT_EQ(EncodeSignature(s).size(), 32u);
+  EXPECT_NE(s.details, 0u);
+  // The earlier 24-byte form (no details, no ages) still reads.
+  EventSignature legacy = s;
+  legacy.details = 0;
+  legacy.ages = 0;
+  EXPECT_EQ(DecodeSignature(EncodeSignature(legacy).substr(0, 24)), legacy);
   EventSignature t = ReadSignature("vrouw");
   t.Merge(s);
   EXPECT_EQ(t.genders, (1u << kWoman) | (1u << kMan));
@@ -154,6 +190,9 @@ TEST(EventLexiconTest, MatchKindsTable) {
       {K({kNoise}), K({kNoise}), KindRelation::kCommon, 10 * kH, true},
       {K({kFireworks}), K({kFireworks}), KindRelation::kCommon, 10 * kH, true},
       {K({kSpeeding}), K({kSpeeding}), KindRelation::kCommon, 10 * kH, true},
+      // Gas is smelled down the street; a convoy of bikers rides through.
+      {K({kGasSmell}), K({kGasSmell, kSuspiciousPerson}), KindRelation::kCommon, 3 * kH, true},
+      {K({kBikers}), K({kBikers, kParking}), KindRelation::kCommon, 21 * kD, true},
       // Shoplifting at one shop, a car broken into, bikes at the rack: one spot.
       {K({kShoplifting}), K({kShoplifting}), KindRelation::kCommon, 3 * kH, false},
       {K({kCarBreakIn}), K({kCarBreakIn}), KindRelation::kCommon, 10 * kH, false},

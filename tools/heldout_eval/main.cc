@@ -63,6 +63,9 @@ ABSL_FLAG(double, threshold, -1, "match threshold (default: the server's)");
 ABSL_FLAG(double, colour_penalty, -1, "matcher colour penalty (default: the server's)");
 ABSL_FLAG(double, gender_penalty, -1, "matcher gender penalty (default: the server's)");
 ABSL_FLAG(double, near_meters, -1, "matcher near distance (default: the server's)");
+ABSL_FLAG(double, detail_penalty, -1, "matcher coloured-object penalty (default: the server's)");
+ABSL_FLAG(double, age_penalty, -1, "matcher age band penalty (default: the server's)");
+ABSL_FLAG(double, detail_bonus, -1, "matcher coloured-object bonus (default: the server's)");
 ABSL_FLAG(std::vector<std::string>, weights, {},
           "matcher weights distance,time,theme,category,text,event,stems (default: the server's)");
 ABSL_FLAG(std::string, scores_out, "",
@@ -514,6 +517,7 @@ void PrintLeaveOneWriterOut(const char* title, const PairResult& r, double serve
     return c;
   };
   PairCounts pooled;
+  std::map<std::string, PairCounts> by_kind;
   for (const std::string& writer : writers) {
     double best = server_threshold, best_f1 = -1;
     for (int i = 0; i <= 25; ++i) {
@@ -528,8 +532,16 @@ void PrintLeaveOneWriterOut(const char* title, const PairResult& r, double serve
     const PairCounts held = count(writer, true, best);
     pooled.tp += held.tp, pooled.fp += held.fp, pooled.fn += held.fn, pooled.tn += held.tn;
     PrintPairCounts(absl::StrFormat("%s (t=%.2f)", writer, best).c_str(), held);
+    for (const ScoredPair& p : r.scored_pairs) {
+      if (p.writer == writer) by_kind[p.kind].Add(p.same, p.eligible && p.score >= best);
+    }
   }
   PrintPairCounts("pooled", pooled);
+  std::printf("  errors by kind, pooled:\n");
+  for (const auto& [kind, c] : by_kind) {
+    std::printf("    %-22s pairs %3d  errors %3d  (merged %d, missed %d)\n", kind.c_str(), c.N(),
+                c.fp + c.fn, c.fp, c.fn);
+  }
 }
 
 bool Floor(const char* what, double value, double floor, bool* ok) {
@@ -573,6 +585,11 @@ int main(int argc, char** argv) {
     dedup_options.gender_penalty = absl::GetFlag(FLAGS_gender_penalty);
   }
   if (absl::GetFlag(FLAGS_near_meters) >= 0) dedup_options.near_meters = absl::GetFlag(FLAGS_near_meters);
+  if (absl::GetFlag(FLAGS_detail_penalty) >= 0) {
+    dedup_options.detail_penalty = absl::GetFlag(FLAGS_detail_penalty);
+  }
+  if (absl::GetFlag(FLAGS_age_penalty) >= 0) dedup_options.age_penalty = absl::GetFlag(FLAGS_age_penalty);
+  if (absl::GetFlag(FLAGS_detail_bonus) >= 0) dedup_options.detail_bonus = absl::GetFlag(FLAGS_detail_bonus);
   if (const auto w = absl::GetFlag(FLAGS_weights); w.size() == 7) {
     dedup::ScoreWeights& sw = dedup_options.weights;
     double* fields[] = {&sw.distance, &sw.time, &sw.theme, &sw.category, &sw.text, &sw.event,
