@@ -3,13 +3,15 @@
 // filtered by the server when its API has the filter), updated without a reload by the WatchQueue
 // stream (app.js). Views: all, new, overdue and reopen requests; the last two only when the
 // server's API has them (ListIncidentsRequest.overdue, QueueEvent reasons OVERDUE and
-// REOPEN_REQUESTED in /v1/openapi.json).
+// REOPEN_REQUESTED in /v1/openapi.json). The search box (ListIncidentsRequest.text, when the
+// server has it) searches titles and report descriptions on the server; while a search is on,
+// the live stream updates the incidents found but adds none (it cannot tell what matches).
 import * as api from './api.js';
 import { h, fill, field, uid, announce, when, idOf, departmentOf, STATUS, THEME, REASON } from './dom.js';
 import { desk, remember, catalogues, focusHeading } from './app.js';
 
 // Filters of this page load (kept when the desk comes back from an incident).
-const filters = { view: 'all', status: '', theme: '', area: '', department: '' };
+const filters = { view: 'all', status: '', theme: '', area: '', department: '', text: '' };
 
 // Which parts of the issue-18 desk workflow this server has (feature detection).
 async function features() {
@@ -21,6 +23,7 @@ async function features() {
   const params = list ? (list.op.parameters || []).map((p) => p.name) : [];
   return {
     overdue: params.includes('overdue'),
+    text: params.includes('text'),
     department: params.includes('department'),
     reopen: reasons.includes('REOPEN_REQUESTED'),
     overdueEvents: reasons.includes('OVERDUE'),
@@ -58,12 +61,16 @@ export function renderQueue(main) {
   const theme = h('select', { id: uid('theme'), name: 'theme' });
   const area = h('select', { id: uid('area'), name: 'area' });
   const department = h('select', { id: uid('department'), name: 'department' });
+  const text = h('input', { id: uid('text'), name: 'text', type: 'search', value: filters.text,
+                            maxlength: '200', autocomplete: 'off' });
+  const search = field('Zoeken in titel en meldingen', text);
+  search.hidden = true;  // until the server is known to search
   options(status, Object.entries(STATUS), 'Alle statussen');
   options(theme, Object.entries(THEME), 'Alle thema\'s');
   const form = h('form', { 'aria-label': 'Selectie' },
     h('fieldset', {}, h('legend', {}, 'Selectie'),
       h('div', { class: 'row' }, field('Weergave', view), field('Status', status),
-        field('Thema', theme), field('Gebied', area), field('Afdeling', department),
+        field('Thema', theme), field('Gebied', area), field('Afdeling', department), search,
         h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Toon')))));
   const tbody = h('tbody', { id: 'queue-rows' });
   const count = h('p', { id: 'queue-count', class: 'state', tabindex: '-1' });
@@ -141,7 +148,7 @@ export function renderQueue(main) {
 
   function listParams(f) {
     return { pageSize: PAGE, status: filters.status, theme: filters.theme, areaCode: filters.area,
-             department: f.department ? filters.department : '' };
+             department: f.department ? filters.department : '', text: f.text ? filters.text : '' };
   }
 
   // Every page of the overdue list (it marks rows; a selection rarely has many).
@@ -211,6 +218,7 @@ export function renderQueue(main) {
       fill(view, views.map(([v, label]) => h('option', { value: v, selected: v === filters.view }, label)));
       options(area, c.areas.map((a) => [a.code, `${a.displayName} (${a.level === 'WIJK' ? 'wijk' : 'buurt'})`]), 'Alle gebieden');
       options(department, c.departments.map((d) => [d.name, d.displayName]), 'Alle afdelingen');
+      search.hidden = !f.text;
     } catch (e) {
       error.textContent = api.describe(e);
     }
@@ -220,7 +228,7 @@ export function renderQueue(main) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     Object.assign(filters, { view: view.value, status: status.value, theme: theme.value,
-                             area: area.value, department: department.value });
+                             area: area.value, department: department.value, text: text.value.trim() });
     load();
   });
 
@@ -228,8 +236,8 @@ export function renderQueue(main) {
     if (s) return renderState();
     if (!event || abort.signal.aborted) return;
     const incident = desk.incidents.get(event.incident.name);
-    if (matches(incident, filters)) shown.set(incident.name, incident);
-    else shown.delete(incident.name);
+    if (!matches(incident, filters)) shown.delete(incident.name);
+    else if (!filters.text || shown.has(incident.name)) shown.set(incident.name, incident);
     renderRows();
     renderLog();
     // New incidents once (a replayed event is no news); the desk's signals every time.
