@@ -2,16 +2,16 @@
 // playwright-core, against a real wijkwachtd started by web/desk_console_test.cc:
 //
 //   log in -> the queue is live (200 incidents a page; the oldest is loaded with the next page)
-//   -> a device submits a report over the JSON API -> it appears
-//   in the queue without a reload -> the search box finds it by a word of its description
-//   (only when ListIncidents has `text`; absent otherwise) -> open it (reports, map) -> two
-//   dispatchers click Claim at
-//   once: one wins, the other sees the server's refusal in words -> merge the older incident
-//   into it -> ask the reporter (only when /v1/openapi.json has DispatchService.AskReporter;
-//   the control must be absent otherwise) -> send feedback -> resolve -> log out -> an
-//   administrator sees the incident's audit trail (a dispatcher sees it too, from
-//   GetIncidentHistory) -> the administrator opens the undelivered notifications (when
-//   /v1/openapi.json has OperationsService.ListDeadLetters).
+//   -> a device submits a report over the JSON API -> it appears in the queue without a reload
+//   -> the search box finds it by a word of its description (only when ListIncidents has
+//   `text`; absent otherwise) -> open it (reports, map) -> two dispatchers click Claim at once:
+//   one wins, the other sees the server's refusal in words -> merge the older incident into it
+//   -> ask the reporter (only when /v1/openapi.json has DispatchService.AskReporter; the control
+//   must be absent otherwise) -> send feedback -> resolve -> a bulk action on the resolved
+//   incident and a new one (one moved, one refused in words) -> log out -> an administrator
+//   sees the incident's audit trail (a dispatcher sees it too, from GetIncidentHistory) -> the
+//   administrator opens the undelivered notifications (when /v1/openapi.json has
+//   OperationsService.ListDeadLetters).
 //
 // axe-core runs on every page visited (WCAG 2.1 A/AA and best practice): any violation fails.
 // Any Content-Security-Policy violation, page error, token in a URL or in localStorage fails.
@@ -20,6 +20,7 @@
 //   RACE <winner> <refusal>     the claim race
 //   SEARCH <rows> | SEARCH absent
 //   DEAD <count line> | DEAD absent       the administrator's undelivered notifications
+//   BULK incidents/...          the new incident a bulk action moved to TRIAGED
 //   ASK ran | ASK absent
 //   AXE <page> <violations> <passes>
 //   DONE incidents/...
@@ -295,6 +296,30 @@ async function main() {
     console.log(`HISTORY ${trail.length} entries`);
     await axe(a, 'incident');
     await a.screenshot({ path: path.join(outDir, 'incident.png'), fullPage: true });
+
+    // Bulk: the resolved incident and a new one ticked in the queue, both to TRIAGED: one call
+    // each, the new one moved, the resolved one refused in the server's words.
+    await a.locator('#nav-queue').focus();
+    await a.keyboard.press('Enter');
+    await a.waitForSelector(`#queue-rows tr[data-incident="${incident}"]`, T);
+    const fresh = await a.locator('#queue-rows tr[data-status="INCIDENT_NEW"]').first().getAttribute('data-incident');
+    check(fresh && fresh !== incident, 'no new incident to move in bulk');
+    await a.locator(`#queue-rows tr[data-incident="${incident}"] input.select`).check();
+    await a.locator(`#queue-rows tr[data-incident="${fresh}"] input.select`).check();
+    await a.locator('select[name="bulk-action"]').selectOption('transition');
+    await a.locator('select[name="bulk-status"]').selectOption('INCIDENT_TRIAGED');
+    await a.locator('#bulk-run').click();
+    await a.waitForFunction(() => document.querySelectorAll('#bulk-results li[data-outcome]').length === 2, null, T);
+    const moved = await a.locator(`#bulk-results li[data-incident="${fresh}"]`).getAttribute('data-outcome');
+    const kept = a.locator(`#bulk-results li[data-incident="${incident}"]`);
+    check(moved === 'done', `the new incident was not moved: ${await a.locator('#bulk-results').innerText()}`);
+    check(await kept.getAttribute('data-outcome') === 'refused', 'the resolved incident was moved back');
+    const keptText = (await kept.textContent()).trim();
+    check(keptText.includes('Geweigerd') && keptText.includes('allowed: '), `the refusal is not in words: ${keptText}`);
+    await a.waitForSelector(`#queue-rows tr[data-incident="${fresh}"][data-status="INCIDENT_TRIAGED"]`, T);
+    await axe(a, 'queue-bulk');
+    await a.screenshot({ path: path.join(outDir, 'queue-bulk.png'), fullPage: true });
+    console.log(`BULK ${fresh}`);
 
     // The session lives in sessionStorage only, never in a URL; logout ends it.
     await checkNoTokenInUrls(a, 'desk 1');
