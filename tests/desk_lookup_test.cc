@@ -37,8 +37,8 @@ class DeskLookupTest : public ::testing::Test {
     absl::Status started = server_.Start();
     ASSERT_TRUE(started.ok()) << started;
     Connect();
-    plain_ = Staff("wachter", v1::DISPATCHER, {});
-    ondermijning_ = Staff("rechercheur", v1::DISPATCHER, {"departments/ondermijning"});
+    plain_ = Staff("wachter", v1::ROLE_DISPATCHER, {});
+    ondermijning_ = Staff("rechercheur", v1::ROLE_DISPATCHER, {"departments/ondermijning"});
   }
 
   void Connect() { dispatch_ = v1::DispatchService::NewStub(server_.channel()); }
