@@ -34,7 +34,9 @@
 // GetIncidentHistory (dispatchers and admins) reads one incident's entries of the audit log
 // (storage::DispatchStore::IncidentHistory, the audit_by_incident index), for an incident the
 // caller may see: NOT_FOUND otherwise, as GetIncident. Entries about reports only (opening a
-// reporter's contact details) are not part of it.
+// reporter's contact details) are not part of it. Another incident an entry names (target, or
+// a merge's or split's detail) that the caller may not see, or that no longer exists, reads
+// storage::kAnotherIncident, the entry marked `redacted` (storage::RedactIncidentNames).
 //
 // GetReporterContact (dispatchers and admins; never shopkeepers or analysts) opens the sealed
 // contact details a resident left with a report, only for a caller who may see the report
