@@ -127,6 +127,9 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     // OperationsService: backups.
     {"/wijkwacht.v1.OperationsService/CreateBackup",    kAdmin,                          false, false},
     {"/wijkwacht.v1.OperationsService/ListBackups",     kAdmin,                          false, false},
+    // ... and the notifications the webhook gave up on.
+    {"/wijkwacht.v1.OperationsService/ListDeadLetters", kAdmin,                          false, false},
+    {"/wijkwacht.v1.OperationsService/ResendDeadLetters", kAdmin,                        false, false},
 };
 // clang-format on
 

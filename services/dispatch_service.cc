@@ -3,10 +3,13 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "domain/classify/theme_classifier.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/action_plan_service.h"
@@ -20,6 +23,9 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 constexpr int kDefaultPageSize = 50;
+constexpr char kListIncidents[] = "ListIncidents";
+constexpr size_t kMaxSearchTextBytes = 200;
+constexpr size_t kMaxReportsSearched = 200;
 constexpr size_t kMaxIncidentIdBytes = 100;
 constexpr size_t kMaxFeedbackBytes = 2000;
 constexpr size_t kMaxQuestionBytes = 1000;
@@ -169,9 +175,22 @@ void DispatchServiceImpl::List(const Caller& caller, const v1::ListIncidentsRequ
   query.theme = request.theme();
   query.area_code = request.area_code();
   query.page_size = PageSize(request.page_size(), storage::kMaxIncidentPageSize);
-  query.page_token = request.page_token();
+  absl::StatusOr<std::string> token =
+      page_tokens_.Open(kListIncidents, caller.subject, request.page_token());
+  if (!token.ok()) return done(token.status());
+  query.page_token = *std::move(token);
   query.overdue = request.overdue();
   query.now = Now();
+  if (!request.text().empty()) {
+    if (request.text().size() > kMaxSearchTextBytes) {
+      return done(InvalidFieldError("text", absl::StrCat("must be at most ", kMaxSearchTextBytes,
+                                                         " bytes")));
+    }
+    query.text = classify::NormaliseForModel(request.text());
+    if (query.text.empty()) {
+      return done(InvalidFieldError("text", "has no letters or digits to search for"));
+    }
+  }
   if (!request.department().empty()) {
     absl::StatusOr<std::string> department =
         access::ParseDepartmentName(request.department(), "department");
@@ -187,6 +206,13 @@ void DispatchServiceImpl::List(const Caller& caller, const v1::ListIncidentsRequ
         return visibility.MaySee(stored.incident());
       };
     }
+    absl::flat_hash_map<std::string, bool> erased;  // per reporter, for this call
+    if (!query.text.empty()) {
+      query.text_matches = [this, words = std::vector<std::string>(absl::StrSplit(query.text, ' ')),
+                            &erased](const internal::StoredIncident& stored) {
+        return TextMatches(stored, words, erased);
+      };
+    }
     // Taken before the read: whatever the page misses comes after this position.
     const uint64_t position = parts_.feed->LastSequence();
     absl::StatusOr<storage::IncidentPage> page = parts_.store->List(query);
@@ -194,10 +220,51 @@ void DispatchServiceImpl::List(const Caller& caller, const v1::ListIncidentsRequ
     for (const internal::StoredIncident& stored : page->incidents) {
       *response->add_incidents() = ToProto(stored);
     }
-    response->set_next_page_token(page->next_page_token);
+    response->set_next_page_token(
+        page_tokens_.Sign(kListIncidents, caller.subject, page->next_page_token));
     response->set_watch_cursor(storage::EncodeCursor(position));
     done(absl::OkStatus());
   });
+}
+
+absl::StatusOr<bool> DispatchServiceImpl::TextMatches(
+    const internal::StoredIncident& stored, const std::vector<std::string>& words,
+    absl::flat_hash_map<std::string, bool>& erased) const {
+  std::vector<bool> found(words.size(), false);
+  size_t left = words.size();
+  const auto look = [&](absl::string_view text) {
+    const std::string normalised = classify::NormaliseForModel(text);
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (!found[i] && absl::StrContains(normalised, words[i])) {
+        found[i] = true;
+        --left;
+      }
+    }
+    return left == 0;
+  };
+  // The title the desk sees: the category's name (and the code, which the app may show).
+  if (const catalog::Category* category = parts_.catalog != nullptr
+                                              ? parts_.catalog->Find(stored.incident().category())
+                                              : nullptr) {
+    if (look(category->name)) return true;
+  }
+  absl::string_view id = stored.incident().name();
+  absl::ConsumePrefix(&id, "incidents/");
+  WW_ASSIGN_OR_RETURN(std::vector<storage::DispatchStore::MemberText> members,
+                      parts_.store->MemberTexts(id, kMaxReportsSearched));
+  for (const storage::DispatchStore::MemberText& m : members) {
+    if (m.description.empty()) continue;
+    // A reporter's erasure hides their reports' text (ReportService): not searched either.
+    if (parts_.sealed != nullptr && storage::IsPseudonym(m.reporter)) {
+      auto [it, inserted] = erased.try_emplace(m.reporter, false);
+      if (inserted) {
+        WW_ASSIGN_OR_RETURN(it->second, parts_.sealed->IsErased(m.reporter));
+      }
+      if (it->second) continue;
+    }
+    if (look(m.description)) return true;
+  }
+  return false;
 }
 
 void DispatchServiceImpl::Claim(const Caller& caller, const v1::ClaimIncidentRequest& request,
@@ -444,7 +511,22 @@ void DispatchServiceImpl::History(const Caller& caller,
     }
     absl::StatusOr<storage::AuditPage> page = parts_.store->IncidentHistory(id, page_size, token);
     if (!page.ok()) return done(page.status());
-    for (v1::AuditEntry& e : page->entries) *response->add_entries() = std::move(e);
+    // Need-to-know inside the entries: a merge or split names other incidents, which this
+    // caller may not see (a missing one is not shown either).
+    absl::flat_hash_map<std::string, bool> shown_cache;
+    const auto shown = [&](absl::string_view other) {
+      if (visibility->SeesEverything() || other == id) return true;
+      auto [it, inserted] = shown_cache.try_emplace(other, false);
+      if (inserted) {
+        absl::StatusOr<internal::StoredIncident> o = parts_.store->Get(other);
+        it->second = o.ok() && visibility->MaySee(o->incident());
+      }
+      return it->second;
+    };
+    for (v1::AuditEntry& e : page->entries) {
+      if (storage::RedactIncidentNames(e, shown)) e.set_redacted(true);
+      *response->add_entries() = std::move(e);
+    }
     response->set_next_page_token(page->next_page_token);
     done(absl::OkStatus());
   });

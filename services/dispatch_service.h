@@ -15,6 +15,11 @@
 // included) gives UPDATED. The incident in each event is read when the event is rendered, so
 // it shows the current state (a resumed stream replays old events with today's incident);
 // an incident that no longer exists is skipped. Each event's cursor resumes after it.
+// ListIncidents' `text` searches the category's name and the member reports' descriptions
+// (classify::NormaliseForModel on both sides: case and accents folded; every word must occur,
+// also inside a longer word), after every other filter and need-to-know, within the same scan
+// budget; its next_page_token is signed (services/page_tokens.h: bound to the caller; a
+// forged or altered one is INVALID_ARGUMENT naming page_token).
 // ListIncidents answers with `watch_cursor`, the log's position read just before its page:
 // a client that lists and then watches from there misses nothing and replays nothing older.
 //
@@ -29,7 +34,9 @@
 // GetIncidentHistory (dispatchers and admins) reads one incident's entries of the audit log
 // (storage::DispatchStore::IncidentHistory, the audit_by_incident index), for an incident the
 // caller may see: NOT_FOUND otherwise, as GetIncident. Entries about reports only (opening a
-// reporter's contact details) are not part of it.
+// reporter's contact details) are not part of it. Another incident an entry names (target, or
+// a merge's or split's detail) that the caller may not see, or that no longer exists, reads
+// storage::kAnotherIncident, the entry marked `redacted` (storage::RedactIncidentNames).
 //
 // GetReporterContact (dispatchers and admins; never shopkeepers or analysts) opens the sealed
 // contact details a resident left with a report, only for a caller who may see the report
@@ -77,6 +84,7 @@
 // Thread safety: one instance serves all calls concurrently.
 #pragma once
 
+#include "absl/container/flat_hash_map.h"
 #include "common/clock.h"
 #include "common/worker_pool.h"
 #include "domain/catalog/category_catalog.h"
@@ -84,6 +92,7 @@
 #include "services/desk_policy.h"
 #include "services/method_table.h"
 #include "services/need_to_know.h"
+#include "services/page_tokens.h"
 #include "services/stream_call.h"
 #include "services/unary_call.h"
 #include "storage/change_feed.h"
@@ -129,8 +138,12 @@ class DispatchServiceImpl final {
     // dispatch::ReportStatusFor). Null: nobody is told beyond the sync feed.
     std::function<void(const internal::QuestionAsked&)> on_question_asked;
     std::function<void(const internal::StoredIncident&)> on_status_changed;
+    // Key of ListIncidents' signed page tokens (services/page_tokens.h); "" = a random key of
+    // this process.
+    std::string page_token_key;
   };
-  explicit DispatchServiceImpl(Parts parts) : parts_(parts) {}
+  explicit DispatchServiceImpl(Parts parts)
+      : parts_(parts), page_tokens_(std::move(parts.page_token_key)) {}
 
   // Registers every RPC of the service with its handler (services/method_table.h).
   void Register(MethodTable* table);
@@ -196,11 +209,18 @@ class DispatchServiceImpl final {
                  std::function<absl::StatusOr<internal::StoredIncident>()> action,
                  v1::Incident* response, UnaryDone done);
 
+  // Whether every word of `words` (normalised) is in the incident's title or in one of its
+  // reports' descriptions (reporters erased, per `erased`, left out).
+  [[nodiscard]] absl::StatusOr<bool> TextMatches(const internal::StoredIncident& stored,
+                                                 const std::vector<std::string>& words,
+                                                 absl::flat_hash_map<std::string, bool>& erased) const;
+
   // The two points where a reporter is to be told something (see Parts::on_question_asked).
   void ReporterQuestionAsked(const internal::QuestionAsked& asked) const;
   void ReporterStatusChanged(const internal::StoredIncident& incident) const;
 
   Parts parts_;
+  const PageTokenSigner page_tokens_;
 };
 
 }  // namespace wijkwacht::services

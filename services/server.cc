@@ -86,6 +86,10 @@ class ServerImpl final : public WijkwachtServer {
     self->server_metrics_ = std::make_unique<ServerMetrics>(&self->registry_);
     WW_RETURN_IF_ERROR(self->LoadReferenceData(options));
     WW_RETURN_IF_ERROR(self->OpenStorage(options));
+    // Always: what an earlier configuration left in the outbox is listed, resent and erased
+    // with the rest even while notifications are off.
+    self->outbox_ = std::make_unique<storage::NotifyOutbox>(self->engine_.get(), auth::SystemRandom());
+    WW_RETURN_IF_ERROR(self->outbox_->Load());
     // Before any write, so that every change that notifies is in the outbox.
     if (checked.webhook) {
       WW_RETURN_IF_ERROR(self->BuildNotify(options, *std::move(checked.webhook)));
@@ -189,7 +193,6 @@ class ServerImpl final : public WijkwachtServer {
     WW_ASSIGN_OR_RETURN(std::string key,
                         privacy::LoadOrCreateMasterKeyFile(options.data_dir + "/keys/notify.key",
                                                            auth::SystemRandom()));
-    outbox_ = std::make_unique<storage::NotifyOutbox>(engine_.get(), auth::SystemRandom());
     WW_RETURN_IF_ERROR(outbox_->Attach());
     const ServerMetrics::NotifyCounters counters = server_metrics_->ExportNotifications(outbox_.get());
     WebhookNotifier::Parts parts;
@@ -221,6 +224,7 @@ class ServerImpl final : public WijkwachtServer {
     WW_ASSIGN_OR_RETURN(sealer_,
                         privacy::IdentitySealer::Create({*std::move(master_key), nullptr}));
     sealed_ = std::make_unique<storage::SealedIdentityStore>(engine_.get(), sealer_.get());
+    sealed_->set_notify_outbox(outbox_.get());  // an erasure removes the device's notifications
     identities_ = std::make_unique<storage::IdentityStore>(engine_.get(), sealed_.get());
     directory_ = std::make_unique<storage::DirectoryStore>(engine_.get());
     return directory_->SeedDefaults();
@@ -318,6 +322,7 @@ class ServerImpl final : public WijkwachtServer {
     dispatch_store_ = std::make_unique<storage::DispatchStore>(engine_.get(), incident_store_.get());
     WW_RETURN_IF_ERROR(dispatch_store_->IndexAuditLog());  // older data dirs
     purger_ = std::make_unique<storage::IncidentPurger>(engine_.get(), incident_store_.get());
+    purger_->set_notify_outbox(outbox_.get());
     deletion_log_ = std::make_unique<storage::DeletionLog>(engine_.get());
     map_layers_->incidents = dispatch_store_.get();  // the progress report
     dialog_ = std::make_unique<storage::ReporterDialogStore>(engine_.get(), incident_store_.get());
@@ -325,7 +330,9 @@ class ServerImpl final : public WijkwachtServer {
         dispatch_store_.get(), feed_.get(), catalog_.get(), workers_.get(), gate_.get(),
         options.clock, identities_.get(), directory_.get(), report_store_.get(), sealed_.get(),
         purger_.get(), deletion_log_.get(), desk_rules_.get(), desk_policy_.get(), areas_.get(),
-        dialog_.get(), /*on_question_asked=*/nullptr, /*on_status_changed=*/nullptr});
+        dialog_.get(), /*on_question_asked=*/nullptr, /*on_status_changed=*/nullptr,
+        // ListIncidents' page tokens are signed with a key derived from the master key.
+        sealed_->DerivedSecret("wijkwacht page token v1")});
     desk_monitor_ = std::make_unique<DeskMonitor>(DeskMonitor::Parts{
         dispatch_store_.get(), feed_.get(), workers_.get(), ClockOf(options),
         options.deadline_check_interval});
@@ -365,14 +372,15 @@ class ServerImpl final : public WijkwachtServer {
     retention.clock = options.clock;
     retention_ = std::make_unique<storage::RetentionSweeper>(engine_.get(), sealed_.get(),
                                                              feed_.get(), retention, purger_.get(),
-                                                             alert_store_.get());
+                                                             alert_store_.get(), outbox_.get());
     WW_RETURN_IF_ERROR(retention_->RestoreChangeLogBound());
     if (options.retention_sweep_interval > absl::ZeroDuration()) {
       periodic_retention_ = std::make_unique<storage::PeriodicRetention>(
           retention_.get(), options.retention_sweep_interval);
     }
     operations_service_ = std::make_unique<OperationsServiceImpl>(OperationsServiceImpl::Parts{
-        engine_.get(), gate_.get(), options.backup_dir, options.backup_keep});
+        engine_.get(), gate_.get(), options.backup_dir, options.backup_keep, outbox_.get(),
+        notifier_ != nullptr, workers_.get()});
     return absl::OkStatus();
   }
 

@@ -173,9 +173,11 @@ absl::Time WebhookNotifier::Pass() {
         next = std::min(next, retry->second.due);
         continue;
       }
+      // From the change, or from the resend of a dead letter.
       const absl::Duration age =
           now - absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(
-                    entry.notification.time()));
+                    entry.notification.has_resend_time() ? entry.notification.resend_time()
+                                                         : entry.notification.time()));
       if (age >= target_.options.max_age) {
         const int failed = retry != retries_.end() ? retry->second.failed : 0;
         if (absl::Status s = parts_.outbox->GiveUp(entry.key, now, failed); !s.ok()) {

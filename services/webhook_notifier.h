@@ -9,7 +9,8 @@
 // from the injected randomness, timed by the injected clock). A failure without an HTTP answer
 // holds back every entry until that retry (the receiver is down: no point in knocking per
 // entry); an HTTP error answer holds back only its entry. Entries are retried for as long as
-// they are younger than `max_age` (by the injected clock, from the time of their change):
+// they are younger than `max_age` (by the injected clock, from the time of their change, or of
+// their resend from the dead letters):
 // at-least-once, the receiver de-duplicates by the idempotency key (also after a crash between
 // its 2xx and the deletion). An older entry, due for an attempt, is given up instead
 // (NotifyOutbox::GiveUp: moved to the dead letters), counted and logged with its id, kind and

@@ -248,6 +248,42 @@ std::vector<std::string> AuditedIncidents(const v1::AuditEntry& entry) {
   return ids;
 }
 
+bool RedactIncidentNames(v1::AuditEntry& entry,
+                         const std::function<bool(absl::string_view id)>& shown) {
+  bool redacted = false;
+  absl::string_view target = entry.target();
+  if (absl::ConsumePrefix(&target, "incidents/") && !shown(target)) {
+    entry.set_target(kAnotherIncident);
+    redacted = true;
+  }
+  if (entry.action() != "MergeIncidents" && entry.action() != "SplitReport") return redacted;
+  // The same reading of the store's own detail as AuditedIncidents.
+  static constexpr char kPrefix[] = "incidents/";
+  constexpr size_t kPrefixBytes = sizeof(kPrefix) - 1;
+  const std::string& detail = entry.detail();
+  std::string out;
+  size_t copied = 0;
+  for (size_t at = detail.find(kPrefix); at != std::string::npos;
+       at = detail.find(kPrefix, at)) {
+    size_t end = at + kPrefixBytes;
+    while (end < detail.size() && IsIncidentIdChar(detail[end])) ++end;
+    const absl::string_view id =
+        absl::string_view(detail).substr(at + kPrefixBytes, end - at - kPrefixBytes);
+    if (!id.empty() && !shown(id)) {
+      absl::StrAppend(&out, absl::string_view(detail).substr(copied, at - copied),
+                      kAnotherIncident);
+      copied = end;
+      redacted = true;
+    }
+    at = end;
+  }
+  if (copied > 0) {
+    absl::StrAppend(&out, absl::string_view(detail).substr(copied));
+    entry.set_detail(std::move(out));
+  }
+  return redacted;
+}
+
 void UnindexAudit(WriteContext& ctx, const v1::AuditEntry& entry) {
   for (const std::string& id : AuditedIncidents(entry)) {
     ctx.Delete(ColumnFamily::kAuditByIncident,
@@ -370,7 +406,8 @@ absl::StatusOr<IncidentPage> DispatchStore::List(const IncidentQuery& q) const {
   const std::string prefix(1, static_cast<char>(q.status));
   const uint64_t filters = Fnv1a(absl::StrCat(q.status, "\x1f", q.theme, "\x1f", q.area_code,
                                               q.overdue ? "\x1foverdue" : "", "\x1f",
-                                              q.department));
+                                              q.department,
+                                              q.text.empty() ? "" : "\x1ftext\x1f", q.text));
   std::string last_returned;
   std::string start = prefix;
   if (!q.page_token.empty()) {
@@ -441,6 +478,14 @@ absl::StatusOr<IncidentPage> DispatchStore::List(const IncidentQuery& q) const {
             stored->incident().assigned_department() != q.department) {
           return true;
         }
+        if (!q.text.empty() && q.text_matches) {
+          absl::StatusOr<bool> match = q.text_matches(*stored);
+          if (!match.ok()) {
+            inner = match.status();
+            return false;
+          }
+          if (!*match) return true;
+        }
         page.incidents.push_back(*std::move(stored));
         return true;
       }));
@@ -452,6 +497,23 @@ absl::StatusOr<IncidentPage> DispatchStore::List(const IncidentQuery& q) const {
     page.next_page_token = absl::WebSafeBase64Escape(raw);
   }
   return page;
+}
+
+absl::StatusOr<std::vector<DispatchStore::MemberText>> DispatchStore::MemberTexts(
+    absl::string_view id, size_t limit) const {
+  WW_ASSIGN_OR_RETURN(internal::StoredIncident stored, incidents_->Get(id, limit));
+  std::vector<MemberText> out;
+  for (absl::string_view name : stored.incident().reports()) {
+    absl::ConsumePrefix(&name, "reports/");
+    WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes, engine_->Get(ColumnFamily::kReports, name));
+    if (!bytes) continue;
+    internal::StoredReport report;
+    if (!report.ParseFromString(*bytes)) {
+      return absl::DataLossError(absl::StrCat("reports/", name, " does not parse"));
+    }
+    out.push_back({report.reporter(), report.report().description()});
+  }
+  return out;
 }
 
 absl::StatusOr<internal::StoredIncident> DispatchStore::Claim(absl::string_view id_view,

@@ -60,7 +60,7 @@
 //
 // Reads: Get (committed data, member names oldest first), List (incidents_by_status, newest
 // created first, filters status/theme from the index and area_code, overdue and department
-// from the record, and
+// from the record, the caller's free-text match (IncidentQuery::text_matches) last, and
 // IncidentQuery::visible; at most kMaxIncidentsScanned visible index entries per call, so a filtered page may come back short with a
 // next_page_token; the token is bound to the filters), AuditLog (oldest first, ascending
 // sequence).
@@ -105,6 +105,12 @@ struct IncidentQuery {
   absl::Time now;
   // "departments/{id}" or "" = any.
   std::string department;
+  // Free text: when `text` is not empty, only incidents for which `text_matches` holds. It is
+  // asked last, for an incident every other filter (and `visible`) kept, and counts against
+  // kMaxIncidentsScanned like any examined incident. `text` (the normalised words) is part of
+  // what the page token is bound to.
+  std::string text;
+  std::function<absl::StatusOr<bool>(const internal::StoredIncident&)> text_matches;
   // Need-to-know (services/need_to_know.h): when set, an incident it refuses is treated as
   // absent — not returned, not counted against kMaxIncidentsScanned, never the reason for a
   // next_page_token — so a caller's pages are those of a store without it.
@@ -134,6 +140,15 @@ class DispatchStore {
 
   [[nodiscard]] absl::StatusOr<internal::StoredIncident> Get(absl::string_view id) const;
   [[nodiscard]] absl::StatusOr<IncidentPage> List(const IncidentQuery& query) const;
+
+  // Who reported and what, for up to `limit` member reports of incident `id` (oldest first;
+  // description "" once retention removed it). For the desk's free-text search.
+  struct MemberText {
+    std::string reporter;
+    std::string description;
+  };
+  [[nodiscard]] absl::StatusOr<std::vector<MemberText>> MemberTexts(absl::string_view id,
+                                                                   size_t limit) const;
 
   [[nodiscard]] absl::StatusOr<internal::StoredIncident> Claim(absl::string_view id,
                                                                int64_t version,
@@ -235,6 +250,14 @@ class DispatchStore {
 // the new incident, which the store itself names in the detail (a caller's free text is never
 // read for names). AppendAudit indexes an entry under each (audit_by_incident).
 [[nodiscard]] std::vector<std::string> AuditedIncidents(const v1::AuditEntry& entry);
+// What a caller who may not see an incident reads instead of its name in another incident's
+// history.
+inline constexpr char kAnotherIncident[] = "another incident";
+// Replaces, in `entry`, every incident name the caller may not see (`shown` false for its id)
+// by kAnotherIncident: the target, and for MergeIncidents and SplitReport the names the store
+// wrote into the detail (as AuditedIncidents reads them). True when anything was replaced.
+[[nodiscard]] bool RedactIncidentNames(v1::AuditEntry& entry,
+                                       const std::function<bool(absl::string_view id)>& shown);
 // Stages the deletion of `entry`'s audit_by_incident keys (retention removing the entry).
 void UnindexAudit(WriteContext& ctx, const v1::AuditEntry& entry);
 

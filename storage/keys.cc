@@ -4,6 +4,9 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/text.h"
 
@@ -82,6 +85,29 @@ std::string OutboxKey(uint64_t change_sequence, uint32_t index) {
   AppendBigEndian64(&key, change_sequence);
   AppendBigEndian32(&key, index);
   return key;
+}
+
+std::string OutboxKeyText(absl::string_view key) {
+  if (key.size() != 12) return "";
+  return absl::StrCat(ReadBigEndian64(key.substr(0, 8)).value_or(0), "-",
+                      ReadBigEndian32(key.substr(8, 4)).value_or(0));
+}
+
+std::optional<std::string> ParseOutboxKeyText(absl::string_view text) {
+  const size_t dash = text.find('-');
+  if (dash == absl::string_view::npos) return std::nullopt;
+  uint64_t sequence = 0;
+  uint32_t index = 0;
+  const absl::string_view seq_text = text.substr(0, dash), index_text = text.substr(dash + 1);
+  const auto digits = [](absl::string_view t) {
+    return !t.empty() && t.size() <= 20 && (t.size() == 1 || t[0] != '0') &&
+           std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits(seq_text) || !digits(index_text) || !absl::SimpleAtoi(seq_text, &sequence) ||
+      !absl::SimpleAtoi(index_text, &index)) {
+    return std::nullopt;
+  }
+  return OutboxKey(sequence, index);
 }
 
 std::string AuditByIncidentPrefix(absl::string_view incident_id) {

@@ -118,6 +118,10 @@ inline constexpr int kMaxReportAliasAttempts = 4;
 // notify_outbox: by the change-log sequence of the change that caused the notification, then
 // its index among that change's notifications, so delivery follows commit order.
 [[nodiscard]] std::string OutboxKey(uint64_t change_sequence, uint32_t index);
+// "{change_sequence}-{index}" of an outbox key (the API's dead-letter names), and back
+// (nullopt when `text` is not one).
+[[nodiscard]] std::string OutboxKeyText(absl::string_view key);
+[[nodiscard]] std::optional<std::string> ParseOutboxKeyText(absl::string_view text);
 
 // audit_by_incident: incident id, '\0', audit sequence (BE64): an incident's entries in order.
 [[nodiscard]] std::string AuditByIncidentPrefix(absl::string_view incident_id);

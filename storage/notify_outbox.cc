@@ -1,14 +1,17 @@
 #include "storage/notify_outbox.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/strings/str_join.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/column_families.h"
+#include "storage/dispatch_store.h"
 #include "storage/keys.h"
 #include "storage/sealed_identity_store.h"
 #include "wijkwacht/v1/report.pb.h"
@@ -169,6 +172,16 @@ absl::Status NotifyOutbox::Stage(WriteContext& ctx, const internal::ChangeEvent&
 }
 
 absl::Status NotifyOutbox::Attach() {
+  WW_RETURN_IF_ERROR(Load());
+  engine_->AddChangeStager([this](WriteContext& ctx, const internal::ChangeEvent& event) {
+    WW_ASSIGN_OR_RETURN(std::vector<internal::OutboxNotification> notifications,
+                        NotificationsFor(ctx, event));
+    return Stage(ctx, event, std::move(notifications));
+  });
+  return absl::OkStatus();
+}
+
+absl::Status NotifyOutbox::Load() {
   for (auto [cf, counter] : {std::pair{ColumnFamily::kNotifyOutbox, &pending_},
                              std::pair{ColumnFamily::kNotifyDeadLetters, &dead_}}) {
     int64_t count = 0;
@@ -178,11 +191,6 @@ absl::Status NotifyOutbox::Attach() {
     }));
     counter->store(count);
   }
-  engine_->AddChangeStager([this](WriteContext& ctx, const internal::ChangeEvent& event) {
-    WW_ASSIGN_OR_RETURN(std::vector<internal::OutboxNotification> notifications,
-                        NotificationsFor(ctx, event));
-    return Stage(ctx, event, std::move(notifications));
-  });
   return absl::OkStatus();
 }
 
@@ -246,6 +254,158 @@ absl::Status NotifyOutbox::GiveUp(absl::string_view key_view, absl::Time when,
     dead_.fetch_add(1);
   }
   return absl::OkStatus();
+}
+
+}  // namespace wijkwacht::storage
+
+namespace wijkwacht::storage {
+namespace {
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(t));
+}
+
+bool Listed(const std::vector<std::string>& list, const std::string& value) {
+  return !value.empty() && std::find(list.begin(), list.end(), value) != list.end();
+}
+
+}  // namespace
+
+absl::StatusOr<NotifyOutbox::DeadLetterPage> NotifyOutbox::ListDeadLetters(
+    int limit, absl::string_view after) const {
+  DeadLetterPage page;
+  absl::Status parsed = absl::OkStatus();
+  std::string start(after);
+  if (!start.empty()) start.push_back('\0');
+  bool more = false;
+  WW_RETURN_IF_ERROR(engine_->Scan(
+      ColumnFamily::kNotifyDeadLetters, start, "",
+      [&](absl::string_view key, absl::string_view value) {
+        if (static_cast<int>(page.entries.size()) >= limit) {
+          more = true;
+          return false;
+        }
+        Entry& entry = page.entries.emplace_back();
+        entry.key = std::string(key);
+        if (!entry.notification.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          parsed = absl::DataLossError("notify_dead_letters: an entry does not parse");
+          return false;
+        }
+        return true;
+      }));
+  WW_RETURN_IF_ERROR(parsed);
+  if (more) page.next = page.entries.back().key;
+  return page;
+}
+
+absl::StatusOr<std::vector<std::string>> NotifyOutbox::Resend(const std::vector<std::string>& keys,
+                                                              bool all, int limit,
+                                                              absl::string_view actor) {
+  std::vector<std::string> moved;
+  WW_RETURN_IF_ERROR(engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
+    moved.clear();
+    std::vector<std::pair<std::string, std::string>> entries;  // key, value
+    if (all) {
+      WW_RETURN_IF_ERROR(ctx.Scan(ColumnFamily::kNotifyDeadLetters, "", "",
+                                  [&](absl::string_view key, absl::string_view value) {
+                                    entries.emplace_back(key, value);
+                                    return static_cast<int>(entries.size()) < limit;
+                                  }));
+    } else {
+      for (size_t i = 0; i < keys.size(); ++i) {
+        WW_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                            ctx.Get(ColumnFamily::kNotifyDeadLetters, keys[i]));
+        if (!value) {
+          return absl::NotFoundError(absl::StrCat("names[", i, "]: deadLetters/",
+                                                  OutboxKeyText(keys[i]),
+                                                  " is not a dead letter (resent or removed)"));
+        }
+        entries.emplace_back(keys[i], *std::move(value));
+      }
+    }
+    if (entries.empty()) return absl::OkStatus();
+    std::vector<std::string> names;
+    for (const auto& [key, value] : entries) {
+      internal::OutboxNotification n;
+      if (!n.ParseFromString(value)) {
+        return absl::DataLossError("notify_dead_letters: an entry does not parse");
+      }
+      // The same id: a receiver that took an earlier attempt de-duplicates this one.
+      n.clear_gave_up_time();
+      n.clear_failed_attempts();
+      *n.mutable_resend_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+          absl::ToUnixNanos(ctx.Now()));
+      ctx.Delete(ColumnFamily::kNotifyDeadLetters, key);
+      ctx.Put(ColumnFamily::kNotifyOutbox, key, n.SerializeAsString());
+      moved.push_back(key);
+      if (names.size() < 20) {
+        names.push_back(absl::StrCat("deadLetters/", OutboxKeyText(key), " (", n.kind(), ", ",
+                                     n.id(), ")"));
+      }
+    }
+    std::string detail = absl::StrCat(moved.size(), " resent: ", absl::StrJoin(names, ", "));
+    if (moved.size() > names.size()) absl::StrAppend(&detail, ", and ", moved.size() - names.size(), " more");
+    WW_RETURN_IF_ERROR(AppendAudit(ctx, DispatchActor{std::string(actor)}, "ResendDeadLetters",
+                                   moved.size() == 1 && !all
+                                       ? absl::StrCat("deadLetters/", OutboxKeyText(moved[0]))
+                                       : std::string("deadLetters"),
+                                   std::move(detail)));
+    const int64_t n = static_cast<int64_t>(moved.size());
+    pending_.fetch_add(n);
+    dead_.fetch_sub(n);
+    ctx.OnAbort([this, n] {
+      pending_.fetch_sub(n);
+      dead_.fetch_add(n);
+    });
+    generation_.fetch_add(1);  // wakes the delivery worker after the commit
+    return absl::OkStatus();
+  }));
+  return moved;
+}
+
+absl::StatusOr<int64_t> NotifyOutbox::StageForget(WriteContext& ctx, const NotifyForget& what) {
+  int64_t removed_pending = 0, removed_dead = 0;
+  for (auto [cf, removed] : {std::pair{ColumnFamily::kNotifyOutbox, &removed_pending},
+                             std::pair{ColumnFamily::kNotifyDeadLetters, &removed_dead}}) {
+    std::vector<std::string> doomed;
+    absl::Status parsed = absl::OkStatus();
+    WW_RETURN_IF_ERROR(ctx.Scan(cf, "", "", [&](absl::string_view key, absl::string_view value) {
+      internal::OutboxNotification n;
+      if (!n.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+        parsed = absl::DataLossError(absl::StrCat(ColumnFamilyName(cf), ": an entry does not parse"));
+        return false;
+      }
+      const auto sent_as = [&](const std::string& name) {
+        return !name.empty() && std::find(what.sent_names.begin(), what.sent_names.end(),
+                                          std::pair{n.recipient(), name}) != what.sent_names.end();
+      };
+      if (Listed(what.recipients, n.recipient()) || Listed(what.incidents, n.incident()) ||
+          Listed(what.reports, n.report()) || TimeOf(n.time()) < what.before ||
+          sent_as(n.report()) || sent_as(n.incident())) {
+        doomed.emplace_back(key);
+      }
+      return true;
+    }));
+    WW_RETURN_IF_ERROR(parsed);
+    for (const std::string& key : doomed) ctx.Delete(cf, key);
+    *removed = static_cast<int64_t>(doomed.size());
+  }
+  pending_.fetch_sub(removed_pending);
+  dead_.fetch_sub(removed_dead);
+  ctx.OnAbort([this, removed_pending, removed_dead] {
+    pending_.fetch_add(removed_pending);
+    dead_.fetch_add(removed_dead);
+  });
+  return removed_pending + removed_dead;
+}
+
+absl::StatusOr<int64_t> NotifyOutbox::Forget(const NotifyForget& what) {
+  int64_t removed = 0;
+  WW_RETURN_IF_ERROR(engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
+    WW_ASSIGN_OR_RETURN(removed, StageForget(ctx, what));
+    return absl::OkStatus();
+  }));
+  return removed;
 }
 
 }  // namespace wijkwacht::storage

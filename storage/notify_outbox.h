@@ -26,6 +26,17 @@
 // DeadLetters() that of dead letters, both counted at Attach() and kept as entries are staged,
 // removed and given up.
 //
+// Dead letters can be read (DeadLetters(), a page at a time) and resent (Resend(): moved
+// back into the outbox under the same key and with the same idempotency key, so a receiver
+// that did take an earlier attempt de-duplicates it; `resend_time` restarts the delivery age),
+// each resend with one audit entry in the same write.
+//
+// Lifecycle: entries hold a device pseudonym, incident and report names and a dispatcher's
+// text. StageForget() removes, in the caller's write, the outbox entries and dead letters that
+// concern a device (its erasure: SealedIdentityStore::Erase), an incident or its reports
+// (IncidentPurger: PurgeIncident and retention by final status), or that were caused by a
+// change older than a cutoff (the retention sweep: as long as the change log keeps the change).
+//
 // Thread safety: all methods may be called concurrently; the stager runs on the engine's writer
 // thread. Errors: DATA_LOSS (a stored report or entry that does not parse), UNAVAILABLE /
 // RESOURCE_EXHAUSTED (engine), INTERNAL (random source).
@@ -34,6 +45,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -50,13 +62,29 @@ namespace wijkwacht::storage {
     absl::string_view incident, absl::string_view question, absl::string_view text,
     const std::vector<std::string>& reporters);
 
+// What StageForget removes: every entry whose recipient, incident or report is listed, or
+// whose change is older than `before`.
+struct NotifyForget {
+  std::vector<std::string> recipients;  // reporter pseudonyms
+  std::vector<std::string> incidents;   // "incidents/{id}"
+  std::vector<std::string> reports;     // "reports/{id}"
+  // (recipient, "reports/{id}" or "incidents/{id}") pairs: the names a report stored under an
+  // alias goes by in its own reporter's notifications (the id it sent, which may be another
+  // report's real id: matched only together with that recipient).
+  std::vector<std::pair<std::string, std::string>> sent_names;
+  absl::Time before = absl::InfinitePast();
+};
+
 class NotifyOutbox {
  public:
   // Neither is owned; both must outlive the outbox.
   NotifyOutbox(Engine* engine, auth::RandomSource* random) : engine_(engine), random_(random) {}
 
-  // Counts the pending entries and registers the change stager. Call once, before the first
-  // write that should notify.
+  // Counts the pending entries and dead letters (without staging anything: a server without a
+  // webhook still reads, resends and forgets what an earlier configuration left).
+  [[nodiscard]] absl::Status Load();
+  // Load(), then registers the change stager. Call once, before the first write that should
+  // notify.
   [[nodiscard]] absl::Status Attach();
 
   // The notifications `event` causes (without id and time: Stage sets them). Reads reports
@@ -83,6 +111,28 @@ class NotifyOutbox {
   // Moves an entry to the dead letters (durable when it returns); a key no longer in the
   // outbox (delivered meanwhile) is left alone.
   [[nodiscard]] absl::Status GiveUp(absl::string_view key, absl::Time when, int failed_attempts);
+
+  // Up to `limit` dead letters in key order (oldest change first), after `after` ("" = the
+  // first); `next` is the key to continue after ("" = no more).
+  struct DeadLetterPage {
+    std::vector<Entry> entries;
+    std::string next;
+  };
+  [[nodiscard]] absl::StatusOr<DeadLetterPage> ListDeadLetters(int limit,
+                                                               absl::string_view after) const;
+
+  // Moves dead letters back into the outbox, in one write with one audit entry by `actor`
+  // (action "ResendDeadLetters"): the given keys (each must be a dead letter: NOT_FOUND naming
+  // `names[i]` otherwise, nothing moved), or with `all` the first `limit` of them. Returns the
+  // keys moved.
+  [[nodiscard]] absl::StatusOr<std::vector<std::string>> Resend(
+      const std::vector<std::string>& keys, bool all, int limit, absl::string_view actor);
+
+  // Stages the removal of what `what` names from the outbox and the dead letters into the
+  // caller's write; returns how many entries go.
+  [[nodiscard]] absl::StatusOr<int64_t> StageForget(WriteContext& ctx, const NotifyForget& what);
+  // The same in a write of its own (durable when it returns).
+  [[nodiscard]] absl::StatusOr<int64_t> Forget(const NotifyForget& what);
 
   [[nodiscard]] int64_t Pending() const { return pending_.load(std::memory_order_relaxed); }
   [[nodiscard]] int64_t DeadLetters() const { return dead_.load(std::memory_order_relaxed); }

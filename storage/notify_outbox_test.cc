@@ -1,12 +1,16 @@
 #include "storage/notify_outbox.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "auth/random.h"
 #include "gtest/gtest.h"
+#include "storage/dispatch_store.h"
+#include "storage/keys.h"
 #include "storage/test_util.h"
 #include "wijkwacht/v1/sync.pb.h"
 
@@ -291,6 +295,168 @@ TEST_F(NotifyOutboxTest, PendingEntriesSurviveAReopenAndRemoveTakesThemOut) {
   ASSERT_TRUE(rest.ok());
   ASSERT_EQ(rest->size(), 1u);
   EXPECT_EQ((*rest)[0].key, after[2].key);
+}
+
+// Feedback about `incident` to `reporters`, one change.
+internal::ChangeEvent FeedbackOn(const std::string& incident, std::vector<std::string> reporters) {
+  internal::ChangeEvent event = Feedback(std::move(reporters));
+  event.mutable_incident_changed()->set_incident(incident);
+  return event;
+}
+
+TEST_F(NotifyOutboxTest, DeadLettersArePagedAndResentWithTheirIdempotencyKeyAndAudited) {
+  ASSERT_TRUE(Change(Feedback({kDeviceA, kDeviceB})).ok());
+  ASSERT_TRUE(Change(Feedback({kDeviceB})).ok());
+  const std::vector<NotifyOutbox::Entry> sent = All();
+  ASSERT_EQ(sent.size(), 3u);
+  for (const NotifyOutbox::Entry& e : sent) {
+    ASSERT_TRUE(outbox_->GiveUp(e.key, absl::Now(), 4).ok());
+  }
+  EXPECT_EQ(outbox_->Pending(), 0);
+  EXPECT_EQ(outbox_->DeadLetters(), 3);
+
+  // Two pages, oldest change first.
+  auto first = outbox_->ListDeadLetters(2, "");
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->entries.size(), 2u);
+  EXPECT_EQ(first->entries[0].key, sent[0].key);
+  EXPECT_EQ(first->entries[0].notification.failed_attempts(), 4);
+  EXPECT_TRUE(first->entries[0].notification.has_gave_up_time());
+  ASSERT_EQ(first->next, sent[1].key);
+  auto second = outbox_->ListDeadLetters(2, first->next);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->entries.size(), 1u);
+  EXPECT_EQ(second->entries[0].key, sent[2].key);
+  EXPECT_EQ(second->next, "");
+  EXPECT_TRUE(absl::EndsWith(OutboxKeyText(sent[1].key), "-1")) << OutboxKeyText(sent[1].key);
+  EXPECT_EQ(ParseOutboxKeyText(OutboxKeyText(sent[1].key)), sent[1].key);
+  EXPECT_EQ(ParseOutboxKeyText("01-0"), std::nullopt);
+  EXPECT_EQ(ParseOutboxKeyText("1-"), std::nullopt);
+
+  // A key that is no dead letter: nothing moves.
+  auto missing = outbox_->Resend({sent[1].key, OutboxKey(99, 0)}, false, 10, "users/beheer");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(absl::StrContains(missing.status().message(), "names[1]")) << missing.status();
+  EXPECT_EQ(outbox_->DeadLetters(), 3);
+
+  // One by name: back in the outbox under its key, with its id, its age counted anew.
+  auto one = outbox_->Resend({sent[1].key}, false, 10, "users/beheer");
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(*one, std::vector<std::string>{sent[1].key});
+  std::vector<NotifyOutbox::Entry> pending = All();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].key, sent[1].key);
+  EXPECT_EQ(pending[0].notification.id(), sent[1].notification.id());
+  EXPECT_TRUE(pending[0].notification.has_resend_time());
+  EXPECT_FALSE(pending[0].notification.has_gave_up_time());
+  EXPECT_EQ(outbox_->Pending(), 1);
+  EXPECT_EQ(outbox_->DeadLetters(), 2);
+
+  // All: the rest.
+  auto rest = outbox_->Resend({}, true, 1000, "users/beheer");
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(rest->size(), 2u);
+  EXPECT_EQ(All().size(), 3u);
+  EXPECT_EQ(outbox_->DeadLetters(), 0);
+
+  // Each resend is one audit entry by the admin.
+  DispatchStore audit(engine_.get(), nullptr);
+  auto log = audit.AuditLog(100, "");
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_EQ(log->entries.size(), 2u);
+  EXPECT_EQ(log->entries[0].action(), "ResendDeadLetters");
+  EXPECT_EQ(log->entries[0].actor(), "users/beheer");
+  EXPECT_EQ(log->entries[0].target(), absl::StrCat("deadLetters/", OutboxKeyText(sent[1].key)));
+  EXPECT_TRUE(absl::StrContains(log->entries[0].detail(), sent[1].notification.id()));
+  EXPECT_EQ(log->entries[1].target(), "deadLetters");
+  EXPECT_TRUE(absl::StartsWith(log->entries[1].detail(), "2 resent")) << log->entries[1].detail();
+  // Never the text of what was resent.
+  for (const v1::AuditEntry& e : log->entries) {
+    EXPECT_FALSE(absl::StrContains(e.detail(), "We komen kijken")) << e.detail();
+  }
+}
+
+// A purged report stored under an alias goes by the id its device sent in that device's
+// notifications; that name may be another reporter's real report or incident, so it is
+// matched only together with the recipient.
+TEST_F(NotifyOutboxTest, ForgetBySentNameTakesOnlyThatRecipientsEntries) {
+  ASSERT_TRUE(Change(FeedbackOn("incidents/x", {kDeviceA, kDeviceB})).ok());
+  ASSERT_EQ(All().size(), 2u);
+  NotifyForget aliased;
+  aliased.sent_names = {{kDeviceA, "incidents/x"}};
+  EXPECT_EQ(outbox_->Forget(aliased).value_or(-1), 1);
+  const std::vector<NotifyOutbox::Entry> left = All();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].notification.recipient(), kDeviceB);
+}
+
+TEST_F(NotifyOutboxTest, ForgetRemovesWhatConcernsADeviceAnIncidentAReportOrAnOldChange) {
+  ASSERT_TRUE(Change(FeedbackOn("incidents/i1", {kDeviceA})).ok());
+  ASSERT_TRUE(Change(FeedbackOn("incidents/i2", {kDeviceB})).ok());
+  ASSERT_TRUE(Change(FeedbackOn("incidents/i3", {kDeviceB})).ok());
+  PutReport("r4", kDeviceB);
+  internal::ChangeEvent status;
+  internal::IncidentChanged& c = *status.mutable_incident_changed();
+  c.set_incident("incidents/i4");
+  c.set_action("TransitionIncident");
+  c.set_report_status(v1::IN_PROGRESS);
+  c.add_report_ids("r4");
+  ASSERT_TRUE(Change(status).ok());
+  std::vector<NotifyOutbox::Entry> entries = All();
+  ASSERT_EQ(entries.size(), 4u);
+  // Dead and pending alike.
+  ASSERT_TRUE(outbox_->GiveUp(entries[0].key, absl::Now(), 1).ok());
+  ASSERT_TRUE(outbox_->GiveUp(entries[3].key, absl::Now(), 1).ok());
+  ASSERT_EQ(outbox_->Pending(), 2);
+  ASSERT_EQ(outbox_->DeadLetters(), 2);
+
+  const auto keys = [&] {
+    std::vector<std::string> out;
+    for (const NotifyOutbox::Entry& e : All()) out.push_back(e.key);
+    auto dead = outbox_->ListDeadLetters(100, "");
+    EXPECT_TRUE(dead.ok());
+    for (const NotifyOutbox::Entry& e : dead->entries) out.push_back(e.key);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // Nothing listed: nothing goes.
+  auto none = outbox_->Forget({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0);
+  // A report (the dead status_changed of r4).
+  NotifyForget report;
+  report.reports = {"reports/r4"};
+  EXPECT_EQ(outbox_->Forget(report).value_or(-1), 1);
+  EXPECT_EQ(outbox_->DeadLetters(), 1);
+  // An incident (the pending feedback on i3).
+  NotifyForget incident;
+  incident.incidents = {"incidents/i3"};
+  EXPECT_EQ(outbox_->Forget(incident).value_or(-1), 1);
+  EXPECT_EQ(keys(), (std::vector<std::string>{entries[0].key, entries[1].key}));
+  // A device (the dead feedback to A), and a failed write undoes nothing of the counts.
+  NotifyForget device;
+  device.recipients = {kDeviceA};
+  absl::Status failed = engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
+    auto n = outbox_->StageForget(ctx, device);
+    EXPECT_EQ(n.value_or(-1), 1);
+    return absl::InternalError("rolled back");
+  });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(outbox_->DeadLetters(), 1);
+  EXPECT_EQ(keys(), (std::vector<std::string>{entries[0].key, entries[1].key}));
+  EXPECT_EQ(outbox_->Forget(device).value_or(-1), 1);
+  EXPECT_EQ(outbox_->DeadLetters(), 0);
+  // An old change.
+  NotifyForget old;
+  old.before = absl::Now() + absl::Hours(1);
+  EXPECT_EQ(outbox_->Forget(old).value_or(-1), 1);
+  EXPECT_EQ(outbox_->Pending(), 0);
+  EXPECT_TRUE(keys().empty());
+  // The counts are the stored ones.
+  engine_->Shutdown();
+  Open();
+  EXPECT_EQ(outbox_->Pending(), 0);
+  EXPECT_EQ(outbox_->DeadLetters(), 0);
 }
 
 }  // namespace

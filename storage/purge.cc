@@ -11,6 +11,7 @@
 #include "storage/deletion_log.h"
 #include "storage/dispatch_store.h"
 #include "storage/keys.h"
+#include "storage/notify_outbox.h"
 #include "storage/report_store.h"
 #include "storage/sealed_identity_store.h"
 #include "wijkwacht/internal/records.pb.h"
@@ -85,6 +86,7 @@ struct Counts {
   int64_t reports = 0;
   int64_t contacts = 0;
   int64_t photos = 0;
+  int64_t notifications = 0;  // webhook outbox entries and dead letters
 };
 
 // Deletes one report and everything that indexes or repeats it.
@@ -175,6 +177,9 @@ absl::StatusOr<std::vector<v1::Deletion>> IncidentPurger::Stage(WriteContext& ct
 
   Counts counts;
   std::vector<std::pair<std::string, std::string>> deleted;  // report id, reporter
+  // A report stored under an alias is named by the id its device sent in that device's
+  // notifications (storage/notify_outbox.h): those go too.
+  std::vector<std::pair<std::string, std::string>> sent_names;
   for (const std::string& report_id : members) {
     WW_ASSIGN_OR_RETURN(std::optional<std::string> report_bytes,
                         ctx.Get(ColumnFamily::kReports, report_id));
@@ -182,6 +187,10 @@ absl::StatusOr<std::vector<v1::Deletion>> IncidentPurger::Stage(WriteContext& ct
     WW_ASSIGN_OR_RETURN(internal::StoredReport report, ParseReport(*report_bytes));
     WW_RETURN_IF_ERROR(StageReportDeletion(ctx, report, counts));
     deleted.emplace_back(report_id, report.reporter());
+    if (!report.client_id().empty()) {
+      sent_names.emplace_back(report.reporter(), absl::StrCat("reports/", report.client_id()));
+      sent_names.emplace_back(report.reporter(), absl::StrCat("incidents/", report.client_id()));
+    }
     // An incident this report opened and that was merged into this one keeps its centre:
     // it goes too.
     WW_ASSIGN_OR_RETURN(std::optional<std::string> absorbed_bytes,
@@ -198,6 +207,17 @@ absl::StatusOr<std::vector<v1::Deletion>> IncidentPurger::Stage(WriteContext& ct
   UncountIncident(ctx, stored);
   WW_RETURN_IF_ERROR(incidents_->StageRemoval(ctx, id, stored));
   ++counts.incidents;
+  if (outbox_ != nullptr) {
+    // Before this purge's own events are appended: their notifications are staged after.
+    NotifyForget forget;
+    forget.sent_names = std::move(sent_names);
+    forget.incidents.push_back(name);
+    for (const std::string& report_id : members) {
+      forget.incidents.push_back(absl::StrCat("incidents/", report_id));  // merged into it
+      forget.reports.push_back(absl::StrCat("reports/", report_id));
+    }
+    WW_ASSIGN_OR_RETURN(counts.notifications, outbox_->StageForget(ctx, forget));
+  }
 
   for (const std::string& key : scrub.keys) WW_RETURN_IF_ERROR(ScrubEvent(ctx, key));
   if (!members.empty()) {
@@ -240,7 +260,8 @@ absl::StatusOr<std::vector<v1::Deletion>> IncidentPurger::Stage(WriteContext& ct
   const std::pair<const char*, int64_t> classes[] = {{"incident", counts.incidents},
                                                      {"report", counts.reports},
                                                      {"contact", counts.contacts},
-                                                     {"photo", counts.photos}};
+                                                     {"photo", counts.photos},
+                                                     {"notification", counts.notifications}};
   for (const auto& [kind, count] : classes) {
     if (count == 0) continue;
     v1::Deletion entry;
@@ -261,7 +282,8 @@ absl::Status IncidentPurger::PurgeFromDisk() {
       {ColumnFamily::kReports, ColumnFamily::kReportsByArea, ColumnFamily::kReportsByCell,
        ColumnFamily::kReportsByReporter, ColumnFamily::kCorrections,
        ColumnFamily::kSealedIdentities, ColumnFamily::kIncidents, ColumnFamily::kIncidentMembers,
-       ColumnFamily::kIncidentsByCell, ColumnFamily::kIncidentsByStatus, ColumnFamily::kChangeLog});
+       ColumnFamily::kIncidentsByCell, ColumnFamily::kIncidentsByStatus, ColumnFamily::kChangeLog,
+       ColumnFamily::kNotifyOutbox, ColumnFamily::kNotifyDeadLetters});
 }
 
 absl::StatusOr<std::vector<v1::Deletion>> IncidentPurger::Purge(const PurgeOrder& order) {

@@ -23,8 +23,11 @@
 //     never deleted by a purge: they hold who did what to which incident name and the
 //     dispatchers' own comments and feedback texts, never a report's text, location or
 //     contact, so the hash chain stays verifiable as it is;
+//   - the webhook outbox and its dead letters (when an outbox is set): the notifications about
+//     the incident, the incidents merged into it and its reports (NotifyOutbox::StageForget);
+//     the purge's own "closed without details" notifications are staged after this;
 //   - the deletion log (DeletionLog): one entry per record class deleted ("incident",
-//     "report", "contact", "photo") with the count, actor, reason and note.
+//     "report", "contact", "photo", "notification") with the count, actor, reason and note.
 // Purge() commits that write and then removes the deleted data from disk
 // (Engine::PurgeDeleted: flush, bottommost compaction of the families written, obsolete WAL
 // and SST files deleted). When that physical step fails, Purge returns its error; the
@@ -50,6 +53,8 @@
 #include "wijkwacht/v1/dispatch.pb.h"
 
 namespace wijkwacht::storage {
+
+class NotifyOutbox;
 
 // The message a reporter's feed shows for a purged report.
 inline constexpr char kPurgedFeedback[] =
@@ -84,12 +89,16 @@ class IncidentPurger {
                                                                 const ChangeEvents& scrub) const;
   // Outside a write: the members of `incident_id` and the change-log events about them.
   [[nodiscard]] absl::StatusOr<ChangeEvents> FindChangeEvents(absl::string_view incident_id) const;
+  // The webhook outbox whose entries about a purged incident Stage removes (not owned; null:
+  // none). Set before serving.
+  void set_notify_outbox(NotifyOutbox* outbox) { outbox_ = outbox; }
   // Removes what Stage deleted from disk (Engine::PurgeDeleted of those families).
   [[nodiscard]] absl::Status PurgeFromDisk();
 
  private:
   Engine* const engine_;
   const IncidentStore* const incidents_;
+  NotifyOutbox* outbox_ = nullptr;
 };
 
 }  // namespace wijkwacht::storage

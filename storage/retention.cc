@@ -13,6 +13,7 @@
 #include "absl/strings/strip.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
+#include "storage/deletion_log.h"
 #include "storage/dispatch_store.h"
 #include "storage/keys.h"
 #include "storage/meta_keys.h"
@@ -162,12 +163,13 @@ std::string FormatIncidentRetention(const std::vector<IncidentRetentionRule>& ru
 
 RetentionSweeper::RetentionSweeper(Engine* engine, SealedIdentityStore* sealed, ChangeFeed* feed,
                                    RetentionOptions options, IncidentPurger* purger,
-                                   AlertStore* alerts)
+                                   AlertStore* alerts, NotifyOutbox* outbox)
     : engine_(engine),
       sealed_(sealed),
       feed_(feed),
       purger_(purger),
       alerts_(alerts),
+      outbox_(outbox),
       options_(options),
       clock_(options.clock ? options.clock : SystemClock()) {}
 
@@ -203,9 +205,12 @@ absl::StatusOr<RetentionCounts> RetentionSweeper::Sweep() {
                                                 " d after their end")));
     counts.alerts = deleted.first;
   }
-  if (counts.incidents > 0 || counts.alerts > 0) {
+  if (outbox_ != nullptr) {
+    WW_ASSIGN_OR_RETURN(counts.notifications, SweepNotifications(now - options_.change_log));
+  }
+  if (counts.incidents > 0 || counts.alerts > 0 || counts.notifications > 0) {
     WW_RETURN_IF_ERROR(engine_->PurgeDeleted(
-        {ColumnFamily::kAlerts, ColumnFamily::kAlertAcks, ColumnFamily::kReports,
+        {ColumnFamily::kNotifyOutbox, ColumnFamily::kNotifyDeadLetters, ColumnFamily::kAlerts, ColumnFamily::kAlertAcks, ColumnFamily::kReports,
          ColumnFamily::kReportsByArea, ColumnFamily::kReportsByCell,
          ColumnFamily::kReportsByReporter, ColumnFamily::kCorrections,
          ColumnFamily::kSealedIdentities, ColumnFamily::kIncidents,
@@ -213,6 +218,25 @@ absl::StatusOr<RetentionCounts> RetentionSweeper::Sweep() {
          ColumnFamily::kIncidentsByStatus, ColumnFamily::kChangeLog}));
   }
   return counts;
+}
+
+absl::StatusOr<int64_t> RetentionSweeper::SweepNotifications(absl::Time cutoff) {
+  int64_t removed = 0;
+  WW_RETURN_IF_ERROR(engine_->CommitAndWait([&](WriteContext& ctx) -> absl::Status {
+    NotifyForget forget;
+    forget.before = cutoff;
+    WW_ASSIGN_OR_RETURN(removed, outbox_->StageForget(ctx, forget));
+    if (removed == 0) return absl::OkStatus();
+    v1::Deletion entry;
+    entry.set_record_kind("notification");
+    entry.set_count(removed);
+    entry.set_actor("retention");
+    entry.set_reason(absl::StrCat("retention: notifications ", Days(options_.change_log),
+                                  " d after their change"));
+    entry.set_target("notifications");
+    return DeletionLog::Stage(ctx, std::move(entry)).status();
+  }));
+  return removed;
 }
 
 absl::StatusOr<int64_t> RetentionSweeper::SweepReports(bool free_text, absl::Time cutoff) {

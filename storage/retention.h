@@ -19,8 +19,12 @@
 // |                  |                                                               | 1826 d  |
 // | alerts           | an alert and its acknowledgements, counted from its           | 365 d   |
 // |                  | expire_time (AlertStore::DeleteEndedBefore)                   |         |
+// | notifications    | webhook outbox entries and dead letters (a device pseudonym, | change  |
+// |                  | names, a dispatcher's text) caused by a change the change log| log     |
+// |                  | no longer keeps (NotifyOutbox::StageForget), counted from the| (90 d)  |
+// |                  | change                                                        |         |
 //
-// Whole-record deletions (incidents, alerts) are written to the deletion log
+// Whole-record deletions (incidents, alerts, notifications) are written to the deletion log
 // (storage/deletion_log.h, actor "retention", reason "retention: <rule>") in the same write,
 // and the sweep then removes them from disk (Engine::PurgeDeleted).
 //
@@ -53,6 +57,7 @@
 #include "storage/change_feed.h"
 #include "storage/alert_store.h"
 #include "storage/engine.h"
+#include "storage/notify_outbox.h"
 #include "storage/purge.h"
 #include "storage/sealed_identity_store.h"
 
@@ -92,6 +97,7 @@ struct RetentionCounts {
   int64_t change_events = 0;
   int64_t incidents = 0;
   int64_t alerts = 0;
+  int64_t notifications = 0;
 };
 
 // The one validation of RetentionOptions: every duration positive; every incident rule for a
@@ -110,11 +116,11 @@ struct RetentionCounts {
 
 class RetentionSweeper {
  public:
-  // None owned; `sealed`, `feed`, `purger` and `alerts` may be null (that class / cursor
-  // bound is then skipped).
+  // None owned; `sealed`, `feed`, `purger`, `alerts` and `outbox` may be null (that class /
+  // cursor bound is then skipped).
   RetentionSweeper(Engine* engine, SealedIdentityStore* sealed, ChangeFeed* feed,
                    RetentionOptions options, IncidentPurger* purger = nullptr,
-                   AlertStore* alerts = nullptr);
+                   AlertStore* alerts = nullptr, NotifyOutbox* outbox = nullptr);
 
   // Tells the feed how far the change log was already cut (kept in meta); call at start.
   [[nodiscard]] absl::Status RestoreChangeLogBound();
@@ -126,12 +132,14 @@ class RetentionSweeper {
   [[nodiscard]] absl::StatusOr<int64_t> SweepAudit(absl::Time cutoff);
   [[nodiscard]] absl::StatusOr<int64_t> SweepChangeLog(absl::Time cutoff);
   [[nodiscard]] absl::StatusOr<int64_t> SweepIncidents(absl::Time now);
+  [[nodiscard]] absl::StatusOr<int64_t> SweepNotifications(absl::Time cutoff);
 
   Engine* const engine_;
   SealedIdentityStore* const sealed_;
   ChangeFeed* const feed_;
   IncidentPurger* const purger_;
   AlertStore* const alerts_;
+  NotifyOutbox* const outbox_;
   const RetentionOptions options_;
   Clock* const clock_;
 };

@@ -17,6 +17,7 @@
 #include "storage/purge.h"
 #include "storage/identity_store.h"
 #include "storage/keys.h"
+#include "storage/notify_outbox.h"
 #include "storage/report_store.h"
 #include "storage/sealed_test_stack.h"
 #include "storage/test_util.h"
@@ -395,6 +396,74 @@ TEST(IncidentRetentionOptionsTest, RulesParseValidateAndFormat) {
   EXPECT_TRUE(ValidateRetentionOptions(options).ok());
   options.alerts = absl::ZeroDuration();
   EXPECT_EQ(ValidateRetentionOptions(options).code(), absl::StatusCode::kInvalidArgument);
+}
+
+// The webhook outbox and its dead letters hold a device pseudonym, names and a dispatcher's
+// text: the sweep removes what a change-log event no longer kept caused (with a deletion-log
+// entry), and an erasure removes what was for the erased device.
+TEST_F(RetentionTest, NotificationsGoWithTheirChangeAndWithTheErasedDevice) {
+  NotifyOutbox outbox(engine_.get(), &random_);
+  ASSERT_TRUE(outbox.Attach().ok());
+  sealed_->set_notify_outbox(&outbox);
+  RetentionOptions retention;
+  retention.clock = &clock_;
+  RetentionSweeper sweeper(engine_.get(), sealed_.get(), feed_.get(), retention, nullptr, nullptr,
+                           &outbox);
+  const std::string other = Register("other-device");
+  const auto feedback = [&](const std::string& reporter) {
+    internal::ChangeEvent event;
+    internal::IncidentChanged& c = *event.mutable_incident_changed();
+    c.set_incident("incidents/i1");
+    c.set_action("SendFeedback");
+    c.set_feedback_message("We komen morgen kijken");
+    c.add_reporters(reporter);
+    ASSERT_TRUE(engine_
+                    ->CommitAndWait([&](WriteContext& ctx) {
+                      ctx.AppendChange(event);
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  };
+  feedback(other);  // given up: a dead letter
+  auto entries = outbox.Oldest(10);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  ASSERT_TRUE(outbox.GiveUp((*entries)[0].key, clock_.Now(), 3).ok());
+  clock_.Advance(60 * kDay);
+  feedback(other);      // still pending
+  feedback(pseudonym_);  // for the device erased below
+  ASSERT_EQ(outbox.Pending(), 2);
+  ASSERT_EQ(outbox.DeadLetters(), 1);
+
+  ASSERT_TRUE(sealed_->Erase(pseudonym_, "retention-device").ok());
+  EXPECT_EQ(outbox.Pending(), 1);
+  entries = outbox.Oldest(10);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].notification.recipient(), other);
+
+  // 91 days after the first change: the change log keeps 90 days, and so do notifications.
+  clock_.Set(kBase + 91 * kDay);
+  RetentionCounts counts = *sweeper.Sweep();
+  EXPECT_EQ(counts.notifications, 1);
+  EXPECT_EQ(outbox.DeadLetters(), 0);
+  EXPECT_EQ(outbox.Pending(), 1);  // 31 days old
+  DeletionLog log(engine_.get());
+  auto deletions = log.List(100, "");
+  ASSERT_TRUE(deletions.ok()) << deletions.status();
+  bool logged = false;
+  for (const v1::Deletion& d : deletions->deletions) {
+    if (d.record_kind() != "notification") continue;
+    logged = true;
+    EXPECT_EQ(d.count(), 1);
+    EXPECT_EQ(d.actor(), "retention");
+    EXPECT_TRUE(absl::StartsWith(d.reason(), "retention: notifications 90 d")) << d.reason();
+  }
+  EXPECT_TRUE(logged);
+  clock_.Set(kBase + 200 * kDay);
+  counts = *sweeper.Sweep();
+  EXPECT_EQ(counts.notifications, 1);
+  EXPECT_EQ(outbox.Pending(), 0);
 }
 
 }  // namespace

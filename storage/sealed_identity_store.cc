@@ -10,6 +10,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "storage/keys.h"
 #include "storage/meta_keys.h"
+#include "storage/notify_outbox.h"
 #include "wijkwacht/internal/records.pb.h"
 
 namespace wijkwacht::storage {
@@ -217,6 +218,12 @@ absl::Status SealedIdentityStore::Erase(absl::string_view pseudonym,
                                 }));
     for (const std::string& key : records) ctx.Delete(ColumnFamily::kSealedIdentities, key);
     if (!device_id.empty()) ctx.Delete(ColumnFamily::kDevices, privacy::DeviceKey(device_id));
+    if (outbox_ != nullptr) {
+      NotifyForget forget;
+      forget.recipients.emplace_back(pseudonym);
+      WW_ASSIGN_OR_RETURN(int64_t forgotten, outbox_->StageForget(ctx, forget));
+      (void)forgotten;
+    }
     ctx.Put(ColumnFamily::kMeta, meta::kPurgePending, "1");
     return absl::OkStatus();
   }));
@@ -232,7 +239,8 @@ absl::Status SealedIdentityStore::FinishPendingPurge() {
 
 absl::Status SealedIdentityStore::Purge() {
   WW_RETURN_IF_ERROR(engine_->PurgeDeleted(
-      {ColumnFamily::kReporterKeys, ColumnFamily::kSealedIdentities, ColumnFamily::kDevices}));
+      {ColumnFamily::kReporterKeys, ColumnFamily::kSealedIdentities, ColumnFamily::kDevices,
+       ColumnFamily::kNotifyOutbox, ColumnFamily::kNotifyDeadLetters}));
   return engine_->CommitAndWait([](WriteContext& ctx) {
     ctx.Delete(ColumnFamily::kMeta, meta::kPurgePending);
     return absl::OkStatus();

@@ -11,6 +11,9 @@
 // Erase() deletes, in one synced write, the wrapped data key, every sealed record and the
 // device record, then purges them physically (Engine::PurgeDeleted: flush, bottommost
 // compaction of reporter_keys, sealed_identities and devices, obsolete WAL/SST files deleted).
+// The same write removes the notifications for the pseudonym still in the webhook outbox or
+// its dead letters (NotifyOutbox::StageForget, when an outbox is set), and the physical purge
+// covers those families too.
 // The reports stay, pseudonymous, and so do the aggregates. The delete batch also marks a
 // purge as pending; should the purge fail (e.g. no disk space for the flush), Erase() returns
 // its error, the logical erasure stands, and FinishPendingPurge() (run by every retention
@@ -44,6 +47,8 @@
 #include "wijkwacht/v1/report.pb.h"
 
 namespace wijkwacht::storage {
+
+class NotifyOutbox;
 
 // What is sealed about one pseudonym, opened.
 struct RevealedIdentity {
@@ -88,6 +93,10 @@ class SealedIdentityStore {
     return sealer_ != nullptr ? sealer_->DerivedSecret(label) : std::string();
   }
 
+  // The webhook outbox whose entries for an erased pseudonym Erase() removes (not owned; null:
+  // none). Set before serving.
+  void set_notify_outbox(NotifyOutbox* outbox) { outbox_ = outbox; }
+
   // Crypto-shredding of `pseudonym` (and the device record of `device_id`); see above.
   [[nodiscard]] absl::Status Erase(absl::string_view pseudonym, absl::string_view device_id);
   // Runs the physical purge of an earlier Erase() that did not complete; OK when none is due.
@@ -115,6 +124,7 @@ class SealedIdentityStore {
 
   Engine* const engine_;
   const privacy::IdentitySealer* const sealer_;
+  NotifyOutbox* outbox_ = nullptr;
 };
 
 // True for a device pseudonym ("p" + 32 hex digits).

@@ -635,17 +635,22 @@ TEST(ListIncidentsPagingTest, EveryIncidentExactlyOnceWhileNewOnesArrive) {
     EXPECT_EQ(times.count(name), 1u) << name << " existed before paging began, never listed";
   }
 
-  // Tokens: forged, altered, or for other filters.
+  // Tokens: forged, altered, or for other filters. A token is the store's position, a dot and
+  // its signature (services/page_tokens.h); the altered ones keep the original signature.
   ASSERT_FALSE(tokens.empty());
+  const size_t dot = tokens[0].rfind('.');
+  ASSERT_NE(dot, std::string::npos) << tokens[0];
+  const std::string signature = tokens[0].substr(dot);
   std::string raw;
-  ASSERT_TRUE(absl::WebSafeBase64Unescape(tokens[0], &raw));
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(tokens[0].substr(0, dot), &raw));
   std::string other_filters = raw;
   other_filters[3] ^= 0x01;  // the filters' hash
   std::string bad_key = raw;
   bad_key.back() = '/';  // not an incident id
   const std::string bad[] = {"bm90IGVlbiB0b2tlbg", "%%%", tokens[0].substr(0, 10),
-                             absl::WebSafeBase64Escape(other_filters),
-                             absl::WebSafeBase64Escape(bad_key)};
+                             tokens[0].substr(0, dot),
+                             absl::WebSafeBase64Escape(other_filters) + signature,
+                             absl::WebSafeBase64Escape(bad_key) + signature};
   for (const std::string& forged : bad) {
     v1::ListIncidentsResponse response;
     grpc::Status status = list(20, forged, v1::INCIDENT_STATUS_UNSPECIFIED, &response);

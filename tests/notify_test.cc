@@ -28,6 +28,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/ops_support.h"
 #include "tests/test_certs.h"
+#include "wijkwacht/v1/operations.grpc.pb.h"
 
 namespace wijkwacht::testing {
 namespace {
@@ -278,6 +279,14 @@ struct NotifySetup {
     if (configure) configure(server->options());
     const absl::Status started = server->Start();
     ASSERT_TRUE(started.ok()) << started;
+  }
+  // Start() with a receiver that refuses everything and notifications given up after
+  // `max_age` by `clock`.
+  void StartGivingUp(FakeClock* clock, absl::Duration max_age) {
+    Start(1000000, [&](services::ServerOptions& options) {
+      options.clock = clock;
+      options.notify.max_age = max_age;
+    });
   }
   double MetricValue(const std::string& name) const {
     return Metric(server->server()->ops_http_port(), name);
@@ -765,10 +774,7 @@ TEST(NotifyTest, MergeAndSplitNotifyTheMovedReportsReporters) {
 TEST(NotifyTest, UndeliverableNotificationsAreGivenUpAfterTheMaximumAge) {
   FakeClock clock(absl::Now());
   NotifySetup setup;
-  ASSERT_NO_FATAL_FAILURE(setup.Start(1000000, [&](services::ServerOptions& options) {
-    options.clock = &clock;
-    options.notify.max_age = absl::Hours(6);
-  }));
+  ASSERT_NO_FATAL_FAILURE(setup.StartGivingUp(&clock, absl::Hours(6)));
   ServerFixture& server = *setup.server;
   Receiver& receiver = setup.receiver;
   const auto metric = [&](const std::string& name) { return setup.MetricValue(name); };
@@ -821,6 +827,191 @@ TEST(NotifyTest, UndeliverableNotificationsAreGivenUpAfterTheMaximumAge) {
   ASSERT_TRUE(server.Start().ok());
   EXPECT_EQ(metric("wijkwacht_notify_dead_letters"), 1);
   EXPECT_EQ(metric("wijkwacht_notify_pending"), 0);
+}
+
+// Dead letters, for admins: listed (paged, what they are about, never the device or the text),
+// resent with their idempotency key (one audit entry each time), and gone with what they
+// concern: a device's erasure removes its own, a purge those about the incident.
+TEST(NotifyTest, DeadLettersAreListedResentAndGoWithTheErasedDeviceAndThePurgedIncident) {
+  FakeClock clock(absl::Now());
+  NotifySetup setup;
+  ASSERT_NO_FATAL_FAILURE(setup.StartGivingUp(&clock, absl::Hours(6)));
+  ServerFixture& server = *setup.server;
+  Receiver& receiver = setup.receiver;
+  const auto metric = [&](const std::string& name) { return setup.MetricValue(name); };
+  std::mt19937_64 rng(6);
+  // Three reporters, three incidents far apart, one feedback each.
+  const Device leaver = RegisterDevice(server.channel());
+  const Device other = RegisterDevice(server.channel());
+  std::vector<std::string> incidents;
+  for (const std::string* token : {&leaver.token, &other.token, &server.resident_token()}) {
+    v1::Report report = BreestraatReport(NewUuid(rng), "Brommer gestolen bij de flat");
+    report.mutable_location()->set_latitude(52.470 + 0.01 * static_cast<double>(incidents.size()));
+    v1::Report stored;
+    grpc::Status status = server.Submit(*token, report, &stored);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    incidents.push_back(stored.incident_id());
+  }
+  ASSERT_EQ(std::set<std::string>(incidents.begin(), incidents.end()).size(), 3u);
+  {
+    Desk desk(server.channel(), server.admin_token());
+    for (const std::string& incident : incidents) desk.Feedback(incident, "Wij komen kijken.");
+  }
+  ASSERT_TRUE(Eventually([&] { return metric("wijkwacht_notify_failed_attempts_total") >= 1; }));
+  clock.Advance(absl::Hours(7));
+  ASSERT_TRUE(Eventually([&] { return metric("wijkwacht_notify_dead_letters") == 3; }));
+  absl::StatusOr<std::string> admin = server.Login(kAdminName, kAdminPassword);  // after the jump
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  auto operations = v1::OperationsService::NewStub(server.channel());
+  const auto list = [&](const std::string& token, int page_size, const std::string& page_token,
+                        v1::ListDeadLettersResponse* out) {
+    grpc::ClientContext context;
+    WithToken(context, token);
+    v1::ListDeadLettersRequest request;
+    request.set_page_size(page_size);
+    request.set_page_token(page_token);
+    return operations->ListDeadLetters(&context, request, out);
+  };
+  const auto all = [&] {
+    std::vector<v1::DeadLetter> out;
+    std::string token;
+    do {
+      v1::ListDeadLettersResponse page;
+      grpc::Status status = list(*admin, 2, token, &page);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      EXPECT_LE(page.dead_letters_size(), 2);
+      out.insert(out.end(), page.dead_letters().begin(), page.dead_letters().end());
+      token = page.next_page_token();
+    } while (!token.empty());
+    return out;
+  };
+  const std::vector<v1::DeadLetter> dead = all();
+  ASSERT_EQ(dead.size(), 3u);
+  std::set<std::string> about;
+  for (const v1::DeadLetter& d : dead) {
+    EXPECT_TRUE(absl::StartsWith(d.name(), "deadLetters/")) << d.name();
+    EXPECT_EQ(d.kind(), "feedback");
+    EXPECT_TRUE(d.for_device());
+    EXPECT_EQ(d.idempotency_key().size(), 32u);
+    EXPECT_TRUE(d.has_give_up_time());
+    EXPECT_GE(d.failed_attempts(), 0);
+    about.insert(d.incident());
+  }
+  EXPECT_EQ(about, std::set<std::string>(incidents.begin(), incidents.end()));
+  {  // Admins only; a bad token names the field.
+    v1::ListDeadLettersResponse out;
+    const std::string dispatcher =
+        NewDispatcherToken(server.channel(), *admin, kDispatcher);
+    EXPECT_EQ(list(dispatcher, 10, "", &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    grpc::Status bad = list(*admin, 10, "not-a-token", &out);
+    EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(ViolatedFields(bad), std::vector<std::string>{"page_token"});
+  }
+  {  // The JSON API alike, and nothing of the text or the device in it.
+    httplib::Client http("127.0.0.1", server.server()->http_port());
+    httplib::Result page = http.Get("/v1/deadLetters", {{"Authorization", "Bearer " + *admin}});
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->status, 200) << page->body;
+    EXPECT_EQ(nlohmann::json::parse(page->body)["deadLetters"].size(), 3u) << page->body;
+    EXPECT_FALSE(absl::StrContains(page->body, "Wij komen kijken")) << page->body;
+    EXPECT_FALSE(absl::StrContains(page->body, leaver.id)) << page->body;
+  }
+
+  // The leaving device is erased: its dead letter goes with it.
+  {
+    grpc::ClientContext context;
+    WithToken(context, *admin);
+    v1::RevokeDeviceRequest request;
+    request.set_device(leaver.id);
+    request.set_erase(true);
+    v1::RevokeDeviceResponse response;
+    grpc::Status status = server.auth().RevokeDevice(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  std::vector<v1::DeadLetter> left = all();
+  ASSERT_EQ(left.size(), 2u);
+  for (const v1::DeadLetter& d : left) EXPECT_NE(d.incident(), incidents[0]);
+  // The second incident is purged: its dead letter goes, counted in the deletion log.
+  {
+    grpc::ClientContext context;
+    WithToken(context, *admin);
+    v1::PurgeIncidentRequest request;
+    request.set_name(incidents[1]);
+    request.set_reason(v1::PurgeIncidentRequest::UNFOUNDED);
+    v1::PurgeIncidentResponse response;
+    grpc::Status status =
+        v1::DispatchService::NewStub(server.channel())->PurgeIncident(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    bool counted = false;
+    for (const v1::Deletion& d : response.deletions()) {
+      if (d.record_kind() == "notification") counted = d.count() == 1;
+    }
+    EXPECT_TRUE(counted) << response.DebugString();
+  }
+  left = all();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].incident(), incidents[2]);
+  EXPECT_EQ(metric("wijkwacht_notify_dead_letters"), 1);
+
+  const auto resend = [&](const std::vector<std::string>& names, bool every,
+                          v1::ResendDeadLettersResponse* out) {
+    grpc::ClientContext context;
+    WithToken(context, *admin);
+    v1::ResendDeadLettersRequest request;
+    for (const std::string& n : names) request.add_names(n);
+    request.set_all(every);
+    return operations->ResendDeadLetters(&context, request, out);
+  };
+  {  // Bad input names the field; a name that is no dead letter is NOT_FOUND.
+    v1::ResendDeadLettersResponse out;
+    grpc::Status none = resend({}, false, &out);
+    EXPECT_EQ(none.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(ViolatedFields(none), std::vector<std::string>{"names"});
+    grpc::Status bad = resend({"deadLetters/x"}, false, &out);
+    EXPECT_EQ(ViolatedFields(bad), std::vector<std::string>{"names[0]"});
+    grpc::Status both = resend({left[0].name()}, true, &out);
+    EXPECT_EQ(ViolatedFields(both), std::vector<std::string>{"all"});
+    grpc::Status gone = resend({dead[0].name() == left[0].name() ? dead[1].name() : dead[0].name()},
+                               false, &out);
+    EXPECT_EQ(gone.error_code(), grpc::StatusCode::NOT_FOUND) << gone.error_message();
+  }
+  // Resent, with the receiver back: it arrives under the idempotency key tried before.
+  receiver.FailNext(0);
+  const size_t tried_before = receiver.requests().size();
+  bool tried = false;
+  for (const Receiver::Request& r : receiver.requests()) tried |= r.key == left[0].idempotency_key();
+  EXPECT_TRUE(tried);
+  v1::ResendDeadLettersResponse resent;
+  grpc::Status status = resend({left[0].name()}, false, &resent);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(resent.names_size(), 1);
+  EXPECT_EQ(resent.remaining(), 0);
+  ASSERT_TRUE(Eventually([&] {
+    const std::vector<Receiver::Request> requests = receiver.requests();
+    for (size_t i = tried_before; i < requests.size(); ++i) {
+      if (requests[i].accepted && requests[i].key == left[0].idempotency_key()) return true;
+    }
+    return false;
+  }));
+  EXPECT_TRUE(all().empty());
+  {  // Audited: who resent what.
+    grpc::ClientContext context;
+    WithToken(context, *admin);
+    v1::GetAuditLogRequest request;
+    request.set_page_size(1000);
+    v1::GetAuditLogResponse log;
+    ASSERT_TRUE(v1::DispatchService::NewStub(server.channel())->GetAuditLog(&context, request, &log).ok());
+    int audited = 0;
+    for (const v1::AuditEntry& e : log.entries()) {
+      if (e.action() != "ResendDeadLetters") continue;
+      ++audited;
+      EXPECT_EQ(e.actor(), absl::StrCat("users/", kAdminName));
+      EXPECT_EQ(e.target(), left[0].name());
+      EXPECT_TRUE(absl::StrContains(e.detail(), left[0].idempotency_key())) << e.detail();
+    }
+    EXPECT_EQ(audited, 1);
+  }
 }
 
 // A webhook that cannot be used is a start-up error naming the flag.

@@ -129,6 +129,30 @@ inline grpc::Status ClaimIncident(v1::DispatchService::Stub& stub, const std::st
   return stub.ClaimIncident(&context, request, &out);
 }
 
+// Reclassifies incident `name` at its current version to `theme` and `category` (fixing them
+// against later joins); `out` gets the incident as changed.
+inline grpc::Status ReclassifyIncident(v1::DispatchService::Stub& stub, const std::string& token,
+                                       const std::string& name, v1::Theme theme,
+                                       const std::string& category, v1::Incident* out) {
+  v1::Incident incident;
+  {
+    grpc::ClientContext context;
+    WithToken(context, token);
+    v1::GetIncidentRequest request;
+    request.set_name(name);
+    grpc::Status status = stub.GetIncident(&context, request, &incident);
+    if (!status.ok()) return status;
+  }
+  grpc::ClientContext context;
+  WithToken(context, token);
+  v1::ReclassifyIncidentRequest request;
+  request.set_name(name);
+  request.set_version(incident.version());
+  request.set_theme(theme);
+  request.set_category(category);
+  return stub.ReclassifyIncident(&context, request, out);
+}
+
 // Publishes a shoplifter alert with the given id at the Breestraat (idempotent on the id).
 inline grpc::Status PublishAlert(v1::AlertService::Stub& stub, const std::string& token,
                                  const std::string& alert_id, v1::Alert* out,

@@ -2,19 +2,25 @@
 // playwright-core, against a real wijkwachtd started by web/desk_console_test.cc:
 //
 //   log in -> the queue is live (200 incidents a page; the oldest is loaded with the next page)
-//   -> a device submits a report over the JSON API -> it appears
-//   in the queue without a reload -> open it (reports, map) -> two dispatchers click Claim at
-//   once: one wins, the other sees the server's refusal in words -> merge the older incident
-//   into it -> ask the reporter (only when /v1/openapi.json has DispatchService.AskReporter;
-//   the control must be absent otherwise) -> send feedback -> resolve -> log out -> an
-//   administrator sees the incident's audit trail (a dispatcher sees it too, from
-//   GetIncidentHistory).
+//   -> a device submits a report over the JSON API -> it appears in the queue without a reload
+//   -> the search box finds it by a word of its description (only when ListIncidents has
+//   `text`; absent otherwise) -> open it (reports, map) -> two dispatchers click Claim at once:
+//   one wins, the other sees the server's refusal in words -> merge the older incident into it
+//   -> ask the reporter (only when /v1/openapi.json has DispatchService.AskReporter; the control
+//   must be absent otherwise) -> send feedback -> resolve -> a bulk action on the resolved
+//   incident and a new one (one moved, one refused in words) -> log out -> an administrator
+//   sees the incident's audit trail (a dispatcher sees it too, from GetIncidentHistory) -> the
+//   administrator opens the undelivered notifications (when /v1/openapi.json has
+//   OperationsService.ListDeadLetters).
 //
 // axe-core runs on every page visited (WCAG 2.1 A/AA and best practice): any violation fails.
 // Any Content-Security-Policy violation, page error, token in a URL or in localStorage fails.
 // Screenshots and each page's axe results go to OUT_DIR. Prints, for the test:
 //   LIVE_SEEN incidents/...     the new report's incident appeared in the queue
 //   RACE <winner> <refusal>     the claim race
+//   SEARCH <rows> | SEARCH absent
+//   DEAD <count line> | DEAD absent       the administrator's undelivered notifications
+//   BULK incidents/...          the new incident a bulk action moved to TRIAGED
 //   ASK ran | ASK absent
 //   AXE <page> <violations> <passes>
 //   DONE incidents/...
@@ -185,6 +191,27 @@ async function main() {
     console.log(`LIVE_SEEN ${incident}`);
     await a.screenshot({ path: path.join(outDir, 'queue.png'), fullPage: true });
 
+    // Search the queue by a word of the description, accents and case aside, when the server
+    // searches (ListIncidentsRequest.text); then back to the whole queue.
+    const openapi = await (await fetch(`${base}/v1/openapi.json`)).json();
+    const listOp = Object.values(openapi.paths['/v1/incidents'] || {}).find((o) => o.operationId === 'DispatchService_ListIncidents');
+    if (listOp && (listOp.parameters || []).some((p) => p.name === 'text')) {
+      const box = a.getByLabel('Zoeken in titel en meldingen');
+      await box.fill('ENERGIEDRÄNK plesmanweg');
+      await box.press('Enter');
+      await a.waitForFunction(() => document.querySelectorAll('#queue-rows tr[data-incident]').length === 1, null, T);
+      check(await a.locator(`#queue-rows tr[data-incident="${incident}"]`).count() === 1, 'the search did not find the new report');
+      await axe(a, 'queue-search');
+      await a.screenshot({ path: path.join(outDir, 'queue-search.png'), fullPage: true });
+      console.log(`SEARCH ${await a.locator('#queue-rows tr[data-incident]').count()}`);
+      await box.fill('');
+      await box.press('Enter');
+      await a.waitForFunction(() => document.querySelectorAll('#queue-rows tr[data-incident]').length >= 200, null, T);
+    } else {
+      check(await a.locator('input[name="text"]:visible').count() === 0, 'a search box without the filter');
+      console.log('SEARCH absent');
+    }
+
     // Open it from the queue, by keyboard.
     await a.locator(`#queue-rows tr[data-incident="${incident}"] a`).focus();
     await a.keyboard.press('Enter');
@@ -270,6 +297,30 @@ async function main() {
     await axe(a, 'incident');
     await a.screenshot({ path: path.join(outDir, 'incident.png'), fullPage: true });
 
+    // Bulk: the resolved incident and a new one ticked in the queue, both to TRIAGED: one call
+    // each, the new one moved, the resolved one refused in the server's words.
+    await a.locator('#nav-queue').focus();
+    await a.keyboard.press('Enter');
+    await a.waitForSelector(`#queue-rows tr[data-incident="${incident}"]`, T);
+    const fresh = await a.locator('#queue-rows tr[data-status="INCIDENT_NEW"]').first().getAttribute('data-incident');
+    check(fresh && fresh !== incident, 'no new incident to move in bulk');
+    await a.locator(`#queue-rows tr[data-incident="${incident}"] input.select`).check();
+    await a.locator(`#queue-rows tr[data-incident="${fresh}"] input.select`).check();
+    await a.locator('select[name="bulk-action"]').selectOption('transition');
+    await a.locator('select[name="bulk-status"]').selectOption('INCIDENT_TRIAGED');
+    await a.locator('#bulk-run').click();
+    await a.waitForFunction(() => document.querySelectorAll('#bulk-results li[data-outcome]').length === 2, null, T);
+    const moved = await a.locator(`#bulk-results li[data-incident="${fresh}"]`).getAttribute('data-outcome');
+    const kept = a.locator(`#bulk-results li[data-incident="${incident}"]`);
+    check(moved === 'done', `the new incident was not moved: ${await a.locator('#bulk-results').innerText()}`);
+    check(await kept.getAttribute('data-outcome') === 'refused', 'the resolved incident was moved back');
+    const keptText = (await kept.textContent()).trim();
+    check(keptText.includes('Geweigerd') && keptText.includes('allowed: '), `the refusal is not in words: ${keptText}`);
+    await a.waitForSelector(`#queue-rows tr[data-incident="${fresh}"][data-status="INCIDENT_TRIAGED"]`, T);
+    await axe(a, 'queue-bulk');
+    await a.screenshot({ path: path.join(outDir, 'queue-bulk.png'), fullPage: true });
+    console.log(`BULK ${fresh}`);
+
     // The session lives in sessionStorage only, never in a URL; logout ends it.
     await checkNoTokenInUrls(a, 'desk 1');
     await checkNoTokenInUrls(b, 'desk 2');
@@ -290,6 +341,23 @@ async function main() {
     }
     await axe(a, 'incident-admin');
     await a.screenshot({ path: path.join(outDir, 'incident-audit.png'), fullPage: true });
+
+    // The administrator's page of undelivered notifications (when the server lists them).
+    await a.waitForFunction(() => document.getElementById('nav-dead-item') !== null, null, T);
+    const hasDead = JSON.stringify(doc).includes('"OperationsService_ListDeadLetters"');
+    if (hasDead) {
+      await a.waitForSelector('#nav-dead-item:not([hidden])', T);
+      await a.locator('#nav-dead').focus();
+      await a.keyboard.press('Enter');
+      await a.waitForFunction(() => /niet afgeleverd/.test((document.getElementById('dead-count') || {}).textContent || ''), null, T);
+      check(await a.locator('#resend-all').isDisabled(), 'resend all offered with nothing to resend');
+      await axe(a, 'dead-letters');
+      await a.screenshot({ path: path.join(outDir, 'dead-letters.png'), fullPage: true });
+      console.log(`DEAD ${(await a.locator('#dead-count').textContent()).trim()}`);
+    } else {
+      check(await a.locator('#nav-dead-item').isHidden(), 'a dead-letters menu item without the RPC');
+      console.log('DEAD absent');
+    }
 
     check(problems.length === 0, problems.join('\n'));
     console.log(`DONE ${incident}`);

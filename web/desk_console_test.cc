@@ -194,7 +194,7 @@ TEST_F(DeskConsoleTest, DeskWorksAnIncidentInTheBrowser) {
       ShellQuote(older.incident_id()), " ", ShellQuote(out_dir), " 2>&1");
   FILE* browser = popen(command.c_str(), "r");
   ASSERT_NE(browser, nullptr);
-  std::string output, incident, race, ask;
+  std::string output, incident, race, ask, search, dead, bulk;
   std::vector<std::string> axe_pages;
   char line[8192];
   while (fgets(line, sizeof line, browser) != nullptr) {
@@ -203,6 +203,9 @@ TEST_F(DeskConsoleTest, DeskWorksAnIncidentInTheBrowser) {
     if (absl::ConsumePrefix(&text, "DONE ")) incident = std::string(text);
     else if (absl::ConsumePrefix(&text, "RACE ")) race = std::string(text);
     else if (absl::ConsumePrefix(&text, "ASK ")) ask = std::string(text);
+    else if (absl::ConsumePrefix(&text, "SEARCH ")) search = std::string(text);
+    else if (absl::ConsumePrefix(&text, "DEAD ")) dead = std::string(text);
+    else if (absl::ConsumePrefix(&text, "BULK ")) bulk = std::string(text);
     else if (absl::ConsumePrefix(&text, "AXE ")) {
       axe_pages.push_back(std::string(text));
       EXPECT_TRUE(absl::StrContains(text, " 0 ")) << "axe-core violations: " << text;
@@ -211,17 +214,28 @@ TEST_F(DeskConsoleTest, DeskWorksAnIncidentInTheBrowser) {
   const int status = pclose(browser);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
   ASSERT_FALSE(incident.empty()) << output;
-  // Every page visited was checked: login, queue, incident (refused claim, resolved, admin).
-  EXPECT_EQ(axe_pages.size(), 5u) << output;
+  // Every page visited was checked: login, queue (and its search), incident (refused claim,
+  // resolved, admin), the queue after a bulk action, the administrator's undelivered
+  // notifications.
+  EXPECT_EQ(axe_pages.size(), 8u) << output;
+  // This server has no webhook: nothing undelivered, and nothing to resend.
+  EXPECT_EQ(dead, "0 niet afgeleverd") << output;
+  // The search box found exactly the new report's incident among 200 others.
+  EXPECT_EQ(search, "1") << output;
   // The refusal the losing desk saw is the server's own message.
   EXPECT_TRUE(absl::StrContains(race, "has changed") || absl::StrContains(race, "already claimed"))
       << race;
   // The ask step ran exactly when the server has the RPC.
   EXPECT_EQ(ask, has_ask ? "ran" : "absent") << output;
-  for (const char* png : {"login.png", "queue.png", "claim-refused.png", "incident.png",
+  for (const char* png : {"login.png", "queue.png", "queue-search.png", "claim-refused.png",
+                          "incident.png", "dead-letters.png", "queue-bulk.png",
                           "incident-audit.png"}) {
     EXPECT_TRUE(std::filesystem::exists(absl::StrCat(out_dir, "/", png))) << png;
   }
+
+  // The bulk action moved the new incident (its own call, audited) and not the resolved one.
+  ASSERT_FALSE(bulk.empty()) << output;
+  EXPECT_EQ(GetIncident(bulk).status(), v1::INCIDENT_TRIAGED);
 
   // What the browser did is what the server holds.
   v1::Incident resolved = GetIncident(incident);

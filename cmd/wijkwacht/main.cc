@@ -56,6 +56,7 @@
 #include "storage/backup.h"
 #include "storage/engine.h"
 #include "storage/identity_store.h"
+#include "storage/notify_outbox.h"
 #include "storage/sealed_identity_store.h"
 #include "privacy/sealer.h"
 
@@ -724,6 +725,14 @@ int Erase(const Args& args) {
     return 1;
   }
   wijkwacht::storage::SealedIdentityStore sealed(engine->get(), sealer->get());
+  // The webhook's outbox and dead letters go with the device's erasure, as in the server.
+  wijkwacht::storage::NotifyOutbox outbox(engine->get(), wijkwacht::auth::SystemRandom());
+  if (absl::Status loaded = outbox.Load(); !loaded.ok()) {
+    std::cerr << "erase: " << loaded << "\n";
+    (*engine)->Shutdown();
+    return 1;
+  }
+  sealed.set_notify_outbox(&outbox);
   wijkwacht::storage::IdentityStore identities(engine->get(), &sealed);
   auto record = identities.GetDevice(device_id);
   absl::Status erased = record.ok() ? sealed.Erase(record->pseudonym(), device_id) : record.status();
@@ -733,7 +742,8 @@ int Erase(const Args& args) {
     return 1;
   }
   std::cout << "erased " << device
-            << ": data key, sealed identity and contact details destroyed and purged from the "
+            << ": data key, sealed identity, contact details and undelivered notifications "
+               "destroyed and purged from the "
                "data dir; its reports stay, pseudonymous\n";
   return kExitOk;
 }

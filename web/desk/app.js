@@ -1,10 +1,12 @@
-// The desk console's shell: login, the routes (#/queue, #/incidents/{id}), the one live
+// The desk console's shell: login, the routes (#/queue, #/incidents/{id}, #/deadLetters for
+// administrators when the server has OperationsService.ListDeadLetters), the one live
 // WatchQueue stream every page listens to, and the catalogues the pages share (categories,
 // departments, areas). See api.js for the session and the server connection.
 import * as api from './api.js';
 import { h, fill, field, uid, announce } from './dom.js';
 import { renderQueue } from './queue.js';
 import { renderIncident } from './incident.js';
+import { renderDeadLetters } from './deadletters.js';
 
 // What every page shares while logged in.
 export const desk = {
@@ -154,12 +156,19 @@ function route() {
   }
   nav.hidden = false;
   document.getElementById('who').textContent = `Aangemeld als ${s.username}`;
+  // The dead letters' menu item: for a role the server lets list them (administrators).
+  api.operation('OperationsService_ListDeadLetters')
+    .then((op) => { document.getElementById('nav-dead-item').hidden = !op; })
+    .catch(() => { document.getElementById('nav-dead-item').hidden = true; });
   if (!desk.abort) startStream();
   const hash = location.hash || '#/queue';
   const incident = hash.match(/^#\/incidents\/([a-z0-9-]+)$/);
   if (incident) {
     setTitle(`Incident ${incident[1]}`);
     cleanup = renderIncident(main, incident[1]);
+  } else if (hash === '#/deadLetters') {
+    setTitle('Niet afgeleverde meldingen');
+    cleanup = renderDeadLetters(main);
   } else {
     setTitle('Wachtrij');
     cleanup = renderQueue(main);
