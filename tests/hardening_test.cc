@@ -64,10 +64,8 @@ void Prepare(grpc::ClientContext& context, const std::string& token,
   context.set_deadline(std::chrono::system_clock::now() + kDeadline);
 }
 
-// One HTTP request over a plain socket; returns the status line and headers (the body of an
-// event stream never ends, so only the head is read). `keep` receives the socket (open) when
-// given, else it is closed.
-std::string HttpHead(int port, const std::string& path, int* keep = nullptr) {
+// A TCP socket connected to 127.0.0.1:`port`; -1 when it cannot connect (nothing left open).
+int ConnectLoopback(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -75,8 +73,17 @@ std::string HttpHead(int port, const std::string& path, int* keep = nullptr) {
   inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
-    return "";
+    return -1;
   }
+  return fd;
+}
+
+// One HTTP request over a plain socket; returns the status line and headers (the body of an
+// event stream never ends, so only the head is read). `keep` receives the socket (open) when
+// given, else it is closed.
+std::string HttpHead(int port, const std::string& path, int* keep = nullptr) {
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) return "";
   timeval timeout{20, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   const std::string request =
@@ -901,12 +908,7 @@ TEST_F(HttpHardeningTest, Row10_OneAddressCannotTakeEveryEventStreamNorStarveHea
   // Idle sockets on the public port do not reach the ops listener's health check.
   std::vector<int> idle;
   for (int i = 0; i < 16; ++i) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) idle.push_back(fd);
+    if (const int fd = ConnectLoopback(port); fd >= 0) idle.push_back(fd);
   }
   EXPECT_TRUE(absl::StartsWith(HttpHead(server_.server()->ops_http_port(), "/healthz"),
                                "HTTP/1.1 200"));
@@ -925,12 +927,8 @@ namespace {
 // proxy 127.0.0.1); returns what arrived within `wait`, and the open socket in `*fd`.
 std::string OpenEvents(int port, const std::string& path, const std::string& forwarded_for,
                        int* fd, absl::Duration wait = absl::Seconds(2)) {
-  *fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(*fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return "";
+  *fd = ConnectLoopback(port);
+  if (*fd < 0) return "";
   timeval timeout{0, 200000};
   setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   const std::string request = absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: localhost\r\n",
