@@ -281,9 +281,19 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
       WW_RETURN_IF_ERROR(add_range(area, theme, first, end));
     }
   } else {
+    const bool list_every_area = q.k > 0 && q.cell_level == 0;
     for (const std::string& area : q.areas) {
       for (int theme : q.themes) {
         WW_RETURN_IF_ERROR(add_range(area, theme, q.first_day, q.end_day));
+        if (list_every_area) {
+          // Public area totals list every area, theme and period of the selection, the
+          // empty ones withheld like the ones below k: a withheld entry must not tell that
+          // someone reported there (an area with no entry, or a "0", would).
+          for (absl::CivilDay p = PeriodStart(q.first_day, q.period); p < q.end_day;
+               p = PeriodEnd(p, q.period)) {
+            sums.try_emplace(CellKey{area, theme, p, 0});
+          }
+        }
         if (sums.size() > kMaxCells) {
           return InvalidFieldError("selection",
                                    "selects too many cells; narrow the areas, themes or time "
@@ -295,7 +305,20 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
   // A time zone conversion per distinct period start, not per cell.
   absl::flat_hash_map<absl::CivilDay, google::protobuf::Timestamp> period_starts;
   for (const auto& [key, counts] : sums) {
-    if (counts.reports <= 0 && counts.incidents <= 0) continue;
+    const int k = q.KFor(std::get<1>(key));
+    const bool empty = counts.reports <= 0 && counts.incidents <= 0;
+    privacy::PublishedCounts shown;
+    if (empty) {
+      // Staff and heatmap cells leave empty cells out; public area totals (padded above)
+      // show them withheld, as they show a count below k.
+      if (k <= 0 || std::get<3>(key) != 0) continue;
+      shown.withheld = true;
+    } else {
+      shown = privacy::Publish(storage::CellCountsOf(counts, q.period), k);
+    }
+    // A public heatmap lists published cells only: a withheld cell among absent ones would
+    // mark where someone reported. An absent cell reads "fewer than k, possibly none".
+    if (shown.withheld && k > 0 && std::get<3>(key) != 0) continue;
     v1::AggregateCell& cell = *out->Add();
     cell.set_area_code(std::get<0>(key));
     cell.set_theme(static_cast<v1::Theme>(std::get<1>(key)));
@@ -306,8 +329,6 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
     }
     *cell.mutable_period_start() = start->second;
     if (std::get<3>(key) != 0) cell.set_s2_cell(S2CellId(std::get<3>(key)).ToToken());
-    const privacy::PublishedCounts shown =
-        privacy::Publish(storage::CellCountsOf(counts, q.period), q.KFor(std::get<1>(key)));
     if (shown.withheld) {
       cell.set_suppressed(true);
     } else {
