@@ -536,6 +536,9 @@ class ServerImpl final : public WijkwachtServer {
     http.health = [engine = engine_.get()] { return engine->WriteHealth(); };
     http.max_event_streams = options.http_max_event_streams;
     http.max_event_streams_per_address = options.http_event_streams_per_address;
+    http.max_connections_per_address = options.http_connections_per_address;
+    http.request_deadline =
+        std::chrono::milliseconds(absl::ToInt64Milliseconds(options.http_request_deadline));
     http.trusted_proxies = options.trusted_proxies;
     http.public_base_url = checked.public_base_url;
     http.ops_listen = options.ops_http_listen;

@@ -94,6 +94,11 @@ struct ServerOptions {
   std::string ops_http_listen;
   // Map page event streams (SSE) one client address may hold, and in all.
   int http_event_streams_per_address = 4;
+  // HTTP connections one client address (IPv6: /64) may hold at once, trusted proxies
+  // excepted, and how long a request's line, headers and body may take to arrive
+  // (web/guarded_http_server.h: the slow-header defence).
+  int http_connections_per_address = 16;
+  absl::Duration http_request_deadline = absl::Seconds(10);
   int http_max_event_streams = 64;
   bool rpc_metrics = true;
   // The gemeente whose wijken the half-year progress report covers.

@@ -104,6 +104,10 @@ absl::Status CheckRanges(const ServerOptions& o) {
     return InvalidFieldError("map_public_stream_interval", "must not be negative");
   }
   WW_RETURN_IF_ERROR(AtLeast(o.http_event_streams_per_address, 1, "http_event_streams_per_address"));
+  WW_RETURN_IF_ERROR(AtLeast(o.http_connections_per_address, 1, "http_connections_per_address"));
+  if (o.http_request_deadline < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("http_request_deadline: must be at least 1s");
+  }
   WW_RETURN_IF_ERROR(AtLeast(o.http_max_event_streams, 1, "http_max_event_streams"));
   WW_RETURN_IF_ERROR(AtLeast(o.max_receive_message_bytes, 1, "max_message_bytes"));
   WW_RETURN_IF_ERROR(NotNegative(o.keepalive_min_time, "keepalive_min_time"));

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -64,9 +65,19 @@ void Prepare(grpc::ClientContext& context, const std::string& token,
   context.set_deadline(std::chrono::system_clock::now() + kDeadline);
 }
 
-// A TCP socket connected to 127.0.0.1:`port`; -1 when it cannot connect (nothing left open).
-int ConnectLoopback(int port) {
+// A TCP socket connected to 127.0.0.1:`port`, from the loopback address `from` when given
+// (any of 127/8: another client address); -1 when it cannot connect (nothing left open).
+int ConnectLoopback(int port, const char* from = nullptr) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (from != nullptr) {
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    inet_pton(AF_INET, from, &source.sin_addr);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
+      close(fd);
+      return -1;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -81,10 +92,11 @@ int ConnectLoopback(int port) {
 // One HTTP request over a plain socket; returns the status line and headers (the body of an
 // event stream never ends, so only the head is read). `keep` receives the socket (open) when
 // given, else it is closed.
-std::string HttpHead(int port, const std::string& path, int* keep = nullptr) {
-  const int fd = ConnectLoopback(port);
+std::string HttpHead(int port, const std::string& path, int* keep = nullptr,
+                     const char* from = nullptr, int timeout_seconds = 20) {
+  const int fd = ConnectLoopback(port, from);
   if (fd < 0) return "";
-  timeval timeout{20, 0};
+  timeval timeout{timeout_seconds, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   const std::string request =
       absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
@@ -914,6 +926,59 @@ TEST_F(HttpHardeningTest, Row10_OneAddressCannotTakeEveryEventStreamNorStarveHea
                                "HTTP/1.1 200"));
   for (int fd : idle) close(fd);
   for (int fd : held) close(fd);
+}
+
+// Slow-header clients ("slowloris"): one address opens more connections than the listener
+// has threads (32 here) and sends each request a header byte at a time, never finishing.
+// Before, they held every worker thread (cpp-httplib bounds each read, not the request) and
+// nobody else was answered while they kept trickling. Now one address holds at most
+// http_connections_per_address connections, and a request must arrive within
+// http_request_deadline.
+TEST_F(HttpHardeningTest, Row10_SlowHeaderClientsCannotHoldTheListener) {
+  options().http_max_event_streams = 16;  // 32 worker threads
+  options().http_connections_per_address = 8;
+  options().http_request_deadline = absl::Seconds(1);
+  StartHttp();
+  const int port = server_.server()->http_port();
+  std::vector<int> slow;
+  for (int i = 0; i < 64; ++i) {
+    const int fd = ConnectLoopback(port);
+    if (fd < 0) continue;
+    const std::string start = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
+    send(fd, start.data(), start.size(), MSG_NOSIGNAL);
+    slow.push_back(fd);
+  }
+  ASSERT_GE(slow.size(), 48u);
+  std::atomic<bool> stop{false};
+  std::thread trickle([&] {
+    while (!stop) {
+      for (int fd : slow) send(fd, "a", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  // Another visitor is answered while the attack goes on (before: not until it stopped).
+  const std::string head = HttpHead(port, "/healthz", nullptr, "127.0.0.2", 6);
+  EXPECT_TRUE(absl::StartsWith(head, "HTTP/1.1 200")) << "visitor got: " << head;
+  // Every one of the attacker's connections has been closed by the server by now: those
+  // beyond the cap at once, the others at the deadline (a 400 first).
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  stop = true;
+  trickle.join();
+  int closed = 0;
+  for (int fd : slow) {
+    timeval timeout{0, 200000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    char buffer[512];
+    ssize_t n;
+    while ((n = recv(fd, buffer, sizeof buffer, 0)) > 0) {
+    }
+    if (n == 0 || (n < 0 && errno == ECONNRESET)) ++closed;
+    close(fd);
+  }
+  EXPECT_EQ(closed, static_cast<int>(slow.size()));
+  // The same address is served again once its slow requests are gone.
+  EXPECT_TRUE(absl::StartsWith(HttpHead(port, "/healthz"), "HTTP/1.1 200"));
 }
 
 // ------------------------------------------------------------------------------------ row 4
@@ -2039,6 +2104,44 @@ TEST_F(HardeningTest, Row02_PublicRangesAreWholePeriodsSoOverlapsCannotBeDiffere
       << "a public range starting inside a period must cover the whole period";
   // Staff keep exact ranges (positive control).
   EXPECT_NE(count(absl::Hours(96), server_.admin_token()), count(absl::Hours(24), server_.admin_token()));
+}
+
+// A withheld entry must not say that someone reported there: before, a public answer listed
+// a withheld cell only where at least one report existed, so "withheld" read "1 to k-1" and
+// an absent area read "none".
+TEST_F(HardeningTest, Row02_WithheldCellsDoNotTellWhereSomeoneReported) {
+  options().map_suppression_k = 5;
+  Start();
+  v1::Report report;
+  ASSERT_TRUE(Submit(server_.resident_token(), Breestraat("Winkeldief bij de drogist"), &report).ok());
+  const std::string reported = report.area().buurt_code();
+  v1::AggregateSelection all = BuurtHalfYear(reported);
+  all.clear_area_codes();
+  all.set_period(v1::WEEK);
+  // Area totals: every buurt and week listed, each withheld, the one with the report too.
+  std::map<std::string, std::set<int64_t>> weeks_of;
+  const v1::GetAggregatesResponse shown = Aggregates(all, "");
+  for (const v1::AggregateCell& c : shown.cells()) {
+    EXPECT_TRUE(c.suppressed()) << c.area_code();
+    EXPECT_EQ(c.report_count(), 0);
+    weeks_of[c.area_code()].insert(c.period_start().seconds());
+  }
+  ASSERT_TRUE(weeks_of.count(reported));
+  ASSERT_GE(weeks_of.size(), 20u) << "every buurt of the gemeente is listed";
+  for (const auto& [area, weeks] : weeks_of) {
+    EXPECT_EQ(weeks, weeks_of[reported]) << area << " is listed differently from " << reported;
+  }
+  // Heatmap cells: only published cells are listed, so none here.
+  v1::AggregateSelection cells = all;
+  cells.set_s2_cell_level(14);
+  EXPECT_EQ(Aggregates(cells, "").cells_size(), 0);
+  // Staff see the one report (positive control).
+  int64_t staff = 0;
+  const v1::GetAggregatesResponse exact = Aggregates(cells, server_.admin_token());
+  for (const v1::AggregateCell& c : exact.cells()) {
+    staff += c.report_count();
+  }
+  EXPECT_EQ(staff, 1);
 }
 
 // ------------------------------------------------------------------------ the abuse figures

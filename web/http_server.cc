@@ -26,6 +26,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
+#include "web/guarded_http_server.h"
 #include "wijkwacht/v1/map.grpc.pb.h"
 
 namespace wijkwacht::web {
@@ -701,7 +702,9 @@ class HttpServerImpl final : public HttpServer {
   Clock* clock_;
   std::unique_ptr<v1::MapService::Stub> stub_;
   grpc::GenericStub generic_stub_;  // event streams of any method
-  httplib::Server server_;
+  GuardedHttpServer server_{ConnectionLimits{options_.request_deadline,
+                                              options_.max_connections_per_address,
+                                              options_.trusted_proxies}};
   int port_ = 0;
   std::thread thread_;
   httplib::Server ops_;  // /healthz and /metrics (BindOps)

@@ -81,6 +81,10 @@ struct HttpServerOptions {
   // At least 1 each (services::ValidateServerOptions checks the flags).
   int max_event_streams = 1;
   int max_event_streams_per_address = 1;
+  // Connections one client address may hold, and the time a request may take to arrive
+  // (web/guarded_http_server.h); trusted proxies are not capped.
+  int max_connections_per_address = 16;
+  std::chrono::milliseconds request_deadline{10000};
   // Reverse proxies (bare addresses) whose X-Forwarded-For names the client.
   std::vector<std::string> trusted_proxies;
   // The public base of absolute links (services::ServerOptions::public_base_url, checked

@@ -101,6 +101,12 @@ ABSL_FLAG(std::string, ops_http_listen, Defaults().ops_http_listen,
           "none; /metrics is never served on --http_listen)");
 ABSL_FLAG(int, http_event_streams_per_address, Defaults().http_event_streams_per_address,
           "map page event streams (SSE) one client address (IPv6: /64) may hold");
+ABSL_FLAG(int, http_connections_per_address, Defaults().http_connections_per_address,
+          "HTTP connections one client address (IPv6: /64) may hold at once (trusted proxies "
+          "excepted); more are closed at once");
+ABSL_FLAG(absl::Duration, http_request_deadline, Defaults().http_request_deadline,
+          "time an HTTP request's line, headers and body may take to arrive (at least 1s); a "
+          "slower request gets 400 and its connection is closed");
 ABSL_FLAG(int, http_max_event_streams, Defaults().http_max_event_streams,
           "map page event streams (SSE) open at once");
 ABSL_FLAG(std::vector<std::string>, trusted_proxies, Defaults().trusted_proxies,
@@ -306,6 +312,8 @@ absl::StatusOr<services::ServerOptions> ServerOptionsFromFlags() {
   options.peer_write_burst = absl::GetFlag(FLAGS_peer_write_burst);
   options.ops_http_listen = absl::GetFlag(FLAGS_ops_http_listen);
   options.http_event_streams_per_address = absl::GetFlag(FLAGS_http_event_streams_per_address);
+  options.http_connections_per_address = absl::GetFlag(FLAGS_http_connections_per_address);
+  options.http_request_deadline = absl::GetFlag(FLAGS_http_request_deadline);
   options.http_max_event_streams = absl::GetFlag(FLAGS_http_max_event_streams);
   options.trusted_proxies = absl::GetFlag(FLAGS_trusted_proxies);
   options.public_base_url = absl::GetFlag(FLAGS_public_base_url);
