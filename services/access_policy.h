@@ -101,6 +101,8 @@ inline constexpr RpcAccess kRpcAccessTable[] = {
     {"/wijkwacht.v1.AuthService/UpdateAccount",         kAdmin,                          false, false},
     {"/wijkwacht.v1.AuthService/CreatePartner",         kAdmin,                          false, false},
     {"/wijkwacht.v1.AuthService/RevokePartner",         kAdmin,                          false, false},
+    {"/wijkwacht.v1.AuthService/ListPartners",          kAdmin,                          false, false},
+    {"/wijkwacht.v1.AuthService/RotatePartnerKey",      kAdmin,                          false, false},
     // ActionPlanService: policy staff write (audited); published plans are public.
     {"/wijkwacht.v1.ActionPlanService/CreateActionPlan",  kAnalyst | kAdmin,            false, false},
     {"/wijkwacht.v1.ActionPlanService/GetActionPlan",     kEveryRole,                   true,  false},

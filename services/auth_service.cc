@@ -164,6 +164,10 @@ void AuthServiceImpl::Register(MethodTable* table) {
       "/wijkwacht.v1.AuthService/CreatePartner", now(&AuthServiceImpl::DoCreatePartner));
   table->Unary<v1::RevokePartnerRequest, v1::Partner>(
       "/wijkwacht.v1.AuthService/RevokePartner", now(&AuthServiceImpl::DoRevokePartner));
+  table->Unary<v1::ListPartnersRequest, v1::ListPartnersResponse>(
+      "/wijkwacht.v1.AuthService/ListPartners", now(&AuthServiceImpl::DoListPartners));
+  table->Unary<v1::RotatePartnerKeyRequest, v1::RotatePartnerKeyResponse>(
+      "/wijkwacht.v1.AuthService/RotatePartnerKey", now(&AuthServiceImpl::DoRotatePartnerKey));
   table->Unary("/wijkwacht.v1.AuthService/Login", this, &AuthServiceImpl::Login);
   table->Unary("/wijkwacht.v1.AuthService/CreateAccount", this, &AuthServiceImpl::CreateAccount);
 }
@@ -492,7 +496,125 @@ v1::Partner PartnerOf(const internal::PartnerRecord& record) {
   return out;
 }
 
+absl::Time FromTimestamp(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+// The later of a stored use and one counted in memory since.
+void SetLastUse(const google::protobuf::Timestamp& stored, const std::optional<absl::Time>& seen,
+                google::protobuf::Timestamp* out) {
+  std::optional<absl::Time> last = seen;
+  if (stored.seconds() != 0 || stored.nanos() != 0) {
+    if (!last || FromTimestamp(stored) > *last) last = FromTimestamp(stored);
+  }
+  if (last) *out = ToTimestamp(*last);
+}
+
+// PartnerOf with what ListPartners and RotatePartnerKey tell of the keys (never a secret).
+v1::Partner PartnerWithKeys(const internal::PartnerRecord& record, const PartnerUsage::Uses& uses,
+                            absl::Time now) {
+  v1::Partner out = PartnerOf(record);
+  out.set_key_id(record.key_id());
+  *out.mutable_key_create_time() =
+      record.has_key_create_time() ? record.key_create_time() : record.create_time();
+  SetLastUse(record.last_use_time(), uses.current, out.mutable_last_use_time());
+  if (!record.previous_key_hash().empty() && !record.revoked() &&
+      now < FromTimestamp(record.previous_key_expire_time())) {
+    out.set_previous_key_id(record.previous_key_id());
+    *out.mutable_previous_key_expire_time() = record.previous_key_expire_time();
+    SetLastUse(record.previous_key_last_use_time(), uses.previous,
+               out.mutable_previous_key_last_use_time());
+  }
+  return out;
+}
+
+// "partners/{id}" -> id, or INVALID_ARGUMENT on "name".
+absl::StatusOr<std::string> PartnerIdOf(absl::string_view name) {
+  absl::string_view id = name;
+  if (!absl::ConsumePrefix(&id, kPartnerPrefix) || id.empty()) {
+    return InvalidFieldError("name", "must be \"partners/{partner_id}\"");
+  }
+  return std::string(id);
+}
+
+constexpr absl::Duration kDefaultPartnerKeyGrace = absl::Hours(24);
+constexpr absl::Duration kMaxPartnerKeyGrace = absl::Hours(24 * 30);
+
 }  // namespace
+
+absl::Status AuthServiceImpl::DoListPartners(const Caller& caller,
+                                             const v1::ListPartnersRequest& request,
+                                             v1::ListPartnersResponse* response) {
+  WW_ASSIGN_OR_RETURN(std::vector<internal::PartnerRecord> records,
+                      parts_.identities->ListPartners([&](storage::WriteContext& ctx) {
+                        return storage::AppendAudit(ctx, {caller.subject}, "ListPartners",
+                                                    "partners", "");
+                      }));
+  const absl::Time now = parts_.clock->Now();
+  for (const internal::PartnerRecord& record : records) {
+    const PartnerUsage::Uses uses = parts_.partner_usage != nullptr
+                                        ? parts_.partner_usage->Get(record.partner_id())
+                                        : PartnerUsage::Uses{};
+    *response->add_partners() = PartnerWithKeys(record, uses, now);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AuthServiceImpl::DoRotatePartnerKey(const Caller& caller,
+                                                 const v1::RotatePartnerKeyRequest& request,
+                                                 v1::RotatePartnerKeyResponse* response) {
+  WW_ASSIGN_OR_RETURN(std::string id, PartnerIdOf(request.name()));
+  absl::Duration grace = kDefaultPartnerKeyGrace;
+  if (request.has_grace_period()) {
+    const google::protobuf::Duration& g = request.grace_period();
+    grace = absl::Seconds(g.seconds()) + absl::Nanoseconds(g.nanos());
+    if (g.seconds() < 0 || g.nanos() < 0 || g.nanos() > 999'999'999 || grace > kMaxPartnerKeyGrace) {
+      return InvalidFieldError("grace_period", "must be from 0 to 30 days");
+    }
+  }
+  WW_ASSIGN_OR_RETURN(PartnerKey key, MakePartnerKey(id, *parts_.random));
+  const absl::Time now = parts_.clock->Now();
+  PartnerUsage::Uses uses = parts_.partner_usage != nullptr ? parts_.partner_usage->Get(id)
+                                                            : PartnerUsage::Uses{};
+  std::string replaced;
+  absl::StatusOr<internal::PartnerRecord> partner = parts_.identities->UpdatePartner(
+      id,
+      [&](internal::PartnerRecord& record) {
+        if (record.revoked()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "name: ", request.name(), " is revoked; create a new partner account instead"));
+        }
+        replaced = record.key_id().empty() ? "(made before key ids)" : record.key_id();
+        google::protobuf::Timestamp last_use;
+        SetLastUse(record.last_use_time(), uses.current, &last_use);
+        record.set_previous_key_hash(record.key_hash());
+        record.set_previous_key_id(record.key_id());
+        *record.mutable_previous_key_expire_time() = ToTimestamp(now + grace);
+        *record.mutable_previous_key_last_use_time() = last_use;
+        record.clear_last_use_time();
+        record.set_key_hash(key.key_hash);
+        record.set_key_id(key.key_id);
+        *record.mutable_key_create_time() = ToTimestamp(now);
+        return absl::OkStatus();
+      },
+      [&](storage::WriteContext& ctx, internal::PartnerRecord&) {
+        return storage::AppendAudit(
+            ctx, {caller.subject}, "RotatePartnerKey", request.name(),
+            absl::StrCat("key ", replaced, " replaced by ", key.key_id,
+                         "; the old key is accepted until ",
+                         absl::FormatTime(absl::RFC3339_sec, now + grace, absl::UTCTimeZone())));
+      });
+  if (absl::IsNotFound(partner.status())) {
+    return absl::NotFoundError(absl::StrCat("name: ", request.name(), " does not exist"));
+  }
+  WW_RETURN_IF_ERROR(partner.status());
+  if (parts_.partner_usage != nullptr) parts_.partner_usage->Rotated(id);
+  uses.previous = uses.current;
+  uses.current.reset();
+  *response->mutable_partner() = PartnerWithKeys(*partner, uses, now);
+  response->set_api_key(std::move(key.api_key));
+  return absl::OkStatus();
+}
 
 absl::Status AuthServiceImpl::DoCreatePartner(const Caller& caller,
                                               const v1::CreatePartnerRequest& request,
@@ -519,9 +641,11 @@ absl::Status AuthServiceImpl::DoCreatePartner(const Caller& caller,
   record.set_partner_id(id);
   record.set_display_name(request.display_name());
   record.set_key_hash(key.key_hash);
+  record.set_key_id(key.key_id);
   record.set_writes_per_second(request.writes_per_second());
   record.set_write_burst(request.write_burst());
   *record.mutable_create_time() = ToTimestamp(parts_.clock->Now());
+  *record.mutable_key_create_time() = record.create_time();
   WW_RETURN_IF_ERROR(parts_.identities->CreatePartner(
       record, [&](storage::WriteContext& ctx, internal::PartnerRecord& created) {
         return storage::AppendAudit(
@@ -548,6 +672,10 @@ absl::Status AuthServiceImpl::DoRevokePartner(const Caller& caller,
         if (!record.revoked()) {
           record.set_revoked(true);
           *record.mutable_revoke_time() = ToTimestamp(now);
+          const PartnerUsage::Uses uses = parts_.partner_usage != nullptr
+                                              ? parts_.partner_usage->Get(record.partner_id())
+                                              : PartnerUsage::Uses{};
+          SetLastUse(record.last_use_time(), uses.current, record.mutable_last_use_time());
         }
         return absl::OkStatus();
       },

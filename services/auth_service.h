@@ -29,6 +29,12 @@
 // Staff accounts carry departments (DirectoryService); UpdateAccount replaces them and is
 // audited (action "UpdateAccount", target "users/{name}", the old and new departments).
 //
+// Partner accounts (admin): CreatePartner hands out a key once; ListPartners shows each
+// partner's key id (never the secret), when the key was made and last accepted, and its rate
+// limit (audited "ListPartners"); RotatePartnerKey hands out a new key once and keeps the
+// previous one accepted for the grace period (audited "RotatePartnerKey" with both key ids and
+// the grace); RevokePartner refuses every key of it (audited).
+//
 // Thread safety: one instance serves all calls concurrently.
 #pragma once
 
@@ -46,6 +52,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "services/method_table.h"
+#include "services/partner_keys.h"
 #include "services/stream_registry.h"
 #include "services/unary_call.h"
 #include "storage/directory_store.h"
@@ -92,6 +99,8 @@ class AuthServiceImpl final {
     // Key of the devices' notification pseudonyms (notify::DevicePseudonym, the webhook
     // payload's "device"); "" = no notifications out: notify_pseudonym stays empty.
     std::string notify_pseudonym_key;
+    // When partner keys were last accepted (the gate notes them); may be null.
+    PartnerUsage* partner_usage = nullptr;
   };
   explicit AuthServiceImpl(Parts parts);
 
@@ -134,6 +143,12 @@ class AuthServiceImpl final {
   [[nodiscard]] absl::Status DoRevokePartner(const Caller& caller,
                                              const v1::RevokePartnerRequest& request,
                                              v1::Partner* response);
+  [[nodiscard]] absl::Status DoListPartners(const Caller& caller,
+                                            const v1::ListPartnersRequest& request,
+                                            v1::ListPartnersResponse* response);
+  [[nodiscard]] absl::Status DoRotatePartnerKey(const Caller& caller,
+                                                const v1::RotatePartnerKeyRequest& request,
+                                                v1::RotatePartnerKeyResponse* response);
 
  private:
   // Runs `work` on the login worker, or refuses when too many are waiting. `address` and

@@ -100,8 +100,13 @@ absl::Status CallGate::CheckSubjectActive(absl::string_view subject, std::string
 absl::StatusOr<Caller> CallGate::AdmitPartner(absl::string_view api_key, const RpcAccess& access,
                                               absl::string_view method, Caller caller) const {
   if (options_.identities == nullptr) return absl::UnauthenticatedError("no partner accounts");
+  const absl::Time now = (options_.clock != nullptr ? options_.clock : SystemClock())->Now();
+  bool previous_key = false;
   WW_ASSIGN_OR_RETURN(internal::PartnerRecord partner,
-                      VerifyPartnerKey(*options_.identities, api_key));
+                      VerifyPartnerKey(*options_.identities, api_key, now, &previous_key));
+  if (options_.partner_usage != nullptr) {
+    options_.partner_usage->Note(partner.partner_id(), previous_key, now);
+  }
   if (!access.partners) {
     return absl::PermissionDeniedError(
         absl::StrCat("a partner account may not call ", method));

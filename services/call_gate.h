@@ -117,6 +117,8 @@ class CallGate {
     Clock* clock = nullptr;  // nullptr = SystemClock()
     // Partner accounts' own write buckets (services/partner_keys.h); may be null (no limit).
     PartnerWriteLimits* partner_writes = nullptr;
+    // When each partner key was last accepted (AuthService.ListPartners); may be null.
+    PartnerUsage* partner_usage = nullptr;
   };
   explicit CallGate(Options options) : options_(options) {}
 

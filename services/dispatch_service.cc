@@ -24,6 +24,8 @@ using google::protobuf::util::TimeUtil;
 
 constexpr int kDefaultPageSize = 50;
 constexpr char kListIncidents[] = "ListIncidents";
+constexpr char kGetAuditLog[] = "GetAuditLog";
+constexpr char kGetIncidentHistory[] = "GetIncidentHistory";
 constexpr size_t kMaxSearchTextBytes = 200;
 constexpr size_t kMaxReportsSearched = 200;
 constexpr size_t kMaxIncidentIdBytes = 100;
@@ -478,16 +480,19 @@ void DispatchServiceImpl::AskReporter(const Caller& caller, const v1::AskReporte
   });
 }
 
-void DispatchServiceImpl::AuditLog(const Caller&, const v1::GetAuditLogRequest& request,
+void DispatchServiceImpl::AuditLog(const Caller& caller, const v1::GetAuditLogRequest& request,
                                    v1::GetAuditLogResponse* response, UnaryDone done) {
   if (request.page_size() < 0) return done(InvalidFieldError("page_size", "must not be negative"));
   const int page_size = PageSize(request.page_size(), storage::kMaxAuditPageSize);
-  parts_.workers->Schedule([this, page_size, token = request.page_token(), response,
-                            done = std::move(done)] {
+  absl::StatusOr<std::string> token =
+      page_tokens_.Open(kGetAuditLog, caller.subject, request.page_token());
+  if (!token.ok()) return done(token.status());
+  parts_.workers->Schedule([this, page_size, token = *std::move(token), subject = caller.subject,
+                            response, done = std::move(done)] {
     absl::StatusOr<storage::AuditPage> page = parts_.store->AuditLog(page_size, token);
     if (!page.ok()) return done(page.status());
     for (v1::AuditEntry& e : page->entries) *response->add_entries() = std::move(e);
-    response->set_next_page_token(page->next_page_token);
+    response->set_next_page_token(page_tokens_.Sign(kGetAuditLog, subject, page->next_page_token));
     done(absl::OkStatus());
   });
 }
@@ -499,7 +504,11 @@ void DispatchServiceImpl::History(const Caller& caller,
   if (!id.ok()) return done(id.status());
   if (request.page_size() < 0) return done(InvalidFieldError("page_size", "must not be negative"));
   const int page_size = PageSize(request.page_size(), storage::kMaxAuditPageSize);
-  parts_.workers->Schedule([this, caller, id = *id, page_size, token = request.page_token(),
+  // The token is bound to the caller and to this incident.
+  const std::string rpc = absl::StrCat(kGetIncidentHistory, " for incidents/", *id);
+  absl::StatusOr<std::string> token = page_tokens_.Open(rpc, caller.subject, request.page_token());
+  if (!token.ok()) return done(token.status());
+  parts_.workers->Schedule([this, caller, id = *id, page_size, token = *std::move(token), rpc,
                             response, done = std::move(done)] {
     // Exists and the caller may see it: otherwise NOT_FOUND, the same for both.
     absl::StatusOr<internal::StoredIncident> stored = parts_.store->Get(id);
@@ -527,7 +536,7 @@ void DispatchServiceImpl::History(const Caller& caller,
       if (storage::RedactIncidentNames(e, shown)) e.set_redacted(true);
       *response->add_entries() = std::move(e);
     }
-    response->set_next_page_token(page->next_page_token);
+    response->set_next_page_token(page_tokens_.Sign(rpc, caller.subject, page->next_page_token));
     done(absl::OkStatus());
   });
 }

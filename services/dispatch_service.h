@@ -19,7 +19,8 @@
 // (classify::NormaliseForModel on both sides: case and accents folded; every word must occur,
 // also inside a longer word), after every other filter and need-to-know, within the same scan
 // budget; its next_page_token is signed (services/page_tokens.h: bound to the caller; a
-// forged or altered one is INVALID_ARGUMENT naming page_token).
+// forged or altered one is INVALID_ARGUMENT naming page_token). GetAuditLog's tokens are
+// signed the same way, GetIncidentHistory's bound to the caller and the incident too.
 // ListIncidents answers with `watch_cursor`, the log's position read just before its page:
 // a client that lists and then watches from there misses nothing and replays nothing older.
 //
@@ -138,8 +139,8 @@ class DispatchServiceImpl final {
     // dispatch::ReportStatusFor). Null: nobody is told beyond the sync feed.
     std::function<void(const internal::QuestionAsked&)> on_question_asked;
     std::function<void(const internal::StoredIncident&)> on_status_changed;
-    // Key of ListIncidents' signed page tokens (services/page_tokens.h); "" = a random key of
-    // this process.
+    // Key of the signed page tokens of ListIncidents, GetAuditLog and GetIncidentHistory
+    // (services/page_tokens.h); "" = a random key of this process.
     std::string page_token_key;
   };
   explicit DispatchServiceImpl(Parts parts)

@@ -13,6 +13,7 @@
 #include "common/http_status.h"
 #include "common/status.h"
 #include "common/text.h"
+#include "domain/geo/place_names.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "services/http_api.h"
@@ -41,7 +42,7 @@ std::string ParameterOf(absl::string_view field) {
       {"report.contact.name", "first_name"}, {"report.contact.phone", "phone"},
       {"report.id", "attribute[id]"},      {"report.accuracy_meters", "attribute[accuracy]"},
       {"name", "service_request_id"},      {"start_time", "start_date"},
-      {"end_time", "end_date"}};
+      {"end_time", "end_date"},            {"report.media_url", "media_url"}};
   for (const auto& [from, to] : kNames) {
     if (field == from) return std::string(to);
   }
@@ -211,7 +212,7 @@ std::variant<web::ApiHandler::Response, web::ApiHandler::StreamCall> Open311Api:
         {"zipcode", ""},
         {"lat", report.location().latitude()},
         {"long", report.location().longitude()},
-        {"media_url", ""}};
+        {"media_url", report.media_url()}};
   };
 
   if (path == "discovery") {
@@ -266,22 +267,38 @@ std::variant<web::ApiHandler::Response, web::ApiHandler::StreamCall> Open311Api:
   if (http.method == "POST") {
     v1::SubmitReportRequest submit;
     v1::Report& report = *submit.mutable_report();
-    bool has_lat = false, has_long = false;
-    const std::string lat = Param(http, "lat", &has_lat);
-    const std::string lon = Param(http, "long", &has_long);
-    if (!has_lat || !has_long) {
-      return Error(format, InvalidFieldError(
-                               has_lat ? "long" : "lat",
-                               Param(http, "address_string").empty()
-                                   ? "lat and long are required"
-                                   : "lat and long are required: an address_string alone "
-                                     "cannot be located by this server"));
+    // lat/long, else address_string located by the area data's place names (an empty form
+    // field counts as absent).
+    const std::string lat = Param(http, "lat");
+    const std::string lon = Param(http, "long");
+    if (lat.empty() && lon.empty()) {
+      const std::string address = Param(http, "address_string");
+      if (address.empty() || parts_.places == nullptr) {
+        return Error(format, InvalidFieldError(
+                                 address.empty() ? "lat" : "address_string",
+                                 address.empty()
+                                     ? "lat and long, or an address_string, are required"
+                                     : "cannot be located by this server; send lat and long"));
+      }
+      absl::StatusOr<geo::NamedPlace> place = parts_.places->Locate(address);
+      if (!place.ok()) {
+        return Error(format, InvalidFieldError("address_string", place.status().message()));
+      }
+      report.mutable_location()->set_latitude(place->latitude);
+      report.mutable_location()->set_longitude(place->longitude);
+      report.set_accuracy_meters(std::min(place->radius_meters, parts_.max_accuracy_meters));
+    } else {
+      if (lat.empty() || lon.empty()) {
+        return Error(format, InvalidFieldError(lat.empty() ? "lat" : "long",
+                                               "lat and long are required together"));
+      }
+      double latitude = 0, longitude = 0;
+      if (!absl::SimpleAtod(lat, &latitude)) return Error(format, InvalidFieldError("lat", "must be a number"));
+      if (!absl::SimpleAtod(lon, &longitude)) return Error(format, InvalidFieldError("long", "must be a number"));
+      report.mutable_location()->set_latitude(latitude);
+      report.mutable_location()->set_longitude(longitude);
     }
-    double latitude = 0, longitude = 0;
-    if (!absl::SimpleAtod(lat, &latitude)) return Error(format, InvalidFieldError("lat", "must be a number"));
-    if (!absl::SimpleAtod(lon, &longitude)) return Error(format, InvalidFieldError("long", "must be a number"));
-    report.mutable_location()->set_latitude(latitude);
-    report.mutable_location()->set_longitude(longitude);
+    report.set_media_url(Param(http, "media_url"));
     report.set_category(Param(http, "service_code"));
     report.set_description(Param(http, "description"));
     report.set_reporter_role(v1::RESIDENT);
@@ -303,6 +320,15 @@ std::variant<web::ApiHandler::Response, web::ApiHandler::StreamCall> Open311Api:
       absl::StatusOr<std::string> bytes = parts_.random->Bytes(16);
       if (!bytes.ok()) return Error(format, bytes.status());
       id = FormatUuid(*bytes, 4);
+    } else {
+      // A retry of a request already stored keeps its observed time (Open311 sends none; the
+      // server's clock stands in for it), so the same request is the same report later too.
+      v1::GetReportRequest get;
+      get.set_name(absl::StrCat("reports/", id));
+      v1::Report earlier;
+      if (call(kGet, get, &earlier).ok() && earlier.has_observed_time()) {
+        *report.mutable_observed_time() = earlier.observed_time();
+      }
     }
     report.set_id(id);
     v1::Report stored;

@@ -58,7 +58,7 @@ void ToProto(const storage::NotifyOutbox::Entry& entry, v1::DeadLetter* out) {
 void OperationsServiceImpl::Register(MethodTable* table) {
   table->Unary<v1::ListDeadLettersRequest, v1::ListDeadLettersResponse>(
       "/wijkwacht.v1.OperationsService/ListDeadLetters",
-      [this](const Caller&, const v1::ListDeadLettersRequest& request,
+      [this](const Caller& caller, const v1::ListDeadLettersRequest& request,
              v1::ListDeadLettersResponse* out, UnaryDone done) {
         if (parts_.outbox == nullptr || parts_.workers == nullptr) return done(NoOutbox());
         if (request.page_size() < 0 || request.page_size() > kMaxDeadLetterPage) {
@@ -75,9 +75,10 @@ void OperationsServiceImpl::Register(MethodTable* table) {
         }
         const int page_size = request.page_size() == 0 ? kDefaultDeadLetterPage : request.page_size();
         parts_.workers->Schedule([this, after = std::move(after), page_size, out,
-                                  done = std::move(done)] {
+                                  actor = caller.subject, done = std::move(done)] {
+          // What the dead letters concern is personal data: the listing is audited.
           absl::StatusOr<storage::NotifyOutbox::DeadLetterPage> page =
-              parts_.outbox->ListDeadLetters(page_size, after);
+              parts_.outbox->ListDeadLettersAudited(page_size, after, actor);
           if (!page.ok()) return done(page.status());
           for (const storage::NotifyOutbox::Entry& e : page->entries) {
             ToProto(e, out->add_dead_letters());

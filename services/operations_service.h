@@ -9,7 +9,9 @@
 // ListDeadLetters and ResendDeadLetters read and move the notifications the webhook gave up
 // on (storage::NotifyOutbox), on the worker pool; a resend is one write with its audit entry
 // (actor the admin). Resending needs a webhook (`notifications_on`): FAILED_PRECONDITION
-// naming --notify_webhook_url otherwise; listing works without one.
+// naming --notify_webhook_url otherwise; listing works without one. A listing is audited too
+// (action "ListDeadLetters", actor the admin, which entries were shown): what the dead letters
+// concern is personal data, and a listing nobody can write down is refused.
 //
 // Thread safety: one instance serves all calls concurrently.
 #pragma once

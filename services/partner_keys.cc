@@ -32,14 +32,17 @@ absl::StatusOr<PartnerKey> MakePartnerKey(absl::string_view partner_id,
   WW_ASSIGN_OR_RETURN(std::string secret, random.Bytes(kSecretBytes));
   PartnerKey key;
   key.key_hash = Sha256(secret);
-  key.api_key = absl::StrCat(kPartnerKeyPrefix, partner_id, ".", auth::Base64UrlEncode(secret));
+  const std::string encoded = auth::Base64UrlEncode(secret);
+  key.api_key = absl::StrCat(kPartnerKeyPrefix, partner_id, ".", encoded);
+  key.key_id = absl::StrCat(kPartnerKeyPrefix, partner_id, ".", encoded.substr(0, 6));
   return key;
 }
 
 bool IsPartnerKey(absl::string_view token) { return absl::StartsWith(token, kPartnerKeyPrefix); }
 
 absl::StatusOr<internal::PartnerRecord> VerifyPartnerKey(const storage::IdentityStore& identities,
-                                                         absl::string_view api_key) {
+                                                         absl::string_view api_key, absl::Time now,
+                                                         bool* previous) {
   absl::string_view rest = api_key;
   if (!absl::ConsumePrefix(&rest, kPartnerKeyPrefix)) return NotAPartnerKey();
   const size_t dot = rest.rfind('.');
@@ -50,10 +53,17 @@ absl::StatusOr<internal::PartnerRecord> VerifyPartnerKey(const storage::Identity
   if (absl::IsNotFound(partner.status())) return NotAPartnerKey();
   if (!partner.ok()) return partner.status();
   const std::string hash = Sha256(*secret);
-  if (hash.size() != partner->key_hash().size() ||
-      CRYPTO_memcmp(hash.data(), partner->key_hash().data(), hash.size()) != 0) {
-    return NotAPartnerKey();
-  }
+  auto same = [&hash](const std::string& stored) {
+    return hash.size() == stored.size() &&
+           CRYPTO_memcmp(hash.data(), stored.data(), hash.size()) == 0;
+  };
+  const bool current = same(partner->key_hash());
+  const bool earlier =
+      !current && !partner->previous_key_hash().empty() && same(partner->previous_key_hash()) &&
+      now < absl::FromUnixSeconds(partner->previous_key_expire_time().seconds()) +
+                absl::Nanoseconds(partner->previous_key_expire_time().nanos());
+  if (!current && !earlier) return NotAPartnerKey();
+  if (previous != nullptr) *previous = earlier;
   if (partner->revoked()) return absl::UnauthenticatedError("the partner account is revoked");
   return partner;
 }
@@ -78,6 +88,28 @@ absl::Status PartnerWriteLimits::Acquire(const internal::PartnerRecord& partner)
 
 void PartnerWriteLimits::Release(const internal::PartnerRecord& partner) {
   LimiterFor(partner).Release(partner.partner_id());
+}
+
+void PartnerUsage::Note(absl::string_view partner_id, bool previous_key, absl::Time when) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = uses_.find(partner_id);
+  if (it == uses_.end()) it = uses_.emplace(std::string(partner_id), Uses{}).first;
+  std::optional<absl::Time>& last = previous_key ? it->second.previous : it->second.current;
+  if (!last || *last < when) last = when;
+}
+
+PartnerUsage::Uses PartnerUsage::Get(absl::string_view partner_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = uses_.find(partner_id);
+  return it == uses_.end() ? Uses{} : it->second;
+}
+
+void PartnerUsage::Rotated(absl::string_view partner_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = uses_.find(partner_id);
+  if (it == uses_.end()) return;
+  it->second.previous = it->second.current;
+  it->second.current.reset();
 }
 
 }  // namespace wijkwacht::services

@@ -3,12 +3,15 @@
 // Open311's api_key or as "Authorization: Bearer". The store keeps the SHA-256 of the secret
 // (internal::PartnerRecord.key_hash), never the key.
 //
-//   MakePartnerKey       a new key for a partner id, and the hash to store
+//   MakePartnerKey       a new key for a partner id, the hash to store and the key's id
 //   VerifyPartnerKey     the partner a presented key belongs to: UNAUTHENTICATED for a key
 //                        that does not parse, names no partner or has the wrong secret (one
-//                        message for all three: whether a partner id exists is not told), or a
-//                        revoked partner ("revoked")
+//                        message for all three: whether a partner id exists is not told; a
+//                        key replaced by RotatePartnerKey whose grace period is over is such a
+//                        wrong secret), or a revoked partner ("revoked")
 //   PartnerWriteLimits   each partner's own write bucket (its record's rate and burst)
+//   PartnerUsage         when each partner's current and previous key were last accepted
+//                        (in memory; AuthService keeps it in the record at rotation/revoke)
 //
 // Thread safety: the functions are pure apart from the store's reads; PartnerWriteLimits may
 // be used concurrently.
@@ -17,10 +20,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "auth/random.h"
 #include "auth/rate_limiter.h"
 #include "common/clock.h"
@@ -35,6 +40,7 @@ inline constexpr absl::string_view kPartnerKeyPrefix = "wwp.";
 struct PartnerKey {
   std::string api_key;   // shown to the admin once
   std::string key_hash;  // what the record keeps
+  std::string key_id;    // "wwp.{partner_id}." and the secret's first 6 characters
 };
 [[nodiscard]] absl::StatusOr<PartnerKey> MakePartnerKey(absl::string_view partner_id,
                                                         auth::RandomSource& random);
@@ -42,8 +48,27 @@ struct PartnerKey {
 // True when `token` has the form of a partner key (not whether it is valid).
 [[nodiscard]] bool IsPartnerKey(absl::string_view token);
 
+// `now` decides whether a previous key is still in its grace period; `*previous` (when not
+// null) tells whether the previous key was the one presented.
 [[nodiscard]] absl::StatusOr<internal::PartnerRecord> VerifyPartnerKey(
-    const storage::IdentityStore& identities, absl::string_view api_key);
+    const storage::IdentityStore& identities, absl::string_view api_key, absl::Time now,
+    bool* previous = nullptr);
+
+class PartnerUsage {
+ public:
+  struct Uses {
+    std::optional<absl::Time> current;   // the current key's last accepted use
+    std::optional<absl::Time> previous;  // the previous key's, during its grace period
+  };
+  void Note(absl::string_view partner_id, bool previous_key, absl::Time when);
+  [[nodiscard]] Uses Get(absl::string_view partner_id) const;
+  // After a rotation: the current key's uses become the previous key's; the new key has none.
+  void Rotated(absl::string_view partner_id);
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, Uses, std::less<>> uses_;
+};
 
 class PartnerWriteLimits {
  public:

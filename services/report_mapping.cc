@@ -24,6 +24,7 @@ absl::StatusOr<report::ReportDraft> DraftFromProto(const v1::Report& r) {
   d.accuracy_meters = r.accuracy_meters();
   d.category = r.category();
   d.description = r.description();
+  d.media_url = r.media_url();
   if (r.has_contact()) {
     report::ContactDraft& c = d.contact.emplace();
     c.name = r.contact().name();
@@ -56,6 +57,7 @@ storage::NewReport BuildNewReport(const v1::Report& input, const report::IngestD
   r.set_accuracy_meters(input.accuracy_meters());
   r.set_category(input.category());
   r.set_description(input.description());
+  r.set_media_url(input.media_url());
 
   v1::AreaRef& area = *r.mutable_area();
   area.set_gemeente_code(decision.area.gemeente_code);

@@ -448,6 +448,7 @@ class ServerImpl final : public WijkwachtServer {
     registration_limits.burst = options.device_registration_burst;
     registrations_ = std::make_unique<auth::RateLimiter>(registration_limits);
     partner_writes_ = std::make_unique<PartnerWriteLimits>(options.clock);
+    partner_usage_ = std::make_unique<PartnerUsage>();
     streams_ = std::make_unique<StreamRegistry>(options.stream_limits, options.clock);
 
     CallGate::Options gate;
@@ -457,6 +458,7 @@ class ServerImpl final : public WijkwachtServer {
     gate.peer_writes = peer_writes_.get();
     gate.registrations = registrations_.get();
     gate.partner_writes = partner_writes_.get();
+    gate.partner_usage = partner_usage_.get();
     gate.trusted_proxies = options.trusted_proxies;
     gate.streams = streams_.get();
     gate.established_device_age = options.map_established_device_age;
@@ -498,6 +500,7 @@ class ServerImpl final : public WijkwachtServer {
     gate.identities = identities_.get();
     gate_ = std::make_unique<CallGate>(gate);
     AuthServiceImpl::Parts parts;
+    parts.partner_usage = partner_usage_.get();
     parts.gate = gate_.get();
     parts.identities = identities_.get();
     parts.sealed = sealed_.get();
@@ -544,8 +547,11 @@ class ServerImpl final : public WijkwachtServer {
     http.ops_listen = options.ops_http_listen;
     http.clock = options.clock;
     WW_ASSIGN_OR_RETURN(json_api_, JsonApi::Create(&methods_, gate_.get()));
-    open311_ = std::make_unique<Open311Api>(
-        Open311Api::Parts{&methods_, gate_.get(), catalog_.get(), options.clock, nullptr});
+    places_ = std::make_unique<geo::PlaceNames>(*areas_);
+    Open311Api::Parts open311{&methods_, gate_.get(), catalog_.get(), options.clock, nullptr};
+    open311.places = places_.get();
+    open311.max_accuracy_meters = options.limits.max_accuracy_meters;
+    open311_ = std::make_unique<Open311Api>(std::move(open311));
     exports_ = std::make_unique<ExportsApi>(&methods_, gate_.get(), options.clock);
     ogc_ = std::make_unique<OgcFeaturesApi>(&methods_, gate_.get(), options.clock);
     // Most specific prefix first: /v1/exports/ before the JSON routes' /v1/.
@@ -587,6 +593,7 @@ class ServerImpl final : public WijkwachtServer {
   metrics::Registry registry_;
   std::unique_ptr<ServerMetrics> server_metrics_;
   std::unique_ptr<geo::AreaIndex> areas_;
+  std::unique_ptr<geo::PlaceNames> places_;  // Open311's address_string, over areas_
   std::unique_ptr<catalog::CategoryCatalog> catalog_;
   std::unique_ptr<classify::ThemeClassifier> classifier_;
   std::unique_ptr<storage::Engine> engine_;
@@ -607,6 +614,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<auth::RateLimiter> peer_writes_;
   std::unique_ptr<auth::RateLimiter> registrations_;
   std::unique_ptr<PartnerWriteLimits> partner_writes_;
+  std::unique_ptr<PartnerUsage> partner_usage_;
   std::unique_ptr<StreamRegistry> streams_;
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::TokenSigner> signer_;

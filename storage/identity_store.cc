@@ -163,4 +163,25 @@ absl::StatusOr<internal::PartnerRecord> IdentityStore::UpdatePartner(
                                          also);
 }
 
+absl::StatusOr<std::vector<internal::PartnerRecord>> IdentityStore::ListPartners(
+    std::function<absl::Status(WriteContext&)> before) const {
+  if (before) WW_RETURN_IF_ERROR(engine_->CommitAndWait(before));
+  std::vector<internal::PartnerRecord> out;
+  absl::Status parsed;
+  WW_RETURN_IF_ERROR(engine_->Scan(ColumnFamily::kPartners, "", "",
+                                   [&](absl::string_view key, absl::string_view value) {
+                                     internal::PartnerRecord record;
+                                     if (!record.ParseFromArray(value.data(),
+                                                                static_cast<int>(value.size()))) {
+                                       parsed = absl::DataLossError(
+                                           absl::StrCat("partner ", key, " does not parse"));
+                                       return false;
+                                     }
+                                     out.push_back(std::move(record));
+                                     return true;
+                                   }));
+  WW_RETURN_IF_ERROR(parsed);
+  return out;
+}
+
 }  // namespace wijkwacht::storage

@@ -21,6 +21,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -69,6 +70,10 @@ class IdentityStore {
       absl::string_view partner_id) const;
   [[nodiscard]] absl::StatusOr<internal::PartnerRecord> UpdatePartner(
       absl::string_view partner_id, PartnerMutator mutate, PartnerAlso also = nullptr);
+  // Every partner record, by partner id, after `before` (optional, e.g. staging the audit
+  // entry of the listing) is committed; nothing is read when it fails.
+  [[nodiscard]] absl::StatusOr<std::vector<internal::PartnerRecord>> ListPartners(
+      std::function<absl::Status(WriteContext&)> before = nullptr) const;
 
  private:
   Engine* const engine_;

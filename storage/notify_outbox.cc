@@ -298,6 +298,29 @@ absl::StatusOr<NotifyOutbox::DeadLetterPage> NotifyOutbox::ListDeadLetters(
   return page;
 }
 
+absl::StatusOr<NotifyOutbox::DeadLetterPage> NotifyOutbox::ListDeadLettersAudited(
+    int limit, absl::string_view after, absl::string_view actor) {
+  WW_ASSIGN_OR_RETURN(DeadLetterPage page, ListDeadLetters(limit, after));
+  std::vector<std::string> names;
+  for (const Entry& e : page.entries) {
+    if (names.size() == 20) break;
+    const internal::OutboxNotification& n = e.notification;
+    names.push_back(absl::StrCat("deadLetters/", OutboxKeyText(e.key), " (", n.kind(),
+                                 n.incident().empty() ? "" : absl::StrCat(", ", n.incident()),
+                                 ")"));
+  }
+  std::string detail = absl::StrCat(page.entries.size(), " shown",
+                                     names.empty() ? "" : ": ", absl::StrJoin(names, ", "));
+  if (page.entries.size() > names.size()) {
+    absl::StrAppend(&detail, ", and ", page.entries.size() - names.size(), " more");
+  }
+  WW_RETURN_IF_ERROR(engine_->CommitAndWait([&](WriteContext& ctx) {
+    return AppendAudit(ctx, DispatchActor{std::string(actor)}, "ListDeadLetters", "deadLetters",
+                       detail);
+  }));
+  return page;
+}
+
 absl::StatusOr<std::vector<std::string>> NotifyOutbox::Resend(const std::vector<std::string>& keys,
                                                               bool all, int limit,
                                                               absl::string_view actor) {

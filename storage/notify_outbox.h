@@ -120,6 +120,12 @@ class NotifyOutbox {
   };
   [[nodiscard]] absl::StatusOr<DeadLetterPage> ListDeadLetters(int limit,
                                                                absl::string_view after) const;
+  // The same page for a member of staff, shown only after one audit entry by `actor` (action
+  // "ListDeadLetters", target "deadLetters", detail: how many and which were shown, with what
+  // they concern) is committed; when that write fails, its error and nothing shown.
+  [[nodiscard]] absl::StatusOr<DeadLetterPage> ListDeadLettersAudited(int limit,
+                                                                      absl::string_view after,
+                                                                      absl::string_view actor);
 
   // Moves dead letters back into the outbox, in one write with one audit entry by `actor`
   // (action "ResendDeadLetters"): the given keys (each must be a dead letter: NOT_FOUND naming

@@ -113,6 +113,7 @@ absl::Status StageReportDeletion(WriteContext& ctx, const internal::StoredReport
                                               ctx, stored.reporter(), created, id));
     counts.contacts += had_contact ? 1 : 0;
   }
+  counts.photos += stored.report().media_url().empty() ? 0 : 1;
   for (const internal::ReportAmendment& amendment : stored.amendments()) {
     counts.photos += amendment.photo_ref().empty() ? 0 : 1;
   }

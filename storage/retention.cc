@@ -46,6 +46,10 @@ bool ClearClass(internal::StoredReport& stored, bool free_text) {
     stored.mutable_report()->clear_description();
     changed = true;
   }
+  if (!free_text && !stored.report().media_url().empty()) {
+    stored.mutable_report()->clear_media_url();
+    changed = true;
+  }
   for (internal::ReportAmendment& amendment : *stored.mutable_amendments()) {
     std::string* field = free_text ? amendment.mutable_note() : amendment.mutable_photo_ref();
     if (!field->empty()) {

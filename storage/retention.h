@@ -5,7 +5,7 @@
 // | contact details  | sealed contact details left with a report (sealed_identities) | 365 d   |
 // | report free text | Report.description and follow-up notes (set to ""), and the  | 730 d   |
 // |                  | dispatch correction line that holds the text (corrections)    |         |
-// | photos           | photo references added to a report (amendments' photo_ref)    | 365 d   |
+// | photos           | photo references (amendments' photo_ref, Report.media_url)    | 365 d   |
 // | audit entries    | dispatch audit entries; the last removed one becomes the      | 2555 d  |
 // |                  | chain's anchor (meta "audit_anchor"), `audit verify` starts   |         |
 // |                  | there                                                         |         |

@@ -7,7 +7,9 @@
 //   - ListIncidents' free-text filter (`text`): case and accents ignored, every word required,
 //     the category's name searched too, need-to-know applied, pages and their tokens as for any
 //     filter, an erased reporter's text not searched, bad input named;
-//   - GetIncidentHistory names another incident only to a caller who may see it.
+//   - GetIncidentHistory names another incident only to a caller who may see it;
+//   - GetAuditLog's and GetIncidentHistory's page tokens are signed the same way (the
+//     history's also bound to its incident).
 #include <set>
 #include <string>
 #include <vector>
@@ -362,6 +364,105 @@ TEST_F(DeskLookupTest, FreeTextFindsDescriptionsAndTitlesWithNeedToKnowAndPages)
   }
   EXPECT_EQ(Search(plain_, "zeldzaamwoord"), std::set<std::string>{});
   EXPECT_EQ(Search(plain_, "vandalisme"), (std::set<std::string>{shelter, gone}));  // the title
+}
+
+// GetAuditLog's and GetIncidentHistory's page tokens are signed like ListIncidents': for the
+// caller (and for the history, the incident); anything else is refused naming page_token.
+TEST_F(DeskLookupTest, AuditLogAndHistoryTokensAreSignedForTheCallerAndTheIncident) {
+  const std::string first = Incident("Bushokje vernield, glas op de stoep", "vandalisme",
+                                     v1::LIVEABILITY);
+  const std::string second = Incident("Graffiti op de muur van de school", "vandalisme",
+                                      v1::LIVEABILITY);
+  for (const std::string& name : {first, second}) {  // a second entry in each history
+    v1::Incident out;
+    grpc::Status status = ReclassifyIncident(*dispatch_, server_.admin_token(), name,
+                                             v1::PHYSICAL_BUSINESS, "vandalisme", &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  const std::string other_admin = Staff("tweede-beheerder", v1::ROLE_ADMIN, {});
+  const auto audit_log = [&](const std::string& token, const std::string& page_token,
+                             v1::GetAuditLogResponse* out) {
+    grpc::ClientContext context;
+    WithToken(context, token);
+    v1::GetAuditLogRequest request;
+    request.set_page_size(1);
+    request.set_page_token(page_token);
+    return dispatch_->GetAuditLog(&context, request, out);
+  };
+  const auto history = [&](const std::string& token, const std::string& name,
+                           const std::string& page_token, v1::GetIncidentHistoryResponse* out) {
+    grpc::ClientContext context;
+    WithToken(context, token);
+    v1::GetIncidentHistoryRequest request;
+    request.set_name(name);
+    request.set_page_size(1);
+    request.set_page_token(page_token);
+    return dispatch_->GetIncidentHistory(&context, request, out);
+  };
+  const auto refused = [](const grpc::Status& status, const std::string& what) {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << what;
+    EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"page_token"}) << what;
+  };
+  const auto altered = [](const std::string& token) {
+    std::vector<std::string> out;
+    for (size_t at : {size_t{0}, token.rfind('.') - 1, token.size() - 1}) {
+      std::string t = token;
+      t[at] = t[at] == 'A' ? 'B' : 'A';
+      out.push_back(t);
+    }
+    out.push_back(token.substr(0, token.rfind('.')));  // the store's own token, unsigned
+    return out;
+  };
+
+  // The audit log: the token as given reads the next page; altered or another admin's: refused.
+  v1::GetAuditLogResponse log_first;
+  ASSERT_TRUE(audit_log(server_.admin_token(), "", &log_first).ok());
+  const std::string log_token = log_first.next_page_token();
+  ASSERT_FALSE(log_token.empty());
+  ASSERT_NE(log_token.rfind('.'), std::string::npos) << log_token;
+  v1::GetAuditLogResponse log_second;
+  ASSERT_TRUE(audit_log(server_.admin_token(), log_token, &log_second).ok());
+  ASSERT_EQ(log_second.entries_size(), 1);
+  EXPECT_NE(log_second.entries(0).sequence(), log_first.entries(0).sequence());
+  for (const std::string& t : altered(log_token)) {
+    v1::GetAuditLogResponse out;
+    refused(audit_log(server_.admin_token(), t, &out), t);
+    EXPECT_EQ(out.entries_size(), 0);
+  }
+  {
+    v1::GetAuditLogResponse out;
+    grpc::Status status = audit_log(other_admin, log_token, &out);
+    refused(status, "another admin's token");
+    EXPECT_TRUE(absl::StrContains(status.error_message(), "another caller")) << status.error_message();
+  }
+
+  // A history: bound to the caller and to its incident.
+  v1::GetIncidentHistoryResponse history_first;
+  ASSERT_TRUE(history(plain_, first, "", &history_first).ok());
+  const std::string history_token = history_first.next_page_token();
+  ASSERT_FALSE(history_token.empty());
+  v1::GetIncidentHistoryResponse history_second;
+  ASSERT_TRUE(history(plain_, first, history_token, &history_second).ok());
+  ASSERT_EQ(history_second.entries_size(), 1);
+  EXPECT_NE(history_second.entries(0).sequence(), history_first.entries(0).sequence());
+  for (const std::string& t : altered(history_token)) {
+    v1::GetIncidentHistoryResponse out;
+    refused(history(plain_, first, t, &out), t);
+  }
+  {
+    v1::GetIncidentHistoryResponse out;
+    refused(history(plain_, second, history_token, &out), "the token of another incident");
+    refused(history(ondermijning_, first, history_token, &out), "another dispatcher's token");
+  }
+  // Over the JSON API alike.
+  httplib::Client http = Http();
+  httplib::Result stolen = http.Get(
+      absl::StrCat("/v1/", first, ":history?pageSize=1&pageToken=",
+                   httplib::detail::encode_query_param(history_token)),
+      Bearer(ondermijning_));
+  ASSERT_TRUE(stolen);
+  EXPECT_EQ(stolen->status, 400) << stolen->body;
+  EXPECT_EQ(JsonViolations(stolen->body), std::vector<std::string>{"page_token"}) << stolen->body;
 }
 
 TEST_F(DeskLookupTest, HistoryNamesAnotherIncidentOnlyToWhoMaySeeIt) {

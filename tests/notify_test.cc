@@ -1011,6 +1011,17 @@ TEST(NotifyTest, DeadLettersAreListedResentAndGoWithTheErasedDeviceAndThePurgedI
       EXPECT_TRUE(absl::StrContains(e.detail(), left[0].idempotency_key())) << e.detail();
     }
     EXPECT_EQ(audited, 1);
+    // Listing them is audited too (what they concern is personal data): who saw which.
+    std::set<std::string> listed;
+    for (const v1::AuditEntry& e : log.entries()) {
+      if (e.action() != "ListDeadLetters") continue;
+      EXPECT_EQ(e.actor(), absl::StrCat("users/", kAdminName));
+      EXPECT_EQ(e.target(), "deadLetters");
+      for (const v1::DeadLetter& d : dead) {
+        if (absl::StrContains(e.detail(), d.name())) listed.insert(d.name());
+      }
+    }
+    EXPECT_EQ(listed.size(), dead.size()) << "every dead letter shown is named in an entry";
   }
 }
 

@@ -5,16 +5,19 @@ parameters and answers the specification lists, in JSON and in XML, with the sta
 library only (urllib, json, xml.etree). It submits, lists and reads service requests,
 checks bad input gets Open311 errors, and prints the session as a transcript.
 
-    open311_client.py --base http://127.0.0.1:8080 --staff-token TOKEN [--partners]
+    open311_client.py --base http://127.0.0.1:8080 --staff-token TOKEN [--partners | --places]
 
 The api_key of a resident is a device token from the server's own API (POST /v1/devices), as
 the discovery document's key_service says. With --partners it checks partner accounts instead
 (another channel's api_key, made by an admin through POST /v1/partners): a partner key
 submits, its reports name the partner to staff, its own rate limit is apart from the
 devices', and a revoked key is refused. The server must then limit each device to a burst of
-3 writes and refill almost nothing during the run. Exits 1 on the first failed check.
+3 writes and refill almost nothing during the run. With --places it checks address_string
+without lat/long (a buurt's name, located by the server's own area data) and media_url (a
+public https link kept and echoed, anything else refused). Exits 1 on the first failed check.
 """
 import argparse
+import datetime
 import json
 import sys
 import urllib.error
@@ -176,16 +179,107 @@ def partner_checks(s, staff_token):
     print("all Open311 partner checks passed")
 
 
+def places_and_media_checks(s, staff_token):
+    """address_string without lat/long, located by the server's own area data (a buurt's
+    name, here one named after its street), and media_url: a link kept with the request and
+    echoed, refused when it is not a public https address."""
+    root = "/open311/v2"
+    status, text = s.call("POST", "/v1/devices", body={"platform": "open311"})
+    key = json.loads(text)["access"]["accessToken"]
+    media = "https://beeldbank.voorbeeld.nl/meldingen/fiets%20123.jpg?formaat=groot"
+    own_id = str(uuid.uuid4())
+    form = {"api_key": key, "service_code": "winkeldiefstal", "lat": "", "long": "",
+            "address_string": "Koningstraat 12, 1941 AB Beverwijk",
+            "description": "Winkeldief in de Koningstraat, weggerend richting station",
+            "media_url": media, "attribute[id]": own_id}
+    status, text = s.call("POST", f"{root}/requests.json", form=form)
+    check(status in (200, 201) and json.loads(text)[0]["service_request_id"] == own_id,
+          "an address_string alone is accepted")
+    status, text = s.call("GET", f"{root}/requests/{own_id}.json", params={"api_key": key})
+    got = json.loads(text)[0]
+    check(got["media_url"] == media, "GET requests/{id}.json echoes media_url")
+    check(abs(float(got["lat"]) - 52.4829) < 0.003 and abs(float(got["long"]) - 4.6569) < 0.004,
+          "located at the buurt Koningstraat (its centre)")
+    status, text = s.call("GET", f"{root}/requests/{own_id}.xml", params={"api_key": key})
+    check(ET.fromstring(text).find("request/media_url").text == media,
+          "GET requests/{id}.xml echoes media_url")
+    status, text = s.call("GET", f"{root}/requests.json",
+                          params={"api_key": staff_token, "service_request_id": own_id})
+    check(status == 200 and json.loads(text)[0]["media_url"] == media, "staff's GET requests too")
+    status, text = api(s, "GET", f"/v1/reports/{own_id}", staff_token)
+    report = json.loads(text)
+    check(report.get("area", {}).get("buurtCode") == "BU03750002", "the report's buurt is Koningstraat")
+    check(report.get("mediaUrl") == media, "staff see the media_url on the report")
+    check(0 < float(report.get("accuracyMeters", 0)) <= 5000, "its accuracy is the buurt's size")
+    check(report.get("theme", "THEME_UNSPECIFIED") != "THEME_UNSPECIFIED", "the same ingest: a theme")
+
+    # The same id again is the same request; with another media_url it is another one: refused.
+    status, text = s.call("POST", f"{root}/requests.json", form=form)
+    check(status in (200, 201) and json.loads(text)[0]["service_request_id"] == own_id,
+          "a retry is the same request")
+    status, text = s.call("POST", f"{root}/requests.json",
+                          form=dict(form, media_url="https://beeldbank.voorbeeld.nl/ander.jpg"))
+    open311_error(status, text, "json", 409, own_id)
+
+    # A buurt name in two gemeenten needs its gemeente; then it is that one.
+    second = dict(form, address_string="Oosterwijk", description="Fietsendief bij de school")
+    del second["attribute[id]"]
+    status, text = s.call("POST", f"{root}/requests.json", form=second)
+    open311_error(status, text, "json", 400, "address_string")
+    check("Heemskerk" in text and "Beverwijk" in text, "the error names both buurten' gemeenten")
+    second["address_string"] = "Oosterwijk, Heemskerk"
+    status, text = s.call("POST", f"{root}/requests.xml", form=second)
+    check(status in (200, 201), "with its gemeente it is accepted")
+    other = ET.fromstring(text).find("request/service_request_id").text
+    status, text = api(s, "GET", f"/v1/reports/{other}", staff_token)
+    check(json.loads(text).get("area", {}).get("buurtCode") == "BU03960302",
+          "the Oosterwijk of Heemskerk")
+
+    # What the area data cannot name is refused, naming address_string (no outside geocoder).
+    for place in ("Breestraat 1, Beverwijk", "Damrak 1, Amsterdam", "???"):
+        for fmt in ("json", "xml"):
+            status, text = s.call("POST", f"{root}/requests.{fmt}",
+                                  form=dict(second, address_string=place))
+            open311_error(status, text, fmt, 400, "address_string")
+    status, text = s.call("POST", f"{root}/requests.json",
+                          form={k: v for k, v in second.items() if k != "address_string"})
+    open311_error(status, text, "json", 400, "address_string")
+
+    # media_url: only a public https address, without credentials, not too long.
+    located = dict(form, address_string="", lat="52.4870", long="4.6578")
+    del located["attribute[id]"]
+    for bad in ("http://beeldbank.voorbeeld.nl/a.jpg", "ftp://beeldbank.voorbeeld.nl/a.jpg",
+                "https://gebruiker:geheim@beeldbank.voorbeeld.nl/a.jpg", "https://10.0.0.7/a.jpg",
+                "https://127.0.0.1/a.jpg", "https://[::1]/a.jpg", "https://0x7f000001/a.jpg",
+                "https://localhost/a.jpg", "https://intranet/a.jpg",
+                "https://nas.local/a.jpg", "https://beeldbank.voorbeeld.nl/a b.jpg",
+                "https://beeldbank.voorbeeld.nl/" + "a" * 2100, "javascript:alert(1)"):
+        status, text = s.call("POST", f"{root}/requests.json", form=dict(located, media_url=bad))
+        open311_error(status, text, "json", 400, "media_url")
+    # The JSON API takes the same field with the same checks.
+    status, text = api(s, "POST", "/v1/reports", key, {
+        "id": str(uuid.uuid4()), "location": {"latitude": 52.487, "longitude": 4.6578},
+        "category": "winkeldiefstal", "description": "Winkeldief met foto",
+        "observedTime": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "mediaUrl": "https://192.168.1.10/a.jpg"})
+    check(status == 400 and "report.media_url" in text, "POST /v1/reports refuses it as report.media_url")
+    print("all Open311 address_string and media_url checks passed")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)
     parser.add_argument("--staff-token", required=True)
     parser.add_argument("--partners", action="store_true")
+    parser.add_argument("--places", action="store_true")
     args = parser.parse_args()
     s = Session(args.base)
     root = "/open311/v2"
     if args.partners:
         partner_checks(s, args.staff_token)
+        return
+    if args.places:
+        places_and_media_checks(s, args.staff_token)
         return
 
     # Discovery, JSON and XML.

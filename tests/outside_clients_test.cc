@@ -5,7 +5,8 @@
 //     in JSON and XML, checks they are reports with area and theme, deduplicated like any
 //     other, and that bad input gets Open311 errors; and, with --partners, that a partner
 //     account's api_key submits with a rate limit of its own, names the partner to staff and
-//     is refused once revoked;
+//     is refused once revoked; with --places, that an address_string alone is located by a
+//     buurt's name and a media_url is kept, echoed and refused unless public https;
 //   - the exports (services/exports.h), round-tripped with csv and json
 //     (tests/exports_client.py) against ListReports, ListIncidents and GetAggregates;
 //   - the OGC API Features collections (services/ogc_features.h), read by GDAL's OGCAPI
@@ -63,6 +64,12 @@ TEST(OutsideClientsTest, Open311PartnerKeySubmitsWithItsOwnLimitUntilRevoked) {
               options.device_write_burst = 3;
               options.device_writes_per_second = 0.0001;
             });
+}
+
+// address_string without lat/long (a buurt's name from the shipped area data; what it cannot
+// name is refused on address_string) and media_url (a public https link, stored and echoed).
+TEST(OutsideClientsTest, Open311AddressStringAndMediaUrl) {
+  RunClient(absl::StrCat(WIJKWACHT_TESTS_DIR, "/open311_client.py"), 5, "--places");
 }
 
 TEST(OutsideClientsTest, ExportsRoundTripThroughCsvAndJson) {

@@ -1,4 +1,5 @@
-// Integration: the write rate limits of the call gate, per device and per client address.
+// Integration: the write rate limits of the call gate, per device and per client address, and
+// partner accounts' keys (listed, rotated with a grace period).
 // The server runs on a FakeClock, so buckets refill only when the test says so and the
 // outcomes do not depend on how fast this machine is.
 #include <chrono>
@@ -6,12 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "tests/test_support.h"
+#include "wijkwacht/v1/auth.grpc.pb.h"
+#include "wijkwacht/v1/dispatch.grpc.pb.h"
 #include "wijkwacht/v1/report.grpc.pb.h"
 
 namespace wijkwacht::testing {
@@ -156,6 +161,172 @@ TEST_F(RateLimitTest, PeerBurstIsSharedByAllDevicesFromOneAddress) {
   // Reads from this address are not limited.
   grpc::Status categories = ListCategories(devices[0]);
   EXPECT_TRUE(categories.ok()) << Describe(categories);
+}
+
+// Partner accounts (another channel's api_key): an admin lists them — the key's id, never its
+// secret; when it was made and last used; the rate limit — and rotates a key: the new one is
+// shown once, the old one keeps working for the grace period and is refused after it (the
+// server's clock moves, no waiting); a grace of 0 refuses it at once. Listing and rotating
+// are audited; only admins may do either.
+TEST_F(RateLimitTest, PartnerKeysAreListedAndRotatedWithAGracePeriod) {
+  server_.options().clock = &clock_;
+  server_.options().http_listen = "127.0.0.1:0";
+  TempDir assets;
+  server_.options().http_assets_dir = assets.path();
+  ASSERT_TRUE(server_.Start().ok());
+  std::string admin = server_.admin_token();
+  const auto call = [&](auto method, const std::string& token, const auto& request, auto* out) {
+    grpc::ClientContext context;
+    WithToken(context, token);
+    context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+    return (server_.auth().*method)(&context, request, out);
+  };
+  const auto list = [&](const std::string& token, v1::ListPartnersResponse* out) {
+    return call(&v1::AuthService::Stub::ListPartners, token, v1::ListPartnersRequest(), out);
+  };
+  const auto rotate = [&](const std::string& name, std::optional<absl::Duration> grace,
+                          v1::RotatePartnerKeyResponse* out) {
+    v1::RotatePartnerKeyRequest request;
+    request.set_name(name);
+    if (grace) request.mutable_grace_period()->set_seconds(absl::ToInt64Seconds(*grace));
+    return call(&v1::AuthService::Stub::RotatePartnerKey, admin, request, out);
+  };
+  v1::CreatePartnerRequest create;
+  create.set_partner_id("meldformulier");
+  create.set_display_name("Meldformulier beverwijk.nl");
+  create.set_writes_per_second(10);
+  create.set_write_burst(100);
+  v1::CreatePartnerResponse created;
+  grpc::Status status = call(&v1::AuthService::Stub::CreatePartner, admin, create, &created);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  const std::string first_key = created.api_key();
+  const std::string secret = first_key.substr(first_key.rfind('.') + 1);
+  ASSERT_TRUE(Submit(first_key).ok());
+
+  // Listed: the key's id (a short prefix of it), times, limit; nothing of the secret beyond it.
+  v1::ListPartnersResponse listed;
+  status = list(admin, &listed);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  ASSERT_EQ(listed.partners_size(), 1);
+  v1::Partner partner = listed.partners(0);
+  EXPECT_EQ(partner.name(), "partners/meldformulier");
+  EXPECT_TRUE(absl::StartsWith(first_key, partner.key_id())) << partner.key_id();
+  EXPECT_EQ(partner.key_id().size(), std::string("wwp.meldformulier.").size() + 6) << partner.key_id();
+  EXPECT_FALSE(absl::StrContains(listed.SerializeAsString(), secret.substr(6)));
+  EXPECT_EQ(partner.writes_per_second(), 10);
+  EXPECT_EQ(partner.write_burst(), 100);
+  EXPECT_TRUE(partner.has_key_create_time());
+  EXPECT_EQ(partner.last_use_time().seconds(), absl::ToUnixSeconds(clock_.Now()));
+  EXPECT_TRUE(partner.previous_key_id().empty());
+  {  // Admins only.
+    v1::ListPartnersResponse out;
+    EXPECT_EQ(list(server_.resident_token(), &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(list(first_key, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  }
+
+  // Rotated with an hour's grace: both keys work for that hour.
+  v1::RotatePartnerKeyResponse rotated;
+  status = rotate("partners/meldformulier", absl::Hours(1), &rotated);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  const std::string second_key = rotated.api_key();
+  ASSERT_TRUE(absl::StartsWith(second_key, "wwp.meldformulier."));
+  ASSERT_NE(second_key, first_key);
+  EXPECT_TRUE(absl::StartsWith(second_key, rotated.partner().key_id()));
+  EXPECT_EQ(rotated.partner().previous_key_id(), partner.key_id());
+  EXPECT_EQ(rotated.partner().previous_key_expire_time().seconds(),
+            absl::ToUnixSeconds(clock_.Now() + absl::Hours(1)));
+  EXPECT_TRUE(Submit(second_key).ok());
+  clock_.Advance(absl::Minutes(59));
+  grpc::Status old_in_grace = Submit(first_key);
+  EXPECT_TRUE(old_in_grace.ok()) << "the old key within its grace: " << Describe(old_in_grace);
+  absl::StatusOr<std::string> relogin = server_.Login(kAdminName, kAdminPassword);
+  ASSERT_TRUE(relogin.ok());
+  admin = *relogin;
+  status = list(admin, &listed);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  EXPECT_EQ(listed.partners(0).previous_key_last_use_time().seconds(),
+            absl::ToUnixSeconds(clock_.Now()));
+
+  // After the grace period the old key is refused like a wrong one; the new one works on.
+  clock_.Advance(absl::Minutes(2));
+  grpc::Status old_after = Submit(first_key);
+  EXPECT_EQ(old_after.error_code(), grpc::StatusCode::UNAUTHENTICATED) << Describe(old_after);
+  EXPECT_TRUE(Submit(second_key).ok());
+  relogin = server_.Login(kAdminName, kAdminPassword);
+  ASSERT_TRUE(relogin.ok());
+  admin = *relogin;
+  status = list(admin, &listed);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  EXPECT_TRUE(listed.partners(0).previous_key_id().empty());
+
+  // A grace of 0: the replaced key is refused at once.
+  status = rotate("partners/meldformulier", absl::ZeroDuration(), &rotated);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  EXPECT_EQ(Submit(second_key).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  const std::string third_key = rotated.api_key();
+  EXPECT_TRUE(Submit(third_key).ok());
+
+  // Bad input names the field; only admins rotate; a revoked partner cannot be rotated back.
+  EXPECT_EQ(ViolatedFields(rotate("partners/meldformulier", absl::Hours(24 * 31), &rotated)),
+            std::vector<std::string>{"grace_period"});
+  EXPECT_EQ(ViolatedFields(rotate("meldformulier", std::nullopt, &rotated)),
+            std::vector<std::string>{"name"});
+  EXPECT_EQ(rotate("partners/onbekend", std::nullopt, &rotated).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  {
+    v1::RotatePartnerKeyRequest request;
+    request.set_name("partners/meldformulier");
+    v1::RotatePartnerKeyResponse out;
+    EXPECT_EQ(call(&v1::AuthService::Stub::RotatePartnerKey, NewDevice(), request, &out)
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_TRUE(out.api_key().empty());
+    v1::RevokePartnerRequest revoke;
+    revoke.set_name("partners/meldformulier");
+    v1::Partner revoked;
+    ASSERT_TRUE(call(&v1::AuthService::Stub::RevokePartner, admin, revoke, &revoked).ok());
+    EXPECT_EQ(rotate("partners/meldformulier", std::nullopt, &rotated).error_code(),
+              grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(Submit(third_key).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+
+  // Audited: who listed, who rotated which key into which (never a secret).
+  grpc::ClientContext context;
+  WithToken(context, admin);
+  v1::GetAuditLogRequest request;
+  request.set_page_size(1000);
+  v1::GetAuditLogResponse log;
+  status = v1::DispatchService::NewStub(server_.channel())->GetAuditLog(&context, request, &log);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  int listings = 0;
+  std::vector<std::string> rotations;
+  for (const v1::AuditEntry& e : log.entries()) {
+    for (const std::string& key : {first_key, second_key, third_key}) {
+      EXPECT_FALSE(absl::StrContains(e.detail(), key.substr(key.rfind('.') + 7))) << e.detail();
+    }
+    if (e.action() == "ListPartners") ++listings;
+    if (e.action() != "RotatePartnerKey") continue;
+    EXPECT_EQ(e.actor(), absl::StrCat("users/", kAdminName));
+    EXPECT_EQ(e.target(), "partners/meldformulier");
+    rotations.push_back(e.detail());
+  }
+  EXPECT_EQ(listings, 3);
+  ASSERT_EQ(rotations.size(), 2u);
+  EXPECT_TRUE(absl::StrContains(rotations[0], partner.key_id())) << rotations[0];
+  EXPECT_TRUE(absl::StrContains(rotations[0], second_key.substr(0, partner.key_id().size())))
+      << rotations[0];
+
+  // The JSON API: GET /v1/partners, POST /v1/partners/{id}:rotateKey.
+  httplib::Client http("127.0.0.1", server_.server()->http_port());
+  httplib::Result page = http.Get("/v1/partners", {{"Authorization", "Bearer " + admin}});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200) << page->body;
+  EXPECT_TRUE(absl::StrContains(page->body, "\"keyId\"")) << page->body;
+  httplib::Result refused = http.Post("/v1/partners/meldformulier:rotateKey",
+                                      {{"Authorization", "Bearer " + admin}}, "{}",
+                                      "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400) << refused->body;  // revoked: FAILED_PRECONDITION
 }
 
 }  // namespace

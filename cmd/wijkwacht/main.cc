@@ -105,6 +105,10 @@ ABSL_FLAG(std::string, device, "", "verify-entrepreneur, revoke: devices/ID");
 ABSL_FLAG(std::string, master_key_file, "",
           "erase --data_dir: the master key file (default <data_dir>/keys/master.key)");
 ABSL_FLAG(std::string, kvk, "", "verify-entrepreneur: 8-digit KvK number");
+ABSL_FLAG(std::string, partner, "", "partners rotate: partners/ID (or ID)");
+ABSL_FLAG(std::string, grace, "",
+          "partners rotate: how long the old key is still accepted, e.g. 24h, 30m, 0s "
+          "(default the server's, 24h; at most 720h)");
 ABSL_FLAG(std::string, business_name, "", "verify-entrepreneur: the shop's name");
 ABSL_FLAG(std::string, train_file, WIJKWACHT_CORPUS_DIR "/train.txt",
           "train: labelled training examples (fastText format, data/corpus/README.md)");
@@ -671,6 +675,36 @@ int VerifyEntrepreneur(const Args& args) {
   return kExitOk;
 }
 
+// Partner accounts (admin token): list them (key ids, never secrets), or rotate one's key.
+int Partners(const Args& args) {
+  ExpectArgs(args, 1, "`list` or `rotate`");
+  auto ctx = NewContext(GivenToken());
+  if (args[0] == "list") {
+    v1::ListPartnersResponse response;
+    grpc::Status s = AuthStub()->ListPartners(ctx.get(), v1::ListPartnersRequest(), &response);
+    if (!s.ok()) return ReportRpcError(s);
+    PrintJson(response, absl::GetFlag(FLAGS_pretty));
+    return kExitOk;
+  }
+  if (args[0] != "rotate") throw UsageError{"partners: the actions are `list` and `rotate`"};
+  std::string name = RequiredFlag("partner", absl::GetFlag(FLAGS_partner), "partners/ID");
+  if (!absl::StartsWith(name, "partners/")) name = absl::StrCat("partners/", name);
+  v1::RotatePartnerKeyRequest request;
+  request.set_name(name);
+  if (const std::string grace = absl::GetFlag(FLAGS_grace); !grace.empty()) {
+    absl::Duration d;
+    if (!absl::ParseDuration(grace, &d) || d < absl::ZeroDuration()) {
+      throw UsageError{absl::StrCat("--grace=", grace, ": expected a duration such as 24h or 0s")};
+    }
+    request.mutable_grace_period()->set_seconds(absl::ToInt64Seconds(d));
+  }
+  v1::RotatePartnerKeyResponse response;
+  grpc::Status s = AuthStub()->RotatePartnerKey(ctx.get(), request, &response);
+  if (!s.ok()) return ReportRpcError(s);
+  PrintJson(response, absl::GetFlag(FLAGS_pretty));
+  return kExitOk;
+}
+
 int Revoke(const Args& args) {
   ExpectArgs(args, 0, "");
   v1::RevokeDeviceRequest request;
@@ -1010,6 +1044,11 @@ const Command kCommands[] = {
     {"revoke", "--device devices/ID",
      "Revoke a device (admin, or the device's own token); its tokens stop working.",
      Revoke},
+    {"partners", "list | rotate --partner partners/ID [--grace 24h]",
+     "Admin: list the partner accounts (key id, made, last used, rate limit; never a\n"
+     "          secret), or rotate one's api_key: prints the new key once; the old one is\n"
+     "          accepted for --grace (default 24h), then refused.",
+     Partners},
     {"erase", "--device devices/ID [--data_dir DIR [--master_key_file FILE]]",
      "Erase a reporter (crypto-shredding): destroy the device's data key, sealed\n"
      "          identity and contact details; its reports stay, pseudonymous. Online with an\n"

@@ -382,6 +382,15 @@ class IndexBuilder {
       const S2LatLng centroid(pending->polygon->GetCentroid());
       area.centroid_lat = centroid.lat().degrees();
       area.centroid_lon = centroid.lng().degrees();
+      const S2Point centre = centroid.Normalized().ToPoint();
+      S1ChordAngle farthest = S1ChordAngle::Zero();
+      for (int l = 0; l < pending->polygon->num_loops(); ++l) {
+        const S2Loop& loop = *pending->polygon->loop(l);
+        for (int v = 0; v < loop.num_vertices(); ++v) {
+          farthest = std::max(farthest, S1ChordAngle(centre, loop.vertex(v)));
+        }
+      }
+      area.radius_meters = S2Earth::ToMeters(farthest);
       if (area.geometry_geojson.empty())
         area.geometry_geojson = internal::PolygonToGeoJson(*pending->polygon);
       data->area_by_code.emplace(area.code, index);

@@ -49,6 +49,9 @@ struct Area {
   std::string gemeente_code;  // own code for a gemeente; "" for a focus area without gemeente
   double centroid_lat = 0;    // area-weighted centroid; may lie outside a concave area
   double centroid_lon = 0;
+  // The greatest distance from the centroid to a vertex of the area's outline, in metres: a
+  // point known only to lie in the area is within this of the centroid.
+  double radius_meters = 0;
   std::string geometry_geojson;  // Polygon/MultiPolygon geometry object as compact JSON
   std::string description;       // focus areas only
 };

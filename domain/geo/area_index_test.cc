@@ -1,4 +1,5 @@
 #include "domain/geo/area_index.h"
+#include "domain/geo/place_names.h"
 
 #include <algorithm>
 #include <cmath>
@@ -109,6 +110,34 @@ TEST_F(ShippedAreasTest, GemeenteWithoutBuurtenInTheData) {
   EXPECT_EQ(match.gemeente_code, "GM0392");
   EXPECT_EQ(match.wijk_code, "");
   EXPECT_EQ(match.buurt_code, "");
+}
+
+// PlaceNames over the shipped data: a buurt's name in a written address, narrowed by a
+// gemeente; house numbers, postcodes, case, accents and punctuation do not matter.
+TEST_F(ShippedAreasTest, PlaceNamesLocateABuurtNamedInTheText) {
+  const PlaceNames names(*index_);
+  const auto code = [&](absl::string_view text) {
+    absl::StatusOr<NamedPlace> place = names.Locate(text);
+    return place.ok() ? place->code : std::string(absl::StatusCodeToString(place.status().code()));
+  };
+  EXPECT_EQ(code("Koningstraat 12, 1941 AB Beverwijk"), "BU03750002");
+  EXPECT_EQ(code("KONINGSTRAAT 12a"), "BU03750002");
+  EXPECT_EQ(code("Sint-Aagtendorp, Beverwijk"), "BU03750004");
+  EXPECT_EQ(code("Oosterwijk, Heemskerk"), "BU03960302");
+  EXPECT_EQ(code("Oosterwijk 3 Beverwijk"), "BU03750600");
+  EXPECT_EQ(code("Oosterwijk"), "FAILED_PRECONDITION");
+  EXPECT_EQ(code("Koningstraat, Heemskerk"), "NOT_FOUND");
+  EXPECT_EQ(code("Beverwijk"), "NOT_FOUND");
+  EXPECT_EQ(code("Breestraat 1"), "NOT_FOUND");
+  EXPECT_EQ(code(""), "NOT_FOUND");
+  absl::StatusOr<NamedPlace> place = names.Locate("koningstraat");
+  ASSERT_TRUE(place.ok());
+  EXPECT_EQ(place->gemeente_name, "Beverwijk");
+  const AreaMatch at = MustLocate(place->latitude, place->longitude);
+  EXPECT_EQ(at.buurt_code, "BU03750002");
+  EXPECT_GT(place->radius_meters, 100);
+  EXPECT_LT(place->radius_meters, 1500);
+  EXPECT_EQ(PlaceNames::Fold("Caf\xC3\xA9 \xC3\x89\xC3\xA9n -- St. Aagten"), "cafe een st aagten");
 }
 
 TEST_F(ShippedAreasTest, OosterwijkFocusAreaIsOnlyTheBeverwijkBuurt) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status.h"
 #include "common/text.h"
+#include "domain/report/media_url.h"
 #include "openssl/evp.h"
 #include "s2/s2cell_id.h"
 #include "s2/s2latlng.h"
@@ -46,6 +47,10 @@ std::string ContentFingerprint(const ReportDraft& d) {
   AppendField(&canonical, absl::StrFormat("%.17g", d.accuracy_meters));
   AppendField(&canonical, d.category);
   AppendField(&canonical, d.description);
+  if (!d.media_url.empty()) {
+    AppendField(&canonical, "media_url");
+    AppendField(&canonical, d.media_url);
+  }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(canonical.data(), canonical.size(), digest, &length, EVP_sha256(), nullptr);
@@ -118,6 +123,11 @@ absl::Status ReportIngest::Validate(const ReportDraft& d) const {
     v.push_back({"description",
                  "has no content: it must contain at least one letter or digit (only "
                  "whitespace, punctuation, symbols or emoji were sent)"});
+  }
+  if (!d.media_url.empty()) {
+    if (std::string problem = MediaUrlProblem(d.media_url); !problem.empty()) {
+      v.push_back({"media_url", std::move(problem)});
+    }
   }
   if (d.contact) {
     for (FieldViolation& violation : ContactViolations(*d.contact)) v.push_back(std::move(violation));

@@ -60,6 +60,9 @@ struct ReportDraft {
   double accuracy_meters = 0;
   std::string category;
   std::string description;
+  // A link to media published elsewhere (report/media_url.h); "" when none. Part of the
+  // fingerprint only when set, so reports stored before it existed keep theirs.
+  std::string media_url;
   // Not part of the fingerprint (it is not the report's content); validated as "contact.*".
   std::optional<ContactDraft> contact;
 };
@@ -115,7 +118,8 @@ class ReportIngest {
   explicit ReportIngest(IngestOptions options);
 
   // Errors: INVALID_ARGUMENT naming every offending field (id, reporter_role, observed_time,
-  // location, location.latitude, location.longitude, accuracy_meters, category, description);
+  // location, location.latitude, location.longitude, accuracy_meters, category, description,
+  // media_url (report/media_url.h));
   // a description without content (no letter or digit of any script: only whitespace,
   // punctuation, symbols or emoji) is refused as "description";
   // a location outside every served gemeente is INVALID_ARGUMENT on "location".

@@ -1,4 +1,5 @@
 #include "domain/report/ingest.h"
+#include "domain/report/media_url.h"
 
 #include <cmath>
 #include <limits>
@@ -238,6 +239,27 @@ TEST_F(IngestTest, FingerprintCoversEveryClientField) {
     changes[i](changed);
     EXPECT_NE(ContentFingerprint(changed), base) << "change " << i;
   }
+}
+
+// media_url: a public https link by host name, without credentials; nothing else.
+TEST(MediaUrlTest, OnlyAPublicHttpsLinkByName) {
+  for (const char* ok : {"https://beeldbank.voorbeeld.nl/a.jpg", "HTTPS://Foto.Example.COM",
+                         "https://xn--bcher-kva.example.de:8443/p?q=1#f",
+                         "https://cdn.voorbeeld.nl./a%20b.jpg"}) {
+    EXPECT_EQ(MediaUrlProblem(ok), "") << ok;
+  }
+  for (const char* bad :
+       {"http://voorbeeld.nl/a.jpg", "ftp://voorbeeld.nl/a", "javascript:alert(1)", "https://",
+        "https://user:pw@voorbeeld.nl/a", "https://user@voorbeeld.nl/a", "https://10.0.0.7/a",
+        "https://127.0.0.1", "https://[::1]/a", "https://[fe80::1]:443/", "https://0x7f000001/",
+        "https://2130706433/", "https://localhost/a", "https://intranet/a", "https://nas.local/a",
+        "https://db.internal/a", "https://router.home.arpa/", "https://voorbeeld.nl:0/",
+        "https://voorbeeld.nl:99999/", "https://voorbeeld.nl:x/", "https://-a.nl/",
+        "https://voorbeeld.nl/a b", "https://voorbeeld.nl/\n", "https://caf\xC3\xA9.nl/"}) {
+    EXPECT_NE(MediaUrlProblem(bad), "") << bad;
+  }
+  EXPECT_NE(MediaUrlProblem("https://voorbeeld.nl/" + std::string(2100, 'a')), "");
+  EXPECT_EQ(MediaUrlProblem("https://voorbeeld.nl/" + std::string(2000, 'a')), "");
 }
 
 }  // namespace

@@ -72,13 +72,21 @@ export function renderIncident(main, id) {
         h('td', {}, String(i + 1)),
         h('td', {}, when(r.observedTime)),
         h('td', {}, when(r.createTime)),
-        h('td', { class: 'description' }, r.description || '(niet leesbaar)'),
+        h('td', { class: 'description' }, r.description || '(niet leesbaar)', mediaLink(r.mediaUrl)),
         h('td', {}, r.location ? `${Number(r.location.latitude).toFixed(5)}, ${Number(r.location.longitude).toFixed(5)}` : '—'),
         splittable ? h('td', {}, h('button', {
           type: 'button', class: 'secondary', 'aria-label': `Melding ${i + 1} afsplitsen tot een eigen incident`,
           onclick: () => act('Afsplitsen', 'POST', `/v1/${name}:splitReport`,
             { version: incident.version, report: r.name }),
         }, 'Afsplitsen')) : null))));
+  }
+
+  // A report's media_url: a link elsewhere the server never fetched; shown as its address, opened
+  // only when the dispatcher follows it (no referrer, no opener).
+  function mediaLink(url) {
+    if (!url || !/^https:\/\//i.test(url)) return null;
+    return h('p', { class: 'media' }, 'Foto of bijlage (externe link): ',
+      h('a', { href: url, rel: 'noopener noreferrer nofollow', referrerpolicy: 'no-referrer', target: '_blank' }, url));
   }
 
   function drawMap(el, reports) {
