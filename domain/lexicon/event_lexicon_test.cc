@@ -23,6 +23,21 @@ TEST(EventLexiconTest, StemsMatchInsideCompoundsAndAcrossLanguages) {
   EXPECT_TRUE(Has(ReadSignature("zakkenroller in de hema"), kShopSetting));
 }
 
+TEST(EventLexiconTest, LooseAnimalsAndEnglishBombsReadAsTheirKinds) {
+  // A loose pony runs like a loose dog: told where it passes, in Dutch and in English.
+  const EventSignature nl = ReadSignature("pony los op de velserweg bruin met wit");
+  const EventSignature en = ReadSignature("a small horse trotting down the street");
+  EXPECT_TRUE(Has(nl, kLooseDog));
+  EXPECT_TRUE(Has(en, kLooseDog));
+  const KindMatch m = MatchKinds(nl.kinds(), en.kinds());
+  EXPECT_EQ(m.relation, KindRelation::kCommon);
+  EXPECT_TRUE(m.far);
+  // Heavy fireworks called bombs; anchored, so "bombastisch" is not one.
+  EXPECT_TRUE(Has(ReadSignature("one just threw a bomb at my bike"), kFireworks));
+  EXPECT_FALSE(Has(ReadSignature("een bombastische toespraak"), kFireworks));
+  EXPECT_FALSE(Has(ReadSignature("paardenbloemen in de berm"), kLooseDog));
+}
+
 TEST(EventLexiconTest, AnchorsKeepShortWordsApart) {
   // "man" only as a word: not in "mannetje" nor "bakman"; "rat" not in "ratel" or "karate".
   EXPECT_EQ(ReadSignature("bakman karate").genders, 0u);
