@@ -38,6 +38,17 @@ TEST(EventLexiconTest, LooseAnimalsAndEnglishBombsReadAsTheirKinds) {
   EXPECT_FALSE(Has(ReadSignature("paardenbloemen in de berm"), kLooseDog));
 }
 
+TEST(EventLexiconTest, ALockedBikeIsNoBlockedExit) {
+  // "op slot" is how a bike stood before it was stolen, or a door one locked: no blocked exit.
+  EXPECT_FALSE(Has(ReadSignature("fiets gestolen stond op slot bij het station"), kBlockedExit));
+  EXPECT_FALSE(Has(ReadSignature("ik heb de deur op slot gedaan"), kBlockedExit));
+  EXPECT_TRUE(Has(ReadSignature("de nooduitgang zit op slot met een ketting"), kBlockedExit));
+  EXPECT_TRUE(Has(ReadSignature("de achterdeur zit op slot met een ketting"), kBlockedExit));
+  // A dog off the leash in English; someone who lost the way.
+  EXPECT_TRUE(Has(ReadSignature("big dog without a leash bit my sleeve"), kLooseDog));
+  EXPECT_TRUE(Has(ReadSignature("een oudere vrouw lijkt de weg kwijt"), kConfusedPerson));
+}
+
 TEST(EventLexiconTest, AnchorsKeepShortWordsApart) {
   // "man" only as a word: not in "mannetje" nor "bakman"; "rat" not in "ratel" or "karate".
   EXPECT_EQ(ReadSignature("bakman karate").genders, 0u);
