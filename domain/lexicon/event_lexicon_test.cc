@@ -49,6 +49,14 @@ TEST(EventLexiconTest, ALockedBikeIsNoBlockedExit) {
   EXPECT_TRUE(Has(ReadSignature("een oudere vrouw lijkt de weg kwijt"), kConfusedPerson));
 }
 
+TEST(EventLexiconTest, BusinessesByTradeAndBikersByTheSignOnTheirBacks) {
+  EXPECT_TRUE(Has(ReadSignature("ingebroken bij de kinderopvang"), kShopSetting));
+  EXPECT_TRUE(Has(ReadSignature("achterdeur van de bouwmarkt opengebroken"), kShopSetting));
+  EXPECT_TRUE(Has(ReadSignature("mannen in zwart leer met hetzelfde teken op de rug"), kBikers));
+  // Leather alone describes a suspect, not a club.
+  EXPECT_FALSE(Has(ReadSignature("man in een zwarte leren jas rende weg"), kBikers));
+}
+
 TEST(EventLexiconTest, AnchorsKeepShortWordsApart) {
   // "man" only as a word: not in "mannetje" nor "bakman"; "rat" not in "ratel" or "karate".
   EXPECT_EQ(ReadSignature("bakman karate").genders, 0u);
