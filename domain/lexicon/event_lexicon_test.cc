@@ -23,6 +23,40 @@ TEST(EventLexiconTest, StemsMatchInsideCompoundsAndAcrossLanguages) {
   EXPECT_TRUE(Has(ReadSignature("zakkenroller in de hema"), kShopSetting));
 }
 
+TEST(EventLexiconTest, LooseAnimalsAndEnglishBombsReadAsTheirKinds) {
+  // A loose pony runs like a loose dog: told where it passes, in Dutch and in English.
+  const EventSignature nl = ReadSignature("pony los op de velserweg bruin met wit");
+  const EventSignature en = ReadSignature("a small horse trotting down the street");
+  EXPECT_TRUE(Has(nl, kLooseDog));
+  EXPECT_TRUE(Has(en, kLooseDog));
+  const KindMatch m = MatchKinds(nl.kinds(), en.kinds());
+  EXPECT_EQ(m.relation, KindRelation::kCommon);
+  EXPECT_TRUE(m.far);
+  // Heavy fireworks called bombs; anchored, so "bombastisch" is not one.
+  EXPECT_TRUE(Has(ReadSignature("one just threw a bomb at my bike"), kFireworks));
+  EXPECT_FALSE(Has(ReadSignature("een bombastische toespraak"), kFireworks));
+  EXPECT_FALSE(Has(ReadSignature("paardenbloemen in de berm"), kLooseDog));
+}
+
+TEST(EventLexiconTest, ALockedBikeIsNoBlockedExit) {
+  // "op slot" is how a bike stood before it was stolen, or a door one locked: no blocked exit.
+  EXPECT_FALSE(Has(ReadSignature("fiets gestolen stond op slot bij het station"), kBlockedExit));
+  EXPECT_FALSE(Has(ReadSignature("ik heb de deur op slot gedaan"), kBlockedExit));
+  EXPECT_TRUE(Has(ReadSignature("de nooduitgang zit op slot met een ketting"), kBlockedExit));
+  EXPECT_TRUE(Has(ReadSignature("de achterdeur zit op slot met een ketting"), kBlockedExit));
+  // A dog off the leash in English; someone who lost the way.
+  EXPECT_TRUE(Has(ReadSignature("big dog without a leash bit my sleeve"), kLooseDog));
+  EXPECT_TRUE(Has(ReadSignature("een oudere vrouw lijkt de weg kwijt"), kConfusedPerson));
+}
+
+TEST(EventLexiconTest, BusinessesByTradeAndBikersByTheSignOnTheirBacks) {
+  EXPECT_TRUE(Has(ReadSignature("ingebroken bij de kinderopvang"), kShopSetting));
+  EXPECT_TRUE(Has(ReadSignature("achterdeur van de bouwmarkt opengebroken"), kShopSetting));
+  EXPECT_TRUE(Has(ReadSignature("mannen in zwart leer met hetzelfde teken op de rug"), kBikers));
+  // Leather alone describes a suspect, not a club.
+  EXPECT_FALSE(Has(ReadSignature("man in een zwarte leren jas rende weg"), kBikers));
+}
+
 TEST(EventLexiconTest, AnchorsKeepShortWordsApart) {
   // "man" only as a word: not in "mannetje" nor "bakman"; "rat" not in "ratel" or "karate".
   EXPECT_EQ(ReadSignature("bakman karate").genders, 0u);
