@@ -115,7 +115,13 @@ OpenIncidents::EntryPtr OpenIncidents::Find(absl::string_view id) const {
 void OpenIncidents::CollectNear(uint64_t cell, absl::Time observed, const Windows& windows,
                                 std::vector<EntryPtr>* out) const {
   std::shared_lock lock(mu_);
-  ForEachNearUnlocked(cell, observed, windows, [&](const EntryPtr& e) { out->push_back(e); });
+  // The writer's walk under the lock; the shared pointer of each entry it visits from by_id_
+  // (a reader's search, not the writer's hot path).
+  ForEachNearOnWriter(cell, observed, windows, [&](const Entry& entry) {
+    if (auto held = by_id_.find(entry.features.id); held != by_id_.end()) {
+      out->push_back(held->second);
+    }
+  });
 }
 
 OpenIncidents::EntryPtr OpenIncidents::Put(absl::string_view id,

@@ -85,7 +85,17 @@ class OpenIncidents {
   template <typename Visit>
   void ForEachNearOnWriter(uint64_t cell, absl::Time observed, const Windows& windows,
                            Visit&& visit) const {
-    ForEachNearUnlocked(cell, observed, windows, [&](const EntryPtr& e) { visit(*e); });
+    auto it = by_cell_.find(cell);
+    if (it == by_cell_.end()) return;
+    for (size_t t = 0; t < kThemes; ++t) {
+      const Slot& slot = it->second.themes[t];
+      if (slot.by_last.empty()) continue;
+      const absl::Time last_until = observed + windows[t] + slot.max_span;
+      for (auto e = slot.by_last.lower_bound(SlotKey{observed - windows[t], 0});
+           e != slot.by_last.end() && e->first.last <= last_until; ++e) {
+        visit(*e->second);
+      }
+    }
   }
   // The same for any thread: copies the entries it would visit into `out` under the shared
   // lock (they stay alive while the caller scores them).
@@ -127,23 +137,6 @@ class OpenIncidents {
     std::array<Slot, kThemes> themes;
     size_t size = 0;
   };
-  // ForEachNearOnWriter's walk; `visit` takes the EntryPtr. The caller holds the lock or is
-  // the writer.
-  template <typename Visit>
-  void ForEachNearUnlocked(uint64_t cell, absl::Time observed, const Windows& windows,
-                           Visit&& visit) const {
-    auto it = by_cell_.find(cell);
-    if (it == by_cell_.end()) return;
-    for (size_t t = 0; t < kThemes; ++t) {
-      const Slot& slot = it->second.themes[t];
-      if (slot.by_last.empty()) continue;
-      const absl::Time last_until = observed + windows[t] + slot.max_span;
-      for (auto e = slot.by_last.lower_bound(SlotKey{observed - windows[t], 0});
-           e != slot.by_last.end() && e->first.last <= last_until; ++e) {
-        visit(e->second);
-      }
-    }
-  }
   static size_t ThemeSlot(const Entry& entry);
   static SlotKey KeyOf(const Entry& entry) {
     return {entry.features.last_observed, reinterpret_cast<uintptr_t>(&entry)};
