@@ -1,7 +1,8 @@
-// The writer's candidate scan (search cells, cheap distance bounds, IncidentMatcher::
+// The writer's candidate scan (search cells, the open incidents of a cell by last observed
+// time read within the report's search windows, cheap distance bounds, IncidentMatcher::
 // ReportScorer's decision) joins every report to the incident that the plain matcher chooses
-// over every open incident within the report's search window (IncidentMatcher::
-// SearchWindow): a crowded spot, random texts, kinds, brands, colours and times.
+// over every open incident: a crowded spot, random texts, kinds, brands, colours and times,
+// over three days and, out of order, over half a year.
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -27,6 +28,8 @@ std::string Id(int n) { return absl::StrFormat("00000000-0000-4000-8000-%012d", 
 
 class RandomReports {
  public:
+  // Observed times over `span_minutes` after kT0, in random order.
+  explicit RandomReports(uint64_t span_minutes = 60 * 24 * 3) : span_minutes_(span_minutes) {}
   NewReport Next(int n) {
     NewReport r;
     r.report.set_id(Id(n));
@@ -44,7 +47,7 @@ class RandomReports {
     f.latitude = kLat + Uniform(-0.007, 0.007);
     f.longitude = kLng + Uniform(-0.011, 0.011);
     f.accuracy_meters = std::vector<double>{0, 10, 65, 150}[rng_() % 4];
-    f.observed = kT0 + absl::Minutes(static_cast<int64_t>(rng_() % (60 * 24 * 3)));
+    f.observed = kT0 + absl::Minutes(static_cast<int64_t>(rng_() % span_minutes_));
     f.theme = theme;
     f.category = category;
     f.text_vector.resize(8);
@@ -75,9 +78,12 @@ class RandomReports {
     return std::uniform_real_distribution<double>(lo, hi)(rng_);
   }
   std::mt19937_64 rng_{20261207};
+  const uint64_t span_minutes_;
 };
 
-TEST(CandidateScanTest, TheWriterJoinsWhatThePlainMatcherChoosesOverTheOpenIncidents) {
+// Submits `count` random reports and checks every decision against the plain matcher over
+// every open incident as stored (not the scan's cells, windows or bounds).
+void ExpectPlainDecisions(RandomReports& reports, int count, int min_joins) {
   testing::TempDir dir;
   EngineOptions options;
   options.data_dir = dir.path();
@@ -87,12 +93,10 @@ TEST(CandidateScanTest, TheWriterJoinsWhatThePlainMatcherChoosesOverTheOpenIncid
   IncidentStore incidents(engine->get(), &matcher);
   std::unique_ptr<ReportStore> store = NewReportStore(engine->get(), &incidents);
 
-  RandomReports reports;
   std::vector<std::string> opened;  // every incident id, all open
   int joins = 0;
-  for (int n = 1; n <= 600; ++n) {
+  for (int n = 1; n <= count; ++n) {
     NewReport r = reports.Next(n);
-    // The plain matcher over every open incident as stored (not the scan's cells or bounds).
     std::optional<std::string> expected;
     double best = 0;
     double best_below = -1;
@@ -100,12 +104,6 @@ TEST(CandidateScanTest, TheWriterJoinsWhatThePlainMatcherChoosesOverTheOpenIncid
       absl::StatusOr<internal::StoredIncident> stored = incidents.Get(id, 0);
       ASSERT_TRUE(stored.ok()) << stored.status();
       const dedup::IncidentFeatures f = OpenIncidents::FeaturesOf(id, *stored);
-      // The search reads an incident only within the report's search window for its theme.
-      const absl::Duration window = matcher.SearchWindow(r.dedup, f.theme);
-      if (f.last_observed < r.dedup.observed - window ||
-          f.first_observed > r.dedup.observed + window) {
-        continue;
-      }
       const dedup::MatchScore s = matcher.Score(r.dedup, f);
       if (!s.eligible) continue;
       if (s.score < matcher.options().threshold) {
@@ -125,14 +123,29 @@ TEST(CandidateScanTest, TheWriterJoinsWhatThePlainMatcherChoosesOverTheOpenIncid
       ++joins;
       absl::StatusOr<internal::StoredIncident> joined = incidents.Get(*expected, 0);
       ASSERT_TRUE(joined.ok()) << joined.status();
-      if (matcher.Unsure(best, best_below)) EXPECT_TRUE(joined->incident().needs_review()) << n;
+      if (matcher.Unsure(best, best_below)) {
+        EXPECT_TRUE(joined->incident().needs_review()) << n;
+      }
     } else {
       opened.push_back(id);
     }
   }
   // Both outcomes happen often, so the comparison means something.
-  EXPECT_GT(joins, 100);
-  EXPECT_GT(opened.size(), 100u);
+  EXPECT_GT(joins, min_joins);
+  EXPECT_GT(static_cast<int>(opened.size()), 100);
+}
+
+TEST(CandidateScanTest, TheWriterJoinsWhatThePlainMatcherChoosesOverTheOpenIncidents) {
+  RandomReports reports;
+  ExpectPlainDecisions(reports, 600, 100);
+}
+
+// Half a year of history in the same few cells, observed times out of order: the scan reads
+// a cell's incidents from the oldest last observed time a window reaches, and stops after
+// the newest one whose span can still reach the report; it misses none the matcher accepts.
+TEST(CandidateScanTest, ALongHistoryOutOfOrderLosesNoCandidate) {
+  RandomReports reports(60 * 24 * 182);
+  ExpectPlainDecisions(reports, 900, 20);
 }
 
 }  // namespace

@@ -88,7 +88,7 @@ class CandidateBounds {
   // The distance to `f`'s centre when `f` may be eligible (for Score, which would otherwise
   // compute it again), nullopt when it cannot be.
   [[nodiscard]] std::optional<double> MayMatch(const dedup::IncidentFeatures& f) const {
-    const size_t t = static_cast<size_t>(f.theme);
+    const auto t = static_cast<size_t>(f.theme);
     const absl::Duration window = t < windows_.size() ? windows_[t] : windows_[0];
     if (f.last_observed < report_.observed - window) return std::nullopt;
     if (f.first_observed > report_.observed + window) return std::nullopt;
@@ -98,6 +98,8 @@ class CandidateBounds {
     if (distance > reach_) return std::nullopt;
     return distance;
   }
+  // The windows per incident theme (IncidentMatcher::SearchWindow).
+  [[nodiscard]] const OpenIncidents::Windows& windows() const { return windows_; }
 
  private:
   static constexpr double kRadiansPerDegree = M_PI / 180;
@@ -126,26 +128,52 @@ class CandidateBounds {
   const bool flat_;
   const double cos_latitude_;
   const double flat_reach_squared_;
-  std::array<absl::Duration, 6> windows_;
+  OpenIncidents::Windows windows_;
 };
+
+// A candidate within the cheap bounds: its entry, its distance to the report and the
+// position of its search cell.
+struct Candidate {
+  const OpenIncidents::Entry* entry;
+  double distance;
+  size_t cell_index;
+};
+
+// At most `max` candidates (DedupOptions::max_candidates): when more lie within the bounds,
+// the first in the order of their search cells and then ids, so which ones count never
+// depends on the order in which the set hands them out.
+void KeepFirst(std::vector<Candidate>& candidates, size_t max) {
+  if (candidates.size() <= max) return;
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.cell_index != b.cell_index) return a.cell_index < b.cell_index;
+    return a.entry->features.id < b.entry->features.id;
+  });
+  candidates.resize(max);
+}
 
 // Scores the open incidents in memory that can be eligible for `report` (not sorted). For
 // readers other than the writer (it copies what it scores).
 std::vector<ScoredIncident> ScoreCandidates(const OpenIncidents& open,
                                             const dedup::IncidentMatcher& matcher,
                                             const dedup::ReportFeatures& report) {
-  std::vector<ScoredIncident> out;
-  const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
   const CandidateBounds bounds(matcher, report);
   const dedup::IncidentMatcher::ReportScorer scorer(matcher, report);
-  for (uint64_t cell : matcher.SearchCells(report)) {
-    open.ForEachInCell(cell, [&](const OpenIncidents::Entry& entry) {
-      if (out.size() >= max_candidates) return false;
-      const std::optional<double> distance = bounds.MayMatch(entry.features);
-      if (!distance) return true;
-      out.push_back({entry.features, scorer.Score(entry.features, *distance)});
-      return true;
-    });
+  const std::vector<uint64_t> cells = matcher.SearchCells(report);
+  std::vector<OpenIncidents::EntryPtr> held;  // keeps the visited entries alive
+  std::vector<Candidate> candidates;
+  for (size_t c = 0; c < cells.size(); ++c) {
+    const size_t from = held.size();
+    open.CollectNear(cells[c], report.observed, bounds.windows(), &held);
+    for (size_t i = from; i < held.size(); ++i) {
+      const std::optional<double> distance = bounds.MayMatch(held[i]->features);
+      if (distance) candidates.push_back({held[i].get(), *distance, c});
+    }
+  }
+  KeepFirst(candidates, static_cast<size_t>(matcher.options().max_candidates));
+  std::vector<ScoredIncident> out;
+  out.reserve(candidates.size());
+  for (const Candidate& c : candidates) {
+    out.push_back({c.entry->features, scorer.Score(c.entry->features, c.distance)});
   }
   return out;
 }
@@ -158,34 +186,38 @@ const OpenIncidents::Entry* BestCandidateOnWriter(const OpenIncidents& open,
                                                   const dedup::ReportFeatures& report,
                                                   const std::vector<uint64_t>& search_cells,
                                                   bool& unsure) {
-  const size_t max_candidates = static_cast<size_t>(matcher.options().max_candidates);
   const double threshold = matcher.options().threshold;
   const CandidateBounds bounds(matcher, report);
-  // Only the decision is needed: eligibility and score (ReportScorer::Decide).
+  // The writer's one buffer, reused report after report.
+  static thread_local std::vector<Candidate> candidates;
+  candidates.clear();
+  for (size_t c = 0; c < search_cells.size(); ++c) {
+    open.ForEachNearOnWriter(search_cells[c], report.observed, bounds.windows(),
+                             [&](const OpenIncidents::Entry& entry) {
+                               const std::optional<double> distance =
+                                   bounds.MayMatch(entry.features);
+                               if (distance) candidates.push_back({&entry, *distance, c});
+                             });
+  }
+  KeepFirst(candidates, static_cast<size_t>(matcher.options().max_candidates));
+  // Only the decision is needed: eligibility and score (ReportScorer::Decide). The best
+  // ties to the smaller id, so the order of the candidates does not matter.
   const dedup::IncidentMatcher::ReportScorer scorer(matcher, report);
-  size_t candidates = 0;
   const OpenIncidents::Entry* best = nullptr;
   double best_score = 0;
   double best_below = -std::numeric_limits<double>::infinity();  // eligible, not joinable
-  for (uint64_t cell : search_cells) {
-    open.ForEachInCellOnWriter(cell, [&](const OpenIncidents::Entry& entry) {
-      if (candidates >= max_candidates) return false;
-      const std::optional<double> distance = bounds.MayMatch(entry.features);
-      if (!distance) return true;
-      ++candidates;
-      const dedup::MatchScore s = scorer.Decide(entry.features, *distance);
-      if (!s.eligible) return true;
-      if (s.score < threshold) {
-        best_below = std::max(best_below, s.score);
-        return true;
-      }
-      if (best == nullptr || s.score > best_score ||
-          (s.score == best_score && entry.features.id < best->features.id)) {
-        best = &entry;
-        best_score = s.score;
-      }
-      return true;
-    });
+  for (const Candidate& c : candidates) {
+    const dedup::MatchScore s = scorer.Decide(c.entry->features, c.distance);
+    if (!s.eligible) continue;
+    if (s.score < threshold) {
+      best_below = std::max(best_below, s.score);
+      continue;
+    }
+    if (best == nullptr || s.score > best_score ||
+        (s.score == best_score && c.entry->features.id < best->features.id)) {
+      best = c.entry;
+      best_score = s.score;
+    }
   }
   unsure = matcher.Unsure(best == nullptr ? std::nullopt : std::optional<double>(best_score),
                           best_below);

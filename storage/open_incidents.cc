@@ -112,20 +112,16 @@ OpenIncidents::EntryPtr OpenIncidents::Find(absl::string_view id) const {
   return it == by_id_.end() ? nullptr : it->second;
 }
 
-void OpenIncidents::ForEachInCell(uint64_t cell,
-                                  const std::function<bool(const Entry&)>& visit) const {
-  // Collect under the lock, visit outside it: scoring must not hold up the writer.
-  std::vector<EntryPtr> entries;
-  {
-    std::shared_lock lock(mu_);
-    auto it = by_cell_.find(cell);
-    if (it == by_cell_.end()) return;
-    entries.reserve(it->second.size());
-    for (const auto& [id, entry] : it->second) entries.push_back(entry);
-  }
-  for (const EntryPtr& entry : entries) {
-    if (!visit(*entry)) return;
-  }
+void OpenIncidents::CollectNear(uint64_t cell, absl::Time observed, const Windows& windows,
+                                std::vector<EntryPtr>* out) const {
+  std::shared_lock lock(mu_);
+  // The writer's walk under the lock; the shared pointer of each entry it visits from by_id_
+  // (a reader's search, not the writer's hot path).
+  ForEachNearOnWriter(cell, observed, windows, [&](const Entry& entry) {
+    if (auto held = by_id_.find(entry.features.id); held != by_id_.end()) {
+      out->push_back(held->second);
+    }
+  });
 }
 
 OpenIncidents::EntryPtr OpenIncidents::Put(absl::string_view id,
@@ -161,22 +157,34 @@ void OpenIncidents::Restore(absl::string_view id, EntryPtr previous) {
   SetLocked(key, std::move(previous));
 }
 
+size_t OpenIncidents::ThemeSlot(const Entry& entry) {
+  const auto t = static_cast<size_t>(entry.features.theme);
+  return t < kThemes ? t : 0;
+}
+
+void OpenIncidents::FileLocked(const EntryPtr& entry) {
+  Cell& cell = by_cell_[entry->cell];
+  Slot& slot = cell.themes[ThemeSlot(*entry)];
+  slot.by_last.emplace(KeyOf(*entry), entry);
+  slot.max_span = std::max(slot.max_span,
+                           entry->features.last_observed - entry->features.first_observed);
+  ++cell.size;
+}
+
+void OpenIncidents::UnfileLocked(const Entry& entry) {
+  auto cell = by_cell_.find(entry.cell);
+  if (cell == by_cell_.end()) return;
+  Slot& slot = cell->second.themes[ThemeSlot(entry)];
+  if (slot.by_last.erase(KeyOf(entry)) == 0) return;
+  if (slot.by_last.empty()) slot.max_span = absl::ZeroDuration();
+  if (--cell->second.size == 0) by_cell_.erase(cell);
+}
+
 void OpenIncidents::SetLocked(const std::string& id, EntryPtr entry) {
-  if (auto it = by_id_.find(id); it != by_id_.end()) {
-    const uint64_t old_cell = it->second->cell;
-    auto cell = by_cell_.find(old_cell);
-    if (entry != nullptr && entry->cell == old_cell && cell != by_cell_.end()) {
-      // Same cell (a join rarely moves the centre out of it): replace in place.
-      if (auto in_cell = cell->second.find(id); in_cell != cell->second.end()) {
-        in_cell->second = entry;
-        it->second = std::move(entry);
-        return;
-      }
-    }
-    if (cell != by_cell_.end()) {
-      cell->second.erase(id);
-      if (cell->second.empty()) by_cell_.erase(cell);
-    }
+  auto it = by_id_.find(id);
+  if (it != by_id_.end()) {
+    // Unfile before the map lets go of the old entry (its key names its address).
+    UnfileLocked(*it->second);
     if (entry == nullptr) {
       by_id_.erase(it);
       return;
@@ -186,7 +194,7 @@ void OpenIncidents::SetLocked(const std::string& id, EntryPtr entry) {
     if (entry == nullptr) return;
     by_id_.emplace(id, entry);
   }
-  by_cell_[entry->cell][id] = std::move(entry);
+  FileLocked(entry);
 }
 
 void OpenIncidents::Sweep() {

@@ -17,18 +17,24 @@
 // than the horizon can never be a candidate again and dropping it changes no decision. The
 // measure is data time, never the wall clock: decisions depend on the stored data only.
 //
+// By cell, then theme, then last observed time: the candidate search reads the entries within
+// a report's windows only (ForEachNearOnWriter), so its cost does not grow with the history
+// a cell holds.
+//
 // Thread safety: Put, Restore and Sweep run on the engine's writer thread only (the only
-// mutator); ForEachInCell and Find may be called from any thread (shared lock).
+// mutator); CollectNear, Find and size may be called from any thread (shared lock).
 // Errors: Load returns DATA_LOSS for a record that does not parse, UNAVAILABLE from the
 // engine.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
@@ -62,20 +68,39 @@ class OpenIncidents {
   // The entry of `id`, or nullptr when it is not held (closed, too old, or absent).
   [[nodiscard]] EntryPtr Find(absl::string_view id) const;
 
-  // Visits the incidents whose centre lies in `cell`, in id order; stops when `visit`
-  // returns false.
-  void ForEachInCell(uint64_t cell, const std::function<bool(const Entry&)>& visit) const;
-  // Writer thread only (the one mutator, so nothing changes under it): the same without the
-  // lock and without copying the cell's entries (`visit` is inlined: no std::function call
-  // per candidate).
+  // The time windows of a report per incident theme (catalog::Theme value; an entry of
+  // another theme is filed under 0, as IncidentMatcher::WindowFor reads it):
+  // IncidentMatcher::SearchWindow.
+  static constexpr size_t kThemes = 6;
+  using Windows = std::array<absl::Duration, kThemes>;
+
+  // Writer thread only (the one mutator, so nothing changes under it; no lock, no copies,
+  // `visit` inlined): visits the incidents whose centre lies in `cell` and that may lie
+  // within a window of a report observed at `observed`: of each theme t, every entry whose
+  // last observed time is at least observed - windows[t] and whose first observed time is
+  // at most observed + windows[t], and some more of the same last observed times (the end
+  // of the range is bounded by the longest span filed in the slot). The cost is the
+  // entries within the windows, not the cell's history. Order: theme, then last observed
+  // time (callers must not depend on it).
   template <typename Visit>
-  void ForEachInCellOnWriter(uint64_t cell, Visit&& visit) const {
+  void ForEachNearOnWriter(uint64_t cell, absl::Time observed, const Windows& windows,
+                           Visit&& visit) const {
     auto it = by_cell_.find(cell);
     if (it == by_cell_.end()) return;
-    for (const auto& [id, entry] : it->second) {
-      if (!visit(*entry)) return;
+    for (size_t t = 0; t < kThemes; ++t) {
+      const Slot& slot = it->second.themes[t];
+      if (slot.by_last.empty()) continue;
+      const absl::Time last_until = observed + windows[t] + slot.max_span;
+      for (auto e = slot.by_last.lower_bound(SlotKey{observed - windows[t], 0});
+           e != slot.by_last.end() && e->first.last <= last_until; ++e) {
+        visit(*e->second);
+      }
     }
   }
+  // The same for any thread: copies the entries it would visit into `out` under the shared
+  // lock (they stay alive while the caller scores them).
+  void CollectNear(uint64_t cell, absl::Time observed, const Windows& windows,
+                   std::vector<EntryPtr>* out) const;
 
   // Writer: makes `id` hold `record` (dropped when the record is not open). Returns the
   // previous entry (nullptr if none) for Restore.
@@ -91,6 +116,33 @@ class OpenIncidents {
                                                           const internal::StoredIncident& stored);
 
  private:
+  // One theme's incidents of a cell, by last observed time. The key names the entry by its
+  // address (it is held by the map's value), so replacing an entry moves it; the order among
+  // entries of one time is that of their addresses, which no caller depends on.
+  struct SlotKey {
+    absl::Time last;
+    uintptr_t entry;
+    bool operator<(const SlotKey& o) const {
+      return last != o.last ? last < o.last : entry < o.entry;
+    }
+  };
+  struct Slot {
+    absl::btree_map<SlotKey, EntryPtr> by_last;
+    // The longest last - first observed span among the entries filed here since the slot
+    // was last empty: an entry last observed later than that after a window's end cannot
+    // have begun within it.
+    absl::Duration max_span = absl::ZeroDuration();
+  };
+  struct Cell {
+    std::array<Slot, kThemes> themes;
+    size_t size = 0;
+  };
+  static size_t ThemeSlot(const Entry& entry);
+  static SlotKey KeyOf(const Entry& entry) {
+    return {entry.features.last_observed, reinterpret_cast<uintptr_t>(&entry)};
+  }
+  void FileLocked(const EntryPtr& entry);
+  void UnfileLocked(const Entry& entry);
   void SetLocked(const std::string& id, EntryPtr entry);
   // Writer: drops incidents last observed more than the horizon before `newest_`.
   void Sweep();
@@ -98,7 +150,7 @@ class OpenIncidents {
   const absl::Duration horizon_;
   mutable std::shared_mutex mu_;
   absl::flat_hash_map<std::string, EntryPtr> by_id_;
-  absl::flat_hash_map<uint64_t, absl::btree_map<std::string, EntryPtr>> by_cell_;
+  absl::flat_hash_map<uint64_t, Cell> by_cell_;
   // Writer only: the newest last-observed time put, and where the last sweep measured from.
   absl::Time newest_ = absl::InfinitePast();
   absl::Time swept_at_ = absl::InfinitePast();

@@ -145,11 +145,49 @@ absl::Duration IncidentMatcher::WindowFor(catalog::Theme theme) const {
   return options_.time_window[ThemeIndex(theme)];
 }
 
+absl::Duration IncidentMatcher::JoinWindow(const ReportFeatures& report, bool report_lasting,
+                                           const IncidentFeatures& incident,
+                                           const lexicon::KindMatch& kinds) const {
+  if (kinds.relation == lexicon::KindRelation::kCommon ||
+      kinds.relation == lexicon::KindRelation::kViews ||
+      kinds.relation == lexicon::KindRelation::kRelated) {
+    return kinds.max_gap;
+  }
+  absl::Duration window = std::min({WindowFor(report.theme), WindowFor(incident.theme),
+                                    options_.unknown_kind_window});
+  if (report_lasting && IsLastingSituation(incident.category)) {
+    window = std::max(window, options_.situation_window);
+  }
+  // One text names a lasting situation (a pot hole, a broken street light) and the other no
+  // kind the lexicon knows ("big hole in road"): the situation's window, at most the
+  // situation window.
+  const uint64_t report_kinds = report.event.kinds();
+  const uint64_t incident_kinds = incident.event.kinds();
+  if ((report_kinds == 0) != (incident_kinds == 0)) {
+    window = std::max(window, std::min(lexicon::MaxGap(report_kinds | incident_kinds),
+                                       options_.situation_window));
+  }
+  return window;
+}
+
 absl::Duration IncidentMatcher::SearchWindow(const ReportFeatures& report,
                                              catalog::Theme incident_theme) const {
-  absl::Duration window = std::max({WindowFor(report.theme), WindowFor(incident_theme),
-                                    lexicon::MaxGap(report.event.kinds())});
+  // JoinWindow's cases, each at its longest over the incidents of `incident_theme`:
+  // kinds that do not relate: the shorter theme window and unknown_kind_window, or the
+  // situation window when both are lasting situations (the report's category decides
+  // whether that can happen);
+  absl::Duration window = std::min({WindowFor(report.theme), WindowFor(incident_theme),
+                                    options_.unknown_kind_window});
   if (IsLastingSituation(report.category)) window = std::max(window, options_.situation_window);
+  const uint64_t kinds = report.event.kinds();
+  if (kinds == 0) {
+    // one side names no kind: the incident's kinds' span up to the situation window;
+    window = std::max(window, std::min(lexicon::MaxGap(~uint64_t{0}), options_.situation_window));
+  } else {
+    // kinds that relate (MatchKinds' max_gap; the report's own span when the incident names
+    // none, which is no longer).
+    window = std::max(window, lexicon::MaxMatchGap(kinds));
+  }
   return window;
 }
 
@@ -221,23 +259,7 @@ MatchScore IncidentMatcher::Evaluate(const ReportFeatures& report,
   const bool kinds_relate = kinds.relation == lexicon::KindRelation::kCommon ||
                             kinds.relation == lexicon::KindRelation::kViews ||
                             kinds.relation == lexicon::KindRelation::kRelated;
-  absl::Duration window;
-  if (kinds_relate) {
-    window = kinds.max_gap;
-  } else {
-    window = std::min({WindowFor(report.theme), WindowFor(incident.theme),
-                       options_.unknown_kind_window});
-    if (facts.lasting && IsLastingSituation(incident.category)) {
-      window = std::max(window, options_.situation_window);
-    }
-    // One text names a lasting situation (a pot hole, a broken street light) and the other
-    // no kind the lexicon knows ("big hole in road"): the situation's window, at most the
-    // situation window.
-    if ((report_kinds == 0) != (incident_kinds == 0)) {
-      window = std::max(window, std::min(lexicon::MaxGap(report_kinds | incident_kinds),
-                                         options_.situation_window));
-    }
-  }
+  const absl::Duration window = JoinWindow(report, facts.lasting, incident, kinds);
 
   const bool has_text = !report.text_vector.empty() &&
                         report.text_vector.size() == incident.text_vector.size();

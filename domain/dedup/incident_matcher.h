@@ -261,8 +261,17 @@ class IncidentMatcher {
 
   // The longest time window of any theme.
   [[nodiscard]] absl::Duration MaxWindow() const { return max_window_; }
-  // The longest window this report can have with any incident of `incident_theme`: how far
-  // back in time the candidate search reads that theme's incidents.
+  // The time window of a report and an incident whose kinds relate as `kinds`
+  // (lexicon::MatchKinds of the report's and the incident's kinds, after a common detail
+  // turned a conflict into kUnknown): Score's eligibility allows a time gap up to it.
+  // `report_lasting`: the report's category describes a lasting situation.
+  [[nodiscard]] absl::Duration JoinWindow(const ReportFeatures& report, bool report_lasting,
+                                          const IncidentFeatures& incident,
+                                          const lexicon::KindMatch& kinds) const;
+  // The longest JoinWindow this report can have with any incident of `incident_theme`
+  // (whatever its kinds and category): how far in time from the report the candidate search
+  // reads that theme's incidents. An incident further away in time is never eligible, so
+  // the search skips nothing Score would accept (tested in incident_matcher_test).
   [[nodiscard]] absl::Duration SearchWindow(const ReportFeatures& report,
                                             catalog::Theme incident_theme) const;
   [[nodiscard]] absl::Duration WindowFor(catalog::Theme theme) const;

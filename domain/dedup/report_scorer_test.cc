@@ -1,8 +1,10 @@
 // The candidate scan's fast paths decide exactly as the plain ones: ReportScorer::Decide and
 // ::Score against IncidentMatcher::Score, lexicon::StemOverlap and lexicon::MaxGap against
-// the plain loops they replaced, on many random inputs (seeded, so a failure reproduces).
+// the plain loops they replaced, on many random inputs (seeded, so a failure reproduces);
+// and IncidentMatcher::SearchWindow bounds every time gap Score accepts.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <random>
 #include <string>
@@ -191,6 +193,47 @@ TEST(ReportScorerTest, DecideAndScoreDecideExactlyAsIncidentMatcherScore) {
   // The inputs reach every branch that matters: eligible pairs and vetoed ones.
   EXPECT_GT(eligible, 1000);
   EXPECT_GT(vetoed, 1000);
+}
+
+// The candidate search reads an incident only within SearchWindow of the report: no pair
+// Score finds eligible may lie further apart in time. The window before it was one
+// definition (the longer theme window or the report's kinds' span) missed two of Score's
+// cases: one event told from two sides takes the longer span of both texts' kinds (a grow
+// house and a suspicious car seen there), and a text naming no kind takes the other's
+// kinds' span up to the situation window. Those pairs are counted here, so the test shows
+// the gap it closes.
+TEST(ReportScorerTest, SearchWindowBoundsEveryEligibleTimeGap) {
+  absl::StatusOr<std::unique_ptr<catalog::CategoryCatalog>> catalog =
+      catalog::CategoryCatalog::Load(std::string(WIJKWACHT_DATA_DIR) + "/categories");
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  const IncidentMatcher matcher(DedupOptions{}, catalog->get());
+  auto old_search_window = [&](const ReportFeatures& r, catalog::Theme t) {
+    absl::Duration w = std::max({matcher.WindowFor(r.theme), matcher.WindowFor(t),
+                                 lexicon::MaxGap(r.event.kinds())});
+    if (catalog::IsCatchAllCategory(r.category)) return w;
+    const catalog::Category* c = (*catalog)->Find(r.category);
+    if (c != nullptr && c->group == catalog::CategoryGroup::kSurroundings) {
+      w = std::max(w, matcher.options().situation_window);
+    }
+    return w;
+  };
+  RandomPairs pairs(**catalog);
+  int eligible = 0, beyond_old_window = 0;
+  for (int n = 0; n < 20000; ++n) {
+    const ReportFeatures report = pairs.Report();
+    for (int c = 0; c < 10; ++c) {
+      const IncidentFeatures incident = pairs.Incident(report);
+      const MatchScore s = matcher.Score(report, incident);
+      if (!s.eligible) continue;
+      ++eligible;
+      ASSERT_LE(s.time_gap, matcher.SearchWindow(report, incident.theme)) << n;
+      if (s.time_gap > old_search_window(report, incident.theme)) ++beyond_old_window;
+    }
+  }
+  EXPECT_GT(eligible, 1000);
+  EXPECT_GT(beyond_old_window, 0);
+  std::printf("eligible pairs %d, of which beyond the former search window %d\n", eligible,
+              beyond_old_window);
 }
 
 }  // namespace

@@ -684,6 +684,19 @@ KindMatch MatchKinds(uint64_t a, uint64_t b) {
   return m;
 }
 
+absl::Duration MaxMatchGap(uint64_t a) {
+  constexpr uint64_t kKinds = (uint64_t{1} << (kLastEventKind + 1)) - 1;
+  a &= kKinds;
+  // kCommon: a subset of `a`; kRelated: at most MaxGap(a); kViews: kinds of `a` and of the
+  // other side that the table pairs with them.
+  uint64_t reach = a;
+  for (const View& v : kViews) {
+    if ((a & v.act) != 0) reach |= v.seen;
+    if ((a & v.seen) != 0) reach |= v.act;
+  }
+  return MaxGap(reach & kKinds);
+}
+
 const EventKindInfo& CueInfo(int cue) {
   static const EventKindInfo kNone{"none", Persistence::kInstant};
   if (cue < 0 || cue >= kNumCues) return kNone;

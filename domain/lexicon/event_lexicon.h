@@ -205,6 +205,10 @@ struct KindMatch {
 // Pure: the relation of two kind sets, with its time window and reach. Table-tested in
 // event_lexicon_test.cc.
 [[nodiscard]] KindMatch MatchKinds(uint64_t a, uint64_t b);
+// The longest max_gap MatchKinds(a, b) gives for any b: MaxGap of `a`'s kinds and of every
+// kind the view table pairs with one of them (one event told from two sides takes the
+// longer span of the two). What a candidate search must reach back for a text naming `a`.
+[[nodiscard]] absl::Duration MaxMatchGap(uint64_t a);
 
 // ActiveLexicon().Read(normalised).
 [[nodiscard]] EventSignature ReadSignature(absl::string_view normalised);

@@ -1,5 +1,7 @@
 #include "domain/lexicon/event_lexicon.h"
 
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace wijkwacht::lexicon {
@@ -270,6 +272,38 @@ TEST(EventLexiconTest, MatchKindsTable) {
       EXPECT_EQ(m.far, r.far);
     }
   }
+}
+
+// MaxMatchGap(a) bounds MatchKinds(a, b).max_gap for every b: every kind alone and with a
+// second one, and random sets of up to five kinds.
+TEST(EventLexiconTest, MaxMatchGapBoundsEveryMatch) {
+  std::vector<uint64_t> sets = {0};
+  for (int i = 0; i <= kLastEventKind; ++i) {
+    sets.push_back(uint64_t{1} << i);
+    for (int j = i + 1; j <= kLastEventKind; ++j) sets.push_back((uint64_t{1} << i) | (uint64_t{1} << j));
+  }
+  uint64_t x = 88172645463325252ull;  // xorshift64, seeded
+  for (int n = 0; n < 2000; ++n) {
+    uint64_t set = 0;
+    for (int k = 0; k < 5; ++k) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      set |= uint64_t{1} << (x % (kLastEventKind + 1));
+    }
+    sets.push_back(set);
+  }
+  int longer_than_own = 0;
+  for (uint64_t a : sets) {
+    const absl::Duration bound = MaxMatchGap(a);
+    ASSERT_GE(bound, MaxGap(a));
+    for (uint64_t b : sets) {
+      const absl::Duration gap = MatchKinds(a, b).max_gap;
+      ASSERT_LE(gap, bound) << CueTokens(EventSignature{a}) << " / " << CueTokens(EventSignature{b});
+      if (gap > MaxGap(a)) ++longer_than_own;
+    }
+  }
+  // One event told from two sides does take the other text's longer span.
+  EXPECT_GT(longer_than_own, 0);
+  EXPECT_EQ(MaxMatchGap(K({kSuspiciousVehicle})), absl::Hours(24 * 21));  // a grow house
 }
 
 }  // namespace

@@ -21,7 +21,8 @@
 #   6. ROUNDS more alternating pairs of 1 and 4 (a fresh empty store, then the loaded one),
 #      since on a shared machine one pair can differ by tens of percent; the table gives
 #      every pair's ratio and their median.
-#   One table at the end.
+#   One table at the end, with the writer thread's CPU per report (ww-writer's user+system
+#   time over each ingest run divided by the reports it issued).
 #
 # Every server runs with the write limits lifted, --max_report_age covering the spread (the
 # loaded history must be accepted, and the restart then keeps all of its open incidents in
@@ -33,7 +34,8 @@
 # Usage: tools/bench/scale.sh [N, default 1000000] [measured seconds per phase, default 10]
 # Env: WIJKWACHT_BUILD (default build), SPREAD_DAYS (182), NEW_EVENT_SHARE (0.3),
 #      STREAM_INTERVAL_MS (100), ROUNDS (2), WORK (a folder for the data dirs; default a new one under
-#      /tmp, removed at the end unless KEEP=1).
+#      /tmp, removed at the end unless KEEP=1), REUSE (the full/ data dir of a KEEP=1 run:
+#      copied instead of step 2's load, so two builds are measured on the same store).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-1000000}
@@ -87,9 +89,22 @@ stop_server() {  # SIGTERM: a clean stop (memtables flushed); prints the seconds
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
   echo "  stopped in $(( ($(date +%s%N) - t0) / 1000000 )) ms" >&2
 }
+# writer_ticks: CPU clock ticks (user + system) of the server's writer thread (ww-writer) so far.
+writer_ticks() {
+  local task
+  for task in /proc/"$SERVER_PID"/task/*; do
+    if [ "$(cat "$task/comm" 2>/dev/null)" = ww-writer ]; then
+      awk '{ print $14 + $15 }' "$task/stat"; return
+    fi
+  done
+  echo 0
+}
 submit() {  # LABEL: the ingest measurement, the same settings every time
+  local t0; t0=$(writer_ticks)
   "$LOADGEN" --target=127.0.0.1:$PORT --mode=submit --in_flight=128 --duration="$DURATION" \
     --warmup=2 --json >"$R/$1.json" 2>"$R/$1.txt"
+  # The writer thread's CPU per report over the whole run (warmup and drain included).
+  echo "$(( $(writer_ticks) - t0 )) $(getconf CLK_TCK)" >"$R/$1.writer"
   grep -E "qps|latency" "$R/$1.txt" | sed 's/^/  /' >&2
 }
 
@@ -100,6 +115,11 @@ submit ingest_empty
 stop_server
 rm -rf "$WORK/empty"
 
+if [ -n "${REUSE:-}" ]; then
+echo "== 2. the loaded store: a copy of $REUSE (its load.json beside it, from a KEEP=1 run)" >&2
+cp -a "$REUSE" "$WORK/full"
+cp "$(dirname "$REUSE")/results/load.json" "$R/load.json"
+else
 echo "== 2. loading $N reports through SyncService.Push (spread over $SPREAD_DAYS days, new-event share $NEW_EVENT_SHARE)" >&2
 # The write queue may hold the whole load's calls: a shed Push would leave holes in the store.
 start_server full first_start --max_pending_writes=100000 --max_write_queue_delay=60s \
@@ -109,6 +129,7 @@ start_server full first_start --max_pending_writes=100000 --max_write_queue_dela
   --duration=3600 --rpc_timeout=60s --json >"$R/load.json" 2>"$R/load.txt"
 sed -n '/^push/,$p' "$R/load.txt" | sed 's/^/  /' >&2
 stop_server
+fi
 echo "  data dir: $(du -sh "$WORK/full" | cut -f1)" >&2
 
 echo "== 3. restart of the loaded store" >&2
@@ -177,6 +198,17 @@ ratios = sorted(f / max(e, 1) for e, f in pairs)
 median = ratios[len(ratios) // 2] if len(ratios) % 2 else (ratios[len(ratios) // 2 - 1] + ratios[len(ratios) // 2]) / 2
 rows.insert(3, ("ingest empty -> loaded, every pair", ", ".join(f"{e:.0f} -> {f:.0f}/s" for e, f in pairs),
                 "ratios " + ", ".join(f"{f / max(e, 1):.2f}" for e, f in pairs), f"median {median:.2f}x (goal >= 0.8)"))
+def writer_us(label):
+    p = os.path.join(R, label + ".writer")
+    if not os.path.exists(p):
+        return None
+    ticks, hz = (int(x) for x in open(p).read().split())
+    return 1e6 * ticks / hz / max(j(label + ".json")["submit"]["issued_total"], 1)
+labels = [("ingest_empty", "ingest_full")] + [(f"ingest_empty{k}", f"ingest_full{k}") for k in range(1, i)]
+us = [(writer_us(e), writer_us(f)) for e, f in labels]
+rows.insert(4, ("writer thread CPU per report, empty -> loaded (every pair)",
+                ", ".join(f"{e:.0f} -> {f:.0f} us" for e, f in us if e is not None and f is not None),
+                "ww-writer's user+system time over the run / reports issued", ""))
 restarts = [(label, j(label + ".ready.json")) for label in ["restart"] + [f"restart{k}" for k in range(1, i)]]
 rows.insert(5, ("every restart of the loaded store: SERVING / first submit",
                 ", ".join(f"{r['health_serving_s']:.2f}/{r['submit_stored_s']:.2f} s" for _, r in restarts),
