@@ -85,6 +85,21 @@ inline void WithToken(grpc::ClientContext& context, const std::string& token) {
   if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
 }
 
+// The incident report `report_name` belongs to, as staff (`staff_token`) see it: a device is
+// shown its own report's id when its report joined another reporter's incident
+// (storage::ReporterView), so tests that act on the shared incident ask as staff. "" when the
+// read fails.
+inline std::string IncidentAsStaff(v1::ReportService::Stub& reports, const std::string& staff_token,
+                                   const std::string& report_name) {
+  grpc::ClientContext context;
+  WithToken(context, staff_token);
+  v1::GetReportRequest request;
+  request.set_name(report_name);
+  v1::Report report;
+  if (!reports.GetReport(&context, request, &report).ok()) return "";
+  return report.incident_id();
+}
+
 // Sends `request_bytes` as-is to the unary `method` ("/pkg.Service/Method"), as a client with
 // its own encoder (or a malicious one) would; returns the status and, if asked, the response.
 // The call has a 10-second deadline.
