@@ -759,9 +759,10 @@ TEST(NotifyTest, MergeAndSplitNotifyTheMovedReportsReporters) {
   const nlohmann::json transition =
       by_subject[absl::StrCat(a.report.name(), "|", a.report.incident_id())];
   EXPECT_EQ(transition["device"], a.device.notify_pseudonym());
-  // b's report, merged into a's incident: it shows the survivor's status.
+  // b's report, merged into a's incident: it shows the survivor's status, named by b's own
+  // report (a's incident is named after a's report, which is no business of b's device).
   const nlohmann::json merged =
-      by_subject[absl::StrCat(b.report.name(), "|", a.report.incident_id())];
+      by_subject[absl::StrCat(b.report.name(), "|incidents/", b.report.id())];
   EXPECT_EQ(merged["device"], b.device.notify_pseudonym());
   EXPECT_FALSE(transition["status"].is_null());
   EXPECT_EQ(merged["status"], transition["status"]);
