@@ -45,6 +45,9 @@ std::string TextProblem(absl::string_view s, bool allow_controls) {
     if (!allow_controls && cp >= 0x80 && cp < 0xa0) {
       return absl::StrFormat("contains control character U+%04X at byte %d", cp, i);
     }
+    if (!allow_controls && ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))) {
+      return absl::StrFormat("contains bidirectional control character U+%04X at byte %d", cp, i);
+    }
     i += len;
   }
   return "";

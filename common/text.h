@@ -11,7 +11,9 @@ namespace wijkwacht {
 
 // "" when `s` is valid UTF-8 (no overlong forms, surrogates or values above U+10FFFF) and,
 // unless `allow_controls`, holds no control characters other than tab, newline and carriage
-// return (C0, DEL and C1 are refused). Otherwise a short description of the first problem,
+// return (C0, DEL and C1 are refused) and no bidirectional embedding, override or isolate
+// (U+202A-U+202E, U+2066-U+2069: they make text read in another order than it is stored,
+// "Trojan Source", CVE-2021-42574; the marks U+200E/U+200F stay allowed). Otherwise a short description of the first problem,
 // phrased to follow a field name: "is not valid UTF-8 (bad byte at 3)".
 [[nodiscard]] std::string TextProblem(absl::string_view s, bool allow_controls);
 

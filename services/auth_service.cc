@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -142,6 +143,29 @@ static std::string ThrottleKey(const std::string& username, const Caller& caller
   return absl::StrCat(username, "|", caller.address_key);
 }
 
+namespace {
+// Known-device tokens: PageTokenSigner over this "RPC", the username as its subject, and the
+// payload "<issue time, unix seconds>:<random id>".
+constexpr absl::string_view kKnownDeviceUse = "known device of Login v1";
+constexpr size_t kKnownDeviceIdBytes = 16;
+}  // namespace
+
+AuthServiceImpl::LoginKey AuthServiceImpl::LoginKeyOf(const v1::LoginRequest& request,
+                                                      const Caller& caller) const {
+  LoginKey key{ThrottleKey(request.username(), caller), false};
+  if (parts_.known_devices == nullptr || request.known_device().empty()) return key;
+  absl::StatusOr<std::string> payload =
+      parts_.known_devices->Open(kKnownDeviceUse, request.username(), request.known_device());
+  if (!payload.ok()) return key;
+  std::pair<std::string, std::string> fields = absl::StrSplit(*payload, absl::MaxSplits(':', 1));
+  int64_t issued = 0;
+  if (!absl::SimpleAtoi(fields.first, &issued) || fields.second.empty() ||
+      parts_.clock->Now() - absl::FromUnixSeconds(issued) > kKnownLoginMemory) {
+    return key;
+  }
+  return LoginKey{absl::StrCat(request.username(), "|device ", fields.second), true};
+}
+
 void AuthServiceImpl::Register(MethodTable* table) {
   // Handlers that answer at once.
   auto now = [this](auto method) {
@@ -175,14 +199,14 @@ void AuthServiceImpl::Register(MethodTable* table) {
 // Login and CreateAccount hash passwords: their handlers run on the login worker.
 void AuthServiceImpl::Login(const Caller& caller, const v1::LoginRequest& req,
                             v1::TokenResponse* resp, UnaryDone done) {
-  // A locked (account, address) is refused before it costs a place in the queue.
+  // A locked (account, address or known device) is refused before it costs a place in the
+  // queue.
+  const LoginKey key = LoginKeyOf(req, caller);
   if (!req.username().empty()) {
-    if (absl::Status s = parts_.throttle->Check(ThrottleKey(req.username(), caller)); !s.ok()) {
-      return done(s);
-    }
+    if (absl::Status s = parts_.throttle->Check(key.throttle); !s.ok()) return done(s);
   }
   // Not whether the account exists: that would let a flood tell existing usernames apart.
-  const bool known = !req.username().empty() && KnownLogin(ThrottleKey(req.username(), caller));
+  const bool known = !req.username().empty() && (key.known_device || KnownLogin(key.throttle));
   RunHashing(caller.address_key, known,
              [this, &caller, &req, resp] { return DoLogin(caller, req, resp); }, std::move(done));
 }
@@ -247,7 +271,7 @@ absl::Status AuthServiceImpl::DoLogin(const Caller& caller, const v1::LoginReque
   if (request.password().size() > auth::kMaxPasswordBytes) {
     return InvalidFieldError("password", "is too long");
   }
-  const std::string throttle_key = ThrottleKey(request.username(), caller);
+  const std::string throttle_key = LoginKeyOf(request, caller).throttle;
   WW_RETURN_IF_ERROR(parts_.throttle->Check(throttle_key));
   absl::StatusOr<internal::UserRecord> user = parts_.identities->GetUser(request.username());
   if (!user.ok() && !absl::IsNotFound(user.status())) return user.status();
@@ -259,6 +283,12 @@ absl::Status AuthServiceImpl::DoLogin(const Caller& caller, const v1::LoginReque
   }
   parts_.throttle->RecordSuccess(throttle_key);
   RememberLogin(throttle_key);
+  if (parts_.known_devices != nullptr) {
+    WW_ASSIGN_OR_RETURN(std::string id, parts_.random->Bytes(kKnownDeviceIdBytes));
+    response->set_known_device(parts_.known_devices->Sign(
+        kKnownDeviceUse, request.username(),
+        absl::StrCat(absl::ToUnixSeconds(parts_.clock->Now()), ":", absl::BytesToHexString(id))));
+  }
   return IssueAccessToken(absl::StrCat("users/", user->username()),
                           static_cast<auth::Role>(user->role()), response);
 }

@@ -19,6 +19,14 @@
 //     before. Admission never depends on whether the username exists, so a flood does not
 //     tell which accounts exist. (The pairs are remembered in memory, at most 10,000; after a
 //     restart, staff fall in the shared part until they have logged in once.)
+//     Known devices: a successful login returns a known-device token (TokenResponse.
+//     known_device; over HTTP an HttpOnly cookie): "<username-bound payload>.<MAC>", signed
+//     with `known_devices` (a key derived from the master key, so it outlives restarts), good
+//     for 30 days. A login that presents a valid one for its username is admitted as known
+//     from any address, and its back-off and lock-out are keyed on (username, that token's
+//     random id) instead of the address: a flood of one username from many addresses (which
+//     fills the shared part and locks out whole addresses) does not reach it. Without a token
+//     nothing changes.
 //
 // Notification pseudonym: RegisterDevice (and every RefreshToken of a device) returns the
 // device's pseudonym in notifications out, the same keyed HMAC the webhook outbox puts in the
@@ -53,6 +61,7 @@
 #include "absl/synchronization/mutex.h"
 #include "services/method_table.h"
 #include "services/partner_keys.h"
+#include "services/page_tokens.h"
 #include "services/stream_registry.h"
 #include "services/unary_call.h"
 #include "storage/directory_store.h"
@@ -101,6 +110,8 @@ class AuthServiceImpl final {
     std::string notify_pseudonym_key;
     // When partner keys were last accepted (the gate notes them); may be null.
     PartnerUsage* partner_usage = nullptr;
+    // Signs and opens known-device tokens (see above); null = none are issued or honoured.
+    const PageTokenSigner* known_devices = nullptr;
   };
   explicit AuthServiceImpl(Parts parts);
 
@@ -174,6 +185,13 @@ class AuthServiceImpl final {
   absl::flat_hash_map<std::string, int> pending_by_address_ ABSL_GUARDED_BY(admission_mu_);
   // ThrottleKey(username, address) -> time of its last successful login (bounded).
   absl::flat_hash_map<std::string, absl::Time> known_logins_ ABSL_GUARDED_BY(admission_mu_);
+  // The throttle key of a login of `request` by `caller`, and whether it is a known one: a
+  // valid known-device token keys on that token, else on the address (KnownLogin decides).
+  struct LoginKey {
+    std::string throttle;
+    bool known_device = false;
+  };
+  [[nodiscard]] LoginKey LoginKeyOf(const v1::LoginRequest& request, const Caller& caller) const;
   // Whether `key` logged in successfully within the memory; records a success.
   [[nodiscard]] bool KnownLogin(const std::string& key);
   void RememberLogin(const std::string& key);

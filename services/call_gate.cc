@@ -15,6 +15,8 @@ namespace {
 constexpr absl::string_view kDevicePrefix = "devices/";
 constexpr absl::string_view kUserPrefix = "users/";
 constexpr absl::string_view kRegisterDevice = "/wijkwacht.v1.AuthService/RegisterDevice";
+// The one key of Options::all_registrations.
+constexpr absl::string_view kAllAddresses = "*";
 
 absl::Status Limit(auth::RateLimiter* limiter, absl::string_view key) {
   if (limiter == nullptr || key.empty()) return absl::OkStatus();
@@ -200,15 +202,22 @@ absl::StatusOr<Caller> CallGate::Admit(const CallMetadata& metadata,
     const std::string device = caller.DeviceId();
     if (absl::Status s = Limit(options_.device_writes, device); !s.ok()) return s;
     // Free device tokens are the currency of every per-device limit: their minting is
-    // limited per address first.
+    // limited per address first, then in all (so many addresses cannot mint in bulk).
+    const auto give_back_registration = [&](bool all) {
+      if (method != kRegisterDevice) return;
+      if (options_.registrations != nullptr) options_.registrations->Release(caller.address_key);
+      if (all && options_.all_registrations != nullptr) options_.all_registrations->Release(kAllAddresses);
+    };
     if (method == kRegisterDevice) {
       if (absl::Status s = Limit(options_.registrations, caller.address_key); !s.ok()) return s;
+      if (absl::Status s = Limit(options_.all_registrations, kAllAddresses); !s.ok()) {
+        give_back_registration(false);
+        return s;
+      }
     }
     if (absl::Status s = Limit(options_.peer_writes, caller.address_key); !s.ok()) {
       // Refused by the peer limit: the device's (or registration's) token was not used.
-      if (method == kRegisterDevice && options_.registrations != nullptr) {
-        options_.registrations->Release(caller.address_key);
-      }
+      give_back_registration(true);
       if (options_.device_writes != nullptr && !device.empty()) {
         options_.device_writes->Release(device);
       }

@@ -106,6 +106,9 @@ class CallGate {
     CallObserver* observer = nullptr;                    // may be null (calls not counted)
     // RegisterDevice per client address (IPv6: per /64); may be null (no limit).
     auth::RateLimiter* registrations = nullptr;
+    // RegisterDevice from all addresses together (one key), after the per-address
+    // bucket; may be null (no limit).
+    auth::RateLimiter* all_registrations = nullptr;
     // Addresses (bare: "10.0.0.2", "::1") of reverse proxies whose "x-forwarded-for" is
     // believed (its last entry is the client). Empty: the header is ignored and the
     // connection's address counts.

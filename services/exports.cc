@@ -6,6 +6,7 @@
 #include <memory>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -26,9 +27,28 @@ using ordered = nlohmann::ordered_json;
 
 constexpr int kPageSize = 1000;
 
-// One RFC 4180 field.
-std::string CsvField(absl::string_view value) {
-  if (value.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(value);
+// A plain decimal number ("-4.5"): starts with '-' but is no formula.
+bool PlainNumber(absl::string_view value) {
+  absl::ConsumePrefix(&value, "-");
+  const size_t dot = value.find('.');
+  const auto digits = [](absl::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), absl::ascii_isdigit);
+  };
+  return dot == absl::string_view::npos
+             ? digits(value)
+             : digits(value.substr(0, dot)) && digits(value.substr(dot + 1));
+}
+
+// One RFC 4180 field. A cell a spreadsheet would read as a formula (starting with = + - @,
+// tab or carriage return; OWASP "CSV Injection") gets a leading single quote, so free text
+// such as a report's description is shown as text and never evaluated; plain numbers stay.
+std::string CsvField(absl::string_view raw) {
+  std::string value(raw);
+  if (!value.empty() && absl::string_view("=+-@\t\r").find(value[0]) != absl::string_view::npos &&
+      !PlainNumber(value)) {
+    value.insert(0, "'");
+  }
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string out = "\"";
   for (char c : value) {
     if (c == '"') out += '"';

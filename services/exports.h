@@ -11,7 +11,8 @@
 //                                      startTime, endTime; default the last 30 days by MONTH)
 //
 // CSV (RFC 4180): a header row, CRLF line ends, fields quoted when they hold a comma, quote,
-// CR or LF (quotes doubled). Sent as it is read, one page at a time (chunked), so a large
+// CR or LF (quotes doubled). A field a spreadsheet would evaluate as a formula (starting with
+// = + - @, tab or CR; plain numbers such as "-4.5" excepted) gets a leading single quote. Sent as it is read, one page at a time (chunked), so a large
 // export holds one page in memory; a failure after the first page ends the body early (the
 // rows so far are whole). Stable columns, in this order:
 //   reports.csv:   id, create_time, update_time, observed_time, status, category, theme,

@@ -17,6 +17,7 @@
 #include "nlohmann/json.hpp"
 #include "services/grpc_status.h"
 #include "services/openapi.h"
+#include "wijkwacht/v1/auth.pb.h"
 
 namespace wijkwacht::services {
 namespace {
@@ -270,6 +271,44 @@ absl::StatusOr<std::unique_ptr<JsonApi>> JsonApi::Create(const MethodTable* meth
       new JsonApi(gate, std::move(sorted_routes), std::move(sorted_entries)));
 }
 
+namespace {
+
+constexpr absl::string_view kLoginMethod = "/wijkwacht.v1.AuthService/Login";
+constexpr absl::string_view kKnownDeviceCookie = "wijkwacht_known_device";
+
+// Login over HTTP: the known-device token travels as an HttpOnly cookie, never in a body a
+// script can read. A known_device in the body is kept; otherwise the cookie's is used.
+void KnownDeviceFromCookie(absl::string_view cookie_header, Message* request) {
+  auto* login = google::protobuf::DynamicCastToGenerated<v1::LoginRequest>(request);
+  if (login == nullptr || !login->known_device().empty()) return;
+  for (absl::string_view cookie : absl::StrSplit(cookie_header, ';')) {
+    cookie = absl::StripAsciiWhitespace(cookie);
+    if (absl::ConsumePrefix(&cookie, kKnownDeviceCookie) && absl::ConsumePrefix(&cookie, "=")) {
+      login->set_known_device(std::string(cookie));
+      return;
+    }
+  }
+}
+
+// A successful Login's answer: the token response without known_device, which goes into the
+// cookie (30 days, only ever sent back to the login path).
+web::ApiHandler::Response KnownDeviceCookieResponse(const Message& message) {
+  v1::TokenResponse token;
+  token.CopyFrom(message);
+  const std::string known = token.known_device();
+  token.clear_known_device();
+  web::ApiHandler::Response response = JsonResponse(200, ToJson(token));
+  if (!known.empty()) {
+    response.headers.emplace_back(
+        "Set-Cookie", absl::StrCat(kKnownDeviceCookie, "=", known,
+                                   "; Path=/v1/auth:login; Max-Age=2592000; HttpOnly; Secure; "
+                                   "SameSite=Strict"));
+  }
+  return response;
+}
+
+}  // namespace
+
 std::variant<web::ApiHandler::Response, web::ApiHandler::StreamCall> JsonApi::Handle(
     const Request& http) {
   if (http.path == kOpenApiPath) {
@@ -301,7 +340,8 @@ std::variant<web::ApiHandler::Response, web::ApiHandler::StreamCall> JsonApi::Ha
   if (entry->stream) {
     // The gate's answer as an HTTP status before the event stream starts (the stream itself
     // is admitted again, in-process, like any gRPC stream).
-    if (absl::StatusOr<Caller> caller = gate_->Admit(metadata, entry->path); !caller.ok()) {
+    absl::StatusOr<Caller> caller = gate_->Admit(metadata, entry->path);
+    if (!caller.ok()) {
       if (gate_->observer() != nullptr) {
         gate_->observer()->StreamRefused(entry->path, static_cast<int>(caller.status().code()));
       }
@@ -321,6 +361,7 @@ std::variant<web::ApiHandler::Response, web::ApiHandler::StreamCall> JsonApi::Ha
     }
     StreamCall call;
     call.method = entry->path;
+    call.with_token = caller->authenticated;
     call.request_bytes = request->SerializeAsString();
     call.metadata.emplace_back(kHttpPeerMetadata, http.peer);
     if (http.has_authorization) call.metadata.emplace_back("authorization", http.authorization);
@@ -347,11 +388,20 @@ std::variant<web::ApiHandler::Response, web::ApiHandler::StreamCall> JsonApi::Ha
 
   absl::Notification finished;
   Response response;
+  const bool login = entry->path == kLoginMethod;
   RunUnary(
       *gate_, *entry, std::move(metadata),
-      [&](Message* request) { return BuildRequest(*route, http, bindings, request); },
+      [&](Message* request) {
+        absl::Status built = BuildRequest(*route, http, bindings, request);
+        if (built.ok() && login) KnownDeviceFromCookie(http.cookie, request);
+        return built;
+      },
       [&](const absl::Status& status, const Message* message) {
-        response = status.ok() ? JsonResponse(200, ToJson(*message)) : ErrorResponse(status);
+        if (status.ok() && login) {
+          response = KnownDeviceCookieResponse(*message);
+        } else {
+          response = status.ok() ? JsonResponse(200, ToJson(*message)) : ErrorResponse(status);
+        }
         finished.Notify();
       });
   finished.WaitForNotification();

@@ -12,6 +12,10 @@
 #include "s2/s2cell_id.h"
 #include "s2/s2latlng.h"
 #include "services/grpc_status.h"
+#include "services/map_service.h"
+#include "privacy/small_counts.h"
+#include "storage/aggregate_store.h"
+#include "absl/container/flat_hash_set.h"
 #include "services/report_mapping.h"
 
 namespace wijkwacht::services {
@@ -225,6 +229,10 @@ void ReportServiceImpl::Preview(const Caller& caller, const v1::PreviewReportReq
             S2CellId(S2LatLng::FromDegrees(m.incident.latitude, m.incident.longitude))
                 .parent(parts_.public_cell_level);
         if (incident_cell != cell) continue;
+        absl::StatusOr<bool> may_name =
+            PublicMayName(m.incident.id, static_cast<int>(m.incident.theme));
+        if (!may_name.ok()) return done(may_name.status());
+        if (!*may_name) continue;
         // That a similar open report exists, and of what kind: nothing that names, locates,
         // times or counts it.
         v1::IncidentMatch& match = *response->add_matching_incidents();
@@ -235,6 +243,36 @@ void ReportServiceImpl::Preview(const Caller& caller, const v1::PreviewReportReq
     }
     done(absl::OkStatus());
   });
+}
+
+absl::StatusOr<bool> ReportServiceImpl::PublicMayName(const std::string& incident_id,
+                                                     int theme) const {
+  auto it = parts_.theme_k.find(theme);
+  if (it != parts_.theme_k.end() && it->second == kHiddenTheme) return false;
+  const int k = it != parts_.theme_k.end() ? std::max(parts_.public_k, it->second) : parts_.public_k;
+  if (k <= 0) return true;
+  absl::StatusOr<internal::StoredIncident> incident = parts_.incidents->Get(incident_id);
+  if (absl::IsNotFound(incident.status())) return false;
+  if (!incident.ok()) return incident.status();
+  // The incident's reporters as the map counts a cell's: distinct established ones, keyed.
+  privacy::CellCounts counts;
+  counts.distinct_reporters = 0;
+  absl::flat_hash_set<std::string> reporters;
+  for (const std::string& name : incident->incident().reports()) {
+    absl::string_view id = name;
+    absl::ConsumePrefix(&id, "reports/");
+    absl::StatusOr<internal::StoredReport> stored = parts_.store->GetStored(id);
+    if (absl::IsNotFound(stored.status())) continue;
+    if (!stored.ok()) return stored.status();
+    ++counts.reports;
+    if (!stored->established_reporter() || stored->reporter().empty() ||
+        !reporters.insert(stored->reporter()).second) {
+      continue;
+    }
+    ++counts.distinct_reporters;
+    counts.reporter_keys += storage::ReporterKey(stored->reporter());
+  }
+  return counts.reports > 0 && !privacy::Publish(counts, k).withheld;
 }
 
 void ReportServiceImpl::Get(const Caller& caller, const v1::GetReportRequest& request,

@@ -3,7 +3,13 @@
 // PreviewReport shows staff the matching open incidents in full. Anyone else (residents,
 // shopkeepers) learns only whether a similar open report exists that theirs would likely
 // join: at most one match carrying just its theme and category (no incident name, which is
-// another reporter's report id, no score or distance, no times, no count). The match is
+// another reporter's report id, no score or distance, no times, no count), and only for an
+// incident whose reporters the public map would publish as a cell of their own
+// (privacy::Publish: at least k reports and k plus the margin of distinct established
+// reporters, the theme's k; never for a theme left off the map). Below that the answer is
+// "none", exactly as without the incident: a preview cannot tell one neighbour's report, or
+// its category, from nothing. SubmitReport joins as before, but a device is shown its own
+// report's id as the incident (storage::ReporterView). The match is
 // looked for from the four quarters of the report's public heatmap cell (`public_cell_level`,
 // about 600 m) with the observed time cut to the hour, and only incidents whose centre lies
 // in that cell count: so the answer is the same anywhere in the cell and within the hour, and
@@ -36,6 +42,8 @@
 // Thread safety: one instance serves all calls concurrently; the referenced parts must be
 // thread-safe and outlive the service.
 #pragma once
+
+#include <map>
 
 #include "absl/container/flat_hash_map.h"
 #include "common/worker_pool.h"
@@ -82,6 +90,11 @@ class ReportServiceImpl final {
     // Routing and deadline of an incident a submitted report opens, and the handling message
     // in ListCategories and the SubmitReport answer; null: none.
     const DeskPolicy* desk = nullptr;
+    // The public map's threshold (ServerOptions::map_suppression_k) and the themes with a
+    // higher one or none on the map (kHiddenTheme): PreviewReport names an incident to a
+    // caller without a staff role only when the map's rule would publish its reporters.
+    int public_k = 0;
+    std::map<int, int> theme_k;
   };
   explicit ReportServiceImpl(Parts parts) : parts_(parts) {}
 
@@ -111,6 +124,9 @@ class ReportServiceImpl final {
                                                            bool has_report) const;
   // Masks `report` when its reporter was erased (see above). `erased` caches the answer per
   // reporter within one call.
+  // Whether the public map's rule would publish the reporters of incident `incident_id`
+  // (theme `theme`) as a cell of their own (see PreviewReport above).
+  [[nodiscard]] absl::StatusOr<bool> PublicMayName(const std::string& incident_id, int theme) const;
   [[nodiscard]] absl::Status MaskIfErased(const std::string& reporter, v1::Report* report,
                                           absl::flat_hash_map<std::string, bool>* erased) const;
 

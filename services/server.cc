@@ -100,7 +100,7 @@ class ServerImpl final : public WijkwachtServer {
     self->anonymous_workers_ =
         std::make_unique<WorkerPool>(std::max(1, options.anonymous_stream_threads));
     WW_RETURN_IF_ERROR(self->BuildDeskRules(options, checked));
-    WW_RETURN_IF_ERROR(self->BuildIngest(options));
+    WW_RETURN_IF_ERROR(self->BuildIngest(options, checked));
     WW_RETURN_IF_ERROR(self->BuildMap(options, checked));
     WW_RETURN_IF_ERROR(self->BuildDesk(options));
     WW_RETURN_IF_ERROR(self->BuildResidentServices(options));
@@ -243,7 +243,7 @@ class ServerImpl final : public WijkwachtServer {
 
   // Reports in: the open incidents in memory, the report store, the theme classifier, the
   // ingest pipeline and ReportService.
-  absl::Status BuildIngest(const ServerOptions& options) {
+  absl::Status BuildIngest(const ServerOptions& options, const CheckedServerOptions& checked) {
     matcher_ = std::make_unique<dedup::IncidentMatcher>(options.dedup, catalog_.get());
     // Open incidents live in memory: a report may be observed up to max_age ago and up to
     // max_future ahead, so incidents older than that (plus the longest window) are dropped.
@@ -274,7 +274,8 @@ class ServerImpl final : public WijkwachtServer {
         ingest_.get(), report_store_.get(), incident_store_.get(), catalog_.get(), workers_.get(),
         gate_.get(),
         options.map_public_max_cell_level > 0 ? options.map_public_max_cell_level : 13,
-        sealed_.get(), identities_.get(), directory_.get(), desk_policy_.get()});
+        sealed_.get(), identities_.get(), directory_.get(), desk_policy_.get(),
+        options.map_suppression_k, checked.theme_k});
     return absl::OkStatus();
   }
 
@@ -447,6 +448,10 @@ class ServerImpl final : public WijkwachtServer {
     registration_limits.rate_per_second = options.device_registrations_per_hour / 3600;
     registration_limits.burst = options.device_registration_burst;
     registrations_ = std::make_unique<auth::RateLimiter>(registration_limits);
+    registration_limits.rate_per_second = options.global_device_registrations_per_hour / 3600;
+    registration_limits.burst = options.global_device_registration_burst;
+    registration_limits.max_keys = 1;
+    all_registrations_ = std::make_unique<auth::RateLimiter>(registration_limits);
     partner_writes_ = std::make_unique<PartnerWriteLimits>(options.clock);
     partner_usage_ = std::make_unique<PartnerUsage>();
     streams_ = std::make_unique<StreamRegistry>(options.stream_limits, options.clock);
@@ -457,6 +462,7 @@ class ServerImpl final : public WijkwachtServer {
     gate.device_writes = device_writes_.get();
     gate.peer_writes = peer_writes_.get();
     gate.registrations = registrations_.get();
+    gate.all_registrations = all_registrations_.get();
     gate.partner_writes = partner_writes_.get();
     gate.partner_usage = partner_usage_.get();
     gate.trusted_proxies = options.trusted_proxies;
@@ -519,6 +525,10 @@ class ServerImpl final : public WijkwachtServer {
     parts.issuer = options.token_issuer;
     parts.audience = options.token_audience;
     parts.notify_pseudonym_key = notify_key_;  // set up before: BuildNotify
+    // Known-device tokens outlive restarts: their key is derived from the master key.
+    known_devices_ = std::make_unique<PageTokenSigner>(
+        sealed_->DerivedSecret("wijkwacht known device v1"));
+    parts.known_devices = known_devices_.get();
     auth_service_ = std::make_unique<AuthServiceImpl>(std::move(parts));
     return absl::OkStatus();
   }
@@ -538,6 +548,7 @@ class ServerImpl final : public WijkwachtServer {
     http.metrics = &registry_;
     http.health = [engine = engine_.get()] { return engine->WriteHealth(); };
     http.max_event_streams = options.http_max_event_streams;
+    http.max_token_event_streams = options.http_max_token_event_streams;
     http.max_event_streams_per_address = options.http_event_streams_per_address;
     http.max_connections_per_address = options.http_connections_per_address;
     http.request_deadline =
@@ -613,6 +624,8 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<auth::RateLimiter> device_writes_;
   std::unique_ptr<auth::RateLimiter> peer_writes_;
   std::unique_ptr<auth::RateLimiter> registrations_;
+  std::unique_ptr<auth::RateLimiter> all_registrations_;
+  std::unique_ptr<PageTokenSigner> known_devices_;
   std::unique_ptr<PartnerWriteLimits> partner_writes_;
   std::unique_ptr<PartnerUsage> partner_usage_;
   std::unique_ptr<StreamRegistry> streams_;

@@ -99,7 +99,8 @@ struct ServerOptions {
   // (web/guarded_http_server.h: the slow-header defence).
   int http_connections_per_address = 16;
   absl::Duration http_request_deadline = absl::Seconds(10);
-  int http_max_event_streams = 64;
+  int http_max_event_streams = 64;        // anonymous (the map page's)
+  int http_max_token_event_streams = 64;  // with a token (devices, staff), a budget apart
   bool rpc_metrics = true;
   // The gemeente whose wijken the half-year progress report covers.
   std::string report_gemeente_code = "GM0375";
@@ -166,6 +167,10 @@ struct ServerOptions {
   // per-device limit counts, so their minting is limited first.
   double device_registrations_per_hour = 60;
   double device_registration_burst = 30;
+  // RegisterDevice from all addresses together: one bucket over the per-address ones, so
+  // many addresses cannot mint devices in bulk either.
+  double global_device_registrations_per_hour = 3600;
+  double global_device_registration_burst = 200;
   // Reverse proxies (bare addresses, e.g. "10.0.0.2") whose x-forwarded-for names
   // the client for every per-address limit; empty: the header is ignored.
   std::vector<std::string> trusted_proxies;

@@ -109,6 +109,7 @@ absl::Status CheckRanges(const ServerOptions& o) {
     return absl::InvalidArgumentError("http_request_deadline: must be at least 1s");
   }
   WW_RETURN_IF_ERROR(AtLeast(o.http_max_event_streams, 1, "http_max_event_streams"));
+  WW_RETURN_IF_ERROR(AtLeast(o.http_max_token_event_streams, 1, "http_max_token_event_streams"));
   WW_RETURN_IF_ERROR(AtLeast(o.max_receive_message_bytes, 1, "max_message_bytes"));
   WW_RETURN_IF_ERROR(NotNegative(o.keepalive_min_time, "keepalive_min_time"));
   WW_RETURN_IF_ERROR(NotNegative(o.shutdown_grace, "shutdown_grace"));
@@ -126,6 +127,10 @@ absl::Status CheckRanges(const ServerOptions& o) {
                                o.peer_write_burst, "peer_write_burst"));
   WW_RETURN_IF_ERROR(CheckRate(o.device_registrations_per_hour, "device_registrations_per_hour",
                                o.device_registration_burst, "device_registration_burst"));
+  WW_RETURN_IF_ERROR(CheckRate(o.global_device_registrations_per_hour,
+                               "global_device_registrations_per_hour",
+                               o.global_device_registration_burst,
+                               "global_device_registration_burst"));
   WW_RETURN_IF_ERROR(AtLeast(o.stream_limits.max_per_subject, 0, "max_streams_per_caller"));
   WW_RETURN_IF_ERROR(AtLeast(o.stream_limits.max_per_address, 0, "max_streams_per_address"));
   WW_RETURN_IF_ERROR(AtLeast(o.stream_limits.max_anonymous, 0, "max_anonymous_streams"));

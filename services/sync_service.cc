@@ -143,11 +143,14 @@ class DeviceFeed {
       if (!changed.feedback_message().empty()) {
         v1::Feedback& feedback = *Add(event, out).mutable_feedback();
         feedback.set_report(report);
-        // An incident is named after its first report: an own alias is shown as sent.
+        // An incident is named after its first report: an own alias is shown as sent, and
+        // an incident another reporter opened by this report's own id (as ReporterView).
         feedback.set_incident(changed.incident());
         absl::string_view first = changed.incident();
         if (absl::ConsumePrefix(&first, "incidents/")) {
-          if (auto it = own_.find(first); it != own_.end() && it->second != it->first) {
+          if (auto it = own_.find(first); it == own_.end()) {
+            feedback.set_incident(absl::StrCat("incidents/", absl::StripPrefix(report, "reports/")));
+          } else if (it->second != it->first) {
             feedback.set_incident(absl::StrCat("incidents/", it->second));
           }
         }

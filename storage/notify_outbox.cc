@@ -37,14 +37,34 @@ absl::StatusOr<std::optional<internal::StoredReport>> StoredOf(WriteContext& ctx
 // Incident `incident` ("incidents/{id}") as `recipient` knows it: an incident is named after
 // its first report, and when that is the recipient's own report stored under an alias
 // (StoredReport.client_id), the recipient knows it by the id it sent (as ReporterView and
-// the sync feed show it), never by the alias.
+// the sync feed show it), never by the alias. When another reporter's report opened it, the
+// recipient knows it by its own report `own_report` (a stored id; its id as sent), as
+// ReporterView shows a joined report: the payload never names a stranger's report.
 absl::StatusOr<std::string> IncidentSeenBy(WriteContext& ctx, const std::string& incident,
-                                           absl::string_view recipient) {
+                                           absl::string_view recipient,
+                                           absl::string_view own_report) {
   absl::string_view first = incident;
   if (!absl::ConsumePrefix(&first, "incidents/")) return incident;
   WW_ASSIGN_OR_RETURN(std::optional<internal::StoredReport> opener, StoredOf(ctx, first));
+  if (opener && opener->reporter() != recipient && !own_report.empty()) {
+    WW_ASSIGN_OR_RETURN(std::optional<internal::StoredReport> own, StoredOf(ctx, own_report));
+    if (own && own->reporter() == recipient) {
+      return absl::StrCat("incidents/", own->client_id().empty() ? own_report : own->client_id());
+    }
+  }
   if (!opener || opener->reporter() != recipient || opener->client_id().empty()) return incident;
   return absl::StrCat("incidents/", opener->client_id());
+}
+
+// The first of `report_ids` that `reporter` sent ("" when none).
+absl::StatusOr<std::string> OwnReportAmong(WriteContext& ctx,
+                                           const google::protobuf::RepeatedPtrField<std::string>& report_ids,
+                                           absl::string_view reporter) {
+  for (const std::string& id : report_ids) {
+    WW_ASSIGN_OR_RETURN(std::optional<internal::StoredReport> stored, StoredOf(ctx, id));
+    if (stored && stored->reporter() == reporter) return id;
+  }
+  return std::string();
 }
 
 std::vector<internal::OutboxNotification> AlertNotification(const internal::AlertChanged& changed) {
@@ -86,8 +106,9 @@ absl::StatusOr<std::vector<internal::OutboxNotification>> NotifyOutbox::Notifica
         std::set<std::string> seen;
         for (const std::string& reporter : changed.reporters()) {
           if (!IsPseudonym(reporter) || !seen.insert(reporter).second) continue;
+          WW_ASSIGN_OR_RETURN(std::string own, OwnReportAmong(ctx, changed.report_ids(), reporter));
           WW_ASSIGN_OR_RETURN(std::string incident,
-                              IncidentSeenBy(ctx, changed.incident(), reporter));
+                              IncidentSeenBy(ctx, changed.incident(), reporter, own));
           internal::OutboxNotification& n = out.emplace_back();
           n.set_kind("feedback");
           n.set_recipient(reporter);
@@ -115,7 +136,7 @@ absl::StatusOr<std::vector<internal::OutboxNotification>> NotifyOutbox::Notifica
           // Named as the device knows them (ReporterView): a report stored under an alias
           // by the id it sent, so the payload never tells the device its id was taken.
           WW_ASSIGN_OR_RETURN(std::string seen_incident,
-                              IncidentSeenBy(ctx, incident, stored->reporter()));
+                              IncidentSeenBy(ctx, incident, stored->reporter(), id));
           internal::OutboxNotification& n = out.emplace_back();
           n.set_kind("status_changed");
           n.set_recipient(stored->reporter());
@@ -136,8 +157,15 @@ absl::StatusOr<std::vector<internal::OutboxNotification>> NotifyOutbox::Notifica
       }
       out = QuestionNotifications(asked.incident(), asked.question(), asked.text(), reporters);
       for (internal::OutboxNotification& n : out) {
+        std::string own;
+        for (const internal::QuestionRecipient& r : asked.recipients()) {
+          if (r.reporter() == n.recipient()) {
+            own = r.report_id();
+            break;
+          }
+        }
         WW_ASSIGN_OR_RETURN(std::string incident,
-                            IncidentSeenBy(ctx, n.incident(), n.recipient()));
+                            IncidentSeenBy(ctx, n.incident(), n.recipient(), own));
         n.set_incident(std::move(incident));
       }
       return out;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
@@ -282,6 +283,15 @@ class EngineReportStore final : public ReportStore {
     member.opening = input.opening;
     WW_ASSIGN_OR_RETURN(IncidentAssignment assignment, incidents_->Assign(ctx, member));
     report.set_incident_id(absl::StrCat("incidents/", assignment.incident_id));
+    if (!assignment.opened && !input.reporter.empty() &&
+        !absl::StartsWith(input.reporter, "users/")) {
+      WW_ASSIGN_OR_RETURN(std::optional<std::string> opener,
+                          ctx.Get(ColumnFamily::kReports, assignment.incident_id));
+      if (opener) {
+        WW_ASSIGN_OR_RETURN(internal::StoredReport first, ParseStored(*opener));
+        if (first.reporter() != input.reporter) stored.set_joined_others_incident(true);
+      }
+    }
 
     internal::ChangeEvent event;
     internal::ReportCreated& created = *event.mutable_report_created();
@@ -354,6 +364,10 @@ class EngineReportStore final : public ReportStore {
 
 v1::Report ReporterView(const internal::StoredReport& stored) {
   v1::Report report = stored.report();
+  if (stored.joined_others_incident()) {
+    report.set_incident_id(absl::StrCat(
+        "incidents/", stored.client_id().empty() ? report.id() : stored.client_id()));
+  }
   if (stored.client_id().empty()) return report;
   const std::string& stored_id = stored.report().id();
   report.set_id(stored.client_id());

@@ -160,7 +160,10 @@ class ForwardingReportStore : public ReportStore {
     Engine* engine, const IncidentStore* incidents, const SealedIdentityStore* sealed = nullptr);
 
 // The report as its own reporter sees it: under the id it sent (StoredReport.client_id when
-// set, also in incident_id when the report opened its incident). Everyone else sees
+// set, also in incident_id when the report opened its incident). A device's (or partner's)
+// report that joined an incident another reporter opened shows its own id as incident_id
+// (StoredReport.joined_others_incident): the server groups it, but its reporter is told
+// nothing it could not know without the stranger's report. Everyone else sees
 // stored.report().
 [[nodiscard]] v1::Report ReporterView(const internal::StoredReport& stored);
 

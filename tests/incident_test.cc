@@ -172,15 +172,13 @@ TEST_F(IncidentTest, PreviewOffersTheOpenIncidentAndReplaysKeepTheGrouping) {
   EXPECT_NEAR(match.distance_meters(), 41, 3);
   EXPECT_EQ(match.report_count(), 1);
   EXPECT_EQ(match.theme(), v1::PHYSICAL_BUSINESS);
-  // A resident learns only that a similar open report exists, and of what kind (issue 15).
+  // One reporter is below the public map's threshold: a resident is told nothing of it
+  // (issue 15; the hardening tests' Row01 cases show what a resident is told, and when).
   v1::PreviewReportResponse resident;
   grpc::ClientContext resident_context;
   WithToken(resident_context, server_.resident_token());
   ASSERT_TRUE(server_.reports().PreviewReport(&resident_context, preview, &resident).ok());
-  ASSERT_EQ(resident.matching_incidents_size(), 1);
-  EXPECT_EQ(resident.matching_incidents(0).incident(), "");
-  EXPECT_EQ(resident.matching_incidents(0).distance_meters(), 0);
-  EXPECT_EQ(resident.matching_incidents(0).theme(), v1::PHYSICAL_BUSINESS);
+  EXPECT_EQ(resident.matching_incidents_size(), 0);
 
   // Replaying the first report returns the same stored report with the same incident.
   v1::Report replayed;

@@ -45,7 +45,7 @@ class MapServiceTest : public ::testing::Test {
     grpc::Status status = server_.Submit(device.value_or(""), r, &out);
     EXPECT_TRUE(status.ok()) << status.error_message();
     buurt_ = out.area().buurt_code();
-    return out.incident_id();
+    return IncidentAsStaff(server_.reports(), server_.admin_token(), out.name());
   }
 
   grpc::Status Aggregates(const v1::AggregateSelection& selection, const std::string& token,

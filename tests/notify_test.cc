@@ -371,9 +371,12 @@ TEST(NotifyTest, EveryNotificationArrivesOnceAcrossFailuresAndKill9) {
     ASSERT_TRUE(Submit(*reports, b.token, report_b, &out_b).ok());
     report_device[absl::StrCat("reports/", report_a.id())] = a.id;
     report_device[absl::StrCat("reports/", report_b.id())] = b.id;
-    ASSERT_FALSE(out_a.incident_id().empty());
-    incidents = {out_a.incident_id()};
-    if (out_b.incident_id() != out_a.incident_id()) incidents.push_back(out_b.incident_id());
+    // The shared incident as staff see it (a device sees its own id for a joined one).
+    const std::string incident_a = IncidentAsStaff(*reports, dispatcher, out_a.name());
+    const std::string incident_b = IncidentAsStaff(*reports, dispatcher, out_b.name());
+    ASSERT_FALSE(incident_a.empty());
+    incidents = {incident_a};
+    if (incident_b != incident_a) incidents.push_back(incident_b);
 
     Desk desk(channel, dispatcher);
     expect_status(desk, v1::INCIDENT_TRIAGED, "TRIAGED");
@@ -678,7 +681,7 @@ TEST(NotifyTest, DeviceLearnsItsNotificationPseudonym) {
     v1::Report stored;
     ASSERT_TRUE(Submit(*reports, d.access.access_token(), report, &stored).ok());
     pseudonym_of_report[absl::StrCat("reports/", report.id())] = d.pseudonym;
-    incidents.insert(stored.incident_id());
+    incidents.insert(IncidentAsStaff(*reports, server.admin_token(), stored.name()));
   }
   for (const std::string& incident : incidents) desk.Transition(incident, v1::INCIDENT_TRIAGED);
   ASSERT_TRUE(Eventually([&] {
@@ -756,9 +759,10 @@ TEST(NotifyTest, MergeAndSplitNotifyTheMovedReportsReporters) {
   const nlohmann::json transition =
       by_subject[absl::StrCat(a.report.name(), "|", a.report.incident_id())];
   EXPECT_EQ(transition["device"], a.device.notify_pseudonym());
-  // b's report, merged into a's incident: it shows the survivor's status.
+  // b's report, merged into a's incident: it shows the survivor's status, named by b's own
+  // report (a's incident is named after a's report, which is no business of b's device).
   const nlohmann::json merged =
-      by_subject[absl::StrCat(b.report.name(), "|", a.report.incident_id())];
+      by_subject[absl::StrCat(b.report.name(), "|incidents/", b.report.id())];
   EXPECT_EQ(merged["device"], b.device.notify_pseudonym());
   EXPECT_FALSE(transition["status"].is_null());
   EXPECT_EQ(merged["status"], transition["status"]);

@@ -28,21 +28,6 @@ std::string Describe(const grpc::Status& s) {
   return absl::StrCat(s.error_code(), " ", s.error_message());
 }
 
-// The google.rpc.RetryInfo delay carried by `status`, if any.
-std::optional<absl::Duration> RetryDelay(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return std::nullopt;
-  EXPECT_EQ(details.code(), static_cast<int>(status.error_code()));
-  for (const google::protobuf::Any& any : details.details()) {
-    google::rpc::RetryInfo retry;
-    if (any.UnpackTo(&retry)) {
-      return absl::Seconds(retry.retry_delay().seconds()) +
-             absl::Nanoseconds(retry.retry_delay().nanos());
-    }
-  }
-  return std::nullopt;
-}
-
 class RateLimitTest : public ::testing::Test {
  protected:
   grpc::Status Submit(const std::string& token, v1::Report* out = nullptr) {

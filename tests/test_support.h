@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -64,9 +65,39 @@ inline std::vector<std::string> ViolatedFields(const grpc::Status& status) {
   return fields;
 }
 
+// The google.rpc.RetryInfo delay carried by `status`, if any.
+inline std::optional<absl::Duration> RetryDelay(const grpc::Status& status) {
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return std::nullopt;
+  if (details.code() != static_cast<int>(status.error_code())) return std::nullopt;
+  for (const google::protobuf::Any& any : details.details()) {
+    google::rpc::RetryInfo retry;
+    if (any.UnpackTo(&retry)) {
+      return absl::Seconds(retry.retry_delay().seconds()) +
+             absl::Nanoseconds(retry.retry_delay().nanos());
+    }
+  }
+  return std::nullopt;
+}
+
 // Adds "authorization: Bearer <token>" to a call (no-op for an empty token).
 inline void WithToken(grpc::ClientContext& context, const std::string& token) {
   if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+}
+
+// The incident report `report_name` belongs to, as staff (`staff_token`) see it: a device is
+// shown its own report's id when its report joined another reporter's incident
+// (storage::ReporterView), so tests that act on the shared incident ask as staff. "" when the
+// read fails.
+inline std::string IncidentAsStaff(v1::ReportService::Stub& reports, const std::string& staff_token,
+                                   const std::string& report_name) {
+  grpc::ClientContext context;
+  WithToken(context, staff_token);
+  v1::GetReportRequest request;
+  request.set_name(report_name);
+  v1::Report report;
+  if (!reports.GetReport(&context, request, &report).ok()) return "";
+  return report.incident_id();
 }
 
 // Sends `request_bytes` as-is to the unary `method` ("/pkg.Service/Method"), as a client with
@@ -281,6 +312,9 @@ class ServerFixture {
     // The fixture's devices are registered by the test itself, moments before they report;
     // the minimum age for counting towards k on the public map has tests of its own.
     options.map_established_device_age = absl::ZeroDuration();
+    // Tests that mint many devices raise the per-address burst; the cap over all addresses
+    // has tests of its own.
+    options.global_device_registration_burst = 1e9;
     return options;
   }
 

@@ -41,6 +41,7 @@ class ApiHandler {
     std::string forwarded_for;
     std::string last_event_id;  // "" when absent
     std::string accept;         // the Accept header ("" when absent)
+    std::string cookie;         // the Cookie header ("" when absent)
     // Where the caller reached this server, "scheme://host[:port][/prefix]" without a
     // trailing slash, for absolute links; "" when unknown (use relative links). From
     // --public_base_url, else the request's Host (and a trusted proxy's X-Forwarded-Proto and
@@ -64,6 +65,10 @@ class ApiHandler {
     std::function<std::string(const std::string& message_bytes)> render;
     // The call's end -> the closing SSE event's text.
     std::function<std::string(const grpc::Status& status)> end;
+    // Admitted with a token (a device's or staff's): counted against the HTTP side's budget
+    // of such streams, apart from the anonymous ones (the map page's) so that neither kind
+    // can take every place from the other.
+    bool with_token = false;
   };
 
   virtual ~ApiHandler() = default;

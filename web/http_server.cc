@@ -258,7 +258,7 @@ class HttpServerImpl final : public HttpServer {
   ~HttpServerImpl() override { Stop(); }
 
   absl::Status Bind(const std::string& host, int port) {
-    const int threads = options_.max_event_streams + 16;
+    const int threads = options_.max_event_streams + options_.max_token_event_streams + 16;
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server_.set_payload_max_length(options_.max_body_bytes);
     // Headers and body go out in separate writes: without this the last segment of a large
@@ -462,6 +462,7 @@ class HttpServerImpl final : public HttpServer {
     request.forwarded_for = req.get_header_value("X-Forwarded-For");
     request.last_event_id = req.get_header_value("Last-Event-ID");
     request.accept = req.get_header_value("Accept");
+    request.cookie = req.get_header_value("Cookie");
     request.base_url = PublicBaseUrl(
         options_.public_base_url,
         RequestOrigin{.host = req.get_header_value("Host"),
@@ -615,8 +616,9 @@ class HttpServerImpl final : public HttpServer {
   }
 
   // Answers `req` with Server-Sent Events: `prelude`, then every message of `call` rendered,
-  // then its end. Admission: at most max_event_streams open, max_event_streams_per_address
-  // from one client (503 beyond), none while draining.
+  // then its end. Admission: at most max_event_streams anonymous and max_token_event_streams
+  // with a token open (each budget apart), max_event_streams_per_address from one client (503
+  // beyond), none while draining.
   void ServeEvents(const httplib::Request& req, httplib::Response& res, ApiHandler::StreamCall call,
                    const std::string& prelude) {
     if (draining_.load()) {
@@ -631,16 +633,18 @@ class HttpServerImpl final : public HttpServer {
         return SetError(res, 503, "UNAVAILABLE",
                         "too many event streams from this address; retry later");
       }
-      if (open_streams_.fetch_add(1) >= options_.max_event_streams) {
-        open_streams_.fetch_sub(1);
+      std::atomic<int>& open = call.with_token ? open_token_streams_ : open_streams_;
+      if (open.fetch_add(1) >= (call.with_token ? options_.max_token_event_streams
+                                                : options_.max_event_streams)) {
+        open.fetch_sub(1);
         if (of_client == 0) streams_by_address_.erase(client);
         return SetError(res, 503, "UNAVAILABLE", "too many event streams; retry later");
       }
       ++of_client;
     }
     // Gives back this stream's places (when it ends, or was not started after all).
-    auto release = [this, client] {
-      open_streams_.fetch_sub(1);
+    auto release = [this, client, with_token = call.with_token] {
+      (with_token ? open_token_streams_ : open_streams_).fetch_sub(1);
       std::lock_guard<std::mutex> lock(streams_mu_);
       auto it = streams_by_address_.find(client);
       if (it != streams_by_address_.end() && --it->second <= 0) streams_by_address_.erase(it);
@@ -712,7 +716,8 @@ class HttpServerImpl final : public HttpServer {
   std::thread ops_thread_;
   std::once_flag stop_once_;
   std::atomic<bool> draining_{false};
-  std::atomic<int> open_streams_{0};
+  std::atomic<int> open_streams_{0};        // anonymous
+  std::atomic<int> open_token_streams_{0};  // with a token
   metrics::Gauge* streams_open_ = nullptr;
   std::mutex streams_mu_;
   std::vector<std::weak_ptr<EventStream>> streams_;

@@ -36,8 +36,10 @@
 // frame-ancestors 'none'), X-Frame-Options DENY and Referrer-Policy no-referrer. Idle
 // keep-alive sockets are closed after a few seconds.
 //
-// An event stream holds one HTTP worker thread; at most `max_event_streams` are open at once
-// and at most `max_event_streams_per_address` from one client address (IPv6: per /64; behind
+// An event stream holds one HTTP worker thread; at most `max_event_streams` anonymous ones (the
+// map page's, and the JSON API's without a token) and `max_token_event_streams` with a token
+// (devices' feeds, staff) are open at once, each budget apart, and at most
+// `max_event_streams_per_address` from one client address (IPv6: per /64; behind
 // a proxy in `trusted_proxies`, the address its X-Forwarded-For names); more get 503. Each holds at most kMaxQueuedUpdates undelivered updates: a browser that
 // falls behind is disconnected and resumes from its Last-Event-ID (the change log is the
 // buffer). Idle streams get a comment line every `keepalive`, which also notices browsers
@@ -79,12 +81,15 @@ struct HttpServerOptions {
   // Areas of this gemeente are shown (its buurten, wijken and focus areas).
   std::string gemeente_code;
   // At least 1 each (services::ValidateServerOptions checks the flags).
-  int max_event_streams = 1;
+  int max_event_streams = 1;  // anonymous ones (the map page's)
   int max_event_streams_per_address = 1;
   // Connections one client address may hold, and the time a request may take to arrive
   // (web/guarded_http_server.h); trusted proxies are not capped.
   int max_connections_per_address = 16;
   std::chrono::milliseconds request_deadline{10000};
+  // Event streams admitted with a token (ApiHandler::StreamCall::with_token): a budget of
+  // their own, so anonymous map streams cannot take their places nor they the map's.
+  int max_token_event_streams = 1;
   // Reverse proxies (bare addresses) whose X-Forwarded-For names the client.
   std::vector<std::string> trusted_proxies;
   // The public base of absolute links (services::ServerOptions::public_base_url, checked

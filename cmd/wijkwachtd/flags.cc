@@ -108,7 +108,10 @@ ABSL_FLAG(absl::Duration, http_request_deadline, Defaults().http_request_deadlin
           "time an HTTP request's line, headers and body may take to arrive (at least 1s); a "
           "slower request gets 400 and its connection is closed");
 ABSL_FLAG(int, http_max_event_streams, Defaults().http_max_event_streams,
-          "map page event streams (SSE) open at once");
+          "event streams (SSE) without a token (the map page's) open at once");
+ABSL_FLAG(int, http_max_token_event_streams, Defaults().http_max_token_event_streams,
+          "event streams (SSE) with a token (devices' feeds, staff) open at once, a budget "
+          "apart from those without");
 ABSL_FLAG(std::vector<std::string>, trusted_proxies, Defaults().trusted_proxies,
           "addresses of reverse proxies whose X-Forwarded-For names the client for every "
           "per-address limit, comma-separated (empty = the header is ignored)");
@@ -120,6 +123,11 @@ ABSL_FLAG(double, device_registrations_per_hour, Defaults().device_registrations
           "RegisterDevice per client address (IPv6: /64), refill rate");
 ABSL_FLAG(double, device_registration_burst, Defaults().device_registration_burst,
           "RegisterDevice per client address (IPv6: /64), burst");
+ABSL_FLAG(double, global_device_registrations_per_hour,
+          Defaults().global_device_registrations_per_hour,
+          "RegisterDevice from all addresses together, refill rate");
+ABSL_FLAG(double, global_device_registration_burst, Defaults().global_device_registration_burst,
+          "RegisterDevice from all addresses together, burst");
 ABSL_FLAG(int, max_streams_per_caller, Defaults().stream_limits.max_per_subject,
           "open server streams per device or staff account (0 = no cap)");
 ABSL_FLAG(int, max_streams_per_address, Defaults().stream_limits.max_per_address,
@@ -315,10 +323,14 @@ absl::StatusOr<services::ServerOptions> ServerOptionsFromFlags() {
   options.http_connections_per_address = absl::GetFlag(FLAGS_http_connections_per_address);
   options.http_request_deadline = absl::GetFlag(FLAGS_http_request_deadline);
   options.http_max_event_streams = absl::GetFlag(FLAGS_http_max_event_streams);
+  options.http_max_token_event_streams = absl::GetFlag(FLAGS_http_max_token_event_streams);
   options.trusted_proxies = absl::GetFlag(FLAGS_trusted_proxies);
   options.public_base_url = absl::GetFlag(FLAGS_public_base_url);
   options.device_registrations_per_hour = absl::GetFlag(FLAGS_device_registrations_per_hour);
   options.device_registration_burst = absl::GetFlag(FLAGS_device_registration_burst);
+  options.global_device_registrations_per_hour =
+      absl::GetFlag(FLAGS_global_device_registrations_per_hour);
+  options.global_device_registration_burst = absl::GetFlag(FLAGS_global_device_registration_burst);
   options.stream_limits.max_per_subject = absl::GetFlag(FLAGS_max_streams_per_caller);
   options.stream_limits.max_per_address = absl::GetFlag(FLAGS_max_streams_per_address);
   options.stream_limits.max_anonymous = absl::GetFlag(FLAGS_max_anonymous_streams);
