@@ -73,7 +73,9 @@ std::optional<int> PublishK(const ProgressSources& sources, catalog::Theme theme
 std::optional<int64_t> Published(const ProgressSources& sources, catalog::Theme theme,
                                  const storage::DayCounts& sum, DayRange range,
                                  v1::AggregationPeriod period, bool reports = false) {
-  if (sum.reports <= 0 && sum.incidents <= 0) return 0;
+  // An empty cell is withheld like one below k, as on the map (MapServiceImpl::ReadCells): a
+  // "0" beside "<k" would tell where someone reported.
+  if (sum.reports <= 0 && sum.incidents <= 0) return std::nullopt;
   const std::optional<int> k = PublishK(sources, theme);
   if (!k) return std::nullopt;
   privacy::CellCounts counts = storage::CellCountsOf(

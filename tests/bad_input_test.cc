@@ -1939,6 +1939,14 @@ TEST_F(BadInputTest, PublicAggregatesNeverShowSmallCounts) {
               WithToken(context, token);
               v1::GetAggregatesResponse response;
               grpc::Status status = map_->GetAggregates(&context, request, &response);
+              if (!status.ok() && period == v1::DAY && end - start > absl::Hours(24 * 100)) {
+                // A public answer lists every selected area, theme and day (empty ones
+                // withheld): a year of days over every buurt is more cells than one answer
+                // holds, and the refusal names the field.
+                EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+                EXPECT_TRUE(absl::StrContains(status.error_message(), "selection"));
+                continue;
+              }
               ASSERT_TRUE(status.ok()) << status.error_message() << " " << s.ShortDebugString();
               ++queries;
               EXPECT_EQ(response.suppression_threshold(), 5);
