@@ -97,7 +97,7 @@ struct ServerOptions {
   // HTTP connections one client address (IPv6: /64) may hold at once, trusted proxies
   // excepted, and how long a request's line, headers and body may take to arrive
   // (web/guarded_http_server.h: the slow-header defence).
-  int http_connections_per_address = 16;
+  int http_connections_per_address = 64;
   absl::Duration http_request_deadline = absl::Seconds(10);
   int http_max_event_streams = 64;        // anonymous (the map page's)
   int http_max_token_event_streams = 64;  // with a token (devices, staff), a budget apart

@@ -170,7 +170,8 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
                                 peer) != limits_.exempt_addresses.end();
   const std::string key = AddressBucket(peer);
   bool ok = false;
-  if (exempt || Admit(key)) {
+  const bool admitted = exempt || Admit(key);
+  if (admitted) {
     using std::chrono::milliseconds;
     using std::chrono::seconds;
     DeadlineStream stream(
@@ -201,6 +202,13 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       if (!ok || closed) break;
     }
     if (!exempt) Release(key);
+  }
+  if (!admitted) {
+    static constexpr char kBusy[] =
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n"
+        "Content-Type: text/plain\r\nContent-Length: 46\r\n\r\n"
+        "too many connections from this address; retry\n";
+    (void)::send(sock, kBusy, sizeof(kBusy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
   }
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);

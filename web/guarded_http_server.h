@@ -8,8 +8,9 @@
 //    request that misses it gets 400 and its connection is closed. Responses, including
 //    event streams, are not limited by it: it bounds reading only.
 //  - A cap on the connections one client address holds at once (IPv6: per /64, see
-//    common/address.h AddressBucket): a connection beyond `max_connections_per_address` is
-//    closed as soon as a worker takes it up, before reading anything. Addresses in
+//    common/address.h AddressBucket): a connection beyond `max_connections_per_address` gets
+//    a fixed 503 (Retry-After: 1, Connection: close) as soon as a worker takes it up, before
+//    anything is read, and is closed. Addresses in
 //    `exempt_addresses` (trusted reverse proxies, which carry many clients and limit them
 //    themselves) are not capped.
 //
@@ -34,7 +35,7 @@ namespace wijkwacht::web {
 
 struct ConnectionLimits {
   std::chrono::milliseconds request_deadline{10000};
-  int max_connections_per_address = 16;
+  int max_connections_per_address = 64;
   std::vector<std::string> exempt_addresses;
 };
 

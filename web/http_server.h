@@ -85,7 +85,7 @@ struct HttpServerOptions {
   int max_event_streams_per_address = 1;
   // Connections one client address may hold, and the time a request may take to arrive
   // (web/guarded_http_server.h); trusted proxies are not capped.
-  int max_connections_per_address = 16;
+  int max_connections_per_address = 64;
   std::chrono::milliseconds request_deadline{10000};
   // Event streams admitted with a token (ApiHandler::StreamCall::with_token): a budget of
   // their own, so anonymous map streams cannot take their places nor they the map's.
