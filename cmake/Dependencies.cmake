@@ -9,6 +9,9 @@ find_package(nlohmann_json CONFIG REQUIRED)
 # cpp-httplib (the HTTP side): Debian ships a .pc file with its feature defines.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# jemalloc, the server's allocator (cmd/wijkwachtd): glibc's malloc cost a fifth of the
+# request threads' CPU under ingest load (README, "Measuring").
+pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
 
 # S2 geometry: Debian ships neither a CMake config nor a .pc file.
 find_library(S2_LIBRARY NAMES s2 REQUIRED)

@@ -8,7 +8,7 @@ WIJKWACHT_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libssl-dev libs2-dev nlohmann-json3-dev libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev tzdata libcpp-httplib-dev
-  libboost-math-dev
+  libboost-math-dev libjemalloc-dev
 )
 # The map page's libraries come from npm during the build (web/package-lock.json). A node
 # installed otherwise (with its own npm) is used as it is.

@@ -58,6 +58,10 @@ std::optional<absl::CivilDay> CounterKeyDay(absl::string_view key) {
   return kEpochDay + ReadBigEndian(key.substr(nul + 2, 4));
 }
 
+// The length of an aggregates key's series prefix (area code \0 theme byte), for a key whose
+// day CounterKeyDay could read.
+size_t SeriesPrefixLength(absl::string_view key) { return key.find('\0') + 2; }
+
 template <typename Codes>
 void AddCounts(WriteContext& ctx, const Codes& codes, int theme, absl::CivilDay day,
                uint64_t heatmap_cell, const DayCounts& delta) {
@@ -292,7 +296,7 @@ absl::StatusOr<std::unique_ptr<AggregateStore>> AggregateStore::OpenWithMemory(
             inner = absl::DataLossError("malformed aggregates key");
             return false;
           }
-          if (*day >= mem->from) mem->counters.emplace(std::string(key), DecodeCounters(value));
+          if (*day >= mem->from) self->AddInMemory(key, DecodeCounters(value));
           return true;
         }));
     WW_RETURN_IF_ERROR(inner);
@@ -311,25 +315,33 @@ void AggregateStore::Apply(const std::vector<CounterDelta>& deltas) {
     if (d.cf != ColumnFamily::kAggregates) continue;
     const std::optional<absl::CivilDay> day = CounterKeyDay(d.key);
     if (!day || *day < mem->from) continue;
-    mem->counters[d.key] += d.delta;
+    AddInMemory(d.key, d.delta);
   }
 }
 
+void AggregateStore::AddInMemory(absl::string_view key, const Counters& delta) {
+  const size_t prefix = SeriesPrefixLength(key);
+  absl::btree_map<std::string, Counters>& series = memory_->series[key.substr(0, prefix)];
+  auto [it, inserted] = series.try_emplace(std::string(key.substr(prefix)));
+  if (inserted) ++memory_->size;
+  it->second += delta;
+}
+
 void AggregateStore::ScanMemory(
-    absl::string_view start, absl::string_view prefix,
-    const std::function<bool(absl::string_view key, const Counters&)>& visit) const {
+    absl::string_view prefix, absl::string_view start_rest,
+    const std::function<bool(absl::string_view rest, const Counters&)>& visit) const {
   std::shared_lock lock(memory_->mu);
-  for (auto it = memory_->counters.lower_bound(start); it != memory_->counters.end(); ++it) {
-    const absl::string_view key = it->first;
-    if (key.substr(0, prefix.size()) != prefix) break;
-    if (!visit(key, it->second)) break;
+  auto series = memory_->series.find(prefix);
+  if (series == memory_->series.end()) return;
+  for (auto it = series->second.lower_bound(start_rest); it != series->second.end(); ++it) {
+    if (!visit(it->first, it->second)) break;
   }
 }
 
 size_t AggregateStore::CountersInMemory() const {
   if (memory_ == nullptr) return 0;
   std::shared_lock lock(memory_->mu);
-  return memory_->counters.size();
+  return memory_->size;
 }
 
 absl::StatusOr<std::vector<std::string>> AggregateStore::VerifyMemory() const {
@@ -347,7 +359,11 @@ absl::StatusOr<std::vector<std::string>> AggregateStore::VerifyMemory() const {
   auto describe = [](absl::string_view key, const Counters& c) {
     return absl::StrCat(absl::CEscape(key), " ", absl::StrJoin(c.field, "/"));
   };
-  for (const auto& [key, c] : memory_->counters) {
+  absl::btree_map<std::string, Counters> memory;
+  for (const auto& [prefix, series] : memory_->series) {
+    for (const auto& [rest, c] : series) memory.emplace(absl::StrCat(prefix, rest), c);
+  }
+  for (const auto& [key, c] : memory) {
     auto it = disk.find(key);
     const Counters d = it == disk.end() ? Counters{} : it->second;
     if (d != c) {
@@ -355,7 +371,7 @@ absl::StatusOr<std::vector<std::string>> AggregateStore::VerifyMemory() const {
     }
   }
   for (const auto& [key, d] : disk) {
-    if (!memory_->counters.contains(key) && !d.zero()) {
+    if (!memory.contains(key) && !d.zero()) {
       out.push_back(absl::StrCat("missing from memory: ", describe(key, d)));
     }
   }
@@ -388,21 +404,23 @@ absl::Status AggregateStore::ForEachDay(absl::string_view area_code, int theme,
   const std::string prefix = AggregatePrefix(area_code, theme);
   const uint32_t end_number = DaysSinceEpoch(end);
   DayNumbers days;
-  auto visit_key = [&](absl::string_view key, const Counters& c) {
-    if (key.size() != prefix.size() + 4) return true;
-    const uint32_t n = ReadBigEndian(key.substr(prefix.size(), 4));
+  // `rest`: the key after the prefix.
+  auto visit_rest = [&](absl::string_view rest, const Counters& c) {
+    if (rest.size() != 4) return true;
+    const uint32_t n = ReadBigEndian(rest);
     if (n >= end_number) return false;
     visit(days.Day(n), DayCounts::From(c));
     return true;
   };
-  const std::string start = AggregateKey(area_code, theme, first);
+  std::string start_rest;
+  AppendBigEndian32(&start_rest, DaysSinceEpoch(first));
   if (InMemory(first)) {
-    ScanMemory(start, prefix, visit_key);
+    ScanMemory(prefix, start_rest, visit_rest);
     return absl::OkStatus();
   }
-  return engine_->Scan(ColumnFamily::kAggregates, start, prefix,
+  return engine_->Scan(ColumnFamily::kAggregates, absl::StrCat(prefix, start_rest), prefix,
                        [&](absl::string_view key, absl::string_view value) {
-                         return visit_key(key, DecodeCounters(value));
+                         return visit_rest(key.substr(prefix.size()), DecodeCounters(value));
                        });
 }
 
@@ -410,25 +428,25 @@ absl::Status AggregateStore::ForEachCellDay(absl::string_view area_code, int the
                                             absl::CivilDay first, absl::CivilDay end,
                                             const CellDayVisitor& visit) const {
   const std::string prefix = CellPrefix(area_code, theme);
-  std::string start = prefix;
-  AppendBigEndian32(&start, DaysSinceEpoch(first));
+  std::string start_rest;
+  AppendBigEndian32(&start_rest, DaysSinceEpoch(first));
   const uint32_t end_number = DaysSinceEpoch(end);
   DayNumbers days;
-  auto visit_key = [&](absl::string_view key, const Counters& c) {
-    if (key.size() != prefix.size() + 12) return true;
-    const uint32_t n = ReadBigEndian(key.substr(prefix.size(), 4));
+  // `rest`: the key after the prefix.
+  auto visit_rest = [&](absl::string_view rest, const Counters& c) {
+    if (rest.size() != 12) return true;
+    const uint32_t n = ReadBigEndian(rest.substr(0, 4));
     if (n >= end_number) return false;
-    visit(days.Day(n), ReadBigEndian64(key.substr(prefix.size() + 4)).value_or(0),
-          DayCounts::From(c));
+    visit(days.Day(n), ReadBigEndian64(rest.substr(4)).value_or(0), DayCounts::From(c));
     return true;
   };
   if (InMemory(first)) {
-    ScanMemory(start, prefix, visit_key);
+    ScanMemory(prefix, start_rest, visit_rest);
     return absl::OkStatus();
   }
-  return engine_->Scan(ColumnFamily::kAggregates, start, prefix,
+  return engine_->Scan(ColumnFamily::kAggregates, absl::StrCat(prefix, start_rest), prefix,
                        [&](absl::string_view key, absl::string_view value) {
-                         return visit_key(key, DecodeCounters(value));
+                         return visit_rest(key.substr(prefix.size()), DecodeCounters(value));
                        });
 }
 

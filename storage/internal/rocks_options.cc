@@ -34,9 +34,11 @@ absl::StatusOr<std::optional<std::string>> PointRead(rocksdb::DB* db,
 
 namespace {
 
-// Prefix of a reports_by_area key: the area code and its \0 separator. New entries of an
-// area land next to each other (newest first), so the memtable keeps an insert hint per area.
-class AreaPrefix final : public rocksdb::SliceTransform {
+// A key's first field up to and including its \0 separator (the area code of reports_by_area
+// and aggregates, the reporter of reports_by_reporter, the incident id of incident_members):
+// new entries of one such prefix land next to each other, so the memtable keeps an insert hint
+// per prefix.
+class NulTerminatedPrefix final : public rocksdb::SliceTransform {
  public:
   const char* Name() const override { return "wijkwacht.AreaPrefix"; }
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
@@ -80,10 +82,13 @@ rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(ColumnFamily cf,
   options.bottommost_compression = rocksdb::kZSTD;
   // Insert hints: index entries cluster by area / by cell, so memtable inserts find their
   // place from the previous insert of the same prefix instead of from the top of the list.
-  // Point-lookup column families (random UUID keys, never range-scanned on the hot path): a
-  // hash memtable makes each insert O(1) instead of a skip-list descent whose cache misses
-  // dominated the writer thread. Scans still work (Scan() uses total_order_seek).
-  if (cf == ColumnFamily::kReports || cf == ColumnFamily::kIdempotency) {
+  // Point-lookup column families (random UUID keys, never range-scanned on the hot path; the
+  // incidents family is read in order only when the open-incident index is rebuilt at start
+  // and by `aggregates verify`): a hash memtable makes each insert O(1) instead of a
+  // skip-list descent whose cache misses dominated the syncer thread (half of its CPU was
+  // the skip list's FindSpliceForLevel). Scans still work (Scan() uses total_order_seek).
+  if (cf == ColumnFamily::kReports || cf == ColumnFamily::kIdempotency ||
+      cf == ColumnFamily::kIncidents) {
     options.prefix_extractor.reset(rocksdb::NewNoopTransform());
     options.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 18));
   }
@@ -92,10 +97,34 @@ rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(ColumnFamily cf,
     // background thread.
     options.write_buffer_size = 8u << 20;
   }
-  if (cf == ColumnFamily::kReportsByArea) {
-    options.memtable_insert_with_hint_prefix_extractor = std::make_shared<AreaPrefix>();
-  } else if (cf == ColumnFamily::kReportsByCell) {
-    options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(8));
+  switch (cf) {
+    case ColumnFamily::kReportsByArea:
+    case ColumnFamily::kReportsByReporter:
+    case ColumnFamily::kIncidentMembers:
+    case ColumnFamily::kAggregates:
+    case ColumnFamily::kReporterPeriods:
+      options.memtable_insert_with_hint_prefix_extractor =
+          std::make_shared<NulTerminatedPrefix>();
+      break;
+    case ColumnFamily::kReportsByCell:  // index cell (BE64)
+      options.memtable_insert_with_hint_prefix_extractor.reset(
+          rocksdb::NewFixedPrefixTransform(8));
+      break;
+    case ColumnFamily::kIncidentsByCell:  // cell and theme, as its prefix extractor
+      options.memtable_insert_with_hint_prefix_extractor.reset(
+          rocksdb::NewFixedPrefixTransform(kIncidentIndexPrefixBytes));
+      break;
+    case ColumnFamily::kIncidentsByStatus:  // status byte, then creation time: appends
+      options.memtable_insert_with_hint_prefix_extractor.reset(
+          rocksdb::NewFixedPrefixTransform(1));
+      break;
+    case ColumnFamily::kChangeLog:  // sequence numbers: every insert is an append
+    case ColumnFamily::kAuditLog:
+      options.memtable_insert_with_hint_prefix_extractor.reset(
+          rocksdb::NewFixedPrefixTransform(0));
+      break;
+    default:
+      break;
   }
   if (cf == ColumnFamily::kAggregates) {
     options.merge_operator = std::make_shared<CounterAddOperator>();
