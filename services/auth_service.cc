@@ -530,14 +530,15 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
 }
 
-// The later of a stored use and one counted in memory since.
-void SetLastUse(const google::protobuf::Timestamp& stored, const std::optional<absl::Time>& seen,
-                google::protobuf::Timestamp* out) {
+// The later of a stored use and one counted in memory since; none for a key never used (its
+// field then stays unset, as v1.Partner.last_use_time says).
+std::optional<absl::Time> LastUse(const google::protobuf::Timestamp& stored,
+                                  const std::optional<absl::Time>& seen) {
   std::optional<absl::Time> last = seen;
   if (stored.seconds() != 0 || stored.nanos() != 0) {
     if (!last || FromTimestamp(stored) > *last) last = FromTimestamp(stored);
   }
-  if (last) *out = ToTimestamp(*last);
+  return last;
 }
 
 // PartnerOf with what ListPartners and RotatePartnerKey tell of the keys (never a secret).
@@ -547,13 +548,17 @@ v1::Partner PartnerWithKeys(const internal::PartnerRecord& record, const Partner
   out.set_key_id(record.key_id());
   *out.mutable_key_create_time() =
       record.has_key_create_time() ? record.key_create_time() : record.create_time();
-  SetLastUse(record.last_use_time(), uses.current, out.mutable_last_use_time());
+  if (std::optional<absl::Time> last = LastUse(record.last_use_time(), uses.current)) {
+    *out.mutable_last_use_time() = ToTimestamp(*last);
+  }
   if (!record.previous_key_hash().empty() && !record.revoked() &&
       now < FromTimestamp(record.previous_key_expire_time())) {
     out.set_previous_key_id(record.previous_key_id());
     *out.mutable_previous_key_expire_time() = record.previous_key_expire_time();
-    SetLastUse(record.previous_key_last_use_time(), uses.previous,
-               out.mutable_previous_key_last_use_time());
+    if (std::optional<absl::Time> last =
+            LastUse(record.previous_key_last_use_time(), uses.previous)) {
+      *out.mutable_previous_key_last_use_time() = ToTimestamp(*last);
+    }
   }
   return out;
 }
@@ -615,12 +620,15 @@ absl::Status AuthServiceImpl::DoRotatePartnerKey(const Caller& caller,
               "name: ", request.name(), " is revoked; create a new partner account instead"));
         }
         replaced = record.key_id().empty() ? "(made before key ids)" : record.key_id();
-        google::protobuf::Timestamp last_use;
-        SetLastUse(record.last_use_time(), uses.current, &last_use);
+        const std::optional<absl::Time> last_use = LastUse(record.last_use_time(), uses.current);
         record.set_previous_key_hash(record.key_hash());
         record.set_previous_key_id(record.key_id());
         *record.mutable_previous_key_expire_time() = ToTimestamp(now + grace);
-        *record.mutable_previous_key_last_use_time() = last_use;
+        if (last_use) {
+          *record.mutable_previous_key_last_use_time() = ToTimestamp(*last_use);
+        } else {
+          record.clear_previous_key_last_use_time();
+        }
         record.clear_last_use_time();
         record.set_key_hash(key.key_hash);
         record.set_key_id(key.key_id);
@@ -705,7 +713,9 @@ absl::Status AuthServiceImpl::DoRevokePartner(const Caller& caller,
           const PartnerUsage::Uses uses = parts_.partner_usage != nullptr
                                               ? parts_.partner_usage->Get(record.partner_id())
                                               : PartnerUsage::Uses{};
-          SetLastUse(record.last_use_time(), uses.current, record.mutable_last_use_time());
+          if (std::optional<absl::Time> last = LastUse(record.last_use_time(), uses.current)) {
+            *record.mutable_last_use_time() = ToTimestamp(*last);
+          }
         }
         return absl::OkStatus();
       },

@@ -107,7 +107,7 @@ absl::StatusOr<Caller> CallGate::AdmitPartner(absl::string_view api_key, const R
   WW_ASSIGN_OR_RETURN(internal::PartnerRecord partner,
                       VerifyPartnerKey(*options_.identities, api_key, now, &previous_key));
   if (options_.partner_usage != nullptr) {
-    options_.partner_usage->Note(partner.partner_id(), previous_key, now);
+    options_.partner_usage->Note(partner, previous_key, now);
   }
   if (!access.partners) {
     return absl::PermissionDeniedError(

@@ -90,12 +90,28 @@ void PartnerWriteLimits::Release(const internal::PartnerRecord& partner) {
   LimiterFor(partner).Release(partner.partner_id());
 }
 
-void PartnerUsage::Note(absl::string_view partner_id, bool previous_key, absl::Time when) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = uses_.find(partner_id);
-  if (it == uses_.end()) it = uses_.emplace(std::string(partner_id), Uses{}).first;
-  std::optional<absl::Time>& last = previous_key ? it->second.previous : it->second.current;
-  if (!last || *last < when) last = when;
+void PartnerUsage::Note(const internal::PartnerRecord& partner, bool previous_key,
+                        absl::Time when) {
+  const std::string& partner_id = partner.partner_id();
+  const std::string& key_id = previous_key ? partner.previous_key_id() : partner.key_id();
+  bool due = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = uses_.find(partner_id);
+    if (it == uses_.end()) it = uses_.emplace(partner_id, Uses{}).first;
+    std::optional<absl::Time>& last = previous_key ? it->second.previous : it->second.current;
+    if (!last || *last < when) last = when;
+    if (recorder_) {
+      auto [recorded, first] = recorded_.try_emplace(std::make_pair(partner_id, key_id), when);
+      if (first) {
+        due = true;
+      } else if (when - recorded->second >= record_interval_) {
+        recorded->second = when;
+        due = true;
+      }
+    }
+  }
+  if (due) recorder_(partner_id, key_id, when);
 }
 
 PartnerUsage::Uses PartnerUsage::Get(absl::string_view partner_id) const {

@@ -453,7 +453,12 @@ class ServerImpl final : public WijkwachtServer {
     registration_limits.max_keys = 1;
     all_registrations_ = std::make_unique<auth::RateLimiter>(registration_limits);
     partner_writes_ = std::make_unique<PartnerWriteLimits>(options.clock);
-    partner_usage_ = std::make_unique<PartnerUsage>();
+    partner_usage_ = std::make_unique<PartnerUsage>(
+        [identities = identities_.get()](const std::string& partner, const std::string& key,
+                                         absl::Time when) {
+          identities->RecordPartnerUse(partner, key, when);
+        },
+        options.partner_last_use_interval);
     streams_ = std::make_unique<StreamRegistry>(options.stream_limits, options.clock);
 
     CallGate::Options gate;

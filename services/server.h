@@ -171,6 +171,10 @@ struct ServerOptions {
   // many addresses cannot mint devices in bulk either.
   double global_device_registrations_per_hour = 3600;
   double global_device_registration_burst = 200;
+  // A partner key's last use (AuthService.ListPartners) is written to its record at most
+  // once per key per this long (services/partner_keys.h PartnerUsage), off the request's
+  // path; after a restart the shown time is at most this much older than the real one.
+  absl::Duration partner_last_use_interval = absl::Minutes(10);
   // Reverse proxies (bare addresses, e.g. "10.0.0.2") whose x-forwarded-for names
   // the client for every per-address limit; empty: the header is ignored.
   std::vector<std::string> trusted_proxies;

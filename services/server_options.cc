@@ -131,6 +131,7 @@ absl::Status CheckRanges(const ServerOptions& o) {
                                "global_device_registrations_per_hour",
                                o.global_device_registration_burst,
                                "global_device_registration_burst"));
+  WW_RETURN_IF_ERROR(Positive(o.partner_last_use_interval, "partner_last_use_interval"));
   WW_RETURN_IF_ERROR(AtLeast(o.stream_limits.max_per_subject, 0, "max_streams_per_caller"));
   WW_RETURN_IF_ERROR(AtLeast(o.stream_limits.max_per_address, 0, "max_streams_per_address"));
   WW_RETURN_IF_ERROR(AtLeast(o.stream_limits.max_anonymous, 0, "max_anonymous_streams"));

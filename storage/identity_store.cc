@@ -163,6 +163,36 @@ absl::StatusOr<internal::PartnerRecord> IdentityStore::UpdatePartner(
                                          also);
 }
 
+void IdentityStore::RecordPartnerUse(absl::string_view partner_id, absl::string_view key_id,
+                                     absl::Time when, std::function<void(absl::Status)> done) {
+  engine_->Commit(
+      [id = std::string(partner_id), key = std::string(key_id), when](WriteContext& ctx)
+          -> absl::Status {
+        WW_ASSIGN_OR_RETURN(std::optional<std::string> bytes, ctx.Get(ColumnFamily::kPartners, id));
+        if (!bytes) return absl::OkStatus();  // no such partner: nothing to keep
+        WW_ASSIGN_OR_RETURN(internal::PartnerRecord record,
+                            Parse<internal::PartnerRecord>(bytes, "partner", id));
+        google::protobuf::Timestamp* last = nullptr;
+        if (record.key_id() == key) {
+          last = record.mutable_last_use_time();
+        } else if (!record.previous_key_hash().empty() && record.previous_key_id() == key) {
+          last = record.mutable_previous_key_last_use_time();
+        } else {
+          return absl::OkStatus();  // the key was rotated away meanwhile
+        }
+        const int64_t nanos = absl::ToUnixNanos(when);
+        if (google::protobuf::util::TimeUtil::TimestampToNanoseconds(*last) >= nanos) {
+          return absl::OkStatus();
+        }
+        *last = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(nanos);
+        ctx.Put(ColumnFamily::kPartners, id, record.SerializeAsString());
+        return absl::OkStatus();
+      },
+      [done = std::move(done)](absl::Status status) {
+        if (done) done(std::move(status));
+      });
+}
+
 absl::StatusOr<std::vector<internal::PartnerRecord>> IdentityStore::ListPartners(
     std::function<absl::Status(WriteContext&)> before) const {
   if (before) WW_RETURN_IF_ERROR(engine_->CommitAndWait(before));

@@ -25,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "storage/engine.h"
 #include "storage/sealed_identity_store.h"
 #include "wijkwacht/internal/records.pb.h"
@@ -70,6 +71,16 @@ class IdentityStore {
       absl::string_view partner_id) const;
   [[nodiscard]] absl::StatusOr<internal::PartnerRecord> UpdatePartner(
       absl::string_view partner_id, PartnerMutator mutate, PartnerAlso also = nullptr);
+  // Keeps that the partner key `key_id` was accepted at `when` (services::PartnerUsage calls
+  // it at most once per key per --partner_last_use_interval): the record's last_use_time when
+  // `key_id` is its current key_id, or previous_key_last_use_time when it is the previous one
+  // ("" is a key made before key ids), whichever the record holds now, so a use noted before
+  // a rotation never lands on the new key. Nothing is written for a partner that does not
+  // exist, a key the record no longer holds, or a time not later than the stored one.
+  // Queued without waiting (Engine::Commit, one small synced write); `done` (optional) gets
+  // the outcome once durable, on the engine's completion thread (see Engine::Commit).
+  void RecordPartnerUse(absl::string_view partner_id, absl::string_view key_id, absl::Time when,
+                        std::function<void(absl::Status)> done = nullptr);
   // Every partner record, by partner id, after `before` (optional, e.g. staging the audit
   // entry of the listing) is committed; nothing is read when it fails.
   [[nodiscard]] absl::StatusOr<std::vector<internal::PartnerRecord>> ListPartners(

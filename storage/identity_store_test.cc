@@ -1,6 +1,7 @@
 #include "storage/identity_store.h"
 
 #include <atomic>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -73,6 +74,75 @@ TEST_F(IdentityStoreTest, ConcurrentUpdatesDoNotLoseWrites) {
   }
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(store_->GetUser("anna")->password_hash().size(), 100u);
+}
+
+
+// A key's last use is kept in the record of whichever key it still is: the current key's, the
+// previous key's after a rotation (a use noted before the rotation never lands on the new
+// key), nothing for a key the record no longer holds or an unknown partner, and never an
+// earlier time over a later one. It survives reopening the engine.
+TEST_F(IdentityStoreTest, RecordPartnerUseKeepsTheLatestUseOfTheKeyItNames) {
+  internal::PartnerRecord partner;
+  partner.set_partner_id("meldformulier");
+  partner.set_key_id("wwp.meldformulier.AAAAAA");
+  partner.set_key_hash("current");
+  ASSERT_TRUE(store_->CreatePartner(partner).ok());
+  const absl::Time t0 = absl::FromUnixSeconds(1'796'000'000);
+  const auto record = [&](absl::string_view partner_id, absl::string_view key_id, absl::Time when) {
+    std::promise<absl::Status> done;
+    store_->RecordPartnerUse(partner_id, key_id, when, [&](absl::Status s) { done.set_value(s); });
+    return done.get_future().get();
+  };
+  const auto seconds = [&](const google::protobuf::Timestamp& t) { return t.seconds(); };
+
+  ASSERT_TRUE(record("meldformulier", "wwp.meldformulier.AAAAAA", t0 + absl::Minutes(5)).ok());
+  EXPECT_EQ(seconds(store_->GetPartner("meldformulier")->last_use_time()),
+            absl::ToUnixSeconds(t0 + absl::Minutes(5)));
+  // An earlier time (a use recorded late) does not go back.
+  ASSERT_TRUE(record("meldformulier", "wwp.meldformulier.AAAAAA", t0).ok());
+  EXPECT_EQ(seconds(store_->GetPartner("meldformulier")->last_use_time()),
+            absl::ToUnixSeconds(t0 + absl::Minutes(5)));
+
+  // Rotated: the old key's id is now the previous one; a new key id is current.
+  ASSERT_TRUE(store_
+                  ->UpdatePartner("meldformulier",
+                                  [](internal::PartnerRecord& r) {
+                                    r.set_previous_key_hash(r.key_hash());
+                                    r.set_previous_key_id(r.key_id());
+                                    *r.mutable_previous_key_last_use_time() = r.last_use_time();
+                                    r.clear_last_use_time();
+                                    r.set_key_hash("new");
+                                    r.set_key_id("wwp.meldformulier.BBBBBB");
+                                    return absl::OkStatus();
+                                  })
+                  .ok());
+  ASSERT_TRUE(record("meldformulier", "wwp.meldformulier.AAAAAA", t0 + absl::Minutes(20)).ok());
+  absl::StatusOr<internal::PartnerRecord> stored = store_->GetPartner("meldformulier");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_FALSE(stored->has_last_use_time()) << "the old key's use landed on the new key";
+  EXPECT_EQ(seconds(stored->previous_key_last_use_time()),
+            absl::ToUnixSeconds(t0 + absl::Minutes(20)));
+  ASSERT_TRUE(record("meldformulier", "wwp.meldformulier.BBBBBB", t0 + absl::Minutes(30)).ok());
+  // A key the record no longer holds, and an unknown partner: nothing written, no error.
+  ASSERT_TRUE(record("meldformulier", "wwp.meldformulier.ZZZZZZ", t0 + absl::Hours(9)).ok());
+  ASSERT_TRUE(record("onbekend", "wwp.onbekend.AAAAAA", t0 + absl::Hours(9)).ok());
+  EXPECT_EQ(store_->GetPartner("onbekend").status().code(), absl::StatusCode::kNotFound);
+
+  // Durable: the engine reopened over the same directory has both.
+  store_.reset();
+  engine_->Shutdown();
+  engine_.reset();
+  EngineOptions options;
+  options.data_dir = dir_.path();
+  auto reopened = Engine::Open(options);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  engine_ = *std::move(reopened);
+  store_ = std::make_unique<IdentityStore>(engine_.get());
+  stored = store_->GetPartner("meldformulier");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(seconds(stored->last_use_time()), absl::ToUnixSeconds(t0 + absl::Minutes(30)));
+  EXPECT_EQ(seconds(stored->previous_key_last_use_time()),
+            absl::ToUnixSeconds(t0 + absl::Minutes(20)));
 }
 
 }  // namespace

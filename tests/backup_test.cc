@@ -22,14 +22,7 @@ namespace {
 
 // Runs the CLI with `args`; returns its exit status and puts stdout+stderr into `output`.
 int RunCli(const std::string& args, const std::string& scratch_dir, std::string* output) {
-  const std::string log = scratch_dir + "/cli-output.txt";
-  const int status =
-      std::system(absl::StrCat(WIJKWACHT_CLI_BINARY, " ", args, " > ", log, " 2>&1").c_str());
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  *output = text.str();
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return RunProgram(WIJKWACHT_CLI_BINARY, args, scratch_dir, output);
 }
 
 TEST(BackupTest, OnlineBackupUnderLoadRestoresIntoAConsistentServableStore) {

@@ -1,12 +1,14 @@
 // SIGTERM drain with the real binary: while clients submit and dispatch desks watch the queue,
 // SIGTERM makes the server end every stream with UNAVAILABLE and a resume cursor, finish the
 // unary calls in flight and exit cleanly within the 5 s grace; resuming every stream from its
-// cursor on the restarted server misses no incident and repeats no event.
+// cursor on the restarted server misses no incident and repeats no event. A partner key's last
+// use, written coarsely, is what `wijkwacht partners list` shows after such a restart.
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -194,6 +196,66 @@ TEST(DrainTest, SigtermEndsStreamsWithResumeCursorsAndResumingMissesNothing) {
           << "stream " << i << " missed incident " << incident << " of report " << report;
     }
   }
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+
+// The partner's first use is written to its record (queued, off the call's path); a second
+// use within --partner_last_use_interval (1 h here) is not. After a SIGTERM restart on the same
+// data dir the CLI lists the first use's time.
+TEST(DrainTest, PartnerLastUseIsListedByTheCliAfterARestart) {
+  TempDir data, secrets, scratch;
+  std::vector<std::string> flags = OpsServerFlags(secrets.path());
+  flags.push_back("--partner_last_use_interval=1h");
+  auto server = std::make_unique<ServerProcess>();
+  ASSERT_TRUE(server->Start(WIJKWACHTD_BINARY, data.path(), flags)) << server->output();
+  auto channel = grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
+  std::string admin = AdminToken(channel);
+  ASSERT_FALSE(admin.empty());
+  v1::CreatePartnerResponse created;
+  {
+    grpc::ClientContext context;
+    WithToken(context, admin);
+    v1::CreatePartnerRequest create;
+    create.set_partner_id("telefoon");
+    create.set_display_name("Telefonische meldingen");
+    create.set_writes_per_second(1);
+    create.set_write_burst(10);
+    grpc::Status status = v1::AuthService::NewStub(channel)->CreatePartner(&context, create, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  std::mt19937_64 rng(41);
+  auto reports = v1::ReportService::NewStub(channel);
+  v1::Report out;
+  const absl::Time first_before = absl::Now();
+  grpc::Status status = Submit(*reports, created.api_key(), SpreadReport(rng, "fietsendief"), &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const absl::Time first_after = absl::Now();
+  status = Submit(*reports, created.api_key(), SpreadReport(rng, "winkeldief"), &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  reports.reset();
+  channel.reset();
+  ASSERT_EQ(server->Terminate(), 0) << server->output();
+  server = std::make_unique<ServerProcess>();
+  ASSERT_TRUE(server->Start(WIJKWACHTD_BINARY, data.path(), flags)) << server->output();
+  channel = grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
+  admin = AdminToken(channel);
+  ASSERT_FALSE(admin.empty());
+  std::string output;
+  ASSERT_EQ(RunProgram(WIJKWACHT_CLI_BINARY,
+                       absl::StrCat("partners list --target=", server->address(), " --token=", admin),
+                       scratch.path(), &output),
+            0)
+      << output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(output, m, std::regex(R"re("lastUseTime":\s*"([^"]+)")re")))
+      << "no last use listed: " << output;
+  absl::Time last;
+  std::string error;
+  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, m[1].str(), &last, &error)) << error;
+  EXPECT_GE(last, first_before) << output;
+  EXPECT_LE(last, first_after) << "not the first use's time: " << output;
   EXPECT_EQ(server->Terminate(), 0);
 }
 

@@ -235,12 +235,19 @@ def places_and_media_checks(s, staff_token):
     check(json.loads(text).get("area", {}).get("buurtCode") == "BU03960302",
           "the Oosterwijk of Heemskerk")
 
-    # What the area data cannot name is refused, naming address_string (no outside geocoder).
-    for place in ("Breestraat 1, Beverwijk", "Damrak 1, Amsterdam", "???"):
+    # What the area data cannot name is refused, naming address_string (no outside geocoder):
+    # a street address no buurt is named after, with or without its gemeente and postcode, is
+    # a 400 whose description names the parameter and lat/long as what to send instead.
+    for place in ("Breestraat 1, Beverwijk", "Breestraat 1", "Zeestraat 24, 1941 AJ Beverwijk",
+                  "Damrak 1, Amsterdam", "???"):
         for fmt in ("json", "xml"):
             status, text = s.call("POST", f"{root}/requests.{fmt}",
                                   form=dict(second, address_string=place))
             open311_error(status, text, fmt, 400, "address_string")
+            description = (json.loads(text)[0]["description"] if fmt == "json"
+                           else ET.fromstring(text).find("error/description").text)
+            check(description.startswith("address_string: ") and "lat and long" in description,
+                  f"{place!r} ({fmt}): the error names address_string and lat/long instead")
     status, text = s.call("POST", f"{root}/requests.json",
                           form={k: v for k, v in second.items() if k != "address_string"})
     open311_error(status, text, "json", 400, "address_string")

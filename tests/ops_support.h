@@ -5,11 +5,15 @@
 // Thread safety: the functions are independent; OpsServer is used from one thread.
 #pragma once
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -41,6 +45,19 @@ inline std::vector<std::string> OpsServerFlags(const std::string& secrets_dir) {
           "--peer_write_burst=1e9",
           absl::StrCat("--bootstrap_admin=", kAdminName),
           "--bootstrap_admin_password_file=" + password_file};
+}
+
+// Runs `binary` (e.g. the wijkwacht CLI) with `args` through the shell; returns its exit
+// status and puts its stdout+stderr into `output` (by way of a file in `scratch_dir`).
+inline int RunProgram(const std::string& binary, const std::string& args,
+                      const std::string& scratch_dir, std::string* output) {
+  const std::string log = scratch_dir + "/program-output.txt";
+  const int status = std::system(absl::StrCat(binary, " ", args, " > ", log, " 2>&1").c_str());
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  *output = text.str();
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 // A fresh resident device's access token ("" on failure).

@@ -139,6 +139,7 @@ TEST(ServerOptionsTest, EveryInvalidOptionIsRefusedNamingTheFlag) {
       {{"--peer_write_burst=0"}, "peer_write_burst"},
       {{"--device_registrations_per_hour=0"}, "device_registrations_per_hour"},
       {{"--device_registration_burst=0"}, "device_registration_burst"},
+      {{"--partner_last_use_interval=0s"}, "partner_last_use_interval"},
       {{"--max_streams_per_caller=-1"}, "max_streams_per_caller"},
       {{"--max_streams_per_address=-1"}, "max_streams_per_address"},
       {{"--max_anonymous_streams=-1"}, "max_anonymous_streams"},

@@ -25,6 +25,17 @@ namespace wijkwacht::testing {
 namespace {
 
 constexpr char kDeskPassword[] = "meldkamer wachtwoord 2026";
+constexpr char kNoBrowserPackages[] =
+    "npm ci could not fetch playwright-core and axe-core at build time (npm registry "
+    "unreachable): the console cannot be driven";
+constexpr char kNoChromium[] =
+    "headless Chromium is required: apt-get install -y chromium (Debian package)";
+
+// playwright-core and axe-core, which npm ci puts into the build tree.
+bool HaveBrowserPackages() {
+  return std::filesystem::exists(std::string(WIJKWACHT_NODE_MODULES) + "/playwright-core") &&
+         std::filesystem::exists(std::string(WIJKWACHT_NODE_MODULES) + "/axe-core");
+}
 
 class DeskConsoleTest : public ::testing::Test {
  protected:
@@ -150,13 +161,8 @@ TEST_F(DeskConsoleTest, QueueListGivesThePositionToWatchFrom) {
 
 // The whole desk flow in two browser contexts; see desk_console_e2e.cjs.
 TEST_F(DeskConsoleTest, DeskWorksAnIncidentInTheBrowser) {
-  if (!std::filesystem::exists(std::string(WIJKWACHT_NODE_MODULES) + "/playwright-core") ||
-      !std::filesystem::exists(std::string(WIJKWACHT_NODE_MODULES) + "/axe-core")) {
-    GTEST_SKIP() << "npm ci could not fetch playwright-core and axe-core at build time (npm "
-                    "registry unreachable): the console cannot be driven";
-  }
-  ASSERT_TRUE(std::filesystem::exists("/usr/bin/chromium"))
-      << "headless Chromium is required: apt-get install -y chromium (Debian package)";
+  if (!HaveBrowserPackages()) GTEST_SKIP() << kNoBrowserPackages;
+  ASSERT_TRUE(std::filesystem::exists("/usr/bin/chromium")) << kNoChromium;
   CreateDispatcher("meldkamer1");
   CreateDispatcher("meldkamer2");
   // An incident already in the queue, which the desk merges into the new one.
@@ -246,6 +252,56 @@ TEST_F(DeskConsoleTest, DeskWorksAnIncidentInTheBrowser) {
       << resolved.claimed_by();
   EXPECT_NE(std::find(resolved.reports().begin(), resolved.reports().end(), older.name()),
             resolved.reports().end());
+}
+
+
+// A report's media_url in the console (desk_media_e2e.cjs): the stored https address, markup
+// in its query included, is one link whose href and text are exactly the address, opened in
+// a new tab with rel="noopener noreferrer" and no referrer; the values the server refuses
+// (javascript:, data:, plain http, ...), put into the server's answer by the browser script,
+// become no link and are not shown.
+TEST_F(DeskConsoleTest, MediaUrlIsASafeLinkOrNone) {
+  if (!HaveBrowserPackages()) GTEST_SKIP() << kNoBrowserPackages;
+  ASSERT_TRUE(std::filesystem::exists("/usr/bin/chromium")) << kNoChromium;
+  CreateDispatcher("meldkamer1");
+  const std::string media =
+      "https://beeldbank.beverwijk-meldt.nl/meldingen/fiets.jpg?titel=\"><img/src=x/"
+      "onerror=alert(1)>&door='x'";
+  v1::Report report = BreestraatReport(NewUuid(rng_), "Fietsendief bij de drogist, foto gemaakt");
+  report.set_media_url(media);
+  v1::Report stored;
+  grpc::Status submitted = server_.SubmitAsResident(report, &stored);
+  ASSERT_TRUE(submitted.ok()) << submitted.error_message();
+  ASSERT_EQ(stored.media_url(), media);
+
+  const std::string out_dir = absl::StrCat(WIJKWACHT_TEST_OUTPUT, "/desk_media");
+  std::filesystem::remove_all(out_dir);
+  const std::string command = absl::StrCat(
+      "WIJKWACHT_NODE_MODULES=", ShellQuote(WIJKWACHT_NODE_MODULES),
+      " DESK_USER=meldkamer1 DESK_PASSWORD=", ShellQuote(kDeskPassword), " timeout 100 ",
+      ShellQuote(WIJKWACHT_NODE), " ", ShellQuote(WIJKWACHT_DESK_MEDIA_SCRIPT), " ",
+      ShellQuote(absl::StrCat("http://127.0.0.1:", http_port_)), " ",
+      ShellQuote(stored.incident_id()), " ", ShellQuote(stored.name()), " ", ShellQuote(media),
+      " ", ShellQuote(out_dir), " 2>&1");
+  FILE* browser = popen(command.c_str(), "r");
+  ASSERT_NE(browser, nullptr);
+  std::string output, link, refused, axe;
+  bool done = false;
+  char line[8192];
+  while (fgets(line, sizeof line, browser) != nullptr) {
+    output += line;
+    absl::string_view text = absl::StripTrailingAsciiWhitespace(line);
+    if (text == "DONE") done = true;
+    else if (absl::ConsumePrefix(&text, "MEDIA link ")) link = std::string(text);
+    else if (absl::ConsumePrefix(&text, "MEDIA refused ")) refused = std::string(text);
+    else if (absl::ConsumePrefix(&text, "AXE ")) axe = std::string(text);
+  }
+  const int status = pclose(browser);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
+  EXPECT_TRUE(done) << output;
+  EXPECT_EQ(link, absl::StrCat(media, " | noopener noreferrer nofollow | _blank")) << output;
+  EXPECT_EQ(refused, "10") << output;
+  EXPECT_TRUE(absl::StartsWith(axe, "incident-media 0 ")) << "axe-core violations: " << output;
 }
 
 }  // namespace

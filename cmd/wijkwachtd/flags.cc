@@ -128,6 +128,9 @@ ABSL_FLAG(double, global_device_registrations_per_hour,
           "RegisterDevice from all addresses together, refill rate");
 ABSL_FLAG(double, global_device_registration_burst, Defaults().global_device_registration_burst,
           "RegisterDevice from all addresses together, burst");
+ABSL_FLAG(absl::Duration, partner_last_use_interval, Defaults().partner_last_use_interval,
+          "a partner key's last use is written to disk at most once per key per this long "
+          "(ListPartners shows it exactly while the server runs)");
 ABSL_FLAG(int, max_streams_per_caller, Defaults().stream_limits.max_per_subject,
           "open server streams per device or staff account (0 = no cap)");
 ABSL_FLAG(int, max_streams_per_address, Defaults().stream_limits.max_per_address,
@@ -331,6 +334,7 @@ absl::StatusOr<services::ServerOptions> ServerOptionsFromFlags() {
   options.global_device_registrations_per_hour =
       absl::GetFlag(FLAGS_global_device_registrations_per_hour);
   options.global_device_registration_burst = absl::GetFlag(FLAGS_global_device_registration_burst);
+  options.partner_last_use_interval = absl::GetFlag(FLAGS_partner_last_use_interval);
   options.stream_limits.max_per_subject = absl::GetFlag(FLAGS_max_streams_per_caller);
   options.stream_limits.max_per_address = absl::GetFlag(FLAGS_max_streams_per_address);
   options.stream_limits.max_anonymous = absl::GetFlag(FLAGS_max_anonymous_streams);

@@ -130,6 +130,15 @@ TEST_F(ShippedAreasTest, PlaceNamesLocateABuurtNamedInTheText) {
   EXPECT_EQ(code("Beverwijk"), "NOT_FOUND");
   EXPECT_EQ(code("Breestraat 1"), "NOT_FOUND");
   EXPECT_EQ(code(""), "NOT_FOUND");
+  // A street address no buurt is named after is not looked up; the message says so and what
+  // to send instead, with or without its gemeente.
+  for (absl::string_view street : {"Breestraat 1", "Breestraat 1, 1941 EH Beverwijk",
+                                   "Zeestraat 24 Beverwijk", "Damrak 1, Amsterdam"}) {
+    absl::StatusOr<NamedPlace> refused = names.Locate(street);
+    ASSERT_EQ(refused.status().code(), absl::StatusCode::kNotFound) << street;
+    EXPECT_THAT(refused.status().message(), HasSubstr("looks up no streets")) << street;
+    EXPECT_THAT(refused.status().message(), HasSubstr("send lat and long")) << street;
+  }
   absl::StatusOr<NamedPlace> place = names.Locate("koningstraat");
   ASSERT_TRUE(place.ok());
   EXPECT_EQ(place->gemeente_name, "Beverwijk");

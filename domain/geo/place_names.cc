@@ -123,13 +123,14 @@ absl::StatusOr<NamedPlace> PlaceNames::Locate(absl::string_view text) const {
     std::vector<std::string> names;
     for (const Entry* g : gemeenten) names.push_back(g->place.name);
     return absl::NotFoundError(absl::StrCat(
-        "names no buurt of ", absl::StrJoin(names, " or "),
-        " that this server knows; it locates a written place only by a buurt's name (often "
-        "that of its main street), so send lat and long"));
+        "cannot be located: it names no buurt of ", absl::StrJoin(names, " or "),
+        " that this server knows, and this server looks up no streets or house numbers (it "
+        "locates a written place only by a buurt's name, often that of its main street); "
+        "send lat and long"));
   }
   return absl::NotFoundError(
-      "cannot be located: it names no buurt this server knows, and it looks up no other "
-      "streets or addresses; send lat and long (or a buurt's name with its gemeente)");
+      "cannot be located: it names no buurt this server knows, and this server looks up no "
+      "streets or house numbers; send lat and long (or a buurt's name with its gemeente)");
 }
 
 }  // namespace wijkwacht::geo

@@ -13,9 +13,14 @@
 // restricts the buurten to it. When one match lies within another (a longer name that contains
 // it), the longer wins. Only buurten whose centroid lies inside the buurt itself are offered.
 //
-// Errors (each message says what to send instead; the caller names its own field):
+// Streets and house numbers are not looked up: no street data with coordinates ships (see
+// data/areas/README.md), so "Breestraat 1, Beverwijk" is NOT_FOUND unless a buurt bears the
+// street's name.
+//
+// Errors (each message says what to send instead, "lat and long"; the caller names its own
+// field):
 //   NOT_FOUND            no buurt name in the text (or only a gemeente's, or none of the
-//                        named gemeente)
+//                        named gemeente): a street address, a place outside the data
 //   FAILED_PRECONDITION  more than one buurt matches (e.g. "Oosterwijk" in Beverwijk and
 //                        Heemskerk without a gemeente); the message lists them
 //
