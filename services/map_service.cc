@@ -30,8 +30,6 @@ using google::protobuf::util::TimeUtil;
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
-// A query may produce at most this many cells; larger selections must be narrowed.
-constexpr size_t kMaxCells = 100000;
 // DAY periods over at most this many days (coarser periods: any range up to 10 years).
 constexpr int64_t kMaxDays = 3660;
 
@@ -85,6 +83,25 @@ using storage::PeriodStart;
 
 absl::CivilDay AggregatePeriodStart(absl::CivilDay day, v1::AggregationPeriod period) {
   return PeriodStart(day, period);
+}
+
+absl::CivilDay AggregatePeriodEnd(absl::CivilDay start, v1::AggregationPeriod period) {
+  return PeriodEnd(start, period);
+}
+
+std::vector<absl::CivilDay> SelectedPeriods(const AggregateQuery& q) {
+  std::vector<absl::CivilDay> periods;
+  for (absl::CivilDay p = PeriodStart(q.first_day, q.period); p < q.end_day;
+       p = PeriodEnd(p, q.period)) {
+    periods.push_back(p);
+  }
+  return periods;
+}
+
+absl::Status TooManyCellsError() {
+  return InvalidFieldError("selection",
+                           "selects too many cells; narrow the areas, themes or time range, or "
+                           "use a coarser period or cell level");
 }
 
 void MapServiceImpl::Register(MethodTable* table) {
@@ -282,6 +299,8 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
     }
   } else {
     const bool list_every_area = q.k > 0 && q.cell_level == 0;
+    const std::vector<absl::CivilDay> periods =
+        list_every_area ? SelectedPeriods(q) : std::vector<absl::CivilDay>();
     for (const std::string& area : q.areas) {
       for (int theme : q.themes) {
         WW_RETURN_IF_ERROR(add_range(area, theme, q.first_day, q.end_day));
@@ -289,16 +308,9 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
           // Public area totals list every area, theme and period of the selection, the
           // empty ones withheld like the ones below k: a withheld entry must not tell that
           // someone reported there (an area with no entry, or a "0", would).
-          for (absl::CivilDay p = PeriodStart(q.first_day, q.period); p < q.end_day;
-               p = PeriodEnd(p, q.period)) {
-            sums.try_emplace(CellKey{area, theme, p, 0});
-          }
+          for (absl::CivilDay p : periods) sums.try_emplace(CellKey{area, theme, p, 0});
         }
-        if (sums.size() > kMaxCells) {
-          return InvalidFieldError("selection",
-                                   "selects too many cells; narrow the areas, themes or time "
-                                   "range, or use a coarser period or cell level");
-        }
+        if (sums.size() > kMaxAggregateCells) return TooManyCellsError();
       }
     }
   }

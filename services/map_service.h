@@ -100,6 +100,15 @@ struct AggregateQuery {
 // The start of the period of `period` containing `day` (ISO weeks start Monday; half years
 // on 1 January and 1 July).
 [[nodiscard]] absl::CivilDay AggregatePeriodStart(absl::CivilDay day, v1::AggregationPeriod period);
+// The first day after the period of `period` that starts on `start`.
+[[nodiscard]] absl::CivilDay AggregatePeriodEnd(absl::CivilDay start, v1::AggregationPeriod period);
+// The start of every period `query` selects, in order.
+[[nodiscard]] std::vector<absl::CivilDay> SelectedPeriods(const AggregateQuery& query);
+
+// A query may produce at most this many cells (area totals, heatmap cells, or enforcement
+// counts); larger selections are refused with TooManyCellsError().
+inline constexpr size_t kMaxAggregateCells = 100000;
+[[nodiscard]] absl::Status TooManyCellsError();
 
 struct MapLayers;  // services/map_layers.h
 

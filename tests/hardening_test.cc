@@ -38,9 +38,11 @@
 #include "storage/aggregate_store.h"
 #include "storage/change_feed.h"
 #include "tests/test_support.h"
+#include "wijkwacht/v1/action_plan.grpc.pb.h"
 #include "wijkwacht/v1/alert.grpc.pb.h"
 #include "wijkwacht/v1/dispatch.grpc.pb.h"
 #include "wijkwacht/v1/map.grpc.pb.h"
+#include "wijkwacht/v1/poll.grpc.pb.h"
 #include "wijkwacht/v1/sync.grpc.pb.h"
 
 namespace wijkwacht::testing {
@@ -2477,6 +2479,111 @@ TEST_F(HardeningTest, Row02_WithheldCellsDoNotTellWhereSomeoneReported) {
     staff += c.report_count();
   }
   EXPECT_EQ(staff, 1);
+}
+
+// The same for the map's enforcement layer and the flitspeiling: a withheld enforcement count
+// (or a withheld poll area) was listed only where there had been some enforcement (or some
+// answer), so "withheld" read "1 to k-1" and a missing entry "none". The attacker asks for
+// every buurt; the one fine and the one answer must not stand out.
+TEST_F(HardeningTest, Row02_EnforcementAndPollListingsDoNotTellWhereThereWasAny) {
+  options().map_suppression_k = 5;
+  Start();
+  const std::string buurt = "BU03750001";
+  auto plans = v1::ActionPlanService::NewStub(server_.channel());
+  {
+    grpc::ClientContext context;
+    Prepare(context, server_.admin_token());
+    v1::RecordEnforcementRequest request;
+    v1::EnforcementRecord& r = *request.mutable_record();
+    r.set_type(v1::ENFORCEMENT_FINE);
+    r.set_area_code(buurt);
+    r.set_theme(v1::LIVEABILITY);
+    *r.mutable_action_time() = Ts(absl::Now() - absl::Hours(1));
+    r.set_department("Team Handhaving");
+    r.set_external_ref("HH-15");
+    v1::EnforcementRecord stored;
+    grpc::Status status = plans->RecordEnforcement(&context, request, &stored);
+    ASSERT_TRUE(status.ok()) << Describe(status);
+  }
+  v1::AggregateSelection all = BuurtHalfYear(buurt);
+  all.clear_area_codes();
+  all.clear_themes();
+  all.add_themes(v1::LIVEABILITY);
+  all.set_period(v1::WEEK);
+  all.set_include_enforcement(true);
+  // Public: every buurt, week and action type listed, each withheld, the fined buurt too.
+  std::map<std::string, std::set<std::pair<int64_t, int>>> entries_of;
+  const v1::GetAggregatesResponse open = Aggregates(all, "");
+  for (const v1::EnforcementCount& c : open.enforcement()) {
+    EXPECT_TRUE(c.suppressed()) << c.area_code();
+    EXPECT_EQ(c.count(), 0);
+    entries_of[c.area_code()].insert({c.period_start().seconds(), c.type()});
+  }
+  ASSERT_TRUE(entries_of.count(buurt)) << "the fined buurt is listed";
+  ASSERT_GE(entries_of.size(), 20u) << "every buurt is listed, not only the fined one";
+  EXPECT_GE(entries_of[buurt].size(), 5u) << "every action type";
+  for (const auto& [area, entries] : entries_of) {
+    EXPECT_EQ(entries, entries_of[buurt]) << area << " is listed differently from " << buurt;
+  }
+  // Staff see the one fine (positive control).
+  const v1::GetAggregatesResponse exact = Aggregates(all, server_.admin_token());
+  ASSERT_EQ(exact.enforcement_size(), 1);
+  EXPECT_EQ(exact.enforcement(0).area_code(), buurt);
+  EXPECT_EQ(exact.enforcement(0).count(), 1);
+
+  // The flitspeiling: one device answers for the buurt.
+  auto polls = v1::PollService::NewStub(server_.channel());
+  v1::Poll poll;
+  {
+    grpc::ClientContext context;
+    Prepare(context, server_.admin_token());
+    v1::CreatePollRequest request;
+    v1::Poll& p = *request.mutable_poll();
+    p.set_title("Flitspeiling");
+    p.set_safety_question("Hoe veilig voelt u zich in uw buurt? (1-10)");
+    p.set_themes_question("Welke onderwerpen baren u de meeste zorgen?");
+    *p.mutable_open_time() = Ts(absl::Now() - absl::Hours(1));
+    *p.mutable_close_time() = Ts(absl::Now() + absl::Hours(24));
+    grpc::Status status = polls->CreatePoll(&context, request, &poll);
+    ASSERT_TRUE(status.ok()) << Describe(status);
+  }
+  {
+    std::string device;
+    ASSERT_TRUE(Register(&device).ok());
+    grpc::ClientContext context;
+    Prepare(context, device);
+    v1::AnswerPollRequest request;
+    request.set_poll(poll.name());
+    request.set_buurt_code(buurt);
+    request.set_safety_score(7);
+    v1::AnswerPollResponse answered;
+    grpc::Status status = polls->AnswerPoll(&context, request, &answered);
+    ASSERT_TRUE(status.ok()) << Describe(status);
+  }
+  auto results = [&](const std::string& token) {
+    grpc::ClientContext context;
+    Prepare(context, token);
+    v1::GetPollResultsRequest request;
+    request.set_poll(poll.name());
+    v1::PollResults out;
+    grpc::Status status = polls->GetPollResults(&context, request, &out);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    return out;
+  };
+  const v1::PollResults shown = results("");
+  std::set<std::string> listed;
+  for (const v1::PollAreaResult& r : shown.areas()) {
+    EXPECT_TRUE(r.withheld()) << r.area_code();
+    EXPECT_EQ(r.respondents(), 0);
+    EXPECT_EQ(r.mean_score(), 0);
+    EXPECT_EQ(r.theme_shares_size(), 0);
+    listed.insert(r.area_code());
+  }
+  EXPECT_TRUE(listed.count(buurt));
+  EXPECT_GE(listed.size(), 20u) << "every wijk and buurt is listed, not only where someone answered";
+  // Staff see where the answer came from (the buurt and its wijk, withheld below the
+  // minimum for everyone): the positive control.
+  EXPECT_EQ(results(server_.admin_token()).areas_size(), 2);
 }
 
 // ------------------------------------------------------------------------ the abuse figures
