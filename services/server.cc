@@ -557,7 +557,8 @@ class ServerImpl final : public WijkwachtServer {
     http.public_base_url = checked.public_base_url;
     http.ops_listen = options.ops_http_listen;
     http.clock = options.clock;
-    WW_ASSIGN_OR_RETURN(json_api_, JsonApi::Create(&methods_, gate_.get()));
+    WW_ASSIGN_OR_RETURN(json_api_,
+                        JsonApi::Create(&methods_, gate_.get(), options.http_dev_plain_cookies));
     places_ = std::make_unique<geo::PlaceNames>(*areas_);
     Open311Api::Parts open311{&methods_, gate_.get(), catalog_.get(), options.clock, nullptr};
     open311.places = places_.get();

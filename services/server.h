@@ -101,6 +101,11 @@ struct ServerOptions {
   absl::Duration http_request_deadline = absl::Seconds(10);
   int http_max_event_streams = 64;        // anonymous (the map page's)
   int http_max_token_event_streams = 64;  // with a token (devices, staff), a budget apart
+  // Plain-HTTP development only: the Login answer's known-device cookie without Secure (and
+  // so without the __Host- prefix), which a browser keeps from an http:// origin. Off: the
+  // cookie is "__Host-wijkwacht_known_device", Secure, for a site served over HTTPS (a TLS
+  // proxy in front of http_listen, or localhost, which browsers treat as secure).
+  bool http_dev_plain_cookies = false;
   bool rpc_metrics = true;
   // The gemeente whose wijken the half-year progress report covers.
   std::string report_gemeente_code = "GM0375";

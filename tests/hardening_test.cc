@@ -1369,7 +1369,7 @@ TEST_F(HttpHardeningTest, Row08_KnownDeviceIsAnHttpOnlyCookieOverHttp) {
   ASSERT_EQ(first->status, 200) << first->body;
   EXPECT_FALSE(absl::StrContains(first->body, "known")) << first->body;
   const std::string cookie = first->get_header_value("Set-Cookie");
-  EXPECT_TRUE(absl::StartsWith(cookie, "wijkwacht_known_device=")) << cookie;
+  EXPECT_TRUE(absl::StartsWith(cookie, "__Host-wijkwacht_known_device=")) << cookie;
   EXPECT_TRUE(absl::StrContains(cookie, "; HttpOnly")) << cookie;
   EXPECT_TRUE(absl::StrContains(cookie, "; Secure")) << cookie;
   EXPECT_TRUE(absl::StrContains(cookie, "SameSite=Strict")) << cookie;
@@ -1390,6 +1390,68 @@ TEST_F(HttpHardeningTest, Row08_KnownDeviceIsAnHttpOnlyCookieOverHttp) {
                                    "application/json");
   ASSERT_TRUE(with);
   EXPECT_EQ(with->status, 200) << with->body;
+}
+
+// The known-device cookie over a plain-HTTP listener. A browser does not keep a Secure cookie
+// from an http:// origin (localhost aside), and a cookie without Secure could be set or read
+// over plain HTTP by anyone on the path; so the cookie is Secure with the __Host- prefix
+// (only this very host, over HTTPS, can set it: a TLS proxy in front) unless the server is
+// explicitly run for plain-HTTP development (--http_dev_plain_cookies), and each mode
+// honours its own cookie. Before, one Secure cookie without the prefix was set whatever the
+// setting, which a plain-HTTP deployment never kept.
+std::string LoginCookie(int port, const std::string& cookie, int* status) {
+  httplib::Client http("127.0.0.1", port);
+  const std::string body =
+      nlohmann::json{{"username", kAdminName}, {"password", kAdminPassword}}.dump();
+  httplib::Headers headers{{"X-Forwarded-For", "192.0.2.10"}};
+  if (!cookie.empty()) headers.emplace("Cookie", cookie);
+  httplib::Result result = http.Post("/v1/auth:login", headers, body, "application/json");
+  *status = result ? result->status : 0;
+  return result ? result->get_header_value("Set-Cookie") : "";
+}
+
+TEST_F(HttpHardeningTest, Row08_KnownDeviceCookieIsHostPrefixedAndSecureUnlessPlainHttpDev) {
+  options().trusted_proxies = {"127.0.0.1"};
+  ASSERT_FALSE(services::ServerOptions().http_dev_plain_cookies) << "Secure by default";
+  StartHttp();
+  int status = 0;
+  const std::string cookie = LoginCookie(server_.server()->http_port(), "", &status);
+  ASSERT_EQ(status, 200);
+  EXPECT_TRUE(absl::StartsWith(cookie, "__Host-wijkwacht_known_device=")) << cookie;
+  const std::vector<std::string> attributes = absl::StrSplit(cookie, "; ");
+  for (const char* wanted : {"Path=/", "Secure", "HttpOnly", "SameSite=Strict"}) {
+    EXPECT_NE(std::find(attributes.begin(), attributes.end(), wanted), attributes.end())
+        << wanted << " in " << cookie;
+  }
+  for (const std::string& a : attributes) {
+    EXPECT_FALSE(absl::StartsWithIgnoreCase(a, "Domain")) << "__Host- cookies name no domain";
+  }
+}
+
+TEST_F(HttpHardeningTest, Row08_PlainHttpDevelopmentCookieIsNotSecureAndOnlyForTheLoginPath) {
+  options().trusted_proxies = {"127.0.0.1"};
+  options().http_dev_plain_cookies = true;
+  StartHttp();
+  int status = 0;
+  const std::string cookie = LoginCookie(server_.server()->http_port(), "", &status);
+  ASSERT_EQ(status, 200);
+  EXPECT_TRUE(absl::StartsWith(cookie, "wijkwacht_known_device=")) << cookie;
+  EXPECT_FALSE(absl::StrContains(cookie, "Secure")) << cookie;
+  EXPECT_TRUE(absl::StrContains(cookie, "; Path=/v1/auth:login;")) << cookie;
+  EXPECT_TRUE(absl::StrContains(cookie, "; HttpOnly")) << cookie;
+  EXPECT_TRUE(absl::StrContains(cookie, "SameSite=Strict")) << cookie;
+  // The cookie is honoured: at an address locked by guessing, the login with it gets in.
+  httplib::Client http("127.0.0.1", server_.server()->http_port());
+  const std::string wrong =
+      nlohmann::json{{"username", kAdminName}, {"password", "wrong password"}}.dump();
+  for (int i = 0; i < 12; ++i) {
+    (void)http.Post("/v1/auth:login", {{"X-Forwarded-For", "192.0.2.10"}}, wrong,
+                    "application/json");
+  }
+  (void)LoginCookie(server_.server()->http_port(), "", &status);
+  EXPECT_EQ(status, 429) << "the address is locked";
+  (void)LoginCookie(server_.server()->http_port(), cookie.substr(0, cookie.find(';')), &status);
+  EXPECT_EQ(status, 200) << "with the development cookie";
 }
 
 // ---------------------------------------------------------------------------------- row 3
