@@ -142,6 +142,7 @@ class ServerImpl final : public WijkwachtServer {
       workers_.reset();  // runs queued list scans to completion
       anonymous_workers_.reset();
       login_workers_.reset();
+      login_replies_.reset();  // after the workers: a hashed login may still hand its reply over
       if (http_ != nullptr) http_->Stop();  // after the grace period: /healthz said 503 in it
       if (engine_ != nullptr) engine_->Shutdown();
       stopped_.Notify();
@@ -517,6 +518,8 @@ class ServerImpl final : public WijkwachtServer {
     parts.throttle = throttle_.get();
     login_workers_ = std::make_unique<WorkerPool>(1);
     parts.login_workers = login_workers_.get();
+    login_replies_ = std::make_unique<WorkerPool>(1);
+    parts.login_replies = login_replies_.get();
     parts.max_pending_unknown_logins = options.max_pending_unknown_logins;
     parts.max_pending_logins_per_address = options.max_pending_logins_per_address;
     parts.streams = streams_.get();
@@ -636,6 +639,9 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<auth::CachingTokenVerifier> cached_verifier_;
   std::unique_ptr<auth::PasswordHasher> passwords_;
   std::unique_ptr<auth::LoginThrottle> throttle_;
+  // Timed answers of unknown-pair logins; declared first, so it outlives login_workers_,
+  // whose queued logins hand their answers to it.
+  std::unique_ptr<WorkerPool> login_replies_;
   std::unique_ptr<WorkerPool> login_workers_;
   std::unique_ptr<CallGate> gate_;
   std::unique_ptr<ReportServiceImpl> report_service_;
