@@ -115,7 +115,8 @@ absl::Duration AuthServiceImpl::HashingTime() const {
 void AuthServiceImpl::RunHashing(const std::string& address, const std::string& username,
                                  LoginClass login_class, std::function<absl::Status()> work,
                                  UnaryDone done) {
-  const bool unknown = login_class != LoginClass::kKnown;
+  const bool unknown =
+      login_class == LoginClass::kAccount || login_class == LoginClass::kNoAccount;
   {
     absl::MutexLock lock(&admission_mu_);
     const auto of_address = pending_by_address_.find(address);
@@ -150,13 +151,13 @@ void AuthServiceImpl::RunHashing(const std::string& address, const std::string& 
     ReleaseLogin(address, username, login_class);
     done(status);
   };
-  if (!unknown) {
+  if (login_class == LoginClass::kKnown) {
     parts_.login_workers->Schedule(
         [work = std::move(work), reply = std::move(reply)] { reply(work()); });
     return;
   }
-  // An unknown-pair login is answered no sooner than the share's worth of hashing after it
-  // came in, whether it was hashed (and queued behind others) or not.
+  // Any other login is answered no sooner than the share's worth of hashing after it came
+  // in, whether it was hashed (and queued behind others) or not.
   const auto reply_time =
       std::chrono::steady_clock::now() +
       absl::ToChronoNanoseconds(HashingTime() * (parts_.max_pending_unknown_logins + 1));
@@ -183,7 +184,7 @@ void AuthServiceImpl::ReleaseLogin(const std::string& address, const std::string
     if (it != counts.end() && --it->second <= 0) counts.erase(it);
   };
   release(pending_by_address_, address);
-  if (login_class != LoginClass::kKnown) {
+  if (login_class == LoginClass::kAccount || login_class == LoginClass::kNoAccount) {
     --pending_unknown_pairs_;
     release(pending_by_username_, username);
   }
@@ -286,7 +287,8 @@ void AuthServiceImpl::Login(const Caller& caller, const v1::LoginRequest& req,
   const LoginKey key = LoginKeyOf(req, caller);
   if (absl::Status s = parts_.throttle->Check(key.throttle); !s.ok()) return done(s);
   if (key.known_device || KnownLogin(key.throttle)) {
-    return RunHashing(caller.address_key, req.username(), LoginClass::kKnown,
+    return RunHashing(caller.address_key, req.username(),
+                      key.known_device ? LoginClass::kKnown : LoginClass::kKnownPair,
                       [this, &caller, &req, resp] { return DoLogin(caller, req, resp); },
                       std::move(done));
   }

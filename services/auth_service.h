@@ -30,7 +30,9 @@
 //     (2) is answered no sooner than the share's worth of hashing after it arrived
 //     ((max_pending_unknown_logins + 1) x the recent hashing time, measured), so its
 //     answer comes at the same moment whether it was hashed and queued behind others or
-//     not; (3) counts against the same back-off and lock-out. What is left: an attacker who
+//     not (a login of a known pair is answered at the same floor: else its quicker answer
+//     would tell others at that address that the username exists and logged in from there;
+//     only a known-device token is answered as soon as it is hashed); (3) counts against the same back-off and lock-out. What is left: an attacker who
 //     fills the share with logins naming accounts (it needs max_pending_unknown_logins - 1
 //     usernames it knows exist, one place each) and a guessed name sees a third login
 //     refused when the guess exists; and when hashing falls behind the reply floor (staff
@@ -182,9 +184,11 @@ class AuthServiceImpl final {
                                                 v1::RotatePartnerKeyResponse* response);
 
  private:
-  // How a login is admitted (see above): a known pair or device (and CreateAccount), an
-  // unknown pair naming an account, an unknown pair naming none.
-  enum class LoginClass { kKnown, kAccount, kNoAccount };
+  // How a login is admitted (see above): with a known-device token (and CreateAccount), a
+  // known pair (admitted as known, answered at the floor like an unknown pair, so that whoever
+  // shares the address cannot tell that the username logged in from there), an unknown pair
+  // naming an account, an unknown pair naming none.
+  enum class LoginClass { kKnown, kKnownPair, kAccount, kNoAccount };
   // Runs `work` on the login worker (kNoAccount: on `login_replies` at the reply time, no
   // hashing), or refuses when too many are waiting. `address`, `username` and `login_class`
   // decide the admission.
