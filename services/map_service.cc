@@ -357,7 +357,10 @@ void MapServiceImpl::Aggregates(const Caller& caller, const v1::GetAggregatesReq
   absl::StatusOr<AggregateQuery> query = ParseSelection(caller, request.selection());
   if (!query.ok()) return done(query.status());
   const bool with_indicators = request.selection().include_indicators();
-  parts_.workers->Schedule([this, request, response, done = std::move(done),
+  // Without a token on the anonymous workers: a public selection can read up to
+  // kMaxAggregateCells cells, and many of them at once must not hold the workers that the
+  // apps' and the desk's calls need.
+  WorkersFor(caller)->Schedule([this, request, response, done = std::move(done),
                             q = *std::move(query), with_indicators] {
     response->set_suppression_threshold(q.k);
     if (absl::Status s = ReadCells(q, nullptr, response->mutable_cells()); !s.ok()) {
@@ -379,6 +382,12 @@ void MapServiceImpl::Aggregates(const Caller& caller, const v1::GetAggregatesReq
     }
     done(absl::OkStatus());
   });
+}
+
+WorkerPool* MapServiceImpl::WorkersFor(const Caller& caller) const {
+  return caller.authenticated || caller.trusted || parts_.anonymous_workers == nullptr
+             ? parts_.workers
+             : parts_.anonymous_workers;
 }
 
 void MapServiceImpl::Import(const Caller& caller, const v1::ImportIndicatorsRequest& request,
@@ -564,9 +573,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* MapServiceImpl::StreamAggregates(
   };
   // Streams without a token read and render on their own workers: however many there are,
   // they cannot take the threads unary calls and the apps' streams need.
-  WorkerPool* workers = caller->authenticated || caller->trusted || parts_.anonymous_workers == nullptr
-                            ? parts_.workers
-                            : parts_.anonymous_workers;
+  WorkerPool* workers = WorkersFor(*caller);
   return Stream::Start(
       parts_.feed, workers, after,
       [q, dirty, warnings, area_set, staff](const internal::ChangeEvent& event,

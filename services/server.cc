@@ -617,7 +617,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<storage::ReportStore> report_store_;
   std::unique_ptr<report::ReportIngest> ingest_;
   std::unique_ptr<WorkerPool> workers_;
-  std::unique_ptr<WorkerPool> anonymous_workers_;  // streams without a token
+  std::unique_ptr<WorkerPool> anonymous_workers_;  // streams and GetAggregates without a token
   std::unique_ptr<privacy::IdentitySealer> sealer_;
   std::unique_ptr<storage::SealedIdentityStore> sealed_;
   std::unique_ptr<PublicCursors> public_cursors_;   // the public map stream's
