@@ -1,6 +1,7 @@
 #include "services/auth_service.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <utility>
 
@@ -65,6 +66,21 @@ v1::Account AccountOf(const internal::UserRecord& user) {
   return out;
 }
 
+// The one answer to a login with a wrong username or password (or a disabled account).
+absl::Status WrongPassword() {
+  return absl::UnauthenticatedError("invalid username or password");
+}
+
+// A login request's own fields, checked before admission.
+absl::Status CheckLoginRequest(const v1::LoginRequest& request) {
+  if (request.username().empty()) return InvalidFieldError("username", "is required");
+  if (request.password().empty()) return InvalidFieldError("password", "is required");
+  if (request.password().size() > auth::kMaxPasswordBytes) {
+    return InvalidFieldError("password", "is too long");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status InvalidRefreshToken() {
   return absl::UnauthenticatedError("refresh_token is not valid; register the device again");
 }
@@ -74,40 +90,106 @@ absl::Status InvalidRefreshToken() {
 AuthServiceImpl::AuthServiceImpl(Parts parts) : parts_(std::move(parts)) {
   if (parts_.random == nullptr) parts_.random = auth::SystemRandom();
   if (parts_.clock == nullptr) parts_.clock = SystemClock();
+  // The first measure of the hashing time (HashingTime): scrypt costs the same to hash
+  // as to check.
+  const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<std::string> dummy = parts_.passwords->Hash("no account has this password");
   if (dummy.ok()) dummy_password_hash_ = *std::move(dummy);
+  hashing_nanos_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+}
+
+namespace {
+// Unknown-pair logins waiting in all (both kinds; see auth_service.h).
+constexpr int kMaxPendingUnknownLogins = 4096;
+// Unknown-pair logins of one username waiting at once.
+constexpr int kMaxPendingLoginsPerUsername = 1;
+}  // namespace
+
+absl::Duration AuthServiceImpl::HashingTime() const {
+  return absl::Nanoseconds(hashing_nanos_.load(std::memory_order_relaxed));
 }
 
 
-void AuthServiceImpl::RunHashing(const std::string& address, bool known,
-                                 std::function<absl::Status()> work, UnaryDone done) {
+void AuthServiceImpl::RunHashing(const std::string& address, const std::string& username,
+                                 LoginClass login_class, std::function<absl::Status()> work,
+                                 UnaryDone done) {
+  const bool unknown =
+      login_class == LoginClass::kAccount || login_class == LoginClass::kNoAccount;
   {
     absl::MutexLock lock(&admission_mu_);
-    int& of_address = pending_by_address_[address];
-    const bool full = pending_logins_ >= parts_.max_pending_logins ||
-                      (!known && pending_unknown_logins_ >= parts_.max_pending_unknown_logins) ||
-                      of_address >= parts_.max_pending_logins_per_address;
+    const auto of_address = pending_by_address_.find(address);
+    const auto of_username = pending_by_username_.find(username);
+    // One rule for both kinds of unknown-pair login: whether the username exists changes
+    // nothing here (a login naming no account takes no place of the queue, but is refused
+    // exactly when one naming an account would be).
+    const bool full =
+        pending_logins_ >= parts_.max_pending_logins ||
+        (of_address != pending_by_address_.end() &&
+         of_address->second >= parts_.max_pending_logins_per_address) ||
+        (unknown && (pending_unknown_logins_ >= parts_.max_pending_unknown_logins ||
+                     pending_unknown_pairs_ >= kMaxPendingUnknownLogins ||
+                     (of_username != pending_by_username_.end() &&
+                      of_username->second >= kMaxPendingLoginsPerUsername)));
     if (full) {
-      if (of_address == 0) pending_by_address_.erase(address);
       return done(WithRetryDelay(absl::ResourceExhaustedError("too many logins in progress"),
                                  absl::Seconds(1)));
     }
-    ++pending_logins_;
-    if (!known) ++pending_unknown_logins_;
-    ++of_address;
-  }
-  parts_.login_workers->Schedule([this, address, known, work = std::move(work),
-                                  done = std::move(done)] {
-    absl::Status status = work();
-    {
-      absl::MutexLock lock(&admission_mu_);
-      --pending_logins_;
-      if (!known) --pending_unknown_logins_;
-      auto it = pending_by_address_.find(address);
-      if (it != pending_by_address_.end() && --it->second <= 0) pending_by_address_.erase(it);
+    ++pending_by_address_[address];
+    if (unknown) {
+      ++pending_unknown_pairs_;
+      ++pending_by_username_[username];
     }
+    if (login_class != LoginClass::kNoAccount) ++pending_logins_;
+    if (login_class == LoginClass::kAccount) ++pending_unknown_logins_;
+  }
+  WorkerPool* replies =
+      parts_.login_replies != nullptr ? parts_.login_replies : parts_.login_workers;
+  auto reply = [this, address, username, login_class, done = std::move(done)](
+                   const absl::Status& status) {
+    ReleaseLogin(address, username, login_class);
     done(status);
+  };
+  if (login_class == LoginClass::kKnown) {
+    parts_.login_workers->Schedule(
+        [work = std::move(work), reply = std::move(reply)] { reply(work()); });
+    return;
+  }
+  // Any other login is answered no sooner than the share's worth of hashing after it came
+  // in, whether it was hashed (and queued behind others) or not.
+  const auto reply_time =
+      std::chrono::steady_clock::now() +
+      absl::ToChronoNanoseconds(HashingTime() * (parts_.max_pending_unknown_logins + 1));
+  if (login_class == LoginClass::kNoAccount) {
+    replies->ScheduleAfter(reply_time - std::chrono::steady_clock::now(),
+                           [work = std::move(work), reply = std::move(reply)] { reply(work()); });
+    return;
+  }
+  parts_.login_workers->Schedule([replies, reply_time, work = std::move(work),
+                                  reply = std::move(reply)]() mutable {
+    const absl::Status status = work();
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= reply_time) return reply(status);
+    replies->ScheduleAfter(reply_time - now,
+                           [status, reply = std::move(reply)] { reply(status); });
   });
+}
+
+void AuthServiceImpl::ReleaseLogin(const std::string& address, const std::string& username,
+                                   LoginClass login_class) {
+  absl::MutexLock lock(&admission_mu_);
+  auto release = [](absl::flat_hash_map<std::string, int>& counts, const std::string& key) {
+    auto it = counts.find(key);
+    if (it != counts.end() && --it->second <= 0) counts.erase(it);
+  };
+  release(pending_by_address_, address);
+  if (login_class == LoginClass::kAccount || login_class == LoginClass::kNoAccount) {
+    --pending_unknown_pairs_;
+    release(pending_by_username_, username);
+  }
+  if (login_class != LoginClass::kNoAccount) --pending_logins_;
+  if (login_class == LoginClass::kAccount) --pending_unknown_logins_;
 }
 
 namespace {
@@ -201,19 +283,36 @@ void AuthServiceImpl::Login(const Caller& caller, const v1::LoginRequest& req,
                             v1::TokenResponse* resp, UnaryDone done) {
   // A locked (account, address or known device) is refused before it costs a place in the
   // queue.
+  if (absl::Status s = CheckLoginRequest(req); !s.ok()) return done(s);
   const LoginKey key = LoginKeyOf(req, caller);
-  if (!req.username().empty()) {
-    if (absl::Status s = parts_.throttle->Check(key.throttle); !s.ok()) return done(s);
+  if (absl::Status s = parts_.throttle->Check(key.throttle); !s.ok()) return done(s);
+  if (key.known_device || KnownLogin(key.throttle)) {
+    return RunHashing(caller.address_key, req.username(),
+                      key.known_device ? LoginClass::kKnown : LoginClass::kKnownPair,
+                      [this, &caller, &req, resp] { return DoLogin(caller, req, resp); },
+                      std::move(done));
   }
-  // Not whether the account exists: that would let a flood tell existing usernames apart.
-  const bool known = !req.username().empty() && (key.known_device || KnownLogin(key.throttle));
-  RunHashing(caller.address_key, known,
-             [this, &caller, &req, resp] { return DoLogin(caller, req, resp); }, std::move(done));
+  // An unknown pair: a login naming an account is hashed in the share; one naming none is
+  // answered as a wrong password would be, by a timer (see auth_service.h).
+  absl::StatusOr<internal::UserRecord> user = parts_.identities->GetUser(req.username());
+  if (!user.ok() && !absl::IsNotFound(user.status())) return done(user.status());
+  if (user.ok()) {
+    return RunHashing(caller.address_key, req.username(), LoginClass::kAccount,
+                      [this, &caller, &req, resp] { return DoLogin(caller, req, resp); },
+                      std::move(done));
+  }
+  RunHashing(caller.address_key, req.username(), LoginClass::kNoAccount,
+             [this, throttle_key = key.throttle] {
+               WW_RETURN_IF_ERROR(parts_.throttle->Check(throttle_key));
+               parts_.throttle->RecordFailure(throttle_key);
+               return WrongPassword();
+             },
+             std::move(done));
 }
 
 void AuthServiceImpl::CreateAccount(const Caller& caller, const v1::CreateAccountRequest& req,
                                     v1::Account* resp, UnaryDone done) {
-  RunHashing(caller.address_key, /*known=*/true,
+  RunHashing(caller.address_key, caller.subject, LoginClass::kKnown,
              [this, &caller, &req, resp] { return DoCreateAccount(caller, req, resp); },
              std::move(done));
 }
@@ -266,20 +365,22 @@ absl::Status AuthServiceImpl::DoRegisterDevice(const Caller&, const v1::Register
 
 absl::Status AuthServiceImpl::DoLogin(const Caller& caller, const v1::LoginRequest& request,
                                       v1::TokenResponse* response) {
-  if (request.username().empty()) return InvalidFieldError("username", "is required");
-  if (request.password().empty()) return InvalidFieldError("password", "is required");
-  if (request.password().size() > auth::kMaxPasswordBytes) {
-    return InvalidFieldError("password", "is too long");
-  }
+  WW_RETURN_IF_ERROR(CheckLoginRequest(request));
   const std::string throttle_key = LoginKeyOf(request, caller).throttle;
   WW_RETURN_IF_ERROR(parts_.throttle->Check(throttle_key));
   absl::StatusOr<internal::UserRecord> user = parts_.identities->GetUser(request.username());
   if (!user.ok() && !absl::IsNotFound(user.status())) return user.status();
   const std::string& stored = user.ok() ? user->password_hash() : dummy_password_hash_;
+  const auto start = std::chrono::steady_clock::now();
   absl::Status verified = parts_.passwords->Verify(request.password(), stored);
+  const int64_t took = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+  hashing_nanos_.store((hashing_nanos_.load(std::memory_order_relaxed) * 7 + took) / 8,
+                       std::memory_order_relaxed);
   if (!user.ok() || !verified.ok() || user->disabled()) {
     parts_.throttle->RecordFailure(throttle_key);
-    return absl::UnauthenticatedError("invalid username or password");
+    return WrongPassword();
   }
   parts_.throttle->RecordSuccess(throttle_key);
   RememberLogin(throttle_key);

@@ -13,12 +13,31 @@
 //     one address cannot lock the account for anyone else. An unknown username costs the
 //     same hashing work as a wrong password, so timing does not reveal which accounts exist.
 //     Admission (before hashing): a login for a (username, client address) pair that has
-//     not logged in successfully within the last 30 days gets only a share of the hashing
-//     queue, and each address only a few places, so a flood of made-up usernames (or of real
-//     ones from other addresses) cannot keep out staff who logged in from their own address
-//     before. Admission never depends on whether the username exists, so a flood does not
-//     tell which accounts exist. (The pairs are remembered in memory, at most 10,000; after a
-//     restart, staff fall in the shared part until they have logged in once.)
+//     not logged in successfully within the last 30 days (an "unknown pair") gets only a
+//     share of the hashing queue, and each address only a few places, so a flood of made-up
+//     usernames (or of real ones from other addresses) cannot keep out staff who logged in
+//     from their own address before. (The pairs are remembered in memory, at most 10,000;
+//     after a restart, staff fall in the unknown part until they have logged in once.)
+//     Within the unknown part, a login naming no account is never hashed: it is answered
+//     "invalid username or password" by a timer (`login_replies`), so a flood of made-up
+//     usernames takes no place of the share, which is left to logins naming an account (a
+//     staff member's first login on a new device). So that this tells no one which accounts
+//     exist, every unknown-pair login, with or without an account, (1) is refused
+//     (RESOURCE_EXHAUSTED, the same words and retry delay) under the same conditions: the
+//     whole queue or the share full, its address's places taken, one login of the same
+//     username already waiting (at most one place per username: one name, and so one
+//     guessed account, cannot fill the share), or kMaxPendingUnknownLogins waiting in all;
+//     (2) is answered no sooner than the share's worth of hashing after it arrived
+//     ((max_pending_unknown_logins + 1) x the recent hashing time, measured), so its
+//     answer comes at the same moment whether it was hashed and queued behind others or
+//     not (a login of a known pair is answered at the same floor: else its quicker answer
+//     would tell others at that address that the username exists and logged in from there;
+//     only a known-device token is answered as soon as it is hashed); (3) counts against the same back-off and lock-out. What is left: an attacker who
+//     fills the share with logins naming accounts (it needs max_pending_unknown_logins - 1
+//     usernames it knows exist, one place each) and a guessed name sees a third login
+//     refused when the guess exists; and when hashing falls behind the reply floor (staff
+//     logins from known pairs or devices ahead in the queue, a slow host), a hashed login's
+//     answer comes later than the floor.
 //     Known devices: a successful login returns a known-device token (TokenResponse.
 //     known_device; over HTTP an HttpOnly cookie): "<username-bound payload>.<MAC>", signed
 //     with `known_devices` (a key derived from the master key, so it outlives restarts), good
@@ -89,6 +108,9 @@ class AuthServiceImpl final {
     // Password hashing (Login, CreateAccount: scrypt, ~100 ms and 32 MiB each) runs here,
     // never on a gRPC thread; at most `max_pending_logins` wait, more get RESOURCE_EXHAUSTED.
     WorkerPool* login_workers = nullptr;
+    // Answers unknown-pair logins at their reply time (see above: a timer, no hashing);
+    // null: on `login_workers`.
+    WorkerPool* login_replies = nullptr;
     int max_pending_logins = 16;
     // Login admission: logins of a (username, address) pair without a recent successful
     // login may hold at most this many of the `max_pending_logins` places, so the rest stays
@@ -162,11 +184,21 @@ class AuthServiceImpl final {
                                                 v1::RotatePartnerKeyResponse* response);
 
  private:
-  // Runs `work` on the login worker, or refuses when too many are waiting. `address` and
-  // `known` (the username logged in from this address before, see KnownLogin; CreateAccount:
-  // true) decide the admission.
-  void RunHashing(const std::string& address, bool known, std::function<absl::Status()> work,
-                  UnaryDone done);
+  // How a login is admitted (see above): with a known-device token (and CreateAccount), a
+  // known pair (admitted as known, answered at the floor like an unknown pair, so that whoever
+  // shares the address cannot tell that the username logged in from there), an unknown pair
+  // naming an account, an unknown pair naming none.
+  enum class LoginClass { kKnown, kKnownPair, kAccount, kNoAccount };
+  // Runs `work` on the login worker (kNoAccount: on `login_replies` at the reply time, no
+  // hashing), or refuses when too many are waiting. `address`, `username` and `login_class`
+  // decide the admission.
+  void RunHashing(const std::string& address, const std::string& username,
+                  LoginClass login_class, std::function<absl::Status()> work, UnaryDone done);
+  // Gives back the places a login held (RunHashing).
+  void ReleaseLogin(const std::string& address, const std::string& username,
+                    LoginClass login_class);
+  // How long hashing a password takes now (a running mean of DoLogin's).
+  [[nodiscard]] absl::Duration HashingTime() const;
   // Department names of an account request -> ids (services/need_to_know.h).
   [[nodiscard]] absl::StatusOr<std::vector<std::string>> AccountDepartments(
       const google::protobuf::RepeatedPtrField<std::string>& names) const;
@@ -177,12 +209,18 @@ class AuthServiceImpl final {
                                               v1::TokenResponse* out) const;
 
   Parts parts_;
-  std::string dummy_password_hash_;  // verified against for unknown usernames
+  std::string dummy_password_hash_;  // verified against when an account went meanwhile
   // Login admission (RunHashing).
   absl::Mutex admission_mu_;
   int pending_logins_ ABSL_GUARDED_BY(admission_mu_) = 0;
+  // Unknown-pair logins naming an account (the share), and unknown-pair logins of either
+  // kind in all and per username.
   int pending_unknown_logins_ ABSL_GUARDED_BY(admission_mu_) = 0;
+  int pending_unknown_pairs_ ABSL_GUARDED_BY(admission_mu_) = 0;
+  absl::flat_hash_map<std::string, int> pending_by_username_ ABSL_GUARDED_BY(admission_mu_);
   absl::flat_hash_map<std::string, int> pending_by_address_ ABSL_GUARDED_BY(admission_mu_);
+  // Running mean of a password check, nanoseconds (HashingTime).
+  std::atomic<int64_t> hashing_nanos_{0};
   // ThrottleKey(username, address) -> time of its last successful login (bounded).
   absl::flat_hash_map<std::string, absl::Time> known_logins_ ABSL_GUARDED_BY(admission_mu_);
   // The throttle key of a login of `request` by `caller`, and whether it is a known one: a

@@ -245,7 +245,8 @@ web::ApiHandler::Response ErrorResponse(const absl::Status& status) {
 }
 
 absl::StatusOr<std::unique_ptr<JsonApi>> JsonApi::Create(const MethodTable* methods,
-                                                         const CallGate* gate) {
+                                                         const CallGate* gate,
+                                                         bool plain_http_cookies) {
   std::vector<HttpRoute> routes;
   std::vector<const MethodEntry*> entries;
   for (const auto& entry : methods->entries()) {
@@ -268,31 +269,48 @@ absl::StatusOr<std::unique_ptr<JsonApi>> JsonApi::Create(const MethodTable* meth
     sorted_entries.push_back(entries[i]);
   }
   return std::unique_ptr<JsonApi>(
-      new JsonApi(gate, std::move(sorted_routes), std::move(sorted_entries)));
+      new JsonApi(gate, std::move(sorted_routes), std::move(sorted_entries), plain_http_cookies));
 }
 
 namespace {
 
 constexpr absl::string_view kLoginMethod = "/wijkwacht.v1.AuthService/Login";
+// The known-device cookie (JsonApi::Create): Secure with the __Host- prefix (which requires
+// Path=/), or for plain-HTTP development without both, sent back to the login path only.
 constexpr absl::string_view kKnownDeviceCookie = "wijkwacht_known_device";
+constexpr absl::string_view kSecureKnownDeviceCookie = "__Host-wijkwacht_known_device";
 
 // Login over HTTP: the known-device token travels as an HttpOnly cookie, never in a body a
-// script can read. A known_device in the body is kept; otherwise the cookie's is used.
-void KnownDeviceFromCookie(absl::string_view cookie_header, Message* request) {
+// script can read. A known_device in the body is kept; otherwise the cookie's is used (in
+// the secure mode the prefixed one, else one set before the prefix, Secure as well).
+void KnownDeviceFromCookie(absl::string_view cookie_header, bool plain_http_cookies,
+                           Message* request) {
   auto* login = google::protobuf::DynamicCastToGenerated<v1::LoginRequest>(request);
   if (login == nullptr || !login->known_device().empty()) return;
+  std::string secure, plain;
   for (absl::string_view cookie : absl::StrSplit(cookie_header, ';')) {
     cookie = absl::StripAsciiWhitespace(cookie);
-    if (absl::ConsumePrefix(&cookie, kKnownDeviceCookie) && absl::ConsumePrefix(&cookie, "=")) {
-      login->set_known_device(std::string(cookie));
-      return;
+    std::string* into = nullptr;
+    if (absl::ConsumePrefix(&cookie, kSecureKnownDeviceCookie)) {
+      into = &secure;
+    } else if (absl::ConsumePrefix(&cookie, kKnownDeviceCookie)) {
+      into = &plain;
     }
+    if (into != nullptr && into->empty() && absl::ConsumePrefix(&cookie, "=")) {
+      *into = std::string(cookie);
+    }
+  }
+  if (plain_http_cookies) {
+    login->set_known_device(plain);
+  } else {
+    login->set_known_device(!secure.empty() ? secure : plain);
   }
 }
 
 // A successful Login's answer: the token response without known_device, which goes into the
-// cookie (30 days, only ever sent back to the login path).
-web::ApiHandler::Response KnownDeviceCookieResponse(const Message& message) {
+// cookie (30 days).
+web::ApiHandler::Response KnownDeviceCookieResponse(const Message& message,
+                                                    bool plain_http_cookies) {
   v1::TokenResponse token;
   token.CopyFrom(message);
   const std::string known = token.known_device();
@@ -300,9 +318,12 @@ web::ApiHandler::Response KnownDeviceCookieResponse(const Message& message) {
   web::ApiHandler::Response response = JsonResponse(200, ToJson(token));
   if (!known.empty()) {
     response.headers.emplace_back(
-        "Set-Cookie", absl::StrCat(kKnownDeviceCookie, "=", known,
-                                   "; Path=/v1/auth:login; Max-Age=2592000; HttpOnly; Secure; "
-                                   "SameSite=Strict"));
+        "Set-Cookie",
+        plain_http_cookies
+            ? absl::StrCat(kKnownDeviceCookie, "=", known,
+                           "; Path=/v1/auth:login; Max-Age=2592000; HttpOnly; SameSite=Strict")
+            : absl::StrCat(kSecureKnownDeviceCookie, "=", known,
+                           "; Path=/; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict"));
   }
   return response;
 }
@@ -393,12 +414,12 @@ std::variant<web::ApiHandler::Response, web::ApiHandler::StreamCall> JsonApi::Ha
       *gate_, *entry, std::move(metadata),
       [&](Message* request) {
         absl::Status built = BuildRequest(*route, http, bindings, request);
-        if (built.ok() && login) KnownDeviceFromCookie(http.cookie, request);
+        if (built.ok() && login) KnownDeviceFromCookie(http.cookie, plain_http_cookies_, request);
         return built;
       },
       [&](const absl::Status& status, const Message* message) {
         if (status.ok() && login) {
-          response = KnownDeviceCookieResponse(*message);
+          response = KnownDeviceCookieResponse(*message, plain_http_cookies_);
         } else {
           response = status.ok() ? JsonResponse(200, ToJson(*message)) : ErrorResponse(status);
         }

@@ -52,8 +52,18 @@ class JsonApi final : public web::ApiHandler {
  public:
   // Every table entry must have a route: INVALID_ARGUMENT naming the first RPC without one
   // (or with a malformed one).
+  //
+  // Login over HTTP: a successful answer's known_device goes into a cookie, not the body:
+  // "__Host-wijkwacht_known_device=<token>; Path=/; Max-Age=2592000; HttpOnly; Secure;
+  // SameSite=Strict" (the __Host- prefix: only a secure origin of this very host can set it,
+  // no subdomain). With `plain_http_cookies` (ServerOptions::http_dev_plain_cookies,
+  // plain-HTTP development) it is "wijkwacht_known_device=<token>; Path=/v1/auth:login; ...;
+  // HttpOnly; SameSite=Strict", without Secure, which a browser would not keep from an
+  // http:// origin. A login reads the cookie of its mode (and, with Secure, the name used
+  // before the prefix, whose cookies were Secure too).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<JsonApi>> Create(const MethodTable* methods,
-                                                                      const CallGate* gate);
+                                                                      const CallGate* gate,
+                                                                      bool plain_http_cookies);
 
   [[nodiscard]] std::vector<std::string> prefixes() const override { return {"/v1/"}; }
   [[nodiscard]] std::variant<Response, StreamCall> Handle(const Request& request) override;
@@ -61,12 +71,17 @@ class JsonApi final : public web::ApiHandler {
   [[nodiscard]] const std::vector<HttpRoute>& routes() const { return routes_; }
 
  private:
-  JsonApi(const CallGate* gate, std::vector<HttpRoute> routes, std::vector<const MethodEntry*> entries)
-      : gate_(gate), routes_(std::move(routes)), entries_(std::move(entries)) {}
+  JsonApi(const CallGate* gate, std::vector<HttpRoute> routes, std::vector<const MethodEntry*> entries,
+          bool plain_http_cookies)
+      : gate_(gate),
+        routes_(std::move(routes)),
+        entries_(std::move(entries)),
+        plain_http_cookies_(plain_http_cookies) {}
 
   const CallGate* gate_;
   std::vector<HttpRoute> routes_;
   std::vector<const MethodEntry*> entries_;  // parallel to routes_
+  const bool plain_http_cookies_;
 };
 
 // Fills `message` from query parameters as the JSON routes do (dotted names, repeated by

@@ -34,15 +34,36 @@ absl::Status AddEnforcement(const storage::EnforcementStore& store, const Aggreg
         }
         return true;
       }));
+  if (q.k > 0) {
+    // A public caller gets every area, theme, period and action type of the selection, the
+    // empty ones withheld like the ones below k: a withheld count listed only where there
+    // was some enforcement would tell "1 to k-1", and a missing one "none".
+    const std::vector<absl::CivilDay> periods = SelectedPeriods(q);
+    const size_t types = v1::EnforcementActionType_MAX;  // 1.. are the action types
+    if (q.areas.size() * q.themes.size() * periods.size() * types > kMaxAggregateCells) {
+      return TooManyCellsError();
+    }
+    for (const std::string& area : q.areas) {
+      for (int theme : q.themes) {
+        for (absl::CivilDay p : periods) {
+          for (int type = 1; type <= v1::EnforcementActionType_MAX; ++type) {
+            if (v1::EnforcementActionType_IsValid(type)) sums.try_emplace({area, theme, p, type});
+          }
+        }
+      }
+    }
+  }
   for (const auto& [key, counts] : sums) {
-    if (counts.reports <= 0) continue;
+    if (counts.reports <= 0 && q.k <= 0) continue;  // staff: the actions there were
     v1::EnforcementCount& out = *response->add_enforcement();
     out.set_area_code(std::get<0>(key));
     out.set_theme(static_cast<v1::Theme>(std::get<1>(key)));
     *out.mutable_period_start() = TimeUtil::NanosecondsToTimestamp(
         absl::ToUnixNanos(absl::FromCivil(std::get<2>(key), storage::MapTimeZone())));
     out.set_type(static_cast<v1::EnforcementActionType>(std::get<3>(key)));
-    const privacy::PublishedCounts shown = privacy::Publish(counts, q.KFor(std::get<1>(key)));
+    const privacy::PublishedCounts shown =
+        counts.reports <= 0 ? privacy::PublishedCounts{.withheld = true}
+                            : privacy::Publish(counts, q.KFor(std::get<1>(key)));
     if (shown.withheld) {
       out.set_suppressed(true);
     } else {
@@ -60,8 +81,10 @@ absl::Status AddPollResults(const MapLayers& layers, const AggregateQuery& q,
     const absl::CivilDay closed = storage::MapDay(
         absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(poll.close_time())));
     if (closed < q.first_day || closed >= q.end_day) continue;
+    // A public caller gets every selected area, as GetPollResults does (poll_service.h).
     WW_ASSIGN_OR_RETURN(std::vector<v1::PollAreaResult> results,
-                        PollAreaResults(*layers.polls, *layers.areas, poll, q.areas, nullptr));
+                        PollAreaResults(*layers.polls, *layers.areas, poll, q.areas, nullptr,
+                                        /*every_area=*/q.k > 0));
     for (v1::PollAreaResult& r : results) *response->add_poll_results() = std::move(r);
   }
   return absl::OkStatus();

@@ -5,9 +5,14 @@
 // (selection.include_poll_results; oldest poll first, so the list is the trend over polls).
 //
 // Privacy: the query's k (0 for staff) applies to every count: a count in [1, k) is withheld
-// (count 0, suppressed = true), as for report and incident counts. Poll results follow the
-// poll's own minimum of respondents for every caller (services/poll_service.h). Periods are the query's
-// (whole periods for non-staff callers, see MapServiceImpl::ParseSelection).
+// (count 0, suppressed = true), as for report and incident counts. Staff get the counts there
+// are; a caller with a k gets every selected area x theme x period x action type, an empty one
+// withheld like one below k (as the map's area totals), so that "withheld" does not say that
+// there was some enforcement; more than kMaxAggregateCells of them is INVALID_ARGUMENT on
+// "selection". Poll results follow the poll's own minimum of respondents for every caller
+// (services/poll_service.h); a caller with a k gets every selected area, one without
+// respondents withheld. Periods are the query's (whole periods for non-staff callers, see
+// MapServiceImpl::ParseSelection).
 //
 // Thread safety: const reads of thread-safe stores; call from any thread.
 #pragma once

@@ -30,8 +30,6 @@ using google::protobuf::util::TimeUtil;
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
-// A query may produce at most this many cells; larger selections must be narrowed.
-constexpr size_t kMaxCells = 100000;
 // DAY periods over at most this many days (coarser periods: any range up to 10 years).
 constexpr int64_t kMaxDays = 3660;
 
@@ -85,6 +83,25 @@ using storage::PeriodStart;
 
 absl::CivilDay AggregatePeriodStart(absl::CivilDay day, v1::AggregationPeriod period) {
   return PeriodStart(day, period);
+}
+
+absl::CivilDay AggregatePeriodEnd(absl::CivilDay start, v1::AggregationPeriod period) {
+  return PeriodEnd(start, period);
+}
+
+std::vector<absl::CivilDay> SelectedPeriods(const AggregateQuery& q) {
+  std::vector<absl::CivilDay> periods;
+  for (absl::CivilDay p = PeriodStart(q.first_day, q.period); p < q.end_day;
+       p = PeriodEnd(p, q.period)) {
+    periods.push_back(p);
+  }
+  return periods;
+}
+
+absl::Status TooManyCellsError() {
+  return InvalidFieldError("selection",
+                           "selects too many cells; narrow the areas, themes or time range, or "
+                           "use a coarser period or cell level");
 }
 
 void MapServiceImpl::Register(MethodTable* table) {
@@ -282,6 +299,8 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
     }
   } else {
     const bool list_every_area = q.k > 0 && q.cell_level == 0;
+    const std::vector<absl::CivilDay> periods =
+        list_every_area ? SelectedPeriods(q) : std::vector<absl::CivilDay>();
     for (const std::string& area : q.areas) {
       for (int theme : q.themes) {
         WW_RETURN_IF_ERROR(add_range(area, theme, q.first_day, q.end_day));
@@ -289,16 +308,9 @@ absl::Status MapServiceImpl::ReadCells(const AggregateQuery& q, const CellSet* o
           // Public area totals list every area, theme and period of the selection, the
           // empty ones withheld like the ones below k: a withheld entry must not tell that
           // someone reported there (an area with no entry, or a "0", would).
-          for (absl::CivilDay p = PeriodStart(q.first_day, q.period); p < q.end_day;
-               p = PeriodEnd(p, q.period)) {
-            sums.try_emplace(CellKey{area, theme, p, 0});
-          }
+          for (absl::CivilDay p : periods) sums.try_emplace(CellKey{area, theme, p, 0});
         }
-        if (sums.size() > kMaxCells) {
-          return InvalidFieldError("selection",
-                                   "selects too many cells; narrow the areas, themes or time "
-                                   "range, or use a coarser period or cell level");
-        }
+        if (sums.size() > kMaxAggregateCells) return TooManyCellsError();
       }
     }
   }
@@ -345,7 +357,10 @@ void MapServiceImpl::Aggregates(const Caller& caller, const v1::GetAggregatesReq
   absl::StatusOr<AggregateQuery> query = ParseSelection(caller, request.selection());
   if (!query.ok()) return done(query.status());
   const bool with_indicators = request.selection().include_indicators();
-  parts_.workers->Schedule([this, request, response, done = std::move(done),
+  // Without a token on the anonymous workers: a public selection can read up to
+  // kMaxAggregateCells cells, and many of them at once must not hold the workers that the
+  // apps' and the desk's calls need.
+  WorkersFor(caller)->Schedule([this, request, response, done = std::move(done),
                             q = *std::move(query), with_indicators] {
     response->set_suppression_threshold(q.k);
     if (absl::Status s = ReadCells(q, nullptr, response->mutable_cells()); !s.ok()) {
@@ -367,6 +382,12 @@ void MapServiceImpl::Aggregates(const Caller& caller, const v1::GetAggregatesReq
     }
     done(absl::OkStatus());
   });
+}
+
+WorkerPool* MapServiceImpl::WorkersFor(const Caller& caller) const {
+  return caller.authenticated || caller.trusted || parts_.anonymous_workers == nullptr
+             ? parts_.workers
+             : parts_.anonymous_workers;
 }
 
 void MapServiceImpl::Import(const Caller& caller, const v1::ImportIndicatorsRequest& request,
@@ -552,9 +573,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* MapServiceImpl::StreamAggregates(
   };
   // Streams without a token read and render on their own workers: however many there are,
   // they cannot take the threads unary calls and the apps' streams need.
-  WorkerPool* workers = caller->authenticated || caller->trusted || parts_.anonymous_workers == nullptr
-                            ? parts_.workers
-                            : parts_.anonymous_workers;
+  WorkerPool* workers = WorkersFor(*caller);
   return Stream::Start(
       parts_.feed, workers, after,
       [q, dirty, warnings, area_set, staff](const internal::ChangeEvent& event,

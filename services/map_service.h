@@ -44,7 +44,9 @@
 // Public streams (callers without a staff role): updates at most once per
 // `public_stream_interval` (batched), and cells that are withheld (count below k) are left
 // out of updates, so no update announces a change inside a withheld cell; a stream without a
-// token runs on `anonymous_workers` and may not resume from a cursor more than
+// token runs on `anonymous_workers` (as does GetAggregates without a token: a public
+// selection may read up to kMaxAggregateCells cells, and many such calls at once must not hold
+// the workers the apps' and the desk's calls need) and may not resume from a cursor more than
 // `anonymous_max_replay` changes behind (FAILED_PRECONDITION: start with a snapshot). Their
 // cursors are sealed (Parts::public_cursors): they do not reveal the change log's position,
 // so they cannot time-stamp single writes, and a cursor not issued to a public stream is
@@ -100,6 +102,15 @@ struct AggregateQuery {
 // The start of the period of `period` containing `day` (ISO weeks start Monday; half years
 // on 1 January and 1 July).
 [[nodiscard]] absl::CivilDay AggregatePeriodStart(absl::CivilDay day, v1::AggregationPeriod period);
+// The first day after the period of `period` that starts on `start`.
+[[nodiscard]] absl::CivilDay AggregatePeriodEnd(absl::CivilDay start, v1::AggregationPeriod period);
+// The start of every period `query` selects, in order.
+[[nodiscard]] std::vector<absl::CivilDay> SelectedPeriods(const AggregateQuery& query);
+
+// A query may produce at most this many cells (area totals, heatmap cells, or enforcement
+// counts); larger selections are refused with TooManyCellsError().
+inline constexpr size_t kMaxAggregateCells = 100000;
+[[nodiscard]] absl::Status TooManyCellsError();
 
 struct MapLayers;  // services/map_layers.h
 
@@ -130,7 +141,7 @@ class MapServiceImpl final {
     int public_max_cell_level = 0;
     // StreamAggregates for non-staff callers: at most one update per this interval.
     std::chrono::milliseconds public_stream_interval{0};
-    // Streams without a token run here (null: on `workers`).
+    // StreamAggregates and GetAggregates without a token run here (null: on `workers`).
     WorkerPool* anonymous_workers = nullptr;
     // A caller without a token may resume at most this many changes behind the newest
     // (0 = any cursor).
@@ -172,6 +183,9 @@ class MapServiceImpl final {
   [[nodiscard]] absl::Status ReadCells(
       const AggregateQuery& query, const CellSet* only,
       google::protobuf::RepeatedPtrField<v1::AggregateCell>* out) const;
+
+  // `anonymous_workers` for a caller without a token, else `workers`.
+  [[nodiscard]] WorkerPool* WorkersFor(const Caller& caller) const;
 
   Parts parts_;
 };

@@ -47,7 +47,8 @@ absl::StatusOr<uint64_t> ParsePollName(absl::string_view name, absl::string_view
 
 absl::StatusOr<std::vector<v1::PollAreaResult>> PollAreaResults(
     const storage::PollStore& polls, const geo::AreaIndex& areas, const v1::Poll& poll,
-    const std::vector<std::string>& area_codes, std::vector<std::string>* open_answers) {
+    const std::vector<std::string>& area_codes, std::vector<std::string>* open_answers,
+    bool every_area) {
   absl::StatusOr<uint64_t> number = ParsePollName(poll.name(), "poll");
   if (!number.ok()) return number.status();
   WW_ASSIGN_OR_RETURN(std::vector<internal::PollAnswer> answers, polls.Answers(*number));
@@ -69,7 +70,8 @@ absl::StatusOr<std::vector<v1::PollAreaResult>> PollAreaResults(
   }
   std::vector<v1::PollAreaResult> out;
   for (const plan::AreaFigures& f :
-       plan::PollFigures(responses, area_codes, std::max(1, poll.min_respondents()))) {
+       plan::PollFigures(responses, area_codes, std::max(1, poll.min_respondents()),
+                         every_area)) {
     v1::PollAreaResult& r = out.emplace_back();
     r.set_poll(poll.name());
     *r.mutable_close_time() = poll.close_time();
@@ -239,7 +241,8 @@ void PollServiceImpl::Results(const Caller& caller, const v1::GetPollResultsRequ
     wijken.insert(wijken.end(), buurten.begin(), buurten.end());
     std::vector<std::string> open;
     absl::StatusOr<std::vector<v1::PollAreaResult>> results =
-        PollAreaResults(*parts_.polls, *parts_.areas, *poll, wijken, staff ? &open : nullptr);
+        PollAreaResults(*parts_.polls, *parts_.areas, *poll, wijken, staff ? &open : nullptr,
+                        /*every_area=*/!staff);
     if (!results.ok()) return done(results.status());
     *response->mutable_poll() = *std::move(poll);
     for (v1::PollAreaResult& r : *results) *response->add_areas() = std::move(r);

@@ -11,11 +11,14 @@
 // UTF-8. Outside the window: FAILED_PRECONDITION. Once per device: a different second answer
 // is ALREADY_EXISTS, the same answer again OK with replayed = true.
 //
-// GetPollResults (anyone): per wijk and buurt of the report gemeente with respondents, the
-// figures of domain/plan/poll_figures.h; below min_respondents an area is withheld for every
-// caller, staff included (answers are pseudonymous: a small buurt's figure could point at a
-// person), and so are the areas that would let a withheld one be worked out by subtraction
-// (complementary withholding, plan::WithheldAreas). Open answers go to staff only, in text order, once the poll has min_respondents.
+// GetPollResults (anyone): per wijk and buurt of the report gemeente, the figures of
+// domain/plan/poll_figures.h; below min_respondents an area is withheld for every caller,
+// staff included (answers are pseudonymous: a small buurt's figure could point at a person),
+// and so are the areas that would let a withheld one be worked out by subtraction
+// (complementary withholding, plan::WithheldAreas). Staff get the areas with respondents;
+// everyone else gets every wijk and buurt, one without respondents withheld like one below
+// the minimum (a withheld area listed only where someone answered would tell "1 to
+// min_respondents - 1", a missing one "nobody"). Open answers go to staff only, in text order, once the poll has min_respondents.
 //
 // What the unlinkability protects against. Stored: answers without device, pseudonym, time or
 // arrival order; markers HMAC(k, device id) with k a random key of the poll, whose value is
@@ -79,9 +82,12 @@ class PollServiceImpl final {
                                                      absl::string_view field);
 
 // The results of `poll` for `area_codes` (withheld below the poll's min_respondents), with
-// its answers read from `polls`: used by GetPollResults and the map's poll layer.
+// its answers read from `polls`: used by GetPollResults and the map's poll layer. With
+// `every_area` (public callers) an area without respondents is listed withheld; without, it
+// is left out.
 [[nodiscard]] absl::StatusOr<std::vector<v1::PollAreaResult>> PollAreaResults(
     const storage::PollStore& polls, const geo::AreaIndex& areas, const v1::Poll& poll,
-    const std::vector<std::string>& area_codes, std::vector<std::string>* open_answers);
+    const std::vector<std::string>& area_codes, std::vector<std::string>* open_answers,
+    bool every_area);
 
 }  // namespace wijkwacht::services

@@ -142,6 +142,7 @@ class ServerImpl final : public WijkwachtServer {
       workers_.reset();  // runs queued list scans to completion
       anonymous_workers_.reset();
       login_workers_.reset();
+      login_replies_.reset();  // after the workers: a hashed login may still hand its reply over
       if (http_ != nullptr) http_->Stop();  // after the grace period: /healthz said 503 in it
       if (engine_ != nullptr) engine_->Shutdown();
       stopped_.Notify();
@@ -522,6 +523,8 @@ class ServerImpl final : public WijkwachtServer {
     parts.throttle = throttle_.get();
     login_workers_ = std::make_unique<WorkerPool>(1);
     parts.login_workers = login_workers_.get();
+    login_replies_ = std::make_unique<WorkerPool>(1);
+    parts.login_replies = login_replies_.get();
     parts.max_pending_unknown_logins = options.max_pending_unknown_logins;
     parts.max_pending_logins_per_address = options.max_pending_logins_per_address;
     parts.streams = streams_.get();
@@ -562,7 +565,8 @@ class ServerImpl final : public WijkwachtServer {
     http.public_base_url = checked.public_base_url;
     http.ops_listen = options.ops_http_listen;
     http.clock = options.clock;
-    WW_ASSIGN_OR_RETURN(json_api_, JsonApi::Create(&methods_, gate_.get()));
+    WW_ASSIGN_OR_RETURN(json_api_,
+                        JsonApi::Create(&methods_, gate_.get(), options.http_dev_plain_cookies));
     places_ = std::make_unique<geo::PlaceNames>(*areas_);
     Open311Api::Parts open311{&methods_, gate_.get(), catalog_.get(), options.clock, nullptr};
     open311.places = places_.get();
@@ -618,7 +622,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<storage::ReportStore> report_store_;
   std::unique_ptr<report::ReportIngest> ingest_;
   std::unique_ptr<WorkerPool> workers_;
-  std::unique_ptr<WorkerPool> anonymous_workers_;  // streams without a token
+  std::unique_ptr<WorkerPool> anonymous_workers_;  // streams and GetAggregates without a token
   std::unique_ptr<privacy::IdentitySealer> sealer_;
   std::unique_ptr<storage::SealedIdentityStore> sealed_;
   std::unique_ptr<PublicCursors> public_cursors_;   // the public map stream's
@@ -640,6 +644,9 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<auth::CachingTokenVerifier> cached_verifier_;
   std::unique_ptr<auth::PasswordHasher> passwords_;
   std::unique_ptr<auth::LoginThrottle> throttle_;
+  // Timed answers of unknown-pair logins; declared first, so it outlives login_workers_,
+  // whose queued logins hand their answers to it.
+  std::unique_ptr<WorkerPool> login_replies_;
   std::unique_ptr<WorkerPool> login_workers_;
   std::unique_ptr<CallGate> gate_;
   std::unique_ptr<ReportServiceImpl> report_service_;

@@ -101,6 +101,11 @@ struct ServerOptions {
   absl::Duration http_request_deadline = absl::Seconds(10);
   int http_max_event_streams = 64;        // anonymous (the map page's)
   int http_max_token_event_streams = 64;  // with a token (devices, staff), a budget apart
+  // Plain-HTTP development only: the Login answer's known-device cookie without Secure (and
+  // so without the __Host- prefix), which a browser keeps from an http:// origin. Off: the
+  // cookie is "__Host-wijkwacht_known_device", Secure, for a site served over HTTPS (a TLS
+  // proxy in front of http_listen, or localhost, which browsers treat as secure).
+  bool http_dev_plain_cookies = false;
   bool rpc_metrics = true;
   // The gemeente whose wijken the half-year progress report covers.
   std::string report_gemeente_code = "GM0375";
@@ -187,7 +192,8 @@ struct ServerOptions {
   // Open server streams per caller (services/stream_registry.h).
   StreamLimits stream_limits;
   // StreamAggregates without a token: resumes at most this many changes behind the newest
-  // (0 = any); their streams run on `anonymous_stream_threads` threads of their own.
+  // (0 = any); their streams, and GetAggregates calls without a token, run on
+  // `anonymous_stream_threads` threads of their own.
   uint64_t anonymous_max_replay = 10000;
   int anonymous_stream_threads = 1;
   // Login admission (services/auth_service.h).

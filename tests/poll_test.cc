@@ -181,7 +181,19 @@ TEST_F(PollTest, ThirtyDevicesAnswerOnceAndTheFiguresAreARecountWithoutDeviceIds
   const v1::PollResults results = Results("", poll.name());
   std::map<std::string, v1::PollAreaResult> by_area;
   for (const v1::PollAreaResult& r : results.areas()) by_area[r.area_code()] = r;
-  ASSERT_EQ(by_area.size(), 5u);  // the wijk and its 4 buurten with respondents
+  // Staff get the wijk and its 4 buurten with respondents; the public every wijk and buurt
+  // of the gemeente, those without respondents withheld (so "withheld" does not mark where
+  // someone answered), the others as staff see them.
+  const v1::PollResults staff_results = Results(analyst_, poll.name());
+  ASSERT_EQ(staff_results.areas_size(), 5);
+  EXPECT_GT(by_area.size(), 5u);
+  for (const v1::PollAreaResult& r : staff_results.areas()) {
+    EXPECT_EQ(by_area[r.area_code()].withheld(), r.withheld()) << r.area_code();
+    EXPECT_EQ(by_area[r.area_code()].respondents(), r.respondents()) << r.area_code();
+  }
+  for (const auto& [code, r] : by_area) {
+    if (r.respondents() == 0) EXPECT_TRUE(r.withheld()) << code;
+  }
   for (const char* hidden : {"BU03750002", "BU03750003", "BU03750000"}) {
     EXPECT_TRUE(by_area[hidden].withheld()) << hidden;
     EXPECT_EQ(by_area[hidden].respondents(), 0) << hidden;
@@ -224,8 +236,12 @@ TEST_F(PollTest, ThirtyDevicesAnswerOnceAndTheFiguresAreARecountWithoutDeviceIds
     v1::GetAggregatesResponse response;
     ASSERT_TRUE(map->GetAggregates(&context, request, &response).ok());
     std::map<std::string, v1::PollAreaResult> layer;
-    for (const v1::PollAreaResult& r : response.poll_results()) layer[r.area_code()] = r;
-    ASSERT_EQ(layer.size(), 1u);
+    int shown = 0;
+    for (const v1::PollAreaResult& r : response.poll_results()) {
+      layer[r.area_code()] = r;
+      shown += r.withheld() ? 0 : 1;
+    }
+    ASSERT_EQ(shown, 1);  // every wijk is listed, all but this one withheld
     EXPECT_EQ(layer["WK037500"].respondents(), 30);
     EXPECT_DOUBLE_EQ(layer["WK037500"].mean_score(), by_area["WK037500"].mean_score());
   }

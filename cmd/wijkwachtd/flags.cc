@@ -112,6 +112,10 @@ ABSL_FLAG(int, http_max_event_streams, Defaults().http_max_event_streams,
 ABSL_FLAG(int, http_max_token_event_streams, Defaults().http_max_token_event_streams,
           "event streams (SSE) with a token (devices' feeds, staff) open at once, a budget "
           "apart from those without");
+ABSL_FLAG(bool, http_dev_plain_cookies, Defaults().http_dev_plain_cookies,
+          "plain-HTTP development only: the login's known-device cookie without Secure and "
+          "without the __Host- prefix, so a browser keeps it from an http:// origin other than "
+          "localhost; never for a site served to the public");
 ABSL_FLAG(std::vector<std::string>, trusted_proxies, Defaults().trusted_proxies,
           "addresses of reverse proxies whose X-Forwarded-For names the client for every "
           "per-address limit, comma-separated (empty = the header is ignored)");
@@ -327,6 +331,7 @@ absl::StatusOr<services::ServerOptions> ServerOptionsFromFlags() {
   options.http_request_deadline = absl::GetFlag(FLAGS_http_request_deadline);
   options.http_max_event_streams = absl::GetFlag(FLAGS_http_max_event_streams);
   options.http_max_token_event_streams = absl::GetFlag(FLAGS_http_max_token_event_streams);
+  options.http_dev_plain_cookies = absl::GetFlag(FLAGS_http_dev_plain_cookies);
   options.trusted_proxies = absl::GetFlag(FLAGS_trusted_proxies);
   options.public_base_url = absl::GetFlag(FLAGS_public_base_url);
   options.device_registrations_per_hour = absl::GetFlag(FLAGS_device_registrations_per_hour);

@@ -102,7 +102,7 @@ std::set<std::string> WithheldAreas(const std::vector<PollResponse>& responses,
 
 std::vector<AreaFigures> PollFigures(const std::vector<PollResponse>& responses,
                                      const std::vector<std::string>& area_codes,
-                                     int min_respondents) {
+                                     int min_respondents, bool every_area) {
   const std::set<std::string> withheld = WithheldAreas(responses, min_respondents);
   std::vector<AreaFigures> out;
   for (const std::string& code : area_codes) {
@@ -113,10 +113,10 @@ std::vector<AreaFigures> PollFigures(const std::vector<PollResponse>& responses,
       scores.push_back(r.safety_score);
       for (int theme : r.themes) ++named[theme];
     }
-    if (scores.empty()) continue;
+    if (scores.empty() && !every_area) continue;
     AreaFigures& f = out.emplace_back();
     f.area_code = code;
-    if (withheld.count(code)) {
+    if (scores.empty() || withheld.count(code)) {
       f.withheld = true;
       continue;
     }

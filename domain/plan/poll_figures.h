@@ -42,12 +42,14 @@ struct AreaFigures {
 };
 
 // Figures for each of `area_codes` (a respondent counts for an area when its buurt or wijk is
-// that code); areas without respondents are left out. min_respondents >= 1. Withheld are the
-// areas WithheldAreas() names, whichever codes are asked for, so that figures from different
-// calls cannot be subtracted either.
+// that code); areas without respondents are left out, or with `every_area` listed withheld
+// like an area below the minimum (so that a withheld area does not tell that someone
+// answered there). min_respondents >= 1. Withheld are the areas WithheldAreas() names,
+// whichever codes are asked for, so that figures from different calls cannot be subtracted
+// either.
 [[nodiscard]] std::vector<AreaFigures> PollFigures(const std::vector<PollResponse>& responses,
                                                    const std::vector<std::string>& area_codes,
-                                                   int min_respondents);
+                                                   int min_respondents, bool every_area = false);
 
 // The areas whose figures are withheld: every buurt and wijk with fewer than min_respondents
 // respondents (primary), and then complementary ones: within a wijk, the smallest shown

@@ -71,5 +71,25 @@ TEST(PollFiguresTest, ComplementaryWithholdingSoThatNothingCanBeSubtracted) {
   EXPECT_TRUE(only[0].withheld);
 }
 
+// For a public listing every asked area comes back: one without respondents is withheld
+// exactly like one below the minimum, so "withheld" does not tell that someone answered.
+TEST(PollFiguresTest, EveryAreaListsTheEmptyOnesWithheldLikeTheSmallOnes) {
+  std::vector<PollResponse> responses;
+  for (int i = 0; i < 6; ++i) responses.push_back({"BU1", "WK1", 8, {1}});
+  for (int i = 0; i < 6; ++i) responses.push_back({"BU2", "WK1", 7, {}});
+  responses.push_back({"BU3", "WK1", 3, {2}});
+  const std::vector<AreaFigures> f =
+      PollFigures(responses, {"BU3", "BU9"}, 5, /*every_area=*/true);
+  ASSERT_EQ(f.size(), 2u);
+  for (const AreaFigures& area : f) {
+    EXPECT_TRUE(area.withheld) << area.area_code;
+    EXPECT_EQ(area.respondents, 0);
+    EXPECT_EQ(area.mean_score, 0);
+    EXPECT_TRUE(area.themes.empty());
+  }
+  EXPECT_EQ(f[1].area_code, "BU9");
+  EXPECT_EQ(PollFigures(responses, {"BU3", "BU9"}, 5).size(), 1u) << "without: left out";
+}
+
 }  // namespace
 }  // namespace wijkwacht::plan
