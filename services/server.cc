@@ -260,9 +260,14 @@ class ServerImpl final : public WijkwachtServer {
       classifier_options.review_threshold = options.review_threshold;
       WW_ASSIGN_OR_RETURN(classifier_, classify::ThemeClassifier::Load(options.theme_model_path,
                                                                        classifier_options));
+      if (!options.match_model_path.empty()) {
+        WW_ASSIGN_OR_RETURN(match_vectors_,
+                            classify::ThemeClassifier::Load(options.match_model_path));
+      }
     }
-    ingest_ = std::make_unique<report::ReportIngest>(report::IngestOptions{
-        catalog_.get(), areas_.get(), classifier_.get(), options.clock, options.limits});
+    ingest_ = std::make_unique<report::ReportIngest>(
+        report::IngestOptions{catalog_.get(), areas_.get(), classifier_.get(), options.clock,
+                              options.limits, match_vectors_.get()});
     if (options.pipeline_only) {
       std::fprintf(stderr,
                    "wijkwachtd: WARNING --pipeline_only: SubmitReport stores NOTHING (a "
@@ -616,6 +621,7 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<geo::PlaceNames> places_;  // Open311's address_string, over areas_
   std::unique_ptr<catalog::CategoryCatalog> catalog_;
   std::unique_ptr<classify::ThemeClassifier> classifier_;
+  std::unique_ptr<classify::ThemeClassifier> match_vectors_;  // nullptr: classifier_'s vectors
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<dedup::IncidentMatcher> matcher_;
   std::unique_ptr<storage::IncidentStore> incident_store_;

@@ -49,6 +49,12 @@ struct ServerOptions {
   // The theme classifier (fastText model with "<model>.calibration.json" beside it); empty:
   // themes come from the category's theme hint, unscored.
   std::string theme_model_path;
+  // The model whose sentence vectors the incident matcher compares (domain/dedup), kept apart
+  // from the theme model so that retraining that one (more writers, dispatch corrections)
+  // does not move incident decisions or make the vectors stored in open incidents
+  // incomparable with new reports'. Empty: the theme model's. wijkwachtd's default is the
+  // built models/match_vectors.bin (domain/classify/CMakeLists.txt).
+  std::string match_model_path;
   // The event lexicon (data/lexicon/README.md), installed process-wide at start
   // (lexicon::InstallLexicon) by wijkwachtd; the shipped one by default (UseShippedData).
   std::string event_lexicon_path;

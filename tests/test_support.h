@@ -307,6 +307,9 @@ class ServerFixture {
     services::ServerOptions options = services::DefaultServerOptions(DataRoot());
     options.scrypt_log2_n = 10;  // fast hashing for tests
     options.theme_model_path = WIJKWACHT_THEME_MODEL;
+#ifdef WIJKWACHT_MATCH_MODEL
+    options.match_model_path = WIJKWACHT_MATCH_MODEL;  // as wijkwachtd by default
+#endif
     options.bootstrap_admin = kAdminName;
     options.bootstrap_admin_password = kAdminPassword;
     // The fixture's devices are registered by the test itself, moments before they report;

@@ -50,6 +50,7 @@ const services::ServerOptions& Defaults() {
     auto* options = new services::ServerOptions;
     services::UseShippedData(WIJKWACHT_DEFAULT_DATA, options);
     options->theme_model_path = WIJKWACHT_DEFAULT_THEME_MODEL;
+    options->match_model_path = WIJKWACHT_DEFAULT_MATCH_MODEL;
     options->http_assets_dir = WIJKWACHT_DEFAULT_WEB_SITE;
     return options;
   }();
@@ -70,6 +71,10 @@ ABSL_FLAG(std::string, categories, Defaults().categories_dir,
           "folder with the category tables");
 ABSL_FLAG(std::string, theme_model, Defaults().theme_model_path,
           "fastText theme model (its .calibration.json beside it); empty = category hint only");
+ABSL_FLAG(std::string, match_model, Defaults().match_model_path,
+          "fastText model whose sentence vectors the incident matcher compares (kept apart from "
+          "the theme model, so retraining that one does not move incident decisions); empty = "
+          "the theme model's");
 ABSL_FLAG(std::string, event_lexicon, Defaults().event_lexicon_path,
           "event lexicon (data/lexicon/README.md); the theme model was trained with the "
           "shipped one");
@@ -287,6 +292,7 @@ absl::StatusOr<services::ServerOptions> ServerOptionsFromFlags() {
   options.categories_dir = absl::GetFlag(FLAGS_categories);
   options.limits.max_age = absl::GetFlag(FLAGS_max_report_age);
   options.theme_model_path = absl::GetFlag(FLAGS_theme_model);
+  options.match_model_path = absl::GetFlag(FLAGS_match_model);
   options.event_lexicon_path = absl::GetFlag(FLAGS_event_lexicon);
   options.review_threshold = absl::GetFlag(FLAGS_review_threshold);
   options.dedup.radius_meters = absl::GetFlag(FLAGS_dedup_radius_meters);

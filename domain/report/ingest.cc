@@ -210,7 +210,9 @@ absl::StatusOr<IngestDecision> ReportIngest::Decide(const ReportDraft& d) const 
     decision.theme = prediction.theme;
     decision.theme_confidence = prediction.confidence;
     decision.needs_review = prediction.needs_review;
-    decision.text_vector = options_.classifier->SentenceVector(text);
+    const classify::ThemeClassifier* vectors =
+        options_.match_vectors != nullptr ? options_.match_vectors : options_.classifier;
+    decision.text_vector = vectors->SentenceVector(text);
   } else {
     // No model: the category's theme hint, not model-scored.
     decision.theme = options_.catalog->Find(d.category)->theme_hint;

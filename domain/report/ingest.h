@@ -111,6 +111,9 @@ struct IngestOptions {
   const classify::ThemeClassifier* classifier = nullptr;  // optional, not owned
   Clock* clock = nullptr;                             // nullptr = SystemClock()
   IngestLimits limits;
+  // The model whose sentence vector goes to the incident matcher (IngestDecision::text_vector);
+  // nullptr = the classifier's. Optional, not owned.
+  const classify::ThemeClassifier* match_vectors = nullptr;
 };
 
 class ReportIngest {

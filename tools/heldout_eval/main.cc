@@ -28,6 +28,7 @@
 #include <cmath>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -53,6 +54,9 @@
 #include "nlohmann/json.hpp"
 
 ABSL_FLAG(std::string, model, "", "fastText theme model (required)");
+ABSL_FLAG(std::string, match_model, WIJKWACHT_MATCH_MODEL,
+          "the matcher's text model, as wijkwachtd's --match_model (default: the built "
+          "models/match_vectors.bin); empty = the theme model's vectors");
 ABSL_FLAG(std::string, data, WIJKWACHT_DATA_DIR, "shipped data folder (areas, categories)");
 ABSL_FLAG(std::vector<std::string>, writers, {},
           "writers' theme files or folders of *.jsonl (comma-separated)");
@@ -361,6 +365,7 @@ bool ParseObserved(const std::string& text, absl::Time* t) {
 // which the matcher does not use; `outside` counts those.
 absl::StatusOr<dedup::ReportFeatures> ReportOfPair(const report::ReportIngest& ingest,
                                                    const classify::ThemeClassifier& classifier,
+                                                   const classify::ThemeClassifier& vectors,
                                                    const CategoryResolver& resolver,
                                                    const nlohmann::json& r, bool catch_all, int n,
                                                    int* outside) {
@@ -395,7 +400,7 @@ absl::StatusOr<dedup::ReportFeatures> ReportOfPair(const report::ReportIngest& i
   fallback.accuracy_meters = d.accuracy_meters;
   fallback.category = d.category;
   fallback.theme = prediction->theme;
-  fallback.text_vector = classifier.SentenceVector(d.description);
+  fallback.text_vector = vectors.SentenceVector(d.description);
   const std::string normalised = classify::NormaliseForModel(d.description);
   fallback.event = wijkwacht::lexicon::ReadSignature(normalised);
   fallback.stems = wijkwacht::lexicon::ContentStems(normalised);
@@ -403,6 +408,7 @@ absl::StatusOr<dedup::ReportFeatures> ReportOfPair(const report::ReportIngest& i
 }
 
 void RunPairs(const report::ReportIngest& ingest, const classify::ThemeClassifier& classifier,
+              const classify::ThemeClassifier& vectors,
               const CategoryResolver& resolver,
               const dedup::IncidentMatcher& matcher, const std::vector<nlohmann::json>& pairs,
               bool catch_all, int show_errors, PairResult* result) {
@@ -410,9 +416,9 @@ void RunPairs(const report::ReportIngest& ingest, const classify::ThemeClassifie
   for (const nlohmann::json& pair : pairs) {
     const bool same = Str(pair, "label") == "same";
     const std::string kind = Str(pair, "kind").empty() ? "-" : Str(pair, "kind");
-    auto a = ReportOfPair(ingest, classifier, resolver, pair.value("a", nlohmann::json::object()),
+    auto a = ReportOfPair(ingest, classifier, vectors, resolver, pair.value("a", nlohmann::json::object()),
                           catch_all, ++n, &result->outside);
-    auto b = ReportOfPair(ingest, classifier, resolver, pair.value("b", nlohmann::json::object()),
+    auto b = ReportOfPair(ingest, classifier, vectors, resolver, pair.value("b", nlohmann::json::object()),
                           catch_all, ++n, &result->outside);
     bool predicted = false;
     std::string detail;
@@ -570,10 +576,21 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  std::unique_ptr<classify::ThemeClassifier> match_vectors;
+  if (!absl::GetFlag(FLAGS_match_model).empty()) {
+    auto loaded = classify::ThemeClassifier::Load(absl::GetFlag(FLAGS_match_model));
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "heldout_eval: %s\n", loaded.status().ToString().c_str());
+      return 2;
+    }
+    match_vectors = *std::move(loaded);
+  }
+  const classify::ThemeClassifier& vectors = match_vectors ? *match_vectors : **classifier;
   const CategoryResolver resolver(**catalog_or);
   // Texts may carry any date: judge them from a clock far after all of them.
   wijkwacht::FakeClock clock(absl::FromCivil(absl::CivilDay(2100, 1, 1), absl::UTCTimeZone()));
-  report::IngestOptions ingest_options{catalog_or->get(), areas->get(), classifier->get(), &clock, {}};
+  report::IngestOptions ingest_options{catalog_or->get(), areas->get(), classifier->get(), &clock,
+                                       {}, &vectors};
   ingest_options.limits.max_age = absl::Hours(24 * 365 * 150);
   const report::ReportIngest ingest(ingest_options);
   dedup::DedupOptions dedup_options;
@@ -643,8 +660,10 @@ int main(int argc, char** argv) {
     std::printf("\n== incident pairs, held-out writers (%zu pairs; threshold %.2f) ==\n",
                 pairs.size(), matcher.options().threshold);
     PairResult catch_all, given;
-    RunPairs(ingest, **classifier, resolver, matcher, pairs, /*catch_all=*/true, show, &catch_all);
-    RunPairs(ingest, **classifier, resolver, matcher, pairs, /*catch_all=*/false, show, &given);
+    RunPairs(ingest, **classifier, vectors, resolver, matcher, pairs, /*catch_all=*/true, show,
+             &catch_all);
+    RunPairs(ingest, **classifier, vectors, resolver, matcher, pairs, /*catch_all=*/false, show,
+             &given);
     PrintPairTables("(a) catch-all category on both reports", catch_all);
     PrintPairTables("(b) with the given categories", given);
     if (const std::string out = absl::GetFlag(FLAGS_scores_out); !out.empty()) {
@@ -698,8 +717,8 @@ int main(int argc, char** argv) {
     }
     std::printf("\n== incident pairs, own test split (%zu pairs) ==\n", test.size());
     PairResult catch_all, given;
-    RunPairs(ingest, **classifier, resolver, matcher, test, true, 0, &catch_all);
-    RunPairs(ingest, **classifier, resolver, matcher, test, false, 0, &given);
+    RunPairs(ingest, **classifier, vectors, resolver, matcher, test, true, 0, &catch_all);
+    RunPairs(ingest, **classifier, vectors, resolver, matcher, test, false, 0, &given);
     PrintPairTables("(a) own pairs, catch-all category on both reports", catch_all);
     PrintPairTables("(b) own pairs, given categories", given);
   }
