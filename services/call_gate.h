@@ -92,6 +92,9 @@ struct Caller {
 
   [[nodiscard]] bool HasRole(auth::Role r) const { return trusted || (authenticated && role == r); }
   [[nodiscard]] bool IsStaff() const { return trusted || (authenticated && auth::IsStaffRole(role)); }
+  // Called without a token (and authentication on): the public's calls, which the server
+  // runs on workers apart from the apps' and the desk's (MapService, PollService).
+  [[nodiscard]] bool WithoutToken() const { return !authenticated && !trusted; }
   // The device id of a device caller, "" otherwise.
   [[nodiscard]] std::string DeviceId() const;
 };

@@ -223,8 +223,11 @@ void PollServiceImpl::Results(const Caller& caller, const v1::GetPollResultsRequ
                               v1::PollResults* response, UnaryDone done) {
   absl::StatusOr<uint64_t> number = ParsePollName(request.poll(), "poll");
   if (!number.ok()) return done(number.status());
-  parts_.workers->Schedule([this, staff = caller.IsStaff(), number = *number, response,
-                            done = std::move(done)] {
+  WorkerPool* pool = caller.WithoutToken() && parts_.anonymous_workers != nullptr
+                         ? parts_.anonymous_workers
+                         : parts_.workers;
+  pool->Schedule([this, staff = caller.IsStaff(), number = *number, response,
+                  done = std::move(done)] {
     absl::StatusOr<v1::Poll> poll = parts_.polls->Get(number);
     if (!poll.ok()) return done(poll.status());
     std::vector<std::string> wijken, buurten;

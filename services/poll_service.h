@@ -32,7 +32,8 @@
 // answers against the marker's value, what it answered. Dropping k and the markers when a
 // poll closes would end that; it is not done yet.
 //
-// Thread safety: one instance serves all calls concurrently; storage calls run on `workers`.
+// Thread safety: one instance serves all calls concurrently; storage calls run on `workers`
+// (GetPollResults without a token on `anonymous_workers`).
 #pragma once
 
 #include <string>
@@ -53,6 +54,10 @@ class PollServiceImpl final {
     storage::PollStore* polls = nullptr;
     const geo::AreaIndex* areas = nullptr;
     WorkerPool* workers = nullptr;
+    // GetPollResults without a token runs here (null: on `workers`), as the map's anonymous
+    // reads do: it reads every answer of the poll, and many such calls at once must not hold
+    // the workers the apps' and the desk's calls need.
+    WorkerPool* anonymous_workers = nullptr;
     const CallGate* gate = nullptr;
     const Clock* clock = nullptr;  // nullptr: the system clock
     // Both set by the server from ServerOptions (whose defaults are the flags').

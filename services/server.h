@@ -192,8 +192,8 @@ struct ServerOptions {
   // Open server streams per caller (services/stream_registry.h).
   StreamLimits stream_limits;
   // StreamAggregates without a token: resumes at most this many changes behind the newest
-  // (0 = any); their streams, and GetAggregates calls without a token, run on
-  // `anonymous_stream_threads` threads of their own.
+  // (0 = any); their streams, and GetAggregates and GetPollResults calls without a token,
+  // run on `anonymous_stream_threads` threads of their own.
   uint64_t anonymous_max_replay = 10000;
   int anonymous_stream_threads = 1;
   // Login admission (services/auth_service.h).

@@ -193,6 +193,8 @@ class HardeningTest : public ::testing::Test {
     sync_ = v1::SyncService::NewStub(server_.channel());
     alerts_ = v1::AlertService::NewStub(server_.channel());
     map_ = v1::MapService::NewStub(server_.channel());
+    polls_ = v1::PollService::NewStub(server_.channel());
+    plans_ = v1::ActionPlanService::NewStub(server_.channel());
   }
 
   services::ServerOptions& options() { return server_.options(); }
@@ -419,6 +421,63 @@ class HardeningTest : public ::testing::Test {
     return report;
   }
 
+  // A flitspeiling the admin creates, open from an hour before `now` for a week.
+  v1::Poll CreatePoll(absl::Time now) {
+    grpc::ClientContext context;
+    Prepare(context, server_.admin_token());
+    v1::CreatePollRequest request;
+    v1::Poll& p = *request.mutable_poll();
+    p.set_title("Flitspeiling");
+    p.set_safety_question("Hoe veilig voelt u zich in uw buurt? (1-10)");
+    p.set_themes_question("Welke onderwerpen baren u de meeste zorgen?");
+    *p.mutable_open_time() = Ts(now - absl::Hours(1));
+    *p.mutable_close_time() = Ts(now + absl::Hours(24 * 7));
+    v1::Poll poll;
+    grpc::Status status = polls_->CreatePoll(&context, request, &poll);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    return poll;
+  }
+
+  grpc::Status AnswerPoll(const std::string& token, const v1::Poll& poll,
+                          const std::string& buurt, int score) {
+    grpc::ClientContext context;
+    Prepare(context, token);
+    v1::AnswerPollRequest request;
+    request.set_poll(poll.name());
+    request.set_buurt_code(buurt);
+    request.set_safety_score(score);
+    v1::AnswerPollResponse answered;
+    return polls_->AnswerPoll(&context, request, &answered);
+  }
+
+  grpc::Status PollResults(const std::string& token, const v1::Poll& poll, v1::PollResults* out) {
+    grpc::ClientContext context;
+    Prepare(context, token);
+    v1::GetPollResultsRequest request;
+    request.set_poll(poll.name());
+    return polls_->GetPollResults(&context, request, out);
+  }
+
+  // The admin records one fine of Team Handhaving in `area` (theme LIVEABILITY) under
+  // `measure` ("" for none).
+  void RecordFine(const std::string& area, absl::Time when, const std::string& external_ref,
+                  const std::string& measure = "") {
+    grpc::ClientContext context;
+    Prepare(context, server_.admin_token());
+    v1::RecordEnforcementRequest request;
+    v1::EnforcementRecord& record = *request.mutable_record();
+    record.set_type(v1::ENFORCEMENT_FINE);
+    record.set_area_code(area);
+    record.set_theme(v1::LIVEABILITY);
+    *record.mutable_action_time() = Ts(when);
+    record.set_department("Team Handhaving");
+    record.set_external_ref(external_ref);
+    record.set_measure(measure);
+    v1::EnforcementRecord stored;
+    grpc::Status status = plans_->RecordEnforcement(&context, request, &stored);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+  }
+
   // Every report (at most 100), as an admin sees them.
   v1::ListReportsResponse AllReportsAsStaff() {
     grpc::ClientContext context;
@@ -444,6 +503,8 @@ class HardeningTest : public ::testing::Test {
   std::unique_ptr<v1::SyncService::Stub> sync_;
   std::unique_ptr<v1::AlertService::Stub> alerts_;
   std::unique_ptr<v1::MapService::Stub> map_;
+  std::unique_ptr<v1::PollService::Stub> polls_;
+  std::unique_ptr<v1::ActionPlanService::Stub> plans_;
 };
 
 // ---------------------------------------------------------------------------------- row 3
@@ -2396,6 +2457,58 @@ TEST_F(HardeningTest, Row04_AnonymousMapReadsCannotHoldTheWorkers) {
       << "the device's Pull waited for the anonymous reads queued before it";
 }
 
+// The same for the flitspeiling's results: GetPollResults reads every answer of the poll, and
+// without a token it ran on the shared workers. It runs on the anonymous workers now: with
+// 32 anonymous map reads of 92,000 cells queued there, an anonymous GetPollResults waits
+// behind them (before: answered on the shared workers while they were still queued), and a
+// device's GetPollResults does not (control).
+TEST_F(HardeningTest, Row04_AnonymousPollResultsRunOnTheAnonymousWorkers) {
+  Start();
+  const v1::Poll poll = CreatePoll(absl::Now());
+  v1::AggregateSelection heavy;  // as in Row04_AnonymousMapReadsCannotHoldTheWorkers
+  heavy.set_level(v1::BUURT);
+  heavy.set_period(v1::DAY);
+  *heavy.mutable_start_time() = Ts(absl::Now() - absl::Hours(24 * 140));
+  *heavy.mutable_end_time() = Ts(absl::Now());
+  // The map reads answered while a GetPollResults of `token` waited, and whether they were
+  // still queued when it was sent.
+  auto answered_while_waiting = [&](const std::string& token, int* queued_at_call) {
+    constexpr int kClients = 32;
+    std::atomic<int> answered{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < kClients; ++i) {
+      clients.emplace_back([&] {
+        EXPECT_GT(Aggregates(heavy, "").cells_size(), 90000);
+        ++answered;
+      });
+    }
+    absl::SleepFor(absl::Milliseconds(50));  // let them queue
+    const int at_call = answered.load();
+    v1::PollResults results;
+    const grpc::Status status = PollResults(token, poll, &results);
+    const int at_answer = answered.load();
+    for (std::thread& t : clients) t.join();
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    EXPECT_GT(results.areas_size(), 0);
+    *queued_at_call = kClients - at_call;
+    return at_answer - at_call;
+  };
+  int queued = 0;
+  const int anonymous = answered_while_waiting("", &queued);
+  std::printf("anonymous GetPollResults: %d of %d queued map reads answered while it waited\n",
+              anonymous, queued);
+  ASSERT_GE(queued, 8) << "the anonymous reads were still queued at the call";
+  EXPECT_GT(anonymous, queued / 2)
+      << "the anonymous GetPollResults did not wait behind the anonymous workers' queue";
+  std::string device;
+  ASSERT_TRUE(Register(&device).ok());
+  const int with_token = answered_while_waiting(device, &queued);
+  std::printf("device GetPollResults: %d of %d queued map reads answered while it waited\n",
+              with_token, queued);
+  ASSERT_GE(queued, 8) << "the anonymous reads were still queued at the device's call";
+  EXPECT_LT(with_token, queued / 2) << "the device's GetPollResults waited for the anonymous reads";
+}
+
 // ------------------------------------------------------------------------------------ row 5
 // The public stream's cursors were the change log's position: an outsider taking a snapshot
 // every few seconds saw it move with every single write anywhere (a report inside a withheld
@@ -2657,22 +2770,7 @@ TEST_F(HardeningTest, Row02_EnforcementAndPollListingsDoNotTellWhereThereWasAny)
   options().map_suppression_k = 5;
   Start();
   const std::string buurt = "BU03750001";
-  auto plans = v1::ActionPlanService::NewStub(server_.channel());
-  {
-    grpc::ClientContext context;
-    Prepare(context, server_.admin_token());
-    v1::RecordEnforcementRequest request;
-    v1::EnforcementRecord& r = *request.mutable_record();
-    r.set_type(v1::ENFORCEMENT_FINE);
-    r.set_area_code(buurt);
-    r.set_theme(v1::LIVEABILITY);
-    *r.mutable_action_time() = Ts(absl::Now() - absl::Hours(1));
-    r.set_department("Team Handhaving");
-    r.set_external_ref("HH-15");
-    v1::EnforcementRecord stored;
-    grpc::Status status = plans->RecordEnforcement(&context, request, &stored);
-    ASSERT_TRUE(status.ok()) << Describe(status);
-  }
+  RecordFine(buurt, absl::Now() - absl::Hours(1), "HH-15");
   v1::AggregateSelection all = BuurtHalfYear(buurt);
   all.clear_area_codes();
   all.clear_themes();
@@ -2700,41 +2798,16 @@ TEST_F(HardeningTest, Row02_EnforcementAndPollListingsDoNotTellWhereThereWasAny)
   EXPECT_EQ(exact.enforcement(0).count(), 1);
 
   // The flitspeiling: one device answers for the buurt.
-  auto polls = v1::PollService::NewStub(server_.channel());
-  v1::Poll poll;
-  {
-    grpc::ClientContext context;
-    Prepare(context, server_.admin_token());
-    v1::CreatePollRequest request;
-    v1::Poll& p = *request.mutable_poll();
-    p.set_title("Flitspeiling");
-    p.set_safety_question("Hoe veilig voelt u zich in uw buurt? (1-10)");
-    p.set_themes_question("Welke onderwerpen baren u de meeste zorgen?");
-    *p.mutable_open_time() = Ts(absl::Now() - absl::Hours(1));
-    *p.mutable_close_time() = Ts(absl::Now() + absl::Hours(24));
-    grpc::Status status = polls->CreatePoll(&context, request, &poll);
-    ASSERT_TRUE(status.ok()) << Describe(status);
-  }
+  const v1::Poll poll = CreatePoll(absl::Now());
   {
     std::string device;
     ASSERT_TRUE(Register(&device).ok());
-    grpc::ClientContext context;
-    Prepare(context, device);
-    v1::AnswerPollRequest request;
-    request.set_poll(poll.name());
-    request.set_buurt_code(buurt);
-    request.set_safety_score(7);
-    v1::AnswerPollResponse answered;
-    grpc::Status status = polls->AnswerPoll(&context, request, &answered);
+    grpc::Status status = AnswerPoll(device, poll, buurt, 7);
     ASSERT_TRUE(status.ok()) << Describe(status);
   }
   auto results = [&](const std::string& token) {
-    grpc::ClientContext context;
-    Prepare(context, token);
-    v1::GetPollResultsRequest request;
-    request.set_poll(poll.name());
     v1::PollResults out;
-    grpc::Status status = polls->GetPollResults(&context, request, &out);
+    grpc::Status status = PollResults(token, poll, &out);
     EXPECT_TRUE(status.ok()) << Describe(status);
     return out;
   };
