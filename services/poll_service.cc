@@ -199,6 +199,17 @@ void PollServiceImpl::Answer(const Caller& caller, const v1::AnswerPollRequest& 
   if (device.empty()) {
     return done(absl::PermissionDeniedError("only a device (app) token can answer a poll"));
   }
+  if (!caller.established) {
+    // As on the map (row 3 of the README's threat model): a device minted for the purpose
+    // must not move a published figure; answers are stored unlinked from their device, so an
+    // answer cannot be kept back until its device has aged and counted later.
+    return done(WithRetryDelay(
+        absl::FailedPreconditionError(absl::StrCat(
+            "a device answers a poll once it is established (registered at least "
+            "--map_established_device_age ago); this one is in ",
+            absl::FormatDuration(absl::Ceil(caller.established_in, absl::Seconds(1))))),
+        caller.established_in));
+  }
   internal::PollAnswer answer;
   answer.set_buurt_code(buurt->code);
   answer.set_wijk_code(buurt->parent_code);

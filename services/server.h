@@ -64,6 +64,7 @@ struct ServerOptions {
   std::string map_theme_k = "SUBVERSION=10";
   // MapService: a device counts towards k on the public map once it is this old, so that
   // devices minted to top a withheld cell up to k do not (privacy/small_counts.h).
+  // PollService: a device may answer a poll once it is this old (services/poll_service.h).
   absl::Duration map_established_device_age = absl::Hours(72);
   // PollService: respondents an area needs before any figure of it is shown (every caller).
   int poll_min_respondents = 10;

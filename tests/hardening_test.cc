@@ -607,6 +607,68 @@ TEST_F(HardeningTest, Row03_OneAgedDeviceCountsOnceHoweverManyReports) {
   EXPECT_TRUE(pub.cells(0).suppressed()) << "nine reports from one device published";
 }
 
+// The same attack on the flitspeiling: devices minted within the registration limits answer
+// a poll to lift a buurt over the poll's minimum (or to move its score). A device answers
+// once it is as old as the map requires before it counts towards k; fresh ones are refused
+// with the flag named and a retry delay until then, and the published results do not move.
+// The same devices, aged past the minimum, can answer (positive control).
+TEST_F(HardeningTest, Row03_FreshDevicesCannotMoveAPollsPublishedResult) {
+  options().device_registration_burst = 100;
+  options().map_established_device_age = absl::Hours(72);
+  options().poll_min_respondents = 3;
+  options().clock = &clock_;
+  Start();
+  const std::string buurt = "BU03750001";
+  const v1::Poll poll = CreatePoll(clock_.Now());
+  auto published = [&] {
+    v1::PollResults results;
+    const grpc::Status status = PollResults("", poll, &results);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    return results;
+  };
+  auto buurt_of = [&](const v1::PollResults& results) {
+    for (const v1::PollAreaResult& r : results.areas()) {
+      if (r.area_code() == buurt) return r;
+    }
+    ADD_FAILURE() << buurt << " is not listed";
+    return v1::PollAreaResult();
+  };
+  const v1::PollResults before = published();
+  ASSERT_TRUE(buurt_of(before).withheld());
+  struct Device {
+    std::string token, refresh;
+  };
+  std::vector<Device> devices(3);  // the poll's minimum
+  for (Device& d : devices) {
+    ASSERT_TRUE(Register(&d.token, nullptr, &d.refresh).ok());
+    const grpc::Status status = AnswerPoll(d.token, poll, buurt, 1);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(status);
+    EXPECT_TRUE(absl::StrContains(status.error_message(), "map_established_device_age"))
+        << Describe(status);
+    const std::optional<absl::Duration> retry = RetryDelay(status);
+    EXPECT_TRUE(retry.has_value()) << "no retry delay: " << Describe(status);
+    EXPECT_GT(retry.value_or(absl::ZeroDuration()), absl::Hours(71));
+    EXPECT_LE(retry.value_or(absl::ZeroDuration()), absl::Hours(72));
+  }
+  const v1::PollResults after = published();
+  EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString())
+      << "fresh devices moved the published results";
+  EXPECT_TRUE(buurt_of(after).withheld());
+
+  // Positive control: the same devices, four days old, are counted.
+  clock_.Advance(absl::Hours(73));
+  for (Device& d : devices) {
+    v1::TokenResponse renewed;
+    ASSERT_TRUE(Refresh(d.refresh, &renewed).ok());
+    const grpc::Status status = AnswerPoll(renewed.access_token(), poll, buurt, 1);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+  }
+  const v1::PollAreaResult aged = buurt_of(published());
+  EXPECT_FALSE(aged.withheld());
+  EXPECT_EQ(aged.respondents(), 3);
+  EXPECT_EQ(aged.mean_score(), 1);
+}
+
 // ---------------------------------------------------------------------------------- row 11
 TEST_F(HardeningTest, Row11_RevokedDevicesOpenStreamEndsAtOnce) {
   options().device_write_burst = 1e6;
