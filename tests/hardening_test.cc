@@ -2113,6 +2113,86 @@ TEST_F(HardeningTest, Row02_TussenstandHandlingFollowsTheMapsRule) {
   EXPECT_TRUE(staff_small) << "positive control: the staff version has a count below k";
 }
 
+// The tussenstand's Actieplan printed each measure's enforcement exactly (its planned output
+// as "1 van 12 geregistreerd"), while the map's enforcement layer withholds the same action
+// below k: one fine in the measure's area could be read off the publication. The publication
+// now passes them through the layer's rule: every action type listed, withheld ("<k") when
+// empty or below k; the staff version stays exact (control).
+TEST_F(HardeningTest, Row02_TussenstandEnforcementFollowsTheMapsRule) {
+  options().map_suppression_k = 5;
+  Start();
+  const absl::Time now = absl::Now();
+  const absl::CivilDay today = absl::ToCivilDay(now, storage::MapTimeZone());
+  auto midnight = [](absl::CivilDay d) { return Ts(absl::FromCivil(d, storage::MapTimeZone())); };
+  {
+    grpc::ClientContext context;
+    Prepare(context, server_.admin_token());
+    v1::CreateActionPlanRequest request;
+    v1::ActionPlan& plan = *request.mutable_action_plan();
+    plan.set_year(static_cast<int>(today.year()));
+    plan.set_title("Actieplan Veiligheid");
+    plan.set_published(true);
+    v1::Priority& first = *plan.add_priorities();
+    first.set_theme(v1::LIVEABILITY);
+    first.add_area_codes("FA037501");
+    first.set_rationale("Overlast in het centrum.");
+    v1::ActionPlan stored;
+    grpc::Status status = plans_->CreateActionPlan(&context, request, &stored);
+    ASSERT_TRUE(status.ok()) << Describe(status);
+  }
+  v1::Measure measure;
+  {
+    grpc::ClientContext context;
+    Prepare(context, server_.admin_token());
+    v1::CreateMeasureRequest request;
+    request.set_parent(absl::StrCat("actionPlans/", today.year()));
+    v1::Measure& m = *request.mutable_measure();
+    m.set_title("Boetes Drie Straatjes");
+    m.set_theme(v1::LIVEABILITY);
+    m.add_area_codes("FA037501");
+    m.set_owner_department("Team Handhaving");
+    *m.mutable_start_time() = midnight(today - 20);
+    *m.mutable_end_time() = midnight(today + 60);
+    m.set_status(v1::MEASURE_RUNNING);
+    m.set_published(true);
+    v1::PlannedOutput& out = *m.add_planned_outputs();
+    out.set_description("Boetes op vrijdagavond");
+    out.set_target_count(12);
+    out.set_enforcement_type(v1::ENFORCEMENT_FINE);
+    grpc::Status status = plans_->CreateMeasure(&context, request, &measure);
+    ASSERT_TRUE(status.ok()) << Describe(status);
+  }
+  RecordFine("FA037501", now - absl::Minutes(10), "HH-16", measure.name());  // the one action
+
+  const std::string staff = Tussenstand(server_.admin_token(), now, false).markdown();
+  EXPECT_TRUE(absl::StrContains(staff, "Boetes op vrijdagavond: 1 van 12 geregistreerd")) << staff;
+  EXPECT_TRUE(absl::StrContains(staff, "Handhaving: 1 boete(s)")) << staff;
+
+  const std::string publication = Tussenstand(server_.admin_token(), now, true).markdown();
+  EXPECT_FALSE(absl::StrContains(publication, ": 1 van 12")) << publication;
+  EXPECT_TRUE(absl::StrContains(publication, "Boetes op vrijdagavond: \\<5 van 12 geregistreerd"))
+      << publication;
+  EXPECT_TRUE(absl::StrContains(publication, "\\<5 boete(s)")) << publication;
+  // Every action type alike, an empty one too: "<k" does not say there was some.
+  EXPECT_TRUE(absl::StrContains(publication, "\\<5 waarschuwing(en)")) << publication;
+  EXPECT_TRUE(absl::StrContains(publication, "\\<5 sluiting(en)")) << publication;
+  // The map's enforcement layer withholds the same action.
+  v1::AggregateSelection layer;
+  layer.set_level(v1::FOCUS_AREA);
+  layer.add_area_codes("FA037501");
+  layer.add_themes(v1::LIVEABILITY);
+  layer.set_period(v1::HALF_YEAR);
+  *layer.mutable_start_time() = Ts(now - absl::Minutes(20));
+  *layer.mutable_end_time() = Ts(now);
+  layer.set_include_enforcement(true);
+  bool withheld_on_the_map = false;
+  const v1::GetAggregatesResponse map = Aggregates(layer, "");
+  for (const v1::EnforcementCount& c : map.enforcement()) {
+    if (c.type() == v1::ENFORCEMENT_FINE) withheld_on_the_map = c.suppressed();
+  }
+  EXPECT_TRUE(withheld_on_the_map);
+}
+
 // ---------------------------------------------------------------------------------- row 19
 // The report-existence oracle. A victim files a report; one attacker device sends the victim's
 // report id through every call that takes a report id (gRPC, the JSON API, Open311), before
