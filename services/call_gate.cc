@@ -68,9 +68,8 @@ absl::Status CallGate::ChargeWrites(const Caller& caller, double cost) const {
   return absl::OkStatus();
 }
 
-absl::Status CallGate::CheckSubjectActive(absl::string_view subject, std::string* reporter,
-                                          bool* established) const {
-  *reporter = std::string(subject);
+absl::Status CallGate::CheckSubjectActive(absl::string_view subject, Caller* caller) const {
+  caller->reporter = std::string(subject);
   if (options_.identities == nullptr) return absl::OkStatus();
   absl::string_view name = subject;
   if (absl::ConsumePrefix(&name, kDevicePrefix)) {
@@ -80,11 +79,14 @@ absl::Status CallGate::CheckSubjectActive(absl::string_view subject, std::string
     }
     if (!device.ok()) return device.status();
     if (device->revoked()) return absl::UnauthenticatedError("the token's device is revoked");
-    if (!device->pseudonym().empty()) *reporter = device->pseudonym();
+    if (!device->pseudonym().empty()) caller->reporter = device->pseudonym();
     Clock& clock = options_.clock != nullptr ? *options_.clock : *SystemClock();
     const absl::Time registered = absl::FromUnixSeconds(device->create_time().seconds()) +
                                   absl::Nanoseconds(device->create_time().nanos());
-    *established = clock.Now() - registered >= options_.established_device_age;
+    const absl::Duration age = clock.Now() - registered;
+    caller->established = age >= options_.established_device_age;
+    caller->established_in =
+        caller->established ? absl::ZeroDuration() : options_.established_device_age - age;
     return absl::OkStatus();
   }
   if (absl::ConsumePrefix(&name, kUserPrefix)) {
@@ -189,7 +191,7 @@ absl::StatusOr<Caller> CallGate::Admit(const CallMetadata& metadata,
     caller.authenticated = true;
     caller.role = *role;
     caller.subject = claims->subject;
-    if (absl::Status active = CheckSubjectActive(caller.subject, &caller.reporter, &caller.established);
+    if (absl::Status active = CheckSubjectActive(caller.subject, &caller);
         !active.ok()) {
       return active;
     }

@@ -84,6 +84,8 @@ struct Caller {
   // staff accounts, and devices registered at least Options::established_device_age before
   // this call. True with authentication off.
   bool established = true;
+  // A device that is not established yet: how long until it is (zero otherwise).
+  absl::Duration established_in = absl::ZeroDuration();
   std::string peer;     // the client address without port
   // What per-address limits key on: the client's address (a trusted proxy's forwarded one),
   // IPv4 as it is, IPv6 by its /64 (common/address.h).
@@ -92,6 +94,9 @@ struct Caller {
 
   [[nodiscard]] bool HasRole(auth::Role r) const { return trusted || (authenticated && role == r); }
   [[nodiscard]] bool IsStaff() const { return trusted || (authenticated && auth::IsStaffRole(role)); }
+  // Called without a token (and authentication on): the public's calls, which the server
+  // runs on workers apart from the apps' and the desk's (MapService, PollService).
+  [[nodiscard]] bool WithoutToken() const { return !authenticated && !trusted; }
   // The device id of a device caller, "" otherwise.
   [[nodiscard]] std::string DeviceId() const;
 };
@@ -148,9 +153,9 @@ class CallGate {
                                                     const RpcAccess& access,
                                                     absl::string_view method, Caller caller) const;
   // UNAUTHENTICATED unless the token's device exists and is not revoked, or its staff account
-  // exists and is not disabled. Sets `*reporter` (see Caller::reporter).
-  [[nodiscard]] absl::Status CheckSubjectActive(absl::string_view subject,
-                                                std::string* reporter, bool* established) const;
+  // exists and is not disabled. Sets the caller's reporter, established and
+  // established_in (see Caller).
+  [[nodiscard]] absl::Status CheckSubjectActive(absl::string_view subject, Caller* caller) const;
 
   Options options_;
 };

@@ -28,9 +28,8 @@ absl::Status AddEnforcement(const storage::EnforcementStore& store, const Aggreg
             absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(r.action_time())));
         for (const std::string& area : q.areas) {
           if (!AreaRefContains(r.area(), area)) continue;
-          privacy::CellCounts& c = sums[{area, r.theme(), AggregatePeriodStart(day, q.period), r.type()}];
-          c.reports += r.count();
-          c.report_keys += privacy::RecordKey(r.name());
+          AddEnforcementCount(
+              r, &sums[{area, r.theme(), AggregatePeriodStart(day, q.period), r.type()}]);
         }
         return true;
       }));
@@ -61,9 +60,7 @@ absl::Status AddEnforcement(const storage::EnforcementStore& store, const Aggreg
     *out.mutable_period_start() = TimeUtil::NanosecondsToTimestamp(
         absl::ToUnixNanos(absl::FromCivil(std::get<2>(key), storage::MapTimeZone())));
     out.set_type(static_cast<v1::EnforcementActionType>(std::get<3>(key)));
-    const privacy::PublishedCounts shown =
-        counts.reports <= 0 ? privacy::PublishedCounts{.withheld = true}
-                            : privacy::Publish(counts, q.KFor(std::get<1>(key)));
+    const privacy::PublishedCounts shown = PublishEnforcement(counts, q.KFor(std::get<1>(key)));
     if (shown.withheld) {
       out.set_suppressed(true);
     } else {
@@ -91,6 +88,16 @@ absl::Status AddPollResults(const MapLayers& layers, const AggregateQuery& q,
 }
 
 }  // namespace
+
+void AddEnforcementCount(const v1::EnforcementRecord& record, privacy::CellCounts* counts) {
+  counts->reports += record.count();
+  counts->report_keys += privacy::RecordKey(record.name());
+}
+
+privacy::PublishedCounts PublishEnforcement(const privacy::CellCounts& counts, int k) {
+  if (k > 0 && counts.reports <= 0) return {.withheld = true};
+  return privacy::Publish(counts, k);
+}
 
 absl::Status AddMapLayers(const MapLayers& layers, const AggregateQuery& query,
                           const v1::AggregateSelection& selection,

@@ -18,6 +18,7 @@
 #pragma once
 
 #include "absl/status/status.h"
+#include "privacy/small_counts.h"
 #include "services/map_service.h"
 #include "storage/action_plan_store.h"
 #include "storage/dispatch_store.h"
@@ -36,6 +37,15 @@ struct MapLayers {
   const storage::ActionPlanStore* plans = nullptr;
   const storage::DispatchStore* incidents = nullptr;
 };
+
+// The enforcement layer's one small-count rule, which the tussenstand's publication applies
+// to its enforcement figures too (services/progress_data.h). AddEnforcementCount adds one
+// record to a figure's counts (its count as reports, its record key); PublishEnforcement
+// gives the figure for threshold `k` (0: exact): an empty figure is withheld like one below k,
+// every other passes privacy::Publish (records are staff-entered, so no reporter gate).
+void AddEnforcementCount(const v1::EnforcementRecord& record, privacy::CellCounts* counts);
+[[nodiscard]] privacy::PublishedCounts PublishEnforcement(const privacy::CellCounts& counts,
+                                                          int k);
 
 // Adds the layers `selection` asks for to `response`.
 [[nodiscard]] absl::Status AddMapLayers(const MapLayers& layers, const AggregateQuery& query,

@@ -385,9 +385,8 @@ void MapServiceImpl::Aggregates(const Caller& caller, const v1::GetAggregatesReq
 }
 
 WorkerPool* MapServiceImpl::WorkersFor(const Caller& caller) const {
-  return caller.authenticated || caller.trusted || parts_.anonymous_workers == nullptr
-             ? parts_.workers
-             : parts_.anonymous_workers;
+  return caller.WithoutToken() && parts_.anonymous_workers != nullptr ? parts_.anonymous_workers
+                                                                       : parts_.workers;
 }
 
 void MapServiceImpl::Import(const Caller& caller, const v1::ImportIndicatorsRequest& request,

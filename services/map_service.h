@@ -44,10 +44,11 @@
 // Public streams (callers without a staff role): updates at most once per
 // `public_stream_interval` (batched), and cells that are withheld (count below k) are left
 // out of updates, so no update announces a change inside a withheld cell; a stream without a
-// token runs on `anonymous_workers` (as does GetAggregates without a token: a public
-// selection may read up to kMaxAggregateCells cells, and many such calls at once must not hold
-// the workers the apps' and the desk's calls need) and may not resume from a cursor more than
-// `anonymous_max_replay` changes behind (FAILED_PRECONDITION: start with a snapshot). Their
+// token runs on `anonymous_workers` (as do GetAggregates and PollService.GetPollResults
+// without a token: a public selection may read up to kMaxAggregateCells cells, and many such
+// calls at once must not hold the workers the apps' and the desk's calls need) and may not
+// resume from a cursor more than `anonymous_max_replay` changes behind (FAILED_PRECONDITION:
+// start with a snapshot). Their
 // cursors are sealed (Parts::public_cursors): they do not reveal the change log's position,
 // so they cannot time-stamp single writes, and a cursor not issued to a public stream is
 // refused (INVALID_ARGUMENT) whatever its position.

@@ -199,6 +199,17 @@ void PollServiceImpl::Answer(const Caller& caller, const v1::AnswerPollRequest& 
   if (device.empty()) {
     return done(absl::PermissionDeniedError("only a device (app) token can answer a poll"));
   }
+  if (!caller.established) {
+    // As on the map (row 3 of the README's threat model): a device minted for the purpose
+    // must not move a published figure; answers are stored unlinked from their device, so an
+    // answer cannot be kept back until its device has aged and counted later.
+    return done(WithRetryDelay(
+        absl::FailedPreconditionError(absl::StrCat(
+            "a device answers a poll once it is established (registered at least "
+            "--map_established_device_age ago); this one is in ",
+            absl::FormatDuration(absl::Ceil(caller.established_in, absl::Seconds(1))))),
+        caller.established_in));
+  }
   internal::PollAnswer answer;
   answer.set_buurt_code(buurt->code);
   answer.set_wijk_code(buurt->parent_code);
@@ -223,8 +234,11 @@ void PollServiceImpl::Results(const Caller& caller, const v1::GetPollResultsRequ
                               v1::PollResults* response, UnaryDone done) {
   absl::StatusOr<uint64_t> number = ParsePollName(request.poll(), "poll");
   if (!number.ok()) return done(number.status());
-  parts_.workers->Schedule([this, staff = caller.IsStaff(), number = *number, response,
-                            done = std::move(done)] {
+  WorkerPool* pool = caller.WithoutToken() && parts_.anonymous_workers != nullptr
+                         ? parts_.anonymous_workers
+                         : parts_.workers;
+  pool->Schedule([this, staff = caller.IsStaff(), number = *number, response,
+                  done = std::move(done)] {
     absl::StatusOr<v1::Poll> poll = parts_.polls->Get(number);
     if (!poll.ok()) return done(poll.status());
     std::vector<std::string> wijken, buurten;

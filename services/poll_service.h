@@ -8,8 +8,14 @@
 //
 // AnswerPoll (device tokens only): buurt_code a buurt of the report gemeente, safety_score 1-10, at most 3
 // distinct themes, open_answer (only when the poll asks one) up to 500 bytes of one-line
-// UTF-8. Outside the window: FAILED_PRECONDITION. Once per device: a different second answer
-// is ALREADY_EXISTS, the same answer again OK with replayed = true.
+// UTF-8. Outside the window: FAILED_PRECONDITION. A device that is not established yet
+// (registered less than --map_established_device_age ago, Caller::established, the age from
+// which the map counts its reports towards k): FAILED_PRECONDITION naming the flag, with a
+// retry delay (RetryInfo; over HTTP Retry-After) until it is; so devices minted within the
+// registration limits cannot move a poll's published figures. Refused rather than stored
+// and counted later: an answer is stored unlinked from its device (below), so it could not be
+// counted once its device has aged. Once per device: a different second answer is
+// ALREADY_EXISTS, the same answer again OK with replayed = true.
 //
 // GetPollResults (anyone): per wijk and buurt of the report gemeente, the figures of
 // domain/plan/poll_figures.h; below min_respondents an area is withheld for every caller,
@@ -32,7 +38,8 @@
 // answers against the marker's value, what it answered. Dropping k and the markers when a
 // poll closes would end that; it is not done yet.
 //
-// Thread safety: one instance serves all calls concurrently; storage calls run on `workers`.
+// Thread safety: one instance serves all calls concurrently; storage calls run on `workers`
+// (GetPollResults without a token on `anonymous_workers`).
 #pragma once
 
 #include <string>
@@ -53,6 +60,10 @@ class PollServiceImpl final {
     storage::PollStore* polls = nullptr;
     const geo::AreaIndex* areas = nullptr;
     WorkerPool* workers = nullptr;
+    // GetPollResults without a token runs here (null: on `workers`), as the map's anonymous
+    // reads do: it reads every answer of the poll, and many such calls at once must not hold
+    // the workers the apps' and the desk's calls need.
+    WorkerPool* anonymous_workers = nullptr;
     const CallGate* gate = nullptr;
     const Clock* clock = nullptr;  // nullptr: the system clock
     // Both set by the server from ServerOptions (whose defaults are the flags').

@@ -15,6 +15,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "services/action_plan_service.h"
+#include "services/map_layers.h"
 #include "privacy/small_counts.h"
 #include "services/poll_service.h"
 
@@ -97,6 +98,19 @@ int64_t Shown(const ProgressSources& sources, catalog::Theme theme, const storag
   return Published(sources, theme, sum, range, period, reports).value_or(1);
 }
 
+// An enforcement figure (the records summed into `counts`, AddEnforcementCount) as the
+// report shows it: exact for staff; in the publication version the map's enforcement layer's
+// figure (PublishEnforcement with the theme's k: an empty one and one below k withheld), a
+// withheld one entered as 1, which the renderer shows as "<k".
+int64_t ShownEnforcement(const ProgressSources& sources, catalog::Theme theme,
+                         const privacy::CellCounts& counts) {
+  if (sources.publish_k <= 0) return counts.reports;
+  const std::optional<int> k = PublishK(sources, theme);
+  if (!k) return 1;
+  const privacy::PublishedCounts shown = PublishEnforcement(counts, *k);
+  return shown.withheld ? 1 : shown.reports;
+}
+
 const char* StatusLabel(v1::MeasureStatus status) {
   switch (status) {
     case v1::MEASURE_RUNNING: return "loopt";
@@ -172,20 +186,30 @@ absl::Status AddActionPlan(const ProgressSources& sources, const progress::HalfY
       op.description = o.description();
       op.target = o.target_count();
       if (o.enforcement_type() != v1::ENFORCEMENT_ACTION_TYPE_UNSPECIFIED) {
-        op.recorded = 0;
+        privacy::CellCounts recorded;
         for (const v1::EnforcementRecord& r : records) {
           const absl::CivilDay day = storage::MapDay(TimeOf(r.action_time()));
           if (r.measure() == m.name() && r.type() == o.enforcement_type() && day >= out.start) {
-            op.recorded += r.count();
+            AddEnforcementCount(r, &recorded);
           }
         }
+        op.recorded = ShownEnforcement(sources, out.theme, recorded);
       }
     }
+    // Per action type; the publication lists every type, an empty one withheld like one below
+    // k, as the map's enforcement layer does ("none" beside "<k" would tell "1 to k-1").
+    std::map<int, privacy::CellCounts> by_type;
     for (const v1::EnforcementRecord& r : records) {
       const absl::CivilDay day = storage::MapDay(TimeOf(r.action_time()));
-      if (r.measure() == m.name() && day >= half_first) {
-        out.enforcement[ActionLabel(r.type())] += r.count();
+      if (r.measure() == m.name() && day >= half_first) AddEnforcementCount(r, &by_type[r.type()]);
+    }
+    if (sources.publish_k > 0) {
+      for (int type = 1; type <= v1::EnforcementActionType_MAX; ++type) {
+        if (v1::EnforcementActionType_IsValid(type)) by_type.try_emplace(type);
       }
+    }
+    for (const auto& [type, counts] : by_type) {
+      out.enforcement[ActionLabel(type)] += ShownEnforcement(sources, out.theme, counts);
     }
     // Before/after, up to the end of the half-year and today.
     const absl::CivilDay during_end = std::min({out.end, half_end, today_end});
@@ -343,18 +367,28 @@ absl::Status AddEarlyWarnings(const ProgressSources& sources, const progress::Ha
                                       area->parent_code) != m.area_codes().end();
         if (covers) done.push_back(absl::StrCat("maatregel \"", m.title(), "\" (", StatusLabel(m.status()), ")"));
       }
-      int64_t actions = 0;
+      privacy::CellCounts actions;
       if (sources.enforcement != nullptr) {
         WW_RETURN_IF_ERROR(sources.enforcement->ForEachInDays(
             out.day, storage::MapDay(half.end), [&](const v1::EnforcementRecord& r) {
               if (r.theme() == w.theme() && AreaRefContains(r.area(), w.area_code()) &&
                   TimeOf(r.action_time()) >= raised) {
-                actions += r.count();
+                AddEnforcementCount(r, &actions);
               }
               return true;
             }));
       }
-      if (actions > 0) done.push_back(absl::StrCat(actions, " handhavingsacties daarna"));
+      // Free text, which the renderer prints as it is: in the publication the figure passes
+      // the enforcement rule here and is always given ("<k" when withheld, an empty one too:
+      // "none" beside "<k" would tell "1 to k-1").
+      if (sources.publish_k > 0) {
+        const int64_t shown = ShownEnforcement(sources, theme, actions);
+        done.push_back(absl::StrCat(shown < sources.publish_k ? "<" : "",
+                                    shown < sources.publish_k ? sources.publish_k : shown,
+                                    " handhavingsacties daarna"));
+      } else if (actions.reports > 0) {
+        done.push_back(absl::StrCat(actions.reports, " handhavingsacties daarna"));
+      }
       out.follow_up = done.empty() ? "geen maatregel of handhaving geregistreerd"
                                    : absl::StrJoin(done, "; ");
     }

@@ -76,7 +76,9 @@ struct ProgressSources {
   // published figure of its baseline (withheld with it); "handled within target" rows of a
   // wijk and theme whose half-year cell the map withholds are withheld, the others are the
   // settled and on-time incidents' published figures (the cell-key offset of their own
-  // incidents, withheld below k).
+  // incidents, withheld below k). Enforcement figures (a measure's planned outputs and its
+  // half-year enforcement, listed for every action type; a warning's actions after it) pass
+  // the map's enforcement layer's rule (PublishEnforcement in services/map_layers.h).
   int publish_k = 0;
   std::map<int, int> theme_k;
   // The early-warning monitor's detector (its windows), for the publication's warnings.

@@ -368,8 +368,8 @@ class ServerImpl final : public WijkwachtServer {
         action_plan_store_.get(), areas_.get(), workers_.get(), gate_.get(), enforcement_.get(),
         clock});
     poll_service_ = std::make_unique<PollServiceImpl>(PollServiceImpl::Parts{
-        poll_store_.get(), areas_.get(), workers_.get(), gate_.get(), clock,
-        options.poll_min_respondents, options.report_gemeente_code});
+        poll_store_.get(), areas_.get(), workers_.get(), anonymous_workers_.get(), gate_.get(),
+        clock, options.poll_min_respondents, options.report_gemeente_code});
     return absl::OkStatus();
   }
 
@@ -628,7 +628,8 @@ class ServerImpl final : public WijkwachtServer {
   std::unique_ptr<storage::ReportStore> report_store_;
   std::unique_ptr<report::ReportIngest> ingest_;
   std::unique_ptr<WorkerPool> workers_;
-  std::unique_ptr<WorkerPool> anonymous_workers_;  // streams and GetAggregates without a token
+  // Streams, GetAggregates and GetPollResults without a token.
+  std::unique_ptr<WorkerPool> anonymous_workers_;
   std::unique_ptr<privacy::IdentitySealer> sealer_;
   std::unique_ptr<storage::SealedIdentityStore> sealed_;
   std::unique_ptr<PublicCursors> public_cursors_;   // the public map stream's

@@ -70,6 +70,7 @@ struct ServerOptions {
   std::string map_theme_k = "SUBVERSION=10";
   // MapService: a device counts towards k on the public map once it is this old, so that
   // devices minted to top a withheld cell up to k do not (privacy/small_counts.h).
+  // PollService: a device may answer a poll once it is this old (services/poll_service.h).
   absl::Duration map_established_device_age = absl::Hours(72);
   // PollService: respondents an area needs before any figure of it is shown (every caller).
   int poll_min_respondents = 10;
@@ -198,8 +199,8 @@ struct ServerOptions {
   // Open server streams per caller (services/stream_registry.h).
   StreamLimits stream_limits;
   // StreamAggregates without a token: resumes at most this many changes behind the newest
-  // (0 = any); their streams, and GetAggregates calls without a token, run on
-  // `anonymous_stream_threads` threads of their own.
+  // (0 = any); their streams, and GetAggregates and GetPollResults calls without a token,
+  // run on `anonymous_stream_threads` threads of their own.
   uint64_t anonymous_max_replay = 10000;
   int anonymous_stream_threads = 1;
   // Login admission (services/auth_service.h).

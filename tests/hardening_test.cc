@@ -193,6 +193,8 @@ class HardeningTest : public ::testing::Test {
     sync_ = v1::SyncService::NewStub(server_.channel());
     alerts_ = v1::AlertService::NewStub(server_.channel());
     map_ = v1::MapService::NewStub(server_.channel());
+    polls_ = v1::PollService::NewStub(server_.channel());
+    plans_ = v1::ActionPlanService::NewStub(server_.channel());
   }
 
   services::ServerOptions& options() { return server_.options(); }
@@ -419,6 +421,63 @@ class HardeningTest : public ::testing::Test {
     return report;
   }
 
+  // A flitspeiling the admin creates, open from an hour before `now` for a week.
+  v1::Poll CreatePoll(absl::Time now) {
+    grpc::ClientContext context;
+    Prepare(context, server_.admin_token());
+    v1::CreatePollRequest request;
+    v1::Poll& p = *request.mutable_poll();
+    p.set_title("Flitspeiling");
+    p.set_safety_question("Hoe veilig voelt u zich in uw buurt? (1-10)");
+    p.set_themes_question("Welke onderwerpen baren u de meeste zorgen?");
+    *p.mutable_open_time() = Ts(now - absl::Hours(1));
+    *p.mutable_close_time() = Ts(now + absl::Hours(24 * 7));
+    v1::Poll poll;
+    grpc::Status status = polls_->CreatePoll(&context, request, &poll);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    return poll;
+  }
+
+  grpc::Status AnswerPoll(const std::string& token, const v1::Poll& poll,
+                          const std::string& buurt, int score) {
+    grpc::ClientContext context;
+    Prepare(context, token);
+    v1::AnswerPollRequest request;
+    request.set_poll(poll.name());
+    request.set_buurt_code(buurt);
+    request.set_safety_score(score);
+    v1::AnswerPollResponse answered;
+    return polls_->AnswerPoll(&context, request, &answered);
+  }
+
+  grpc::Status PollResults(const std::string& token, const v1::Poll& poll, v1::PollResults* out) {
+    grpc::ClientContext context;
+    Prepare(context, token);
+    v1::GetPollResultsRequest request;
+    request.set_poll(poll.name());
+    return polls_->GetPollResults(&context, request, out);
+  }
+
+  // The admin records one fine of Team Handhaving in `area` (theme LIVEABILITY) under
+  // `measure` ("" for none).
+  void RecordFine(const std::string& area, absl::Time when, const std::string& external_ref,
+                  const std::string& measure = "") {
+    grpc::ClientContext context;
+    Prepare(context, server_.admin_token());
+    v1::RecordEnforcementRequest request;
+    v1::EnforcementRecord& record = *request.mutable_record();
+    record.set_type(v1::ENFORCEMENT_FINE);
+    record.set_area_code(area);
+    record.set_theme(v1::LIVEABILITY);
+    *record.mutable_action_time() = Ts(when);
+    record.set_department("Team Handhaving");
+    record.set_external_ref(external_ref);
+    record.set_measure(measure);
+    v1::EnforcementRecord stored;
+    grpc::Status status = plans_->RecordEnforcement(&context, request, &stored);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+  }
+
   // Every report (at most 100), as an admin sees them.
   v1::ListReportsResponse AllReportsAsStaff() {
     grpc::ClientContext context;
@@ -444,6 +503,8 @@ class HardeningTest : public ::testing::Test {
   std::unique_ptr<v1::SyncService::Stub> sync_;
   std::unique_ptr<v1::AlertService::Stub> alerts_;
   std::unique_ptr<v1::MapService::Stub> map_;
+  std::unique_ptr<v1::PollService::Stub> polls_;
+  std::unique_ptr<v1::ActionPlanService::Stub> plans_;
 };
 
 // ---------------------------------------------------------------------------------- row 3
@@ -544,6 +605,68 @@ TEST_F(HardeningTest, Row03_OneAgedDeviceCountsOnceHoweverManyReports) {
   const v1::GetAggregatesResponse pub = Aggregates(BuurtHalfYear(first.area().buurt_code()), "");
   ASSERT_EQ(pub.cells_size(), 1);
   EXPECT_TRUE(pub.cells(0).suppressed()) << "nine reports from one device published";
+}
+
+// The same attack on the flitspeiling: devices minted within the registration limits answer
+// a poll to lift a buurt over the poll's minimum (or to move its score). A device answers
+// once it is as old as the map requires before it counts towards k; fresh ones are refused
+// with the flag named and a retry delay until then, and the published results do not move.
+// The same devices, aged past the minimum, can answer (positive control).
+TEST_F(HardeningTest, Row03_FreshDevicesCannotMoveAPollsPublishedResult) {
+  options().device_registration_burst = 100;
+  options().map_established_device_age = absl::Hours(72);
+  options().poll_min_respondents = 3;
+  options().clock = &clock_;
+  Start();
+  const std::string buurt = "BU03750001";
+  const v1::Poll poll = CreatePoll(clock_.Now());
+  auto published = [&] {
+    v1::PollResults results;
+    const grpc::Status status = PollResults("", poll, &results);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    return results;
+  };
+  auto buurt_of = [&](const v1::PollResults& results) {
+    for (const v1::PollAreaResult& r : results.areas()) {
+      if (r.area_code() == buurt) return r;
+    }
+    ADD_FAILURE() << buurt << " is not listed";
+    return v1::PollAreaResult();
+  };
+  const v1::PollResults before = published();
+  ASSERT_TRUE(buurt_of(before).withheld());
+  struct Device {
+    std::string token, refresh;
+  };
+  std::vector<Device> devices(3);  // the poll's minimum
+  for (Device& d : devices) {
+    ASSERT_TRUE(Register(&d.token, nullptr, &d.refresh).ok());
+    const grpc::Status status = AnswerPoll(d.token, poll, buurt, 1);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(status);
+    EXPECT_TRUE(absl::StrContains(status.error_message(), "map_established_device_age"))
+        << Describe(status);
+    const std::optional<absl::Duration> retry = RetryDelay(status);
+    EXPECT_TRUE(retry.has_value()) << "no retry delay: " << Describe(status);
+    EXPECT_GT(retry.value_or(absl::ZeroDuration()), absl::Hours(71));
+    EXPECT_LE(retry.value_or(absl::ZeroDuration()), absl::Hours(72));
+  }
+  const v1::PollResults after = published();
+  EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString())
+      << "fresh devices moved the published results";
+  EXPECT_TRUE(buurt_of(after).withheld());
+
+  // Positive control: the same devices, four days old, are counted.
+  clock_.Advance(absl::Hours(73));
+  for (Device& d : devices) {
+    v1::TokenResponse renewed;
+    ASSERT_TRUE(Refresh(d.refresh, &renewed).ok());
+    const grpc::Status status = AnswerPoll(renewed.access_token(), poll, buurt, 1);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+  }
+  const v1::PollAreaResult aged = buurt_of(published());
+  EXPECT_FALSE(aged.withheld());
+  EXPECT_EQ(aged.respondents(), 3);
+  EXPECT_EQ(aged.mean_score(), 1);
 }
 
 // ---------------------------------------------------------------------------------- row 11
@@ -1990,6 +2113,86 @@ TEST_F(HardeningTest, Row02_TussenstandHandlingFollowsTheMapsRule) {
   EXPECT_TRUE(staff_small) << "positive control: the staff version has a count below k";
 }
 
+// The tussenstand's Actieplan printed each measure's enforcement exactly (its planned output
+// as "1 van 12 geregistreerd"), while the map's enforcement layer withholds the same action
+// below k: one fine in the measure's area could be read off the publication. The publication
+// now passes them through the layer's rule: every action type listed, withheld ("<k") when
+// empty or below k; the staff version stays exact (control).
+TEST_F(HardeningTest, Row02_TussenstandEnforcementFollowsTheMapsRule) {
+  options().map_suppression_k = 5;
+  Start();
+  const absl::Time now = absl::Now();
+  const absl::CivilDay today = absl::ToCivilDay(now, storage::MapTimeZone());
+  auto midnight = [](absl::CivilDay d) { return Ts(absl::FromCivil(d, storage::MapTimeZone())); };
+  {
+    grpc::ClientContext context;
+    Prepare(context, server_.admin_token());
+    v1::CreateActionPlanRequest request;
+    v1::ActionPlan& plan = *request.mutable_action_plan();
+    plan.set_year(static_cast<int>(today.year()));
+    plan.set_title("Actieplan Veiligheid");
+    plan.set_published(true);
+    v1::Priority& first = *plan.add_priorities();
+    first.set_theme(v1::LIVEABILITY);
+    first.add_area_codes("FA037501");
+    first.set_rationale("Overlast in het centrum.");
+    v1::ActionPlan stored;
+    grpc::Status status = plans_->CreateActionPlan(&context, request, &stored);
+    ASSERT_TRUE(status.ok()) << Describe(status);
+  }
+  v1::Measure measure;
+  {
+    grpc::ClientContext context;
+    Prepare(context, server_.admin_token());
+    v1::CreateMeasureRequest request;
+    request.set_parent(absl::StrCat("actionPlans/", today.year()));
+    v1::Measure& m = *request.mutable_measure();
+    m.set_title("Boetes Drie Straatjes");
+    m.set_theme(v1::LIVEABILITY);
+    m.add_area_codes("FA037501");
+    m.set_owner_department("Team Handhaving");
+    *m.mutable_start_time() = midnight(today - 20);
+    *m.mutable_end_time() = midnight(today + 60);
+    m.set_status(v1::MEASURE_RUNNING);
+    m.set_published(true);
+    v1::PlannedOutput& out = *m.add_planned_outputs();
+    out.set_description("Boetes op vrijdagavond");
+    out.set_target_count(12);
+    out.set_enforcement_type(v1::ENFORCEMENT_FINE);
+    grpc::Status status = plans_->CreateMeasure(&context, request, &measure);
+    ASSERT_TRUE(status.ok()) << Describe(status);
+  }
+  RecordFine("FA037501", now - absl::Minutes(10), "HH-16", measure.name());  // the one action
+
+  const std::string staff = Tussenstand(server_.admin_token(), now, false).markdown();
+  EXPECT_TRUE(absl::StrContains(staff, "Boetes op vrijdagavond: 1 van 12 geregistreerd")) << staff;
+  EXPECT_TRUE(absl::StrContains(staff, "Handhaving: 1 boete(s)")) << staff;
+
+  const std::string publication = Tussenstand(server_.admin_token(), now, true).markdown();
+  EXPECT_FALSE(absl::StrContains(publication, ": 1 van 12")) << publication;
+  EXPECT_TRUE(absl::StrContains(publication, "Boetes op vrijdagavond: \\<5 van 12 geregistreerd"))
+      << publication;
+  EXPECT_TRUE(absl::StrContains(publication, "\\<5 boete(s)")) << publication;
+  // Every action type alike, an empty one too: "<k" does not say there was some.
+  EXPECT_TRUE(absl::StrContains(publication, "\\<5 waarschuwing(en)")) << publication;
+  EXPECT_TRUE(absl::StrContains(publication, "\\<5 sluiting(en)")) << publication;
+  // The map's enforcement layer withholds the same action.
+  v1::AggregateSelection layer;
+  layer.set_level(v1::FOCUS_AREA);
+  layer.add_area_codes("FA037501");
+  layer.add_themes(v1::LIVEABILITY);
+  layer.set_period(v1::HALF_YEAR);
+  *layer.mutable_start_time() = Ts(now - absl::Minutes(20));
+  *layer.mutable_end_time() = Ts(now);
+  layer.set_include_enforcement(true);
+  bool withheld_on_the_map = false;
+  const v1::GetAggregatesResponse map = Aggregates(layer, "");
+  for (const v1::EnforcementCount& c : map.enforcement()) {
+    if (c.type() == v1::ENFORCEMENT_FINE) withheld_on_the_map = c.suppressed();
+  }
+  EXPECT_TRUE(withheld_on_the_map);
+}
+
 // ---------------------------------------------------------------------------------- row 19
 // The report-existence oracle. A victim files a report; one attacker device sends the victim's
 // report id through every call that takes a report id (gRPC, the JSON API, Open311), before
@@ -2396,6 +2599,58 @@ TEST_F(HardeningTest, Row04_AnonymousMapReadsCannotHoldTheWorkers) {
       << "the device's Pull waited for the anonymous reads queued before it";
 }
 
+// The same for the flitspeiling's results: GetPollResults reads every answer of the poll, and
+// without a token it ran on the shared workers. It runs on the anonymous workers now: with
+// 32 anonymous map reads of 92,000 cells queued there, an anonymous GetPollResults waits
+// behind them (before: answered on the shared workers while they were still queued), and a
+// device's GetPollResults does not (control).
+TEST_F(HardeningTest, Row04_AnonymousPollResultsRunOnTheAnonymousWorkers) {
+  Start();
+  const v1::Poll poll = CreatePoll(absl::Now());
+  v1::AggregateSelection heavy;  // as in Row04_AnonymousMapReadsCannotHoldTheWorkers
+  heavy.set_level(v1::BUURT);
+  heavy.set_period(v1::DAY);
+  *heavy.mutable_start_time() = Ts(absl::Now() - absl::Hours(24 * 140));
+  *heavy.mutable_end_time() = Ts(absl::Now());
+  // The map reads answered while a GetPollResults of `token` waited, and whether they were
+  // still queued when it was sent.
+  auto answered_while_waiting = [&](const std::string& token, int* queued_at_call) {
+    constexpr int kClients = 32;
+    std::atomic<int> answered{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < kClients; ++i) {
+      clients.emplace_back([&] {
+        EXPECT_GT(Aggregates(heavy, "").cells_size(), 90000);
+        ++answered;
+      });
+    }
+    absl::SleepFor(absl::Milliseconds(50));  // let them queue
+    const int at_call = answered.load();
+    v1::PollResults results;
+    const grpc::Status status = PollResults(token, poll, &results);
+    const int at_answer = answered.load();
+    for (std::thread& t : clients) t.join();
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    EXPECT_GT(results.areas_size(), 0);
+    *queued_at_call = kClients - at_call;
+    return at_answer - at_call;
+  };
+  int queued = 0;
+  const int anonymous = answered_while_waiting("", &queued);
+  std::printf("anonymous GetPollResults: %d of %d queued map reads answered while it waited\n",
+              anonymous, queued);
+  ASSERT_GE(queued, 8) << "the anonymous reads were still queued at the call";
+  EXPECT_GT(anonymous, queued / 2)
+      << "the anonymous GetPollResults did not wait behind the anonymous workers' queue";
+  std::string device;
+  ASSERT_TRUE(Register(&device).ok());
+  const int with_token = answered_while_waiting(device, &queued);
+  std::printf("device GetPollResults: %d of %d queued map reads answered while it waited\n",
+              with_token, queued);
+  ASSERT_GE(queued, 8) << "the anonymous reads were still queued at the device's call";
+  EXPECT_LT(with_token, queued / 2) << "the device's GetPollResults waited for the anonymous reads";
+}
+
 // ------------------------------------------------------------------------------------ row 5
 // The public stream's cursors were the change log's position: an outsider taking a snapshot
 // every few seconds saw it move with every single write anywhere (a report inside a withheld
@@ -2657,22 +2912,7 @@ TEST_F(HardeningTest, Row02_EnforcementAndPollListingsDoNotTellWhereThereWasAny)
   options().map_suppression_k = 5;
   Start();
   const std::string buurt = "BU03750001";
-  auto plans = v1::ActionPlanService::NewStub(server_.channel());
-  {
-    grpc::ClientContext context;
-    Prepare(context, server_.admin_token());
-    v1::RecordEnforcementRequest request;
-    v1::EnforcementRecord& r = *request.mutable_record();
-    r.set_type(v1::ENFORCEMENT_FINE);
-    r.set_area_code(buurt);
-    r.set_theme(v1::LIVEABILITY);
-    *r.mutable_action_time() = Ts(absl::Now() - absl::Hours(1));
-    r.set_department("Team Handhaving");
-    r.set_external_ref("HH-15");
-    v1::EnforcementRecord stored;
-    grpc::Status status = plans->RecordEnforcement(&context, request, &stored);
-    ASSERT_TRUE(status.ok()) << Describe(status);
-  }
+  RecordFine(buurt, absl::Now() - absl::Hours(1), "HH-15");
   v1::AggregateSelection all = BuurtHalfYear(buurt);
   all.clear_area_codes();
   all.clear_themes();
@@ -2700,41 +2940,16 @@ TEST_F(HardeningTest, Row02_EnforcementAndPollListingsDoNotTellWhereThereWasAny)
   EXPECT_EQ(exact.enforcement(0).count(), 1);
 
   // The flitspeiling: one device answers for the buurt.
-  auto polls = v1::PollService::NewStub(server_.channel());
-  v1::Poll poll;
-  {
-    grpc::ClientContext context;
-    Prepare(context, server_.admin_token());
-    v1::CreatePollRequest request;
-    v1::Poll& p = *request.mutable_poll();
-    p.set_title("Flitspeiling");
-    p.set_safety_question("Hoe veilig voelt u zich in uw buurt? (1-10)");
-    p.set_themes_question("Welke onderwerpen baren u de meeste zorgen?");
-    *p.mutable_open_time() = Ts(absl::Now() - absl::Hours(1));
-    *p.mutable_close_time() = Ts(absl::Now() + absl::Hours(24));
-    grpc::Status status = polls->CreatePoll(&context, request, &poll);
-    ASSERT_TRUE(status.ok()) << Describe(status);
-  }
+  const v1::Poll poll = CreatePoll(absl::Now());
   {
     std::string device;
     ASSERT_TRUE(Register(&device).ok());
-    grpc::ClientContext context;
-    Prepare(context, device);
-    v1::AnswerPollRequest request;
-    request.set_poll(poll.name());
-    request.set_buurt_code(buurt);
-    request.set_safety_score(7);
-    v1::AnswerPollResponse answered;
-    grpc::Status status = polls->AnswerPoll(&context, request, &answered);
+    grpc::Status status = AnswerPoll(device, poll, buurt, 7);
     ASSERT_TRUE(status.ok()) << Describe(status);
   }
   auto results = [&](const std::string& token) {
-    grpc::ClientContext context;
-    Prepare(context, token);
-    v1::GetPollResultsRequest request;
-    request.set_poll(poll.name());
     v1::PollResults out;
-    grpc::Status status = polls->GetPollResults(&context, request, &out);
+    grpc::Status status = PollResults(token, poll, &out);
     EXPECT_TRUE(status.ok()) << Describe(status);
     return out;
   };

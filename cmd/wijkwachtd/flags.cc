@@ -94,7 +94,8 @@ ABSL_FLAG(std::string, map_theme_k, Defaults().map_theme_k,
           "THEME=K|hidden,... (empty: none)");
 ABSL_FLAG(absl::Duration, map_established_device_age,
           Defaults().map_established_device_age,
-          "a device's reports count towards the map threshold once it is this old");
+          "a device's reports count towards the map threshold, and it may answer a "
+          "flitspeiling, once it is this old");
 ABSL_FLAG(int, poll_min_respondents, Defaults().poll_min_respondents,
           "flitspeiling: respondents an area needs before any figure of it is shown (>= 1)");
 ABSL_FLAG(int, map_public_max_cell_level, Defaults().map_public_max_cell_level,

@@ -28,10 +28,10 @@ std::string PeriodText(absl::CivilDay first, absl::CivilDay end) {
   return absl::StrCat(DayLabel(first), " t/m ", DayLabel(end - 1));
 }
 
-std::string OutputText(const OutputProgress& o) {
+std::string OutputText(const OutputProgress& o, const Disclosure& d) {
   std::string text = o.description;
   if (o.target > 0 && o.recorded >= 0) {
-    absl::StrAppend(&text, ": ", FormatInteger(o.recorded), " van ", FormatInteger(o.target),
+    absl::StrAppend(&text, ": ", d.Text(d.Count(o.recorded)), " van ", FormatInteger(o.target),
                     " geregistreerd");
   } else if (o.target > 0) {
     absl::StrAppend(&text, " (doel ", FormatInteger(o.target), ")");
@@ -84,7 +84,7 @@ std::string ActionPlanHtml(const ProgressReportData& data, const Disclosure& d) 
       if (!m.outputs.empty()) {
         absl::StrAppend(&html, "<p>Beoogde resultaten:</p><ul>");
         for (const OutputProgress& o : m.outputs) {
-          absl::StrAppend(&html, "<li>", HtmlEscape(OutputText(o)), "</li>");
+          absl::StrAppend(&html, "<li>", HtmlEscape(OutputText(o, d)), "</li>");
         }
         absl::StrAppend(&html, "</ul>");
       }
@@ -161,7 +161,7 @@ std::string ActionPlanMarkdown(const ProgressReportData& data, const Disclosure&
                       MarkdownEscape(m.owner), " · ", PeriodText(m.start, m.end), " · **",
                       MarkdownEscape(m.status), "**\n\n");
       for (const OutputProgress& o : m.outputs) {
-        absl::StrAppend(&md, "- ", MarkdownEscape(OutputText(o)), "\n");
+        absl::StrAppend(&md, "- ", MarkdownEscape(OutputText(o, d)), "\n");
       }
       absl::StrAppend(&md, m.outputs.empty() ? "" : "\n", "Handhaving: ",
                       MarkdownEscape(EnforcementText(m, d)), "\n\n");

@@ -116,7 +116,9 @@ struct BeforeAfter {
 struct OutputProgress {
   std::string description;
   int64_t target = 0;     // 0 = not a count
-  int64_t recorded = -1;  // enforcement recorded against it so far; -1 = not counted
+  // Enforcement recorded against it so far (a count like any other: 1 to k-1 is "<k" in the
+  // public version); -1 = not counted.
+  int64_t recorded = -1;
 };
 
 struct MeasureProgress {
