@@ -13,13 +13,20 @@ namespace {
 
 class IdentityStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Open(); }
+  // Opens the engine over dir_ (again, after Close: what was stored must be there).
+  void Open() {
     EngineOptions options;
     options.data_dir = dir_.path();
     auto engine = Engine::Open(options);
-    ASSERT_TRUE(engine.ok());
+    ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = *std::move(engine);
     store_ = std::make_unique<IdentityStore>(engine_.get());
+  }
+  void Close() {
+    store_.reset();
+    engine_->Shutdown();
+    engine_.reset();
   }
   testing::TempDir dir_;
   std::unique_ptr<Engine> engine_;
@@ -129,15 +136,8 @@ TEST_F(IdentityStoreTest, RecordPartnerUseKeepsTheLatestUseOfTheKeyItNames) {
   EXPECT_EQ(store_->GetPartner("onbekend").status().code(), absl::StatusCode::kNotFound);
 
   // Durable: the engine reopened over the same directory has both.
-  store_.reset();
-  engine_->Shutdown();
-  engine_.reset();
-  EngineOptions options;
-  options.data_dir = dir_.path();
-  auto reopened = Engine::Open(options);
-  ASSERT_TRUE(reopened.ok()) << reopened.status();
-  engine_ = *std::move(reopened);
-  store_ = std::make_unique<IdentityStore>(engine_.get());
+  Close();
+  ASSERT_NO_FATAL_FAILURE(Open());
   stored = store_->GetPartner("meldformulier");
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(seconds(stored->last_use_time()), absl::ToUnixSeconds(t0 + absl::Minutes(30)));
