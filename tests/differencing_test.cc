@@ -221,12 +221,16 @@ std::vector<double> OffsetSum(int n) {
 // noisy readings of it; the most likely total in [0, k) (a withheld set may be empty) under
 // a uniform prior, ties to the smaller.
 int64_t MostLikelyTotal(const std::vector<Attack::Derivation>& derivations) {
+  std::vector<std::vector<double>> noise;  // per derivation
+  noise.reserve(derivations.size());
+  for (const Attack::Derivation& d : derivations) noise.push_back(OffsetSum(d.noisy_terms));
   int64_t best = 0;
   double best_p = -1;
   for (int64_t h = 0; h < kK; ++h) {
     double p = 1;
-    for (const Attack::Derivation& d : derivations) {
-      const std::vector<double> dist = OffsetSum(d.noisy_terms);
+    for (size_t i = 0; i < derivations.size(); ++i) {
+      const Attack::Derivation& d = derivations[i];
+      const std::vector<double>& dist = noise[i];
       const int64_t index = d.value - h + 2 * d.noisy_terms;
       p *= index >= 0 && index < static_cast<int64_t>(dist.size()) ? dist[index] : 0.0;
     }
