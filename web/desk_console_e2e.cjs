@@ -31,20 +31,13 @@
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
-const modules = process.env.WIJKWACHT_NODE_MODULES;
-const { chromium } = require(path.join(modules, 'playwright-core'));
-const axeSource = fs.readFileSync(path.join(modules, 'axe-core', 'axe.min.js'), 'utf8');
+const { T, check, launchChromium, runAxe, deskLogin, runMain } = require('./e2e_support.cjs');
 
 const [base, olderIncident, outDir] = process.argv.slice(2);
 const env = (k) => {
   if (!process.env[k]) throw new Error(`${k} is not set`);
   return process.env[k];
 };
-const T = { timeout: 20000 };
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 // Watches one page for what must never happen (page errors, CSP violations) and records the
 // URLs it requests.
@@ -74,17 +67,7 @@ async function checkNoTokenInUrls(page, label) {
 }
 
 async function axe(page, name) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
-    await page.evaluate(`${axeSource}\n;undefined`);
-  }
-  const results = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-  }));
-  fs.writeFileSync(path.join(outDir, `axe-${name}.json`), JSON.stringify({
-    url: results.url, violations: results.violations, passes: results.passes.map((p) => p.id),
-    incomplete: results.incomplete.map((p) => p.id),
-  }, null, 2));
-  console.log(`AXE ${name} ${results.violations.length} ${results.passes.length}`);
+  const results = await runAxe(page, name, outDir);
   if (results.violations.length) {
     const text = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     throw new Error(`axe-core on ${name}:\n  ${text.join('\n  ')}`);
@@ -92,12 +75,7 @@ async function axe(page, name) {
 }
 
 async function login(page, user, password) {
-  await page.goto(`${base}/desk/`);
-  await page.waitForSelector('form.login', T);
-  await page.getByLabel('Gebruikersnaam').fill(user);
-  await page.getByLabel('Wachtwoord').fill(password);
-  await page.keyboard.press('Enter');  // keyboard, not a click
-  await page.waitForSelector('#stream-state[data-state="live"]', T);
+  await deskLogin(page, base, user, password);
   await page.waitForSelector('#queue-count', T);
 }
 
@@ -125,11 +103,7 @@ async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   const problems = [];
   const pages = [];
-  const browser = await chromium.launch({
-    executablePath: process.env.WIJKWACHT_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const viewport = { width: 1400, height: 1000 };
     const a = await (await browser.newContext({ viewport })).newPage();
@@ -374,7 +348,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e && e.stack ? e.stack : String(e));
-  process.exit(1);
-});
+runMain(main);

@@ -22,12 +22,9 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const modules = process.env.WIJKWACHT_NODE_MODULES;
-const { chromium } = require(path.join(modules, 'playwright-core'));
-const axeSource = fs.readFileSync(path.join(modules, 'axe-core', 'axe.min.js'), 'utf8');
+const { T, check, launchChromium, runAxe, deskLogin, runMain } = require('./e2e_support.cjs');
 
 const [base, incident, report, mediaUrl, outDir] = process.argv.slice(2);
-const T = { timeout: 20000 };
 
 // What the server refuses as media_url (domain/report/media_url.h), and so must never come
 // from it; should one come all the same, the console must not make it a link.
@@ -44,18 +41,10 @@ const HOSTILE = [
   'https:alert(1)',
 ];
 
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   const problems = [];
-  const browser = await chromium.launch({
-    executablePath: process.env.WIJKWACHT_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('dialog', (d) => { problems.push(`a dialog opened: ${d.message()}`); d.dismiss(); });
@@ -63,12 +52,7 @@ async function main() {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
   });
   try {
-    await page.goto(`${base}/desk/`);
-    await page.waitForSelector('form.login', T);
-    await page.getByLabel('Gebruikersnaam').fill(process.env.DESK_USER);
-    await page.getByLabel('Wachtwoord').fill(process.env.DESK_PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('#stream-state[data-state="live"]', T);
+    await deskLogin(page, base, process.env.DESK_USER, process.env.DESK_PASSWORD);
 
     // The report as the server stored it.
     const row = `#reports tr[data-report="${report}"]`;
@@ -91,12 +75,7 @@ async function main() {
     check(link.referrerpolicy === 'no-referrer', `referrerpolicy is "${link.referrerpolicy}"`);
     check(await page.locator('#reports img').count() === 0, 'markup from the address made an element');
     console.log(`MEDIA link ${link.href} | ${link.rel} | ${link.target}`);
-    await page.evaluate(`${axeSource}\n;undefined`);
-    const results = await page.evaluate(() => window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    }));
-    fs.writeFileSync(path.join(outDir, 'axe-incident-media.json'), JSON.stringify(results.violations, null, 2));
-    console.log(`AXE incident-media ${results.violations.length} ${results.passes.length}`);
+    await runAxe(page, 'incident-media', outDir);
     await page.screenshot({ path: path.join(outDir, 'incident-media.png'), fullPage: true });
 
     // The same report with a media_url the server would never give: answered by the route.
@@ -131,7 +110,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e && e.stack ? e.stack : String(e));
-  process.exit(1);
-});
+runMain(main);

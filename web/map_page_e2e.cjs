@@ -5,16 +5,11 @@
 // COUNT_SEEN <value>.
 //   WIJKWACHT_NODE_MODULES=build/web/npm/node_modules node map_page_e2e.cjs URL AREA PNG K
 'use strict';
-const path = require('path');
-const { chromium } = require(path.join(process.env.WIJKWACHT_NODE_MODULES, 'playwright-core'));
+const { launchChromium, runMain } = require('./e2e_support.cjs');
 
 async function main() {
   const [url, area, screenshot, k] = process.argv.slice(2);
-  const browser = await chromium.launch({
-    executablePath: process.env.WIJKWACHT_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     page.on('pageerror', (e) => console.error(`pageerror: ${e.message}`));
@@ -53,7 +48,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e && e.stack ? e.stack : String(e));
-  process.exit(1);
-});
+runMain(main);
